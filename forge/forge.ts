@@ -1,0 +1,82 @@
+/**
+ * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
+ * and files are read from it, so a lost event can always be recovered by re-reading it.
+ * Every implementation passes test/forge/forge-contract.ts.
+ */
+
+export interface RepositoryId {
+  owner: string;
+  name: string;
+}
+
+export interface Repository extends RepositoryId {
+  defaultBranch: string;
+  cloneUrl: string;
+  htmlUrl: string;
+}
+
+export interface PullRequest {
+  number: number;
+  state: 'open' | 'closed';
+  title: string;
+  body: string;
+  author: string;
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  htmlUrl: string;
+  /** Clone URL of the repository that holds the head commit (a fork for outside contributors). */
+  headCloneUrl: string;
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface CommitStatusInput {
+  state: CommitState;
+  context: string;
+  /** GitHub keeps at most 140 characters; implementations truncate. */
+  description?: string;
+  targetUrl?: string;
+}
+
+export interface CommitStatus extends CommitStatusInput {
+  createdAt: string;
+}
+
+export interface NewPullRequest {
+  title: string;
+  head: string;
+  base: string;
+  body?: string;
+}
+
+export interface Forge {
+  readonly kind: 'github' | 'gitlab';
+  getRepository(repo: RepositoryId): Promise<Repository>;
+  getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
+  listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]>;
+  createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest>;
+  /** The file's text at `ref`, or null when it does not exist there. */
+  getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null>;
+  setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void>;
+  /** The newest status of each context for the commit. */
+  listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
+  createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
+  /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */
+  gitCredentials(): { username: string; password: string } | null;
+}
+
+export const STATUS_DESCRIPTION_LIMIT = 140;
+
+export function truncateDescription(text: string): string {
+  return text.length <= STATUS_DESCRIPTION_LIMIT ? text : `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
+}
+
+export class ForgeError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.name = 'ForgeError';
+    this.status = status;
+  }
+}

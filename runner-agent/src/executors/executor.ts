@@ -1,0 +1,47 @@
+/**
+ * An executor runs one job's command somewhere (a host process, a podman container, a throw-away VM) and
+ * reports how it ended. Every implementation passes test/executors/executor-contract.ts.
+ */
+
+export interface ExecutionRequest {
+  jobId: string;
+  /** argv; executors never hand it to a shell. */
+  argv: string[];
+  /** The job's checkout (may be empty); the command runs with it as working directory. */
+  workdir: string;
+  /** The complete environment of the command: executors add nothing from the agent's own environment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Image for container and VM executors. */
+  image?: string;
+}
+
+export interface ExecutionIO {
+  /** stdout and stderr, interleaved in the order they arrive. */
+  onOutput(chunk: Buffer): void;
+  /** Called once when the command has actually started (epoch ms, from performance.timeOrigin + now()). */
+  onStarted?(at: number): void;
+  /** Abort to cancel: the command and everything it started is killed. */
+  signal: AbortSignal;
+}
+
+export type ExecutionOutcome =
+  | { kind: 'exited'; exitCode: number }
+  | { kind: 'timed-out' }
+  | { kind: 'cancelled' }
+  /** The executor itself failed (VM did not boot, container runtime broken): worth retrying elsewhere. */
+  | { kind: 'infrastructure-error'; message: string };
+
+export interface ExecutionResult {
+  outcome: ExecutionOutcome;
+  durationMs: number;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** Labels this executor lets the agent offer, e.g. `executor:vm`, `kvm`. */
+  labels(): Promise<string[]>;
+  run(request: ExecutionRequest, io: ExecutionIO): Promise<ExecutionResult>;
+  /** Remove what a previous, killed agent left behind (processes, overlays, containers). */
+  reapLeftovers?(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * A job is one context to run for one commit: the unit that travels planner → queue → agent.
+ * It carries everything the agent needs, so the agent never has to re-read the event.
+ */
+
+export const RepositoryRefSchema = z.object({
+  owner: z.string().min(1),
+  name: z.string().min(1),
+  cloneUrl: z.string().url(),
+});
+export type RepositoryRef = z.infer<typeof RepositoryRefSchema>;
+
+export const ExecutorNameSchema = z.enum(['process', 'podman', 'vm']);
+export type ExecutorName = z.infer<typeof ExecutorNameSchema>;
+
+export const JobSchema = z.object({
+  id: z.string().min(1),
+  /** The commit status context, e.g. `unit` or `fedora-40/devel`. */
+  context: z.string().min(1).max(100),
+  /** argv; never joined into a shell command line. */
+  command: z.array(z.string()).min(1),
+  /** Labels an agent must offer to take this job. */
+  labels: z.array(z.string().min(1)).default([]),
+  timeoutSeconds: z.number().int().positive(),
+  env: z.record(z.string(), z.string()).default({}),
+  /** Which executor runs it; agents without it do not offer the matching label. */
+  executor: ExecutorNameSchema.default('process'),
+  /** Image name for the podman and VM executors. */
+  image: z.string().optional(),
+  /** The commit under test; absent for jobs that need no checkout (submitted maintenance jobs). */
+  repository: RepositoryRefSchema.optional(),
+  sha: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  pullRequest: z.number().int().positive().optional(),
+  /** Why the job exists: a webhook delivery, a rescan of the forge, or a submission through the API. */
+  trigger: z.object({
+    kind: z.enum(['webhook', 'scan', 'api']),
+    ref: z.string().optional(),
+  }),
+  createdAt: z.string(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+/** The key that makes planning idempotent: one job per commit and context. */
+export function jobDedupKey(job: Pick<Job, 'repository' | 'sha' | 'context' | 'id'>): string {
+  if (job.repository && job.sha) return `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
+  return `job:${job.id}`;
+}
+
+/** The executor is itself a capability: an agent takes `vm` jobs only if it offers `executor:vm`. */
+export function requiredLabels(job: Pick<Job, 'labels' | 'executor'>): string[] {
+  return [...new Set([...job.labels, `executor:${job.executor}`])].sort();
+}

@@ -1,0 +1,44 @@
+/**
+ * Job logs and their outcome. The store is shared by agents (which write) and the server (which answers
+ * "how did job X end"), so it also holds each job's final state. Every implementation passes
+ * test/logs/log-store-contract.ts.
+ */
+
+export type JobLogState = 'running' | 'success' | 'failure' | 'error' | 'cancelled';
+
+export interface JobLogMeta {
+  jobId: string;
+  context: string;
+  state: JobLogState;
+  agent: string;
+  attempt: number;
+  /** ISO timestamps. */
+  startedAt: string;
+  finishedAt?: string;
+  exitCode?: number;
+  /** The same text as the final commit status description. */
+  description?: string;
+}
+
+export interface LogWriter {
+  /** Appends output; buffered, never blocks the job. Secrets are redacted before anything is stored. */
+  append(chunk: Buffer | string): void;
+  /** Makes everything appended so far readable. */
+  flush(): Promise<void>;
+  /** Flushes and records the final state; the log is complete afterwards. */
+  finish(meta: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>): Promise<void>;
+}
+
+export interface LogChunk {
+  data: Buffer;
+  /** Offset of the first byte after `data`: pass it back to read on. */
+  nextOffset: number;
+  complete: boolean;
+}
+
+export interface LogStore {
+  create(meta: JobLogMeta): Promise<LogWriter>;
+  /** Bytes from `offset` on, or null for an unknown job. */
+  read(jobId: string, offset?: number): Promise<LogChunk | null>;
+  meta(jobId: string): Promise<JobLogMeta | null>;
+}

@@ -1,0 +1,129 @@
+/**
+ * The durable work queue between the planner and the agents.
+ *
+ * Semantics every implementation must honour (checked by test/queue/queue-contract.ts):
+ * - `enqueue` is durable when its promise resolves; a `dedupKey` seen before in the same queue returns the
+ *   existing message id with `duplicate: true` and stores nothing new.
+ * - `lease` hands a message to one consumer whose labels are a superset of the message's labels, highest
+ *   priority first, FIFO within a priority. The lease is invisible to others until `visibilityTimeoutMs`
+ *   passes; then the message is delivered again (a crashed agent's job is not lost).
+ * - `ack` finishes the message. `nack` with `retry: true` makes it available again after a capped
+ *   exponential backoff; once `maxAttempts` deliveries are used up (by nacks or by expired leases) the
+ *   message is dead-lettered: kept and listed by `deadLetters`, never dropped.
+ * - Acting on a lease that has expired and was re-delivered throws `LeaseLostError`.
+ */
+
+export interface Consumer {
+  /** Who holds the lease; shown in dead-letter reasons and stats. */
+  name: string;
+  /** What the consumer offers; it gets messages whose labels are a subset of these. */
+  labels: readonly string[];
+}
+
+export interface EnqueueOptions {
+  /** At most one message per key per queue, ever (until the message is purged after retention). */
+  dedupKey?: string;
+  /** Higher is served first. Default 0. */
+  priority?: number;
+  /** Labels a consumer must all have. Default none. */
+  labels?: readonly string[];
+  /** Overrides the queue's default attempt limit for this message. */
+  maxAttempts?: number;
+  /** Not deliverable before this many milliseconds from now. */
+  delayMs?: number;
+}
+
+export interface QueuedMessage<T> {
+  id: string;
+  payload: T;
+  labels: string[];
+  priority: number;
+  /** 1 on the first delivery, incremented on every delivery. */
+  attempt: number;
+  maxAttempts: number;
+  /** Epoch milliseconds. */
+  enqueuedAt: number;
+}
+
+export interface Lease<T> {
+  message: QueuedMessage<T>;
+  /** Opaque; identifies this particular delivery. */
+  token: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface LeaseOptions {
+  visibilityTimeoutMs: number;
+  /** Wait up to this long for a matching message. Default 0: answer at once. */
+  waitMs?: number;
+  signal?: AbortSignal;
+}
+
+export type NackResult = { outcome: 'retry'; availableAt: number } | { outcome: 'dead' };
+
+export interface DeadLetter<T> {
+  message: QueuedMessage<T>;
+  reason: string;
+  /** Epoch milliseconds. */
+  deadAt: number;
+}
+
+export type MessageState = 'queued' | 'leased' | 'done' | 'dead';
+
+export interface QueueStats {
+  queued: number;
+  leased: number;
+  done: number;
+  dead: number;
+}
+
+export interface Queue<T> {
+  readonly name: string;
+  enqueue(payload: T, options?: EnqueueOptions): Promise<{ id: string; duplicate: boolean }>;
+  lease(consumer: Consumer, options: LeaseOptions): Promise<Lease<T> | null>;
+  /** Heartbeat for long jobs: push the lease's expiry to now + visibilityTimeoutMs. */
+  extend(lease: Lease<T>, visibilityTimeoutMs: number): Promise<Lease<T>>;
+  ack(lease: Lease<T>): Promise<void>;
+  nack(lease: Lease<T>, options: { reason: string; retry: boolean }): Promise<NackResult>;
+  /** Where a message is now, or null for an unknown id. */
+  state(id: string): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null>;
+  deadLetters(): Promise<DeadLetter<T>[]>;
+  /** Put a dead-lettered message back with a fresh attempt budget. */
+  redrive(id: string): Promise<void>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}
+
+export interface QueueTuning {
+  /** Default attempt limit. */
+  maxAttempts: number;
+  /** Backoff after the n-th failed attempt is min(backoffBaseMs * 2^(n-1), backoffCapMs). */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+}
+
+export const defaultQueueTuning: QueueTuning = { maxAttempts: 3, backoffBaseMs: 5_000, backoffCapMs: 300_000 };
+
+export function backoffMs(tuning: QueueTuning, failedAttempt: number): number {
+  return Math.min(tuning.backoffBaseMs * 2 ** Math.max(0, failedAttempt - 1), tuning.backoffCapMs);
+}
+
+export function labelsSatisfied(required: readonly string[], offered: readonly string[]): boolean {
+  const have = new Set(offered);
+  return required.every((label) => have.has(label));
+}
+
+export class LeaseLostError extends Error {
+  constructor(messageId: string) {
+    super(`lease on message ${messageId} was lost: it expired and the message was delivered again`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export class QueueClosedError extends Error {
+  constructor(name: string) {
+    super(`queue ${name} is closed`);
+    this.name = 'QueueClosedError';
+  }
+}
