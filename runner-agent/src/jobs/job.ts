@@ -3,6 +3,7 @@ import { z } from 'zod';
 /**
  * A job is one context to run for one commit: the unit that travels planner → queue → agent.
  * It carries everything the agent needs, so the agent never has to re-read the event.
+ * Its id is the queue message id: one id from submission through logs to the status's target URL.
  */
 
 export const RepositoryRefSchema = z.object({
@@ -16,7 +17,6 @@ export const ExecutorNameSchema = z.enum(['process', 'podman', 'vm']);
 export type ExecutorName = z.infer<typeof ExecutorNameSchema>;
 
 export const JobSchema = z.object({
-  id: z.string().min(1),
   /** The commit status context, e.g. `unit` or `fedora-40/devel`. */
   context: z.string().min(1).max(100),
   /** argv; never joined into a shell command line. */
@@ -46,9 +46,9 @@ export const JobSchema = z.object({
 export type Job = z.infer<typeof JobSchema>;
 
 /** The key that makes planning idempotent: one job per commit and context. */
-export function jobDedupKey(job: Pick<Job, 'repository' | 'sha' | 'context' | 'id'>): string {
-  if (job.repository && job.sha) return `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
-  return `job:${job.id}`;
+export function jobDedupKey(job: Pick<Job, 'repository' | 'sha' | 'context'>): string | undefined {
+  if (!job.repository || !job.sha) return undefined;
+  return `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
 }
 
 /** The executor is itself a capability: an agent takes `vm` jobs only if it offers `executor:vm`. */

@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { registerDeploymentCommands } from './commands/deployment-commands.ts';
+import { registerLocalCommand } from './commands/local-command.ts';
+import { registerValidateCommand } from './commands/validate-command.ts';
+
+/** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
+const program = new Command('ironbots')
+  .description('CI infrastructure: webhook → queue → agents on KVM machines → statuses and logs')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerLocalCommand(program);
+registerValidateCommand(program);
+registerDeploymentCommands(program);
+
+await program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`ironbots: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = process.exitCode || 1;
+});

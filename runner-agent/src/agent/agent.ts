@@ -1,0 +1,349 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Forge } from '../../../forge/forge.ts';
+import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
+import { buildJobEnvironment } from '../executors/job-environment.ts';
+import type { Job } from '../jobs/job.ts';
+import { formatDuration, inProgress } from '../jobs/status-text.ts';
+import type { JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { SecretRegistry } from '../observability/secrets.ts';
+import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
+import { checkoutCommit } from './checkout.ts';
+import { StatusReporter } from './status-reporter.ts';
+
+export interface AgentOptions {
+  name: string;
+  /** Labels the machine offers (e.g. x86_64, public); the executors' own labels are added. */
+  labels: readonly string[];
+  jobs: Queue<Job>;
+  executors: readonly Executor[];
+  /** Where statuses go; null for an agent that only runs jobs without a commit. */
+  forge: Forge | null;
+  logStore: LogStore;
+  /** The URL under which a job's live log is served: the status's target URL. */
+  logUrl(jobId: string): string;
+  /** Per-job checkouts are created below here and removed afterwards. */
+  workRoot: string;
+  logger: Logger;
+  secrets: SecretRegistry;
+  /** How many jobs run at once. Default 1. */
+  concurrency?: number;
+  /** A lease is extended every third of this while its job runs. Default 5 min. */
+  visibilityTimeoutMs?: number;
+  /** How often a running PR job checks whether its PR moved on or closed. Default 30 s. */
+  supersededPollMs?: number;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+export type AgentEvent =
+  | { type: 'leased'; jobId: string; context: string; at: number }
+  | { type: 'started'; jobId: string; at: number }
+  | { type: 'finished'; jobId: string; state: JobLogState | 'retry'; description: string; at: number };
+
+export interface JobReport {
+  jobId: string;
+  state: JobLogState | 'retry';
+  description: string;
+}
+
+/**
+ * Takes jobs whose labels it satisfies, runs each in its executor, streams the log to the log store and
+ * reports commit statuses: `In progress [agent]` → success / failure / error. A failure of the machinery
+ * (checkout, VM boot) is retried on another attempt; a failing test is not.
+ */
+export class Agent {
+  readonly #o: AgentOptions;
+  readonly #executors: Map<string, Executor>;
+  readonly #visibilityTimeoutMs: number;
+  #offered: string[] = [];
+  #stopping = new AbortController();
+  readonly #running = new Map<string, AbortController>();
+  #loops: Promise<void>[] = [];
+
+  constructor(options: AgentOptions) {
+    this.#o = options;
+    this.#executors = new Map(options.executors.map((e) => [e.name, e]));
+    this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 300_000;
+  }
+
+  get name(): string {
+    return this.#o.name;
+  }
+
+  /** Everything the agent offers: its own labels plus what its executors bring (executor:vm, kvm …). */
+  async offeredLabels(): Promise<string[]> {
+    const labels = new Set(this.#o.labels);
+    for (const executor of this.#executors.values()) for (const l of await executor.labels()) labels.add(l);
+    return [...labels].sort();
+  }
+
+  async start(): Promise<void> {
+    for (const executor of this.#executors.values()) await executor.reapLeftovers?.();
+    await rm(this.#o.workRoot, { recursive: true, force: true });
+    await mkdir(this.#o.workRoot, { recursive: true });
+    this.#offered = await this.offeredLabels();
+    this.#o.logger.info({ agent: this.name, labels: this.#offered }, 'agent started');
+    const slots = Math.max(1, this.#o.concurrency ?? 1);
+    this.#loops = Array.from({ length: slots }, () => this.#loop());
+  }
+
+  /** Stops taking jobs; running jobs are cancelled and handed back to the queue for another agent. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
+    await Promise.all(this.#loops);
+  }
+
+  async #loop(): Promise<void> {
+    const signal = this.#stopping.signal;
+    while (!signal.aborted) {
+      let lease: Lease<Job> | null;
+      try {
+        lease = await this.#o.jobs.lease(
+          { name: this.name, labels: this.#offered },
+          { visibilityTimeoutMs: this.#visibilityTimeoutMs, waitMs: 5_000, signal },
+        );
+      } catch (error) {
+        if (error instanceof QueueClosedError || signal.aborted) return;
+        this.#o.logger.error({ err: error }, 'leasing failed; retrying');
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      if (lease) await this.runLease(lease);
+    }
+  }
+
+  /** Runs one leased job to its end. Never throws: every way a job can end becomes a status and a log. */
+  async runLease(lease: Lease<Job>): Promise<JobReport> {
+    const jobId = lease.message.id;
+    const job = lease.message.payload;
+    const { attempt, maxAttempts } = lease.message;
+    const log = this.#o.logger.child({ jobId, context: job.context, attempt });
+    const started = performance.now();
+    this.#o.onEvent?.({ type: 'leased', jobId, context: job.context, at: performance.timeOrigin + started });
+
+    const reporter = new StatusReporter({
+      forge: this.#o.forge,
+      target: job.repository && job.sha ? { repo: job.repository, sha: job.sha } : null,
+      logger: log,
+      secrets: this.#o.secrets,
+    });
+    const cancel = new AbortController();
+    this.#running.set(jobId, cancel);
+    const workdir = path.join(this.#o.workRoot, jobId);
+    const executor = this.#executors.get(job.executor);
+
+    let writer: LogWriter | undefined;
+    let report: JobReport;
+    const heartbeat = this.#heartbeat(lease, cancel, log);
+    const supersededWatch = this.#watchSuperseded(job, cancel, log);
+    try {
+      writer = await this.#o.logStore.create({
+        jobId,
+        context: job.context,
+        state: 'running',
+        agent: this.name,
+        attempt,
+        startedAt: new Date().toISOString(),
+      });
+      void reporter.post({
+        state: 'pending',
+        context: job.context,
+        description: inProgress(this.name),
+        targetUrl: this.#o.logUrl(jobId),
+      });
+      const line = (text: string) => writer!.append(`ironbots: ${text}\n`);
+      line(`job ${jobId} (${job.context}) on agent ${this.name}, attempt ${attempt} of ${maxAttempts}`);
+
+      let outcome: ExecutionOutcome;
+      if (!executor) {
+        outcome = { kind: 'infrastructure-error', message: `agent has no ${job.executor} executor` };
+      } else {
+        await mkdir(workdir, { recursive: true });
+        if (job.repository && job.sha) {
+          line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
+          outcome = await checkoutCommit({
+            cloneUrl: job.repository.cloneUrl,
+            sha: job.sha,
+            dir: workdir,
+            credentials: this.#o.forge?.gitCredentials() ?? null,
+            onOutput: (chunk) => writer!.append(chunk),
+            signal: cancel.signal,
+          }).then(
+            () => ({ kind: 'exited', exitCode: 0 }) as ExecutionOutcome,
+            (error: Error) =>
+              cancel.signal.aborted
+                ? ({ kind: 'cancelled' } as ExecutionOutcome)
+                : ({ kind: 'infrastructure-error', message: error.message } as ExecutionOutcome),
+          );
+        } else {
+          outcome = { kind: 'exited', exitCode: 0 };
+        }
+        if (outcome.kind === 'exited') {
+          line(`running ${JSON.stringify(job.command)} with the ${executor.name} executor`);
+          const result = await executor.run(
+            {
+              jobId,
+              argv: job.command,
+              workdir,
+              env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
+              timeoutMs: job.timeoutSeconds * 1000,
+              ...(job.image ? { image: job.image } : {}),
+            },
+            {
+              onOutput: (chunk) => writer!.append(chunk),
+              onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
+              signal: cancel.signal,
+            },
+          );
+          outcome = result.outcome;
+        }
+      }
+      report = await this.#conclude(lease, outcome, cancel.signal.reason, performance.now() - started, writer, reporter);
+      line(report.description);
+    } catch (error) {
+      // A bug or a broken store: never lose the job over it.
+      log.error({ err: error }, 'job failed inside the agent');
+      report = await this.#conclude(
+        lease,
+        { kind: 'infrastructure-error', message: (error as Error).message },
+        undefined,
+        performance.now() - started,
+        writer,
+        reporter,
+      ).catch(() => ({ jobId, state: 'error' as const, description: 'agent error' }));
+    } finally {
+      clearInterval(heartbeat);
+      clearInterval(supersededWatch);
+      this.#running.delete(jobId);
+      await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    await writer?.finish({ state: report.state === 'retry' ? 'error' : report.state, description: report.description });
+    await reporter.settled();
+    this.#o.onEvent?.({ type: 'finished', jobId, state: report.state, description: report.description, at: Date.now() });
+    log.info({ state: report.state, description: report.description }, 'job finished');
+    return report;
+  }
+
+  async #conclude(
+    lease: Lease<Job>,
+    outcome: ExecutionOutcome,
+    cancelReason: unknown,
+    elapsedMs: number,
+    writer: LogWriter | undefined,
+    reporter: StatusReporter,
+  ): Promise<JobReport> {
+    const jobId = lease.message.id;
+    const job = lease.message.payload;
+    const tag = `[${this.name}]`;
+    const took = formatDuration(elapsedMs);
+    let state: JobLogState | 'retry';
+    let description: string;
+    let exitCode: number | undefined;
+
+    if (cancelReason instanceof AgentStoppingError) {
+      // The agent is going away: hand the job back untouched so another agent runs it.
+      await this.#o.jobs.nack(lease, { reason: 'agent stopped', retry: true }).catch(() => undefined);
+      return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped ${tag}` };
+    }
+    switch (outcome.kind) {
+      case 'exited':
+        exitCode = outcome.exitCode;
+        state = outcome.exitCode === 0 ? 'success' : 'failure';
+        description = outcome.exitCode === 0 ? `Passed in ${took} ${tag}` : `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`;
+        break;
+      case 'timed-out':
+        state = 'failure';
+        description = `Timed out after ${job.timeoutSeconds} s ${tag}`;
+        break;
+      case 'cancelled':
+        state = 'cancelled';
+        description = `Cancelled: ${cancelReason instanceof Error ? cancelReason.message : 'by request'} ${tag}`;
+        break;
+      case 'infrastructure-error': {
+        writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
+        const { attempt, maxAttempts } = lease.message;
+        if (attempt < maxAttempts) {
+          const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
+          if (nacked.outcome === 'retry') {
+            description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
+            await reporter.post({ state: 'pending', context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
+            return { jobId, state: 'retry', description };
+          }
+        } else {
+          await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
+        }
+        description = `Error: ${outcome.message} ${tag}`;
+        await reporter.post({ state: 'error', context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
+        return { jobId, state: 'error', description };
+      }
+    }
+    await reporter.post({
+      state: state === 'cancelled' ? 'error' : state,
+      context: job.context,
+      description,
+      targetUrl: this.#o.logUrl(jobId),
+    });
+    await this.#o.jobs.ack(lease).catch((error: unknown) => {
+      // The job ran longer than its lease without a heartbeat getting through: another agent may run it too.
+      if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
+      else throw error;
+    });
+    if (exitCode !== undefined) await writer?.flush();
+    return { jobId, state, description };
+  }
+
+  #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {
+    let current = lease;
+    const timer = setInterval(() => {
+      this.#o.jobs.extend(current, this.#visibilityTimeoutMs).then(
+        (extended) => {
+          current = extended;
+          Object.assign(lease, { token: extended.token, expiresAt: extended.expiresAt });
+        },
+        (error: unknown) => {
+          if (error instanceof LeaseLostError) {
+            log.warn('lease lost: the job was handed to another agent; cancelling here');
+            cancel.abort(new Error('lease lost to another agent'));
+          } else log.warn({ err: error }, 'could not extend lease');
+        },
+      );
+    }, Math.max(50, Math.floor(this.#visibilityTimeoutMs / 3)));
+    timer.unref();
+    return timer;
+  }
+
+  /** A PR job is pointless once its PR is closed or has a newer head: cancel it and free the machine. */
+  #watchSuperseded(job: Job, cancel: AbortController, log: Logger): NodeJS.Timeout | undefined {
+    const forge = this.#o.forge;
+    if (!forge || !job.repository || !job.pullRequest || !job.sha) return undefined;
+    const timer = setInterval(() => {
+      forge.getPullRequest(job.repository!, job.pullRequest!).then(
+        (pr) => {
+          if (pr.state !== 'open') cancel.abort(new Error(`pull request #${pr.number} was closed`));
+          else if (pr.headSha !== job.sha) cancel.abort(new Error(`pull request moved on to ${pr.headSha.slice(0, 7)}`));
+        },
+        (error: unknown) => log.debug({ err: error }, 'could not check whether the PR moved on'),
+      );
+    }, this.#o.supersededPollMs ?? 30_000);
+    timer.unref();
+    return timer;
+  }
+}
+
+class AgentStoppingError extends Error {
+  constructor() {
+    super('agent stopping');
+    this.name = 'AgentStoppingError';
+  }
+}
+
+/** What a job can learn about itself, like GitHub's GITHUB_* variables. */
+function ciVariables(jobId: string, job: Job): Record<string, string> {
+  const vars: Record<string, string> = { IRONBOTS: 'true', IRONBOTS_JOB_ID: jobId, IRONBOTS_CONTEXT: job.context };
+  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
+  if (job.sha) vars.IRONBOTS_SHA = job.sha;
+  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
+  return vars;
+}

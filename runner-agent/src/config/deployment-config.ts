@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * How one ironbots deployment is wired: which forge, queue and log store, and what the server and agent on
+ * this machine do. Embedded (SQLite + filesystem) and distributed (RabbitMQ + S3) differ only here.
+ *
+ * Secrets are never written into the file: `${NAME}` takes them from the environment, `${file:/path}` from
+ * a file (systemd credentials, Kubernetes secrets). A reference to a variable that is not set is an error.
+ */
+
+const HostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080');
+
+export const DeploymentConfigSchema = z
+  .object({
+    stateDir: z.string().default(path.join(os.homedir(), '.local/state/ironbots')),
+    forge: z
+      .object({
+        kind: z.literal('github').default('github'),
+        apiUrl: z.string().url().default('https://api.github.com'),
+        token: z.string().min(1),
+        /** owner/name of the repositories the scanner re-reads. */
+        repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]),
+      })
+      .strict()
+      .optional(),
+    queue: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('sqlite'), path: z.string().optional() }).strict(),
+      ])
+      .default({ kind: 'sqlite' }),
+    logs: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('filesystem'), dir: z.string().optional() }).strict(),
+      ])
+      .default({ kind: 'filesystem' }),
+    /** Base URL people and forges reach this deployment's HTTP server at (for log links). */
+    publicUrl: z.string().url().optional(),
+    server: z
+      .object({
+        listen: HostPort.default('127.0.0.1:8080'),
+        webhookSecret: z.string().min(8, 'webhookSecret: use at least 8 characters'),
+        apiTokens: z.array(z.string().min(16, 'API tokens need at least 16 characters')).default([]),
+        trustedAuthors: z.array(z.string()).default([]),
+        /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
+        scanIntervalSeconds: z.number().int().min(0).default(300),
+      })
+      .strict()
+      .optional(),
+    agent: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9._-]+$/).default(os.hostname()),
+        labels: z.array(z.string()).default([]),
+        executors: z.array(z.enum(['process'])).min(1).default(['process']),
+        concurrency: z.number().int().min(1).max(64).default(1),
+        /** Serves the logs of this agent's jobs when the log store is local. */
+        listen: HostPort.optional(),
+        visibilityTimeoutSeconds: z.number().int().min(10).default(300),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+
+export class DeploymentConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeploymentConfigError';
+  }
+}
+
+export async function loadDeploymentConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<DeploymentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DeploymentConfigError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseDeploymentConfig(text, file, env, (p) => readFile(p, 'utf8'));
+}
+
+export async function parseDeploymentConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  readSecretFile: (path: string) => Promise<string>,
+): Promise<DeploymentConfig> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors[0]) {
+    const line = lineCounter.linePos(doc.errors[0].pos[0]).line;
+    throw new DeploymentConfigError(`${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  }
+  const raw = await substitute(doc.toJS() ?? {}, env, readSecretFile, file);
+  const result = DeploymentConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const node = doc.getIn(issue.path as (string | number)[], true);
+    const line = isNode(node) && node.range ? ` line ${lineCounter.linePos(node.range[0]).line}` : '';
+    throw new DeploymentConfigError(`${file}${line}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+async function substitute(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  readSecretFile: (path: string) => Promise<string>,
+  file: string,
+): Promise<unknown> {
+  if (typeof value === 'string') {
+    let out = value;
+    for (const match of value.matchAll(/\$\{([^}]+)\}/g)) {
+      const ref = match[1]!;
+      let replacement: string;
+      if (ref.startsWith('file:')) {
+        replacement = (await readSecretFile(ref.slice(5)).catch((e: Error) => {
+          throw new DeploymentConfigError(`${file}: cannot read secret file ${ref.slice(5)}: ${e.message}`);
+        })).trim();
+      } else {
+        const v = env[ref];
+        if (v === undefined) throw new DeploymentConfigError(`${file}: environment variable ${ref} is not set`);
+        replacement = v;
+      }
+      out = out.replace(match[0], replacement);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((v) => substitute(v, env, readSecretFile, file)));
+  if (value && typeof value === 'object') {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await substitute(v, env, readSecretFile, file)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}

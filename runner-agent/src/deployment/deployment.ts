@@ -1,0 +1,70 @@
+import os from 'node:os';
+import path from 'node:path';
+import { GitHubForge } from '../../../forge/github/github-forge.ts';
+import type { Forge, Repository } from '../../../forge/forge.ts';
+import type { DeploymentConfig } from '../config/deployment-config.ts';
+import type { Job } from '../jobs/job.ts';
+import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import type { Logger } from '../observability/logger.ts';
+import { SecretRegistry } from '../observability/secrets.ts';
+import type { Queue } from '../queue/queue.ts';
+import { SqliteQueue } from '../queue/sqlite-queue.ts';
+import type { WebhookDelivery } from '../webhooks/delivery.ts';
+
+/** The engines a deployment's configuration names, opened: what every role of the process shares. */
+export interface Deployment {
+  config: DeploymentConfig;
+  secrets: SecretRegistry;
+  forge: Forge | null;
+  events: Queue<WebhookDelivery>;
+  jobs: Queue<Job>;
+  logStore: LogStore;
+  /** The log store is a local directory this process can serve over HTTP. */
+  logsServedLocally: boolean;
+  repositories(): Promise<Repository[]>;
+  close(): Promise<void>;
+}
+
+/** Every secret in the configuration is registered before anything can log. */
+export function secretsOf(config: DeploymentConfig): SecretRegistry {
+  const secrets = new SecretRegistry();
+  secrets.add(config.forge?.token);
+  secrets.add(config.server?.webhookSecret);
+  for (const token of config.server?.apiTokens ?? []) secrets.add(token);
+  return secrets;
+}
+
+export async function openDeployment(config: DeploymentConfig, logger: Logger, secrets = secretsOf(config)): Promise<Deployment> {
+  const stateDir = config.stateDir.replace(/^~(?=\/)/, os.homedir());
+  const forge = config.forge
+    ? new GitHubForge({ token: config.forge.token, baseUrl: config.forge.apiUrl, logger: logger.child({ role: 'forge' }) })
+    : null;
+
+  const queuePath = config.queue.path ?? path.join(stateDir, 'queue.db');
+  const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });
+  const jobs = await SqliteQueue.open<Job>({ path: queuePath, name: 'jobs' });
+  const logStore = new FilesystemLogStore({ root: config.logs.dir ?? path.join(stateDir, 'logs'), secrets });
+
+  return {
+    config,
+    secrets,
+    forge,
+    events,
+    jobs,
+    logStore,
+    logsServedLocally: config.logs.kind === 'filesystem',
+    async repositories() {
+      if (!forge || !config.forge) return [];
+      return Promise.all(
+        config.forge.repositories.map((full) => {
+          const [owner, name] = full.split('/') as [string, string];
+          return forge.getRepository({ owner, name });
+        }),
+      );
+    },
+    async close() {
+      await Promise.allSettled([events.close(), jobs.close()]);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { Forge, Repository } from '../../../forge/forge.ts';
+import { exactRoute, startHttpServer, type Route, type RunningHttpServer } from '../http/http-server.ts';
+import { sendJson } from '../http/responses.ts';
+import type { Job } from '../jobs/job.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import type { Logger } from '../observability/logger.ts';
+import { Planner, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
+import { runPlannerWorker } from '../planner/planner-worker.ts';
+import type { Queue } from '../queue/queue.ts';
+import { jobsApiRoute } from '../server/jobs-api.ts';
+import type { WebhookDelivery } from '../webhooks/delivery.ts';
+import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
+
+export interface ServerRoleOptions {
+  events: Queue<WebhookDelivery>;
+  jobs: Queue<Job>;
+  logStore: LogStore;
+  forge: Forge | null;
+  webhookSecret: string;
+  apiTokens: readonly string[];
+  trust: TrustPolicy;
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Base URL for links; defaults to the address the server listens on. */
+  publicUrl?: string;
+  /** Extra routes served by the same server, e.g. the log viewer in embedded mode. */
+  extraRoutes?: Route[];
+  /** Repositories to re-read periodically (lost webhooks); none turns the scanner off. */
+  scan?: { repositories: Repository[]; intervalMs: number };
+  onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
+}
+
+export interface ServerRole {
+  url: string;
+  planner: Planner;
+  http: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server side of a deployment: the webhook receiver and job API over HTTP, the planner that turns
+ * queued deliveries into jobs, and the scanner that re-reads the forge for events whose webhook was lost.
+ */
+export async function startServerRole(options: ServerRoleOptions): Promise<ServerRole> {
+  const { logger } = options;
+  const planner = options.forge
+    ? new Planner({ forge: options.forge, jobs: options.jobs, logger: logger.child({ role: 'planner' }), trust: options.trust })
+    : null;
+  let publicUrl = options.publicUrl;
+  const logUrl = (jobId: string) => `${publicUrl}/logs/${jobId}`;
+  const http = await startHttpServer({
+    logger,
+    host: options.host,
+    port: options.port,
+    routes: [
+      exactRoute('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true })),
+      exactRoute(
+        'POST',
+        '/webhooks/github',
+        createGitHubReceiver({ secret: options.webhookSecret, events: options.events, logger: logger.child({ role: 'receiver' }) }),
+      ),
+      jobsApiRoute({
+        tokens: options.apiTokens,
+        jobs: options.jobs,
+        logStore: options.logStore,
+        forge: options.forge,
+        publicUrl: () => publicUrl!,
+        logUrl,
+        logger: logger.child({ role: 'api' }),
+      }),
+      ...(options.extraRoutes ?? []),
+    ],
+  });
+  publicUrl ??= http.url;
+
+  const stopping = new AbortController();
+  const workers: Promise<void>[] = [];
+  if (planner) {
+    workers.push(
+      runPlannerWorker(
+        { events: options.events, planner, logger, ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) },
+        stopping.signal,
+      ),
+    );
+    if (options.scan && options.scan.intervalMs > 0 && options.scan.repositories.length) {
+      workers.push(runScanner(planner, options.scan.repositories, options.scan.intervalMs, logger, stopping.signal));
+    }
+  }
+  logger.info({ url: http.url }, 'server listening');
+  return {
+    url: http.url,
+    planner: planner!,
+    http,
+    async stop() {
+      stopping.abort();
+      await http.close();
+      await Promise.allSettled(workers);
+    },
+  };
+}
+
+async function runScanner(
+  planner: Planner,
+  repositories: Repository[],
+  intervalMs: number,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    for (const repo of repositories) {
+      try {
+        const results = await planner.scanRepository(repo);
+        const planned = [...results.values()].filter((r) => r.kind === 'planned' && r.jobs.some((j) => !j.duplicate));
+        logger.info({ repo: `${repo.owner}/${repo.name}`, pullRequests: results.size, replanned: planned.length }, 'scan done');
+      } catch (error) {
+        logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'scan failed');
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../observability/logger.ts';
+import { sendError } from './responses.ts';
+
+/** A route answers the request and returns true, or returns false when the URL is not its own. */
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+export interface RunningHttpServer {
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: {
+  routes: Route[];
+  logger: Logger;
+  host?: string;
+  port?: number;
+}): Promise<RunningHttpServer> {
+  const { routes, logger } = options;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    void (async () => {
+      for (const route of routes) if (await route(req, res, url)) return;
+      req.resume();
+      sendError(res, 404, `no such endpoint: ${req.method} ${url.pathname}`);
+    })().catch((error: unknown) => {
+      logger.error({ err: error, method: req.method, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendError(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  // Webhook senders and log followers keep connections open; don't let them hold a shutdown up.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Matches `METHOD /exact/path` and hands the request to the handler. */
+export function exactRoute(
+  method: string,
+  pathname: string,
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+): Route {
+  return async (req, res, url) => {
+    if (url.pathname !== pathname) return false;
+    if (req.method !== method) {
+      req.resume();
+      sendError(res, 405, `${pathname} takes ${method}`, { allow: method });
+      return true;
+    }
+    await handler(req, res);
+    return true;
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Commit status descriptions, defined once: the planner writes them, the agent writes them, and the scanner
+ * compares against them. (Cockpit's scanner once compared against a different text than its bots wrote,
+ * and ran jobs twice.)
+ */
+export const NOT_YET_TESTED = 'Not yet tested';
+export const MANUAL_TESTING_REQUIRED = 'Manual testing required';
+export const IN_PROGRESS_PREFIX = 'In progress';
+/** The context of the status that reports a broken `.ironbots.yml`. */
+export const CONFIG_CONTEXT = 'ironbots/config';
+
+export function inProgress(agent: string, mode?: string): string {
+  return `${IN_PROGRESS_PREFIX} [${agent}]${mode ? ` (${mode})` : ''}`;
+}
+
+export function isInProgress(description: string | undefined): boolean {
+  return description?.startsWith(`${IN_PROGRESS_PREFIX} [`) ?? false;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

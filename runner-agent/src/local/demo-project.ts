@@ -1,0 +1,60 @@
+/**
+ * The project `ironbots local` puts on the built-in forge: two contexts, each a script in the repository,
+ * so the demo exercises checkout, argv execution and the job environment, not just `true`.
+ */
+export const DEMO_OWNER = 'demo';
+export const DEMO_REPOSITORY = 'hello-ironbots';
+
+export const DEMO_FILES_MAIN: Record<string, { content: string; executable?: boolean }> = {
+  'README.md': { content: '# hello-ironbots\n\nA demo project tested by ironbots.\n' },
+  VERSION: { content: '1.0\n' },
+  '.ironbots.yml': {
+    content: [
+      '# Which contexts ironbots runs for every pull request.',
+      'contexts:',
+      '  unit:',
+      '    run: [./test/unit.sh]',
+      '    timeout: 120',
+      '  lint:',
+      '    run: [sh, test/lint.sh, README.md, VERSION]',
+      '    timeout: 120',
+      '',
+    ].join('\n'),
+  },
+  'test/unit.sh': {
+    executable: true,
+    content: [
+      '#!/bin/sh',
+      'set -eu',
+      'echo "unit tests for $IRONBOTS_REPOSITORY at $IRONBOTS_SHA (job $IRONBOTS_JOB_ID)"',
+      'version=$(cat VERSION)',
+      'case "$version" in',
+      '  [0-9]*.[0-9]*) echo "ok 1 - VERSION $version is major.minor" ;;',
+      '  *) echo "not ok 1 - VERSION $version is not major.minor"; exit 1 ;;',
+      'esac',
+      'leaked=$(env | grep -c -i -e token -e secret || true)',
+      'if [ "$leaked" -eq 0 ]; then echo "ok 2 - no agent secrets in the environment"; else echo "not ok 2 - $leaked secret-looking variables"; exit 1; fi',
+      '',
+    ].join('\n'),
+  },
+  'test/lint.sh': {
+    content: [
+      '#!/bin/sh',
+      '# Every file given ends with a newline and has no trailing blanks.',
+      'status=0',
+      'for f in "$@"; do',
+      '  if grep -n "[[:blank:]]$" "$f"; then echo "$f: trailing blanks"; status=1; fi',
+      '  if [ -n "$(tail -c 1 "$f")" ]; then echo "$f: no final newline"; status=1; fi',
+      '  echo "checked $f"',
+      'done',
+      'exit $status',
+      '',
+    ].join('\n'),
+  },
+};
+
+/** The change the demo pull request proposes. */
+export const DEMO_FILES_BRANCH: Record<string, { content: string }> = {
+  VERSION: { content: '1.1\n' },
+};
+export const DEMO_BRANCH = 'bump-version';

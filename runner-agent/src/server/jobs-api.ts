@@ -1,0 +1,175 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { ForgeError, type Forge } from '../../../forge/forge.ts';
+import { BodyTooLargeError, readBody } from '../http/body.ts';
+import type { Route } from '../http/http-server.ts';
+import { sendError, sendJson } from '../http/responses.ts';
+import { ExecutorNameSchema, requiredLabels, type Job } from '../jobs/job.ts';
+import { NOT_YET_TESTED } from '../jobs/status-text.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Queue } from '../queue/queue.ts';
+
+/**
+ * The job submission API: what the root action (and `ironbots submit`) call from a workflow, e.g. a weekly
+ * image refresh. Authenticated with bearer tokens from the server's configuration.
+ *
+ *   POST /api/v1/jobs      → 201 { id, state: 'queued', duplicate, url, logUrl }
+ *   GET  /api/v1/jobs/<id> → 200 { id, context, state, description?, logUrl?, exitCode? }
+ * An `Idempotency-Key` header makes a retried submission return the first job (200, duplicate: true).
+ */
+
+export const JobSubmissionSchema = z
+  .object({
+    context: z.string().min(1).max(100),
+    command: z.array(z.string()).min(1),
+    labels: z.array(z.string().min(1)).default([]),
+    timeoutSeconds: z.number().int().positive().max(86_400).default(3600),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+    executor: ExecutorNameSchema.default('process'),
+    image: z.string().min(1).optional(),
+    priority: z.number().int().min(-100).max(100).default(0),
+    repository: z.object({ owner: z.string().min(1), name: z.string().min(1) }).optional(),
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'must be a full 40-character commit id')
+      .optional(),
+  })
+  .strict()
+  .refine((s) => !s.sha || s.repository, { message: 'sha needs a repository', path: ['sha'] });
+
+export type JobSubmission = z.input<typeof JobSubmissionSchema>;
+
+export type PublicJobState = 'queued' | 'running' | 'success' | 'failure' | 'error' | 'cancelled' | 'dead';
+
+export interface JobsApiOptions {
+  tokens: readonly string[];
+  jobs: Queue<Job>;
+  logStore: LogStore;
+  forge: Forge | null;
+  /** Base URL under which this server is reached, for the URLs it hands out. */
+  publicUrl: () => string;
+  logUrl: (jobId: string) => string;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+const JOB_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})$/;
+
+export function jobsApiRoute(options: JobsApiOptions): Route {
+  const tokenDigests = options.tokens.map(digest);
+  const authorized = (req: IncomingMessage): boolean => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) return false;
+    const presented = digest(match[1]!);
+    // Compare digests in constant time, and look at every configured token.
+    return tokenDigests.reduce((ok, d) => timingSafeEqual(d, presented) || ok, false);
+  };
+
+  return async (req, res, url) => {
+    if (url.pathname !== '/api/v1/jobs' && !JOB_PATH.test(url.pathname)) return false;
+    if (!authorized(req)) {
+      req.resume();
+      sendError(res, 401, 'missing or invalid bearer token', { 'www-authenticate': 'Bearer' });
+      return true;
+    }
+    if (url.pathname === '/api/v1/jobs') {
+      if (req.method !== 'POST') sendError(res, 405, 'POST a job here', { allow: 'POST' });
+      else await submit(req, res, options);
+      return true;
+    }
+    if (req.method !== 'GET') sendError(res, 405, 'GET a job here', { allow: 'GET' });
+    else await describe(JOB_PATH.exec(url.pathname)![1]!, res, options);
+    return true;
+  };
+}
+
+async function submit(req: IncomingMessage, res: ServerResponse, options: JobsApiOptions): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendError(res, 413, error.message);
+    return sendError(res, 400, 'body is not valid JSON');
+  }
+  const parsed = JobSubmissionSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return sendError(res, 400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  const submission = parsed.data;
+
+  let repository: Job['repository'];
+  if (submission.repository) {
+    if (!options.forge) return sendError(res, 400, 'repository: this server has no forge configured');
+    try {
+      const repo = await options.forge.getRepository(submission.repository);
+      repository = { owner: repo.owner, name: repo.name, cloneUrl: repo.cloneUrl };
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) {
+        return sendError(res, 400, `repository: ${submission.repository.owner}/${submission.repository.name} not found`);
+      }
+      throw error;
+    }
+  }
+  const job: Job = {
+    context: submission.context,
+    command: submission.command,
+    labels: submission.labels,
+    timeoutSeconds: submission.timeoutSeconds,
+    env: submission.env,
+    executor: submission.executor,
+    ...(submission.image ? { image: submission.image } : {}),
+    ...(repository ? { repository } : {}),
+    ...(submission.sha ? { sha: submission.sha } : {}),
+    trigger: { kind: 'api' },
+    createdAt: (options.clock?.() ?? new Date()).toISOString(),
+  };
+  const idempotencyKey = req.headers['idempotency-key'];
+  if (repository && submission.sha) {
+    await options.forge!.setCommitStatus(repository, submission.sha, {
+      state: 'pending',
+      context: job.context,
+      description: NOT_YET_TESTED,
+    });
+  }
+  const queued = await options.jobs.enqueue(job, {
+    labels: requiredLabels(job),
+    priority: submission.priority,
+    ...(typeof idempotencyKey === 'string' && idempotencyKey ? { dedupKey: `api:${idempotencyKey}` } : {}),
+  });
+  options.logger.info({ jobId: queued.id, context: job.context, duplicate: queued.duplicate }, 'job submitted');
+  sendJson(res, queued.duplicate ? 200 : 201, {
+    id: queued.id,
+    state: 'queued',
+    duplicate: queued.duplicate,
+    url: `${options.publicUrl()}/api/v1/jobs/${queued.id}`,
+    logUrl: options.logUrl(queued.id),
+  });
+}
+
+async function describe(id: string, res: ServerResponse, options: JobsApiOptions): Promise<void> {
+  const queued = await options.jobs.state(id);
+  const meta = await options.logStore.meta(id);
+  if (!queued && !meta) return sendError(res, 404, `no job ${id}`);
+  let state: PublicJobState;
+  if (queued?.state === 'dead') state = 'dead';
+  else if (meta && meta.state !== 'running' && queued?.state !== 'queued' && queued?.state !== 'leased') state = meta.state;
+  else if (queued?.state === 'leased' || meta?.state === 'running') state = 'running';
+  else state = 'queued';
+  sendJson(res, 200, {
+    id,
+    context: meta?.context ?? queued?.message.payload.context,
+    state,
+    ...(meta?.description ? { description: meta.description } : {}),
+    ...(queued?.state === 'dead' && queued.reason ? { description: `dead-lettered: ${queued.reason}` } : {}),
+    ...(meta ? { logUrl: options.logUrl(id) } : {}),
+    ...(meta?.exitCode !== undefined ? { exitCode: meta.exitCode } : {}),
+    attempt: queued?.message.attempt ?? meta?.attempt,
+  });
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
