@@ -1,0 +1,186 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForgeError } from '../../forge/forge.ts';
+import type { Job } from '../../runner-agent/src/jobs/job.ts';
+import { CONFIG_CONTEXT, inProgress, MANUAL_TESTING_REQUIRED, NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
+import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { isTransientForgeFailure, Planner } from '../../runner-agent/src/planner/planner.ts';
+import type { Queue } from '../../runner-agent/src/queue/queue.ts';
+import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
+import type { WebhookDelivery } from '../../runner-agent/src/webhooks/delivery.ts';
+import { RecordingForge } from '../support/recording-forge.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const SHA = 'a'.repeat(40);
+const CONFIG = [
+  'contexts:',
+  '  unit:',
+  '    run: [npm, test]',
+  '  fedora-40:',
+  '    run: [test/verify]',
+  '    labels: [kvm]',
+  '    executor: vm',
+  '    image: fedora-40',
+  '    priority: 3',
+  '',
+].join('\n');
+
+function pullRequestDelivery(forge: RecordingForge, overrides: { action?: string; sha?: string; author?: string; headCloneUrl?: string } = {}): WebhookDelivery {
+  const repo = forge.repository;
+  const repoJson = {
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    owner: { login: repo.owner },
+    clone_url: repo.cloneUrl,
+    html_url: repo.htmlUrl,
+    default_branch: 'main',
+  };
+  return {
+    forge: 'github',
+    deliveryId: 'd-1',
+    event: 'pull_request',
+    receivedAt: new Date().toISOString(),
+    payload: {
+      action: overrides.action ?? 'opened',
+      number: 7,
+      repository: repoJson,
+      pull_request: {
+        number: 7,
+        state: 'open',
+        title: 'Add feature',
+        body: null,
+        html_url: `${repo.htmlUrl}/pull/7`,
+        user: { login: overrides.author ?? 'alice' },
+        head: { sha: overrides.sha ?? SHA, ref: 'feature', repo: { ...repoJson, clone_url: overrides.headCloneUrl ?? repo.cloneUrl } },
+        base: { ref: 'main' },
+      },
+    },
+  };
+}
+
+let forge: RecordingForge;
+let jobs: Queue<Job>;
+let planner: Planner;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  const tmp = await withTempDir();
+  forge = new RecordingForge();
+  jobs = await SqliteQueue.open<Job>({ path: path.join(tmp.dir, 'q.db'), name: 'jobs' });
+  planner = new Planner({ forge, jobs, logger: silentLogger(), trust: { trustedAuthors: ['maintainer'] } });
+  cleanup = async () => {
+    await jobs.close();
+    await tmp.remove();
+  };
+});
+afterEach(async () => cleanup());
+
+async function drain(): Promise<{ job: Job; labels: string[]; priority: number }[]> {
+  const out = [];
+  for (;;) {
+    const lease = await jobs.lease({ name: 't', labels: ['kvm', 'executor:vm', 'executor:process'] }, { visibilityTimeoutMs: 60_000 });
+    if (!lease) return out;
+    out.push({ job: lease.message.payload, labels: lease.message.labels, priority: lease.message.priority });
+    await jobs.ack(lease);
+  }
+}
+
+describe('planner', () => {
+  it('plans one job per context with "Not yet tested" statuses', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const result = await planner.handleDelivery(pullRequestDelivery(forge));
+    expect(result.kind).toBe('planned');
+    expect(forge.statusLog.map((s) => [s.context, s.state, s.description])).toEqual([
+      ['unit', 'pending', NOT_YET_TESTED],
+      ['fedora-40', 'pending', NOT_YET_TESTED],
+    ]);
+    const planned = await drain();
+    // Priority first: fedora-40 has priority 3.
+    expect(planned.map((p) => p.job.context)).toEqual(['fedora-40', 'unit']);
+    expect(planned[0]).toMatchObject({
+      labels: ['executor:vm', 'kvm'],
+      priority: 3,
+      job: {
+        command: ['test/verify'],
+        executor: 'vm',
+        image: 'fedora-40',
+        sha: SHA,
+        pullRequest: 7,
+        repository: { owner: 'acme', name: 'widget', cloneUrl: forge.repository.cloneUrl },
+        trigger: { kind: 'webhook' },
+      },
+    });
+    expect(planned[1]!.labels).toEqual(['executor:process']);
+  });
+
+  it('is idempotent: the same PR planned again creates no job and overwrites no status', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    await planner.handleDelivery(pullRequestDelivery(forge));
+    await forge.setCommitStatus(forge.repository, SHA, { state: 'pending', context: 'unit', description: inProgress('a1') });
+    const before = forge.statusLog.length;
+    const again = await planner.handleDelivery(pullRequestDelivery(forge, { action: 'synchronize' }));
+    expect(again).toMatchObject({ kind: 'planned', skipped: ['unit'] });
+    // fedora-40 still says "Not yet tested": re-enqueued, but the queue already has it.
+    expect(again.kind === 'planned' && again.jobs).toEqual([expect.objectContaining({ context: 'fedora-40', duplicate: true })]);
+    expect(forge.statusLog.length).toBe(before);
+    expect((await drain()).length).toBe(2);
+  });
+
+  it('reports a broken .ironbots.yml as an error status naming line and field, and plans nothing', async () => {
+    forge.setFile(SHA, '.ironbots.yml', 'contexts:\n  unit:\n    run: npm test\n');
+    const result = await planner.handleDelivery(pullRequestDelivery(forge));
+    expect(result.kind).toBe('config-error');
+    expect(forge.statusLog).toEqual([
+      expect.objectContaining({
+        context: CONFIG_CONTEXT,
+        state: 'error',
+        description: expect.stringMatching(/^\.ironbots\.yml line 3: contexts\.unit\.run: /),
+      }),
+    ]);
+    expect(await drain()).toEqual([]);
+  });
+
+  it('ignores a PR without .ironbots.yml, other events and other actions', async () => {
+    expect(await planner.handleDelivery(pullRequestDelivery(forge))).toMatchObject({ kind: 'ignored' });
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    expect(await planner.handleDelivery(pullRequestDelivery(forge, { action: 'labeled' }))).toMatchObject({ kind: 'ignored' });
+    expect(await planner.handleDelivery({ ...pullRequestDelivery(forge), event: 'issues' })).toMatchObject({ kind: 'ignored' });
+    expect(await planner.handleDelivery({ ...pullRequestDelivery(forge), payload: { action: 'opened' } })).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringMatching(/not understood/),
+    });
+    expect(forge.statusLog).toEqual([]);
+  });
+
+  it('waits for a human on a PR from an untrusted fork, but plans a trusted author\'s', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const fork = { headCloneUrl: 'http://127.0.0.1:1/mallory/widget.git' };
+    const result = await planner.handleDelivery(pullRequestDelivery(forge, { ...fork, author: 'mallory' }));
+    expect(result.kind).toBe('untrusted');
+    expect(forge.statusLog.map((s) => s.description)).toEqual([MANUAL_TESTING_REQUIRED, MANUAL_TESTING_REQUIRED]);
+    expect(await drain()).toEqual([]);
+
+    const other = 'b'.repeat(40);
+    forge.setFile(other, '.ironbots.yml', CONFIG);
+    const trusted = await planner.handleDelivery(pullRequestDelivery(forge, { ...fork, author: 'maintainer', sha: other }));
+    expect(trusted.kind).toBe('planned');
+    expect((await drain()).map((p) => p.job.repository?.cloneUrl)).toEqual([fork.headCloneUrl, fork.headCloneUrl]);
+  });
+
+  it('scans open PRs and recovers those whose webhook was lost', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    forge.addPull({ number: 3, headSha: SHA });
+    forge.addPull({ number: 4, headSha: 'c'.repeat(40), state: 'closed' });
+    const results = await planner.scanRepository(forge.repository);
+    expect([...results.keys()]).toEqual([3]);
+    expect(results.get(3)).toMatchObject({ kind: 'planned' });
+    expect((await drain()).map((p) => p.job.trigger.kind)).toEqual(['scan', 'scan']);
+  });
+
+  it('classifies forge failures: outages retry, refusals do not', () => {
+    expect(isTransientForgeFailure(new ForgeError('down', 502))).toBe(true);
+    expect(isTransientForgeFailure(new ForgeError('rate limited', 429))).toBe(true);
+    expect(isTransientForgeFailure(new ForgeError('forbidden', 403))).toBe(false);
+    expect(isTransientForgeFailure(new Error('ECONNRESET'))).toBe(true);
+  });
+});
