@@ -61,6 +61,8 @@ export interface Forge {
   setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void>;
   /** The newest status of each context for the commit. */
   listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
+  /** Every status ever posted for the commit, oldest first. */
+  listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
   createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
   /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */
   gitCredentials(): { username: string; password: string } | null;

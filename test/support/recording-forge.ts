@@ -102,6 +102,10 @@ export class RecordingForge implements Forge {
     for (const { sha: s, ...status } of this.statusLog) if (s === sha) newest.set(status.context, status);
     return [...newest.values()];
   }
+  async listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
+    this.#check(repo);
+    return this.statusLog.filter((s) => s.sha === sha).map(({ sha: _sha, ...status }) => status);
+  }
   async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
     this.#check(repo);
     this.comments.push({ number, body });

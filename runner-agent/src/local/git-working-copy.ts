@@ -54,9 +54,9 @@ export class GitWorkingCopy {
   }
 
   /** Commits everything and returns the new commit id. */
-  async commit(message: string): Promise<string> {
+  async commit(message: string, extraArgs: string[] = []): Promise<string> {
     await this.git('add', '--all');
-    await this.git('commit', '--quiet', '-m', message);
+    await this.git('commit', '--quiet', '-m', message, ...extraArgs);
     return this.git('rev-parse', 'HEAD');
   }
 

@@ -1,0 +1,38 @@
+/**
+ * One webhook intake server for the benchmark, in its own process so the load generator doesn't share its
+ * event loop. `full`: the real ironbots receiver (verify + durable SQLite enqueue). `bare`: node:http that
+ * only reads the body and verifies the HMAC, the least any receiver must do.
+ * Prints the URL on stdout, serves until killed.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { verify } from '@octokit/webhooks-methods';
+import { exactRoute, startHttpServer } from '../runner-agent/src/http/http-server.ts';
+import { silentLogger } from '../runner-agent/src/observability/logger.ts';
+import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
+import type { WebhookDelivery } from '../runner-agent/src/webhooks/delivery.ts';
+import { createGitHubReceiver } from '../runner-agent/src/webhooks/github-receiver.ts';
+
+const [mode, secret, stateDir] = process.argv.slice(2) as [string, string, string];
+
+if (mode === 'full') {
+  const events = await SqliteQueue.open<WebhookDelivery>({ path: path.join(stateDir, 'queue.db'), name: 'events' });
+  const receiver = createGitHubReceiver({ secret, events, logger: silentLogger() });
+  const server = await startHttpServer({ logger: silentLogger(), routes: [exactRoute('POST', '/webhooks/github', receiver)] });
+  process.stdout.write(`${server.url}\n`);
+} else {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void verify(secret, Buffer.concat(chunks).toString('utf8'), String(req.headers['x-hub-signature-256'])).then((ok) => {
+        res.writeHead(ok ? 202 : 401, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    process.stdout.write(`http://127.0.0.1:${address.port}\n`);
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every figure beside a baseline measured in the same run, as a ratio.
+ * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
+ */
+import { benchJobStartLatency } from './job-start-latency.ts';
+import { benchWebhookIntake } from './webhook-intake.ts';
+
+const only = process.argv[2];
+const benchmarks: Record<string, () => Promise<void>> = {
+  'webhook-intake': () => benchWebhookIntake(),
+  'job-start': () => benchJobStartLatency(),
+};
+
+console.log(`ironbots benchmarks — node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores\n`);
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (only && only !== name) continue;
+  await run();
+  console.log();
+}

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { sign } from '@octokit/webhooks-methods';
+import { Pool } from 'undici';
+import { ms, summarize } from './stats.ts';
+
+const SECRET = 'benchmark-webhook-secret';
+const CONNECTIONS = 16;
+
+/** A pull_request payload of realistic size (GitHub's are 10–30 KB). */
+function payload(i: number): string {
+  const repo = { id: 1, name: 'widget', full_name: 'acme/widget', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/widget.git', description: 'x'.repeat(200) };
+  return JSON.stringify({
+    action: 'synchronize',
+    number: i,
+    pull_request: { number: i, state: 'open', title: `PR ${i}`, body: 'lorem ipsum '.repeat(600), head: { sha: 'a'.repeat(40), ref: 'f', repo }, base: { ref: 'main', repo }, user: { login: 'alice' } },
+    repository: repo,
+    sender: { login: 'alice' },
+  });
+}
+
+async function startServer(mode: 'full' | 'bare', stateDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'intake-server.ts'), mode, SECRET, stateDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { url: line.trim(), child };
+}
+
+/** Sends `count` signed deliveries over CONNECTIONS keep-alive connections; returns throughput and latencies. */
+async function load(url: string, count: number, bodies: { body: string; signature: string }[]) {
+  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) {
+        const i = next++;
+        const { body, signature } = bodies[i % bodies.length]!;
+        const t0 = performance.now();
+        const res = await pool.request({
+          path: '/webhooks/github',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'pull_request',
+            'x-github-delivery': randomUUID(),
+            'x-hub-signature-256': signature,
+          },
+          body,
+        });
+        await res.body.dump();
+        if (res.statusCode !== 202) failures++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return { perSecond: count / seconds, failures, ...summarize(latencies) };
+}
+
+export async function benchWebhookIntake(count = 4000): Promise<void> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-intake-'));
+  const bodies = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      const body = payload(i + 1);
+      return { body, signature: await sign(SECRET, body) };
+    }),
+  );
+  const servers = { bare: await startServer('bare', stateDir), full: await startServer('full', stateDir) };
+  try {
+    // Warm both up, then measure them alternately so neither gets the quieter half of the run.
+    await load(servers.bare.url, 500, bodies);
+    await load(servers.full.url, 500, bodies);
+    const rounds = { bare: [] as Awaited<ReturnType<typeof load>>[], full: [] as Awaited<ReturnType<typeof load>>[] };
+    for (let round = 0; round < 2; round++) {
+      rounds.bare.push(await load(servers.bare.url, count, bodies));
+      rounds.full.push(await load(servers.full.url, count, bodies));
+    }
+    const best = (rs: Awaited<ReturnType<typeof load>>[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const bare = best(rounds.bare);
+    const full = best(rounds.full);
+    const size = Buffer.byteLength(bodies[0]!.body);
+    console.log(`webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB, ${CONNECTIONS} connections, best of 2 rounds)`);
+    console.log(`  baseline  node:http + HMAC verify only:        ${bare.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(bare.p50)}  p99 ${ms(bare.p99)}`);
+    console.log(`  ironbots  verify + durable SQLite enqueue:     ${full.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(full.p50)}  p99 ${ms(full.p99)}  (failures: ${full.failures})`);
+    console.log(`  ratio     ironbots / baseline = ${(full.perSecond / bare.perSecond).toFixed(2)}×  (goal ≥ 0.5×)`);
+  } finally {
+    servers.bare.child.kill();
+    servers.full.child.kill();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}

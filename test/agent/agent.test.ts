@@ -1,0 +1,229 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Agent, type AgentEvent } from '../../runner-agent/src/agent/agent.ts';
+import { ProcessExecutor } from '../../runner-agent/src/executors/process-executor.ts';
+import { requiredLabels, type Job } from '../../runner-agent/src/jobs/job.ts';
+import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
+import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import type { Queue } from '../../runner-agent/src/queue/queue.ts';
+import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
+import { bareRepositoryWith } from '../support/git-fixture.ts';
+import { RecordingForge } from '../support/recording-forge.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const AGENT_SECRET = 'agent-secret-token-0123456789';
+
+let dir: string;
+let forge: RecordingForge;
+let jobs: Queue<Job>;
+let logStore: FilesystemLogStore;
+let secrets: SecretRegistry;
+let events: AgentEvent[];
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  const tmp = await withTempDir();
+  dir = tmp.dir;
+  forge = new RecordingForge();
+  jobs = await SqliteQueue.open<Job>({
+    path: path.join(dir, 'q.db'),
+    name: 'jobs',
+    tuning: { maxAttempts: 2, backoffBaseMs: 10, backoffCapMs: 10 },
+  });
+  secrets = new SecretRegistry();
+  secrets.add(AGENT_SECRET);
+  logStore = new FilesystemLogStore({ root: path.join(dir, 'logs'), secrets });
+  events = [];
+  process.env.IRONBOTS_AGENT_TEST_SECRET = AGENT_SECRET;
+  cleanup = async () => {
+    delete process.env.IRONBOTS_AGENT_TEST_SECRET;
+    await jobs.close();
+    await tmp.remove();
+  };
+});
+afterEach(async () => cleanup());
+
+function makeAgent(overrides: Partial<ConstructorParameters<typeof Agent>[0]> = {}) {
+  return new Agent({
+    name: 'test-agent',
+    labels: ['x86_64'],
+    jobs,
+    executors: [new ProcessExecutor()],
+    forge,
+    logStore,
+    logUrl: (id) => `http://127.0.0.1:9/logs/${id}`,
+    workRoot: path.join(dir, 'work'),
+    logger: silentLogger(),
+    secrets,
+    visibilityTimeoutMs: 30_000,
+    supersededPollMs: 100,
+    onEvent: (e) => events.push(e),
+    ...overrides,
+  });
+}
+
+function job(overrides: Partial<Job>): Job {
+  return {
+    context: 'unit',
+    command: ['true'],
+    labels: [],
+    timeoutSeconds: 30,
+    env: {},
+    executor: 'process',
+    trigger: { kind: 'api' },
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+async function enqueue(j: Job): Promise<string> {
+  return (await jobs.enqueue(j, { labels: requiredLabels(j) })).id;
+}
+
+async function runNext(agent: Agent) {
+  const lease = await jobs.lease({ name: agent.name, labels: await agent.offeredLabels() }, { visibilityTimeoutMs: 30_000 });
+  expect(lease, 'a job to run').not.toBeNull();
+  return agent.runLease(lease!);
+}
+
+async function logText(jobId: string): Promise<string> {
+  return (await logStore.read(jobId))!.data.toString('utf8');
+}
+
+const SCRIPT = {
+  'check.sh': {
+    executable: true,
+    content: '#!/bin/sh\necho "checked out $(cat VERSION) as $IRONBOTS_SHA"\necho "secret: ${IRONBOTS_AGENT_TEST_SECRET:-absent}"\nexit ${1:-0}\n',
+  },
+  VERSION: { content: '2.0\n' },
+};
+
+describe('agent', () => {
+  it('checks out the commit, runs the command and reports In progress → success with the log URL', async () => {
+    const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
+    const id = await enqueue(
+      job({
+        command: ['./check.sh'],
+        repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url },
+        sha: repo.sha,
+        pullRequest: 1,
+      }),
+    );
+    forge.addPull({ number: 1, headSha: repo.sha });
+    const report = await runNext(makeAgent());
+    expect(report.state).toBe('success');
+    const statuses = forge.statusesFor(repo.sha, 'unit');
+    expect(statuses.map((s) => [s.state, s.description])).toEqual([
+      ['pending', 'In progress [test-agent]'],
+      ['success', expect.stringMatching(/^Passed in .* \[test-agent\]$/)],
+    ]);
+    expect(statuses.every((s) => s.targetUrl === `http://127.0.0.1:9/logs/${id}`)).toBe(true);
+    const log = await logText(id);
+    expect(log).toContain(`checked out 2.0 as ${repo.sha}`);
+    // The agent's environment never reaches the job.
+    expect(log).toContain('secret: absent');
+    expect(await logStore.meta(id)).toMatchObject({ state: 'success', exitCode: 0, agent: 'test-agent' });
+    expect((await jobs.state(id))?.state).toBe('done');
+    expect(events.map((e) => e.type)).toEqual(['leased', 'started', 'finished']);
+  });
+
+  it('reports a failing command as failure with its exit code, and does not retry it', async () => {
+    const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
+    const id = await enqueue(
+      job({ command: ['./check.sh', '3'], repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url }, sha: repo.sha }),
+    );
+    const report = await runNext(makeAgent());
+    expect(report).toMatchObject({ state: 'failure', description: expect.stringMatching(/^Failed \(exit code 3\) in /) });
+    expect(forge.statusesFor(repo.sha).at(-1)).toMatchObject({ state: 'failure' });
+    expect((await jobs.state(id))?.state).toBe('done');
+    expect(await logStore.meta(id)).toMatchObject({ state: 'failure', exitCode: 3 });
+  });
+
+  it('fails a job that runs past its timeout', async () => {
+    const id = await enqueue(job({ command: ['sleep', '30'], timeoutSeconds: 1 }));
+    const report = await runNext(makeAgent());
+    expect(report).toMatchObject({ state: 'failure', description: 'Timed out after 1 s [test-agent]' });
+    expect((await jobs.state(id))?.state).toBe('done');
+  });
+
+  it('retries an infrastructure failure, then gives up with an error status and a dead letter', async () => {
+    const sha = 'd'.repeat(40);
+    const broken = job({
+      repository: { owner: 'acme', name: 'widget', cloneUrl: `file://${dir}/does-not-exist.git` },
+      sha,
+    });
+    const id = await enqueue(broken);
+    const agent = makeAgent();
+    const first = await runNext(agent);
+    expect(first.state).toBe('retry');
+    expect(forge.statusesFor(sha).at(-1)).toMatchObject({
+      state: 'pending',
+      description: expect.stringMatching(/^Retrying after infrastructure error \(attempt 1 of 2\)/),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await runNext(agent);
+    expect(second.state).toBe('error');
+    expect(forge.statusesFor(sha).at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Error: git/) });
+    expect((await jobs.state(id))?.state).toBe('dead');
+    expect(await logText(id)).toMatch(/infrastructure error/);
+  });
+
+  it('cancels a running PR job when the PR moves on', async () => {
+    const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
+    forge.addPull({ number: 9, headSha: repo.sha });
+    const id = await enqueue(
+      job({
+        command: ['sleep', '30'],
+        pullRequest: 9,
+        sha: repo.sha,
+        repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url },
+      }),
+    );
+    const agent = makeAgent();
+    const running = runNext(agent);
+    await new Promise((r) => setTimeout(r, 300));
+    forge.addPull({ number: 9, headSha: 'f'.repeat(40) });
+    const report = await running;
+    expect(report.state).toBe('cancelled');
+    expect(report.description).toMatch(/pull request moved on to fffffff/);
+    expect((await jobs.state(id))?.state).toBe('done');
+  });
+
+  it('redacts registered secrets from the job log', async () => {
+    const id = await enqueue(job({ command: ['sh', '-c', 'echo "token=$T"'], env: { T: AGENT_SECRET } }));
+    await runNext(makeAgent());
+    const log = await logText(id);
+    expect(log).toContain('token=***');
+    expect(log).not.toContain(AGENT_SECRET);
+  });
+
+  it('only offers labels it has: a kvm job waits for a kvm agent', async () => {
+    await enqueue(job({ labels: ['kvm'] }));
+    const agent = makeAgent();
+    expect(await agent.offeredLabels()).toEqual(['executor:process', 'x86_64']);
+    const lease = await jobs.lease({ name: 'a', labels: await agent.offeredLabels() }, { visibilityTimeoutMs: 1000 });
+    expect(lease).toBeNull();
+    const kvmAgent = makeAgent({ labels: ['x86_64', 'kvm'] });
+    expect((await runNext(kvmAgent)).state).toBe('success');
+  });
+
+  it('runs queued jobs by itself once started, and hands a running job back when stopped', async () => {
+    const agent = makeAgent();
+    await agent.start();
+    const quick = await enqueue(job({ command: ['true'] }));
+    const slow = await enqueue(job({ context: 'slow', command: ['sleep', '30'] }));
+    await waitFor(async () => (await jobs.state(quick))?.state === 'done');
+    await waitFor(() => events.some((e) => e.type === 'started' && e.jobId === slow));
+    await agent.stop();
+    expect((await jobs.state(slow))?.state).toBe('queued');
+  });
+});
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
