@@ -43,6 +43,8 @@ export function registerDeploymentCommands(program: Command): void {
       if (!server) throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
       const { startServerRole } = await import('../../runner-agent/src/deployment/server-role.ts');
       const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
+      const { Metrics } = await import('../../runner-agent/src/observability/metrics.ts');
+      const metrics = new Metrics({ queues: [deployment.events, deployment.jobs] as never[] });
       const { host, port } = parseListen(server.listen);
       const role = await startServerRole({
         events: deployment.events,
@@ -58,8 +60,11 @@ export function registerDeploymentCommands(program: Command): void {
         ...(deployment.config.publicUrl ? { publicUrl: deployment.config.publicUrl } : {}),
         extraRoutes: deployment.logsServedLocally ? [logHttpRoute(deployment.logStore)] : [],
         scan: { repositories: await deployment.repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
+        metrics,
       });
-      const agent = deployment.config.agent ? await startAgent(deployment, logger, deployment.config.publicUrl ?? role.url) : null;
+      const agent = deployment.config.agent
+        ? await startAgent(deployment, logger, deployment.config.publicUrl ?? role.url, (e) => metrics.observeAgent(e))
+        : null;
       await untilSignal();
       await agent?.stop();
       await role.stop();
@@ -163,6 +168,7 @@ async function startAgent(
   deployment: import('../../runner-agent/src/deployment/deployment.ts').Deployment,
   logger: Logger,
   logBase: string,
+  onEvent?: (event: import('../../runner-agent/src/agent/agent.ts').AgentEvent) => void,
 ) {
   const config = deployment.config.agent!;
   const { Agent } = await import('../../runner-agent/src/agent/agent.ts');
@@ -180,6 +186,7 @@ async function startAgent(
     secrets: deployment.secrets,
     concurrency: config.concurrency,
     visibilityTimeoutMs: config.visibilityTimeoutSeconds * 1000,
+    ...(onEvent ? { onEvent } : {}),
   });
   await agent.start();
   return agent;

@@ -37,7 +37,7 @@ export interface AgentOptions {
 }
 
 export type AgentEvent =
-  | { type: 'leased'; jobId: string; context: string; at: number }
+  | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number }
   | { type: 'started'; jobId: string; at: number }
   | { type: 'finished'; jobId: string; state: JobLogState | 'retry'; description: string; at: number };
 
@@ -121,7 +121,13 @@ export class Agent {
     const { attempt, maxAttempts } = lease.message;
     const log = this.#o.logger.child({ jobId, context: job.context, attempt });
     const started = performance.now();
-    this.#o.onEvent?.({ type: 'leased', jobId, context: job.context, at: performance.timeOrigin + started });
+    this.#o.onEvent?.({
+      type: 'leased',
+      jobId,
+      context: job.context,
+      at: performance.timeOrigin + started,
+      enqueuedAt: lease.message.enqueuedAt,
+    });
 
     const reporter = new StatusReporter({
       forge: this.#o.forge,

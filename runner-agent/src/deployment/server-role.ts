@@ -8,6 +8,7 @@ import { Planner, type PlanResult, type TrustPolicy } from '../planner/planner.t
 import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobsApiRoute } from '../server/jobs-api.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
 
@@ -29,6 +30,7 @@ export interface ServerRoleOptions {
   /** Repositories to re-read periodically (lost webhooks); none turns the scanner off. */
   scan?: { repositories: Repository[]; intervalMs: number };
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
+  metrics?: Metrics;
 }
 
 export interface ServerRole {
@@ -58,7 +60,12 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
       exactRoute(
         'POST',
         '/webhooks/github',
-        createGitHubReceiver({ secret: options.webhookSecret, events: options.events, logger: logger.child({ role: 'receiver' }) }),
+        createGitHubReceiver({
+          secret: options.webhookSecret,
+          events: options.events,
+          logger: logger.child({ role: 'receiver' }),
+          ...(options.metrics ? { onOutcome: (event, outcome) => options.metrics!.observeDelivery(event, outcome) } : {}),
+        }),
       ),
       jobsApiRoute({
         tokens: options.apiTokens,
@@ -69,6 +76,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         logUrl,
         logger: logger.child({ role: 'api' }),
       }),
+      ...(options.metrics ? [options.metrics.route()] : []),
       ...(options.extraRoutes ?? []),
     ],
   });

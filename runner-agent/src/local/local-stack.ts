@@ -12,6 +12,7 @@ import type { Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { Logger } from '../observability/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
 import { SecretRegistry } from '../observability/secrets.ts';
 import type { PlanResult } from '../planner/planner.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
@@ -106,6 +107,7 @@ export class LocalStack {
       const jobs = await SqliteQueue.open<Job>({ path: queueFile, name: 'jobs' });
       cleanups.push(() => events.close(), () => jobs.close());
       const logStore = new FilesystemLogStore({ root: path.join(stateDir, 'logs'), secrets });
+      const metrics = new Metrics({ queues: [events, jobs] as SqliteQueue<unknown>[], defaultMetrics: false });
 
       const server = await startServerRole({
         events,
@@ -119,6 +121,7 @@ export class LocalStack {
         host: '127.0.0.1',
         port: 0,
         extraRoutes: [logHttpRoute(logStore)],
+        metrics,
         ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}),
       });
       cleanups.push(() => server.stop());
@@ -135,7 +138,10 @@ export class LocalStack {
         logger: logger.child({ role: 'agent' }),
         secrets,
         supersededPollMs: options.supersededPollMs ?? 2_000,
-        ...(options.onAgentEvent ? { onEvent: options.onAgentEvent } : {}),
+        onEvent: (event) => {
+          metrics.observeAgent(event);
+          options.onAgentEvent?.(event);
+        },
       });
       await agent.start();
       cleanups.push(() => agent.stop());

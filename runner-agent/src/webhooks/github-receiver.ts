@@ -15,7 +15,18 @@ export interface GitHubReceiverOptions {
   logger: Logger;
   maxBodyBytes?: number;
   clock?: () => Date;
+  /** How each delivery was answered, for metrics. */
+  onOutcome?: (event: string, outcome: DeliveryOutcome) => void;
 }
+
+export type DeliveryOutcome =
+  | 'queued'
+  | 'duplicate'
+  | 'ping'
+  | 'bad-signature'
+  | 'bad-request'
+  | 'too-large'
+  | 'queue-unavailable';
 
 /**
  * Receives GitHub webhook deliveries. It only verifies and stores: interpreting an event needs the forge,
@@ -29,6 +40,7 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
   const limit = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
   const clock = options.clock ?? (() => new Date());
   const { logger, events, secret } = options;
+  const count = (event: string | undefined, outcome: DeliveryOutcome) => options.onOutcome?.(event ?? 'unknown', outcome);
 
   return async function receiveGitHubWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendError(res, 405, 'webhooks are POSTed', { allow: 'POST' });
@@ -38,10 +50,12 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
     const missing = [!event && 'X-GitHub-Event', !deliveryId && 'X-GitHub-Delivery'].filter(Boolean);
     if (missing.length) {
       req.resume();
+      count(event, 'bad-request');
       return sendError(res, 400, `missing header ${missing.join(', ')}`);
     }
     if (!signature) {
       req.resume();
+      count(event, 'bad-signature');
       return sendError(res, 401, 'missing X-Hub-Signature-256: configure the webhook with the shared secret');
     }
 
@@ -51,6 +65,7 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         logger.warn({ deliveryId, event, limit }, 'webhook body too large');
+        count(event, 'too-large');
         // Don't read the rest: answer, then drop the connection.
         res.once('finish', () => req.destroy());
         sendError(res, 413, error.message, { connection: 'close' });
@@ -62,6 +77,7 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
     const text = body.toString('utf8');
     if (!(await verify(secret, text, signature).catch(() => false))) {
       logger.warn({ deliveryId, event }, 'webhook signature mismatch');
+      count(event, 'bad-signature');
       return sendError(res, 401, 'signature does not match the payload');
     }
 
@@ -69,12 +85,17 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
     try {
       payload = JSON.parse(text);
     } catch {
+      count(event, 'bad-request');
       return sendError(res, 400, 'payload is not valid JSON');
     }
     if (typeof payload !== 'object' || payload === null) {
+      count(event, 'bad-request');
       return sendError(res, 400, 'payload must be a JSON object');
     }
-    if (event === 'ping') return sendJson(res, 200, { ok: true, pong: deliveryId });
+    if (event === 'ping') {
+      count(event, 'ping');
+      return sendJson(res, 200, { ok: true, pong: deliveryId });
+    }
 
     const delivery: WebhookDelivery = {
       forge: 'github',
@@ -88,9 +109,11 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
       queued = await events.enqueue(delivery, { dedupKey: deliveryDedupKey(delivery) });
     } catch (error) {
       logger.error({ err: error, deliveryId, event }, 'could not enqueue webhook delivery');
+      count(event, 'queue-unavailable');
       return sendError(res, 503, 'queue unavailable; redeliver later', { 'retry-after': '30' });
     }
     logger.info({ deliveryId, event, messageId: queued.id, duplicate: queued.duplicate }, 'webhook delivery queued');
+    count(event, queued.duplicate ? 'duplicate' : 'queued');
     sendJson(res, queued.duplicate ? 200 : 202, { queued: !queued.duplicate, duplicate: queued.duplicate, id: queued.id });
   };
 }

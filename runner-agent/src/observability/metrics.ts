@@ -1,0 +1,89 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AgentEvent } from '../agent/agent.ts';
+import type { Route } from '../http/http-server.ts';
+import type { Queue } from '../queue/queue.ts';
+
+/**
+ * Prometheus metrics of one ironbots process, served at GET /metrics. Names follow Prometheus conventions;
+ * `ironbots_job_startup_duration_seconds` is the "queued → picked up" figure peers (ARC) watch most.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly webhookDeliveries: Counter<'event' | 'outcome'>;
+  readonly jobsFinished: Counter<'state'>;
+  readonly jobDuration: Histogram<'state'>;
+  readonly jobStartup: Histogram;
+  readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
+
+  constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'ironbots_process_' });
+    this.webhookDeliveries = new Counter({
+      name: 'ironbots_webhook_deliveries_total',
+      help: 'Webhook deliveries received, by event and how they were answered',
+      labelNames: ['event', 'outcome'],
+      registers: [this.registry],
+    });
+    this.jobsFinished = new Counter({
+      name: 'ironbots_jobs_finished_total',
+      help: 'Jobs that ended on this agent, by final state (retry: handed back after an infrastructure failure)',
+      labelNames: ['state'],
+      registers: [this.registry],
+    });
+    this.jobDuration = new Histogram({
+      name: 'ironbots_job_duration_seconds',
+      help: 'Wall time of a job on an agent, from lease to final status',
+      labelNames: ['state'],
+      buckets: [1, 5, 15, 60, 300, 900, 1800, 3600, 7200],
+      registers: [this.registry],
+    });
+    this.jobStartup = new Histogram({
+      name: 'ironbots_job_startup_duration_seconds',
+      help: 'Time from enqueue to the job command starting',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      registers: [this.registry],
+    });
+    const queues = options.queues ?? [];
+    if (queues.length) {
+      new Gauge({
+        name: 'ironbots_queue_messages',
+        help: 'Messages in each queue by state',
+        labelNames: ['queue', 'state'],
+        registers: [this.registry],
+        async collect() {
+          for (const queue of queues) {
+            const stats = await queue.stats().catch(() => null);
+            if (!stats) continue;
+            for (const [state, n] of Object.entries(stats)) this.set({ queue: queue.name, state }, n);
+          }
+        },
+      });
+    }
+  }
+
+  /** Feed for Agent's onEvent: startup is measured from enqueue, so it includes the time spent queued. */
+  observeAgent(event: AgentEvent): void {
+    const job = this.#jobs.get(event.jobId);
+    if (event.type === 'leased') this.#jobs.set(event.jobId, { leasedAt: event.at, enqueuedAt: event.enqueuedAt });
+    else if (event.type === 'started' && job) this.jobStartup.observe(Math.max(0, event.at - job.enqueuedAt) / 1000);
+    else if (event.type === 'finished') {
+      this.#jobs.delete(event.jobId);
+      this.jobsFinished.inc({ state: event.state });
+      if (job) this.jobDuration.observe({ state: event.state }, Math.max(0, event.at - job.leasedAt) / 1000);
+    }
+  }
+
+  /** Feed for the webhook receiver's onOutcome. */
+  observeDelivery(event: string, outcome: string): void {
+    this.webhookDeliveries.inc({ event, outcome });
+  }
+
+  route(): Route {
+    return async (req, res, url) => {
+      if (url.pathname !== '/metrics' || req.method !== 'GET') return false;
+      const body = await this.registry.metrics();
+      res.writeHead(200, { 'content-type': this.registry.contentType });
+      res.end(body);
+      return true;
+    };
+  }
+}
