@@ -16,16 +16,26 @@ import { createGitHubReceiver } from '../runner-agent/src/webhooks/github-receiv
 const [mode, secret, stateDir] = process.argv.slice(2) as [string, string, string];
 
 if (mode === 'full') {
-  const events = await SqliteQueue.open<WebhookDelivery>({ path: path.join(stateDir, 'queue.db'), name: 'events' });
+  const events = await SqliteQueue.open<WebhookDelivery>({
+    path: path.join(stateDir, 'queue.db'),
+    name: 'events',
+  });
   const receiver = createGitHubReceiver({ secret, events, logger: silentLogger() });
-  const server = await startHttpServer({ logger: silentLogger(), routes: [exactRoute('POST', '/webhooks/github', receiver)] });
+  const server = await startHttpServer({
+    logger: silentLogger(),
+    routes: [exactRoute('POST', '/webhooks/github', receiver)],
+  });
   process.stdout.write(`${server.url}\n`);
 } else {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void verify(secret, Buffer.concat(chunks).toString('utf8'), String(req.headers['x-hub-signature-256'])).then((ok) => {
+      void verify(
+        secret,
+        Buffer.concat(chunks).toString('utf8'),
+        String(req.headers['x-hub-signature-256']),
+      ).then((ok) => {
         res.writeHead(ok ? 202 : 401, { 'content-type': 'application/json' });
         res.end('{}');
       });

@@ -83,7 +83,13 @@ export async function benchJobStartLatency(count = 200): Promise<void> {
   const baseline = summarize(await bareSpawn(count));
   const ironbots = summarize(await enqueueToStart(count));
   console.log(`enqueue → job start (process executor, ${count} jobs one after another, idle agent)`);
-  console.log(`  baseline  spawn('true') by hand:               p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}`);
-  console.log(`  ironbots  enqueue → agent lease → spawn:        p50 ${ms(ironbots.p50)}  p99 ${ms(ironbots.p99)}`);
-  console.log(`  ratio     p50 ${(ironbots.p50 / baseline.p50).toFixed(2)}×, p99 ${(ironbots.p99 / baseline.p99).toFixed(2)}×  (goal: p50 < 20 ms)`);
+  console.log(
+    `  baseline  spawn('true') by hand:               p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}`,
+  );
+  console.log(
+    `  ironbots  enqueue → agent lease → spawn:        p50 ${ms(ironbots.p50)}  p99 ${ms(ironbots.p99)}`,
+  );
+  console.log(
+    `  ratio     p50 ${(ironbots.p50 / baseline.p50).toFixed(2)}×, p99 ${(ironbots.p99 / baseline.p99).toFixed(2)}×  (goal: p50 < 20 ms)`,
+  );
 }

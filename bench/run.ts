@@ -11,7 +11,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'job-start': () => benchJobStartLatency(),
 };
 
-console.log(`ironbots benchmarks — node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log(
+  `ironbots benchmarks — node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores\n`,
+);
 for (const [name, run] of Object.entries(benchmarks)) {
   if (only && only !== name) continue;
   await run();

@@ -13,20 +13,42 @@ const CONNECTIONS = 16;
 
 /** A pull_request payload of realistic size (GitHub's are 10–30 KB). */
 function payload(i: number): string {
-  const repo = { id: 1, name: 'widget', full_name: 'acme/widget', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/widget.git', description: 'x'.repeat(200) };
+  const repo = {
+    id: 1,
+    name: 'widget',
+    full_name: 'acme/widget',
+    owner: { login: 'acme' },
+    clone_url: 'https://github.com/acme/widget.git',
+    description: 'x'.repeat(200),
+  };
   return JSON.stringify({
     action: 'synchronize',
     number: i,
-    pull_request: { number: i, state: 'open', title: `PR ${i}`, body: 'lorem ipsum '.repeat(600), head: { sha: 'a'.repeat(40), ref: 'f', repo }, base: { ref: 'main', repo }, user: { login: 'alice' } },
+    pull_request: {
+      number: i,
+      state: 'open',
+      title: `PR ${i}`,
+      body: 'lorem ipsum '.repeat(600),
+      head: { sha: 'a'.repeat(40), ref: 'f', repo },
+      base: { ref: 'main', repo },
+      user: { login: 'alice' },
+    },
     repository: repo,
     sender: { login: 'alice' },
   });
 }
 
-async function startServer(mode: 'full' | 'bare', stateDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'intake-server.ts'), mode, SECRET, stateDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startServer(
+  mode: 'full' | 'bare',
+  stateDir: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, 'intake-server.ts'), mode, SECRET, stateDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
@@ -82,19 +104,31 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
     // Warm both up, then measure them alternately so neither gets the quieter half of the run.
     await load(servers.bare.url, 500, bodies);
     await load(servers.full.url, 500, bodies);
-    const rounds = { bare: [] as Awaited<ReturnType<typeof load>>[], full: [] as Awaited<ReturnType<typeof load>>[] };
+    const rounds = {
+      bare: [] as Awaited<ReturnType<typeof load>>[],
+      full: [] as Awaited<ReturnType<typeof load>>[],
+    };
     for (let round = 0; round < 2; round++) {
       rounds.bare.push(await load(servers.bare.url, count, bodies));
       rounds.full.push(await load(servers.full.url, count, bodies));
     }
-    const best = (rs: Awaited<ReturnType<typeof load>>[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const best = (rs: Awaited<ReturnType<typeof load>>[]) =>
+      rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const bare = best(rounds.bare);
     const full = best(rounds.full);
     const size = Buffer.byteLength(bodies[0]!.body);
-    console.log(`webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB, ${CONNECTIONS} connections, best of 2 rounds)`);
-    console.log(`  baseline  node:http + HMAC verify only:        ${bare.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(bare.p50)}  p99 ${ms(bare.p99)}`);
-    console.log(`  ironbots  verify + durable SQLite enqueue:     ${full.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(full.p50)}  p99 ${ms(full.p99)}  (failures: ${full.failures})`);
-    console.log(`  ratio     ironbots / baseline = ${(full.perSecond / bare.perSecond).toFixed(2)}×  (goal ≥ 0.5×)`);
+    console.log(
+      `webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB, ${CONNECTIONS} connections, best of 2 rounds)`,
+    );
+    console.log(
+      `  baseline  node:http + HMAC verify only:        ${bare.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(bare.p50)}  p99 ${ms(bare.p99)}`,
+    );
+    console.log(
+      `  ironbots  verify + durable SQLite enqueue:     ${full.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(full.p50)}  p99 ${ms(full.p99)}  (failures: ${full.failures})`,
+    );
+    console.log(
+      `  ratio     ironbots / baseline = ${(full.perSecond / bare.perSecond).toFixed(2)}×  (goal ≥ 0.5×)`,
+    );
   } finally {
     servers.bare.child.kill();
     servers.full.child.kill();

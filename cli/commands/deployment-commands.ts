@@ -2,13 +2,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
+import type { AgentEvent } from '../../runner-agent/src/agent/agent.ts';
+import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
 import { createLogger, type Logger } from '../../runner-agent/src/observability/logger.ts';
 
 const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
 async function open(configFile: string): Promise<{
-  deployment: import('../../runner-agent/src/deployment/deployment.ts').Deployment;
+  deployment: Deployment;
   logger: Logger;
 }> {
   const config = await loadDeploymentConfig(configFile);
@@ -31,7 +33,11 @@ function untilSignal(): Promise<void> {
 }
 
 export function registerDeploymentCommands(program: Command): void {
-  const configOption = ['-c, --config <file>', 'deployment configuration (env IRONBOTS_CONFIG)', DEFAULT_CONFIG] as const;
+  const configOption = [
+    '-c, --config <file>',
+    'deployment configuration (env IRONBOTS_CONFIG)',
+    DEFAULT_CONFIG,
+  ] as const;
 
   program
     .command('serve')
@@ -40,7 +46,8 @@ export function registerDeploymentCommands(program: Command): void {
     .action(async (options: { config: string }) => {
       const { deployment, logger } = await open(options.config);
       const server = deployment.config.server;
-      if (!server) throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
+      if (!server)
+        throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
       const { startServerRole } = await import('../../runner-agent/src/deployment/server-role.ts');
       const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
       const { Metrics } = await import('../../runner-agent/src/observability/metrics.ts');
@@ -59,11 +66,16 @@ export function registerDeploymentCommands(program: Command): void {
         port,
         ...(deployment.config.publicUrl ? { publicUrl: deployment.config.publicUrl } : {}),
         extraRoutes: deployment.logsServedLocally ? [logHttpRoute(deployment.logStore)] : [],
-        scan: { repositories: await deployment.repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
+        scan: {
+          repositories: await deployment.repositories(),
+          intervalMs: server.scanIntervalSeconds * 1000,
+        },
         metrics,
       });
       const agent = deployment.config.agent
-        ? await startAgent(deployment, logger, deployment.config.publicUrl ?? role.url, (e) => metrics.observeAgent(e))
+        ? await startAgent(deployment, logger, deployment.config.publicUrl ?? role.url, (e) =>
+            metrics.observeAgent(e),
+          )
         : null;
       await untilSignal();
       await agent?.stop();
@@ -78,17 +90,23 @@ export function registerDeploymentCommands(program: Command): void {
     .action(async (options: { config: string }) => {
       const { deployment, logger } = await open(options.config);
       const agentConfig = deployment.config.agent;
-      if (!agentConfig) throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
+      if (!agentConfig)
+        throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
       let logBase = deployment.config.publicUrl;
       let logServer: { close(): Promise<void> } | undefined;
       if (agentConfig.listen && deployment.logsServedLocally) {
         const { startHttpServer } = await import('../../runner-agent/src/http/http-server.ts');
         const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
-        const http = await startHttpServer({ logger, ...parseListen(agentConfig.listen), routes: [logHttpRoute(deployment.logStore)] });
+        const http = await startHttpServer({
+          logger,
+          ...parseListen(agentConfig.listen),
+          routes: [logHttpRoute(deployment.logStore)],
+        });
         logBase ??= http.url;
         logServer = http;
       }
-      if (!logBase) throw new Error(`${options.config}: set publicUrl or agent.listen so statuses can link to logs`);
+      if (!logBase)
+        throw new Error(`${options.config}: set publicUrl or agent.listen so statuses can link to logs`);
       const agent = await startAgent(deployment, logger, logBase);
       await untilSignal();
       await agent.stop();
@@ -98,11 +116,14 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command('scan')
-    .description('re-read the forge once and plan every open PR whose jobs are missing (recovers lost webhooks)')
+    .description(
+      're-read the forge once and plan every open PR whose jobs are missing (recovers lost webhooks)',
+    )
     .option(...configOption)
     .action(async (options: { config: string }) => {
       const { deployment, logger } = await open(options.config);
-      if (!deployment.forge) throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
+      if (!deployment.forge)
+        throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
       const { Planner } = await import('../../runner-agent/src/planner/planner.ts');
       const planner = new Planner({
         forge: deployment.forge,
@@ -132,7 +153,9 @@ export function registerDeploymentCommands(program: Command): void {
       const { deployment } = await open(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         const s = await q.stats();
-        process.stdout.write(`${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead\n`);
+        process.stdout.write(
+          `${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead\n`,
+        );
       }
       await deployment.close();
     });
@@ -144,7 +167,9 @@ export function registerDeploymentCommands(program: Command): void {
       const { deployment } = await open(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         for (const d of await q.deadLetters()) {
-          process.stdout.write(`${q.name} ${d.message.id} after ${d.message.attempt} attempt(s) at ${new Date(d.deadAt).toISOString()}: ${d.reason}\n`);
+          process.stdout.write(
+            `${q.name} ${d.message.id} after ${d.message.attempt} attempt(s) at ${new Date(d.deadAt).toISOString()}: ${d.reason}\n`,
+          );
         }
       }
       await deployment.close();
@@ -156,7 +181,11 @@ export function registerDeploymentCommands(program: Command): void {
     .option(...configOption)
     .action(async (id: string, options: { config: string }) => {
       const { deployment } = await open(options.config);
-      const found = (await deployment.jobs.state(id)) ? deployment.jobs : (await deployment.events.state(id)) ? deployment.events : null;
+      const found = (await deployment.jobs.state(id))
+        ? deployment.jobs
+        : (await deployment.events.state(id))
+          ? deployment.events
+          : null;
       if (!found) throw new Error(`no job or delivery ${id}`);
       await found.redrive(id);
       process.stdout.write(`${found.name} ${id} queued again\n`);
@@ -165,10 +194,10 @@ export function registerDeploymentCommands(program: Command): void {
 }
 
 async function startAgent(
-  deployment: import('../../runner-agent/src/deployment/deployment.ts').Deployment,
+  deployment: Deployment,
   logger: Logger,
   logBase: string,
-  onEvent?: (event: import('../../runner-agent/src/agent/agent.ts').AgentEvent) => void,
+  onEvent?: (event: AgentEvent) => void,
 ) {
   const config = deployment.config.agent!;
   const { Agent } = await import('../../runner-agent/src/agent/agent.ts');

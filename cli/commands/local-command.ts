@@ -11,12 +11,21 @@ export function registerLocalCommand(program: Command): void {
     )
     .option('--keep', 'leave the forge, server and agent running for you to poke at (Ctrl-C ends)', false)
     .option('--state-dir <dir>', 'keep queue, logs and repositories here instead of a temporary directory')
-    .option('--timeout <seconds>', 'give up when the PR has no final status after this long', positiveInteger, 180)
+    .option(
+      '--timeout <seconds>',
+      'give up when the PR has no final status after this long',
+      positiveInteger,
+      180,
+    )
     .option('--verbose', 'show the structured logs of every component on stderr', false)
     .action(async (options: { keep: boolean; stateDir?: string; timeout: number; verbose: boolean }) => {
       const { runLocalDemo } = await import('../../runner-agent/src/local/local-demo.ts');
       const print = (line: string) => process.stdout.write(`ironbots local: ${line}\n`);
-      const logger = createLogger({ name: 'ironbots', secrets: new SecretRegistry(), level: options.verbose ? 'info' : 'warn' });
+      const logger = createLogger({
+        name: 'ironbots',
+        secrets: new SecretRegistry(),
+        level: options.verbose ? 'info' : 'warn',
+      });
       const result = await runLocalDemo({
         keep: options.keep,
         timeoutSeconds: options.timeout,
@@ -24,10 +33,13 @@ export function registerLocalCommand(program: Command): void {
         logger,
         ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       });
-      if (result.ok) print(`PR succeeded: ${result.statuses.map((s) => `${s.context} ${s.state}`).join(', ')}`);
+      if (result.ok)
+        print(`PR succeeded: ${result.statuses.map((s) => `${s.context} ${s.state}`).join(', ')}`);
       else print(`FAILED: ${result.reason}`);
       if (options.keep) {
-        print(`still running — forge API ${result.urls.forge}, clone ${result.urls.cloneUrl}, server ${result.urls.server}`);
+        print(
+          `still running — forge API ${result.urls.forge}, clone ${result.urls.cloneUrl}, server ${result.urls.server}`,
+        );
         print('press Ctrl-C to stop');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseProjectConfig, PROJECT_CONFIG_PATH, ProjectConfigError } from '../../runner-agent/src/planner/project-config.ts';
+import {
+  parseProjectConfig,
+  PROJECT_CONFIG_PATH,
+  ProjectConfigError,
+} from '../../runner-agent/src/planner/project-config.ts';
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -20,7 +24,9 @@ export function registerValidateCommand(program: Command): void {
         const config = parseProjectConfig(text);
         for (const [name, context] of Object.entries(config.contexts)) {
           const labels = context.labels.length ? ` on [${context.labels.join(', ')}]` : '';
-          process.stdout.write(`${name}: ${JSON.stringify(context.run)} with ${context.executor}${labels}, timeout ${context.timeout} s\n`);
+          process.stdout.write(
+            `${name}: ${JSON.stringify(context.run)} with ${context.executor}${labels}, timeout ${context.timeout} s\n`,
+          );
         }
       } catch (error) {
         if (!(error instanceof ProjectConfigError)) throw error;

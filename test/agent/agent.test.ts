@@ -82,7 +82,10 @@ async function enqueue(j: Job): Promise<string> {
 }
 
 async function runNext(agent: Agent) {
-  const lease = await jobs.lease({ name: agent.name, labels: await agent.offeredLabels() }, { visibilityTimeoutMs: 30_000 });
+  const lease = await jobs.lease(
+    { name: agent.name, labels: await agent.offeredLabels() },
+    { visibilityTimeoutMs: 30_000 },
+  );
   expect(lease, 'a job to run').not.toBeNull();
   return agent.runLease(lease!);
 }
@@ -94,7 +97,8 @@ async function logText(jobId: string): Promise<string> {
 const SCRIPT = {
   'check.sh': {
     executable: true,
-    content: '#!/bin/sh\necho "checked out $(cat VERSION) as $IRONBOTS_SHA"\necho "secret: ${IRONBOTS_AGENT_TEST_SECRET:-absent}"\nexit ${1:-0}\n',
+    content:
+      '#!/bin/sh\necho "checked out $(cat VERSION) as $IRONBOTS_SHA"\necho "secret: ${IRONBOTS_AGENT_TEST_SECRET:-absent}"\nexit ${1:-0}\n',
   },
   VERSION: { content: '2.0\n' },
 };
@@ -131,10 +135,17 @@ describe('agent', () => {
   it('reports a failing command as failure with its exit code, and does not retry it', async () => {
     const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
     const id = await enqueue(
-      job({ command: ['./check.sh', '3'], repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url }, sha: repo.sha }),
+      job({
+        command: ['./check.sh', '3'],
+        repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url },
+        sha: repo.sha,
+      }),
     );
     const report = await runNext(makeAgent());
-    expect(report).toMatchObject({ state: 'failure', description: expect.stringMatching(/^Failed \(exit code 3\) in /) });
+    expect(report).toMatchObject({
+      state: 'failure',
+      description: expect.stringMatching(/^Failed \(exit code 3\) in /),
+    });
     expect(forge.statusesFor(repo.sha).at(-1)).toMatchObject({ state: 'failure' });
     expect((await jobs.state(id))?.state).toBe('done');
     expect(await logStore.meta(id)).toMatchObject({ state: 'failure', exitCode: 3 });
@@ -164,7 +175,10 @@ describe('agent', () => {
     await new Promise((r) => setTimeout(r, 50));
     const second = await runNext(agent);
     expect(second.state).toBe('error');
-    expect(forge.statusesFor(sha).at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Error: git/) });
+    expect(forge.statusesFor(sha).at(-1)).toMatchObject({
+      state: 'error',
+      description: expect.stringMatching(/^Error: git/),
+    });
     expect((await jobs.state(id))?.state).toBe('dead');
     expect(await logText(id)).toMatch(/infrastructure error/);
   });
@@ -202,7 +216,10 @@ describe('agent', () => {
     await enqueue(job({ labels: ['kvm'] }));
     const agent = makeAgent();
     expect(await agent.offeredLabels()).toEqual(['executor:process', 'x86_64']);
-    const lease = await jobs.lease({ name: 'a', labels: await agent.offeredLabels() }, { visibilityTimeoutMs: 1000 });
+    const lease = await jobs.lease(
+      { name: 'a', labels: await agent.offeredLabels() },
+      { visibilityTimeoutMs: 1000 },
+    );
     expect(lease).toBeNull();
     const kvmAgent = makeAgent({ labels: ['x86_64', 'kvm'] });
     expect((await runNext(kvmAgent)).state).toBe('success');

@@ -10,7 +10,11 @@ import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -23,13 +27,25 @@ async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, wh
 describe('ironbots local', () => {
   it('takes a PR from "Not yet tested" through "In progress" to success, with a log URL that serves the log', async () => {
     const lines: string[] = [];
-    const result = await runLocalDemo({ keep: true, timeoutSeconds: 120, print: (l) => lines.push(l), logger: silentLogger() });
+    const result = await runLocalDemo({
+      keep: true,
+      timeoutSeconds: 120,
+      print: (l) => lines.push(l),
+      logger: silentLogger(),
+    });
     try {
       expect(result.reason).toBeUndefined();
       expect(result.ok).toBe(true);
       for (const context of ['unit', 'lint']) {
         const mine = lines.filter((l) => l.trimStart().startsWith(`${context} `));
-        expect(mine.map((l) => l.trim().split(/\s{2,}/).slice(1, 3))).toEqual([
+        expect(
+          mine.map((l) =>
+            l
+              .trim()
+              .split(/\s{2,}/)
+              .slice(1, 3),
+          ),
+        ).toEqual([
           ['pending', NOT_YET_TESTED],
           ['pending', 'In progress [local-agent]'],
           ['success', expect.stringMatching(/^Passed in .* \[local-agent\]$/)],
@@ -48,13 +64,17 @@ describe('ironbots local', () => {
   });
 
   it('runs as the `ironbots local` command and exits 0 on success', async () => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'cli/ironbots.ts'), 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'cli/ironbots.ts'), 'local'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(out).toMatch(/opened PR #1/);
-    expect(out).toMatch(/unit\s+pending\s+In progress \[local-agent\]\s+log: http:\/\/127\.0\.0\.1:\d+\/logs\//);
+    expect(out).toMatch(
+      /unit\s+pending\s+In progress \[local-agent\]\s+log: http:\/\/127\.0\.0\.1:\d+\/logs\//,
+    );
     expect(out).toMatch(/PR succeeded: /);
     expect(code).toBe(0);
   });
@@ -69,7 +89,10 @@ describe('the full loop on the local stack', () => {
   });
   afterEach(async () => stack.stop());
 
-  async function openPullRequest(mainFiles: Record<string, { content: string; executable?: boolean }>, branchFiles: Record<string, { content: string }>) {
+  async function openPullRequest(
+    mainFiles: Record<string, { content: string; executable?: boolean }>,
+    branchFiles: Record<string, { content: string }>,
+  ) {
     const { workingCopy } = await stack.createRepository(repo);
     await workingCopy.writeFiles(mainFiles);
     await workingCopy.commit('main');
@@ -90,7 +113,10 @@ describe('the full loop on the local stack', () => {
       '.ironbots.yml': { content: 'contexts:\n  unit:\n    run: ./test/unit.sh\n' },
     });
     const status = await waitFor(() => newest(sha, CONFIG_CONTEXT), 'the config error status');
-    expect(status).toMatchObject({ state: 'error', description: expect.stringMatching(/^\.ironbots\.yml line 3: contexts\.unit\.run: /) });
+    expect(status).toMatchObject({
+      state: 'error',
+      description: expect.stringMatching(/^\.ironbots\.yml line 3: contexts\.unit\.run: /),
+    });
     expect(await stack.jobs.stats()).toMatchObject({ queued: 0, leased: 0, done: 0 });
   });
 
@@ -102,7 +128,12 @@ describe('the full loop on the local stack', () => {
     const delivery = stack.emulator.deliveries().find((d) => d.event === 'pull_request')!;
     await stack.emulator.redeliver(delivery.id);
     await stack.emulator.idle();
-    expect(stack.emulator.deliveries().filter((d) => d.id === delivery.id).map((d) => d.status)).toEqual([202, 200]);
+    expect(
+      stack.emulator
+        .deliveries()
+        .filter((d) => d.id === delivery.id)
+        .map((d) => d.status),
+    ).toEqual([202, 200]);
     expect(await stack.jobs.stats()).toEqual(before);
   });
 
@@ -132,10 +163,16 @@ describe('the full loop on the local stack', () => {
   it('cancels the running job of a PR that gets a new push, and tests the new head', async () => {
     const slow = {
       ...DEMO_FILES_MAIN,
-      '.ironbots.yml': { content: 'contexts:\n  slow:\n    run: [sh, -c, "sleep 1; test ! -f STOP || sleep 60"]\n    timeout: 120\n' },
+      '.ironbots.yml': {
+        content:
+          'contexts:\n  slow:\n    run: [sh, -c, "sleep 1; test ! -f STOP || sleep 60"]\n    timeout: 120\n',
+      },
     };
     const { sha, workingCopy } = await openPullRequest(slow, { STOP: { content: 'wait\n' } });
-    await waitFor(async () => (await newest(sha, 'slow'))?.description?.startsWith('In progress'), 'the first job to start');
+    await waitFor(
+      async () => (await newest(sha, 'slow'))?.description?.startsWith('In progress'),
+      'the first job to start',
+    );
     await workingCopy.git('rm', '--quiet', 'STOP');
     const newSha = await workingCopy.commit('go');
     await workingCopy.push('topic');

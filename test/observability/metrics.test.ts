@@ -27,7 +27,9 @@ describe('metrics', () => {
     expect(text).toContain('ironbots_queue_messages{queue="jobs",state="queued"} 1');
     expect(text).toContain('ironbots_queue_messages{queue="jobs",state="leased"} 1');
     expect(text).toContain('ironbots_webhook_deliveries_total{event="pull_request",outcome="queued"} 1');
-    expect(text).toContain('ironbots_webhook_deliveries_total{event="pull_request",outcome="bad-signature"} 1');
+    expect(text).toContain(
+      'ironbots_webhook_deliveries_total{event="pull_request",outcome="bad-signature"} 1',
+    );
     expect(text).toContain('ironbots_job_startup_duration_seconds_sum 1.5');
     expect(text).toContain('ironbots_job_duration_seconds_sum{state="success"} 3');
     expect(text).toContain('ironbots_jobs_finished_total{state="success"} 1');

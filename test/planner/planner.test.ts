@@ -2,7 +2,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../forge/forge.ts';
 import type { Job } from '../../runner-agent/src/jobs/job.ts';
-import { CONFIG_CONTEXT, inProgress, MANUAL_TESTING_REQUIRED, NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
+import {
+  CONFIG_CONTEXT,
+  inProgress,
+  MANUAL_TESTING_REQUIRED,
+  NOT_YET_TESTED,
+} from '../../runner-agent/src/jobs/status-text.ts';
 import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 import { isTransientForgeFailure, Planner } from '../../runner-agent/src/planner/planner.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
@@ -25,7 +30,10 @@ const CONFIG = [
   '',
 ].join('\n');
 
-function pullRequestDelivery(forge: RecordingForge, overrides: { action?: string; sha?: string; author?: string; headCloneUrl?: string } = {}): WebhookDelivery {
+function pullRequestDelivery(
+  forge: RecordingForge,
+  overrides: { action?: string; sha?: string; author?: string; headCloneUrl?: string } = {},
+): WebhookDelivery {
   const repo = forge.repository;
   const repoJson = {
     name: repo.name,
@@ -51,7 +59,11 @@ function pullRequestDelivery(forge: RecordingForge, overrides: { action?: string
         body: null,
         html_url: `${repo.htmlUrl}/pull/7`,
         user: { login: overrides.author ?? 'alice' },
-        head: { sha: overrides.sha ?? SHA, ref: 'feature', repo: { ...repoJson, clone_url: overrides.headCloneUrl ?? repo.cloneUrl } },
+        head: {
+          sha: overrides.sha ?? SHA,
+          ref: 'feature',
+          repo: { ...repoJson, clone_url: overrides.headCloneUrl ?? repo.cloneUrl },
+        },
         base: { ref: 'main' },
       },
     },
@@ -78,7 +90,10 @@ afterEach(async () => cleanup());
 async function drain(): Promise<{ job: Job; labels: string[]; priority: number }[]> {
   const out = [];
   for (;;) {
-    const lease = await jobs.lease({ name: 't', labels: ['kvm', 'executor:vm', 'executor:process'] }, { visibilityTimeoutMs: 60_000 });
+    const lease = await jobs.lease(
+      { name: 't', labels: ['kvm', 'executor:vm', 'executor:process'] },
+      { visibilityTimeoutMs: 60_000 },
+    );
     if (!lease) return out;
     out.push({ job: lease.message.payload, labels: lease.message.labels, priority: lease.message.priority });
     await jobs.ack(lease);
@@ -116,12 +131,18 @@ describe('planner', () => {
   it('is idempotent: the same PR planned again creates no job and overwrites no status', async () => {
     forge.setFile(SHA, '.ironbots.yml', CONFIG);
     await planner.handleDelivery(pullRequestDelivery(forge));
-    await forge.setCommitStatus(forge.repository, SHA, { state: 'pending', context: 'unit', description: inProgress('a1') });
+    await forge.setCommitStatus(forge.repository, SHA, {
+      state: 'pending',
+      context: 'unit',
+      description: inProgress('a1'),
+    });
     const before = forge.statusLog.length;
     const again = await planner.handleDelivery(pullRequestDelivery(forge, { action: 'synchronize' }));
     expect(again).toMatchObject({ kind: 'planned', skipped: ['unit'] });
     // fedora-40 still says "Not yet tested": re-enqueued, but the queue already has it.
-    expect(again.kind === 'planned' && again.jobs).toEqual([expect.objectContaining({ context: 'fedora-40', duplicate: true })]);
+    expect(again.kind === 'planned' && again.jobs).toEqual([
+      expect.objectContaining({ context: 'fedora-40', duplicate: true }),
+    ]);
     expect(forge.statusLog.length).toBe(before);
     expect((await drain()).length).toBe(2);
   });
@@ -143,28 +164,42 @@ describe('planner', () => {
   it('ignores a PR without .ironbots.yml, other events and other actions', async () => {
     expect(await planner.handleDelivery(pullRequestDelivery(forge))).toMatchObject({ kind: 'ignored' });
     forge.setFile(SHA, '.ironbots.yml', CONFIG);
-    expect(await planner.handleDelivery(pullRequestDelivery(forge, { action: 'labeled' }))).toMatchObject({ kind: 'ignored' });
-    expect(await planner.handleDelivery({ ...pullRequestDelivery(forge), event: 'issues' })).toMatchObject({ kind: 'ignored' });
-    expect(await planner.handleDelivery({ ...pullRequestDelivery(forge), payload: { action: 'opened' } })).toMatchObject({
+    expect(await planner.handleDelivery(pullRequestDelivery(forge, { action: 'labeled' }))).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(await planner.handleDelivery({ ...pullRequestDelivery(forge), event: 'issues' })).toMatchObject({
+      kind: 'ignored',
+    });
+    expect(
+      await planner.handleDelivery({ ...pullRequestDelivery(forge), payload: { action: 'opened' } }),
+    ).toMatchObject({
       kind: 'ignored',
       reason: expect.stringMatching(/not understood/),
     });
     expect(forge.statusLog).toEqual([]);
   });
 
-  it('waits for a human on a PR from an untrusted fork, but plans a trusted author\'s', async () => {
+  it("waits for a human on a PR from an untrusted fork, but plans a trusted author's", async () => {
     forge.setFile(SHA, '.ironbots.yml', CONFIG);
     const fork = { headCloneUrl: 'http://127.0.0.1:1/mallory/widget.git' };
     const result = await planner.handleDelivery(pullRequestDelivery(forge, { ...fork, author: 'mallory' }));
     expect(result.kind).toBe('untrusted');
-    expect(forge.statusLog.map((s) => s.description)).toEqual([MANUAL_TESTING_REQUIRED, MANUAL_TESTING_REQUIRED]);
+    expect(forge.statusLog.map((s) => s.description)).toEqual([
+      MANUAL_TESTING_REQUIRED,
+      MANUAL_TESTING_REQUIRED,
+    ]);
     expect(await drain()).toEqual([]);
 
     const other = 'b'.repeat(40);
     forge.setFile(other, '.ironbots.yml', CONFIG);
-    const trusted = await planner.handleDelivery(pullRequestDelivery(forge, { ...fork, author: 'maintainer', sha: other }));
+    const trusted = await planner.handleDelivery(
+      pullRequestDelivery(forge, { ...fork, author: 'maintainer', sha: other }),
+    );
     expect(trusted.kind).toBe('planned');
-    expect((await drain()).map((p) => p.job.repository?.cloneUrl)).toEqual([fork.headCloneUrl, fork.headCloneUrl]);
+    expect((await drain()).map((p) => p.job.repository?.cloneUrl)).toEqual([
+      fork.headCloneUrl,
+      fork.headCloneUrl,
+    ]);
   });
 
   it('scans open PRs and recovers those whose webhook was lost', async () => {

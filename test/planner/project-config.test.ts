@@ -46,14 +46,50 @@ describe('.ironbots.yml', () => {
   });
 
   it.each([
-    ['a shell line instead of argv', 'contexts:\n  unit:\n    run: npm test\n', 3, 'contexts.unit.run', /expected array/],
+    [
+      'a shell line instead of argv',
+      'contexts:\n  unit:\n    run: npm test\n',
+      3,
+      'contexts.unit.run',
+      /expected array/,
+    ],
     ['a missing run', 'contexts:\n  unit:\n    labels: [a]\n', 3, 'contexts.unit.run', /is required/],
-    ['a negative timeout', 'contexts:\n  unit:\n    run: [a]\n    timeout: -1\n', 4, 'contexts.unit.timeout', /Too small/],
-    ['an unknown field', 'contexts:\n  unit:\n    run: [a]\n    tiemout: 5\n', 4, 'contexts.unit.tiemout', /unknown field.*timeout/],
-    ['an unknown executor', 'contexts:\n  unit:\n    run: [a]\n    executor: docker\n', 4, 'contexts.unit.executor', /process/],
+    [
+      'a negative timeout',
+      'contexts:\n  unit:\n    run: [a]\n    timeout: -1\n',
+      4,
+      'contexts.unit.timeout',
+      /Too small/,
+    ],
+    [
+      'an unknown field',
+      'contexts:\n  unit:\n    run: [a]\n    tiemout: 5\n',
+      4,
+      'contexts.unit.tiemout',
+      /unknown field.*timeout/,
+    ],
+    [
+      'an unknown executor',
+      'contexts:\n  unit:\n    run: [a]\n    executor: docker\n',
+      4,
+      'contexts.unit.executor',
+      /process/,
+    ],
     ['no contexts at all', 'contexts: {}\n', 1, 'contexts', /at least one context/],
-    ['a bad context name', 'contexts:\n  "bad name!":\n    run: [a]\n', 3, 'contexts.bad name!', /context names/],
-    ['a bad env name', 'contexts:\n  u:\n    run: [a]\n    env: { "A-B": x }\n', 4, 'contexts.u.env.A-B', /environment variable names/],
+    [
+      'a bad context name',
+      'contexts:\n  "bad name!":\n    run: [a]\n',
+      3,
+      'contexts.bad name!',
+      /context names/,
+    ],
+    [
+      'a bad env name',
+      'contexts:\n  u:\n    run: [a]\n    env: { "A-B": x }\n',
+      4,
+      'contexts.u.env.A-B',
+      /environment variable names/,
+    ],
   ])('rejects %s, naming line and field', (_what, text, line, field, message) => {
     const error = errorOf(text);
     expect(error.line).toBe(line);

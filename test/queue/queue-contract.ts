@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LeaseLostError, QueueClosedError, type Queue, type QueueTuning } from '../../runner-agent/src/queue/queue.ts';
+import {
+  LeaseLostError,
+  QueueClosedError,
+  type Queue,
+  type QueueTuning,
+} from '../../runner-agent/src/queue/queue.ts';
 
 export interface QueueUnderTest {
   queue: Queue<unknown>;
@@ -42,7 +47,10 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
     it('deduplicates on the dedup key: one message, the same id, one delivery', async () => {
       const first = await q.enqueue({ n: 1 }, { dedupKey: 'repo@sha#unit' });
       const again = await q.enqueue({ n: 2 }, { dedupKey: 'repo@sha#unit' });
-      const concurrent = await Promise.all([q.enqueue({ n: 3 }, { dedupKey: 'k2' }), q.enqueue({ n: 4 }, { dedupKey: 'k2' })]);
+      const concurrent = await Promise.all([
+        q.enqueue({ n: 3 }, { dedupKey: 'k2' }),
+        q.enqueue({ n: 4 }, { dedupKey: 'k2' }),
+      ]);
       expect(again).toEqual({ id: first.id, duplicate: true });
       expect(concurrent.map((c) => c.duplicate).sort()).toEqual([false, true]);
       expect(concurrent[0]!.id).toBe(concurrent[1]!.id);
@@ -149,8 +157,14 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       expect(await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE })).toBeNull();
       const dead = await q.deadLetters();
       expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ message: { id, payload: { context: 'doomed' }, attempt: 2 }, reason: expect.stringMatching(/VM did not boot/) });
-      expect(await q.state(id)).toMatchObject({ state: 'dead', reason: expect.stringMatching(/VM did not boot/) });
+      expect(dead[0]).toMatchObject({
+        message: { id, payload: { context: 'doomed' }, attempt: 2 },
+        reason: expect.stringMatching(/VM did not boot/),
+      });
+      expect(await q.state(id)).toMatchObject({
+        state: 'dead',
+        reason: expect.stringMatching(/VM did not boot/),
+      });
       expect((await q.stats()).dead).toBe(1);
 
       await q.redrive(id);
@@ -162,7 +176,9 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
     it('dead-letters at once on a nack without retry', async () => {
       const { id } = await q.enqueue('bad payload');
       const lease = await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE });
-      expect(await q.nack(lease!, { reason: 'cannot be planned', retry: false })).toEqual({ outcome: 'dead' });
+      expect(await q.nack(lease!, { reason: 'cannot be planned', retry: false })).toEqual({
+        outcome: 'dead',
+      });
       expect((await q.state(id))?.state).toBe('dead');
     });
 
@@ -174,7 +190,10 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       await q.lease(agent('b'), { visibilityTimeoutMs: 150 });
       await sleep(300);
       expect(await q.lease(agent('c'), { visibilityTimeoutMs: VISIBLE })).toBeNull();
-      expect(await q.state(id)).toMatchObject({ state: 'dead', reason: expect.stringMatching(/lease expired/) });
+      expect(await q.state(id)).toMatchObject({
+        state: 'dead',
+        reason: expect.stringMatching(/lease expired/),
+      });
     });
 
     it('wakes a waiting lease when a message arrives, and returns null when none does', async () => {
@@ -187,7 +206,11 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
 
     it('ends a wait when its signal aborts', async () => {
       const controller = new AbortController();
-      const waiting = q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 60_000, signal: controller.signal });
+      const waiting = q.lease(agent('a'), {
+        visibilityTimeoutMs: VISIBLE,
+        waitMs: 60_000,
+        signal: controller.signal,
+      });
       setTimeout(() => controller.abort(), 100);
       expect(await waiting).toBeNull();
     });
@@ -195,7 +218,9 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
     it('delays a message enqueued with delayMs', async () => {
       await q.enqueue('later', { delayMs: 300 });
       expect(await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE })).toBeNull();
-      expect((await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 3_000 }))?.message.payload).toBe('later');
+      expect(
+        (await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 3_000 }))?.message.payload,
+      ).toBe('later');
     });
 
     it('counts messages by state and answers unknown ids with null', async () => {
@@ -215,7 +240,9 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       await q.close();
       expect(await waiting).toBeNull();
       await expect(q.enqueue('late')).rejects.toBeInstanceOf(QueueClosedError);
-      await expect(q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE })).rejects.toBeInstanceOf(QueueClosedError);
+      await expect(q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE })).rejects.toBeInstanceOf(
+        QueueClosedError,
+      );
     });
   });
 }

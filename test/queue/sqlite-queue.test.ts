@@ -6,7 +6,12 @@ import { queueContract } from './queue-contract.ts';
 
 queueContract('SqliteQueue', async (tuning) => {
   const tmp = await withTempDir();
-  const queue = await SqliteQueue.open<unknown>({ path: path.join(tmp.dir, 'queue.db'), name: 'jobs', tuning, pollIntervalMs: 50 });
+  const queue = await SqliteQueue.open<unknown>({
+    path: path.join(tmp.dir, 'queue.db'),
+    name: 'jobs',
+    tuning,
+    pollIntervalMs: 50,
+  });
   return {
     queue,
     cleanup: async () => {
@@ -63,7 +68,9 @@ describe('SqliteQueue specifics', () => {
   it('commits a burst of concurrent enqueues together, deduplicating inside the batch', async () => {
     const tmp = await withTempDir();
     const q = await SqliteQueue.open<number>({ path: path.join(tmp.dir, 'queue.db'), name: 'events' });
-    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => q.enqueue(i, { dedupKey: `k${i % 250}` })));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => q.enqueue(i, { dedupKey: `k${i % 250}` })),
+    );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(250);
     expect(new Set(results.map((r) => r.id)).size).toBe(250);
     expect((await q.stats()).queued).toBe(250);
@@ -78,7 +85,9 @@ describe('SqliteQueue specifics', () => {
     const jobs = await SqliteQueue.open<string>({ path: file, name: 'jobs' });
     await events.enqueue('delivery', { dedupKey: 'same-key' });
     expect((await jobs.enqueue('job', { dedupKey: 'same-key' })).duplicate).toBe(false);
-    expect((await jobs.lease({ name: 'a', labels: [] }, { visibilityTimeoutMs: 1000 }))?.message.payload).toBe('job');
+    expect(
+      (await jobs.lease({ name: 'a', labels: [] }, { visibilityTimeoutMs: 1000 }))?.message.payload,
+    ).toBe('job');
     expect(await jobs.lease({ name: 'a', labels: [] }, { visibilityTimeoutMs: 1000 })).toBeNull();
     expect((await events.stats()).queued).toBe(1);
     await events.close();

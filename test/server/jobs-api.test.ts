@@ -74,11 +74,19 @@ describe('job submission API', () => {
       url: `${server.url}/api/v1/jobs/${id}`,
       logUrl: `${server.url}/logs/${id}`,
     });
-    const lease = await jobs.lease({ name: 'a', labels: ['kvm', 'executor:process'] }, { visibilityTimeoutMs: 1000 });
+    const lease = await jobs.lease(
+      { name: 'a', labels: ['kvm', 'executor:process'] },
+      { visibilityTimeoutMs: 1000 },
+    );
     expect(lease?.message).toMatchObject({
       id,
       labels: ['executor:process', 'kvm'],
-      payload: { context: 'image-refresh/debian-12', command: ['ironbots', 'image-refresh', 'debian-12'], timeoutSeconds: 7200, trigger: { kind: 'api' } },
+      payload: {
+        context: 'image-refresh/debian-12',
+        command: ['ironbots', 'image-refresh', 'debian-12'],
+        timeoutSeconds: 7200,
+        trigger: { kind: 'api' },
+      },
     });
     expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({ id, state: 'running' });
   });
@@ -91,18 +99,48 @@ describe('job submission API', () => {
       sha: SHA,
     });
     expect(res.status).toBe(201);
-    expect(forge.statusLog).toEqual([expect.objectContaining({ sha: SHA, context: 'nightly', state: 'pending', description: NOT_YET_TESTED })]);
-    const lease = await jobs.lease({ name: 'a', labels: ['executor:process'] }, { visibilityTimeoutMs: 1000 });
-    expect(lease?.message.payload).toMatchObject({ repository: { owner: 'acme', name: 'widget', cloneUrl: forge.repository.cloneUrl }, sha: SHA });
+    expect(forge.statusLog).toEqual([
+      expect.objectContaining({
+        sha: SHA,
+        context: 'nightly',
+        state: 'pending',
+        description: NOT_YET_TESTED,
+      }),
+    ]);
+    const lease = await jobs.lease(
+      { name: 'a', labels: ['executor:process'] },
+      { visibilityTimeoutMs: 1000 },
+    );
+    expect(lease?.message.payload).toMatchObject({
+      repository: { owner: 'acme', name: 'widget', cloneUrl: forge.repository.cloneUrl },
+      sha: SHA,
+    });
   });
 
   it('reports the state of a job through its life', async () => {
     const { body } = await call('POST', '/api/v1/jobs', { context: 'c', command: ['true'] });
     const id = body.id as string;
-    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({ id, context: 'c', state: 'queued' });
-    const lease = await jobs.lease({ name: 'a', labels: ['executor:process'] }, { visibilityTimeoutMs: 1000 });
-    const writer = await logStore.create({ jobId: id, context: 'c', state: 'running', agent: 'a', attempt: 1, startedAt: new Date().toISOString() });
-    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({ state: 'running', logUrl: `${server.url}/logs/${id}` });
+    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({
+      id,
+      context: 'c',
+      state: 'queued',
+    });
+    const lease = await jobs.lease(
+      { name: 'a', labels: ['executor:process'] },
+      { visibilityTimeoutMs: 1000 },
+    );
+    const writer = await logStore.create({
+      jobId: id,
+      context: 'c',
+      state: 'running',
+      agent: 'a',
+      attempt: 1,
+      startedAt: new Date().toISOString(),
+    });
+    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({
+      state: 'running',
+      logUrl: `${server.url}/logs/${id}`,
+    });
     await writer.finish({ state: 'failure', exitCode: 2, description: 'Failed (exit code 2) in 1.0 s [a]' });
     await jobs.ack(lease!);
     expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({
@@ -113,8 +151,18 @@ describe('job submission API', () => {
   });
 
   it('returns the first job again for a retried submission with the same Idempotency-Key', async () => {
-    const first = await call('POST', '/api/v1/jobs', { context: 'c', command: ['true'] }, { 'idempotency-key': 'run-77' });
-    const retry = await call('POST', '/api/v1/jobs', { context: 'c', command: ['true'] }, { 'idempotency-key': 'run-77' });
+    const first = await call(
+      'POST',
+      '/api/v1/jobs',
+      { context: 'c', command: ['true'] },
+      { 'idempotency-key': 'run-77' },
+    );
+    const retry = await call(
+      'POST',
+      '/api/v1/jobs',
+      { context: 'c', command: ['true'] },
+      { 'idempotency-key': 'run-77' },
+    );
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ id: first.body.id, duplicate: true });
     expect((await jobs.stats()).queued).toBe(1);
@@ -136,9 +184,17 @@ describe('job submission API', () => {
     ['a command that is a string', { context: 'c', command: 'make check' }, /^command: /],
     ['an empty command', { context: 'c', command: [] }, /^command: /],
     ['an unknown field', { context: 'c', command: ['x'], shell: true }, /shell/],
-    ['a short sha', { context: 'c', command: ['x'], repository: { owner: 'acme', name: 'widget' }, sha: 'abc' }, /^sha: must be a full/],
+    [
+      'a short sha',
+      { context: 'c', command: ['x'], repository: { owner: 'acme', name: 'widget' }, sha: 'abc' },
+      /^sha: must be a full/,
+    ],
     ['a sha without repository', { context: 'c', command: ['x'], sha: SHA }, /^sha: sha needs a repository/],
-    ['an unknown repository', { context: 'c', command: ['x'], repository: { owner: 'acme', name: 'nope' } }, /not found/],
+    [
+      'an unknown repository',
+      { context: 'c', command: ['x'], repository: { owner: 'acme', name: 'nope' } },
+      /not found/,
+    ],
     ['a bad executor', { context: 'c', command: ['x'], executor: 'docker' }, /^executor: /],
   ])('answers 400 naming the field for %s', async (_what, body, message) => {
     const res = await call('POST', '/api/v1/jobs', body);

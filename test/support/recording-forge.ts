@@ -62,7 +62,8 @@ export class RecordingForge implements Forge {
 
   #check(repo: RepositoryId) {
     if (this.failWith) throw this.failWith;
-    if (repo.owner !== this.repository.owner || repo.name !== this.repository.name) throw new ForgeError('Not Found', 404);
+    if (repo.owner !== this.repository.owner || repo.name !== this.repository.name)
+      throw new ForgeError('Not Found', 404);
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -81,7 +82,12 @@ export class RecordingForge implements Forge {
   }
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {
     this.#check(repo);
-    return this.addPull({ number: this.pulls.size + 1, headSha: 'f'.repeat(40), title: pr.title, headRef: pr.head });
+    return this.addPull({
+      number: this.pulls.size + 1,
+      headSha: 'f'.repeat(40),
+      title: pr.title,
+      headRef: pr.head,
+    });
   }
   async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
     this.#check(repo);

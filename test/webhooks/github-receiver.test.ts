@@ -2,7 +2,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exactRoute, startHttpServer, type RunningHttpServer } from '../../runner-agent/src/http/http-server.ts';
+import {
+  exactRoute,
+  startHttpServer,
+  type RunningHttpServer,
+} from '../../runner-agent/src/http/http-server.ts';
 import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
@@ -19,14 +23,18 @@ let cleanup: () => Promise<void>;
 
 async function start(queue?: Queue<WebhookDelivery>, maxBodyBytes?: number) {
   const tmp = await withTempDir();
-  events = queue ?? (await SqliteQueue.open<WebhookDelivery>({ path: path.join(tmp.dir, 'q.db'), name: 'events' }));
+  events =
+    queue ?? (await SqliteQueue.open<WebhookDelivery>({ path: path.join(tmp.dir, 'q.db'), name: 'events' }));
   const receiver = createGitHubReceiver({
     secret: SECRET,
     events,
     logger: silentLogger(),
     ...(maxBodyBytes ? { maxBodyBytes } : {}),
   });
-  server = await startHttpServer({ logger: silentLogger(), routes: [exactRoute('POST', '/webhooks/github', receiver)] });
+  server = await startHttpServer({
+    logger: silentLogger(),
+    routes: [exactRoute('POST', '/webhooks/github', receiver)],
+  });
   cleanup = async () => {
     await server.close();
     await events.close().catch(() => undefined);
@@ -35,7 +43,10 @@ async function start(queue?: Queue<WebhookDelivery>, maxBodyBytes?: number) {
 }
 
 async function deliver(body: string, headers: Record<string, string | undefined>) {
-  const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
   const res = await fetch(`${server.url}/webhooks/github`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...clean },
@@ -45,7 +56,11 @@ async function deliver(body: string, headers: Record<string, string | undefined>
 }
 
 async function signedHeaders(body: string, delivery = 'd-1', event = 'pull_request') {
-  return { 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(SECRET, body) };
+  return {
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+    'x-hub-signature-256': await sign(SECRET, body),
+  };
 }
 
 async function queuedCount() {
@@ -86,10 +101,19 @@ describe('GitHub webhook receiver', () => {
   });
 
   it('rejects a signature made with another secret, and a missing one, with 401', async () => {
-    const other = { ...(await signedHeaders(payload)), 'x-hub-signature-256': await sign('another secret', payload) };
+    const other = {
+      ...(await signedHeaders(payload)),
+      'x-hub-signature-256': await sign('another secret', payload),
+    };
     expect((await deliver(payload, other)).status).toBe(401);
-    expect((await deliver(payload, { ...(await signedHeaders(payload)), 'x-hub-signature-256': undefined })).status).toBe(401);
-    expect((await deliver(payload, { ...(await signedHeaders(payload)), 'x-hub-signature-256': 'sha256=zz' })).status).toBe(401);
+    expect(
+      (await deliver(payload, { ...(await signedHeaders(payload)), 'x-hub-signature-256': undefined }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await deliver(payload, { ...(await signedHeaders(payload)), 'x-hub-signature-256': 'sha256=zz' }))
+        .status,
+    ).toBe(401);
     expect(await queuedCount()).toBe(0);
   });
 
@@ -120,7 +144,11 @@ describe('GitHub webhook receiver', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${server.url}/webhooks/github`, {
         method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(MAX_WEBHOOK_BYTES + 1) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': String(MAX_WEBHOOK_BYTES + 1),
+        },
       });
       req.on('response', (res) => {
         res.resume();
@@ -165,7 +193,10 @@ describe('GitHub webhook receiver limits and failures', () => {
 
   it('answers 503 when the queue cannot take the delivery, so GitHub shows it failed and it can be redelivered', async () => {
     const tmp = await withTempDir();
-    const real = await SqliteQueue.open<WebhookDelivery>({ path: path.join(tmp.dir, 'q.db'), name: 'events' });
+    const real = await SqliteQueue.open<WebhookDelivery>({
+      path: path.join(tmp.dir, 'q.db'),
+      name: 'events',
+    });
     const failing = Object.create(real) as Queue<WebhookDelivery>;
     failing.enqueue = () => Promise.reject(new Error('disk full'));
     await start(failing);

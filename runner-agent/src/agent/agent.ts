@@ -206,7 +206,14 @@ export class Agent {
           outcome = result.outcome;
         }
       }
-      report = await this.#conclude(lease, outcome, cancel.signal.reason, performance.now() - started, writer, reporter);
+      report = await this.#conclude(
+        lease,
+        outcome,
+        cancel.signal.reason,
+        performance.now() - started,
+        writer,
+        reporter,
+      );
       line(report.description);
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
@@ -225,9 +232,18 @@ export class Agent {
       this.#running.delete(jobId);
       await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
-    await writer?.finish({ state: report.state === 'retry' ? 'error' : report.state, description: report.description });
+    await writer?.finish({
+      state: report.state === 'retry' ? 'error' : report.state,
+      description: report.description,
+    });
     await reporter.settled();
-    this.#o.onEvent?.({ type: 'finished', jobId, state: report.state, description: report.description, at: Date.now() });
+    this.#o.onEvent?.({
+      type: 'finished',
+      jobId,
+      state: report.state,
+      description: report.description,
+      at: Date.now(),
+    });
     log.info({ state: report.state, description: report.description }, 'job finished');
     return report;
   }
@@ -257,7 +273,10 @@ export class Agent {
       case 'exited':
         exitCode = outcome.exitCode;
         state = outcome.exitCode === 0 ? 'success' : 'failure';
-        description = outcome.exitCode === 0 ? `Passed in ${took} ${tag}` : `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`;
+        description =
+          outcome.exitCode === 0
+            ? `Passed in ${took} ${tag}`
+            : `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`;
         break;
       case 'timed-out':
         state = 'failure';
@@ -274,14 +293,24 @@ export class Agent {
           const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
           if (nacked.outcome === 'retry') {
             description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
-            await reporter.post({ state: 'pending', context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
+            await reporter.post({
+              state: 'pending',
+              context: job.context,
+              description,
+              targetUrl: this.#o.logUrl(jobId),
+            });
             return { jobId, state: 'retry', description };
           }
         } else {
           await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
         }
         description = `Error: ${outcome.message} ${tag}`;
-        await reporter.post({ state: 'error', context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
+        await reporter.post({
+          state: 'error',
+          context: job.context,
+          description,
+          targetUrl: this.#o.logUrl(jobId),
+        });
         return { jobId, state: 'error', description };
       }
     }
@@ -302,20 +331,23 @@ export class Agent {
 
   #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {
     let current = lease;
-    const timer = setInterval(() => {
-      this.#o.jobs.extend(current, this.#visibilityTimeoutMs).then(
-        (extended) => {
-          current = extended;
-          Object.assign(lease, { token: extended.token, expiresAt: extended.expiresAt });
-        },
-        (error: unknown) => {
-          if (error instanceof LeaseLostError) {
-            log.warn('lease lost: the job was handed to another agent; cancelling here');
-            cancel.abort(new Error('lease lost to another agent'));
-          } else log.warn({ err: error }, 'could not extend lease');
-        },
-      );
-    }, Math.max(50, Math.floor(this.#visibilityTimeoutMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.#o.jobs.extend(current, this.#visibilityTimeoutMs).then(
+          (extended) => {
+            current = extended;
+            Object.assign(lease, { token: extended.token, expiresAt: extended.expiresAt });
+          },
+          (error: unknown) => {
+            if (error instanceof LeaseLostError) {
+              log.warn('lease lost: the job was handed to another agent; cancelling here');
+              cancel.abort(new Error('lease lost to another agent'));
+            } else log.warn({ err: error }, 'could not extend lease');
+          },
+        );
+      },
+      Math.max(50, Math.floor(this.#visibilityTimeoutMs / 3)),
+    );
     timer.unref();
     return timer;
   }
@@ -328,7 +360,8 @@ export class Agent {
       forge.getPullRequest(job.repository!, job.pullRequest!).then(
         (pr) => {
           if (pr.state !== 'open') cancel.abort(new Error(`pull request #${pr.number} was closed`));
-          else if (pr.headSha !== job.sha) cancel.abort(new Error(`pull request moved on to ${pr.headSha.slice(0, 7)}`));
+          else if (pr.headSha !== job.sha)
+            cancel.abort(new Error(`pull request moved on to ${pr.headSha.slice(0, 7)}`));
         },
         (error: unknown) => log.debug({ err: error }, 'could not check whether the PR moved on'),
       );
@@ -347,7 +380,11 @@ class AgentStoppingError extends Error {
 
 /** What a job can learn about itself, like GitHub's GITHUB_* variables. */
 function ciVariables(jobId: string, job: Job): Record<string, string> {
-  const vars: Record<string, string> = { IRONBOTS: 'true', IRONBOTS_JOB_ID: jobId, IRONBOTS_CONTEXT: job.context };
+  const vars: Record<string, string> = {
+    IRONBOTS: 'true',
+    IRONBOTS_JOB_ID: jobId,
+    IRONBOTS_CONTEXT: job.context,
+  };
   if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
   if (job.sha) vars.IRONBOTS_SHA = job.sha;
   if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);

@@ -31,7 +31,9 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
     LANG: 'C.UTF-8',
   };
   if (request.credentials) {
-    const basic = Buffer.from(`${request.credentials.username}:${request.credentials.password}`).toString('base64');
+    const basic = Buffer.from(`${request.credentials.username}:${request.credentials.password}`).toString(
+      'base64',
+    );
     Object.assign(env, {
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: 'http.extraHeader',
@@ -42,7 +44,16 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
   await git(['init', '--quiet', request.dir]);
   await git(['-C', request.dir, 'remote', 'add', 'origin', request.cloneUrl]);
   // Forges allow fetching a commit by id; fall back to all branches and pull refs for servers that don't.
-  const bySha = await git(['-C', request.dir, 'fetch', '--quiet', '--no-tags', '--depth=1', 'origin', request.sha]).then(
+  const bySha = await git([
+    '-C',
+    request.dir,
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--depth=1',
+    'origin',
+    request.sha,
+  ]).then(
     () => true,
     () => false,
   );
@@ -58,7 +69,16 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
       '+refs/pull/*/head:refs/remotes/origin/pull/*',
     ]);
   }
-  await git(['-C', request.dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', request.sha]);
+  await git([
+    '-C',
+    request.dir,
+    '-c',
+    'advice.detachedHead=false',
+    'checkout',
+    '--quiet',
+    '--detach',
+    request.sha,
+  ]);
 }
 
 function runGit(args: string[], request: CheckoutRequest, env: Record<string, string>): Promise<void> {
@@ -75,7 +95,11 @@ function runGit(args: string[], request: CheckoutRequest, env: Record<string, st
       if (code === 0) resolve();
       else {
         const detail = Buffer.concat(stderr).toString('utf8').trim().split('\n').pop() ?? '';
-        reject(new CheckoutError(`git ${args.find((a) => !a.startsWith('-') && a !== request.dir)} failed (exit ${code}): ${detail}`));
+        reject(
+          new CheckoutError(
+            `git ${args.find((a) => !a.startsWith('-') && a !== request.dir)} failed (exit ${code}): ${detail}`,
+          ),
+        );
       }
     });
   });

@@ -1,4 +1,9 @@
-import { truncateDescription, type CommitStatusInput, type Forge, type RepositoryId } from '../../../forge/forge.ts';
+import {
+  truncateDescription,
+  type CommitStatusInput,
+  type Forge,
+  type RepositoryId,
+} from '../../../forge/forge.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SecretRegistry } from '../observability/secrets.ts';
 
@@ -33,7 +38,10 @@ export class StatusReporter {
     const forge = this.#forge;
     const target = this.#target;
     if (!forge || !target) return this.#chain;
-    const safe = { ...status, description: truncateDescription(this.#secrets.redact(status.description ?? '')) };
+    const safe = {
+      ...status,
+      description: truncateDescription(this.#secrets.redact(status.description ?? '')),
+    };
     this.#chain = this.#chain.then(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -41,7 +49,10 @@ export class StatusReporter {
           return;
         } catch (error) {
           if (attempt >= 3) {
-            this.#logger.error({ err: error, context: status.context, state: status.state }, 'could not set commit status');
+            this.#logger.error(
+              { err: error, context: status.context, state: status.state },
+              'could not set commit status',
+            );
             return;
           }
           await new Promise((r) => setTimeout(r, this.#retryDelayMs * attempt));

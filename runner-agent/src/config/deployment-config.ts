@@ -52,9 +52,15 @@ export const DeploymentConfigSchema = z
       .optional(),
     agent: z
       .object({
-        name: z.string().regex(/^[A-Za-z0-9._-]+$/).default(os.hostname()),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/)
+          .default(os.hostname()),
         labels: z.array(z.string()).default([]),
-        executors: z.array(z.enum(['process'])).min(1).default(['process']),
+        executors: z
+          .array(z.enum(['process']))
+          .min(1)
+          .default(['process']),
         concurrency: z.number().int().min(1).max(64).default(1),
         /** Serves the logs of this agent's jobs when the log store is local. */
         listen: HostPort.optional(),
@@ -74,7 +80,10 @@ export class DeploymentConfigError extends Error {
   }
 }
 
-export async function loadDeploymentConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<DeploymentConfig> {
+export async function loadDeploymentConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeploymentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -94,7 +103,9 @@ export async function parseDeploymentConfig(
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors[0]) {
     const line = lineCounter.linePos(doc.errors[0].pos[0]).line;
-    throw new DeploymentConfigError(`${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    throw new DeploymentConfigError(
+      `${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+    );
   }
   const raw = await substitute(doc.toJS() ?? {}, env, readSecretFile, file);
   const result = DeploymentConfigSchema.safeParse(raw);
@@ -119,12 +130,15 @@ async function substitute(
       const ref = match[1]!;
       let replacement: string;
       if (ref.startsWith('file:')) {
-        replacement = (await readSecretFile(ref.slice(5)).catch((e: Error) => {
-          throw new DeploymentConfigError(`${file}: cannot read secret file ${ref.slice(5)}: ${e.message}`);
-        })).trim();
+        replacement = (
+          await readSecretFile(ref.slice(5)).catch((e: Error) => {
+            throw new DeploymentConfigError(`${file}: cannot read secret file ${ref.slice(5)}: ${e.message}`);
+          })
+        ).trim();
       } else {
         const v = env[ref];
-        if (v === undefined) throw new DeploymentConfigError(`${file}: environment variable ${ref} is not set`);
+        if (v === undefined)
+          throw new DeploymentConfigError(`${file}: environment variable ${ref} is not set`);
         replacement = v;
       }
       out = out.replace(match[0], replacement);
@@ -134,7 +148,9 @@ async function substitute(
   if (Array.isArray(value)) return Promise.all(value.map((v) => substitute(v, env, readSecretFile, file)));
   if (value && typeof value === 'object') {
     const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await substitute(v, env, readSecretFile, file)] as const),
+      Object.entries(value).map(
+        async ([k, v]) => [k, await substitute(v, env, readSecretFile, file)] as const,
+      ),
     );
     return Object.fromEntries(entries);
   }

@@ -35,10 +35,18 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   return secrets;
 }
 
-export async function openDeployment(config: DeploymentConfig, logger: Logger, secrets = secretsOf(config)): Promise<Deployment> {
+export async function openDeployment(
+  config: DeploymentConfig,
+  logger: Logger,
+  secrets = secretsOf(config),
+): Promise<Deployment> {
   const stateDir = config.stateDir.replace(/^~(?=\/)/, os.homedir());
   const forge = config.forge
-    ? new GitHubForge({ token: config.forge.token, baseUrl: config.forge.apiUrl, logger: logger.child({ role: 'forge' }) })
+    ? new GitHubForge({
+        token: config.forge.token,
+        baseUrl: config.forge.apiUrl,
+        logger: logger.child({ role: 'forge' }),
+      })
     : null;
 
   const queuePath = config.queue.path ?? path.join(stateDir, 'queue.db');

@@ -47,7 +47,12 @@ export interface ServerRole {
 export async function startServerRole(options: ServerRoleOptions): Promise<ServerRole> {
   const { logger } = options;
   const planner = options.forge
-    ? new Planner({ forge: options.forge, jobs: options.jobs, logger: logger.child({ role: 'planner' }), trust: options.trust })
+    ? new Planner({
+        forge: options.forge,
+        jobs: options.jobs,
+        logger: logger.child({ role: 'planner' }),
+        trust: options.trust,
+      })
     : null;
   let publicUrl = options.publicUrl;
   const logUrl = (jobId: string) => `${publicUrl}/logs/${jobId}`;
@@ -64,7 +69,9 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
           secret: options.webhookSecret,
           events: options.events,
           logger: logger.child({ role: 'receiver' }),
-          ...(options.metrics ? { onOutcome: (event, outcome) => options.metrics!.observeDelivery(event, outcome) } : {}),
+          ...(options.metrics
+            ? { onOutcome: (event, outcome) => options.metrics!.observeDelivery(event, outcome) }
+            : {}),
         }),
       ),
       jobsApiRoute({
@@ -87,12 +94,19 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
   if (planner) {
     workers.push(
       runPlannerWorker(
-        { events: options.events, planner, logger, ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) },
+        {
+          events: options.events,
+          planner,
+          logger,
+          ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}),
+        },
         stopping.signal,
       ),
     );
     if (options.scan && options.scan.intervalMs > 0 && options.scan.repositories.length) {
-      workers.push(runScanner(planner, options.scan.repositories, options.scan.intervalMs, logger, stopping.signal));
+      workers.push(
+        runScanner(planner, options.scan.repositories, options.scan.intervalMs, logger, stopping.signal),
+      );
     }
   }
   logger.info({ url: http.url }, 'server listening');
@@ -119,8 +133,13 @@ async function runScanner(
     for (const repo of repositories) {
       try {
         const results = await planner.scanRepository(repo);
-        const planned = [...results.values()].filter((r) => r.kind === 'planned' && r.jobs.some((j) => !j.duplicate));
-        logger.info({ repo: `${repo.owner}/${repo.name}`, pullRequests: results.size, replanned: planned.length }, 'scan done');
+        const planned = [...results.values()].filter(
+          (r) => r.kind === 'planned' && r.jobs.some((j) => !j.duplicate),
+        );
+        logger.info(
+          { repo: `${repo.owner}/${repo.name}`, pullRequests: results.size, replanned: planned.length },
+          'scan done',
+        );
       } catch (error) {
         logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'scan failed');
       }

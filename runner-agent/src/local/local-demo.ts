@@ -1,6 +1,12 @@
 import type { CommitStatus, Forge, RepositoryId } from '../../../forge/forge.ts';
 import type { Logger } from '../observability/logger.ts';
-import { DEMO_BRANCH, DEMO_FILES_BRANCH, DEMO_FILES_MAIN, DEMO_OWNER, DEMO_REPOSITORY } from './demo-project.ts';
+import {
+  DEMO_BRANCH,
+  DEMO_FILES_BRANCH,
+  DEMO_FILES_MAIN,
+  DEMO_OWNER,
+  DEMO_REPOSITORY,
+} from './demo-project.ts';
 import { LocalStack } from './local-stack.ts';
 
 export interface LocalDemoOptions {
@@ -33,7 +39,10 @@ const FINAL = new Set(['success', 'failure', 'error']);
  */
 export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemoResult> {
   const { print } = options;
-  const stack = await LocalStack.start({ logger: options.logger, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+  const stack = await LocalStack.start({
+    logger: options.logger,
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+  });
   try {
     print(`forge emulator   ${stack.emulator.url}`);
     print(`ironbots server  ${stack.server.url}  (webhooks: ${stack.server.url}/webhooks/github)`);
@@ -50,10 +59,21 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
     await workingCopy.push(DEMO_BRANCH);
     print(`pushed ${DEMO_BRANCH} to ${cloneUrl}`);
 
-    const pr = await stack.forge.createPullRequest(repo, { title: 'Bump version to 1.1', head: DEMO_BRANCH, base: 'main' });
+    const pr = await stack.forge.createPullRequest(repo, {
+      title: 'Bump version to 1.1',
+      head: DEMO_BRANCH,
+      base: 'main',
+    });
     print(`opened PR #${pr.number} ${pr.htmlUrl} at ${headSha.slice(0, 7)}`);
 
-    const statuses = await followStatuses(stack.forge, repo, headSha, ['lint', 'unit'], options.timeoutSeconds * 1000, print);
+    const statuses = await followStatuses(
+      stack.forge,
+      repo,
+      headSha,
+      ['lint', 'unit'],
+      options.timeoutSeconds * 1000,
+      print,
+    );
     const failed = statuses.filter((s) => s.state !== 'success');
     const ok = statuses.length > 0 && failed.length === 0;
     const reason = ok
@@ -89,11 +109,15 @@ export async function followStatuses(
     const history = await forge.listCommitStatusHistory(repo, sha);
     for (const status of history.slice(printed)) {
       const link = status.targetUrl && status.state === 'pending' ? `  log: ${status.targetUrl}` : '';
-      print(`  ${status.context.padEnd(width)}  ${status.state.padEnd(7)}  ${status.description ?? ''}${link}`);
+      print(
+        `  ${status.context.padEnd(width)}  ${status.state.padEnd(7)}  ${status.description ?? ''}${link}`,
+      );
     }
     printed = history.length;
     const newest = new Map(history.map((s) => [s.context, s]));
-    const final = contexts.map((c) => newest.get(c)).filter((s): s is CommitStatus => !!s && FINAL.has(s.state));
+    const final = contexts
+      .map((c) => newest.get(c))
+      .filter((s): s is CommitStatus => !!s && FINAL.has(s.state));
     if (final.length === contexts.length) return final;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -101,13 +101,23 @@ export class LocalStack {
         logger: logger.child({ role: 'forge-emulator' }),
       });
       cleanups.push(() => emulator.stop());
-      const forge = new GitHubForge({ token: apiToken, baseUrl: emulator.url, logger: logger.child({ role: 'forge' }) });
+      const forge = new GitHubForge({
+        token: apiToken,
+        baseUrl: emulator.url,
+        logger: logger.child({ role: 'forge' }),
+      });
       const queueFile = path.join(stateDir, 'queue.db');
       const events = await SqliteQueue.open<WebhookDelivery>({ path: queueFile, name: 'events' });
       const jobs = await SqliteQueue.open<Job>({ path: queueFile, name: 'jobs' });
-      cleanups.push(() => events.close(), () => jobs.close());
+      cleanups.push(
+        () => events.close(),
+        () => jobs.close(),
+      );
       const logStore = new FilesystemLogStore({ root: path.join(stateDir, 'logs'), secrets });
-      const metrics = new Metrics({ queues: [events, jobs] as SqliteQueue<unknown>[], defaultMetrics: false });
+      const metrics = new Metrics({
+        queues: [events, jobs] as SqliteQueue<unknown>[],
+        defaultMetrics: false,
+      });
 
       const server = await startServerRole({
         events,
@@ -179,9 +189,14 @@ export class LocalStack {
   }
 
   /** A working copy of an existing repository; no webhook is added (tests of lost events use it). */
-  async createRepositoryCopyWithoutWebhook(repo: RepositoryId): Promise<{ cloneUrl: string; workingCopy: GitWorkingCopy }> {
+  async createRepositoryCopyWithoutWebhook(
+    repo: RepositoryId,
+  ): Promise<{ cloneUrl: string; workingCopy: GitWorkingCopy }> {
     const { cloneUrl } = await this.forge.getRepository(repo);
-    const workingCopy = new GitWorkingCopy(path.join(this.stateDir, 'checkouts', `${repo.owner}-${repo.name}`), this.forge.gitCredentials()!);
+    const workingCopy = new GitWorkingCopy(
+      path.join(this.stateDir, 'checkouts', `${repo.owner}-${repo.name}`),
+      this.forge.gitCredentials()!,
+    );
     await workingCopy.init(cloneUrl);
     return { cloneUrl, workingCopy };
   }

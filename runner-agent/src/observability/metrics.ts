@@ -16,7 +16,8 @@ export class Metrics {
   readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'ironbots_process_' });
+    if (options.defaultMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'ironbots_process_' });
     this.webhookDeliveries = new Counter({
       name: 'ironbots_webhook_deliveries_total',
       help: 'Webhook deliveries received, by event and how they were answered',
@@ -63,8 +64,10 @@ export class Metrics {
   /** Feed for Agent's onEvent: startup is measured from enqueue, so it includes the time spent queued. */
   observeAgent(event: AgentEvent): void {
     const job = this.#jobs.get(event.jobId);
-    if (event.type === 'leased') this.#jobs.set(event.jobId, { leasedAt: event.at, enqueuedAt: event.enqueuedAt });
-    else if (event.type === 'started' && job) this.jobStartup.observe(Math.max(0, event.at - job.enqueuedAt) / 1000);
+    if (event.type === 'leased')
+      this.#jobs.set(event.jobId, { leasedAt: event.at, enqueuedAt: event.enqueuedAt });
+    else if (event.type === 'started' && job)
+      this.jobStartup.observe(Math.max(0, event.at - job.enqueuedAt) / 1000);
     else if (event.type === 'finished') {
       this.#jobs.delete(event.jobId);
       this.jobsFinished.inc({ state: event.state });

@@ -29,12 +29,18 @@ export async function runPlannerWorker(options: PlannerWorkerOptions, signal: Ab
     try {
       const result = await planner.handleDelivery(delivery);
       await events.ack(lease);
-      log.info({ result: result.kind, ...(result.kind === 'ignored' ? { reason: result.reason } : {}) }, 'delivery planned');
+      log.info(
+        { result: result.kind, ...(result.kind === 'ignored' ? { reason: result.reason } : {}) },
+        'delivery planned',
+      );
       options.onPlanned?.(delivery, result);
     } catch (error) {
       const retry = isTransientForgeFailure(error);
       const outcome = await events.nack(lease, { reason: String((error as Error).message ?? error), retry });
-      log.warn({ err: error, retry, outcome: outcome.outcome, attempt: lease.message.attempt }, 'planning failed');
+      log.warn(
+        { err: error, retry, outcome: outcome.outcome, attempt: lease.message.attempt },
+        'planning failed',
+      );
     }
   }
 }

@@ -16,7 +16,12 @@ import {
 import type { Logger } from '../observability/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
-import { parseProjectConfig, PROJECT_CONFIG_PATH, ProjectConfigError, type ProjectConfig } from './project-config.ts';
+import {
+  parseProjectConfig,
+  PROJECT_CONFIG_PATH,
+  ProjectConfigError,
+  type ProjectConfig,
+} from './project-config.ts';
 import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
 
 export interface TrustPolicy {
@@ -63,13 +68,18 @@ export class Planner {
   }
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
-    if (delivery.event !== 'pull_request') return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
+    if (delivery.event !== 'pull_request')
+      return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
     const parsed = PullRequestEventSchema.safeParse(delivery.payload);
     if (!parsed.success) {
-      return { kind: 'ignored', reason: `pull_request payload not understood: ${parsed.error.issues[0]?.message}` };
+      return {
+        kind: 'ignored',
+        reason: `pull_request payload not understood: ${parsed.error.issues[0]?.message}`,
+      };
     }
     const event = parsed.data;
-    if (!PLANNED_ACTIONS.has(event.action)) return { kind: 'ignored', reason: `pull_request ${event.action}` };
+    if (!PLANNED_ACTIONS.has(event.action))
+      return { kind: 'ignored', reason: `pull_request ${event.action}` };
     return this.planPullRequest(repositoryFromEvent(event), pullRequestFromEvent(event), 'webhook');
   }
 
@@ -83,7 +93,11 @@ export class Planner {
   }
 
   async planPullRequest(repository: Repository, pr: PullRequest, trigger: Trigger): Promise<PlanResult> {
-    const log = this.#logger.child({ repo: `${repository.owner}/${repository.name}`, pr: pr.number, sha: pr.headSha });
+    const log = this.#logger.child({
+      repo: `${repository.owner}/${repository.name}`,
+      pr: pr.number,
+      sha: pr.headSha,
+    });
     if (pr.state !== 'open') return { kind: 'ignored', reason: 'pull request is closed' };
 
     const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);

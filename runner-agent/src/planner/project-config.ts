@@ -24,7 +24,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ContextSchema = z
   .object({
     run: z.array(z.string().min(1, 'must not be empty')).min(1, 'needs at least the program to run'),
-    labels: z.array(z.string().regex(/^[A-Za-z0-9:._-]+$/, 'labels are letters, digits and : . _ -')).default([]),
+    labels: z
+      .array(z.string().regex(/^[A-Za-z0-9:._-]+$/, 'labels are letters, digits and : . _ -'))
+      .default([]),
     timeout: z.number().int().positive().max(86_400, 'at most 86400 seconds (24 hours)').default(3600),
     env: z
       .record(z.string().regex(ENV_NAME, 'environment variable names are letters, digits and _'), z.string())
@@ -38,7 +40,10 @@ const ContextSchema = z
 export const ProjectConfigSchema = z
   .object({
     contexts: z
-      .record(z.string().regex(CONTEXT_NAME, 'context names are letters, digits and . _ / @ - (max 100)'), ContextSchema)
+      .record(
+        z.string().regex(CONTEXT_NAME, 'context names are letters, digits and . _ / @ - (max 100)'),
+        ContextSchema,
+      )
       .refine((contexts) => Object.keys(contexts).length > 0, 'must define at least one context'),
   })
   .strict();
@@ -84,7 +89,10 @@ function describeIssue(issue: z.core.$ZodIssue, path: (string | number)[]): [(st
     return [path, issue.issues[0]?.message ?? issue.message];
   }
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    return [path, `is required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`];
+    return [
+      path,
+      `is required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`,
+    ];
   }
   return [path, issue.message.replace(/^Invalid input: /, '')];
 }

@@ -103,7 +103,11 @@ export interface QueueTuning {
   backoffCapMs: number;
 }
 
-export const defaultQueueTuning: QueueTuning = { maxAttempts: 3, backoffBaseMs: 5_000, backoffCapMs: 300_000 };
+export const defaultQueueTuning: QueueTuning = {
+  maxAttempts: 3,
+  backoffBaseMs: 5_000,
+  backoffCapMs: 300_000,
+};
 
 export function backoffMs(tuning: QueueTuning, failedAttempt: number): number {
   return Math.min(tuning.backoffBaseMs * 2 ** Math.max(0, failedAttempt - 1), tuning.backoffCapMs);

@@ -98,7 +98,8 @@ export class SqliteQueue<T> implements Queue<T> {
     this.#db = new DatabaseSync(file);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
     migrate(this.#db);
-    const columns = 'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_token, lease_expires_at, finished_at, reason';
+    const columns =
+      'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_token, lease_expires_at, finished_at, reason';
     this.#sql = {
       byDedupKey: this.#db.prepare('SELECT id FROM messages WHERE queue = ? AND dedup_key = ?'),
       insert: this.#db.prepare(
@@ -140,7 +141,9 @@ export class SqliteQueue<T> implements Queue<T> {
          WHERE id = ? AND state = 'leased' AND lease_token = ?`,
       ),
       get: this.#db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
-      dead: this.#db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' ORDER BY finished_at, seq`),
+      dead: this.#db.prepare(
+        `SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' ORDER BY finished_at, seq`,
+      ),
       redrive: this.#db.prepare(
         `UPDATE messages SET state = 'queued', attempt = 0, available_at = ?, reason = NULL, finished_at = NULL WHERE queue = ? AND id = ? AND state = 'dead'`,
       ),
@@ -171,7 +174,9 @@ export class SqliteQueue<T> implements Queue<T> {
         const now = this.#clock();
         for (const item of batch) {
           const key = item.options.dedupKey;
-          const existing = key ? (seen.get(key) ?? (this.#sql.byDedupKey!.get(this.name, key) as { id: string } | undefined)?.id) : undefined;
+          const existing = key
+            ? (seen.get(key) ?? (this.#sql.byDedupKey!.get(this.name, key) as { id: string } | undefined)?.id)
+            : undefined;
           if (existing) {
             results.push({ id: existing, duplicate: true });
             continue;
@@ -236,7 +241,8 @@ export class SqliteQueue<T> implements Queue<T> {
           this.#sql.requeueExpired!.run(now, row.id);
         }
       }
-      const candidate = this.#sql.candidate!.get(this.name, now, JSON.stringify(consumer.labels)) as { id: string } | undefined;
+      const candidate = this.#sql.candidate!.get(this.name, now, JSON.stringify(consumer.labels)) as
+        { id: string } | undefined;
       let lease: Lease<T> | null = null;
       if (candidate) {
         const token = randomUUID();
@@ -279,7 +285,8 @@ export class SqliteQueue<T> implements Queue<T> {
   async ack(lease: Lease<T>): Promise<void> {
     this.#assertOpen();
     const now = this.#clock();
-    if (this.#sql.finish!.run(now, lease.message.id, lease.token).changes === 0) throw new LeaseLostError(lease.message.id);
+    if (this.#sql.finish!.run(now, lease.message.id, lease.token).changes === 0)
+      throw new LeaseLostError(lease.message.id);
     if (now - this.#lastPurge > 60_000) {
       this.#lastPurge = now;
       this.#sql.purge!.run(this.name, now - this.#retentionMs);
@@ -292,7 +299,8 @@ export class SqliteQueue<T> implements Queue<T> {
     const { attempt, maxAttempts, id } = lease.message;
     if (options.retry && attempt < maxAttempts) {
       const availableAt = now + backoffMs(this.#tuning, attempt);
-      if (this.#sql.retry!.run(availableAt, options.reason, id, lease.token).changes === 0) throw new LeaseLostError(id);
+      if (this.#sql.retry!.run(availableAt, options.reason, id, lease.token).changes === 0)
+        throw new LeaseLostError(id);
       return { outcome: 'retry', availableAt };
     }
     const reason = options.retry ? `${options.reason} (gave up after ${attempt} attempt(s))` : options.reason;
@@ -300,7 +308,9 @@ export class SqliteQueue<T> implements Queue<T> {
     return { outcome: 'dead' };
   }
 
-  async state(id: string): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
+  async state(
+    id: string,
+  ): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
     this.#assertOpen();
     const row = this.#sql.get!.get(this.name, id) as Row | undefined;
     if (!row) return null;
@@ -327,7 +337,8 @@ export class SqliteQueue<T> implements Queue<T> {
   async stats(): Promise<QueueStats> {
     this.#assertOpen();
     const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0 };
-    for (const row of this.#sql.stats!.all(this.name) as { state: MessageState; n: number }[]) stats[row.state] = row.n;
+    for (const row of this.#sql.stats!.all(this.name) as { state: MessageState; n: number }[])
+      stats[row.state] = row.n;
     return stats;
   }
 

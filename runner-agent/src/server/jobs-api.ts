@@ -108,7 +108,11 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
       repository = { owner: repo.owner, name: repo.name, cloneUrl: repo.cloneUrl };
     } catch (error) {
       if (error instanceof ForgeError && error.status === 404) {
-        return sendError(res, 400, `repository: ${submission.repository.owner}/${submission.repository.name} not found`);
+        return sendError(
+          res,
+          400,
+          `repository: ${submission.repository.owner}/${submission.repository.name} not found`,
+        );
       }
       throw error;
     }
@@ -139,7 +143,10 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
     priority: submission.priority,
     ...(typeof idempotencyKey === 'string' && idempotencyKey ? { dedupKey: `api:${idempotencyKey}` } : {}),
   });
-  options.logger.info({ jobId: queued.id, context: job.context, duplicate: queued.duplicate }, 'job submitted');
+  options.logger.info(
+    { jobId: queued.id, context: job.context, duplicate: queued.duplicate },
+    'job submitted',
+  );
   sendJson(res, queued.duplicate ? 200 : 201, {
     id: queued.id,
     state: 'queued',
@@ -155,7 +162,8 @@ async function describe(id: string, res: ServerResponse, options: JobsApiOptions
   if (!queued && !meta) return sendError(res, 404, `no job ${id}`);
   let state: PublicJobState;
   if (queued?.state === 'dead') state = 'dead';
-  else if (meta && meta.state !== 'running' && queued?.state !== 'queued' && queued?.state !== 'leased') state = meta.state;
+  else if (meta && meta.state !== 'running' && queued?.state !== 'queued' && queued?.state !== 'leased')
+    state = meta.state;
   else if (queued?.state === 'leased' || meta?.state === 'running') state = 'running';
   else state = 'queued';
   sendJson(res, 200, {

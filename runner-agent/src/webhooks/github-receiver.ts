@@ -20,13 +20,7 @@ export interface GitHubReceiverOptions {
 }
 
 export type DeliveryOutcome =
-  | 'queued'
-  | 'duplicate'
-  | 'ping'
-  | 'bad-signature'
-  | 'bad-request'
-  | 'too-large'
-  | 'queue-unavailable';
+  'queued' | 'duplicate' | 'ping' | 'bad-signature' | 'bad-request' | 'too-large' | 'queue-unavailable';
 
 /**
  * Receives GitHub webhook deliveries. It only verifies and stores: interpreting an event needs the forge,
@@ -40,7 +34,8 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
   const limit = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
   const clock = options.clock ?? (() => new Date());
   const { logger, events, secret } = options;
-  const count = (event: string | undefined, outcome: DeliveryOutcome) => options.onOutcome?.(event ?? 'unknown', outcome);
+  const count = (event: string | undefined, outcome: DeliveryOutcome) =>
+    options.onOutcome?.(event ?? 'unknown', outcome);
 
   return async function receiveGitHubWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendError(res, 405, 'webhooks are POSTed', { allow: 'POST' });
@@ -112,9 +107,16 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
       count(event, 'queue-unavailable');
       return sendError(res, 503, 'queue unavailable; redeliver later', { 'retry-after': '30' });
     }
-    logger.info({ deliveryId, event, messageId: queued.id, duplicate: queued.duplicate }, 'webhook delivery queued');
+    logger.info(
+      { deliveryId, event, messageId: queued.id, duplicate: queued.duplicate },
+      'webhook delivery queued',
+    );
     count(event, queued.duplicate ? 'duplicate' : 'queued');
-    sendJson(res, queued.duplicate ? 200 : 202, { queued: !queued.duplicate, duplicate: queued.duplicate, id: queued.id });
+    sendJson(res, queued.duplicate ? 200 : 202, {
+      queued: !queued.duplicate,
+      duplicate: queued.duplicate,
+      id: queued.id,
+    });
   };
 }
 
