@@ -1,0 +1,194 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  ExecutionIO,
+  ExecutionOutcome,
+  ExecutionRequest,
+  ExecutionResult,
+  Executor,
+} from './executor.ts';
+import { DEFAULT_JOB_PATH } from './job-environment.ts';
+import { terminateProcessGroup } from './process-group.ts';
+
+export interface ProcessExecutorOptions {
+  /** Time between SIGTERM and SIGKILL when a job is stopped or leaves processes behind. Default 5 s. */
+  killGraceMs?: number;
+}
+
+/**
+ * After the job's processes are gone, how long its stdout/stderr may stay open. Only a process that escaped
+ * the process group (its own setsid) can hold them longer; we stop reading rather than wait for it.
+ */
+const STDIO_DRAIN_MS = 2_000;
+
+type Resolution =
+  | { kind: 'found'; file: string }
+  | { kind: 'not-found' }
+  | { kind: 'not-executable'; reason: 'permission denied' | 'is a directory' };
+
+/**
+ * Runs the command as a plain process on the agent's machine, in its own process group so that the command
+ * and everything it starts can be stopped together. No isolation beyond a scrubbed environment: for trusted
+ * jobs only.
+ */
+export class ProcessExecutor implements Executor {
+  readonly name = 'process';
+  readonly #killGraceMs: number;
+
+  constructor(options: ProcessExecutorOptions = {}) {
+    this.#killGraceMs = options.killGraceMs ?? 5_000;
+  }
+
+  async labels(): Promise<string[]> {
+    return ['executor:process'];
+  }
+
+  async run(request: ExecutionRequest, io: ExecutionIO): Promise<ExecutionResult> {
+    const started = performance.now();
+    const result = (outcome: ExecutionOutcome): ExecutionResult => ({
+      outcome,
+      durationMs: performance.now() - started,
+    });
+    if (io.signal.aborted) return result({ kind: 'cancelled' });
+
+    try {
+      if (!(await stat(request.workdir)).isDirectory()) throw new Error('not a directory');
+    } catch (error) {
+      return result({
+        kind: 'infrastructure-error',
+        message: `working directory ${request.workdir} is unusable: ${(error as Error).message}`,
+      });
+    }
+
+    // Like a shell: a command that cannot run is the job's failure (127 / 126), not the machine's.
+    const command = request.argv[0] ?? '';
+    const resolved = await resolveCommand(command, request.env.PATH ?? DEFAULT_JOB_PATH, request.workdir);
+    if (resolved.kind !== 'found') {
+      const notFound = resolved.kind === 'not-found';
+      const what = notFound ? 'command not found' : resolved.reason;
+      io.onOutput(Buffer.from(`ironbots: ${what}: ${command}\n`));
+      return result({ kind: 'exited', exitCode: notFound ? 127 : 126 });
+    }
+    if (io.signal.aborted) return result({ kind: 'cancelled' });
+
+    return new Promise<ExecutionResult>((resolve) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(resolved.file, request.argv.slice(1), {
+          argv0: command,
+          cwd: request.workdir,
+          env: request.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // setsid(): the command leads a new process group that we can signal as a whole.
+          detached: true,
+          shell: false,
+        });
+      } catch (error) {
+        resolve(result(spawnFailure(command, error as NodeJS.ErrnoException, io)));
+        return;
+      }
+
+      const pgid = child.pid;
+      let stopReason: 'timed-out' | 'cancelled' | undefined;
+      let spawnError: NodeJS.ErrnoException | undefined;
+      let termination: Promise<void> | undefined;
+      let closed = false;
+      const terminate = (): Promise<void> => {
+        if (pgid === undefined) return Promise.resolve();
+        termination ??= terminateProcessGroup(pgid, this.#killGraceMs);
+        return termination;
+      };
+      const stop = (reason: 'timed-out' | 'cancelled') => {
+        stopReason ??= reason;
+        void terminate();
+      };
+      // setTimeout cannot wait longer than 2^31-1 ms (it fires at once instead).
+      const timer = setTimeout(() => stop('timed-out'), Math.min(request.timeoutMs, 2 ** 31 - 1));
+      const onAbort = () => stop('cancelled');
+      io.signal.addEventListener('abort', onAbort, { once: true });
+
+      child.once('spawn', () => io.onStarted?.(performance.timeOrigin + performance.now()));
+      child.stdout!.on('data', (chunk: Buffer) => io.onOutput(chunk));
+      child.stderr!.on('data', (chunk: Buffer) => io.onOutput(chunk));
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        spawnError = error;
+      });
+      // The command is done; a background process it left in its group must not outlive the job (nor keep
+      // our pipes open).
+      child.once('exit', () => {
+        clearTimeout(timer);
+        void terminate().then(() => {
+          if (closed) return;
+          const drain = setTimeout(() => {
+            io.onOutput(
+              Buffer.from('\nironbots: output still open after the job ended; stopped reading it\n'),
+            );
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+          }, STDIO_DRAIN_MS);
+          child.once('close', () => clearTimeout(drain));
+        });
+      });
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        closed = true;
+        clearTimeout(timer);
+        io.signal.removeEventListener('abort', onAbort);
+        void (termination ?? Promise.resolve()).then(() => {
+          if (spawnError) resolve(result(spawnFailure(command, spawnError, io)));
+          else if (stopReason) resolve(result({ kind: stopReason }));
+          else if (code !== null) resolve(result({ kind: 'exited', exitCode: code }));
+          // Killed by a signal nobody here sent: report it the way a shell does.
+          else resolve(result({ kind: 'exited', exitCode: 128 + (os.constants.signals[signal!] ?? 0) }));
+        });
+      });
+    });
+  }
+}
+
+/** spawn's own errors; the checks before spawning catch the common cases, these are races and oddities. */
+function spawnFailure(command: string, error: NodeJS.ErrnoException, io: ExecutionIO): ExecutionOutcome {
+  const asShell: Record<string, [string, number]> = {
+    ENOENT: ['command not found', 127],
+    EACCES: ['permission denied', 126],
+    ENOEXEC: ['cannot execute (exec format error)', 126],
+  };
+  const known = error.code ? asShell[error.code] : undefined;
+  if (!known)
+    return { kind: 'infrastructure-error', message: `could not start ${command}: ${error.message}` };
+  io.onOutput(Buffer.from(`ironbots: ${known[0]}: ${command}\n`));
+  return { kind: 'exited', exitCode: known[1] };
+}
+
+/**
+ * execvp's lookup, but against the job's PATH rather than the agent's, and telling "not found" from "found
+ * but not executable" the way a shell does.
+ */
+async function resolveCommand(command: string, searchPath: string, workdir: string): Promise<Resolution> {
+  if (command === '') return { kind: 'not-found' };
+  if (command.includes('/')) return checkExecutable(path.resolve(workdir, command));
+  let denied: Resolution | undefined;
+  for (const dir of searchPath.split(':')) {
+    // An empty PATH entry means the working directory.
+    const candidate = await checkExecutable(path.resolve(workdir, dir || '.', command));
+    if (candidate.kind === 'found') return candidate;
+    if (candidate.kind === 'not-executable' && candidate.reason === 'permission denied') denied ??= candidate;
+  }
+  return denied ?? { kind: 'not-found' };
+}
+
+async function checkExecutable(file: string): Promise<Resolution> {
+  try {
+    if ((await stat(file)).isDirectory()) return { kind: 'not-executable', reason: 'is a directory' };
+  } catch {
+    return { kind: 'not-found' };
+  }
+  try {
+    await access(file, fsConstants.X_OK);
+    return { kind: 'found', file };
+  } catch {
+    return { kind: 'not-executable', reason: 'permission denied' };
+  }
+}

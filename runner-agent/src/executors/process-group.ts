@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Process-group bookkeeping for jobs started with `detached: true` (setsid): the job's command leads its own
+ * group, so everything it starts, including background processes, can be signalled and waited for at once.
+ */
+
+/**
+ * Whether any member of the group is still running. Zombies do not count: where PID 1 does not reap orphans
+ * (a container without an init), killed background processes stay behind as zombies and `kill(-pgid, 0)`
+ * would report them as alive forever.
+ */
+export function processGroupAlive(pgid: number): boolean {
+  const members = liveGroupMembers(pgid);
+  if (members) return members.length > 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Live (non-zombie) pids in the group, from /proc; null where there is no /proc. */
+export function liveGroupMembers(pgid: number): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // `pid (comm) state ppid pgrp …`; comm may contain spaces and parentheses, so parse after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const state = fields[0];
+    if (Number(fields[2]) === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry));
+  }
+  return members;
+}
+
+export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+/**
+ * SIGTERM to the whole group, SIGKILL to whatever is left after `graceMs`. Resolves once no member is
+ * running any more (or, should a process be stuck in the kernel, shortly after the SIGKILL).
+ */
+export async function terminateProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!processGroupAlive(pgid)) return;
+  signalProcessGroup(pgid, 'SIGTERM');
+  // A stopped process only acts on SIGTERM once continued.
+  signalProcessGroup(pgid, 'SIGCONT');
+  if (await waitUntilGone(pgid, graceMs)) return;
+  signalProcessGroup(pgid, 'SIGKILL');
+  await waitUntilGone(pgid, 2_000);
+}
+
+async function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (processGroupAlive(pgid)) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}

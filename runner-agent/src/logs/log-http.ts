@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendError, sendJson } from '../http/responses.ts';
+import { isValidJobId } from './job-id.ts';
+import type { JobLogMeta, LogStore } from './log-store.ts';
+
+export interface LogHttpOptions {
+  /** How often a follower looks for new output. Default 200 ms. */
+  pollIntervalMs?: number;
+  /**
+   * A follower whose log has not grown for this long is ended, so a log that never completes (its agent
+   * died) does not hold a connection forever; clients resume with `?follow=1&offset=<bytes received>`.
+   * Default 30 min.
+   */
+  followIdleTimeoutMs?: number;
+}
+
+/** Answers the request and returns true, or returns false when the URL is not under /logs/. */
+export type LogHttpHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) => boolean;
+
+/**
+ * Serves job logs from a log store:
+ *  - `GET /logs/<jobId>[?offset=N]`: the log so far as text/plain, with `X-Ironbots-Log-Complete` and
+ *    `X-Ironbots-Job-State`;
+ *  - `GET /logs/<jobId>?follow=1[&offset=N]`: the same, streamed until the log is complete;
+ *  - `GET /logs/<jobId>/meta`: the job's meta as JSON;
+ *  - `GET /logs/<jobId>.html`: a self-contained page that follows the log.
+ * A job id therefore cannot end in `.html` and still have its log served under that name.
+ */
+export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): LogHttpHandler {
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const followIdleTimeoutMs = options.followIdleTimeoutMs ?? 30 * 60_000;
+
+  return (req, res, parsedUrl) => {
+    const url = parsedUrl ?? new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/logs/')) return false;
+    req.resume();
+
+    let rest = url.pathname.slice('/logs/'.length);
+    let view: 'log' | 'meta' | 'html' = 'log';
+    if (rest.endsWith('/meta')) {
+      view = 'meta';
+      rest = rest.slice(0, -'/meta'.length);
+    } else if (rest.endsWith('.html')) {
+      view = 'html';
+      rest = rest.slice(0, -'.html'.length);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, 405, 'logs are read with GET', { allow: 'GET, HEAD' });
+      return true;
+    }
+    let jobId: string;
+    try {
+      jobId = decodeURIComponent(rest);
+    } catch {
+      jobId = '';
+    }
+    if (!isValidJobId(jobId)) {
+      sendError(res, 400, 'invalid job id');
+      return true;
+    }
+    const offset = parseOffset(url.searchParams.get('offset'));
+    if (offset === null) {
+      sendError(res, 400, 'offset must be a non-negative integer');
+      return true;
+    }
+    const follow = ['1', 'true'].includes(url.searchParams.get('follow') ?? '') && req.method === 'GET';
+
+    const handling =
+      view === 'meta'
+        ? serveMeta(store, jobId, res)
+        : view === 'html'
+          ? serveViewer(store, jobId, res)
+          : serveLog(store, jobId, offset, res, follow ? { pollIntervalMs, followIdleTimeoutMs } : null);
+    handling.catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'could not read the log');
+      else res.destroy();
+    });
+    return true;
+  };
+}
+
+async function serveMeta(store: LogStore, jobId: string, res: ServerResponse): Promise<void> {
+  const meta = await store.meta(jobId);
+  if (!meta) return sendError(res, 404, `no log for job ${jobId}`);
+  sendJson(res, 200, meta, { 'cache-control': 'no-store' });
+}
+
+async function serveLog(
+  store: LogStore,
+  jobId: string,
+  offset: number,
+  res: ServerResponse,
+  follow: { pollIntervalMs: number; followIdleTimeoutMs: number } | null,
+): Promise<void> {
+  const meta = await store.meta(jobId);
+  const first = meta && (await store.read(jobId, offset));
+  if (!meta || !first) return sendError(res, 404, `no log for job ${jobId}`);
+
+  // Headers describe the first piece; for a log longer than one read the body still carries all of it.
+  res.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    // The log is the job's output, possibly HTML: never let a browser render it.
+    'x-content-type-options': 'nosniff',
+    'x-ironbots-log-complete': String(first.complete),
+    'x-ironbots-job-state': meta.state,
+  });
+  const closed = new AbortController();
+  res.once('close', () => closed.abort());
+
+  let chunk = first;
+  let lastGrowth = performance.now();
+  while (!closed.signal.aborted) {
+    if (chunk.data.length > 0) {
+      lastGrowth = performance.now();
+      if (!res.write(chunk.data)) await drained(res);
+    }
+    if (chunk.complete) break;
+    if (chunk.data.length === 0) {
+      if (!follow || performance.now() - lastGrowth >= follow.followIdleTimeoutMs) break;
+      try {
+        await sleep(follow.pollIntervalMs, undefined, { signal: closed.signal });
+      } catch {
+        break; // the client went away
+      }
+    }
+    const next = await store.read(jobId, chunk.nextOffset);
+    if (!next) break;
+    chunk = next;
+  }
+  res.end();
+}
+
+async function serveViewer(store: LogStore, jobId: string, res: ServerResponse): Promise<void> {
+  const meta = await store.meta(jobId);
+  if (!meta) return sendError(res, 404, `no log for job ${jobId}`);
+  const nonce = randomBytes(16).toString('base64');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy':
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; ` +
+      `base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  });
+  res.end(viewerPage(jobId, meta, nonce));
+}
+
+function viewerPage(jobId: string, meta: JobLogMeta, nonce: string): string {
+  const title = escapeHtml(`${meta.context} · ${jobId}`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style nonce="${nonce}">
+  body { margin: 0; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #111; color: #ddd; }
+  header { position: sticky; top: 0; padding: 6px 12px; background: #222; border-bottom: 1px solid #333; }
+  pre { margin: 0; padding: 8px 12px; white-space: pre-wrap; word-break: break-all; }
+</style>
+</head>
+<body>
+<header>${title} — <span id="state">${escapeHtml(meta.state)}</span></header>
+<pre id="log"></pre>
+<script nonce="${nonce}">
+  // Polls the plain log from the byte offset it has, so it resumes by itself after network hiccups.
+  const log = document.getElementById('log');
+  const state = document.getElementById('state');
+  const url = location.pathname.replace(/\\.html$/, '');
+  const decoder = new TextDecoder();
+  let offset = 0;
+  async function poll() {
+    let delay = 1000;
+    try {
+      const res = await fetch(url + '?offset=' + offset, { cache: 'no-store' });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const atBottom = innerHeight + scrollY >= document.body.scrollHeight - 40;
+      offset += bytes.length;
+      log.append(decoder.decode(bytes, { stream: true }));
+      if (atBottom) scrollTo(0, document.body.scrollHeight);
+      const complete = res.headers.get('x-ironbots-log-complete') === 'true';
+      state.textContent = (res.headers.get('x-ironbots-job-state') || '') + (complete ? '' : ' …');
+      if (complete) return log.append(decoder.decode());
+      if (bytes.length > 0) delay = 0;
+    } catch (error) {
+      state.textContent = 'reconnecting (' + error.message + ')';
+      delay = 3000;
+    }
+    setTimeout(poll, delay);
+  }
+  poll();
+</script>
+</body>
+</html>
+`;
+}
+
+function parseOffset(value: string | null): number | null {
+  if (value === null || value === '') return 0;
+  if (!/^\d+$/.test(value)) return null;
+  const offset = Number(value);
+  return Number.isSafeInteger(offset) ? offset : null;
+}
+
+/** Waits until the client has taken what was written, or has gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}

@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobLogMeta, LogStore } from '../../runner-agent/src/logs/log-store.ts';
+import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+
+/** What every log store must do (filesystem now, S3 later). */
+export interface LogStoreHarness {
+  store: LogStore;
+  cleanup(): Promise<void>;
+}
+
+export interface LogStoreContractOptions {
+  /** Secrets the store must redact; may be empty. */
+  secrets: SecretRegistry;
+  /** The size cap the store must enforce. */
+  maxLogBytes: number;
+}
+
+const SECRET = 'SuperSecretToken-0123456789';
+const CAP = 4096;
+
+export function logStoreContract(
+  name: string,
+  makeStore: (options: LogStoreContractOptions) => Promise<LogStoreHarness>,
+): void {
+  describe(`log store contract: ${name}`, () => {
+    const harnesses: LogStoreHarness[] = [];
+    afterEach(async () => {
+      for (const h of harnesses.splice(0)) await h.cleanup();
+    });
+
+    async function open(options: { secrets?: string[]; maxLogBytes?: number } = {}): Promise<LogStore> {
+      const secrets = new SecretRegistry();
+      for (const s of options.secrets ?? []) secrets.add(s);
+      const harness = await makeStore({ secrets, maxLogBytes: options.maxLogBytes ?? 50 * 1024 * 1024 });
+      harnesses.push(harness);
+      return harness.store;
+    }
+
+    function meta(jobId: string, overrides: Partial<JobLogMeta> = {}): JobLogMeta {
+      return {
+        jobId,
+        context: 'unit',
+        state: 'running',
+        agent: 'agent-1',
+        attempt: 1,
+        startedAt: '2025-01-02T03:04:05.000Z',
+        ...overrides,
+      };
+    }
+
+    /** Everything stored, following nextOffset (a store may hand out a large log in pieces). */
+    async function readAll(
+      store: LogStore,
+      jobId: string,
+    ): Promise<{ text: string; bytes: Buffer; complete: boolean }> {
+      const parts: Buffer[] = [];
+      let offset = 0;
+      for (;;) {
+        const chunk = await store.read(jobId, offset);
+        expect(chunk).not.toBeNull();
+        parts.push(chunk!.data);
+        if (chunk!.data.length === 0 || chunk!.complete) {
+          const bytes = Buffer.concat(parts);
+          return { text: bytes.toString('utf8'), bytes, complete: chunk!.complete };
+        }
+        offset = chunk!.nextOffset;
+      }
+    }
+
+    it('knows nothing about a job that was never created', async () => {
+      const store = await open();
+      expect(await store.read('no-such-job')).toBeNull();
+      expect(await store.meta('no-such-job')).toBeNull();
+    });
+
+    it('makes appended output readable after flush, from any offset', async () => {
+      const store = await open();
+      const writer = await store.create(meta('job-1'));
+      expect(await store.read('job-1')).toMatchObject({ nextOffset: 0, complete: false });
+
+      writer.append('hello ');
+      writer.append(Buffer.from('world\n'));
+      await writer.flush();
+      const first = await store.read('job-1');
+      expect(first!.data.toString()).toBe('hello world\n');
+      expect(first!.nextOffset).toBe(12);
+      expect(first!.complete).toBe(false);
+
+      writer.append('more\n');
+      await writer.flush();
+      const second = await store.read('job-1', first!.nextOffset);
+      expect(second!.data.toString()).toBe('more\n');
+      expect(second!.nextOffset).toBe(17);
+      expect(await store.read('job-1', 6)).toMatchObject({ nextOffset: 17 });
+      expect((await store.read('job-1', 6))!.data.toString()).toBe('world\nmore\n');
+
+      const nothingNew = await store.read('job-1', 17);
+      expect(nothingNew).toMatchObject({ nextOffset: 17, complete: false });
+      expect(nothingNew!.data.length).toBe(0);
+      await writer.finish({ state: 'success' });
+    });
+
+    it('marks the log complete after finish, with everything in it', async () => {
+      const store = await open();
+      const writer = await store.create(meta('job-2'));
+      for (let i = 0; i < 1000; i++) writer.append(`line ${i}\n`);
+      await writer.finish({ state: 'success', exitCode: 0 });
+      const all = await readAll(store, 'job-2');
+      expect(all.complete).toBe(true);
+      expect(all.text).toBe(Array.from({ length: 1000 }, (_, i) => `line ${i}\n`).join(''));
+      const end = await store.read('job-2', all.bytes.length);
+      expect(end).toMatchObject({ nextOffset: all.bytes.length, complete: true });
+    });
+
+    it('round-trips the meta and records the final state', async () => {
+      const store = await open();
+      const initial = meta('job-3', { context: 'fedora-40/devel', agent: 'kvm-7', attempt: 2 });
+      const writer = await store.create(initial);
+      expect(await store.meta('job-3')).toEqual(initial);
+      await writer.finish({
+        state: 'failure',
+        exitCode: 3,
+        description: 'Failed (exit code 3) in 4 s [kvm-7]',
+      });
+      const final = await store.meta('job-3');
+      expect(final).toEqual({
+        ...initial,
+        state: 'failure',
+        exitCode: 3,
+        description: 'Failed (exit code 3) in 4 s [kvm-7]',
+        finishedAt: expect.any(String),
+      });
+      expect(Number.isNaN(Date.parse(final!.finishedAt!))).toBe(false);
+    });
+
+    it('redacts a secret split across two chunks, and never stores its first half', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const writer = await store.create(meta('job-4'));
+      writer.append(`token=${SECRET.slice(0, 10)}`);
+      await writer.flush();
+      expect((await readAll(store, 'job-4')).text).not.toContain(SECRET.slice(0, 10));
+      writer.append(Buffer.from(`${SECRET.slice(10)} done\n`));
+      writer.append(`again: ${SECRET}\n`);
+      await writer.finish({ state: 'success' });
+      const { text } = await readAll(store, 'job-4');
+      expect(text).toBe('token=*** done\nagain: ***\n');
+    });
+
+    it('redacts a secret that arrives one byte at a time', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const writer = await store.create(meta('job-5'));
+      for (const byte of Buffer.from(`<${SECRET}>`)) writer.append(Buffer.from([byte]));
+      await writer.finish({ state: 'success' });
+      expect((await readAll(store, 'job-5')).text).toBe('<***>');
+    });
+
+    it('keeps multi-byte UTF-8 characters whole when they are split across chunks', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const text = `ü € 😀 ${SECRET} 日本語 🎉\n`;
+      const bytes = Buffer.from(text);
+      for (let cut = 1; cut < bytes.length; cut++) {
+        const jobId = `utf8-${cut}`;
+        const writer = await store.create(meta(jobId));
+        writer.append(bytes.subarray(0, cut));
+        writer.append(bytes.subarray(cut));
+        await writer.finish({ state: 'success' });
+        expect((await readAll(store, jobId)).text, `split at byte ${cut}`).toBe(text.replace(SECRET, '***'));
+      }
+    });
+
+    it('rejects invalid job ids instead of touching paths', async () => {
+      const store = await open();
+      for (const bad of [
+        '../escape',
+        '..',
+        '.',
+        'a/b',
+        'a\\b',
+        '',
+        'with space',
+        'a..b',
+        'ü',
+        'x'.repeat(300),
+      ]) {
+        await expect(store.create(meta(bad)), bad).rejects.toThrow(/invalid job id/);
+        await expect(store.read(bad), bad).rejects.toThrow(/invalid job id/);
+        await expect(store.meta(bad), bad).rejects.toThrow(/invalid job id/);
+      }
+      // The allowed alphabet works.
+      const writer = await store.create(meta('Job_1.retry-2'));
+      await writer.finish({ state: 'success' });
+      expect(await store.meta('Job_1.retry-2')).toMatchObject({ state: 'success' });
+    });
+
+    it('caps the log size with a final line saying so', async () => {
+      const store = await open({ maxLogBytes: CAP });
+      const writer = await store.create(meta('job-big'));
+      const line = `${'y'.repeat(99)}\n`;
+      for (let i = 0; i < 100; i++) writer.append(line);
+      await writer.finish({ state: 'success' });
+      const { text, bytes, complete } = await readAll(store, 'job-big');
+      expect(complete).toBe(true);
+      expect(bytes.length).toBeLessThanOrEqual(CAP);
+      expect(bytes.length).toBeGreaterThan(CAP / 2);
+      expect(text.startsWith(line.repeat(10))).toBe(true);
+      expect(text).toMatch(/\nironbots: log truncated[^\n]*\n$/);
+      expect(await store.meta('job-big')).toMatchObject({ state: 'success' });
+    });
+
+    it('keeps the logs of different jobs apart', async () => {
+      const store = await open();
+      const a = await store.create(meta('job-a'));
+      const b = await store.create(meta('job-b'));
+      a.append('from a\n');
+      b.append('from b\n');
+      await Promise.all([a.finish({ state: 'success' }), b.finish({ state: 'failure' })]);
+      expect((await readAll(store, 'job-a')).text).toBe('from a\n');
+      expect((await readAll(store, 'job-b')).text).toBe('from b\n');
+      expect((await store.meta('job-b'))!.state).toBe('failure');
+    });
+  });
+}
