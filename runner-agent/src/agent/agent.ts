@@ -45,6 +45,7 @@ export interface JobReport {
   jobId: string;
   state: JobLogState | 'retry';
   description: string;
+  exitCode?: number;
 }
 
 /**
@@ -232,10 +233,13 @@ export class Agent {
       this.#running.delete(jobId);
       await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
-    await writer?.finish({
-      state: report.state === 'retry' ? 'error' : report.state,
-      description: report.description,
-    });
+    await writer
+      ?.finish({
+        state: report.state === 'retry' ? 'error' : report.state,
+        description: report.description,
+        ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'could not finish the job log'));
     await reporter.settled();
     this.#o.onEvent?.({
       type: 'finished',
@@ -325,8 +329,7 @@ export class Agent {
       if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
       else throw error;
     });
-    if (exitCode !== undefined) await writer?.flush();
-    return { jobId, state, description };
+    return { jobId, state, description, ...(exitCode !== undefined ? { exitCode } : {}) };
   }
 
   #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {

@@ -36,8 +36,9 @@ export class SecretRegistry {
 }
 
 /**
- * Redacts a stream of text whose secrets may be split across chunks: it holds back the last
- * (longest secret - 1) characters until more text arrives or the stream ends.
+ * Redacts a stream of text whose secrets may be split across chunks. It holds back only a tail that could
+ * be the start of a secret (so a live log shows everything else at once), and never splits a UTF-16
+ * surrogate pair.
  */
 export class StreamRedactor {
   readonly #registry: SecretRegistry;
@@ -48,17 +49,11 @@ export class StreamRedactor {
   }
 
   push(text: string): string {
-    const combined = this.#pending + text;
-    const keep = Math.max(0, this.#registry.longest - 1);
-    if (keep === 0) {
-      this.#pending = '';
-      return combined;
-    }
-    const redacted = this.#registry.redact(combined);
-    // Hold back a tail that could be the beginning of a secret; never split a replacement marker.
-    let cut = Math.max(0, redacted.length - keep);
-    const marker = redacted.lastIndexOf(REDACTED, cut);
-    if (marker !== -1 && marker + REDACTED.length > cut) cut = marker + REDACTED.length;
+    const redacted = this.#registry.redact(this.#pending + text);
+    let cut = redacted.length - this.#possibleSecretStart(redacted);
+    // Don't end on the first half of a surrogate pair: encoded alone it would become U+FFFD.
+    const last = redacted.charCodeAt(cut - 1);
+    if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut--;
     this.#pending = redacted.slice(cut);
     return redacted.slice(0, cut);
   }
@@ -67,5 +62,15 @@ export class StreamRedactor {
     const rest = this.#registry.redact(this.#pending);
     this.#pending = '';
     return rest;
+  }
+
+  /** Length of the longest tail of `text` that some secret begins with. */
+  #possibleSecretStart(text: string): number {
+    const secrets = this.#registry.values();
+    for (let length = Math.min(text.length, this.#registry.longest - 1); length > 0; length--) {
+      const tail = text.slice(text.length - length);
+      if (secrets.some((secret) => secret.startsWith(tail))) return length;
+    }
+    return 0;
   }
 }
