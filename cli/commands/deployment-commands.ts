@@ -200,17 +200,20 @@ async function startAgent(
   onEvent?: (event: AgentEvent) => void,
 ) {
   const config = deployment.config.agent!;
+  const stateDir = deployment.config.stateDir.replace(/^~(?=\/)/, os.homedir());
   const { Agent } = await import('../../runner-agent/src/agent/agent.ts');
   const { ProcessExecutor } = await import('../../runner-agent/src/executors/process-executor.ts');
   const agent = new Agent({
     name: config.name,
     labels: config.labels,
     jobs: deployment.jobs,
-    executors: config.executors.map(() => new ProcessExecutor()),
+    executors: config.executors.map(
+      () => new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups', config.name) }),
+    ),
     forge: deployment.forge,
     logStore: deployment.logStore,
     logUrl: (jobId) => `${logBase}/logs/${jobId}`,
-    workRoot: path.join(deployment.config.stateDir.replace(/^~(?=\/)/, os.homedir()), 'work', config.name),
+    workRoot: path.join(stateDir, 'work', config.name),
     logger: logger.child({ role: 'agent' }),
     secrets: deployment.secrets,
     concurrency: config.concurrency,

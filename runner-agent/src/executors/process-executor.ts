@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -11,11 +12,23 @@ import type {
   Executor,
 } from './executor.ts';
 import { DEFAULT_JOB_PATH } from './job-environment.ts';
-import { terminateProcessGroup } from './process-group.ts';
+import { liveGroupMembers, processStartTime, terminateProcessGroup } from './process-group.ts';
 
 export interface ProcessExecutorOptions {
   /** Time between SIGTERM and SIGKILL when a job is stopped or leaves processes behind. Default 5 s. */
   killGraceMs?: number;
+  /**
+   * Where running jobs' process groups are recorded. Jobs run in their own group, so they survive a
+   * `kill -9` of the agent; the next agent start kills what the records name (`reapLeftovers`).
+   */
+  leftoverDir?: string;
+}
+
+interface ProcessGroupRecord {
+  pgid: number;
+  jobId: string;
+  /** The leader's start time (clock ticks since boot): tells our process from a later one with its pid. */
+  startTime: number | null;
 }
 
 /**
@@ -37,9 +50,41 @@ type Resolution =
 export class ProcessExecutor implements Executor {
   readonly name = 'process';
   readonly #killGraceMs: number;
+  readonly #leftoverDir: string | undefined;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.#killGraceMs = options.killGraceMs ?? 5_000;
+    this.#leftoverDir = options.leftoverDir;
+  }
+
+  /** Kills the process groups of jobs whose agent died (kill -9, power cut of the agent's cgroup …). */
+  async reapLeftovers(): Promise<void> {
+    if (!this.#leftoverDir) return;
+    const files = await readdir(this.#leftoverDir).catch(() => [] as string[]);
+    await Promise.all(
+      files
+        .filter((file) => file.endsWith('.json'))
+        .map(async (file) => {
+          const full = path.join(this.#leftoverDir!, file);
+          const record = JSON.parse(await readFile(full, 'utf8')) as ProcessGroupRecord;
+          const leaderStart = processStartTime(record.pgid);
+          // A live leader with another start time is a new process that got the pid: not ours.
+          const ours = leaderStart === null || record.startTime === null || leaderStart === record.startTime;
+          if (ours && (liveGroupMembers(record.pgid)?.length ?? 0) > 0) {
+            await terminateProcessGroup(record.pgid, this.#killGraceMs);
+          }
+          await rm(full, { force: true });
+        }),
+    );
+  }
+
+  #record(pgid: number, jobId: string): string | undefined {
+    if (!this.#leftoverDir) return undefined;
+    mkdirSync(this.#leftoverDir, { recursive: true });
+    const file = path.join(this.#leftoverDir, `${pgid}.json`);
+    const record: ProcessGroupRecord = { pgid, jobId, startTime: processStartTime(pgid) };
+    writeFileSync(file, JSON.stringify(record));
+    return file;
   }
 
   async labels(): Promise<string[]> {
@@ -92,6 +137,7 @@ export class ProcessExecutor implements Executor {
       }
 
       const pgid = child.pid;
+      const record = pgid === undefined ? undefined : this.#record(pgid, request.jobId);
       let stopReason: 'timed-out' | 'cancelled' | undefined;
       let spawnError: NodeJS.ErrnoException | undefined;
       let termination: Promise<void> | undefined;
@@ -137,6 +183,7 @@ export class ProcessExecutor implements Executor {
         clearTimeout(timer);
         io.signal.removeEventListener('abort', onAbort);
         void (termination ?? Promise.resolve()).then(() => {
+          if (record) rmSync(record, { force: true });
           if (spawnError) resolve(result(spawnFailure(command, spawnError, io)));
           else if (stopReason) resolve(result({ kind: stopReason }));
           else if (code !== null) resolve(result({ kind: 'exited', exitCode: code }));

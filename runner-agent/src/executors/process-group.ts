@@ -46,6 +46,17 @@ export function liveGroupMembers(pgid: number): number[] | null {
   return members;
 }
 
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or null if unknown. */
+export function processStartTime(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const value = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);

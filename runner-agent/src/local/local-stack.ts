@@ -140,7 +140,7 @@ export class LocalStack {
         name: options.agentName ?? 'local-agent',
         labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
         jobs,
-        executors: [new ProcessExecutor()],
+        executors: [new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups') })],
         forge,
         logStore,
         logUrl: (jobId) => `${server.url}/logs/${jobId}`,
