@@ -14,11 +14,9 @@ const GIT_ENV = {
 
 /** Anything git might read as an option, or a revision with shell-ish or control characters, is refused. */
 function safeRevision(value: string): boolean {
-  return (
-    value.length > 0 &&
-    !value.startsWith('-') &&
-    !/[\s~^:?*[\\\x00-\x1f]|\.\./.test(value.replace(/\^\{commit\}$/, ''))
-  );
+  if (value.length === 0 || value.startsWith('-') || [...value].some((c) => c.charCodeAt(0) < 0x20))
+    return false;
+  return !/[\s~^:?*[\\]|\.\./.test(value.replace(/\^\{commit\}$/, ''));
 }
 
 export type TreeEntry = { type: 'blob' | 'tree' | 'commit'; sha: string; path: string; size: number | null };
