@@ -83,6 +83,8 @@ export class GitHubEmulator {
   readonly #login: string;
   #url = '';
   #nextId = 1000;
+  /** Work triggered by a request that outlives its response (post-push processing). */
+  readonly #background = new Set<Promise<void>>();
 
   private constructor(options: GitHubEmulatorOptions) {
     this.#options = options;
@@ -117,7 +119,7 @@ export class GitHubEmulator {
   }
 
   async stop(): Promise<void> {
-    await this.#webhooks.idle();
+    await this.idle();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
@@ -177,8 +179,9 @@ export class GitHubEmulator {
   }
 
   /** Resolves when every webhook delivery triggered so far has been attempted. */
-  idle(): Promise<void> {
-    return this.#webhooks.idle();
+  async idle(): Promise<void> {
+    while (this.#background.size) await Promise.all(this.#background);
+    await this.#webhooks.idle();
   }
 
   // ---- HTTP ----
@@ -317,7 +320,11 @@ export class GitHubEmulator {
       query: url.search.slice(1),
       ...(remoteUser ? { remoteUser } : {}),
     });
-    if (before && status === 200) await this.#afterPush(repo, before);
+    if (before && status === 200) {
+      const work = this.#afterPush(repo, before).finally(() => this.#background.delete(work));
+      this.#background.add(work);
+      await work;
+    }
   }
 
   /** What GitHub does after a push: `push` events, and `synchronize` for pull requests whose head moved. */

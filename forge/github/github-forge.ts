@@ -25,6 +25,11 @@ export interface GitHubForgeOptions {
   logger?: Logger;
   /** Retries of server errors (5xx) and rate limits. Default 2. */
   retries?: number;
+  /**
+   * Space writes as GitHub asks (≥ 1 s between POSTs, 3 s between comments) to stay clear of secondary rate
+   * limits. Default true; off for the local emulator, which has no such limits.
+   */
+  throttle?: boolean;
 }
 
 interface RestPull {
@@ -60,6 +65,7 @@ export class GitHubForge implements Forge {
       },
       retry: { retries },
       throttle: {
+        enabled: options.throttle ?? true,
         onRateLimit: (
           retryAfter: number,
           options: { method: string; url: string },

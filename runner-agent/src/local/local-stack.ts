@@ -105,6 +105,8 @@ export class LocalStack {
         token: apiToken,
         baseUrl: emulator.url,
         logger: logger.child({ role: 'forge' }),
+        // The emulator has no secondary rate limits to respect.
+        throttle: false,
       });
       const queueFile = path.join(stateDir, 'queue.db');
       const events = await SqliteQueue.open<WebhookDelivery>({ path: queueFile, name: 'events' });
