@@ -1,0 +1,110 @@
+/**
+ * `npm run build`: bundles every action with ncc into its committed dist/.
+ * `node build/bundle-actions.ts --check`: builds into a temporary directory and fails when a committed dist/
+ * differs, so a change to an action's sources cannot land without its bundle.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+export interface Bundle {
+  /** Shown in reports, e.g. "root" or "actions/release". */
+  name: string;
+  entry: string;
+  outDir: string;
+}
+
+/** The root action (action.yml → dist/) and every actions/<name>/ that has an action.yml and a main.ts. */
+export async function discoverBundles(root = repoRoot): Promise<Bundle[]> {
+  const bundles: Bundle[] = [
+    { name: 'root', entry: path.join(root, 'actions/submit-job/main.ts'), outDir: path.join(root, 'dist') },
+  ];
+  const actionsDir = path.join(root, 'actions');
+  for (const name of (await readdir(actionsDir)).sort()) {
+    const dir = path.join(actionsDir, name);
+    if (existsSync(path.join(dir, 'action.yml')) && existsSync(path.join(dir, 'main.ts'))) {
+      bundles.push({
+        name: `actions/${name}`,
+        entry: path.join(dir, 'main.ts'),
+        outDir: path.join(dir, 'dist'),
+      });
+    }
+  }
+  return bundles;
+}
+
+export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promise<{ bytes: number }> {
+  // A stale file from an earlier build must not survive into the bundle.
+  await rm(outDir, { recursive: true, force: true });
+  await run(
+    path.join(repoRoot, 'node_modules/.bin/ncc'),
+    ['build', bundle.entry, '-o', outDir, '--minify', '--no-source-map-register', '--quiet'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
+  return { bytes: (await stat(path.join(outDir, 'index.js'))).size };
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Rebuilds each bundle aside and lists every committed file that differs, is missing or is extra. */
+export async function staleBundles(bundles: Bundle[]): Promise<string[]> {
+  const problems: string[] = [];
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ironbots-dist-check-'));
+  try {
+    for (const bundle of bundles) {
+      const fresh = path.join(scratch, bundle.name.replace(/\//g, '_'));
+      await buildBundle(bundle, fresh);
+      const [want, have] = [await filesUnder(fresh), await filesUnder(bundle.outDir)];
+      const label = path.relative(repoRoot, bundle.outDir);
+      for (const file of want) {
+        if (!have.includes(file)) problems.push(`${label}/${file} is missing`);
+        else if (
+          !(await readFile(path.join(fresh, file))).equals(await readFile(path.join(bundle.outDir, file)))
+        ) {
+          problems.push(`${label}/${file} is stale`);
+        }
+      }
+      for (const file of have)
+        if (!want.includes(file)) problems.push(`${label}/${file} is not produced by the build`);
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+if (import.meta.main) {
+  const bundles = await discoverBundles();
+  if (process.argv.includes('--check')) {
+    const problems = await staleBundles(bundles);
+    for (const p of problems) console.error(`stale: ${p}`);
+    if (problems.length) {
+      console.error('run `npm run build` and commit the dist/ folders');
+      process.exit(1);
+    }
+    console.log(`${bundles.length} bundle(s) up to date`);
+  } else {
+    for (const bundle of bundles) {
+      const { bytes } = await buildBundle(bundle);
+      console.log(
+        `${bundle.name.padEnd(28)} ${path.relative(repoRoot, bundle.outDir)}/index.js  ${(bytes / 1024).toFixed(0)} KiB`,
+      );
+    }
+  }
+}
