@@ -264,6 +264,9 @@ async function request(
   } catch (error) {
     throw new Error(
       `cannot reach the ironbots server at ${new URL(url).origin}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
     );
   }
   const text = await res.text();

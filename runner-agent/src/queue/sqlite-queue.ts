@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import {
   backoffMs,
   defaultQueueTuning,
@@ -24,18 +24,56 @@ import {
 export interface SqliteQueueOptions {
   /** The database file; several queues (by name) and several processes may share it. */
   path: string;
+  /** Which queue in the file, e.g. 'events' or 'jobs'. */
   name: string;
   tuning?: Partial<QueueTuning>;
+  /**
+   * Epoch milliseconds for everything stored and compared (availability, lease expiry, retention). Tests
+   * inject a clock they can move forward. How long `lease` waits (`waitMs`) is always real time.
+   */
   clock?: () => number;
-  /** How often a waiting lease looks for work enqueued by another process. */
+  /** How often a waiting lease looks for work enqueued by another process. Default 200. */
   pollIntervalMs?: number;
   /** Finished messages (and so their dedup keys) are kept this long. Default 7 days. */
   retentionMs?: number;
 }
 
-const SCHEMA_VERSION = 1;
+/** How long a connection waits for another process's write lock. DatabaseSync blocks the thread meanwhile. */
+const BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_POLL_INTERVAL_MS = 200;
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Purging finished rows is housekeeping: once a minute per process is plenty. */
+const PURGE_INTERVAL_MS = 60_000;
 
-interface Row {
+/** Migration n takes a database from `user_version` n to n + 1. Append only; never edit a released step. */
+const MIGRATIONS = [
+  `CREATE TABLE IF NOT EXISTS messages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     queue TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     labels TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead')),
+     attempt INTEGER NOT NULL,
+     max_attempts INTEGER NOT NULL,
+     available_at INTEGER NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     lease_token TEXT,
+     lease_holder TEXT,
+     lease_expires_at INTEGER,
+     finished_at INTEGER,
+     dedup_key TEXT,
+     reason TEXT
+   );
+   CREATE UNIQUE INDEX IF NOT EXISTS messages_dedup ON messages (queue, dedup_key) WHERE dedup_key IS NOT NULL;
+   CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, state, priority DESC, seq);
+   CREATE INDEX IF NOT EXISTS messages_leases ON messages (queue, state, lease_expires_at);`,
+  // Purging done rows and listing dead letters by when they finished.
+  `CREATE INDEX IF NOT EXISTS messages_finished ON messages (queue, state, finished_at);`,
+];
+
+interface MessageRow {
   id: string;
   payload: string;
   labels: string;
@@ -44,43 +82,46 @@ interface Row {
   attempt: number;
   max_attempts: number;
   enqueued_at: number;
-  lease_token: string | null;
-  lease_expires_at: number | null;
+  lease_holder: string | null;
   finished_at: number | null;
   reason: string | null;
 }
 
 interface PendingEnqueue {
-  payload: string;
+  payloadJson: string;
   options: EnqueueOptions;
   resolve(result: { id: string; duplicate: boolean }): void;
   reject(error: unknown): void;
 }
 
-/** Wakes waiting leases in this process as soon as something is enqueued, instead of at the next poll. */
+/**
+ * Wakes waiting leases in this process as soon as something is enqueued, instead of at the next poll.
+ * Keyed by database file and queue name; other processes are noticed by polling.
+ */
 const wakeups = new EventEmitter();
 wakeups.setMaxListeners(0);
 
 /**
  * The embedded queue: one SQLite file in WAL mode with `synchronous=FULL`, so an enqueue that resolved
- * survives a crash or power loss. Enqueues arriving together are committed in one transaction (group
- * commit): the fsync is shared, each promise still resolves only after its data is on disk.
- * Leasing runs in `BEGIN IMMEDIATE`, so processes sharing the file never lease the same message twice.
+ * survives a crash or power loss. Enqueues arriving in the same macrotask are committed in one transaction
+ * (group commit): they share one fsync, and each promise still resolves only after COMMIT.
+ * Every state change that depends on what it read runs in `BEGIN IMMEDIATE` (the database's single write
+ * lock), so processes sharing the file never lease the same message twice.
  */
 export class SqliteQueue<T> implements Queue<T> {
   readonly name: string;
   readonly #db: DatabaseSync;
+  readonly #sql: Statements;
   readonly #tuning: QueueTuning;
   readonly #clock: () => number;
   readonly #pollIntervalMs: number;
   readonly #retentionMs: number;
-  readonly #wakeKey: string;
+  readonly #wakeupKey: string;
+  /** Aborted by close(), releasing every waiting lease. */
   readonly #closing = new AbortController();
   #closed = false;
-  #pending: PendingEnqueue[] = [];
-  #flushing: Promise<void> | null = null;
-  #lastPurge = 0;
-  readonly #sql: Record<string, StatementSync>;
+  #pendingEnqueues: PendingEnqueue[] = [];
+  #lastPurgeAt = -Infinity;
 
   static async open<T>(options: SqliteQueueOptions): Promise<SqliteQueue<T>> {
     return new SqliteQueue<T>(options);
@@ -90,185 +131,150 @@ export class SqliteQueue<T> implements Queue<T> {
     this.name = options.name;
     this.#tuning = { ...defaultQueueTuning, ...options.tuning };
     this.#clock = options.clock ?? Date.now;
-    this.#pollIntervalMs = options.pollIntervalMs ?? 200;
-    this.#retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
+    this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     const file = path.resolve(options.path);
-    this.#wakeKey = `${file}\0${options.name}`;
+    this.#wakeupKey = `${file}\0${options.name}`;
     mkdirSync(path.dirname(file), { recursive: true });
-    this.#db = new DatabaseSync(file);
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
-    migrate(this.#db);
-    const columns =
-      'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_token, lease_expires_at, finished_at, reason';
-    this.#sql = {
-      byDedupKey: this.#db.prepare('SELECT id FROM messages WHERE queue = ? AND dedup_key = ?'),
-      insert: this.#db.prepare(
-        `INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at, dedup_key)
-         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-      ),
-      expired: this.#db.prepare(
-        `SELECT id, attempt, max_attempts, lease_holder FROM messages WHERE queue = ? AND state = 'leased' AND lease_expires_at <= ?`,
-      ),
-      requeueExpired: this.#db.prepare(
-        `UPDATE messages SET state = 'queued', lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL, available_at = ? WHERE id = ?`,
-      ),
-      bury: this.#db.prepare(
-        `UPDATE messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = ? WHERE id = ?`,
-      ),
-      // A message matches when none of its labels is missing from the consumer's.
-      candidate: this.#db.prepare(
-        `SELECT id FROM messages
-         WHERE queue = ? AND state = 'queued' AND available_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM json_each(messages.labels) AS l WHERE l.value NOT IN (SELECT value FROM json_each(?)))
-         ORDER BY priority DESC, seq ASC LIMIT 1`,
-      ),
-      take: this.#db.prepare(
-        `UPDATE messages SET state = 'leased', attempt = attempt + 1, lease_token = ?, lease_holder = ?, lease_expires_at = ?
-         WHERE id = ? AND state = 'queued' RETURNING ${columns}`,
-      ),
-      extend: this.#db.prepare(
-        `UPDATE messages SET lease_expires_at = ? WHERE id = ? AND state = 'leased' AND lease_token = ? RETURNING lease_expires_at`,
-      ),
-      finish: this.#db.prepare(
-        `UPDATE messages SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = ? WHERE id = ? AND state = 'leased' AND lease_token = ?`,
-      ),
-      retry: this.#db.prepare(
-        `UPDATE messages SET state = 'queued', lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL, available_at = ?, reason = ?
-         WHERE id = ? AND state = 'leased' AND lease_token = ?`,
-      ),
-      buryLeased: this.#db.prepare(
-        `UPDATE messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = ?
-         WHERE id = ? AND state = 'leased' AND lease_token = ?`,
-      ),
-      get: this.#db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
-      dead: this.#db.prepare(
-        `SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' ORDER BY finished_at, seq`,
-      ),
-      redrive: this.#db.prepare(
-        `UPDATE messages SET state = 'queued', attempt = 0, available_at = ?, reason = NULL, finished_at = NULL WHERE queue = ? AND id = ? AND state = 'dead'`,
-      ),
-      stats: this.#db.prepare('SELECT state, COUNT(*) AS n FROM messages WHERE queue = ? GROUP BY state'),
-      purge: this.#db.prepare(`DELETE FROM messages WHERE queue = ? AND state = 'done' AND finished_at < ?`),
-    };
-  }
-
-  enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
-    if (this.#closed) return Promise.reject(new QueueClosedError(this.name));
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ payload: JSON.stringify(payload), options, resolve, reject });
-      if (this.#pending.length === 1) setImmediate(() => void this.#flush());
-    });
-  }
-
-  /** Writes every enqueue that arrived since the last flush in one transaction. */
-  #flush(): Promise<void> {
-    const run = async () => {
-      await this.#flushing;
-      const batch = this.#pending;
-      this.#pending = [];
-      if (batch.length === 0) return;
-      const results: { id: string; duplicate: boolean }[] = [];
-      const seen = new Map<string, string>();
-      try {
-        this.#db.exec('BEGIN IMMEDIATE');
-        const now = this.#clock();
-        for (const item of batch) {
-          const key = item.options.dedupKey;
-          const existing = key
-            ? (seen.get(key) ?? (this.#sql.byDedupKey!.get(this.name, key) as { id: string } | undefined)?.id)
-            : undefined;
-          if (existing) {
-            results.push({ id: existing, duplicate: true });
-            continue;
-          }
-          const id = randomUUID();
-          const labels = JSON.stringify([...new Set(item.options.labels ?? [])].sort());
-          this.#sql.insert!.run(
-            id,
-            this.name,
-            item.payload,
-            labels,
-            item.options.priority ?? 0,
-            item.options.maxAttempts ?? this.#tuning.maxAttempts,
-            now + (item.options.delayMs ?? 0),
-            now,
-            key ?? null,
-          );
-          if (key) seen.set(key, id);
-          results.push({ id, duplicate: false });
-        }
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-        for (const item of batch) item.reject(error);
-        return;
-      }
-      batch.forEach((item, i) => item.resolve(results[i]!));
-      wakeups.emit(this.#wakeKey);
-    };
-    this.#flushing = run();
-    return this.#flushing;
-  }
-
-  async lease(consumer: Consumer, options: LeaseOptions): Promise<Lease<T> | null> {
-    this.#assertOpen();
-    const deadline = this.#clock() + (options.waitMs ?? 0);
-    for (;;) {
-      const lease = this.#tryLease(consumer, options.visibilityTimeoutMs);
-      if (lease) return lease;
-      const remaining = deadline - this.#clock();
-      if (remaining <= 0 || options.signal?.aborted || this.#closed) return null;
-      await this.#waitForWork(Math.min(remaining, this.#pollIntervalMs), options.signal);
-      if (options.signal?.aborted || this.#closed) return null;
-    }
-  }
-
-  #tryLease(consumer: Consumer, visibilityTimeoutMs: number): Lease<T> | null {
-    const now = this.#clock();
-    this.#db.exec('BEGIN IMMEDIATE');
+    // The busy timeout is given at open so that even switching to WAL waits for other processes.
+    this.#db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS });
     try {
-      // Leases that ran out come back, unless they used up the last attempt.
-      for (const row of this.#sql.expired!.all(this.name, now) as {
-        id: string;
-        attempt: number;
-        max_attempts: number;
-        lease_holder: string | null;
-      }[]) {
-        if (row.attempt >= row.max_attempts) {
-          const reason = `lease expired ${row.attempt} time(s) without ack (last holder: ${row.lease_holder ?? 'unknown'})`;
-          this.#sql.bury!.run(now, reason, row.id);
-        } else {
-          this.#sql.requeueExpired!.run(now, row.id);
-        }
-      }
-      const candidate = this.#sql.candidate!.get(this.name, now, JSON.stringify(consumer.labels)) as
-        { id: string } | undefined;
-      let lease: Lease<T> | null = null;
-      if (candidate) {
-        const token = randomUUID();
-        const expiresAt = now + visibilityTimeoutMs;
-        const row = this.#sql.take!.get(token, consumer.name, expiresAt, candidate.id) as Row | undefined;
-        if (row) lease = { message: this.#message(row), token, expiresAt };
-      }
-      this.#db.exec('COMMIT');
-      return lease;
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+      migrate(this.#db);
+      this.#sql = prepareStatements(this.#db);
     } catch (error) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      this.#db.close();
       throw error;
     }
   }
 
+  enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
+    if (this.#closed) return Promise.reject(new QueueClosedError(this.name));
+    // Serialized now, so one bad payload fails its own enqueue and not the whole batch.
+    let payloadJson: string;
+    try {
+      payloadJson = toJson(payload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#pendingEnqueues.push({ payloadJson, options, resolve, reject });
+      if (this.#pendingEnqueues.length === 1) setImmediate(() => this.#flushEnqueues());
+    });
+  }
+
+  /** Group commit: writes every enqueue that arrived since the last flush in one transaction. */
+  #flushEnqueues(): void {
+    const batch = this.#pendingEnqueues;
+    if (batch.length === 0) return;
+    this.#pendingEnqueues = [];
+    let results: { id: string; duplicate: boolean }[];
+    try {
+      results = this.#inWriteTransaction(() => {
+        const now = this.#clock();
+        this.#purgeFinishedOccasionally(now);
+        return batch.map(({ payloadJson, options }) => {
+          const key = options.dedupKey;
+          // Inside the transaction this also sees rows inserted earlier in the same batch.
+          const existing =
+            key === undefined ? undefined : (this.#sql.idByDedupKey.get(this.name, key) as IdRow | undefined);
+          if (existing) return { id: existing.id, duplicate: true };
+          const id = randomUUID();
+          this.#sql.insert.run(
+            id,
+            this.name,
+            payloadJson,
+            canonicalLabels(options.labels ?? []),
+            options.priority ?? 0,
+            options.maxAttempts ?? this.#tuning.maxAttempts,
+            now + Math.max(0, options.delayMs ?? 0),
+            now,
+            key ?? null,
+          );
+          return { id, duplicate: false };
+        });
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
+    wakeups.emit(this.#wakeupKey);
+  }
+
+  async lease(consumer: Consumer, options: LeaseOptions): Promise<Lease<T> | null> {
+    this.#assertOpen();
+    const { signal } = options;
+    if (signal?.aborted) return null;
+    const offeredLabels = JSON.stringify([...new Set(consumer.labels)]);
+    const waitUntil = performance.now() + (options.waitMs ?? 0);
+    for (;;) {
+      const lease = this.#tryLease(consumer.name, offeredLabels, options.visibilityTimeoutMs);
+      if (lease) return lease;
+      const remainingMs = waitUntil - performance.now();
+      if (remainingMs <= 0) return null;
+      await this.#waitForWork(Math.min(remainingMs, this.#pollIntervalMs), signal);
+      if (signal?.aborted || this.#closed) return null;
+    }
+  }
+
+  #tryLease(holder: string, offeredLabels: string, visibilityTimeoutMs: number): Lease<T> | null {
+    // Most polls find nothing; answering those from a read snapshot keeps them off the write lock.
+    const seenAt = this.#clock();
+    if (
+      !this.#sql.anyExpiredLease.get(this.name, seenAt) &&
+      !this.#sql.nextAvailable.get(this.name, seenAt, offeredLabels)
+    ) {
+      return null;
+    }
+    return this.#inWriteTransaction(() => {
+      const now = this.#clock();
+      this.#reapExpiredLeases(now);
+      const candidate = this.#sql.nextAvailable.get(this.name, now, offeredLabels) as IdRow | undefined;
+      if (!candidate) return null;
+      const token = randomUUID();
+      const expiresAt = now + visibilityTimeoutMs;
+      const row = this.#sql.take.get(token, holder, expiresAt, candidate.id) as MessageRow | undefined;
+      return row ? { message: toMessage<T>(row), token, expiresAt } : null;
+    });
+  }
+
+  /**
+   * Leases that ran out come back to the queue (a crashed agent's job is not lost), unless they were the
+   * last attempt: then the message is dead-lettered instead of delivered once more than allowed.
+   * Must run inside a write transaction.
+   */
+  #reapExpiredLeases(now: number): void {
+    for (const row of this.#sql.expiredLeases.all(this.name, now) as unknown as ExpiredLeaseRow[]) {
+      if (row.attempt >= row.max_attempts) {
+        const reason =
+          `lease expired on attempt ${row.attempt} of ${row.max_attempts}, no attempts left ` +
+          `(last holder: ${row.lease_holder ?? 'unknown'})`;
+        this.#sql.bury.run(now, reason, row.id);
+      } else {
+        this.#sql.requeue.run(now, row.id);
+      }
+    }
+  }
+
+  /** For the read-only calls: settle expired leases first, so states and counts are current. */
+  #reapExpiredLeasesIfAny(): void {
+    if (!this.#sql.anyExpiredLease.get(this.name, this.#clock())) return;
+    this.#inWriteTransaction(() => this.#reapExpiredLeases(this.#clock()));
+  }
+
+  /** Resolves after `ms`, on an enqueue in this process, on abort, or on close; whichever is first. */
   #waitForWork(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        wakeups.off(this.#wakeKey, done);
+        wakeups.off(this.#wakeupKey, done);
         signal?.removeEventListener('abort', done);
         this.#closing.signal.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      wakeups.on(this.#wakeKey, done);
+      wakeups.on(this.#wakeupKey, done);
       signal?.addEventListener('abort', done);
       this.#closing.signal.addEventListener('abort', done);
     });
@@ -277,50 +283,57 @@ export class SqliteQueue<T> implements Queue<T> {
   async extend(lease: Lease<T>, visibilityTimeoutMs: number): Promise<Lease<T>> {
     this.#assertOpen();
     const expiresAt = this.#clock() + visibilityTimeoutMs;
-    const row = this.#sql.extend!.get(expiresAt, lease.message.id, lease.token);
-    if (!row) throw new LeaseLostError(lease.message.id);
+    if (this.#sql.extend.run(expiresAt, lease.message.id, lease.token).changes === 0) {
+      throw new LeaseLostError(lease.message.id);
+    }
     return { ...lease, expiresAt };
   }
 
   async ack(lease: Lease<T>): Promise<void> {
     this.#assertOpen();
     const now = this.#clock();
-    if (this.#sql.finish!.run(now, lease.message.id, lease.token).changes === 0)
+    if (this.#sql.finish.run(now, lease.message.id, lease.token).changes === 0) {
       throw new LeaseLostError(lease.message.id);
-    if (now - this.#lastPurge > 60_000) {
-      this.#lastPurge = now;
-      this.#sql.purge!.run(this.name, now - this.#retentionMs);
     }
+    this.#purgeFinishedOccasionally(now);
   }
 
   async nack(lease: Lease<T>, options: { reason: string; retry: boolean }): Promise<NackResult> {
     this.#assertOpen();
-    const now = this.#clock();
-    const { attempt, maxAttempts, id } = lease.message;
-    if (options.retry && attempt < maxAttempts) {
-      const availableAt = now + backoffMs(this.#tuning, attempt);
-      if (this.#sql.retry!.run(availableAt, options.reason, id, lease.token).changes === 0)
-        throw new LeaseLostError(id);
-      return { outcome: 'retry', availableAt };
-    }
-    const reason = options.retry ? `${options.reason} (gave up after ${attempt} attempt(s))` : options.reason;
-    if (this.#sql.buryLeased!.run(now, reason, id, lease.token).changes === 0) throw new LeaseLostError(id);
-    return { outcome: 'dead' };
+    const { id } = lease.message;
+    return this.#inWriteTransaction((): NackResult => {
+      const now = this.#clock();
+      // The stored row, not the caller's copy, decides whether an attempt is left.
+      const held = this.#sql.heldLease.get(id, lease.token) as AttemptRow | undefined;
+      if (!held) throw new LeaseLostError(id);
+      if (options.retry && held.attempt < held.max_attempts) {
+        const availableAt = now + backoffMs(this.#tuning, held.attempt);
+        this.#sql.retry.run(availableAt, options.reason, id);
+        return { outcome: 'retry', availableAt };
+      }
+      const reason = options.retry
+        ? `${options.reason} (attempt ${held.attempt} of ${held.max_attempts}, no attempts left)`
+        : options.reason;
+      this.#sql.bury.run(now, reason, id);
+      return { outcome: 'dead' };
+    });
   }
 
   async state(
     id: string,
   ): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
     this.#assertOpen();
-    const row = this.#sql.get!.get(this.name, id) as Row | undefined;
+    this.#reapExpiredLeasesIfAny();
+    const row = this.#sql.byId.get(this.name, id) as MessageRow | undefined;
     if (!row) return null;
-    return { state: row.state, message: this.#message(row), ...(row.reason ? { reason: row.reason } : {}) };
+    return { state: row.state, message: toMessage<T>(row), ...(row.reason ? { reason: row.reason } : {}) };
   }
 
   async deadLetters(): Promise<DeadLetter<T>[]> {
     this.#assertOpen();
-    return (this.#sql.dead!.all(this.name) as unknown as Row[]).map((row) => ({
-      message: this.#message(row),
+    this.#reapExpiredLeasesIfAny();
+    return (this.#sql.deadLetters.all(this.name) as unknown as MessageRow[]).map((row) => ({
+      message: toMessage<T>(row),
       reason: row.reason ?? 'unknown',
       deadAt: row.finished_at ?? 0,
     }));
@@ -328,23 +341,26 @@ export class SqliteQueue<T> implements Queue<T> {
 
   async redrive(id: string): Promise<void> {
     this.#assertOpen();
-    if (this.#sql.redrive!.run(this.#clock(), this.name, id).changes === 0) {
+    if (this.#sql.redrive.run(this.#clock(), this.name, id).changes === 0) {
       throw new Error(`message ${id} is not dead-lettered in queue ${this.name}`);
     }
-    wakeups.emit(this.#wakeKey);
+    wakeups.emit(this.#wakeupKey);
   }
 
   async stats(): Promise<QueueStats> {
     this.#assertOpen();
+    this.#reapExpiredLeasesIfAny();
     const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0 };
-    for (const row of this.#sql.stats!.all(this.name) as { state: MessageState; n: number }[])
-      stats[row.state] = row.n;
+    for (const row of this.#sql.countByState.all(this.name) as unknown as StateCountRow[]) {
+      stats[row.state] = row.count;
+    }
     return stats;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#flush();
+    // Enqueues already accepted are written, not dropped.
+    this.#flushEnqueues();
     this.#closed = true;
     this.#closing.abort();
     this.#db.close();
@@ -354,47 +370,145 @@ export class SqliteQueue<T> implements Queue<T> {
     if (this.#closed) throw new QueueClosedError(this.name);
   }
 
-  #message(row: Row): QueuedMessage<T> {
-    return {
-      id: row.id,
-      payload: JSON.parse(row.payload) as T,
-      labels: JSON.parse(row.labels) as string[],
-      priority: row.priority,
-      attempt: row.attempt,
-      maxAttempts: row.max_attempts,
-      enqueuedAt: row.enqueued_at,
-    };
+  /** Done rows past retention go, and with them their dedup keys. Dead letters stay until redriven. */
+  #purgeFinishedOccasionally(now: number): void {
+    if (now - this.#lastPurgeAt < PURGE_INTERVAL_MS) return;
+    this.#lastPurgeAt = now;
+    this.#sql.purgeDone.run(this.name, now - this.#retentionMs);
+  }
+
+  #inWriteTransaction<R>(work: () => R): R {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 }
 
+interface IdRow {
+  id: string;
+}
+interface AttemptRow {
+  attempt: number;
+  max_attempts: number;
+}
+interface ExpiredLeaseRow extends AttemptRow {
+  id: string;
+  lease_holder: string | null;
+}
+interface StateCountRow {
+  state: MessageState;
+  count: number;
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: DatabaseSync) {
+  const columns =
+    'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_holder, finished_at, reason';
+  const clearLease = 'lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL';
+  const expired = `queue = ? AND state = 'leased' AND lease_expires_at <= ?`;
+  return {
+    idByDedupKey: db.prepare('SELECT id FROM messages WHERE queue = ? AND dedup_key = ?'),
+    insert: db.prepare(
+      `INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at, dedup_key)
+       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+    ),
+    anyExpiredLease: db.prepare(`SELECT 1 FROM messages WHERE ${expired} LIMIT 1`),
+    expiredLeases: db.prepare(
+      `SELECT id, attempt, max_attempts, lease_holder FROM messages WHERE ${expired}`,
+    ),
+    // The best available message whose labels are all among the consumer's (a JSON array). Walks the
+    // ready index in serving order and stops at the first match, so messages for other consumers are
+    // skipped inside SQLite without blocking the ones behind them.
+    nextAvailable: db.prepare(
+      `SELECT id FROM messages
+       WHERE queue = ? AND state = 'queued' AND available_at <= ?
+         AND NOT EXISTS (
+           SELECT 1 FROM json_each(messages.labels) AS required
+           WHERE required.value NOT IN (SELECT value FROM json_each(?))
+         )
+       ORDER BY priority DESC, seq ASC
+       LIMIT 1`,
+    ),
+    take: db.prepare(
+      `UPDATE messages SET state = 'leased', attempt = attempt + 1, lease_token = ?, lease_holder = ?, lease_expires_at = ?
+       WHERE id = ? AND state = 'queued'
+       RETURNING ${columns}`,
+    ),
+    requeue: db.prepare(`UPDATE messages SET state = 'queued', ${clearLease}, available_at = ? WHERE id = ?`),
+    heldLease: db.prepare(
+      `SELECT attempt, max_attempts FROM messages WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+    ),
+    extend: db.prepare(
+      `UPDATE messages SET lease_expires_at = ? WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+    ),
+    finish: db.prepare(
+      `UPDATE messages SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = NULL
+       WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+    ),
+    retry: db.prepare(
+      `UPDATE messages SET state = 'queued', ${clearLease}, available_at = ?, reason = ? WHERE id = ?`,
+    ),
+    // Keeps lease_holder: it says who had the message last.
+    bury: db.prepare(
+      `UPDATE messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = ?
+       WHERE id = ?`,
+    ),
+    byId: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
+    deadLetters: db.prepare(
+      `SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' ORDER BY finished_at, seq`,
+    ),
+    redrive: db.prepare(
+      `UPDATE messages SET state = 'queued', attempt = 0, available_at = ?, reason = NULL, finished_at = NULL
+       WHERE queue = ? AND id = ? AND state = 'dead'`,
+    ),
+    countByState: db.prepare('SELECT state, COUNT(*) AS count FROM messages WHERE queue = ? GROUP BY state'),
+    purgeDone: db.prepare(`DELETE FROM messages WHERE queue = ? AND state = 'done' AND finished_at < ?`),
+  };
+}
+
+/** Brings the file's schema up to date. Several processes may open a new file at once: the write lock
+ * makes one of them migrate and the others see the result. */
 function migrate(db: DatabaseSync): void {
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  if (version >= SCHEMA_VERSION) return;
-  db.exec(`
-    BEGIN IMMEDIATE;
-    CREATE TABLE IF NOT EXISTS messages (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      id TEXT NOT NULL UNIQUE,
-      queue TEXT NOT NULL,
-      payload TEXT NOT NULL,
-      labels TEXT NOT NULL,
-      priority INTEGER NOT NULL,
-      state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead')),
-      attempt INTEGER NOT NULL,
-      max_attempts INTEGER NOT NULL,
-      available_at INTEGER NOT NULL,
-      enqueued_at INTEGER NOT NULL,
-      lease_token TEXT,
-      lease_holder TEXT,
-      lease_expires_at INTEGER,
-      finished_at INTEGER,
-      dedup_key TEXT,
-      reason TEXT
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS messages_dedup ON messages (queue, dedup_key) WHERE dedup_key IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, state, priority DESC, seq);
-    CREATE INDEX IF NOT EXISTS messages_leases ON messages (queue, state, lease_expires_at);
-    PRAGMA user_version = ${SCHEMA_VERSION};
-    COMMIT;
-  `);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+    // A newer version's migrations are additive; an older build keeps working on what it knows.
+    for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]!);
+    if (version < MIGRATIONS.length) db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function toJson(payload: unknown): string {
+  const json = JSON.stringify(payload);
+  if (json === undefined)
+    throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
+  return json;
+}
+
+/** Sorted and without repeats, so equal label sets are stored equally. */
+function canonicalLabels(labels: readonly string[]): string {
+  return JSON.stringify([...new Set(labels)].sort());
+}
+
+function toMessage<T>(row: MessageRow): QueuedMessage<T> {
+  return {
+    id: row.id,
+    payload: JSON.parse(row.payload) as T,
+    labels: JSON.parse(row.labels) as string[],
+    priority: row.priority,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    enqueuedAt: row.enqueued_at,
+  };
 }
