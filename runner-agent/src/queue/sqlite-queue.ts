@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { EnqueueWriter } from './sqlite-enqueue-writer.ts';
 import {
   backoffMs,
   defaultQueueTuning,
@@ -103,8 +104,9 @@ wakeups.setMaxListeners(0);
 
 /**
  * The embedded queue: one SQLite file in WAL mode with `synchronous=FULL`, so an enqueue that resolved
- * survives a crash or power loss. Enqueues arriving in the same macrotask are committed in one transaction
- * (group commit): they share one fsync, and each promise still resolves only after COMMIT.
+ * survives a crash or power loss. Enqueues are committed in batches on a writer thread (group commit): a
+ * batch shares one fsync, each promise resolves only after its COMMIT, and while the writer waits for the
+ * disk this thread keeps serving and the next batch gathers.
  * Every state change that depends on what it read runs in `BEGIN IMMEDIATE` (the database's single write
  * lock), so processes sharing the file never lease the same message twice.
  */
@@ -122,6 +124,12 @@ export class SqliteQueue<T> implements Queue<T> {
   #closed = false;
   #pendingEnqueues: PendingEnqueue[] = [];
   #lastPurgeAt = -Infinity;
+  readonly #file: string;
+  /** Commits enqueues on its own thread; started by the first enqueue. */
+  #writer: EnqueueWriter | null = null;
+  /** The batch being committed; the next one gathers meanwhile. */
+  #flushing: Promise<void> | null = null;
+  readonly #writeStats = { batches: 0, enqueues: 0 };
 
   static async open<T>(options: SqliteQueueOptions): Promise<SqliteQueue<T>> {
     return new SqliteQueue<T>(options);
@@ -134,6 +142,7 @@ export class SqliteQueue<T> implements Queue<T> {
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     const file = path.resolve(options.path);
+    this.#file = file;
     this.#wakeupKey = `${file}\0${options.name}`;
     mkdirSync(path.dirname(file), { recursive: true });
     // The busy timeout is given at open so that even switching to WAL waits for other processes.
@@ -163,43 +172,52 @@ export class SqliteQueue<T> implements Queue<T> {
     });
   }
 
-  /** Group commit: writes every enqueue that arrived since the last flush in one transaction. */
+  /** How many write transactions committed how many enqueues: the batch size group commit achieved. */
+  get writeStats(): { batches: number; enqueues: number } {
+    return { ...this.#writeStats };
+  }
+
+  /**
+   * Group commit: every enqueue that arrived since the last batch goes in one transaction, committed on the
+   * writer thread so that its fsync never stalls this thread. While a batch commits, the next one gathers.
+   */
   #flushEnqueues(): void {
+    if (this.#flushing || this.#pendingEnqueues.length === 0) return;
     const batch = this.#pendingEnqueues;
-    if (batch.length === 0) return;
     this.#pendingEnqueues = [];
-    let results: { id: string; duplicate: boolean }[];
-    try {
-      results = this.#inWriteTransaction(() => {
-        const now = this.#clock();
-        this.#purgeFinishedOccasionally(now);
-        return batch.map(({ payloadJson, options }) => {
-          const key = options.dedupKey;
-          // Inside the transaction this also sees rows inserted earlier in the same batch.
-          const existing =
-            key === undefined ? undefined : (this.#sql.idByDedupKey.get(this.name, key) as IdRow | undefined);
-          if (existing) return { id: existing.id, duplicate: true };
-          const id = randomUUID();
-          this.#sql.insert.run(
-            id,
-            this.name,
-            payloadJson,
-            canonicalLabels(options.labels ?? []),
-            options.priority ?? 0,
-            options.maxAttempts ?? this.#tuning.maxAttempts,
-            now + Math.max(0, options.delayMs ?? 0),
-            now,
-            key ?? null,
-          );
-          return { id, duplicate: false };
-        });
+    const now = this.#clock();
+    const purge = now - this.#lastPurgeAt >= PURGE_INTERVAL_MS;
+    if (purge) this.#lastPurgeAt = now;
+    this.#writer ??= new EnqueueWriter(this.#file, BUSY_TIMEOUT_MS);
+    this.#flushing = this.#writer
+      .write({
+        queue: this.name,
+        now,
+        ...(purge ? { purgeBefore: now - this.#retentionMs } : {}),
+        items: batch.map(({ payloadJson, options }) => ({
+          payloadJson,
+          dedupKey: options.dedupKey ?? null,
+          labels: canonicalLabels(options.labels ?? []),
+          priority: options.priority ?? 0,
+          maxAttempts: options.maxAttempts ?? this.#tuning.maxAttempts,
+          availableAt: now + Math.max(0, options.delayMs ?? 0),
+        })),
+      })
+      .then(
+        (results) => {
+          this.#writeStats.batches++;
+          this.#writeStats.enqueues += batch.length;
+          batch.forEach((item, i) => item.resolve(results[i]!));
+          wakeups.emit(this.#wakeupKey);
+        },
+        (error: unknown) => {
+          for (const item of batch) item.reject(error);
+        },
+      )
+      .finally(() => {
+        this.#flushing = null;
+        this.#flushEnqueues();
       });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, i) => item.resolve(results[i]!));
-    wakeups.emit(this.#wakeupKey);
   }
 
   async lease(consumer: Consumer, options: LeaseOptions): Promise<Lease<T> | null> {
@@ -359,10 +377,14 @@ export class SqliteQueue<T> implements Queue<T> {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    // Enqueues already accepted are written, not dropped.
-    this.#flushEnqueues();
     this.#closed = true;
+    // Enqueues already accepted are written, not dropped.
+    while (this.#flushing || this.#pendingEnqueues.length) {
+      this.#flushEnqueues();
+      await this.#flushing;
+    }
     this.#closing.abort();
+    await this.#writer?.close();
     this.#db.close();
   }
 
@@ -414,11 +436,6 @@ function prepareStatements(db: DatabaseSync) {
   const clearLease = 'lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL';
   const expired = `queue = ? AND state = 'leased' AND lease_expires_at <= ?`;
   return {
-    idByDedupKey: db.prepare('SELECT id FROM messages WHERE queue = ? AND dedup_key = ?'),
-    insert: db.prepare(
-      `INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at, dedup_key)
-       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-    ),
     anyExpiredLease: db.prepare(`SELECT 1 FROM messages WHERE ${expired} LIMIT 1`),
     expiredLeases: db.prepare(
       `SELECT id, attempt, max_attempts, lease_holder FROM messages WHERE ${expired}`,
