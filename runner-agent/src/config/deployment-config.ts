@@ -103,8 +103,13 @@ export async function parseDeploymentConfig(
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors[0]) {
     const line = lineCounter.linePos(doc.errors[0].pos[0]).line;
+    const source = text.split('\n')[line - 1] ?? '';
+    // `[${TOKEN}]` is the classic: inside [ ] or { } a bare { starts a mapping.
+    const hint = /[[{].*\$\{/.test(source)
+      ? ' (quote values that use ${…} inside [ ] or { }, e.g. ["${TOKEN}"])'
+      : '';
     throw new DeploymentConfigError(
-      `${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`,
+      `${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}${hint}`,
     );
   }
   const raw = await substitute(doc.toJS() ?? {}, env, readSecretFile, file);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DeploymentConfigError,
+  parseDeploymentConfig,
+} from '../../runner-agent/src/config/deployment-config.ts';
+
+const noFiles = async (p: string) => {
+  throw new Error(`ENOENT: no such file ${p}`);
+};
+
+async function parse(text: string, env: Record<string, string> = {}, readFile = noFiles) {
+  return parseDeploymentConfig(text, 'config.yml', env, readFile);
+}
+
+async function failure(text: string, env: Record<string, string> = {}, readFile = noFiles): Promise<string> {
+  const error = await parse(text, env, readFile).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DeploymentConfigError);
+  return (error as Error).message;
+}
+
+describe('deployment configuration', () => {
+  it('takes secrets from the environment and from files, and fills defaults', async () => {
+    const config = await parse(
+      [
+        'stateDir: /var/lib/ironbots',
+        'forge:',
+        '  token: ${GITHUB_TOKEN}',
+        '  repositories: [acme/widget]',
+        'server:',
+        '  webhookSecret: ${file:/run/secrets/hook}',
+        '  apiTokens: ["${API_TOKEN}"]',
+        'agent:',
+        '  name: kvm-1',
+        '  labels: [kvm]',
+      ].join('\n'),
+      { GITHUB_TOKEN: 'ghp_abc', API_TOKEN: 'api-token-0123456789' },
+      async (p) => (p === '/run/secrets/hook' ? 'hook-secret-from-file\n' : noFiles(p)),
+    );
+    expect(config.forge).toEqual({
+      kind: 'github',
+      apiUrl: 'https://api.github.com',
+      token: 'ghp_abc',
+      repositories: ['acme/widget'],
+    });
+    expect(config.server).toMatchObject({
+      listen: '127.0.0.1:8080',
+      webhookSecret: 'hook-secret-from-file',
+      apiTokens: ['api-token-0123456789'],
+      scanIntervalSeconds: 300,
+    });
+    expect(config.agent).toMatchObject({
+      name: 'kvm-1',
+      labels: ['kvm'],
+      executors: ['process'],
+      concurrency: 1,
+    });
+    expect(config.queue).toEqual({ kind: 'sqlite' });
+    expect(config.logs).toEqual({ kind: 'filesystem' });
+  });
+
+  it('names a missing environment variable and an unreadable secret file', async () => {
+    expect(await failure('forge:\n  token: ${GITHUB_TOKEN}\n')).toBe(
+      'config.yml: environment variable GITHUB_TOKEN is not set',
+    );
+    expect(await failure('server:\n  webhookSecret: ${file:/nope}\n')).toMatch(
+      /^config\.yml: cannot read secret file \/nope: ENOENT/,
+    );
+  });
+
+  it('names the line and the field of a bad value', async () => {
+    expect(await failure('server:\n  webhookSecret: long-enough-secret\n  listen: localhost\n')).toMatch(
+      /^config\.yml line 3: server\.listen: expected host:port/,
+    );
+    expect(await failure('agent:\n  concurrency: 0\n')).toMatch(/^config\.yml line 2: agent\.concurrency: /);
+    expect(await failure('queue:\n  kind: kafka\n')).toMatch(/^config\.yml line 2: queue\.kind: /);
+    expect(await failure('forge:\n  token: x\n  repositories: [widget]\n')).toMatch(
+      /forge\.repositories\.0: expected owner\/name/,
+    );
+    expect(await failure('serer:\n  listen: 1.2.3.4:80\n')).toMatch(/Unrecognized key: "serer"/);
+    expect(await failure('server:\n  webhookSecret: short\n')).toMatch(/at least 8 characters/);
+    expect(await failure('a: [\n')).toMatch(/^config\.yml line \d: invalid YAML/);
+    expect(await failure('server:\n  apiTokens: [${API_TOKEN}]\n')).toMatch(
+      /line 2: invalid YAML: .*quote values that use/,
+    );
+  });
+});
