@@ -4,7 +4,7 @@ import {
   parseDeploymentConfig,
 } from '../../runner-agent/src/config/deployment-config.ts';
 
-const noFiles = async (p: string) => {
+const noFiles = async (p: string): Promise<string> => {
   throw new Error(`ENOENT: no such file ${p}`);
 };
 
