@@ -109,8 +109,14 @@ describe('a deployment run from its configuration file', () => {
         ['unit', 'success', expect.stringMatching(/\[box-1\]$/)],
         ['lint', 'success', expect.stringMatching(/\[box-1\]$/)],
       ]);
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      // The agent counts a job once it has also closed its log, just after the final status went out.
+      let metrics = '';
+      for (let i = 0; i < 100 && !metrics.includes('ironbots_jobs_finished_total{state="success"} 2'); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 50));
+        metrics = await (await fetch(`${url}/metrics`)).text();
+      }
       expect(metrics).toContain('ironbots_jobs_finished_total{state="success"} 2');
+      expect(metrics).toContain('ironbots_job_startup_duration_seconds_count 2');
       // No secret reaches the logs.
       for (const secret of [TOKEN, HOOK_SECRET, API_TOKEN]) expect(logs).not.toContain(secret);
     } finally {

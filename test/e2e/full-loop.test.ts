@@ -124,7 +124,11 @@ describe('the full loop on the local stack', () => {
     const { sha } = await openPullRequest(DEMO_FILES_MAIN, { VERSION: { content: '2.0\n' } });
     const final = await followStatuses(stack.forge, repo, sha, ['unit', 'lint'], 60_000, () => undefined);
     expect(final.map((s) => s.state)).toEqual(['success', 'success']);
-    const before = await stack.jobs.stats();
+    // The agent acks just after posting the final status.
+    const before = await waitFor(async () => {
+      const stats = await stack.jobs.stats();
+      return stats.leased === 0 && stats.queued === 0 ? stats : undefined;
+    }, 'the jobs to be acked');
     const delivery = stack.emulator.deliveries().find((d) => d.event === 'pull_request')!;
     await stack.emulator.redeliver(delivery.id);
     await stack.emulator.idle();

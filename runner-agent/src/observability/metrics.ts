@@ -17,7 +17,7 @@ export class Metrics {
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'ironbots_process_' });
+      collectDefaultMetrics({ register: this.registry, prefix: 'ironbots_' });
     this.webhookDeliveries = new Counter({
       name: 'ironbots_webhook_deliveries_total',
       help: 'Webhook deliveries received, by event and how they were answered',
