@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
-import type { JobLogMeta } from '../../runner-agent/src/logs/log-store.ts';
+import { runningJobMeta } from '../support/job-log-meta.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { logStoreContract } from './log-store-contract.ts';
 
@@ -19,14 +19,7 @@ describe('FilesystemLogStore', () => {
   });
   afterEach(async () => remove());
 
-  const meta = (jobId: string): JobLogMeta => ({
-    jobId,
-    context: 'unit',
-    state: 'running',
-    agent: 'a',
-    attempt: 1,
-    startedAt: new Date().toISOString(),
-  });
+  const meta = runningJobMeta;
 
   it('lays a job out as <root>/<jobId>/output.log and meta.json, leaving no temp files', async () => {
     const store = new FilesystemLogStore({ root: dir });

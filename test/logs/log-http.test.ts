@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
 import { logHttpRoute, type LogHttpOptions } from '../../runner-agent/src/logs/log-http.ts';
-import type { JobLogMeta, LogStore } from '../../runner-agent/src/logs/log-store.ts';
+import type { LogStore } from '../../runner-agent/src/logs/log-store.ts';
+import { runningJobMeta } from '../support/job-log-meta.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 let store: FilesystemLogStore;
@@ -40,16 +41,7 @@ async function serve(
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function meta(jobId: string): JobLogMeta {
-  return {
-    jobId,
-    context: 'unit',
-    state: 'running',
-    agent: 'a',
-    attempt: 1,
-    startedAt: new Date().toISOString(),
-  };
-}
+const meta = runningJobMeta;
 
 /** Reads a streamed body until `until` holds for the text so far, or the body ends. */
 async function readUntil(

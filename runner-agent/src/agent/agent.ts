@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Forge } from '../../../forge/forge.ts';
+import type { CommitState, Forge } from '../../../forge/forge.ts';
 import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
 import { buildJobEnvironment } from '../executors/job-environment.ts';
 import type { Job } from '../jobs/job.ts';
@@ -264,6 +264,8 @@ export class Agent {
     const job = lease.message.payload;
     const tag = `[${this.name}]`;
     const took = formatDuration(elapsedMs);
+    const post = (state: CommitState, description: string) =>
+      reporter.post({ state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
     let state: JobLogState | 'retry';
     let description: string;
     let exitCode: number | undefined;
@@ -297,33 +299,18 @@ export class Agent {
           const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
           if (nacked.outcome === 'retry') {
             description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
-            await reporter.post({
-              state: 'pending',
-              context: job.context,
-              description,
-              targetUrl: this.#o.logUrl(jobId),
-            });
+            await post('pending', description);
             return { jobId, state: 'retry', description };
           }
         } else {
           await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
         }
         description = `Error: ${outcome.message} ${tag}`;
-        await reporter.post({
-          state: 'error',
-          context: job.context,
-          description,
-          targetUrl: this.#o.logUrl(jobId),
-        });
+        await post('error', description);
         return { jobId, state: 'error', description };
       }
     }
-    await reporter.post({
-      state: state === 'cancelled' ? 'error' : state,
-      context: job.context,
-      description,
-      targetUrl: this.#o.logUrl(jobId),
-    });
+    await post(state === 'cancelled' ? 'error' : state, description);
     await this.#o.jobs.ack(lease).catch((error: unknown) => {
       // The job ran longer than its lease without a heartbeat getting through: another agent may run it too.
       if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
