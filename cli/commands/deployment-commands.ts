@@ -202,14 +202,12 @@ async function startAgent(
   const config = deployment.config.agent!;
   const stateDir = deployment.config.stateDir.replace(/^~(?=\/)/, os.homedir());
   const { Agent } = await import('../../runner-agent/src/agent/agent.ts');
-  const { ProcessExecutor } = await import('../../runner-agent/src/executors/process-executor.ts');
+  const { createExecutors } = await import('../../runner-agent/src/deployment/executors.ts');
   const agent = new Agent({
     name: config.name,
     labels: config.labels,
     jobs: deployment.jobs,
-    executors: config.executors.map(
-      () => new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups', config.name) }),
-    ),
+    executors: await createExecutors(config.executors, path.join(stateDir, 'executors', config.name), logger),
     forge: deployment.forge,
     logStore: deployment.logStore,
     logUrl: (jobId) => `${logBase}/logs/${jobId}`,

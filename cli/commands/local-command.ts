@@ -17,36 +17,51 @@ export function registerLocalCommand(program: Command): void {
       positiveInteger,
       180,
     )
+    .option('--executor <name>', 'where the demo jobs run: process or podman', 'process')
     .option('--verbose', 'show the structured logs of every component on stderr', false)
-    .action(async (options: { keep: boolean; stateDir?: string; timeout: number; verbose: boolean }) => {
-      const { runLocalDemo } = await import('../../runner-agent/src/local/local-demo.ts');
-      const print = (line: string) => process.stdout.write(`ironbots local: ${line}\n`);
-      const logger = createLogger({
-        name: 'ironbots',
-        secrets: new SecretRegistry(),
-        level: options.verbose ? 'info' : 'warn',
-      });
-      const result = await runLocalDemo({
-        keep: options.keep,
-        timeoutSeconds: options.timeout,
-        print,
-        logger,
-        ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      });
-      if (result.ok)
-        print(`PR succeeded: ${result.statuses.map((s) => `${s.context} ${s.state}`).join(', ')}`);
-      else print(`FAILED: ${result.reason}`);
-      if (options.keep) {
-        print(
-          `still running — forge API ${result.urls.forge}, clone ${result.urls.cloneUrl}, server ${result.urls.server}`,
-        );
-        print('press Ctrl-C to stop');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+    .action(
+      async (options: {
+        keep: boolean;
+        stateDir?: string;
+        timeout: number;
+        verbose: boolean;
+        executor: string;
+      }) => {
+        if (options.executor !== 'process' && options.executor !== 'podman') {
+          throw new Error(
+            `--executor must be process or podman, not "${options.executor}" (vm comes with the VM executor)`,
+          );
+        }
+        const { runLocalDemo } = await import('../../runner-agent/src/local/local-demo.ts');
+        const print = (line: string) => process.stdout.write(`ironbots local: ${line}\n`);
+        const logger = createLogger({
+          name: 'ironbots',
+          secrets: new SecretRegistry(),
+          level: options.verbose ? 'info' : 'warn',
         });
-        await result.stop();
-      }
-      process.exitCode = result.ok ? 0 : 1;
-    });
+        const result = await runLocalDemo({
+          keep: options.keep,
+          timeoutSeconds: options.timeout,
+          executor: options.executor,
+          print,
+          logger,
+          ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+        });
+        if (result.ok)
+          print(`PR succeeded: ${result.statuses.map((s) => `${s.context} ${s.state}`).join(', ')}`);
+        else print(`FAILED: ${result.reason}`);
+        if (options.keep) {
+          print(
+            `still running — forge API ${result.urls.forge}, clone ${result.urls.cloneUrl}, server ${result.urls.server}`,
+          );
+          print('press Ctrl-C to stop');
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await result.stop();
+        }
+        process.exitCode = result.ok ? 0 : 1;
+      },
+    );
 }

@@ -73,6 +73,9 @@ describe('deployment configuration', () => {
     );
     expect(await failure('agent:\n  concurrency: 0\n')).toMatch(/^config\.yml line 2: agent\.concurrency: /);
     expect(await failure('queue:\n  kind: kafka\n')).toMatch(/^config\.yml line 2: queue\.kind: /);
+    expect(await failure('agent:\n  executors: [process, docker]\n')).toMatch(
+      /^config\.yml line 2: agent\.executors\.1: /,
+    );
     expect(await failure('forge:\n  token: x\n  repositories: [widget]\n')).toMatch(
       /forge\.repositories\.0: expected owner\/name/,
     );

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommitStatus, RepositoryId } from '../../forge/forge.ts';
@@ -9,6 +9,10 @@ import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
+const podmanWorks =
+  spawnSync('podman', ['--version']).status === 0 && spawnSync('busybox', ['true']).status === 0;
+if (!podmanWorks)
+  console.warn('skipping the podman demo: podman or busybox-static is not installed (bash dev/run setup)');
 
 async function waitFor<T>(
   probe: () => Promise<T | undefined | null | false>,
@@ -57,6 +61,24 @@ describe('ironbots local', () => {
       expect(res.status).toBe(200);
       const log = await res.text();
       expect(log).toContain('ok 1 - VERSION 1.1 is major.minor');
+      expect(log).toContain('ok 2 - no agent secrets in the environment');
+    } finally {
+      await result.stop();
+    }
+  });
+
+  it.skipIf(!podmanWorks)('runs the contexts in podman containers with --executor podman', async () => {
+    const result = await runLocalDemo({
+      keep: true,
+      timeoutSeconds: 120,
+      print: () => undefined,
+      logger: silentLogger(),
+      executor: 'podman',
+    });
+    try {
+      expect(result.reason).toBeUndefined();
+      const log = await (await fetch(result.statuses.find((s) => s.context === 'unit')!.targetUrl!)).text();
+      expect(log).toContain('with the podman executor');
       expect(log).toContain('ok 2 - no agent secrets in the environment');
     } finally {
       await result.stop();

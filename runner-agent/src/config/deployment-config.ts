@@ -58,7 +58,7 @@ export const DeploymentConfigSchema = z
           .default(os.hostname()),
         labels: z.array(z.string()).default([]),
         executors: z
-          .array(z.enum(['process']))
+          .array(z.enum(['process', 'podman']))
           .min(1)
           .default(['process']),
         concurrency: z.number().int().min(1).max(64).default(1),

@@ -5,22 +5,29 @@
 export const DEMO_OWNER = 'demo';
 export const DEMO_REPOSITORY = 'hello-ironbots';
 
+/** The demo's `.ironbots.yml`: both contexts run in the given executor (podman: in a busybox container). */
+export function demoProjectConfig(executor: { name: 'process' } | { name: 'podman'; image: string }): string {
+  const runsIn = executor.name === 'podman' ? ['    executor: podman', `    image: ${executor.image}`] : [];
+  return [
+    '# Which contexts ironbots runs for every pull request.',
+    'contexts:',
+    '  unit:',
+    '    run: [./test/unit.sh]',
+    '    timeout: 120',
+    ...runsIn,
+    '  lint:',
+    '    run: [sh, test/lint.sh, README.md, VERSION]',
+    '    timeout: 120',
+    ...runsIn,
+    '',
+  ].join('\n');
+}
+
+/** The project on main, with contexts that run as processes. */
 export const DEMO_FILES_MAIN: Record<string, { content: string; executable?: boolean }> = {
+  '.ironbots.yml': { content: demoProjectConfig({ name: 'process' }) },
   'README.md': { content: '# hello-ironbots\n\nA demo project tested by ironbots.\n' },
   VERSION: { content: '1.0\n' },
-  '.ironbots.yml': {
-    content: [
-      '# Which contexts ironbots runs for every pull request.',
-      'contexts:',
-      '  unit:',
-      '    run: [./test/unit.sh]',
-      '    timeout: 120',
-      '  lint:',
-      '    run: [sh, test/lint.sh, README.md, VERSION]',
-      '    timeout: 120',
-      '',
-    ].join('\n'),
-  },
   'test/unit.sh': {
     executable: true,
     content: [

@@ -1,4 +1,5 @@
 import type { CommitStatus, Forge, RepositoryId } from '../../../forge/forge.ts';
+import { ensureLocalBusyboxImage, LOCAL_BUSYBOX_IMAGE, type ExecutorKind } from '../deployment/executors.ts';
 import type { Logger } from '../observability/logger.ts';
 import {
   DEMO_BRANCH,
@@ -6,6 +7,7 @@ import {
   DEMO_FILES_MAIN,
   DEMO_OWNER,
   DEMO_REPOSITORY,
+  demoProjectConfig,
 } from './demo-project.ts';
 import { LocalStack } from './local-stack.ts';
 
@@ -18,6 +20,8 @@ export interface LocalDemoOptions {
   /** Each line meant for the person at the terminal. */
   print: (line: string) => void;
   logger: Logger;
+  /** Where the demo's contexts run. Default: process. */
+  executor?: ExecutorKind;
 }
 
 export interface LocalDemoResult {
@@ -39,18 +43,34 @@ const FINAL = new Set(['success', 'failure', 'error']);
  */
 export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemoResult> {
   const { print } = options;
+  const executor = options.executor ?? 'process';
   const stack = await LocalStack.start({
     logger: options.logger,
+    executors: [executor],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
   try {
+    if (executor === 'podman') {
+      if (!(await stack.agent.offeredLabels()).includes('executor:podman')) {
+        throw new Error('podman does not work on this machine (bash dev/run setup installs it)');
+      }
+      print(`building the ${LOCAL_BUSYBOX_IMAGE} image from this machine's busybox (once)`);
+      await ensureLocalBusyboxImage(`${stack.stateDir}/executors`);
+    }
     print(`forge emulator   ${stack.emulator.url}`);
     print(`ironbots server  ${stack.server.url}  (webhooks: ${stack.server.url}/webhooks/github)`);
     print(`agent            ${stack.agent.name}  labels: ${(await stack.agent.offeredLabels()).join(', ')}`);
 
     const repo: RepositoryId = { owner: DEMO_OWNER, name: DEMO_REPOSITORY };
     const { cloneUrl, workingCopy } = await stack.createRepository(repo);
-    await workingCopy.writeFiles(DEMO_FILES_MAIN);
+    await workingCopy.writeFiles({
+      ...DEMO_FILES_MAIN,
+      '.ironbots.yml': {
+        content: demoProjectConfig(
+          executor === 'podman' ? { name: 'podman', image: LOCAL_BUSYBOX_IMAGE } : { name: 'process' },
+        ),
+      },
+    });
     await workingCopy.commit('Add ironbots configuration and tests');
     await workingCopy.push('main');
     await workingCopy.checkoutNewBranch(DEMO_BRANCH);

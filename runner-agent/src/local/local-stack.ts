@@ -7,7 +7,7 @@ import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, RepositoryId } from '../../../forge/forge.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';
 import { startServerRole, type ServerRole } from '../deployment/server-role.ts';
-import { ProcessExecutor } from '../executors/process-executor.ts';
+import { createExecutors, type ExecutorKind } from '../deployment/executors.ts';
 import type { Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   supersededPollMs?: number;
   onAgentEvent?: (event: AgentEvent) => void;
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
+  /** Executors the agent runs. Default: process. */
+  executors?: ExecutorKind[];
 }
 
 /**
@@ -142,7 +144,11 @@ export class LocalStack {
         name: options.agentName ?? 'local-agent',
         labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
         jobs,
-        executors: [new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups') })],
+        executors: await createExecutors(
+          options.executors ?? ['process'],
+          path.join(stateDir, 'executors'),
+          logger,
+        ),
         forge,
         logStore,
         logUrl: (jobId) => `${server.url}/logs/${jobId}`,
