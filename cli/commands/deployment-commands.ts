@@ -65,7 +65,8 @@ export function registerDeploymentCommands(program: Command): void {
         host,
         port,
         ...(deployment.config.publicUrl ? { publicUrl: deployment.config.publicUrl } : {}),
-        extraRoutes: deployment.logsServedLocally ? [logHttpRoute(deployment.logStore)] : [],
+        // Logs are served from the store, wherever it is (a local directory or S3).
+        extraRoutes: [logHttpRoute(deployment.logStore)],
         scan: {
           repositories: await deployment.repositories(),
           intervalMs: server.scanIntervalSeconds * 1000,
@@ -94,7 +95,7 @@ export function registerDeploymentCommands(program: Command): void {
         throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
       let logBase = deployment.config.publicUrl;
       let logServer: { close(): Promise<void> } | undefined;
-      if (agentConfig.listen && deployment.logsServedLocally) {
+      if (agentConfig.listen) {
         const { startHttpServer } = await import('../../runner-agent/src/http/http-server.ts');
         const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
         const http = await startHttpServer({

@@ -73,6 +73,9 @@ describe('deployment configuration', () => {
     );
     expect(await failure('agent:\n  concurrency: 0\n')).toMatch(/^config\.yml line 2: agent\.concurrency: /);
     expect(await failure('queue:\n  kind: kafka\n')).toMatch(/^config\.yml line 2: queue\.kind: /);
+    expect(await failure('logs:\n  kind: s3\n  bucket: ci-logs\n  accessKeyId: AKIA\n')).toMatch(
+      /logs: set both accessKeyId and secretAccessKey, or neither/,
+    );
     expect(await failure('agent:\n  executors: [process, docker]\n')).toMatch(
       /^config\.yml line 2: agent\.executors\.1: /,
     );

@@ -35,6 +35,22 @@ export const DeploymentConfigSchema = z
     logs: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('filesystem'), dir: z.string().optional() }).strict(),
+        // Any S3-compatible store; without keys the SDK's usual credential chain applies.
+        z
+          .object({
+            kind: z.literal('s3'),
+            bucket: z.string().min(3),
+            prefix: z.string().default('logs/'),
+            endpoint: z.string().url().optional(),
+            region: z.string().default('us-east-1'),
+            forcePathStyle: z.boolean().default(false),
+            accessKeyId: z.string().min(1).optional(),
+            secretAccessKey: z.string().min(1).optional(),
+          })
+          .strict()
+          .refine((s) => !s.accessKeyId === !s.secretAccessKey, {
+            message: 'set both accessKeyId and secretAccessKey, or neither',
+          }),
       ])
       .default({ kind: 'filesystem' }),
     /** Base URL people and forges reach this deployment's HTTP server at (for log links). */

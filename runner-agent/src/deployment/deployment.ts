@@ -4,7 +4,9 @@ import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, Repository } from '../../../forge/forge.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
 import type { Job } from '../jobs/job.ts';
+import { S3Client } from '@aws-sdk/client-s3';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
+import { S3LogStore } from '../logs/s3-log-store.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../observability/logger.ts';
 import { SecretRegistry } from '../observability/secrets.ts';
@@ -20,8 +22,6 @@ export interface Deployment {
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   logStore: LogStore;
-  /** The log store is a local directory this process can serve over HTTP. */
-  logsServedLocally: boolean;
   repositories(): Promise<Repository[]>;
   close(): Promise<void>;
 }
@@ -31,6 +31,7 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   const secrets = new SecretRegistry();
   secrets.add(config.forge?.token);
   secrets.add(config.server?.webhookSecret);
+  if (config.logs.kind === 's3') secrets.add(config.logs.secretAccessKey);
   for (const token of config.server?.apiTokens ?? []) secrets.add(token);
   return secrets;
 }
@@ -52,7 +53,7 @@ export async function openDeployment(
   const queuePath = config.queue.path ?? path.join(stateDir, 'queue.db');
   const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });
   const jobs = await SqliteQueue.open<Job>({ path: queuePath, name: 'jobs' });
-  const logStore = new FilesystemLogStore({ root: config.logs.dir ?? path.join(stateDir, 'logs'), secrets });
+  const logStore = openLogStore(config.logs, stateDir, secrets);
 
   return {
     config,
@@ -61,7 +62,6 @@ export async function openDeployment(
     events,
     jobs,
     logStore,
-    logsServedLocally: config.logs.kind === 'filesystem',
     async repositories() {
       if (!forge || !config.forge) return [];
       return Promise.all(
@@ -75,4 +75,21 @@ export async function openDeployment(
       await Promise.allSettled([events.close(), jobs.close()]);
     },
   };
+}
+
+function openLogStore(logs: DeploymentConfig['logs'], stateDir: string, secrets: SecretRegistry): LogStore {
+  if (logs.kind === 'filesystem')
+    return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets });
+  const client = new S3Client({
+    region: logs.region,
+    forcePathStyle: logs.forcePathStyle,
+    ...(logs.endpoint ? { endpoint: logs.endpoint } : {}),
+    ...(logs.accessKeyId && logs.secretAccessKey
+      ? { credentials: { accessKeyId: logs.accessKeyId, secretAccessKey: logs.secretAccessKey } }
+      : {}),
+    // Checksums only where S3 requires them: S3-compatible servers lag behind the newest ones.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return new S3LogStore({ client, bucket: logs.bucket, prefix: logs.prefix, secrets });
 }
