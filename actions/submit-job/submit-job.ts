@@ -91,6 +91,8 @@ const JobMappingSchema = z
 export function planSubmission(
   inputs: SubmitJobInputs,
   env: Record<string, string | undefined>,
+  /** A job already in structured form (the CLI's argv); `inputs.job` is then not read. */
+  structuredJob?: Omit<JobSubmission, 'labels'>,
 ): SubmitJobPlan {
   if (!inputs.serverUrl) throw new InputError('server-url', 'is required');
   let serverUrl: URL;
@@ -102,9 +104,9 @@ export function planSubmission(
   if (serverUrl.protocol !== 'https:' && serverUrl.protocol !== 'http:')
     throw new InputError('server-url', 'must be http(s)');
   if (!inputs.token) throw new InputError('token', 'is required (an API token of the ironbots server)');
-  if (!inputs.job.trim()) throw new InputError('job', 'is required');
+  if (!structuredJob && !inputs.job.trim()) throw new InputError('job', 'is required');
 
-  const submission = parseJob(inputs.job);
+  const submission: JobSubmission = structuredJob ? { ...structuredJob, labels: [] } : parseJob(inputs.job);
   submission.labels = splitList(inputs.labels);
   for (const label of submission.labels) {
     if (!/^[A-Za-z0-9:._-]+$/.test(label)) throw new InputError('labels', `"${label}" is not a valid label`);
@@ -137,18 +139,21 @@ export function planSubmission(
   };
 }
 
+/** Several lines or `{…}`: a YAML mapping. One line: a command line, whose first word names the context. */
 function parseJob(text: string): JobSubmission {
   const trimmed = text.trim();
+  if (!trimmed.includes('\n') && !trimmed.startsWith('{')) {
+    const command = splitCommandLine(trimmed);
+    return { context: command[0]!, command, labels: [] };
+  }
   let value: unknown;
   try {
     value = parseYaml(trimmed);
   } catch (error) {
     throw new InputError('job', `invalid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (value === null || typeof value !== 'object') {
-    // A plain command line: the first word names the context.
-    const command = splitCommandLine(trimmed);
-    return { context: command[0]!, command, labels: [] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('job', 'several lines must form a YAML mapping {context, run, …}');
   }
   const parsed = JobMappingSchema.safeParse(value);
   if (!parsed.success) {

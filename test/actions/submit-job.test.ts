@@ -86,6 +86,7 @@ describe('root action inputs', () => {
     ['token', { token: '' }, /input token: is required/],
     ['job', { job: '  ' }, /input job: is required/],
     ['job', { job: 'context: x\nrun: [a' }, /input job: invalid YAML/],
+    ['job', { job: '- a\n- b' }, /input job: several lines must form a YAML mapping/],
     ['job', { job: 'context: x\nrun: []' }, /input job: run/],
     ['job', { job: 'context: x\nrun: [a]\nshell: true' }, /input job: .*shell/],
     ['job', { job: `echo 'oops` }, /unterminated ' quote/],
@@ -96,6 +97,18 @@ describe('root action inputs', () => {
     ['sha', { repository: 'acme/widget', sha: 'abc123' }, /input sha: "abc123" is not a full commit id/],
   ])('names the bad input: %s', (_name, overrides, message) => {
     expect(inputError(() => planSubmission(inputs(overrides), {}))).toMatch(message);
+  });
+
+  it('reads one line as a command line even when it is not valid YAML', () => {
+    expect(planSubmission(inputs({ job: `'sh' '-c' 'echo "a: b"'` }), {}).submission.command).toEqual([
+      'sh',
+      '-c',
+      'echo "a: b"',
+    ]);
+    expect(planSubmission(inputs({ job: '{context: c, run: [x]}' }), {}).submission).toMatchObject({
+      context: 'c',
+      command: ['x'],
+    });
   });
 
   it('splits command lines without expanding anything', () => {
