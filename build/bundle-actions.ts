@@ -12,12 +12,19 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
+const nccCli = path.join(repoRoot, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
 
 export interface Bundle {
   /** Shown in reports, e.g. "root" or "actions/release". */
   name: string;
   entry: string;
   outDir: string;
+}
+
+export interface BuiltFile {
+  /** Relative to the bundle's output directory. */
+  file: string;
+  bytes: number;
 }
 
 /** The root action (action.yml → dist/) and every actions/<name>/ that has an action.yml and a main.ts. */
@@ -39,18 +46,29 @@ export async function discoverBundles(root = repoRoot): Promise<Bundle[]> {
   return bundles;
 }
 
-export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promise<{ bytes: number }> {
+/**
+ * ncc options, chosen by measurement (actions/submit-job, ncc 0.45, Node 24): --minify halves the bundle
+ * (1.7 MB → 0.78 MB) and costs nothing at start-up (≈120 ms either way); both are byte-for-byte
+ * reproducible, also from another checkout path. --license keeps the bundled packages' licence texts,
+ * which minifying strips. No source map: nothing reads it on a runner.
+ */
+export const NCC_OPTIONS = ['--minify', '--no-source-map-register', '--license', 'licenses.txt', '--quiet'];
+
+/** Builds one bundle into outDir (default its own dist/), after deleting what was there. */
+export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promise<BuiltFile[]> {
   // A stale file from an earlier build must not survive into the bundle.
   await rm(outDir, { recursive: true, force: true });
-  await run(
-    path.join(repoRoot, 'node_modules/.bin/ncc'),
-    ['build', bundle.entry, '-o', outDir, '--minify', '--no-source-map-register', '--quiet'],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    },
+  // ncc runs on this very Node (24), not on whatever `node` comes first on PATH (20 on this machine).
+  await run(process.execPath, [nccCli, 'build', bundle.entry, '-o', outDir, ...NCC_OPTIONS], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return Promise.all(
+    (await filesUnder(outDir)).map(async (file) => ({
+      file,
+      bytes: (await stat(path.join(outDir, file))).size,
+    })),
   );
-  return { bytes: (await stat(path.join(outDir, 'index.js'))).size };
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -101,10 +119,12 @@ if (import.meta.main) {
     console.log(`${bundles.length} bundle(s) up to date`);
   } else {
     for (const bundle of bundles) {
-      const { bytes } = await buildBundle(bundle);
-      console.log(
-        `${bundle.name.padEnd(28)} ${path.relative(repoRoot, bundle.outDir)}/index.js  ${(bytes / 1024).toFixed(0)} KiB`,
-      );
+      const label = path.relative(repoRoot, bundle.outDir);
+      for (const { file, bytes } of await buildBundle(bundle)) {
+        console.log(
+          `${bundle.name.padEnd(20)} ${`${label}/${file}`.padEnd(36)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB`,
+        );
+      }
     }
   }
 }

@@ -4,7 +4,10 @@ import {
   INPUT_DEFAULTS,
   planSubmission,
   submitJob,
+  WaitTimeoutError,
   type SubmitJobInputs,
+  type SubmitJobPlan,
+  type SubmitJobResult,
 } from './submit-job.ts';
 
 /** The root action: read inputs → submit (and maybe wait) → set outputs. Everything else is in submit-job.ts. */
@@ -26,32 +29,20 @@ async function main(): Promise<void> {
     sha: input('sha'),
   };
   const plan = planSubmission(inputs, process.env);
-  const result = await submitJob(plan, {
-    fetch,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    now: Date.now,
-    log: (line) => core.info(line),
-  });
-  core.setOutput('job-id', result.jobId);
-  core.setOutput('state', result.state);
-  core.setOutput('log-url', result.logUrl);
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addHeading(`ironbots job ${plan.submission.context}`, 3)
-      .addTable([
-        [
-          { data: 'job', header: true },
-          { data: 'state', header: true },
-          { data: 'log', header: true },
-        ],
-        [
-          result.jobId,
-          result.state + (result.description ? ` — ${result.description}` : ''),
-          `<a href="${result.logUrl}">log</a>`,
-        ],
-      ])
-      .write();
+  let result: SubmitJobResult;
+  try {
+    result = await submitJob(plan, {
+      fetch,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: Date.now,
+      log: (line) => core.info(line),
+    });
+  } catch (error) {
+    // The job exists and goes on: later steps still get its id and log.
+    if (error instanceof WaitTimeoutError) await report(plan, error.result, 'gave up waiting');
+    throw error;
   }
+  await report(plan, result);
   if (plan.wait && result.state !== 'success') {
     core.setFailed(
       `job ${result.jobId} ended ${result.state}${result.description ? `: ${result.description}` : ''} — ${result.logUrl}`,
@@ -59,6 +50,34 @@ async function main(): Promise<void> {
   } else if (!plan.wait && FINAL_STATES.includes(result.state) && result.state !== 'success') {
     core.warning(`job ${result.jobId} is ${result.state}`);
   }
+}
+
+async function report(plan: SubmitJobPlan, result: SubmitJobResult, note?: string): Promise<void> {
+  core.setOutput('job-id', result.jobId);
+  core.setOutput('state', result.state);
+  core.setOutput('log-url', result.logUrl);
+  // A local run has no summary file; the toolkit would throw.
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const state = [result.state, result.description, note].filter(Boolean).join(' — ');
+  await core.summary
+    .addHeading(`ironbots job ${escapeHtml(plan.submission.context)}`, 3)
+    .addTable([
+      [
+        { data: 'job', header: true },
+        { data: 'state', header: true },
+        { data: 'log', header: true },
+      ],
+      [escapeHtml(result.jobId), escapeHtml(state), `<a href="${escapeHtml(result.logUrl)}">log</a>`],
+    ])
+    .write();
+}
+
+/** The summary is HTML and the toolkit escapes nothing; these strings come from the job and the server. */
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));

@@ -18,8 +18,11 @@ export interface SubmitJobInputs {
   sha: string;
 }
 
-/** Input names as action.yml declares them, with the defaults it declares (a local run applies them too). */
-export const INPUT_DEFAULTS: Record<string, string> = {
+/**
+ * Input names as action.yml declares them, with the defaults it declares: the runner applies those, a local
+ * run must apply them itself. A test keeps this table and action.yml in step.
+ */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'server-url': '',
   token: '',
   job: '',
@@ -76,16 +79,62 @@ export class InputError extends Error {
   }
 }
 
+/** The job was submitted but did not end in time; `result` holds what is known (id, log, last state). */
+export class WaitTimeoutError extends Error {
+  readonly result: SubmitJobResult;
+  constructor(message: string, result: SubmitJobResult) {
+    super(message);
+    this.name = 'WaitTimeoutError';
+    this.result = result;
+  }
+}
+
+/** An HTTP exchange that failed; `transient` ones (network, timeout, 429, 5xx) are worth polling again. */
+export class RequestError extends Error {
+  readonly transient: boolean;
+  constructor(message: string, transient: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RequestError';
+    this.transient = transient;
+  }
+}
+
+/** Also bounds a server that accepts the connection and never answers (undici would wait 5 minutes). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+const FIRST_POLL_DELAY_MS = 2_000;
+const MAX_POLL_DELAY_MS = 15_000;
+
 const JobMappingSchema = z
   .object({
     context: z.string().min(1).max(100),
     run: z.union([z.array(z.string()).min(1), z.string().min(1)]),
     timeout: z.number().int().positive().optional(),
-    env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name'),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      )
+      .optional(),
     executor: z.enum(['process', 'podman', 'vm']).optional(),
     image: z.string().min(1).optional(),
   })
   .strict();
+
+/** What POST /api/v1/jobs answers (201, or 200 for a duplicate). */
+const SubmittedSchema = z.object({
+  id: z.string().min(1),
+  state: z.string(),
+  duplicate: z.boolean().default(false),
+  url: z.string(),
+  logUrl: z.string(),
+});
+
+/** What GET /api/v1/jobs/<id> answers. A state this client does not know is polled on, not refused. */
+const StatusSchema = z.object({
+  state: z.string(),
+  description: z.string().optional(),
+  logUrl: z.string().optional(),
+});
 
 /** Validates the inputs and builds what will be submitted; every problem names its input. */
 export function planSubmission(
@@ -123,6 +172,9 @@ export function planSubmission(
       if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError('sha', `"${sha}" is not a full commit id`);
       submission.sha = sha;
     }
+  } else if (inputs.sha) {
+    // Dropping it silently would run something other than what was asked for.
+    throw new InputError('sha', 'needs a repository (repository is none or not set)');
   }
 
   const wait = parseBoolean('wait', inputs.wait);
@@ -156,10 +208,7 @@ function parseJob(text: string): JobSubmission {
     throw new InputError('job', 'several lines must form a YAML mapping {context, run, …}');
   }
   const parsed = JobMappingSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError('job', `${issue.path.join('.') || 'mapping'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new InputError('job', describeIssue(parsed.error.issues[0]!));
   const job = parsed.data;
   return {
     context: job.context,
@@ -170,6 +219,13 @@ function parseJob(text: string): JobSubmission {
     ...(job.executor ? { executor: job.executor } : {}),
     ...(job.image ? { image: job.image } : {}),
   };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('.') || 'mapping';
+  // zod reports a bad record key as "Invalid key in record"; the inner issue says what is wrong with it.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return `${where}: ${message}`;
 }
 
 /** Splits on whitespace, honouring '…' and "…" quoting. No expansion of any kind: this is not a shell. */
@@ -211,82 +267,125 @@ function parseBoolean(input: string, value: string): boolean {
   throw new InputError(input, `"${value}" is neither true nor false`);
 }
 
-/** Submits the job and, when asked to, polls until it ends (2 s, growing to 15 s between polls). */
+/**
+ * Submits the job and, when asked to, polls until it ends (2 s, growing to 15 s between polls). While
+ * waiting, a server that is briefly unreachable or answers 5xx is polled again until the wait times out.
+ * No error message or log line carries the token, whatever the server answered.
+ */
 export async function submitJob(plan: SubmitJobPlan, deps: SubmitJobDeps): Promise<SubmitJobResult> {
+  const redact = (text: string) => text.replaceAll(plan.token, '***');
+  try {
+    return await submitAndWait(plan, { ...deps, log: (line) => deps.log(redact(line)) });
+  } catch (error) {
+    if (error instanceof Error) error.message = redact(error.message);
+    throw error;
+  }
+}
+
+async function submitAndWait(plan: SubmitJobPlan, deps: SubmitJobDeps): Promise<SubmitJobResult> {
   const headers = {
     authorization: `Bearer ${plan.token}`,
     'content-type': 'application/json',
     accept: 'application/json',
   };
-  const submitted = await request(deps, `${plan.serverUrl}/api/v1/jobs`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(plan.submission),
-  });
+  const submitted = SubmittedSchema.safeParse(
+    await request(deps, `${plan.serverUrl}/api/v1/jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(plan.submission),
+    }),
+  );
+  if (!submitted.success) {
+    throw new Error(
+      `the ironbots server's answer to the submission is not a job: ${submitted.error.message}`,
+    );
+  }
   const result: SubmitJobResult = {
-    jobId: String(submitted.id),
-    state: String(submitted.state),
-    url: String(submitted.url),
-    logUrl: String(submitted.logUrl),
-    duplicate: submitted.duplicate === true,
+    jobId: submitted.data.id,
+    state: submitted.data.state,
+    url: submitted.data.url,
+    logUrl: submitted.data.logUrl,
+    duplicate: submitted.data.duplicate,
   };
   deps.log(
     `submitted job ${result.jobId} (${plan.submission.context})${result.duplicate ? ', the same as an earlier submission' : ''}: ${result.logUrl}`,
   );
   if (!plan.wait) return result;
 
+  // Poll the server the workflow named, not the URL in the answer: the token goes nowhere else.
+  const statusUrl = `${plan.serverUrl}/api/v1/jobs/${encodeURIComponent(result.jobId)}`;
   const deadline = deps.now() + plan.waitTimeoutSeconds * 1000;
-  let delay = 2_000;
+  let delay = FIRST_POLL_DELAY_MS;
   let lastState = result.state;
+  let lastProblem: string | undefined;
   for (;;) {
-    const status = await request(deps, result.url, { method: 'GET', headers });
-    result.state = String(status.state);
-    if (typeof status.description === 'string') result.description = status.description;
-    if (typeof status.logUrl === 'string') result.logUrl = status.logUrl;
-    if (result.state !== lastState) {
-      deps.log(`job ${result.jobId}: ${result.state}${result.description ? ` — ${result.description}` : ''}`);
-      lastState = result.state;
+    try {
+      const status = StatusSchema.safeParse(await request(deps, statusUrl, { method: 'GET', headers }));
+      if (!status.success) {
+        throw new RequestError(
+          `GET ${new URL(statusUrl).pathname} answered something that is not a job`,
+          true,
+        );
+      }
+      lastProblem = undefined;
+      result.state = status.data.state;
+      if (status.data.description !== undefined) result.description = status.data.description;
+      if (status.data.logUrl !== undefined) result.logUrl = status.data.logUrl;
+      if (result.state !== lastState) {
+        deps.log(
+          `job ${result.jobId}: ${result.state}${result.description ? ` — ${result.description}` : ''}`,
+        );
+        lastState = result.state;
+      }
+      if (FINAL_STATES.includes(result.state)) return result;
+    } catch (error) {
+      if (!(error instanceof RequestError && error.transient)) throw error;
+      lastProblem = error.message;
+      deps.log(`job ${result.jobId}: ${error.message}; asking again`);
     }
-    if (FINAL_STATES.includes(result.state)) return result;
     if (deps.now() + delay > deadline) {
-      throw new Error(
-        `job ${result.jobId} did not finish within ${plan.waitTimeoutSeconds} s (last state: ${result.state}); see ${result.logUrl}`,
+      throw new WaitTimeoutError(
+        `job ${result.jobId} did not finish within ${plan.waitTimeoutSeconds} s (last state: ${result.state}${lastProblem ? `; last poll: ${lastProblem}` : ''}); see ${result.logUrl}`,
+        result,
       );
     }
     await deps.sleep(delay);
-    delay = Math.min(15_000, Math.round(delay * 1.5));
+    delay = Math.min(MAX_POLL_DELAY_MS, Math.round(delay * 1.5));
   }
 }
 
-async function request(
-  deps: SubmitJobDeps,
-  url: string,
-  init: RequestInit,
-): Promise<Record<string, unknown>> {
+async function request(deps: SubmitJobDeps, url: string, init: RequestInit): Promise<unknown> {
+  const where = `${init.method} ${new URL(url).pathname}`;
   let res: Response;
+  let text: string;
   try {
-    res = await deps.fetch(url, init);
+    res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    text = await res.text();
   } catch (error) {
-    throw new Error(
-      `cannot reach the ironbots server at ${new URL(url).origin}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // Reported below with the status.
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+        : (error as Error).message;
+    throw new RequestError(`cannot reach the ironbots server at ${new URL(url).origin}: ${reason}`, true, {
+      cause: error,
+    });
   }
   if (res.status === 401)
-    throw new Error('the ironbots server refused the token (401): check the token input');
+    throw new RequestError('the ironbots server refused the token (401): check the token input', false);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
   if (!res.ok) {
-    throw new Error(
-      `${init.method} ${new URL(url).pathname} failed with ${res.status}: ${String(body.error ?? text.slice(0, 200))}`,
+    const said =
+      body && typeof body === 'object' && 'error' in body ? String(body.error) : text.slice(0, 200);
+    throw new RequestError(
+      `${where} failed with ${res.status}: ${said}`,
+      res.status === 429 || res.status >= 500,
     );
   }
+  if (body === undefined) throw new RequestError(`${where} answered ${res.status} without JSON`, true);
   return body;
 }

@@ -1,9 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
+  INPUT_DEFAULTS,
   InputError,
   planSubmission,
   splitCommandLine,
   submitJob,
+  WaitTimeoutError,
   type SubmitJobDeps,
   type SubmitJobInputs,
 } from '../../actions/submit-job/submit-job.ts';
@@ -90,13 +95,58 @@ describe('root action inputs', () => {
     ['job', { job: 'context: x\nrun: []' }, /input job: run/],
     ['job', { job: 'context: x\nrun: [a]\nshell: true' }, /input job: .*shell/],
     ['job', { job: `echo 'oops` }, /unterminated ' quote/],
+    [
+      'job',
+      { job: 'context: x\nrun: [a]\nenv: { A-B: 1 }' },
+      /input job: env\.A-B: is not an environment variable name/,
+    ],
+    ['job', { job: 'context: x\nrun: [a]\nexecutor: docker' }, /input job: executor: /],
     ['labels', { labels: 'kvm, bad label!' }, /input labels: "label!"/],
     ['wait', { wait: 'yes' }, /input wait: "yes" is neither true nor false/],
     ['wait-timeout', { waitTimeout: '-5' }, /input wait-timeout/],
     ['repository', { repository: 'just-a-name' }, /input repository: "just-a-name" is not owner\/name/],
     ['sha', { repository: 'acme/widget', sha: 'abc123' }, /input sha: "abc123" is not a full commit id/],
+    ['sha', { repository: 'none', sha: SHA }, /input sha: needs a repository/],
   ])('names the bad input: %s', (_name, overrides, message) => {
     expect(inputError(() => planSubmission(inputs(overrides), {}))).toMatch(message);
+  });
+
+  it('takes labels separated by commas, whitespace or newlines, once each', () => {
+    expect(planSubmission(inputs({ labels: ' kvm,x86_64  public\n\nkvm ,' }), {}).submission.labels).toEqual([
+      'kvm',
+      'x86_64',
+      'public',
+    ]);
+  });
+
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['false', false],
+    ['', false],
+  ])('reads wait %j as %s', (wait, expected) => {
+    expect(planSubmission(inputs({ wait }), {}).wait).toBe(expected);
+  });
+
+  it('lets explicit repository and sha inputs override the workflow, and submits no commit for none', () => {
+    const workflow = { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA };
+    const other = 'b'.repeat(40);
+    expect(
+      planSubmission(inputs({ repository: 'acme/images', sha: other }), workflow).submission,
+    ).toMatchObject({ repository: { owner: 'acme', name: 'images' }, sha: other });
+    const none = planSubmission(inputs({ repository: 'none' }), workflow).submission;
+    expect(none).not.toHaveProperty('repository');
+    expect(none).not.toHaveProperty('sha');
+  });
+
+  it('declares in INPUT_DEFAULTS exactly the inputs and defaults of action.yml', async () => {
+    const action = parseYaml(
+      await readFile(path.resolve(import.meta.dirname, '../../action.yml'), 'utf8'),
+    ) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> };
+    expect(
+      Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? ''])),
+    ).toEqual(INPUT_DEFAULTS);
+    expect(Object.keys(action.outputs).sort()).toEqual(['job-id', 'log-url', 'state']);
   });
 
   it('reads one line as a command line even when it is not valid YAML', () => {
@@ -126,49 +176,76 @@ describe('root action inputs', () => {
   });
 });
 
-function fakeServer(states: string[], options: { status?: number } = {}) {
-  const requests: { url: string; method: string; body?: unknown; authorization?: string }[] = [];
+interface SeenRequest {
+  url: string;
+  method: string;
+  authorization?: string;
+  body?: unknown;
+  signal?: unknown;
+}
+
+type Answer = Response | Error;
+
+/**
+ * A fake ironbots server behind an injected fetch, on a fake clock: `polls` answer the GETs in order (the
+ * last one repeats); a string is a state, anything else is answered as is.
+ */
+function fakeServer(options: { submit?: Answer; polls?: (string | Answer)[] } = {}) {
+  const requests: SeenRequest[] = [];
+  const logs: string[] = [];
   let polls = 0;
   let clock = 0;
-  const deps: SubmitJobDeps = {
-    fetch: (async (url: string, init: RequestInit) => {
-      const headers = init.headers as Record<string, string>;
-      requests.push({
-        url,
-        method: init.method!,
-        authorization: headers.authorization,
-        ...(init.body ? { body: JSON.parse(String(init.body)) } : {}),
-      });
-      if (options.status) return new Response(JSON.stringify({ error: 'nope' }), { status: options.status });
-      if (init.method === 'POST') {
-        return new Response(
-          JSON.stringify({
+  const fetchFake = async (url: string, init: RequestInit): Promise<Response> => {
+    const headers = init.headers as Record<string, string>;
+    requests.push({
+      url,
+      method: init.method!,
+      authorization: headers.authorization,
+      signal: init.signal,
+      ...(init.body ? { body: JSON.parse(String(init.body)) } : {}),
+    });
+    const answer: string | Answer =
+      init.method === 'POST'
+        ? (options.submit ??
+          json(201, {
             id: 'job-1',
             state: 'queued',
             duplicate: false,
             url: 'https://ci.example.org/api/v1/jobs/job-1',
             logUrl: 'https://ci.example.org/logs/job-1',
-          }),
-          { status: 201 },
-        );
-      }
-      const state = states[Math.min(polls++, states.length - 1)]!;
-      return new Response(JSON.stringify({ id: 'job-1', state, description: `it is ${state}` }), {
-        status: 200,
-      });
-    }) as typeof fetch,
+          }))
+        : options.polls![Math.min(polls++, options.polls!.length - 1)]!;
+    if (answer instanceof Error) throw answer;
+    if (answer instanceof Response) return answer;
+    return json(200, { id: 'job-1', context: 'make', state: answer, description: `it is ${answer}` });
+  };
+  const deps: SubmitJobDeps = {
+    fetch: fetchFake as typeof fetch,
     sleep: async (ms) => {
       clock += ms;
     },
     now: () => clock,
-    log: () => undefined,
+    log: (line) => logs.push(line),
   };
-  return { deps, requests, elapsed: () => clock };
+  return { deps, requests, logs, elapsed: () => clock };
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => new Error('expected a rejection'),
+    (error: unknown) => error as Error,
+  );
+  if (outcome.message === 'expected a rejection') throw outcome;
+  return outcome;
 }
 
 describe('root action submission', () => {
   it('posts the job with the bearer token and returns at once without wait', async () => {
-    const server = fakeServer([]);
+    const server = fakeServer();
     const plan = planSubmission(inputs({ labels: 'kvm' }), {});
     const result = await submitJob(plan, server.deps);
     expect(result).toEqual({
@@ -183,44 +260,164 @@ describe('root action submission', () => {
         url: 'https://ci.example.org/api/v1/jobs',
         method: 'POST',
         authorization: `Bearer ${TOKEN}`,
+        signal: expect.any(AbortSignal),
         body: { context: 'make', command: ['make', 'check'], labels: ['kvm'] },
       },
     ]);
   });
 
-  it('waits, polling with growing delays, until a final state', async () => {
-    const server = fakeServer(['queued', 'running', 'running', 'success']);
-    const result = await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps);
+  it('submits every field of a YAML job, and the commit of the workflow', async () => {
+    const server = fakeServer();
+    const plan = planSubmission(
+      inputs({
+        job: 'context: refresh\nrun: ironbots image-refresh "debian 12"\ntimeout: 600\nenv: { A: b }\nexecutor: podman\nimage: busybox',
+      }),
+      { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA },
+    );
+    await submitJob(plan, server.deps);
+    expect(server.requests[0]!.body).toEqual({
+      context: 'refresh',
+      command: ['ironbots', 'image-refresh', 'debian 12'],
+      labels: [],
+      timeoutSeconds: 600,
+      env: { A: 'b' },
+      executor: 'podman',
+      image: 'busybox',
+      repository: { owner: 'acme', name: 'widget' },
+      sha: SHA,
+    });
+  });
+
+  it('reports a duplicate submission as such', async () => {
+    const server = fakeServer({
+      submit: json(200, { id: 'job-0', state: 'queued', duplicate: true, url: 'u', logUrl: 'l' }),
+    });
+    expect(await submitJob(planSubmission(inputs(), {}), server.deps)).toMatchObject({
+      jobId: 'job-0',
+      duplicate: true,
+    });
+    expect(server.logs.join('\n')).toMatch(/the same as an earlier submission/);
+  });
+
+  it('waits, polling the configured server with growing delays, until a final state', async () => {
+    const server = fakeServer({ polls: ['queued', 'running', 'running', 'success'] });
+    const plan = planSubmission(inputs({ wait: 'true' }), {});
+    const result = await submitJob(plan, server.deps);
     expect(result).toMatchObject({ state: 'success', description: 'it is success' });
-    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(4);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.map((r) => [r.url, r.authorization])).toEqual(
+      Array(4).fill(['https://ci.example.org/api/v1/jobs/job-1', `Bearer ${TOKEN}`]),
+    );
     expect(server.elapsed()).toBe(2000 + 3000 + 4500);
   });
 
-  it('reports a failed job as its final state', async () => {
-    const server = fakeServer(['running', 'failure']);
-    expect((await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps)).state).toBe(
-      'failure',
+  it('grows the delay between polls to 15 s and no further', async () => {
+    const delays: number[] = [];
+    const server = fakeServer({ polls: [...Array<string>(10).fill('running'), 'success'] });
+    const sleep = server.deps.sleep;
+    await submitJob(planSubmission(inputs({ wait: 'true' }), {}), {
+      ...server.deps,
+      sleep: async (ms) => {
+        delays.push(ms);
+        await sleep(ms);
+      },
+    });
+    expect(delays).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000, 15000, 15000, 15000]);
+  });
+
+  it('sends the token only to the configured server, whatever URL the answer names', async () => {
+    const server = fakeServer({
+      submit: json(201, {
+        id: 'job-1',
+        state: 'queued',
+        duplicate: false,
+        url: 'http://elsewhere.example/api/v1/jobs/job-1',
+        logUrl: 'http://elsewhere.example/logs/job-1',
+      }),
+      polls: ['success'],
+    });
+    const result = await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps);
+    expect(result.url).toBe('http://elsewhere.example/api/v1/jobs/job-1');
+    expect(server.requests.map((r) => new URL(r.url).origin)).toEqual([
+      'https://ci.example.org',
+      'https://ci.example.org',
+    ]);
+  });
+
+  it.each(['failure', 'error', 'cancelled', 'dead'])('reports a job that ended %s', async (state) => {
+    const server = fakeServer({ polls: ['running', state] });
+    expect((await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps)).state).toBe(state);
+  });
+
+  it('gives up after wait-timeout with the last state, and with what is known of the job', async () => {
+    const server = fakeServer({ polls: ['running'] });
+    const error = await failure(
+      submitJob(planSubmission(inputs({ wait: 'true', waitTimeout: '20' }), {}), server.deps),
+    );
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(error.message).toMatch(
+      /job job-1 did not finish within 20 s \(last state: running\); see https:\/\/ci\.example\.org\/logs\/job-1/,
+    );
+    expect((error as WaitTimeoutError).result).toMatchObject({ jobId: 'job-1', state: 'running' });
+    expect(server.elapsed()).toBeLessThanOrEqual(20_000);
+  });
+
+  it('polls again through a server restart (network error, 503) while waiting', async () => {
+    const server = fakeServer({
+      polls: ['running', new TypeError('fetch failed'), json(503, { error: 'starting' }), 'success'],
+    });
+    const result = await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps);
+    expect(result.state).toBe('success');
+    expect(server.logs.join('\n')).toMatch(
+      /cannot reach the ironbots server at https:\/\/ci\.example\.org: fetch failed/,
+    );
+    expect(server.logs.join('\n')).toMatch(/failed with 503: starting/);
+  });
+
+  it('names the last problem when the server stays away until the wait times out', async () => {
+    const server = fakeServer({ polls: [new TypeError('fetch failed')] });
+    const error = await failure(
+      submitJob(planSubmission(inputs({ wait: 'true', waitTimeout: '10' }), {}), server.deps),
+    );
+    expect(error.message).toMatch(/last state: queued; last poll: cannot reach .*fetch failed/);
+  });
+
+  it('stops at once when the job is unknown to the server', async () => {
+    const server = fakeServer({ polls: [json(404, { error: 'no job job-1' })] });
+    const error = await failure(submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps));
+    expect(error.message).toBe('GET /api/v1/jobs/job-1 failed with 404: no job job-1');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('explains a refused submission, and an answer that is not a job', async () => {
+    const rejected = fakeServer({ submit: json(400, { error: 'command: Too small' }) });
+    expect((await failure(submitJob(planSubmission(inputs(), {}), rejected.deps))).message).toBe(
+      'POST /api/v1/jobs failed with 400: command: Too small',
+    );
+    const odd = fakeServer({ submit: json(201, { ok: true }) });
+    expect((await failure(submitJob(planSubmission(inputs(), {}), odd.deps))).message).toMatch(
+      /answer to the submission is not a job/,
+    );
+    const html = fakeServer({ submit: new Response('<html>bad gateway</html>', { status: 502 }) });
+    expect((await failure(submitJob(planSubmission(inputs(), {}), html.deps))).message).toBe(
+      'POST /api/v1/jobs failed with 502: <html>bad gateway</html>',
     );
   });
 
-  it('gives up after wait-timeout with the last state', async () => {
-    const server = fakeServer(['running']);
-    await expect(
-      submitJob(planSubmission(inputs({ wait: 'true', waitTimeout: '20' }), {}), server.deps),
-    ).rejects.toThrow(/did not finish within 20 s \(last state: running\)/);
-  });
-
-  it('explains a refused token without ever showing it', async () => {
-    const server = fakeServer([], { status: 401 });
-    const error = (await submitJob(planSubmission(inputs(), {}), server.deps).catch(
-      (e: unknown) => e,
-    )) as Error;
-    expect(error.message).toMatch(/refused the token \(401\)/);
-    expect(error.message).not.toContain(TOKEN);
-    const rejected = fakeServer([], { status: 400 });
-    const refused = (await submitJob(planSubmission(inputs(), {}), rejected.deps).catch(
-      (e: unknown) => e,
-    )) as Error;
-    expect(refused.message).toMatch(/failed with 400: nope/);
+  it('never shows the token: not for a refused token, nor when a server or the network echoes it', async () => {
+    const cases = [
+      fakeServer({ submit: json(401, { error: 'missing or invalid bearer token' }) }),
+      fakeServer({ submit: json(400, { error: `bad header Bearer ${TOKEN}` }) }),
+      fakeServer({ submit: new TypeError(`connect failed for Bearer ${TOKEN}`) }),
+      fakeServer({ polls: [json(500, { error: `oops ${TOKEN}` }), json(404, { error: TOKEN })] }),
+    ];
+    const messages: string[] = [];
+    for (const server of cases) {
+      const error = await failure(submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps));
+      messages.push(error.message, ...server.logs);
+    }
+    expect(messages[0]).toBe('the ironbots server refused the token (401): check the token input');
+    expect(messages.join('\n')).toMatch(/\*\*\*/);
+    for (const message of messages) expect(message).not.toContain(TOKEN);
   });
 });
