@@ -61,7 +61,10 @@ export interface Forge {
   setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void>;
   /** The newest status of each context for the commit. */
   listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
-  /** Every status ever posted for the commit, oldest first. */
+  /**
+   * Every status record the forge kept for the commit, oldest first. GitHub keeps every post; GitLab moves
+   * a pending or running record of the same name through its states, so there it is one record per run.
+   */
   listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
   createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
   /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */

@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-const GIT_ENV = {
+/** git sees neither the user's nor the system's configuration: the emulator behaves the same everywhere. */
+export const GIT_ENV: Record<string, string> = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: '/nonexistent',
   GIT_CONFIG_NOSYSTEM: '1',
@@ -12,14 +13,22 @@ const GIT_ENV = {
   LANG: 'C.UTF-8',
 };
 
-/** Anything git might read as an option, or a revision with shell-ish or control characters, is refused. */
+/** Anything git might read as an option, or a revision with special or control characters, is refused. */
 function safeRevision(value: string): boolean {
   if (value.length === 0 || value.startsWith('-') || [...value].some((c) => c.charCodeAt(0) < 0x20))
     return false;
-  return !/[\s~^:?*[\\]|\.\./.test(value.replace(/\^\{commit\}$/, ''));
+  return !/[\s~^:?*[\\]|\.\.|@\{/.test(value);
 }
 
 export type TreeEntry = { type: 'blob' | 'tree' | 'commit'; sha: string; path: string; size: number | null };
+
+export interface CommitInfo {
+  id: string;
+  message: string;
+  timestamp: string;
+  author: { name: string; email: string };
+  committer: { name: string; email: string };
+}
 
 /** A bare git repository on disk, read with git itself (argv only, never a shell). */
 export class BareRepository {
@@ -32,7 +41,7 @@ export class BareRepository {
   async create(defaultBranch: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await this.#git('init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, '.');
-    // Push over smart HTTP, and fetching any commit by id, as GitHub allows.
+    // Pushes over smart HTTP (force pushes and deletions included), and fetching any commit by id, as on GitHub.
     await this.#git('config', 'http.receivepack', 'true');
     await this.#git('config', 'uploadpack.allowAnySHA1InWant', 'true');
     await this.#git('config', 'receive.denyNonFastForwards', 'false');
@@ -53,18 +62,102 @@ export class BareRepository {
     }
   }
 
+  /** Branch name → commit id. */
   async branches(): Promise<Map<string, string>> {
-    const out = await this.#git('for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads');
+    const refs = await this.refs();
+    return new Map(
+      [...refs]
+        .filter(([ref]) => ref.startsWith('refs/heads/'))
+        .map(([ref, sha]) => [ref.slice('refs/heads/'.length), sha]),
+    );
+  }
+
+  /** Full ref name → object id, for branches and tags: what a push can change. */
+  async refs(): Promise<Map<string, string>> {
+    const out = await this.#git(
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      'refs/heads',
+      'refs/tags',
+    );
     return new Map(
       out
         .split('\n')
         .filter(Boolean)
-        .map((line) => line.split(' ') as [string, string]),
+        .map((line) => {
+          const space = line.indexOf(' ');
+          return [line.slice(space + 1), line.slice(0, space)] as [string, string];
+        }),
     );
   }
 
   async updateRef(ref: string, sha: string): Promise<void> {
     await this.#git('update-ref', ref, sha);
+  }
+
+  /** How many commits `head` has that `base` does not (GitHub refuses a pull request with none). */
+  async countCommitsBetween(base: string, head: string): Promise<number> {
+    return Number((await this.#git('rev-list', '--count', `${base}..${head}`)).trim());
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      await this.#git('merge-base', '--is-ancestor', ancestor, descendant);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The commits a push brought, oldest first, at most `limit` (GitHub's push payload lists 20): those
+   * reachable from `after` but from none of `exclude` (the branch's old tip, or every ref for a new branch).
+   */
+  async commitsBetween(after: string, exclude: string[], limit = 20): Promise<CommitInfo[]> {
+    const out = await this.#git(
+      'log',
+      `--max-count=${limit}`,
+      '--format=%H%x00%an%x00%ae%x00%cn%x00%ce%x00%cI%x00%B%x1e',
+      after,
+      '--not',
+      ...exclude,
+      '--',
+    );
+    return out
+      .split('\x1e')
+      .map((record) => record.replace(/^\n/, ''))
+      .filter(Boolean)
+      .map((record) => {
+        const [id, an, ae, cn, ce, timestamp, message] = record.split('\0') as string[];
+        return {
+          id: id!,
+          message: (message ?? '').replace(/\n+$/, ''),
+          timestamp: timestamp!,
+          author: { name: an!, email: ae! },
+          committer: { name: cn!, email: ce! },
+        };
+      })
+      .reverse();
+  }
+
+  /** A blob's bytes by id, or null when there is no such blob. */
+  async readBlob(sha: string): Promise<Buffer | null> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    try {
+      if ((await this.#git('cat-file', '-t', sha)).trim() !== 'blob') return null;
+    } catch {
+      return null;
+    }
+    // Streamed rather than through execFile: blobs can be large and binary.
+    return new Promise<Buffer>((resolve, reject) => {
+      const child = spawn('git', ['cat-file', 'blob', sha], { cwd: this.dir, env: GIT_ENV });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}`)),
+      );
+    });
   }
 
   /** A file's bytes and blob id at a commit, a directory listing, or null when the path does not exist. */
@@ -73,38 +166,38 @@ export class BareRepository {
     path: string,
   ): Promise<{ kind: 'file'; content: Buffer; sha: string } | { kind: 'dir'; entries: TreeEntry[] } | null> {
     const clean = path.replace(/^\/+|\/+$/g, '');
-    if (clean.split('/').some((part) => part === '..' || part.startsWith('-'))) return null;
+    if (clean.split('/').some((part) => part === '..' || part === '.')) return null;
     const spec = `${commit}:${clean}`;
     let type: string;
+    let sha: string;
     try {
-      type = (await this.#git('cat-file', '-t', spec)).trim();
+      // `commit` is a resolved id, so the spec cannot be read as an option.
+      sha = (await this.#git('rev-parse', '--verify', '--quiet', spec)).trim();
+      type = (await this.#git('cat-file', '-t', sha)).trim();
     } catch {
       return null;
     }
     if (type === 'blob') {
-      const sha = (await this.#git('rev-parse', spec)).trim();
-      const content = await new Promise<Buffer>((resolve, reject) => {
-        const child = spawn('git', ['cat-file', 'blob', sha], { cwd: this.dir, env: GIT_ENV });
-        const chunks: Buffer[] = [];
-        child.stdout.on('data', (c: Buffer) => chunks.push(c));
-        child.on('error', reject);
-        child.on('close', (code) =>
-          code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}`)),
-        );
-      });
-      return { kind: 'file', content, sha };
+      const content = await this.readBlob(sha);
+      return content ? { kind: 'file', content, sha } : null;
     }
     if (type !== 'tree') return null;
-    const listing = await this.#git('ls-tree', '-l', spec);
+    const listing = await this.#git('ls-tree', '-l', '-z', spec);
     const entries = listing
-      .split('\n')
+      .split('\0')
       .filter(Boolean)
       .map((line) => {
-        const [meta, name] = line.split('\t') as [string, string];
-        const [, kind, sha, size] = meta.split(/\s+/) as [string, TreeEntry['type'], string, string];
+        const tab = line.indexOf('\t');
+        const name = line.slice(tab + 1);
+        const [, kind, entrySha, size] = line.slice(0, tab).split(/\s+/) as [
+          string,
+          TreeEntry['type'],
+          string,
+          string,
+        ];
         return {
           type: kind,
-          sha,
+          sha: entrySha,
           path: clean ? `${clean}/${name}` : name,
           size: size === '-' ? null : Number(size),
         };

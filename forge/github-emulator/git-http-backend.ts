@@ -1,38 +1,50 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { GIT_ENV } from './bare-repository.ts';
 
 /**
  * Serves git's smart HTTP protocol by running `git http-backend` as a CGI program: real clones, fetches and
- * pushes, exactly as git speaks them. Resolves with the CGI status once the response is complete.
+ * pushes, exactly as git speaks them. Resolves with the CGI status once the response is complete
+ * (500 when git failed, 499 when the client went away first).
  */
 export function serveGitHttp(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { projectRoot: string; pathInfo: string; query: string; remoteUser?: string },
+  options: { projectRoot: string; pathInfo: string; query: string; remoteUser?: string; logger?: Logger },
 ): Promise<number> {
   return new Promise((resolve) => {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const optional: Record<string, string | undefined> = {
+      REMOTE_USER: options.remoteUser,
+      CONTENT_LENGTH: header('content-length'),
+      // http-backend inflates gzip request bodies (git sends them for large fetch negotiations).
+      HTTP_CONTENT_ENCODING: header('content-encoding'),
+      // Protocol v2 is negotiated through this header.
+      GIT_PROTOCOL: header('git-protocol'),
+    };
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: '/nonexistent',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
+      ...GIT_ENV,
       GIT_PROJECT_ROOT: options.projectRoot,
       GIT_HTTP_EXPORT_ALL: '1',
+      GATEWAY_INTERFACE: 'CGI/1.1',
       PATH_INFO: options.pathInfo,
       REQUEST_METHOD: req.method ?? 'GET',
       QUERY_STRING: options.query,
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      CONTENT_TYPE: header('content-type') ?? '',
       REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-      ...(options.remoteUser ? { REMOTE_USER: options.remoteUser } : {}),
-      ...(req.headers['content-length'] ? { CONTENT_LENGTH: req.headers['content-length'] } : {}),
-      ...(req.headers['content-encoding']
-        ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) }
-        : {}),
-      ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+      ...Object.fromEntries(Object.entries(optional).filter((e): e is [string, string] => !!e[1])),
     };
     const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     req.pipe(child.stdin);
     child.stdin.on('error', () => undefined);
+    // A client that hangs up mid-transfer must not leave git waiting for input.
+    res.on('close', () => {
+      if (!res.writableFinished) child.kill();
+    });
 
     let head = Buffer.alloc(0);
     let headersDone = false;
@@ -54,6 +66,7 @@ export function serveGitHttp(
         if (colon === -1) continue;
         const name = line.slice(0, colon).trim();
         const value = line.slice(colon + 1).trim();
+        // CGI's Status header becomes the HTTP status line.
         if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 200;
         else headers[name] = value;
       }
@@ -63,15 +76,25 @@ export function serveGitHttp(
     });
     const stderr: Buffer[] = [];
     child.stderr.on('data', (c: Buffer) => stderr.push(c));
-    child.on('close', (code) => {
+    let settled = false;
+    const finish = (code: number | null, error?: Error) => {
+      if (settled) return;
+      settled = true;
+      const message = error?.message ?? Buffer.concat(stderr).toString('utf8').trim();
       if (!headersDone) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`git http-backend failed (${code}): ${Buffer.concat(stderr).toString('utf8')}`);
+        options.logger?.error({ code, err: message, path: options.pathInfo }, 'git http-backend failed');
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`git http-backend failed\n`);
+        }
         resolve(500);
         return;
       }
+      if (message) options.logger?.debug({ code, stderr: message }, 'git http-backend');
       res.end();
-      resolve(status);
-    });
+      resolve(res.destroyed && !res.writableFinished ? 499 : code === 0 ? status : 500);
+    };
+    child.on('error', (error) => finish(null, error));
+    child.on('close', (code) => finish(code));
   });
 }

@@ -5,57 +5,36 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { BareRepository } from './bare-repository.ts';
 import { serveGitHttp } from './git-http-backend.ts';
+import {
+  combinedState,
+  commentJson,
+  hookJson,
+  pullRequestJson,
+  pushEventJson,
+  repositoryJson,
+  statusEventJson,
+  statusJson,
+  timestamp,
+  type EmulatedPull,
+  type EmulatedRepository,
+  type EmulatedStatus,
+} from './payloads.ts';
 import { WebhookSender, type DeliveryRecord, type WebhookConfig } from './webhook-sender.ts';
 
+export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
+
 export interface GitHubEmulatorOptions {
-  /** Bare repositories live here, one folder per owner. */
+  /** Bare repositories live here, as `<owner>/<name>.git`. */
   dataDir: string;
-  /** API tokens it accepts (and git push passwords). */
+  /** API tokens it accepts; also the passwords git may push with (any username). */
   tokens: string[];
+  /** Default 127.0.0.1. */
   host?: string;
+  /** Default 0: any free port. */
   port?: number;
   logger?: Logger;
-  /** The login the tokens belong to: author of pull requests and statuses. */
+  /** The login the tokens belong to: author of pull requests, statuses and comments. Default `developer`. */
   login?: string;
-}
-
-interface EmulatedRepository {
-  id: number;
-  owner: string;
-  name: string;
-  defaultBranch: string;
-  git: BareRepository;
-  hooks: WebhookConfig[];
-  pulls: EmulatedPull[];
-  /** sha → statuses, oldest first. */
-  statuses: Map<string, EmulatedStatus[]>;
-  /** issue/PR number → comments. */
-  comments: Map<number, { id: number; body: string; user: string; created_at: string }[]>;
-}
-
-interface EmulatedPull {
-  id: number;
-  number: number;
-  state: 'open' | 'closed';
-  title: string;
-  body: string | null;
-  user: string;
-  head: string;
-  headSha: string;
-  base: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface EmulatedStatus {
-  id: number;
-  state: string;
-  context: string;
-  description: string | null;
-  target_url: string | null;
-  created_at: string;
-  updated_at: string;
-  creator: string;
 }
 
 class HttpError extends Error {
@@ -68,7 +47,11 @@ class HttpError extends Error {
   }
 }
 
-const STATES = new Set(['pending', 'success', 'failure', 'error']);
+const DOCS = 'https://docs.github.com/rest';
+const STATUS_STATES = new Set(['pending', 'success', 'failure', 'error']);
+const NAME = /^[A-Za-z0-9_.-]+$/;
+/** The contents API returns files up to this size inline; bigger ones with encoding "none", as GitHub does. */
+const INLINE_CONTENT_LIMIT = 1024 * 1024;
 
 /**
  * A GitHub for offline runs and tests: a real HTTP server with the REST subset ironbots uses, real git
@@ -78,12 +61,12 @@ const STATES = new Set(['pending', 'success', 'failure', 'error']);
 export class GitHubEmulator {
   readonly #options: GitHubEmulatorOptions;
   readonly #server: http.Server;
-  readonly #repos = new Map<string, EmulatedRepository>();
+  readonly #repos = new Map<string, EmulatedRepository & { pushes: Promise<void> }>();
   readonly #webhooks: WebhookSender;
   readonly #login: string;
   #url = '';
   #nextId = 1000;
-  /** Work triggered by a request that outlives its response (post-push processing). */
+  /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
 
   private constructor(options: GitHubEmulatorOptions) {
@@ -92,11 +75,16 @@ export class GitHubEmulator {
     this.#webhooks = new WebhookSender(options.logger);
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        if (error instanceof HttpError)
-          return sendJson(res, error.status, { message: error.message, ...error.extra });
-        options.logger?.error({ err: error, url: req.url }, 'emulator request failed');
-        if (!res.headersSent) sendJson(res, 500, { message: 'Server Error' });
-        else res.destroy();
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (error instanceof HttpError) {
+          sendJson(res, error.status, { message: error.message, ...error.extra, documentation_url: DOCS });
+          return;
+        }
+        options.logger?.error({ err: error, method: req.method, url: req.url }, 'emulator request failed');
+        sendJson(res, 500, { message: 'Server Error' });
       });
     });
     this.#server.keepAliveTimeout = 2_000;
@@ -104,12 +92,15 @@ export class GitHubEmulator {
 
   static async start(options: GitHubEmulatorOptions): Promise<GitHubEmulator> {
     const emulator = new GitHubEmulator(options);
+    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       emulator.#server.once('error', reject);
-      emulator.#server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      emulator.#server.listen(options.port ?? 0, host, () => resolve());
     });
-    const address = emulator.#server.address() as AddressInfo;
-    emulator.#url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+    const { port } = emulator.#server.address() as AddressInfo;
+    const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+    emulator.#url = `http://${reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable}:${port}`;
+    options.logger?.info({ url: emulator.#url, dataDir: options.dataDir }, 'GitHub emulator listening');
     return emulator;
   }
 
@@ -118,6 +109,11 @@ export class GitHubEmulator {
     return this.#url;
   }
 
+  cloneUrl(owner: string, name: string): string {
+    return `${this.#url}/${owner}/${name}.git`;
+  }
+
+  /** Finishes pending webhook deliveries, then closes every connection. */
   async stop(): Promise<void> {
     await this.idle();
     await new Promise<void>((resolve) => {
@@ -126,61 +122,76 @@ export class GitHubEmulator {
     });
   }
 
+  // ---- Administration: what a person does in GitHub's web interface ----
+
+  /** An empty repository (no commits yet), with `defaultBranch` (default `main`) as its HEAD. */
   async createRepository(
     owner: string,
     name: string,
     options: { defaultBranch?: string } = {},
-  ): Promise<void> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
+  ): Promise<ReturnType<typeof repositoryJson>> {
+    if (!NAME.test(owner) || !NAME.test(name) || owner.startsWith('.') || name.startsWith('.')) {
       throw new Error(`invalid repository name ${owner}/${name}`);
     }
     const key = `${owner}/${name}`.toLowerCase();
     if (this.#repos.has(key)) throw new Error(`repository ${owner}/${name} exists`);
-    const git = new BareRepository(path.join(this.#options.dataDir, owner, `${name}.git`));
     const defaultBranch = options.defaultBranch ?? 'main';
-    await git.create(defaultBranch);
-    this.#repos.set(key, {
+    const git = new BareRepository(path.join(this.#options.dataDir, owner, `${name}.git`));
+    const repo = {
       id: this.#nextId++,
       owner,
       name,
       defaultBranch,
+      createdAt: timestamp(),
       git,
       hooks: [],
       pulls: [],
       statuses: new Map(),
       comments: new Map(),
-    });
+      pushes: Promise.resolve(),
+    };
+    // Reserved before the first await so that concurrent creations of one name fail.
+    this.#repos.set(key, repo);
+    try {
+      await git.create(defaultBranch);
+    } catch (error) {
+      this.#repos.delete(key);
+      throw error;
+    }
+    return repositoryJson(this.#url, repo);
   }
 
+  /** A repository webhook; `events: ['*']` subscribes to everything. */
   addWebhook(
     owner: string,
     name: string,
     hook: { url: string; secret: string; events: string[] },
   ): WebhookConfig {
-    const repo = this.#repo(owner, name);
-    const config = {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    const config: WebhookConfig = {
       id: this.#nextId++,
       url: hook.url,
       secret: hook.secret,
-      events: hook.events,
+      events: [...hook.events],
       active: true,
     };
     repo.hooks.push(config);
     return config;
   }
 
+  /** Every delivery attempt so far, in the order they finished. */
   deliveries(): DeliveryRecord[] {
-    return [...this.#webhooks.records];
+    return this.#webhooks.records.map((record) => ({ ...record }));
   }
 
-  /** Sends a delivery again with the same X-GitHub-Delivery id, like GitHub's "Redeliver". */
+  /** Sends a delivery again with the same body and X-GitHub-Delivery id, like GitHub's "Redeliver". */
   async redeliver(deliveryId: string): Promise<void> {
     this.#webhooks.redeliver(deliveryId);
   }
 
-  /** Resolves when every webhook delivery triggered so far has been attempted. */
+  /** Resolves when the work of every request so far is done, webhook deliveries included. */
   async idle(): Promise<void> {
-    while (this.#background.size) await Promise.all(this.#background);
+    while (this.#background.size > 0) await Promise.all(this.#background);
     await this.#webhooks.idle();
   }
 
@@ -189,109 +200,97 @@ export class GitHubEmulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.#url);
     const gitMatch = /^\/([^/]+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
-    if (gitMatch) return this.#git(req, res, url, gitMatch[1]!, gitMatch[2]!, gitMatch[3]!);
+    if (gitMatch) return this.#serveGit(req, res, url, gitMatch[1]!, gitMatch[2]!, gitMatch[3]!);
     const htmlPull = /^\/([^/]+)\/([^/]+)\/pull\/(\d+)$/.exec(url.pathname);
     if (htmlPull && req.method === 'GET')
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
 
     this.#authenticate(req);
-    const body = req.method === 'POST' || req.method === 'PATCH' ? await readJson(req) : undefined;
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts[0] !== 'repos' || parts.length < 3) throw new HttpError(404, 'Not Found');
-    const repo = this.#repo(parts[1]!, parts[2]!);
-    const rest = parts.slice(3);
-    const route = `${req.method} ${rest[0] ?? ''}`;
+    const body = req.method === 'POST' || req.method === 'PATCH' ? await readJson(req) : {};
+    const segments = decodeSegments(url.pathname);
+    const method = req.method ?? 'GET';
 
-    if (route === 'GET ' && rest.length === 0) return sendJson(res, 200, this.#repoJson(repo));
-    if (rest[0] === 'pulls') {
-      if (req.method === 'GET' && rest.length === 1) {
-        const state = url.searchParams.get('state') ?? 'open';
-        const pulls = repo.pulls.filter((p) => state === 'all' || p.state === state);
-        return this.#sendPage(res, url, await Promise.all(pulls.map((p) => this.#pullJson(repo, p))));
-      }
-      if (req.method === 'POST' && rest.length === 1) return this.#createPull(res, repo, body);
-      const pull = repo.pulls.find((p) => p.number === Number(rest[1]));
-      if (!pull || rest.length !== 2) throw new HttpError(404, 'Not Found');
-      if (req.method === 'GET') return sendJson(res, 200, await this.#pullJson(repo, pull));
-      if (req.method === 'PATCH') return this.#updatePull(res, repo, pull, body);
+    if (method === 'POST' && segments.length === 2 && segments[0] === 'user' && segments[1] === 'repos')
+      return this.#createRepositoryFromApi(res, this.#login, body);
+    if (method === 'POST' && segments.length === 3 && segments[0] === 'orgs' && segments[2] === 'repos')
+      return this.#createRepositoryFromApi(res, segments[1]!, body);
+    if (segments[0] !== 'repos' || segments.length < 3) throw notFound();
+    const repo = this.#repoOrThrow(segments[1]!, segments[2]!, notFound);
+    return this.#routeRepository(res, url, method, repo, segments.slice(3), body);
+  }
+
+  async #routeRepository(
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    repo: EmulatedRepository,
+    rest: string[],
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const [resource, id, sub] = rest;
+    if (rest.length === 0 && method === 'GET') return sendJson(res, 200, repositoryJson(this.#url, repo));
+
+    if (resource === 'pulls' && rest.length === 1) {
+      if (method === 'GET') return this.#listPulls(res, url, repo);
+      if (method === 'POST') return this.#createPull(res, repo, body);
     }
-    if (rest[0] === 'contents' && req.method === 'GET')
-      return this.#contents(res, repo, rest.slice(1).join('/'), url);
-    if (rest[0] === 'statuses' && req.method === 'POST' && rest.length === 2)
-      return this.#createStatus(res, repo, rest[1]!, body);
-    if (rest[0] === 'commits' && rest.length === 3 && req.method === 'GET') {
-      const sha = await repo.git.resolveCommit(rest[1]!);
-      if (!sha) throw new HttpError(422, `No commit found for SHA: ${rest[1]}`);
-      const statuses = [...(repo.statuses.get(sha) ?? [])].reverse();
-      if (rest[2] === 'statuses')
+    if (resource === 'pulls' && rest.length === 2) {
+      const pull = repo.pulls.find((p) => String(p.number) === id);
+      if (!pull) throw notFound();
+      if (method === 'GET') return sendJson(res, 200, await this.#pullJson(repo, pull));
+      if (method === 'PATCH') return this.#updatePull(res, repo, pull, body);
+    }
+    if (resource === 'contents' && method === 'GET')
+      return this.#contents(res, url, repo, rest.slice(1).join('/'));
+    if (resource === 'git' && id === 'blobs' && rest.length === 3 && method === 'GET')
+      return this.#blob(res, repo, rest[2]!);
+    if (resource === 'statuses' && rest.length === 2 && method === 'POST')
+      return this.#createStatus(res, repo, id!, body);
+    if (resource === 'commits' && rest.length === 3 && method === 'GET') {
+      if (sub === 'statuses') return this.#listStatuses(res, url, repo, id!);
+      if (sub === 'status') return this.#combinedStatus(res, url, repo, id!);
+    }
+    if (resource === 'issues' && sub === 'comments' && rest.length === 3) {
+      if (method === 'GET') return this.#listComments(res, url, repo, Number(id));
+      if (method === 'POST') return this.#createComment(res, repo, Number(id), body);
+    }
+    if (resource === 'hooks' && rest.length === 1) {
+      if (method === 'GET')
         return this.#sendPage(
           res,
           url,
-          statuses.map((s) => this.#statusJson(s)),
+          repo.hooks.map((h) => hookJson(this.#url, repo, h)),
         );
-      if (rest[2] === 'status') return this.#combinedStatus(res, url, repo, sha, statuses);
+      if (method === 'POST') return this.#createHook(res, repo, body);
     }
-    if (rest[0] === 'issues' && rest[2] === 'comments' && rest.length === 3) {
-      const number = Number(rest[1]);
-      if (!repo.pulls.some((p) => p.number === number)) throw new HttpError(404, 'Not Found');
-      const comments = repo.comments.get(number) ?? [];
-      if (req.method === 'GET')
-        return this.#sendPage(
-          res,
-          url,
-          comments.map((c) => ({ ...c, user: { login: c.user } })),
-        );
-      if (req.method === 'POST') {
-        const text = (body as { body?: unknown }).body;
-        if (typeof text !== 'string' || !text) throw validation('body', 'missing_field');
-        const comment = { id: this.#nextId++, body: text, user: this.#login, created_at: now() };
-        repo.comments.set(number, [...comments, comment]);
-        return sendJson(res, 201, { ...comment, user: { login: comment.user } });
-      }
-    }
-    if (rest[0] === 'hooks' && rest.length === 1) {
-      if (req.method === 'GET')
-        return sendJson(
-          res,
-          200,
-          repo.hooks.map((h) => hookJson(h)),
-        );
-      if (req.method === 'POST') {
-        const input = body as { config?: { url?: string; secret?: string }; events?: string[] };
-        if (!input.config?.url) throw validation('config.url', 'missing_field');
-        const hook = this.addWebhook(repo.owner, repo.name, {
-          url: input.config.url,
-          secret: input.config.secret ?? '',
-          events: input.events ?? ['push'],
-        });
-        return sendJson(res, 201, hookJson(hook));
-      }
-    }
-    throw new HttpError(404, 'Not Found');
+    throw notFound();
   }
 
   #authenticate(req: IncomingMessage): void {
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match || !this.#validToken(match[1]!)) {
-      throw new HttpError(401, 'Bad credentials', { documentation_url: 'https://docs.github.com/rest' });
+      req.resume();
+      throw new HttpError(401, 'Bad credentials');
     }
   }
 
   #validToken(candidate: string): boolean {
     const given = Buffer.from(candidate);
-    return this.#options.tokens.some((t) => {
-      const want = Buffer.from(t);
+    return this.#options.tokens.some((token) => {
+      const want = Buffer.from(token);
       return want.length === given.length && timingSafeEqual(want, given);
     });
   }
 
-  #repo(owner: string, name: string): EmulatedRepository {
+  #repoOrThrow(owner: string, name: string, error: () => Error) {
     const repo = this.#repos.get(`${owner}/${name}`.toLowerCase());
-    if (!repo) throw new HttpError(404, 'Not Found');
+    if (!repo) throw error();
     return repo;
   }
 
-  async #git(
+  // ---- git over smart HTTP ----
+
+  async #serveGit(
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
@@ -299,101 +298,185 @@ export class GitHubEmulator {
     name: string,
     rest: string,
   ): Promise<void> {
-    const repo = this.#repo(owner, name);
+    const repo = this.#repoOrThrow(owner, name, notFound);
     const pushing = url.searchParams.get('service') === 'git-receive-pack' || rest === '/git-receive-pack';
-    let remoteUser: string | undefined;
-    if (pushing) {
-      const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      const [user, password] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(/:(.*)/s) : [];
-      if (!password || !this.#validToken(password)) {
-        res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
-        res.end('Authentication required to push\n');
-        req.resume();
-        return;
-      }
-      remoteUser = user || this.#login;
+    // Reading is anonymous, as for a public repository; wrong credentials are refused even there, as GitHub does.
+    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const [user, password] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(/:(.*)/s) : [];
+    const authenticated = password !== undefined && this.#validToken(password);
+    if ((pushing || basic) && !authenticated) {
+      req.resume();
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
+      res.end(basic ? 'Invalid username or token.\n' : 'Authentication required to push.\n');
+      return;
     }
-    const before = rest === '/git-receive-pack' ? await repo.git.branches() : null;
-    const status = await serveGitHttp(req, res, {
-      projectRoot: path.join(this.#options.dataDir, repo.owner),
-      pathInfo: `/${repo.name}.git${rest}`,
-      query: url.search.slice(1),
-      ...(remoteUser ? { remoteUser } : {}),
+    const serve = () =>
+      serveGitHttp(req, res, {
+        projectRoot: path.join(this.#options.dataDir, repo.owner),
+        pathInfo: `/${repo.name}.git${rest}`,
+        query: url.search.slice(1),
+        ...(authenticated ? { remoteUser: user || this.#login } : {}),
+        ...(this.#options.logger ? { logger: this.#options.logger } : {}),
+      });
+    if (!(req.method === 'POST' && rest === '/git-receive-pack')) {
+      await serve();
+      return;
+    }
+    // One push at a time per repository, so that each one's before/after comparison is its own.
+    const push = repo.pushes.then(async () => {
+      const before = await repo.git.refs();
+      await serve();
+      await this.#afterPush(repo, before, user || this.#login);
     });
-    if (before && status === 200) {
-      const work = this.#afterPush(repo, before).finally(() => this.#background.delete(work));
-      this.#background.add(work);
-      await work;
+    repo.pushes = push.catch(() => undefined);
+    this.#background.add(push);
+    try {
+      await push;
+    } finally {
+      this.#background.delete(push);
     }
   }
 
-  /** What GitHub does after a push: `push` events, and `synchronize` for pull requests whose head moved. */
-  async #afterPush(repo: EmulatedRepository, before: Map<string, string>): Promise<void> {
-    const after = await repo.git.branches();
-    for (const [branch, sha] of after) {
-      const previous = before.get(branch);
-      if (previous === sha) continue;
-      this.#emit(repo, 'push', {
-        ref: `refs/heads/${branch}`,
-        before: previous ?? '0'.repeat(40),
-        after: sha,
-        created: previous === undefined,
-        deleted: false,
-        forced: false,
-        pusher: { name: this.#login },
-      });
+  /**
+   * What GitHub does after a push: a `push` event per changed branch or tag, `synchronize` for open pull
+   * requests whose head branch moved, and closing those whose head branch was deleted.
+   */
+  async #afterPush(repo: EmulatedRepository, before: Map<string, string>, pusher: string): Promise<void> {
+    const after = await repo.git.refs();
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (ref) => before.get(ref) !== after.get(ref),
+    );
+    for (const ref of changed.sort()) {
+      const previous = before.get(ref) ?? null;
+      const next = after.get(ref) ?? null;
+      const forced = previous !== null && next !== null && !(await repo.git.isAncestor(previous, next));
+      const commits =
+        next === null || !ref.startsWith('refs/heads/')
+          ? []
+          : await repo.git.commitsBetween(next, previous ? [previous] : [...before.values()]);
+      this.#emit(
+        repo,
+        'push',
+        pushEventJson(this.#url, repo, { ref, before: previous, after: next, forced, commits, pusher }),
+      );
+      if (!ref.startsWith('refs/heads/')) continue;
+      const branch = ref.slice('refs/heads/'.length);
       for (const pull of repo.pulls.filter((p) => p.state === 'open' && p.head === branch)) {
-        pull.headSha = sha;
-        pull.updated_at = now();
-        await repo.git.updateRef(`refs/pull/${pull.number}/head`, sha);
+        if (next === null) {
+          // GitHub closes a pull request whose head branch is deleted.
+          pull.state = 'closed';
+          pull.closedAt = pull.updatedAt = timestamp();
+          this.#emit(repo, 'pull_request', {
+            action: 'closed',
+            number: pull.number,
+            pull_request: await this.#pullJson(repo, pull),
+          });
+          continue;
+        }
+        pull.headSha = next;
+        pull.updatedAt = timestamp();
+        await repo.git.updateRef(`refs/pull/${pull.number}/head`, next);
         this.#emit(repo, 'pull_request', {
           action: 'synchronize',
           number: pull.number,
           before: previous,
-          after: sha,
+          after: next,
           pull_request: await this.#pullJson(repo, pull),
         });
       }
     }
   }
 
-  async #createPull(res: ServerResponse, repo: EmulatedRepository, body: unknown): Promise<void> {
-    const input = body as { title?: unknown; head?: unknown; base?: unknown; body?: unknown };
-    if (typeof input.title !== 'string' || !input.title) throw validation('title', 'missing_field');
-    if (typeof input.head !== 'string' || typeof input.base !== 'string')
-      throw validation('head', 'missing_field');
-    const head = input.head.includes(':') ? input.head.split(':')[1]! : input.head;
-    const branches = await repo.git.branches();
-    const headSha = branches.get(head);
-    if (!headSha) throw validation('head', 'invalid');
-    if (!branches.has(input.base)) throw validation('base', 'invalid');
-    if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === input.base)) {
-      throw new HttpError(422, 'Validation Failed', {
+  // ---- repositories ----
+
+  async #createRepositoryFromApi(
+    res: ServerResponse,
+    owner: string,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const name = body.name;
+    if (typeof name !== 'string' || !name) throw validation('Repository', 'name', 'missing_field');
+    if (!NAME.test(owner) || !NAME.test(name) || name.startsWith('.'))
+      throw validation('Repository', 'name', 'invalid');
+    if (this.#repos.has(`${owner}/${name}`.toLowerCase()))
+      throw new HttpError(422, 'Repository creation failed.', {
         errors: [
           {
-            resource: 'PullRequest',
+            resource: 'Repository',
             code: 'custom',
-            message: `A pull request already exists for ${repo.owner}:${head}.`,
+            field: 'name',
+            message: 'name already exists on this account',
           },
         ],
       });
-    }
+    sendJson(res, 201, await this.createRepository(owner, name));
+  }
+
+  // ---- pull requests ----
+
+  async #pullJson(repo: EmulatedRepository, pull: EmulatedPull) {
+    const baseSha = (await repo.git.branches()).get(pull.base) ?? null;
+    return pullRequestJson(this.#url, repo, pull, baseSha);
+  }
+
+  async #listPulls(res: ServerResponse, url: URL, repo: EmulatedRepository): Promise<void> {
+    const state = url.searchParams.get('state') ?? 'open';
+    if (!['open', 'closed', 'all'].includes(state)) throw validation('PullRequest', 'state', 'invalid');
+    const head = url.searchParams.get('head');
+    const base = url.searchParams.get('base');
+    const pulls = repo.pulls.filter(
+      (p) =>
+        (state === 'all' || p.state === state) &&
+        (!head || head === `${repo.owner}:${p.head}`) &&
+        (!base || base === p.base),
+    );
+    // GitHub lists newest first unless asked otherwise.
+    if (url.searchParams.get('direction') !== 'asc') pulls.reverse();
+    this.#sendPage(res, url, await Promise.all(pulls.map((p) => this.#pullJson(repo, p))));
+  }
+
+  async #createPull(
+    res: ServerResponse,
+    repo: EmulatedRepository,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const { title, head: headInput, base } = body;
+    if (typeof title !== 'string' || !title) throw validation('PullRequest', 'title', 'missing_field');
+    if (typeof headInput !== 'string' || !headInput) throw validation('PullRequest', 'head', 'missing_field');
+    if (typeof base !== 'string' || !base) throw validation('PullRequest', 'base', 'missing_field');
+    // `owner:branch` names a fork's branch; the emulator has no forks, so only this repository's owner works.
+    const [headOwner, head] = headInput.includes(':')
+      ? (headInput.split(/:(.*)/s) as [string, string])
+      : [repo.owner, headInput];
+    const branches = await repo.git.branches();
+    const headSha = branches.get(head);
+    const baseSha = branches.get(base);
+    if (headOwner.toLowerCase() !== repo.owner.toLowerCase() || !headSha)
+      throw validation('PullRequest', 'head', 'invalid');
+    if (!baseSha) throw validation('PullRequest', 'base', 'invalid');
+    if ((await repo.git.countCommitsBetween(baseSha, headSha)) === 0)
+      throw custom('PullRequest', `No commits between ${base} and ${head}`);
+    // Checked after the awaits above, so that two concurrent requests cannot both pass.
+    if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
+      throw custom('PullRequest', `A pull request already exists for ${repo.owner}:${head}.`);
+    const now = timestamp();
     const pull: EmulatedPull = {
       id: this.#nextId++,
       number: repo.pulls.length + 1,
       state: 'open',
-      title: input.title,
-      body: typeof input.body === 'string' ? input.body : null,
+      title,
+      body: typeof body.body === 'string' ? body.body : null,
       user: this.#login,
       head,
       headSha,
-      base: input.base,
-      created_at: now(),
-      updated_at: now(),
+      base,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
     };
     repo.pulls.push(pull);
     await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
-    const json = await this.#pullJson(repo, pull);
+    const json = pullRequestJson(this.#url, repo, pull, baseSha);
     sendJson(res, 201, json);
     this.#emit(repo, 'pull_request', { action: 'opened', number: pull.number, pull_request: json });
   }
@@ -402,136 +485,253 @@ export class GitHubEmulator {
     res: ServerResponse,
     repo: EmulatedRepository,
     pull: EmulatedPull,
-    body: unknown,
+    body: Record<string, unknown>,
   ): Promise<void> {
-    const input = body as { state?: unknown; title?: unknown; body?: unknown };
-    if (input.state !== undefined && input.state !== 'open' && input.state !== 'closed')
-      throw validation('state', 'invalid');
-    const action =
-      input.state && input.state !== pull.state
-        ? input.state === 'closed'
-          ? 'closed'
-          : 'reopened'
-        : 'edited';
-    if (typeof input.title === 'string') pull.title = input.title;
-    if (typeof input.body === 'string') pull.body = input.body;
-    if (input.state === 'open' || input.state === 'closed') pull.state = input.state;
-    pull.updated_at = now();
+    const { state, title, body: text } = body;
+    if (state !== undefined && state !== 'open' && state !== 'closed')
+      throw validation('PullRequest', 'state', 'invalid');
+    if (title !== undefined && (typeof title !== 'string' || !title))
+      throw validation('PullRequest', 'title', 'invalid');
+    const changes: Record<string, { from: string | null }> = {};
+    if (typeof title === 'string' && title !== pull.title) {
+      changes.title = { from: pull.title };
+      pull.title = title;
+    }
+    if (typeof text === 'string' && text !== pull.body) {
+      changes.body = { from: pull.body };
+      pull.body = text;
+    }
+    let action: 'closed' | 'reopened' | null = null;
+    if (state === 'closed' && pull.state === 'open') {
+      action = 'closed';
+      pull.state = 'closed';
+      pull.closedAt = timestamp();
+    } else if (state === 'open' && pull.state === 'closed') {
+      // A reopened pull request picks up what its branch got meanwhile.
+      const headSha = (await repo.git.branches()).get(pull.head);
+      if (!headSha)
+        throw custom('PullRequest', `state cannot be changed. The ${pull.head} branch has been deleted.`);
+      if (repo.pulls.some((p) => p.state === 'open' && p.head === pull.head && p.base === pull.base))
+        throw custom('PullRequest', `A pull request already exists for ${repo.owner}:${pull.head}.`);
+      action = 'reopened';
+      pull.state = 'open';
+      pull.closedAt = null;
+      pull.headSha = headSha;
+      await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
+    }
+    const edited = Object.keys(changes).length > 0;
+    if (edited || action) pull.updatedAt = timestamp();
     const json = await this.#pullJson(repo, pull);
     sendJson(res, 200, json);
-    this.#emit(repo, 'pull_request', { action, number: pull.number, pull_request: json });
+    if (edited)
+      this.#emit(repo, 'pull_request', {
+        action: 'edited',
+        number: pull.number,
+        changes,
+        pull_request: json,
+      });
+    if (action) this.#emit(repo, 'pull_request', { action, number: pull.number, pull_request: json });
   }
 
-  async #contents(res: ServerResponse, repo: EmulatedRepository, filePath: string, url: URL): Promise<void> {
-    const ref = url.searchParams.get('ref') ?? repo.defaultBranch;
+  // ---- contents ----
+
+  async #contents(res: ServerResponse, url: URL, repo: EmulatedRepository, filePath: string): Promise<void> {
+    const ref = url.searchParams.get('ref') || repo.defaultBranch;
     const commit = await repo.git.resolveCommit(ref);
     if (!commit) throw new HttpError(404, `No commit found for the ref ${ref}`);
     const found = await repo.git.readPath(commit, filePath);
-    if (!found) throw new HttpError(404, 'Not Found');
-    const base = `${this.#url}/repos/${repo.owner}/${repo.name}/contents`;
+    if (!found) throw notFound();
+    const apiBase = `${this.#url}/repos/${repo.owner}/${repo.name}`;
+    const entryJson = (type: string, entryPath: string, sha: string, size: number) => ({
+      type,
+      name: path.posix.basename(entryPath),
+      path: entryPath,
+      sha,
+      size,
+      url: `${apiBase}/contents/${encodePath(entryPath)}?ref=${encodeURIComponent(ref)}`,
+      html_url: `${this.#url}/${repo.owner}/${repo.name}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${entryPath}`,
+      git_url: `${apiBase}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`,
+    });
     if (found.kind === 'dir') {
+      const kinds = { tree: 'dir', commit: 'submodule', blob: 'file' } as const;
       return sendJson(
         res,
         200,
-        found.entries.map((e) => ({
-          type: e.type === 'tree' ? 'dir' : e.type === 'commit' ? 'submodule' : 'file',
-          name: path.basename(e.path),
-          path: e.path,
-          sha: e.sha,
-          size: e.size ?? 0,
-          url: `${base}/${e.path}?ref=${ref}`,
-        })),
+        found.entries.map((e) => entryJson(kinds[e.type], e.path, e.sha, e.size ?? 0)),
       );
     }
+    const clean = filePath.replace(/^\/+|\/+$/g, '');
+    const inline = found.content.length <= INLINE_CONTENT_LIMIT;
     sendJson(res, 200, {
-      type: 'file',
-      encoding: 'base64',
-      size: found.content.length,
-      name: path.basename(filePath),
-      path: filePath,
-      sha: found.sha,
+      ...entryJson('file', clean, found.sha, found.content.length),
+      encoding: inline ? 'base64' : 'none',
       // GitHub wraps base64 at 60 columns.
-      content: found.content.toString('base64').replace(/.{60}/g, '$&\n'),
-      url: `${base}/${filePath}?ref=${ref}`,
-      html_url: `${this.#url}/${repo.owner}/${repo.name}/blob/${ref}/${filePath}`,
+      content: inline ? found.content.toString('base64').replace(/.{60}/g, '$&\n') : '',
     });
   }
+
+  async #blob(res: ServerResponse, repo: EmulatedRepository, sha: string): Promise<void> {
+    const content = await repo.git.readBlob(sha);
+    if (!content) throw notFound();
+    sendJson(res, 200, {
+      sha,
+      size: content.length,
+      url: `${this.#url}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`,
+      encoding: 'base64',
+      content: content.toString('base64'),
+    });
+  }
+
+  // ---- statuses ----
 
   async #createStatus(
     res: ServerResponse,
     repo: EmulatedRepository,
-    ref: string,
-    body: unknown,
+    sha: string,
+    body: Record<string, unknown>,
   ): Promise<void> {
-    const input = body as { state?: unknown; context?: unknown; description?: unknown; target_url?: unknown };
-    if (typeof input.state !== 'string' || !STATES.has(input.state)) throw validation('state', 'invalid');
-    const sha = /^[0-9a-f]{40}$/.test(ref) ? await repo.git.resolveCommit(ref) : null;
-    if (!sha) throw new HttpError(422, `No commit found for SHA: ${ref}`);
-    if (typeof input.description === 'string' && input.description.length > 140)
-      throw validation('description', 'custom');
+    const { state, context, description, target_url: targetUrl } = body;
+    if (typeof state !== 'string' || !STATUS_STATES.has(state))
+      throw validation('Status', 'state', 'invalid');
+    const commit = /^[0-9a-f]{40}$/.test(sha) ? await repo.git.resolveCommit(sha) : null;
+    if (!commit) throw new HttpError(422, `No commit found for SHA: ${sha}`);
+    if (typeof description === 'string' && description.length > 140)
+      throw custom('Status', 'description is too long (maximum is 140 characters)');
     const status: EmulatedStatus = {
       id: this.#nextId++,
-      state: input.state,
-      context: typeof input.context === 'string' && input.context ? input.context : 'default',
-      description: typeof input.description === 'string' ? input.description : null,
-      target_url: typeof input.target_url === 'string' ? input.target_url : null,
-      created_at: now(),
-      updated_at: now(),
+      state,
+      context: typeof context === 'string' && context ? context : 'default',
+      description: typeof description === 'string' ? description : null,
+      targetUrl: typeof targetUrl === 'string' && targetUrl ? targetUrl : null,
+      createdAt: timestamp(),
       creator: this.#login,
     };
-    repo.statuses.set(sha, [...(repo.statuses.get(sha) ?? []), status]);
-    sendJson(res, 201, this.#statusJson(status));
-    this.#emit(repo, 'status', {
-      id: status.id,
-      sha,
-      name: `${repo.owner}/${repo.name}`,
-      state: status.state,
-      context: status.context,
-      description: status.description,
-      target_url: status.target_url,
-      commit: { sha },
-      created_at: status.created_at,
-      updated_at: status.updated_at,
-    });
+    repo.statuses.set(commit, [...(repo.statuses.get(commit) ?? []), status]);
+    sendJson(res, 201, statusJson(this.#url, repo, commit, status));
+    this.#emit(repo, 'status', statusEventJson(commit, repo, status));
   }
 
-  #combinedStatus(
-    res: ServerResponse,
-    url: URL,
-    repo: EmulatedRepository,
-    sha: string,
-    newestFirst: EmulatedStatus[],
-  ): void {
+  async #commitOrThrow(repo: EmulatedRepository, ref: string): Promise<string> {
+    const sha = await repo.git.resolveCommit(ref);
+    if (!sha) throw new HttpError(404, `No commit found for SHA: ${ref}`);
+    return sha;
+  }
+
+  async #listStatuses(res: ServerResponse, url: URL, repo: EmulatedRepository, ref: string): Promise<void> {
+    const sha = await this.#commitOrThrow(repo, ref);
+    const newestFirst = [...(repo.statuses.get(sha) ?? [])].reverse();
+    this.#sendPage(
+      res,
+      url,
+      newestFirst.map((s) => statusJson(this.#url, repo, sha, s)),
+    );
+  }
+
+  async #combinedStatus(res: ServerResponse, url: URL, repo: EmulatedRepository, ref: string): Promise<void> {
+    const sha = await this.#commitOrThrow(repo, ref);
     const latest = new Map<string, EmulatedStatus>();
-    for (const s of newestFirst) if (!latest.has(s.context)) latest.set(s.context, s);
-    const all = [...latest.values()];
-    const states = all.map((s) => s.state);
-    const state = states.some((s) => s === 'failure' || s === 'error')
-      ? 'failure'
-      : all.length > 0 && states.every((s) => s === 'success')
-        ? 'success'
-        : 'pending';
+    for (const s of [...(repo.statuses.get(sha) ?? [])].reverse())
+      if (!latest.has(s.context)) latest.set(s.context, s);
+    const newest = [...latest.values()];
     const { items, link } = paginate(
       url,
-      all.map((s) => this.#statusJson(s)),
+      newest.map((s) => statusJson(this.#url, repo, sha, s)),
     );
     sendJson(
       res,
       200,
-      { state, sha, total_count: all.length, statuses: items, repository: this.#repoJson(repo) },
+      {
+        state: combinedState(newest),
+        sha,
+        total_count: newest.length,
+        statuses: items,
+        repository: repositoryJson(this.#url, repo),
+        commit_url: `${this.#url}/repos/${repo.owner}/${repo.name}/commits/${sha}`,
+        url: `${this.#url}/repos/${repo.owner}/${repo.name}/commits/${sha}/status`,
+      },
       link ? { link } : {},
     );
   }
+
+  // ---- comments ----
+
+  #pullOrThrow(repo: EmulatedRepository, number: number): EmulatedPull {
+    const pull = repo.pulls.find((p) => p.number === number);
+    if (!pull) throw notFound();
+    return pull;
+  }
+
+  #listComments(res: ServerResponse, url: URL, repo: EmulatedRepository, number: number): void {
+    this.#pullOrThrow(repo, number);
+    this.#sendPage(
+      res,
+      url,
+      (repo.comments.get(number) ?? []).map((c) => commentJson(this.#url, repo, number, c)),
+    );
+  }
+
+  async #createComment(
+    res: ServerResponse,
+    repo: EmulatedRepository,
+    number: number,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const pull = this.#pullOrThrow(repo, number);
+    if (typeof body.body !== 'string' || !body.body)
+      throw validation('IssueComment', 'body', 'missing_field');
+    const comment = { id: this.#nextId++, body: body.body, user: this.#login, createdAt: timestamp() };
+    repo.comments.set(number, [...(repo.comments.get(number) ?? []), comment]);
+    const json = commentJson(this.#url, repo, number, comment);
+    sendJson(res, 201, json);
+    const pullJson = await this.#pullJson(repo, pull);
+    this.#emit(repo, 'issue_comment', {
+      action: 'created',
+      // A pull request is an issue with a pull_request field, as GitHub reports it.
+      issue: {
+        number,
+        title: pull.title,
+        state: pull.state,
+        user: pullJson.user,
+        html_url: pullJson.html_url,
+        pull_request: { url: pullJson.url, html_url: pullJson.html_url },
+      },
+      comment: json,
+    });
+  }
+
+  // ---- hooks ----
+
+  #createHook(res: ServerResponse, repo: EmulatedRepository, body: Record<string, unknown>): void {
+    const config = (body.config ?? {}) as { url?: unknown; secret?: unknown; content_type?: unknown };
+    if (typeof config.url !== 'string' || !/^https?:\/\//.test(config.url))
+      throw validation('Hook', 'config.url', config.url === undefined ? 'missing_field' : 'invalid');
+    // Form-encoded deliveries are not emulated; refusing beats silently sending JSON.
+    if (config.content_type !== undefined && config.content_type !== 'json')
+      throw custom('Hook', 'the emulator only delivers content_type json');
+    const events = Array.isArray(body.events)
+      ? body.events.filter((e): e is string => typeof e === 'string')
+      : ['push'];
+    const hook = this.addWebhook(repo.owner, repo.name, {
+      url: config.url,
+      secret: typeof config.secret === 'string' ? config.secret : '',
+      events,
+    });
+    if (body.active === false) hook.active = false;
+    sendJson(res, 201, hookJson(this.#url, repo, hook));
+  }
+
+  // ---- shared ----
 
   #sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
     const { items, link } = paginate(url, all);
     sendJson(res, 200, items, link ? { link } : {});
   }
 
+  /** Queues the event for every hook that wants it; deliveries start after the current response. */
   #emit(repo: EmulatedRepository, event: string, payload: Record<string, unknown>): void {
     const full = {
       ...payload,
-      repository: this.#repoJson(repo),
+      repository: repositoryJson(this.#url, repo),
       sender: { login: this.#login, type: 'User' },
     };
     for (const hook of repo.hooks) {
@@ -540,88 +740,31 @@ export class GitHubEmulator {
     }
   }
 
-  #repoJson(repo: EmulatedRepository) {
-    return {
-      id: repo.id,
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      private: false,
-      owner: { login: repo.owner, type: 'Organization' },
-      html_url: `${this.#url}/${repo.owner}/${repo.name}`,
-      url: `${this.#url}/repos/${repo.owner}/${repo.name}`,
-      clone_url: `${this.#url}/${repo.owner}/${repo.name}.git`,
-      default_branch: repo.defaultBranch,
-    };
-  }
-
-  async #pullJson(repo: EmulatedRepository, pull: EmulatedPull) {
-    const repoJson = this.#repoJson(repo);
-    const baseSha = (await repo.git.branches()).get(pull.base) ?? null;
-    return {
-      id: pull.id,
-      number: pull.number,
-      state: pull.state,
-      title: pull.title,
-      body: pull.body,
-      draft: false,
-      merged: false,
-      user: { login: pull.user, type: 'User' },
-      html_url: `${repoJson.html_url}/pull/${pull.number}`,
-      url: `${repoJson.url}/pulls/${pull.number}`,
-      created_at: pull.created_at,
-      updated_at: pull.updated_at,
-      head: {
-        label: `${repo.owner}:${pull.head}`,
-        ref: pull.head,
-        sha: pull.headSha,
-        user: repoJson.owner,
-        repo: repoJson,
-      },
-      base: {
-        label: `${repo.owner}:${pull.base}`,
-        ref: pull.base,
-        sha: baseSha,
-        user: repoJson.owner,
-        repo: repoJson,
-      },
-    };
-  }
-
-  #statusJson(s: EmulatedStatus) {
-    return {
-      id: s.id,
-      state: s.state,
-      context: s.context,
-      description: s.description,
-      target_url: s.target_url,
-      created_at: s.created_at,
-      updated_at: s.updated_at,
-      creator: { login: s.creator },
-    };
-  }
-
-  /** A minimal pull request page for a person poking at `ironbots local --keep`. */
+  /** A minimal pull request page, for a person following `ironbots local --keep` in a browser. */
   #pullPage(res: ServerResponse, owner: string, name: string, number: number): void {
-    const repo = this.#repo(owner, name);
-    const pull = repo.pulls.find((p) => p.number === number);
-    if (!pull) throw new HttpError(404, 'Not Found');
+    const repo = this.#repoOrThrow(owner, name, notFound);
+    const pull = this.#pullOrThrow(repo, number);
     const latest = new Map<string, EmulatedStatus>();
     for (const s of repo.statuses.get(pull.headSha) ?? []) latest.set(s.context, s);
     const rows = [...latest.values()]
-      .map(
-        (s) =>
-          `<tr><td>${esc(s.context)}</td><td>${esc(s.state)}</td><td>${s.target_url ? `<a href="${esc(s.target_url)}">${esc(s.description ?? '')}</a>` : esc(s.description ?? '')}</td></tr>`,
-      )
+      .map((s) => {
+        const description = esc(s.description ?? '');
+        const linked = s.targetUrl ? `<a href="${esc(s.targetUrl)}">${description}</a>` : description;
+        return `<tr><td>${esc(s.context)}</td><td>${esc(s.state)}</td><td>${linked}</td></tr>`;
+      })
       .join('');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
-      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>#${number} ${esc(pull.title)}</title>` +
-        `<h1>${esc(pull.title)} <small>#${number}</small></h1><p>${esc(pull.head)} → ${esc(pull.base)} at <code>${pull.headSha}</code></p>` +
+      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2">` +
+        `<title>#${number} ${esc(pull.title)}</title>` +
+        `<h1>${esc(pull.title)} <small>#${number} ${pull.state}</small></h1>` +
+        `<p>${esc(pull.head)} → ${esc(pull.base)} at <code>${pull.headSha}</code></p>` +
         `<table border="1" cellpadding="4"><tr><th>context</th><th>state</th><th>description</th></tr>${rows}</table>`,
     );
   }
 }
 
+/** GitHub's page-based pagination: `per_page` (default 30, at most 100), `page`, and a Link header. */
 function paginate(url: URL, all: unknown[]): { items: unknown[]; link: string | null } {
   const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
   const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
@@ -634,26 +777,34 @@ function paginate(url: URL, all: unknown[]): { items: unknown[]; link: string | 
     return u.toString();
   };
   const links = [];
+  if (page > 1) links.push(`<${at(Math.min(page - 1, last))}>; rel="prev"`);
   if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
-  if (page > 1) links.push(`<${at(1)}>; rel="first"`, `<${at(page - 1)}>; rel="prev"`);
+  if (page > 1) links.push(`<${at(1)}>; rel="first"`);
   return { items, link: links.length ? links.join(', ') : null };
 }
 
-function hookJson(h: WebhookConfig) {
-  return {
-    id: h.id,
-    active: h.active,
-    events: h.events,
-    config: { url: h.url, content_type: 'json', insecure_ssl: '0' },
-  };
+function decodeSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw notFound();
+  }
 }
 
-function validation(field: string, code: string): HttpError {
-  return new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Resource', field, code }] });
+function encodePath(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
 }
 
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+function notFound(): HttpError {
+  return new HttpError(404, 'Not Found');
+}
+
+function validation(resource: string, field: string, code: string): HttpError {
+  return new HttpError(422, 'Validation Failed', { errors: [{ resource, field, code }] });
+}
+
+function custom(resource: string, message: string): HttpError {
+  return new HttpError(422, 'Validation Failed', { errors: [{ resource, code: 'custom', message }] });
 }
 
 function esc(text: string): string {
@@ -670,7 +821,7 @@ function sendJson(
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -679,12 +830,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
+  if (!text.trim()) return {};
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) throw new Error('not an object');
-    return value;
+    value = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'Problems parsing JSON');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'Problems parsing JSON');
+  return value as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 export interface WebhookConfig {
   id: number;
   url: string;
+  /** Empty: deliveries are not signed, as on GitHub. */
   secret: string;
   /** Event names, or ['*'] for all. */
   events: string[];
@@ -15,7 +16,10 @@ export interface DeliveryRecord {
   /** The X-GitHub-Delivery id; a redelivery keeps it, as GitHub's does. */
   id: string;
   hookId: number;
+  url: string;
   event: string;
+  /** The pull_request or push action, when the event has one. */
+  action?: string;
   redelivery: boolean;
   /** HTTP status of the receiver's answer, or 0 when it could not be reached. */
   status: number;
@@ -23,13 +27,18 @@ export interface DeliveryRecord {
   deliveredAt: string;
 }
 
+/** GitHub gives a receiver 10 seconds to answer. */
+const DELIVERY_TIMEOUT_MS = 10_000;
+
 /**
  * Sends webhook deliveries the way GitHub does: after the API call that caused them has been answered,
- * in order per hook, signed with HMAC-SHA256 over the exact body, never retried by itself.
+ * one at a time and in order per hook, signed with HMAC-SHA256 over the exact body, never retried by itself.
  */
 export class WebhookSender {
   readonly #logger: Logger | undefined;
-  readonly #chains = new Map<number, Promise<void>>();
+  /** The tail of each hook's queue: the next delivery starts when it settles. */
+  readonly #queues = new Map<number, Promise<void>>();
+  readonly #pending = new Set<Promise<void>>();
   readonly #sent = new Map<string, { hook: WebhookConfig; event: string; body: string }>();
   readonly records: DeliveryRecord[] = [];
 
@@ -37,6 +46,7 @@ export class WebhookSender {
     this.#logger = logger;
   }
 
+  /** Queues a delivery and returns its id. */
   send(hook: WebhookConfig, event: string, payload: unknown): string {
     const id = randomUUID();
     const body = JSON.stringify(payload);
@@ -45,27 +55,33 @@ export class WebhookSender {
     return id;
   }
 
+  /** Sends a delivery again: same body, same delivery id. */
   redeliver(id: string): void {
     const sent = this.#sent.get(id);
-    if (!sent) throw new Error(`no delivery ${id}`);
+    if (!sent) throw new Error(`no webhook delivery ${id}`);
     this.#enqueue(sent.hook, id, sent.event, sent.body, true);
   }
 
-  /** Resolves once every delivery queued so far has been attempted. */
+  /** Resolves once every delivery queued so far, and any queued meanwhile, has been attempted. */
   async idle(): Promise<void> {
-    let before: Promise<void>[];
-    do {
-      before = [...this.#chains.values()];
-      await Promise.all(before);
-    } while ([...this.#chains.values()].some((p, i) => p !== before[i]));
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 
   #enqueue(hook: WebhookConfig, id: string, event: string, body: string, redelivery: boolean): void {
-    const previous = this.#chains.get(hook.id) ?? Promise.resolve();
+    const previous = this.#queues.get(hook.id) ?? Promise.resolve();
+    // setImmediate: the API response that caused the event goes out first, as on GitHub.
     const next = previous
-      .then(() => new Promise<void>((r) => setImmediate(r)))
-      .then(() => this.#deliver(hook, id, event, body, redelivery));
-    this.#chains.set(hook.id, next);
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.#deliver(hook, id, event, body, redelivery))
+      .catch((error: unknown) =>
+        this.#logger?.error({ err: error, deliveryId: id }, 'webhook delivery broke'),
+      );
+    this.#queues.set(hook.id, next);
+    this.#pending.add(next);
+    void next.finally(() => {
+      this.#pending.delete(next);
+      if (this.#queues.get(hook.id) === next) this.#queues.delete(hook.id);
+    });
   }
 
   async #deliver(
@@ -75,10 +91,13 @@ export class WebhookSender {
     body: string,
     redelivery: boolean,
   ): Promise<void> {
+    const action = (JSON.parse(body) as { action?: unknown }).action;
     const record: DeliveryRecord = {
       id,
       hookId: hook.id,
+      url: hook.url,
       event,
+      ...(typeof action === 'string' ? { action } : {}),
       redelivery,
       status: 0,
       deliveredAt: new Date().toISOString(),
@@ -92,10 +111,11 @@ export class WebhookSender {
           'x-github-event': event,
           'x-github-delivery': id,
           'x-github-hook-id': String(hook.id),
-          'x-hub-signature-256': await sign(hook.secret, body),
+          ...(hook.secret ? { 'x-hub-signature-256': await sign(hook.secret, body) } : {}),
         },
         body,
-        signal: AbortSignal.timeout(10_000),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
       record.status = res.status;
       await res.arrayBuffer();

@@ -19,19 +19,26 @@ const ThrottledOctokit = Octokit.plugin(throttling, retry);
 
 export interface GitHubForgeOptions {
   token: string;
-  /** https://api.github.com, a GitHub Enterprise API URL, or the built-in emulator. */
+  /** https://api.github.com (default), a GitHub Enterprise API URL (…/api/v3), or the built-in emulator. */
   baseUrl?: string;
   userAgent?: string;
   logger?: Logger;
-  /** Retries of server errors (5xx) and rate limits. Default 2. */
+  /** How often a server error (5xx) or network failure is retried. Default 2. */
   retries?: number;
   /**
-   * Space writes as GitHub asks (≥ 1 s between POSTs, 3 s between comments) to stay clear of secondary rate
-   * limits. Default true; off for the local emulator, which has no such limits.
+   * The unit of waiting before a retry, in ms: the n-th retry of a server error waits n² units, a rate limit
+   * waits as many units as GitHub asks seconds. Default 1000; tests shrink it.
+   */
+  retryDelayUnitMs?: number;
+  /**
+   * Octokit's throttling: writes spaced as GitHub asks (≥ 1 s apart, 3 s between comments) to stay clear of
+   * secondary rate limits, and a rate-limited request retried once after the reset. Default true; false
+   * turns all of it off, for the emulator, which has no limits.
    */
   throttle?: boolean;
 }
 
+/** The fields of GitHub's pull request JSON that ironbots reads. */
 interface RestPull {
   number: number;
   state: string;
@@ -43,6 +50,22 @@ interface RestPull {
   base: { ref: string; repo: { clone_url: string } };
 }
 
+interface RestStatus {
+  state: string;
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+}
+
+interface RateLimitedRequest {
+  method: string;
+  url: string;
+}
+
+/** GitHub's limit on one page: fewer requests for long lists. */
+const PER_PAGE = 100;
+
 /** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
 export class GitHubForge implements Forge {
   readonly kind = 'github' as const;
@@ -52,10 +75,21 @@ export class GitHubForge implements Forge {
   constructor(options: GitHubForgeOptions) {
     this.#token = options.token;
     const logger = options.logger;
-    const retries = options.retries ?? 2;
+    const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
+    // On a rate limit: wait for the reset and try once more, then give up; the caller sees a ForgeError 403/429.
+    const retryOnce =
+      (kind: string) =>
+      (retryAfter: number, request: RateLimitedRequest, _octokit: unknown, retryCount: number): boolean => {
+        const retrying = retryCount < 1;
+        logger?.warn(
+          { retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying },
+          `GitHub ${kind} hit${retrying ? ', retrying once' : ', giving up'}`,
+        );
+        return retrying;
+      };
     this.#octokit = new ThrottledOctokit({
       auth: options.token,
-      baseUrl: options.baseUrl ?? 'https://api.github.com',
+      baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       userAgent: options.userAgent ?? 'ironbots',
       log: {
         debug: () => undefined,
@@ -63,36 +97,18 @@ export class GitHubForge implements Forge {
         warn: (message: string) => logger?.warn(message),
         error: (message: string) => logger?.error(message),
       },
-      retry: { retries },
+      retry: { retries: options.retries ?? 2, retryAfterBaseValue },
       throttle: {
         enabled: options.throttle ?? true,
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          logger?.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub rate limit hit');
-          return retryCount < 1;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          logger?.warn(
-            { retryAfter, method: options.method, url: options.url },
-            'GitHub secondary rate limit hit',
-          );
-          return retryCount < 1;
-        },
+        retryAfterBaseValue,
+        onRateLimit: retryOnce('rate limit'),
+        onSecondaryRateLimit: retryOnce('secondary rate limit'),
       },
     });
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
-    const { data } = await this.#call(`GET /repos/${repo.owner}/${repo.name}`, () =>
+    const { data } = await this.#call('GET', repo, '', () =>
       this.#octokit.rest.repos.get({ owner: repo.owner, repo: repo.name }),
     );
     return {
@@ -105,26 +121,26 @@ export class GitHubForge implements Forge {
   }
 
   async getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
-    const { data } = await this.#call(`GET /repos/${repo.owner}/${repo.name}/pulls/${number}`, () =>
+    const { data } = await this.#call('GET', repo, `/pulls/${number}`, () =>
       this.#octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }),
     );
     return toPullRequest(data as RestPull);
   }
 
   async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
-    const pulls = await this.#call(`GET /repos/${repo.owner}/${repo.name}/pulls`, () =>
+    const pulls = await this.#call('GET', repo, '/pulls?state=open', () =>
       this.#octokit.paginate(this.#octokit.rest.pulls.list, {
         owner: repo.owner,
         repo: repo.name,
         state: 'open',
-        per_page: 100,
+        per_page: PER_PAGE,
       }),
     );
     return (pulls as RestPull[]).map(toPullRequest);
   }
 
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {
-    const { data } = await this.#call(`POST /repos/${repo.owner}/${repo.name}/pulls`, () =>
+    const { data } = await this.#call('POST', repo, '/pulls', () =>
       this.#octokit.rest.pulls.create({
         owner: repo.owner,
         repo: repo.name,
@@ -138,23 +154,34 @@ export class GitHubForge implements Forge {
   }
 
   async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
+    const what = `/contents/${path}?ref=${ref}`;
+    let data: unknown;
     try {
-      const { data } = await this.#octokit.rest.repos.getContent({
+      ({ data } = await this.#octokit.rest.repos.getContent({
         owner: repo.owner,
         repo: repo.name,
         path,
         ref,
-      });
-      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;
-      return Buffer.from(data.content, 'base64').toString('utf8');
+      }));
     } catch (error) {
+      // GitHub answers 404 for a missing path and for a ref that does not exist.
       if ((error as { status?: number }).status === 404) return null;
-      throw toForgeError(error, `GET /repos/${repo.owner}/${repo.name}/contents/${path}?ref=${ref}`);
+      throw toForgeError(error, 'GET', repo, what);
     }
+    // A directory is an array; symlinks and submodules have other types: none is a file's text.
+    if (Array.isArray(data)) return null;
+    const file = data as { type: string; encoding?: string; content?: string; sha: string };
+    if (file.type !== 'file') return null;
+    if (file.encoding === 'base64') return Buffer.from(file.content ?? '', 'base64').toString('utf8');
+    // Files over 1 MB come with encoding "none" and no content; the blob API serves them up to 100 MB.
+    const { data: blob } = await this.#call('GET', repo, `/git/blobs/${file.sha}`, () =>
+      this.#octokit.rest.git.getBlob({ owner: repo.owner, repo: repo.name, file_sha: file.sha }),
+    );
+    return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
   }
 
   async setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void> {
-    await this.#call(`POST /repos/${repo.owner}/${repo.name}/statuses/${sha}`, () =>
+    await this.#call('POST', repo, `/statuses/${sha}`, () =>
       this.#octokit.rest.repos.createCommitStatus({
         owner: repo.owner,
         repo: repo.name,
@@ -168,31 +195,31 @@ export class GitHubForge implements Forge {
   }
 
   async listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
-    // The combined status is already the newest status per context. Octokit's paginate() cannot normalise
-    // its shape (an object holding the array), so page through it by hand.
-    return this.#call(`GET /repos/${repo.owner}/${repo.name}/commits/${sha}/status`, async () => {
+    // The combined status already holds the newest status per context. Octokit's paginate() cannot handle
+    // its shape (the list is a field of an object), so its pages are walked here.
+    return this.#call('GET', repo, `/commits/${sha}/status`, async () => {
       const statuses: CommitStatus[] = [];
       for (let page = 1; ; page++) {
         const { data } = await this.#octokit.rest.repos.getCombinedStatusForRef({
           owner: repo.owner,
           repo: repo.name,
           ref: sha,
-          per_page: 100,
+          per_page: PER_PAGE,
           page,
         });
         statuses.push(...(data.statuses as RestStatus[]).map(toStatus));
-        if (data.statuses.length < 100 || statuses.length >= data.total_count) return statuses;
+        if (data.statuses.length < PER_PAGE || statuses.length >= data.total_count) return statuses;
       }
     });
   }
 
   async listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
-    const statuses = await this.#call(`GET /repos/${repo.owner}/${repo.name}/commits/${sha}/statuses`, () =>
+    const statuses = await this.#call('GET', repo, `/commits/${sha}/statuses`, () =>
       this.#octokit.paginate(this.#octokit.rest.repos.listCommitStatusesForRef, {
         owner: repo.owner,
         repo: repo.name,
         ref: sha,
-        per_page: 100,
+        per_page: PER_PAGE,
       }),
     );
     // GitHub lists newest first.
@@ -200,7 +227,7 @@ export class GitHubForge implements Forge {
   }
 
   async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
-    await this.#call(`POST /repos/${repo.owner}/${repo.name}/issues/${number}/comments`, () =>
+    await this.#call('POST', repo, `/issues/${number}/comments`, () =>
       this.#octokit.rest.issues.createComment({
         owner: repo.owner,
         repo: repo.name,
@@ -210,25 +237,18 @@ export class GitHubForge implements Forge {
     );
   }
 
+  /** GitHub takes any username with a token as the password; x-access-token is what GitHub Apps use. */
   gitCredentials(): { username: string; password: string } {
     return { username: 'x-access-token', password: this.#token };
   }
 
-  async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  async #call<T>(method: string, repo: RepositoryId, path: string, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      throw toForgeError(error, what);
+      throw toForgeError(error, method, repo, path);
     }
   }
-}
-
-interface RestStatus {
-  state: string;
-  context: string;
-  description: string | null;
-  target_url: string | null;
-  created_at: string;
 }
 
 function toStatus(s: RestStatus): CommitStatus {
@@ -247,21 +267,41 @@ function toPullRequest(pr: RestPull): PullRequest {
     state: pr.state === 'open' ? 'open' : 'closed',
     title: pr.title,
     body: pr.body ?? '',
+    // A deleted account shows as null; GitHub's web interface calls it "ghost".
     author: pr.user?.login ?? 'ghost',
     headSha: pr.head.sha,
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
     htmlUrl: pr.html_url,
+    // A deleted fork leaves head.repo null; its commits stay fetchable from the base repository.
     headCloneUrl: pr.head.repo?.clone_url ?? pr.base.repo.clone_url,
   };
 }
 
-/** Octokit's RequestError carries the status; a network failure has none (status 0: worth retrying). */
-function toForgeError(error: unknown, what: string): ForgeError {
+interface GitHubErrorBody {
+  message?: string;
+  errors?: ({ message?: string; resource?: string; field?: string; code?: string } | string)[];
+}
+
+/**
+ * Names the request and says what GitHub said, validation details included. The token never appears:
+ * the request's headers are never quoted. A network failure has no HTTP status: 0.
+ */
+function toForgeError(error: unknown, method: string, repo: RepositoryId, path: string): ForgeError {
   if (error instanceof ForgeError) return error;
-  const status = (error as { status?: number }).status ?? 0;
-  const message =
-    (error as { response?: { data?: { message?: string } } }).response?.data?.message ??
-    (error as Error).message;
-  return new ForgeError(`${what}: ${status || 'network error'} ${message}`, status);
+  const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
+  const response = (error as { response?: { status: number; data?: GitHubErrorBody | string } }).response;
+  // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
+  if (!response) return new ForgeError(`${what}: no response: ${(error as Error).message}`, 0);
+  const { status, data: body = {} } = response;
+  const message = typeof body === 'string' ? body.slice(0, 200) : (body.message ?? 'no message');
+  const details = (typeof body === 'object' ? (body.errors ?? []) : [])
+    .map((e) =>
+      typeof e === 'string' ? e : (e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')),
+    )
+    .filter(Boolean);
+  return new ForgeError(
+    `${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`,
+    status,
+  );
 }

@@ -1,39 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ForgeError, type Forge, type RepositoryId } from '../../forge/forge.ts';
+import { ForgeError, STATUS_DESCRIPTION_LIMIT, type Forge, type RepositoryId } from '../../forge/forge.ts';
+import { ScratchClone } from './scratch-clone.ts';
 
-export interface ForgeUnderTest {
+export interface ForgeContractSubject {
   forge: Forge;
-  /** A forge client for the same server with a token it does not accept. */
+  /** A client of the same server whose token the server does not accept. */
   forgeWithBadToken: Forge;
-  repo: RepositoryId;
-  /** Pushes a commit with the file to the branch (creating it from main) and returns the commit id. */
-  commitFile(branch: string, path: string, content: string): Promise<string>;
+  seed: {
+    /** A repository whose default branch is `main`, with at least one commit. */
+    repo: RepositoryId;
+    /**
+     * Commits the file on `branch` (started from main unless it exists; `main` itself works too), pushes it,
+     * and returns the commit id.
+     */
+    createBranchWithFile(branch: string, path: string, content: string): Promise<string>;
+  };
+  /**
+   * How the forge keeps status history: every post (GitHub), or one record per name that a pending status
+   * moves through until it finishes (GitLab).
+   */
+  statusHistory: 'every-post' | 'record-per-run';
   cleanup(): Promise<void>;
 }
 
-/** What every Forge implementation must do (GitHub today, GitLab next), against a real server. */
-export function forgeContract(name: string, setup: () => Promise<ForgeUnderTest>): void {
+async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
+  const error = await promise.then(
+    () => new Error('expected a rejection, but it resolved'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ForgeError);
+  return error as ForgeError;
+}
+
+/**
+ * What every Forge implementation does (GitHub today, GitLab next), checked against a real server over
+ * HTTP. `setup` runs before every test and gets a fresh repository.
+ */
+export function forgeContract(name: string, setup: () => Promise<ForgeContractSubject>): void {
   describe(`forge contract: ${name}`, () => {
-    let t: ForgeUnderTest;
+    let forge: Forge;
+    let subject: ForgeContractSubject;
+    let repo: RepositoryId;
+    let push: ForgeContractSubject['seed']['createBranchWithFile'];
+
     beforeEach(async () => {
-      t = await setup();
+      subject = await setup();
+      ({ forge } = subject);
+      ({ repo, createBranchWithFile: push } = subject.seed);
     });
-    afterEach(async () => t.cleanup());
+    afterEach(async () => subject.cleanup());
 
     it('describes the repository', async () => {
-      const repo = await t.forge.getRepository(t.repo);
-      expect(repo).toMatchObject({ owner: t.repo.owner, name: t.repo.name, defaultBranch: 'main' });
-      expect(repo.cloneUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.git$/);
+      const info = await forge.getRepository(repo);
+      expect(info).toMatchObject({ owner: repo.owner, name: repo.name, defaultBranch: 'main' });
+      expect(info.cloneUrl).toMatch(new RegExp(`^https?://.+/${repo.name}\\.git$`));
+      expect(info.htmlUrl).toMatch(/^https?:\/\//);
     });
 
-    it('opens, gets and lists pull requests', async () => {
-      const sha = await t.commitFile('feature', 'feature.txt', 'new\n');
-      const pr = await t.forge.createPullRequest(t.repo, {
+    it('reports a repository that does not exist as ForgeError 404', async () => {
+      const error = await rejection(forge.getRepository({ owner: repo.owner, name: 'no-such-repository' }));
+      expect(error.status).toBe(404);
+      expect(error.message).toContain('no-such-repository');
+    });
+
+    it('opens a pull request from a branch, then gets and lists it', async () => {
+      const sha = await push('feature', 'feature.txt', 'new\n');
+      const pr = await forge.createPullRequest(repo, {
         title: 'Add feature',
         head: 'feature',
         base: 'main',
         body: 'Details',
       });
+      const { cloneUrl } = await forge.getRepository(repo);
       expect(pr).toMatchObject({
         state: 'open',
         title: 'Add feature',
@@ -41,67 +82,132 @@ export function forgeContract(name: string, setup: () => Promise<ForgeUnderTest>
         headSha: sha,
         headRef: 'feature',
         baseRef: 'main',
+        headCloneUrl: cloneUrl,
       });
-      expect(await t.forge.getPullRequest(t.repo, pr.number)).toEqual(pr);
-      expect((await t.forge.listOpenPullRequests(t.repo)).map((p) => p.number)).toEqual([pr.number]);
+      expect(pr.number).toBeGreaterThan(0);
+      expect(pr.author).not.toBe('');
+      expect(pr.htmlUrl).toMatch(/^https?:\/\//);
+      expect(await forge.getPullRequest(repo, pr.number)).toEqual(pr);
+
+      const second = await push('other', 'other.txt', 'other\n');
+      const other = await forge.createPullRequest(repo, { title: 'Other', head: 'other', base: 'main' });
+      expect(other.body).toBe('');
+      const open = await forge.listOpenPullRequests(repo);
+      expect(open.map((p) => [p.number, p.headSha]).sort()).toEqual(
+        [
+          [pr.number, sha],
+          [other.number, second],
+        ].sort(),
+      );
     });
 
-    it('reads a file at a ref, and null where it does not exist', async () => {
-      const main = await t.commitFile('main', 'config.yml', 'on: main\n');
-      const branch = await t.commitFile('other', 'config.yml', 'on: other — ünïcode\n');
-      expect(await t.forge.getFileContent(t.repo, 'config.yml', main)).toBe('on: main\n');
-      expect(await t.forge.getFileContent(t.repo, 'config.yml', branch)).toBe('on: other — ünïcode\n');
-      expect(await t.forge.getFileContent(t.repo, 'missing.yml', main)).toBeNull();
+    it('follows a pull request head to the newest push', async () => {
+      await push('feature', 'a.txt', 'a\n');
+      const pr = await forge.createPullRequest(repo, { title: 'A', head: 'feature', base: 'main' });
+      const newer = await push('feature', 'b.txt', 'b\n');
+      await expect.poll(async () => (await forge.getPullRequest(repo, pr.number)).headSha).toBe(newer);
     });
 
-    it('keeps statuses: newest per context, full history in order, descriptions cut to 140', async () => {
-      const sha = await t.commitFile('main', 'a.txt', 'a\n');
-      await t.forge.setCommitStatus(t.repo, sha, {
-        state: 'pending',
-        context: 'unit',
-        description: 'Not yet tested',
-      });
-      await t.forge.setCommitStatus(t.repo, sha, {
-        state: 'pending',
-        context: 'lint',
-        description: 'Not yet tested',
-      });
-      await t.forge.setCommitStatus(t.repo, sha, {
+    it('refuses a pull request from a branch that does not exist, and reports a missing one as 404', async () => {
+      const refused = await rejection(
+        forge.createPullRequest(repo, { title: 'x', head: 'no-such-branch', base: 'main' }),
+      );
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect((await rejection(forge.getPullRequest(repo, 999))).status).toBe(404);
+    });
+
+    it('reads a file at a commit or branch, and null where it does not exist', async () => {
+      const main = await push('main', 'config/app.yml', 'on: main\n');
+      const other = await push('other', 'config/app.yml', 'on: other — ünïcode ✓\n');
+      expect(await forge.getFileContent(repo, 'config/app.yml', main)).toBe('on: main\n');
+      expect(await forge.getFileContent(repo, 'config/app.yml', other)).toBe('on: other — ünïcode ✓\n');
+      expect(await forge.getFileContent(repo, 'config/app.yml', 'main')).toBe('on: main\n');
+      expect(await forge.getFileContent(repo, 'config/app.yml', 'other')).toBe('on: other — ünïcode ✓\n');
+      expect(await forge.getFileContent(repo, 'config/missing.yml', main)).toBeNull();
+      // A directory is no file.
+      expect(await forge.getFileContent(repo, 'config', main)).toBeNull();
+      expect(await forge.getFileContent(repo, 'config/app.yml', 'no-such-branch')).toBeNull();
+    });
+
+    it('keeps statuses: newest per context, full history oldest first, descriptions cut to 140', async () => {
+      const sha = await push('main', 'a.txt', 'a\n');
+      expect(await forge.listCommitStatuses(repo, sha)).toEqual([]);
+      await forge.setCommitStatus(repo, sha, { state: 'pending', context: 'unit', description: 'Queued' });
+      await forge.setCommitStatus(repo, sha, { state: 'pending', context: 'lint', description: 'Queued' });
+      const long = 'x'.repeat(200);
+      await forge.setCommitStatus(repo, sha, {
         state: 'success',
         context: 'unit',
-        description: 'x'.repeat(200),
+        description: long,
         targetUrl: 'http://127.0.0.1:1/logs/1',
       });
-      const newest = await t.forge.listCommitStatuses(t.repo, sha);
+      await forge.setCommitStatus(repo, sha, { state: 'failure', context: 'lint' });
+
+      const newest = await forge.listCommitStatuses(repo, sha);
       expect(newest.map((s) => [s.context, s.state]).sort()).toEqual([
-        ['lint', 'pending'],
+        ['lint', 'failure'],
         ['unit', 'success'],
       ]);
       const unit = newest.find((s) => s.context === 'unit')!;
-      expect(unit.description).toHaveLength(140);
+      expect(unit.description).toHaveLength(STATUS_DESCRIPTION_LIMIT);
+      expect(unit.description).toBe(`${long.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`);
       expect(unit.targetUrl).toBe('http://127.0.0.1:1/logs/1');
-      const history = await t.forge.listCommitStatusHistory(t.repo, sha);
-      expect(history.map((s) => `${s.context}:${s.state}`)).toEqual([
-        'unit:pending',
-        'lint:pending',
-        'unit:success',
-      ]);
+      expect(Number.isNaN(Date.parse(unit.createdAt))).toBe(false);
+
+      const history = await forge.listCommitStatusHistory(repo, sha);
+      if (subject.statusHistory === 'every-post') {
+        expect(history.map((s) => `${s.context}:${s.state}`)).toEqual([
+          'unit:pending',
+          'lint:pending',
+          'unit:success',
+          'lint:failure',
+        ]);
+        expect(history[0]).toMatchObject({ description: 'Queued' });
+      } else {
+        expect(history.map((s) => `${s.context}:${s.state}`)).toEqual(['unit:success', 'lint:failure']);
+        // A finished record is not reopened: the next post of that name starts a new one.
+        await forge.setCommitStatus(repo, sha, { state: 'pending', context: 'unit', description: 'Again' });
+        const again = await forge.listCommitStatusHistory(repo, sha);
+        expect(again.map((s) => `${s.context}:${s.state}`)).toEqual([
+          'unit:success',
+          'lint:failure',
+          'unit:pending',
+        ]);
+      }
     });
 
-    it('comments on a pull request', async () => {
-      await t.commitFile('feature', 'f.txt', 'f\n');
-      const pr = await t.forge.createPullRequest(t.repo, { title: 'x', head: 'feature', base: 'main' });
-      await expect(t.forge.createIssueComment(t.repo, pr.number, 'Tests passed')).resolves.toBeUndefined();
+    it('comments on a pull request, and reports a missing one as 404', async () => {
+      await push('feature', 'f.txt', 'f\n');
+      const pr = await forge.createPullRequest(repo, { title: 'x', head: 'feature', base: 'main' });
+      await expect(forge.createIssueComment(repo, pr.number, 'Tests passed ✓')).resolves.toBeUndefined();
+      expect((await rejection(forge.createIssueComment(repo, 999, 'nobody reads this'))).status).toBe(404);
     });
 
-    it('reports a missing thing as ForgeError 404 and a bad token as ForgeError 401', async () => {
-      const notFound = await t.forge.getPullRequest(t.repo, 999).catch((e: unknown) => e);
-      expect(notFound).toBeInstanceOf(ForgeError);
-      expect((notFound as ForgeError).status).toBe(404);
-      const unauthorized = await t.forgeWithBadToken.getRepository(t.repo).catch((e: unknown) => e);
-      expect(unauthorized).toBeInstanceOf(ForgeError);
-      expect((unauthorized as ForgeError).status).toBe(401);
-      expect((unauthorized as Error).message).not.toContain('wrong-token');
+    it('refuses a bad token with ForgeError 401, without quoting any token', async () => {
+      const error = await rejection(subject.forgeWithBadToken.getRepository(repo));
+      expect(error.status).toBe(401);
+      const { password } = subject.forgeWithBadToken.gitCredentials() ?? { password: 'unused' };
+      expect(error.message).not.toContain(password);
+      // Names the request (each forge spells the repository its own way in URLs).
+      expect(error.message).toContain(repo.name);
+    });
+
+    it('hands out git credentials that push to the clone URL', async () => {
+      const credentials = forge.gitCredentials();
+      expect(credentials).not.toBeNull();
+      const { cloneUrl } = await forge.getRepository(repo);
+      expect(cloneUrl).not.toContain(credentials!.password);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-contract-'));
+      try {
+        const clone = await ScratchClone.clone(path.join(dir, 'clone'), cloneUrl, credentials);
+        await clone.git('checkout', '--quiet', '-b', 'pushed-with-credentials');
+        const sha = await clone.commitFile('pushed.txt', 'pushed\n');
+        await clone.push('pushed-with-credentials');
+        expect(await forge.getFileContent(repo, 'pushed.txt', sha)).toBe('pushed\n');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -1,46 +1,231 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ForgeError } from '../../forge/forge.ts';
 import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
-import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { forgeContract } from './forge-contract.ts';
+import { ScratchClone } from './scratch-clone.ts';
 
 const TOKEN = 'ghp_emulatortoken0123456789';
+const BAD_TOKEN = 'ghp_notatokentheemulatorknows';
 
-forgeContract('GitHubForge against the GitHub emulator over HTTP', async () => {
+async function forgeErrorOf(promise: Promise<unknown>): Promise<ForgeError> {
+  const outcome = await promise.then(
+    () => 'it resolved',
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof ForgeError)) throw new Error(`expected a ForgeError, got: ${String(outcome)}`);
+  return outcome;
+}
+
+/** Quick and without write spacing: the emulator has no rate limits. */
+const testForge = (token: string, baseUrl: string) =>
+  new GitHubForge({ token, baseUrl, retries: 0, throttle: false });
+
+async function startEmulatorWithRepository() {
   const tmp = await withTempDir();
   const emulator = await GitHubEmulator.start({ dataDir: path.join(tmp.dir, 'forge'), tokens: [TOKEN] });
   const repo = { owner: 'acme', name: 'widget' };
   await emulator.createRepository(repo.owner, repo.name);
-  const forge = new GitHubForge({ token: TOKEN, baseUrl: emulator.url, retries: 0, throttle: false });
-  const copy = new GitWorkingCopy(path.join(tmp.dir, 'work'), forge.gitCredentials());
-  await copy.init(`${emulator.url}/acme/widget.git`);
-  await copy.writeFiles({ 'README.md': { content: '# widget\n' } });
-  await copy.commit('initial');
-  await copy.push('main');
+  const forge = testForge(TOKEN, emulator.url);
+  const clone = await ScratchClone.initAndPush(
+    path.join(tmp.dir, 'work'),
+    emulator.cloneUrl(repo.owner, repo.name),
+    forge.gitCredentials(),
+  );
+  const cleanup = async () => {
+    await emulator.stop();
+    await tmp.remove();
+  };
+  return { emulator, repo, forge, clone, cleanup };
+}
 
+forgeContract('GitHubForge against the GitHub emulator over HTTP', async () => {
+  const { emulator, repo, forge, clone, cleanup } = await startEmulatorWithRepository();
   return {
     forge,
-    forgeWithBadToken: new GitHubForge({
-      token: 'wrong-token',
-      baseUrl: emulator.url,
-      retries: 0,
-      throttle: false,
-    }),
-    repo,
-    async commitFile(branch, file, content) {
-      await copy
-        .git('checkout', '--quiet', '-B', branch, 'origin/main')
-        .catch(() => copy.git('checkout', '--quiet', '-B', branch));
-      await copy.writeFiles({ [file]: { content } });
-      const sha = await copy.commit(`change ${file}`);
-      await copy.push(branch);
-      await copy.git('fetch', '--quiet', 'origin');
-      return sha;
+    forgeWithBadToken: testForge(BAD_TOKEN, emulator.url),
+    seed: {
+      repo,
+      createBranchWithFile: (branch, file, content) => clone.createBranchWithFile(branch, file, content),
     },
-    async cleanup() {
-      await emulator.stop();
-      await tmp.remove();
-    },
+    statusHistory: 'every-post',
+    cleanup,
   };
+});
+
+describe('GitHubForge against the emulator', () => {
+  let t: Awaited<ReturnType<typeof startEmulatorWithRepository>>;
+  beforeEach(async () => {
+    t = await startEmulatorWithRepository();
+  });
+  afterEach(async () => t.cleanup());
+
+  it('reads files over 1 MB, which the contents API leaves out, through the blob API', async () => {
+    const big = `${'0123456789abcdef'.repeat(80_000)}ü\n`;
+    const sha = await t.clone.createBranchWithFile('main', 'big.txt', big);
+    const contents = await fetch(`${t.emulator.url}/repos/acme/widget/contents/big.txt?ref=${sha}`, {
+      headers: { authorization: `token ${TOKEN}` },
+    });
+    expect(await contents.json()).toMatchObject({ type: 'file', encoding: 'none', content: '' });
+    expect(await t.forge.getFileContent(t.repo, 'big.txt', sha)).toBe(big);
+  });
+
+  it('says in a ForgeError which request failed and why, validation details included', async () => {
+    const sha = await t.clone.createBranchWithFile('feature', 'a.txt', 'a\n');
+    const otherSha = sha.replace(/^./, sha[0] === 'f' ? 'e' : 'f');
+    const error = await forgeErrorOf(
+      t.forge.setCommitStatus(t.repo, otherSha, { state: 'success', context: 'c' }),
+    );
+    expect(error.status).toBe(422);
+    expect(error.message).toMatch(/^POST \/repos\/acme\/widget\/statuses\/[0-9a-f]{40}: 422 No commit found/);
+
+    await t.forge.createPullRequest(t.repo, { title: 'A', head: 'feature', base: 'main' });
+    const duplicate = await forgeErrorOf(
+      t.forge.createPullRequest(t.repo, { title: 'A again', head: 'feature', base: 'main' }),
+    );
+    expect(duplicate.message).toBe(
+      'POST /repos/acme/widget/pulls: 422 Validation Failed (A pull request already exists for acme:feature.)',
+    );
+    expect(duplicate.message).not.toContain(TOKEN);
+  });
+
+  it('maps a closed pull request and leaves it out of the open list', async () => {
+    await t.clone.createBranchWithFile('feature', 'a.txt', 'a\n');
+    const pr = await t.forge.createPullRequest(t.repo, { title: 'A', head: 'feature', base: 'main' });
+    const closed = await fetch(`${t.emulator.url}/repos/acme/widget/pulls/${pr.number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKEN}` },
+      body: JSON.stringify({ state: 'closed' }),
+    });
+    expect(closed.status).toBe(200);
+    expect(await t.forge.getPullRequest(t.repo, pr.number)).toMatchObject({ state: 'closed' });
+    expect(await t.forge.listOpenPullRequests(t.repo)).toEqual([]);
+  });
+
+  it('pages through long lists', async () => {
+    const sha = await t.clone.createBranchWithFile('main', 'a.txt', 'a\n');
+    for (let i = 0; i < 105; i++)
+      await t.forge.setCommitStatus(t.repo, sha, { state: 'success', context: `c${i}` });
+    await t.forge.setCommitStatus(t.repo, sha, { state: 'failure', context: 'c0' });
+    const newest = await t.forge.listCommitStatuses(t.repo, sha);
+    expect(newest).toHaveLength(105);
+    expect(newest.find((s) => s.context === 'c0')?.state).toBe('failure');
+    expect(await t.forge.listCommitStatusHistory(t.repo, sha)).toHaveLength(106);
+  });
+
+  it('gives git the token as the password of x-access-token', () => {
+    expect(t.forge.gitCredentials()).toEqual({ username: 'x-access-token', password: TOKEN });
+  });
+});
+
+/** A stand-in for api.github.com that answers each request with the next scripted response. */
+async function scriptedGitHub(
+  responses: { status: number; headers?: Record<string, string>; body: unknown }[],
+) {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+    const next = responses.shift() ?? { status: 500, body: { message: 'script exhausted' } };
+    res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+    res.end(JSON.stringify(next.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function capturedLogger() {
+  const lines: { level: number; msg: string; retrying?: boolean }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines };
+}
+
+const REPOSITORY = {
+  name: 'widget',
+  owner: { login: 'acme' },
+  default_branch: 'main',
+  clone_url: 'https://github.com/acme/widget.git',
+  html_url: 'https://github.com/acme/widget',
+};
+
+describe('GitHubForge retries', () => {
+  const rateLimited = () => ({
+    status: 403,
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)),
+    },
+    body: { message: 'API rate limit exceeded for user ID 1.' },
+  });
+
+  it('retries a rate-limited request once, then gives up with ForgeError 403, and logs both', async () => {
+    const github = await scriptedGitHub([rateLimited(), rateLimited(), { status: 200, body: REPOSITORY }]);
+    const { logger, lines } = capturedLogger();
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, logger, retryDelayUnitMs: 1 });
+    try {
+      const error = await forgeErrorOf(forge.getRepository({ owner: 'acme', name: 'widget' }));
+      expect(error.status).toBe(403);
+      expect(error.message).toBe('GET /repos/acme/widget: 403 API rate limit exceeded for user ID 1.');
+      expect(github.requests).toEqual([
+        `GET /repos/acme/widget token ${TOKEN}`,
+        `GET /repos/acme/widget token ${TOKEN}`,
+      ]);
+      expect(lines.filter((l) => /rate limit/.test(l.msg)).map((l) => l.retrying)).toEqual([true, false]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('succeeds when the retry after a rate limit goes through', async () => {
+    const github = await scriptedGitHub([rateLimited(), { status: 200, body: REPOSITORY }]);
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, retryDelayUnitMs: 1 });
+    try {
+      expect(await forge.getRepository({ owner: 'acme', name: 'widget' })).toMatchObject({
+        defaultBranch: 'main',
+      });
+      expect(github.requests).toHaveLength(2);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('retries server errors as often as configured, and client errors never', async () => {
+    const github = await scriptedGitHub([
+      { status: 502, body: { message: 'Bad Gateway' } },
+      { status: 503, body: { message: 'Unavailable' } },
+      { status: 200, body: REPOSITORY },
+      { status: 404, body: { message: 'Not Found' } },
+    ]);
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, retries: 2, retryDelayUnitMs: 1 });
+    try {
+      expect(await forge.getRepository({ owner: 'acme', name: 'widget' })).toMatchObject({ name: 'widget' });
+      expect(github.requests).toHaveLength(3);
+      const error = await forgeErrorOf(forge.getPullRequest({ owner: 'acme', name: 'widget' }, 7));
+      expect(error).toMatchObject({ status: 404, message: 'GET /repos/acme/widget/pulls/7: 404 Not Found' });
+      expect(github.requests).toHaveLength(4);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('reports an unreachable server as ForgeError 0', async () => {
+    const github = await scriptedGitHub([]);
+    await github.close();
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, retries: 0, throttle: false });
+    const error = await forgeErrorOf(forge.getRepository({ owner: 'acme', name: 'widget' }));
+    expect(error.status).toBe(0);
+    expect(error.message).toMatch(/^GET \/repos\/acme\/widget: no response/);
+  });
 });
