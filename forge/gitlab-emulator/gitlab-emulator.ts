@@ -1,0 +1,1067 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { BareRepository } from '../github-emulator/bare-repository.ts';
+import { serveGitHttp } from '../github-emulator/git-http-backend.ts';
+import { GitCommits, type CommitInfo } from './git-commits.ts';
+import {
+  GitLabWebhookSender,
+  type GitLabDeliveryRecord,
+  type GitLabHookConfig,
+  type GitLabHookEvent,
+} from './gitlab-webhook-sender.ts';
+
+export interface GitLabEmulatorOptions {
+  /** Bare repositories live here, one folder per namespace. */
+  dataDir: string;
+  /** Access tokens it accepts (PRIVATE-TOKEN or Bearer), and as git push passwords. */
+  tokens: string[];
+  host?: string;
+  port?: number;
+  logger?: Logger;
+  /** The username the tokens belong to: author of merge requests, statuses and notes. */
+  username?: string;
+}
+
+type JobStatus =
+  'created' | 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped' | 'manual' | 'scheduled';
+
+interface EmulatedProject {
+  id: number;
+  /** Namespace full path, e.g. `acme` or `acme/tools`. */
+  namespace: string;
+  path: string;
+  defaultBranch: string;
+  createdAt: string;
+  git: BareRepository;
+  commits: GitCommits;
+  hooks: GitLabHookConfig[];
+  mergeRequests: EmulatedMergeRequest[];
+  /** External pipelines: GitLab files every commit status under one, per commit and ref. */
+  pipelines: { id: number; sha: string; ref: string }[];
+  statuses: EmulatedStatus[];
+  /** merge request iid → notes. */
+  notes: Map<number, EmulatedNote[]>;
+}
+
+interface EmulatedMergeRequest {
+  id: number;
+  iid: number;
+  state: 'opened' | 'closed';
+  title: string;
+  description: string | null;
+  sourceBranch: string;
+  targetBranch: string;
+  sha: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+interface EmulatedStatus {
+  id: number;
+  pipelineId: number;
+  sha: string;
+  ref: string;
+  name: string;
+  status: JobStatus;
+  description: string | null;
+  targetUrl: string | null;
+  coverage: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Replaced by a newer status of the same name: listed only with `all=true`. */
+  retried: boolean;
+}
+
+interface EmulatedNote {
+  id: number;
+  body: string;
+  createdAt: string;
+}
+
+/** GitLab's error bodies are `{message}` from the application or `{error}` from parameter validation. */
+class HttpError extends Error {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  constructor(status: number, body: Record<string, unknown>) {
+    super(JSON.stringify(body));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const notFound = (what: string) => new HttpError(404, { message: `404 ${what} Not Found` });
+const missing = (...params: string[]) =>
+  new HttpError(400, { error: params.map((p) => `${p} is missing`).join(', ') });
+const invalid = (param: string) => new HttpError(400, { error: `${param} does not have a valid value` });
+
+/**
+ * The commit status state machine of GitLab's jobs (CommitStatus): which states each event leaves from.
+ * A posted state is an event on the pending or running status of that name, or on a new one (`created`).
+ */
+const TRANSITIONS: Record<string, { from: JobStatus[]; to: JobStatus }> = {
+  enqueue: { from: ['created', 'skipped', 'manual', 'scheduled'], to: 'pending' },
+  run: { from: ['pending'], to: 'running' },
+  success: { from: ['created', 'pending', 'running'], to: 'success' },
+  drop: { from: ['created', 'pending', 'running', 'manual', 'scheduled'], to: 'failed' },
+  cancel: { from: ['created', 'pending', 'running', 'manual', 'scheduled'], to: 'canceled' },
+  skip: { from: ['created', 'pending'], to: 'skipped' },
+};
+
+/** The events each posted state fires, in order; a `?` event may fail without refusing the request. */
+const STATE_EVENTS: Record<string, string[]> = {
+  pending: ['enqueue'],
+  running: ['enqueue?', 'run'],
+  success: ['success'],
+  failed: ['drop'],
+  canceled: ['cancel'],
+  skipped: ['skip'],
+};
+
+const FINISHED: JobStatus[] = ['success', 'failed', 'canceled', 'skipped'];
+
+/**
+ * A GitLab for offline runs and tests: a real HTTP server with the /api/v4 subset ironbots uses, real git
+ * repositories (clone, fetch and push over smart HTTP), and project webhooks as GitLab sends them, in
+ * GitLab's JSON shapes. Commit statuses follow GitLab's job state machine: a status posted for a name that
+ * is pending or running updates it in place, and posting the state it already has is refused with a 400.
+ * Pushing to a merge request's source branch sends a Merge Request Hook with action `update`.
+ */
+export class GitLabEmulator {
+  readonly #options: GitLabEmulatorOptions;
+  readonly #server: http.Server;
+  readonly #projects = new Map<string, EmulatedProject>();
+  readonly #webhooks: GitLabWebhookSender;
+  readonly #user: { id: number; username: string; name: string };
+  #url = '';
+  #nextId = 1;
+  /** Work triggered by a request that outlives its response (post-push processing). */
+  readonly #background = new Set<Promise<void>>();
+
+  private constructor(options: GitLabEmulatorOptions) {
+    this.#options = options;
+    const username = options.username ?? 'developer';
+    this.#user = { id: this.#nextId++, username, name: username };
+    this.#webhooks = new GitLabWebhookSender(() => this.#url, options.logger);
+    this.#server = http.createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendJson(res, error.status, error.body);
+        options.logger?.error({ err: error, url: req.url }, 'emulator request failed');
+        if (!res.headersSent) sendJson(res, 500, { message: '500 Internal Server Error' });
+        else res.destroy();
+      });
+    });
+    this.#server.keepAliveTimeout = 2_000;
+  }
+
+  static async start(options: GitLabEmulatorOptions): Promise<GitLabEmulator> {
+    const emulator = new GitLabEmulator(options);
+    await new Promise<void>((resolve, reject) => {
+      emulator.#server.once('error', reject);
+      emulator.#server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = emulator.#server.address() as AddressInfo;
+    emulator.#url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+    return emulator;
+  }
+
+  /** The GitLab host (gitbeaker's `host`; the API is under /api/v4); git remotes are `${url}/owner/name.git`. */
+  get url(): string {
+    return this.#url;
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  /** Creates an empty public project (anyone may clone, pushing needs a token). `owner` may be a subgroup path. */
+  async createProject(owner: string, name: string, options: { defaultBranch?: string } = {}): Promise<void> {
+    const segment = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+    if (!owner.split('/').every((s) => segment.test(s)) || !segment.test(name) || name.endsWith('.git')) {
+      throw new Error(`invalid project path ${owner}/${name}`);
+    }
+    const key = `${owner}/${name}`.toLowerCase();
+    if (this.#projects.has(key)) throw new Error(`project ${owner}/${name} exists`);
+    const dir = path.join(this.#options.dataDir, owner, `${name}.git`);
+    const git = new BareRepository(dir);
+    const defaultBranch = options.defaultBranch ?? 'main';
+    await git.create(defaultBranch);
+    this.#projects.set(key, {
+      id: this.#nextId++,
+      namespace: owner,
+      path: name,
+      defaultBranch,
+      createdAt: now(),
+      git,
+      commits: new GitCommits(dir),
+      hooks: [],
+      mergeRequests: [],
+      pipelines: [],
+      statuses: [],
+      notes: new Map(),
+    });
+  }
+
+  /** A project webhook; `token` is GitLab's secret token, sent back as X-Gitlab-Token. */
+  addWebhook(
+    owner: string,
+    name: string,
+    hook: { url: string; token: string; events: GitLabHookEvent[] },
+  ): GitLabHookConfig {
+    const project = this.#projectByPath(`${owner}/${name}`);
+    const config = {
+      id: this.#nextId++,
+      uuid: randomUUID(),
+      url: hook.url,
+      token: hook.token,
+      events: [...hook.events],
+    };
+    project.hooks.push(config);
+    return config;
+  }
+
+  deliveries(): GitLabDeliveryRecord[] {
+    return [...this.#webhooks.records];
+  }
+
+  /** Sends a delivery again with the same Idempotency-Key, like GitLab's "Resend request". */
+  redeliver(idempotencyKey: string): void {
+    this.#webhooks.redeliver(idempotencyKey);
+  }
+
+  /** Resolves when every webhook delivery triggered so far has been attempted. */
+  async idle(): Promise<void> {
+    while (this.#background.size) await Promise.all(this.#background);
+    await this.#webhooks.idle();
+  }
+
+  // ---- HTTP ----
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.#url);
+    if (!url.pathname.startsWith('/api/')) {
+      const gitMatch = /^\/(.+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
+      if (gitMatch) return this.#git(req, res, url, `${gitMatch[1]}/${gitMatch[2]}`, gitMatch[3]!);
+      throw new HttpError(404, { error: '404 Not Found' });
+    }
+
+    this.#authenticate(req);
+    const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
+    // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'api' || parts[1] !== 'v4' || parts[2] !== 'projects' || parts.length < 4)
+      throw new HttpError(404, { error: '404 Not Found' });
+    const project = this.#projectById(parts[3]!);
+    const rest = parts.slice(4);
+    const method = req.method ?? 'GET';
+
+    if (rest.length === 0 && method === 'GET')
+      return sendJson(res, 200, this.#projectJson(project, (await project.git.branches()).size === 0));
+    if (rest[0] === 'merge_requests') {
+      if (rest.length === 1 && method === 'GET') return this.#listMergeRequests(res, url, project, params);
+      if (rest.length === 1 && method === 'POST') return this.#createMergeRequest(res, project, params);
+      const mr = project.mergeRequests.find((m) => String(m.iid) === rest[1]);
+      if (!mr) throw new HttpError(404, { message: '404 Not found' });
+      if (rest.length === 2 && method === 'GET')
+        return sendJson(res, 200, this.#mergeRequestJson(project, mr));
+      if (rest.length === 2 && method === 'PUT') return this.#updateMergeRequest(res, project, mr, params);
+      if (rest.length === 3 && rest[2] === 'notes') {
+        if (method === 'GET')
+          return sendPage(
+            res,
+            url,
+            (project.notes.get(mr.iid) ?? []).map((n) => this.#noteJson(project, mr, n)),
+          );
+        if (method === 'POST') return this.#createNote(res, project, mr, params);
+      }
+    }
+    if (rest[0] === 'repository' && rest[1] === 'files' && rest.length >= 3 && method === 'GET') {
+      const raw = rest[rest.length - 1] === 'raw' && rest.length >= 4;
+      const filePath = rest.slice(2, raw ? -1 : undefined).join('/');
+      return this.#file(res, project, filePath, params, raw);
+    }
+    if (rest[0] === 'statuses' && rest.length === 2 && method === 'POST')
+      return this.#createStatus(res, project, rest[1]!, params);
+    if (
+      rest[0] === 'repository' &&
+      rest[1] === 'commits' &&
+      rest[3] === 'statuses' &&
+      rest.length === 4 &&
+      method === 'GET'
+    )
+      return this.#listStatuses(res, url, project, rest[2]!, params);
+    throw new HttpError(404, { error: '404 Not Found' });
+  }
+
+  #authenticate(req: IncomingMessage): void {
+    const privateToken = req.headers['private-token'];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = typeof privateToken === 'string' ? privateToken : bearer;
+    if (!token || !this.#validToken(token)) throw new HttpError(401, { message: '401 Unauthorized' });
+  }
+
+  #validToken(candidate: string): boolean {
+    const given = Buffer.from(candidate);
+    return this.#options.tokens.some((t) => {
+      const want = Buffer.from(t);
+      return want.length === given.length && timingSafeEqual(want, given);
+    });
+  }
+
+  /** By numeric id, or by full path (`acme/widget`, URL-encoded on the wire). */
+  #projectById(id: string): EmulatedProject {
+    if (/^\d+$/.test(id)) {
+      for (const project of this.#projects.values()) if (String(project.id) === id) return project;
+      throw notFound('Project');
+    }
+    return this.#projectByPath(id);
+  }
+
+  #projectByPath(fullPath: string): EmulatedProject {
+    const project = this.#projects.get(fullPath.toLowerCase());
+    if (!project) throw notFound('Project');
+    return project;
+  }
+
+  // ---- git over HTTP ----
+
+  async #git(req: IncomingMessage, res: ServerResponse, url: URL, fullPath: string, rest: string) {
+    const project = this.#projects.get(fullPath.toLowerCase());
+    if (!project) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('The project you were looking for could not be found.\n');
+      req.resume();
+      return;
+    }
+    const pushing = url.searchParams.get('service') === 'git-receive-pack' || rest === '/git-receive-pack';
+    let remoteUser: string | undefined;
+    if (pushing) {
+      const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const [, password] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(/:(.*)/s) : [];
+      // GitLab takes any username with an access token as the password (`oauth2` by convention).
+      if (!password || !this.#validToken(password)) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="GitLab"', 'content-type': 'text/plain' });
+        res.end('HTTP Basic: Access denied.\n');
+        req.resume();
+        return;
+      }
+      remoteUser = this.#user.username;
+    }
+    const before = rest === '/git-receive-pack' ? await project.git.branches() : null;
+    const status = await serveGitHttp(req, res, {
+      projectRoot: path.join(this.#options.dataDir, project.namespace),
+      pathInfo: `/${project.path}.git${rest}`,
+      query: url.search.slice(1),
+      ...(remoteUser ? { remoteUser } : {}),
+    });
+    if (before && status === 200) {
+      const work = this.#afterPush(project, before).finally(() => this.#background.delete(work));
+      this.#background.add(work);
+      await work;
+    }
+  }
+
+  /** What GitLab does after a push: a Push Hook per branch, and `update` for merge requests whose source moved. */
+  async #afterPush(project: EmulatedProject, before: Map<string, string>): Promise<void> {
+    const after = await project.git.branches();
+    const zero = '0'.repeat(40);
+    for (const [branch, sha] of after) {
+      const previous = before.get(branch);
+      if (previous === sha) continue;
+      const others = [...after].filter(([name]) => name !== branch).map(([, id]) => id);
+      const ids = await project.commits.newCommits(sha, previous ? [previous] : others);
+      const commits = await project.commits.describe(ids.slice(-20));
+      this.#emit(
+        project,
+        'push',
+        this.#pushPayload(project, branch, previous ?? zero, sha, commits, ids.length),
+      );
+      // Like GitLab's post-receive, this runs after git has answered the push: a merge request opened in the
+      // meantime may already be at this commit.
+      const moved = project.mergeRequests.filter(
+        (m) => m.state === 'opened' && m.sourceBranch === branch && m.sha !== sha,
+      );
+      for (const mr of moved) {
+        const oldrev = mr.sha;
+        mr.sha = sha;
+        mr.updatedAt = now();
+        await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
+        this.#emit(project, 'merge_request', await this.#mergeRequestHook(project, mr, 'update', { oldrev }));
+      }
+    }
+    for (const [branch, sha] of before) {
+      if (!after.has(branch))
+        this.#emit(project, 'push', this.#pushPayload(project, branch, sha, zero, [], 0));
+    }
+  }
+
+  // ---- merge requests ----
+
+  #listMergeRequests(
+    res: ServerResponse,
+    url: URL,
+    project: EmulatedProject,
+    params: Record<string, string>,
+  ): void {
+    const state = params.state ?? 'all';
+    if (!['opened', 'closed', 'merged', 'locked', 'all'].includes(state)) throw invalid('state');
+    const orderBy = params.order_by ?? 'created_at';
+    if (!['created_at', 'updated_at'].includes(orderBy)) throw invalid('order_by');
+    const key = orderBy === 'updated_at' ? 'updatedAt' : 'createdAt';
+    const direction = params.sort === 'asc' ? 1 : -1;
+    const mrs = project.mergeRequests
+      .filter((m) => state === 'all' || m.state === state)
+      .sort((a, b) => direction * (a[key].localeCompare(b[key]) || a.id - b.id));
+    sendPage(
+      res,
+      url,
+      mrs.map((m) => this.#mergeRequestJson(project, m)),
+    );
+  }
+
+  async #createMergeRequest(
+    res: ServerResponse,
+    project: EmulatedProject,
+    params: Record<string, string>,
+  ): Promise<void> {
+    const { source_branch: source, target_branch: target, title } = params;
+    const absent = (['source_branch', 'target_branch', 'title'] as const).filter((p) => !params[p]);
+    if (absent.length || !source || !target || !title) throw missing(...absent);
+    if (params.target_project_id && params.target_project_id !== String(project.id))
+      throw new HttpError(422, { message: ['Merge requests into other projects are not emulated'] });
+    if (source === target)
+      throw new HttpError(422, { message: ["You can't use same project/branch for source and target"] });
+    const branches = await project.git.branches();
+    const sha = branches.get(source);
+    if (!sha) throw new HttpError(422, { message: [`Source branch "${source}" does not exist`] });
+    if (!branches.has(target))
+      throw new HttpError(422, { message: [`Target branch "${target}" does not exist`] });
+    const open = project.mergeRequests.find((m) => m.state === 'opened' && m.sourceBranch === source);
+    if (open) {
+      throw new HttpError(409, {
+        message: [`Another open merge request already exists for this source branch: !${open.iid}`],
+      });
+    }
+    const mr: EmulatedMergeRequest = {
+      id: this.#nextId++,
+      iid: project.mergeRequests.length + 1,
+      state: 'opened',
+      title,
+      description: params.description ?? null,
+      sourceBranch: source,
+      targetBranch: target,
+      sha,
+      createdAt: now(),
+      updatedAt: now(),
+      closedAt: null,
+    };
+    project.mergeRequests.push(mr);
+    await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
+    // Built before answering, so that idle() after the answer sees the delivery queued.
+    const hook = await this.#mergeRequestHook(project, mr, 'open');
+    sendJson(res, 201, this.#mergeRequestJson(project, mr));
+    this.#emit(project, 'merge_request', hook);
+  }
+
+  async #updateMergeRequest(
+    res: ServerResponse,
+    project: EmulatedProject,
+    mr: EmulatedMergeRequest,
+    params: Record<string, string>,
+  ): Promise<void> {
+    const { state_event: stateEvent, title, description } = params;
+    if (stateEvent === undefined && title === undefined && description === undefined)
+      throw new HttpError(400, {
+        error: 'title, description, state_event are missing, at least one parameter must be provided',
+      });
+    if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen')
+      throw invalid('state_event');
+    let action: 'close' | 'reopen' | 'update' | null = null;
+    const changes: Record<string, { previous: unknown; current: unknown }> = {};
+    if (title !== undefined && title !== mr.title) {
+      changes.title = { previous: mr.title, current: title };
+      mr.title = title;
+      action = 'update';
+    }
+    if (description !== undefined && description !== mr.description) {
+      changes.description = { previous: mr.description, current: description };
+      mr.description = description;
+      action = 'update';
+    }
+    if (stateEvent === 'close' && mr.state === 'opened') {
+      mr.state = 'closed';
+      mr.closedAt = now();
+      action = 'close';
+    } else if (stateEvent === 'reopen' && mr.state === 'closed') {
+      mr.state = 'opened';
+      mr.closedAt = null;
+      action = 'reopen';
+    }
+    if (action) mr.updatedAt = now();
+    const hook = action ? await this.#mergeRequestHook(project, mr, action, { changes }) : null;
+    sendJson(res, 200, this.#mergeRequestJson(project, mr));
+    if (hook) this.#emit(project, 'merge_request', hook);
+  }
+
+  #createNote(
+    res: ServerResponse,
+    project: EmulatedProject,
+    mr: EmulatedMergeRequest,
+    params: Record<string, string>,
+  ): void {
+    if (!params.body) throw missing('body');
+    const note = { id: this.#nextId++, body: params.body, createdAt: now() };
+    project.notes.set(mr.iid, [...(project.notes.get(mr.iid) ?? []), note]);
+    sendJson(res, 201, this.#noteJson(project, mr, note));
+  }
+
+  // ---- repository files ----
+
+  async #file(
+    res: ServerResponse,
+    project: EmulatedProject,
+    filePath: string,
+    params: Record<string, string>,
+    raw: boolean,
+  ): Promise<void> {
+    const ref = params.ref ?? (raw ? project.defaultBranch : undefined);
+    if (!ref) throw missing('ref');
+    const commit = await project.git.resolveCommit(ref);
+    if (!commit) throw notFound('Commit');
+    const found = await project.git.readPath(commit, filePath);
+    if (!found || found.kind !== 'file') throw notFound('File');
+    const metadata = {
+      'x-gitlab-blob-id': found.sha,
+      'x-gitlab-commit-id': commit,
+      'x-gitlab-file-name': path.posix.basename(filePath),
+      'x-gitlab-file-path': filePath,
+      'x-gitlab-ref': ref,
+      'x-gitlab-size': String(found.content.length),
+    };
+    if (!raw) {
+      return sendJson(
+        res,
+        200,
+        {
+          file_name: metadata['x-gitlab-file-name'],
+          file_path: filePath,
+          size: found.content.length,
+          encoding: 'base64',
+          content: found.content.toString('base64'),
+          ref,
+          blob_id: found.sha,
+          commit_id: commit,
+          last_commit_id: commit,
+        },
+        metadata,
+      );
+    }
+    // Like GitLab: text as text/plain, anything with a NUL byte (git's binary test) as octet-stream.
+    const binary = found.content.subarray(0, 8000).includes(0);
+    res.writeHead(200, {
+      'content-type': binary ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      ...metadata,
+    });
+    res.end(found.content);
+  }
+
+  // ---- commit statuses ----
+
+  async #createStatus(
+    res: ServerResponse,
+    project: EmulatedProject,
+    shaParam: string,
+    params: Record<string, string>,
+  ): Promise<void> {
+    const state = params.state;
+    if (!state) throw missing('state');
+    const events = STATE_EVENTS[state];
+    if (!events) throw invalid('state');
+    const sha = await project.git.resolveCommit(shaParam);
+    if (!sha) throw notFound('Commit');
+    const forRef = (p: { ref: string }) => !params.ref || p.ref === params.ref;
+    let pipeline = project.pipelines.filter((p) => p.sha === sha && forRef(p)).at(-1);
+    const ref = params.ref ?? pipeline?.ref ?? (await project.commits.branchesContaining(sha))[0];
+    if (!ref) throw notFound('References for commit');
+    if (params.target_url !== undefined && !isHttpUrl(params.target_url))
+      throw new HttpError(400, {
+        message: { target_url: ['is blocked: Only allowed schemes are http, https'] },
+      });
+    const name = params.name ?? params.context ?? 'default';
+    if (name.length > 255)
+      throw new HttpError(400, { message: { name: ['is too long (maximum is 255 characters)'] } });
+    const coverage = params.coverage !== undefined ? Number(params.coverage) : undefined;
+    if (coverage !== undefined && Number.isNaN(coverage)) throw invalid('coverage');
+
+    // GitLab: GenericCommitStatus.running_or_pending.find_or_initialize_by(pipeline, name, ref, user, ...).
+    const existing = pipeline
+      ? project.statuses.find(
+          (s) =>
+            s.pipelineId === pipeline!.id &&
+            s.name === name &&
+            s.ref === ref &&
+            (s.status === 'pending' || s.status === 'running'),
+        )
+      : undefined;
+    const status: EmulatedStatus = existing
+      ? { ...existing }
+      : {
+          id: 0,
+          pipelineId: 0,
+          sha,
+          ref,
+          name,
+          status: 'created',
+          description: null,
+          targetUrl: null,
+          coverage: null,
+          createdAt: now(),
+          startedAt: null,
+          finishedAt: null,
+          retried: false,
+        };
+    if (params.description !== undefined) status.description = params.description;
+    if (params.target_url !== undefined) status.targetUrl = params.target_url;
+    if (coverage !== undefined) status.coverage = coverage;
+    for (const step of events) {
+      const optional = step.endsWith('?');
+      const event = step.replace('?', '');
+      const transition = TRANSITIONS[event]!;
+      if (!transition.from.includes(status.status)) {
+        if (optional) continue;
+        // Nothing is saved: not the new state, nor the description or target URL that came with it.
+        throw new HttpError(400, {
+          message: `Cannot transition status via :${event} from :${status.status} (Reason(s): Status cannot transition via "${event}")`,
+        });
+      }
+      status.status = transition.to;
+      if (transition.to === 'running') status.startedAt = now();
+      if (FINISHED.includes(transition.to)) status.finishedAt = now();
+    }
+
+    if (!pipeline) {
+      pipeline = { id: this.#nextId++, sha, ref };
+      project.pipelines.push(pipeline);
+    }
+    if (existing) {
+      Object.assign(existing, status);
+    } else {
+      status.id = this.#nextId++;
+      status.pipelineId = pipeline.id;
+      // A new status of a name replaces the older ones in its pipeline (they become "retried").
+      for (const older of project.statuses)
+        if (older.pipelineId === pipeline.id && older.name === name) older.retried = true;
+      project.statuses.push(status);
+    }
+    sendJson(res, 201, this.#statusJson(existing ?? status));
+  }
+
+  async #listStatuses(
+    res: ServerResponse,
+    url: URL,
+    project: EmulatedProject,
+    shaParam: string,
+    params: Record<string, string>,
+  ): Promise<void> {
+    const sha = await project.git.resolveCommit(shaParam);
+    if (!sha) throw notFound('Commit');
+    const all = parseBoolean(params.all, 'all');
+    const orderBy = params.order_by ?? 'id';
+    if (orderBy !== 'id' && orderBy !== 'pipeline_id') throw invalid('order_by');
+    const sort = params.sort ?? 'asc';
+    if (sort !== 'asc' && sort !== 'desc') throw invalid('sort');
+    const direction = sort === 'asc' ? 1 : -1;
+    const statuses = project.statuses
+      .filter(
+        (s) =>
+          s.sha === sha &&
+          (all || !s.retried) &&
+          (!params.ref || s.ref === params.ref) &&
+          (!params.name || s.name === params.name) &&
+          (!params.stage || params.stage === 'external'),
+      )
+      .sort(
+        (a, b) => direction * (orderBy === 'id' ? a.id - b.id : a.pipelineId - b.pipelineId || a.id - b.id),
+      );
+    sendPage(
+      res,
+      url,
+      statuses.map((s) => this.#statusJson(s)),
+    );
+  }
+
+  // ---- webhooks ----
+
+  #emit(project: EmulatedProject, kind: GitLabHookEvent, payload: unknown): void {
+    this.#webhooks.send(project.hooks, kind, payload);
+  }
+
+  #pushPayload(
+    project: EmulatedProject,
+    branch: string,
+    before: string,
+    after: string,
+    commits: CommitInfo[],
+    total: number,
+  ) {
+    const deleted = /^0+$/.test(after);
+    return {
+      object_kind: 'push',
+      event_name: 'push',
+      before,
+      after,
+      ref: `refs/heads/${branch}`,
+      ref_protected: false,
+      checkout_sha: deleted ? null : after,
+      message: null,
+      user_id: this.#user.id,
+      user_name: this.#user.name,
+      user_username: this.#user.username,
+      user_email: '',
+      user_avatar: null,
+      project_id: project.id,
+      project: this.#projectHookJson(project),
+      commits: commits.map((c) => this.#commitHookJson(project, c)),
+      total_commits_count: total,
+      push_options: {},
+      repository: this.#repositoryHookJson(project),
+    };
+  }
+
+  async #mergeRequestHook(
+    project: EmulatedProject,
+    mr: EmulatedMergeRequest,
+    action: 'open' | 'update' | 'close' | 'reopen',
+    extra: { oldrev?: string; changes?: Record<string, unknown> } = {},
+  ) {
+    const [lastCommit] = await project.commits.describe([mr.sha]);
+    const projectHook = this.#projectHookJson(project);
+    return {
+      object_kind: 'merge_request',
+      event_type: 'merge_request',
+      user: {
+        id: this.#user.id,
+        name: this.#user.name,
+        username: this.#user.username,
+        avatar_url: null,
+        email: '[REDACTED]',
+      },
+      project: projectHook,
+      object_attributes: {
+        id: mr.id,
+        iid: mr.iid,
+        title: mr.title,
+        description: mr.description ?? '',
+        state: mr.state,
+        action,
+        ...(extra.oldrev ? { oldrev: extra.oldrev } : {}),
+        source_branch: mr.sourceBranch,
+        target_branch: mr.targetBranch,
+        source_project_id: project.id,
+        target_project_id: project.id,
+        author_id: this.#user.id,
+        created_at: mr.createdAt,
+        updated_at: mr.updatedAt,
+        merge_status: 'can_be_merged',
+        detailed_merge_status: 'mergeable',
+        draft: false,
+        work_in_progress: false,
+        head_pipeline_id: null,
+        url: this.#mergeRequestUrl(project, mr),
+        source: projectHook,
+        target: projectHook,
+        last_commit: lastCommit ? this.#commitHookJson(project, lastCommit, false) : { id: mr.sha },
+      },
+      labels: [],
+      changes: extra.changes ?? {},
+      repository: this.#repositoryHookJson(project),
+      assignees: [],
+      reviewers: [],
+    };
+  }
+
+  // ---- JSON shapes ----
+
+  #webUrl(project: EmulatedProject): string {
+    return `${this.#url}/${project.namespace}/${project.path}`;
+  }
+
+  #mergeRequestUrl(project: EmulatedProject, mr: EmulatedMergeRequest): string {
+    return `${this.#webUrl(project)}/-/merge_requests/${mr.iid}`;
+  }
+
+  #userJson() {
+    return {
+      id: this.#user.id,
+      username: this.#user.username,
+      name: this.#user.name,
+      state: 'active',
+      avatar_url: null,
+      web_url: `${this.#url}/${this.#user.username}`,
+    };
+  }
+
+  #projectJson(project: EmulatedProject, empty: boolean) {
+    const namespaceName = project.namespace.split('/').at(-1)!;
+    return {
+      id: project.id,
+      description: null,
+      name: project.path,
+      name_with_namespace: `${project.namespace.split('/').join(' / ')} / ${project.path}`,
+      path: project.path,
+      path_with_namespace: `${project.namespace}/${project.path}`,
+      created_at: project.createdAt,
+      // GitLab has none until the first push.
+      default_branch: empty ? null : project.defaultBranch,
+      topics: [],
+      ssh_url_to_repo: `git@${new URL(this.#url).hostname}:${project.namespace}/${project.path}.git`,
+      http_url_to_repo: `${this.#webUrl(project)}.git`,
+      web_url: this.#webUrl(project),
+      visibility: 'public',
+      empty_repo: empty,
+      archived: false,
+      namespace: {
+        id: 0,
+        name: namespaceName,
+        path: namespaceName,
+        kind: 'group',
+        full_path: project.namespace,
+        web_url: `${this.#url}/groups/${project.namespace}`,
+      },
+      _links: {
+        self: `${this.#url}/api/v4/projects/${project.id}`,
+        merge_requests: `${this.#url}/api/v4/projects/${project.id}/merge_requests`,
+      },
+    };
+  }
+
+  #projectHookJson(project: EmulatedProject) {
+    const webUrl = this.#webUrl(project);
+    const sshUrl = `git@${new URL(this.#url).hostname}:${project.namespace}/${project.path}.git`;
+    return {
+      id: project.id,
+      name: project.path,
+      description: null,
+      web_url: webUrl,
+      avatar_url: null,
+      git_ssh_url: sshUrl,
+      git_http_url: `${webUrl}.git`,
+      namespace: project.namespace.split('/').at(-1)!,
+      visibility_level: 20,
+      path_with_namespace: `${project.namespace}/${project.path}`,
+      default_branch: project.defaultBranch,
+      ci_config_path: '',
+      homepage: webUrl,
+      url: sshUrl,
+      ssh_url: sshUrl,
+      http_url: `${webUrl}.git`,
+    };
+  }
+
+  #repositoryHookJson(project: EmulatedProject) {
+    const webUrl = this.#webUrl(project);
+    return {
+      name: project.path,
+      url: `git@${new URL(this.#url).hostname}:${project.namespace}/${project.path}.git`,
+      description: null,
+      homepage: webUrl,
+      git_http_url: `${webUrl}.git`,
+      git_ssh_url: `git@${new URL(this.#url).hostname}:${project.namespace}/${project.path}.git`,
+      visibility_level: 20,
+    };
+  }
+
+  #commitHookJson(project: EmulatedProject, c: CommitInfo, withPaths = true) {
+    return {
+      id: c.id,
+      message: c.message,
+      title: c.title,
+      timestamp: c.timestamp,
+      url: `${this.#webUrl(project)}/-/commit/${c.id}`,
+      author: { name: c.authorName, email: c.authorEmail },
+      ...(withPaths ? { added: c.added, modified: c.modified, removed: c.removed } : {}),
+    };
+  }
+
+  #mergeRequestJson(project: EmulatedProject, mr: EmulatedMergeRequest) {
+    const reference = `!${mr.iid}`;
+    return {
+      id: mr.id,
+      iid: mr.iid,
+      project_id: project.id,
+      title: mr.title,
+      description: mr.description,
+      state: mr.state,
+      created_at: mr.createdAt,
+      updated_at: mr.updatedAt,
+      merged_by: null,
+      merge_user: null,
+      merged_at: null,
+      closed_by: mr.state === 'closed' ? this.#userJson() : null,
+      closed_at: mr.closedAt,
+      target_branch: mr.targetBranch,
+      source_branch: mr.sourceBranch,
+      user_notes_count: project.notes.get(mr.iid)?.length ?? 0,
+      upvotes: 0,
+      downvotes: 0,
+      author: this.#userJson(),
+      assignees: [],
+      assignee: null,
+      reviewers: [],
+      source_project_id: project.id,
+      target_project_id: project.id,
+      labels: [],
+      draft: false,
+      work_in_progress: false,
+      milestone: null,
+      merge_when_pipeline_succeeds: false,
+      merge_status: 'can_be_merged',
+      detailed_merge_status: mr.state === 'opened' ? 'mergeable' : 'not_open',
+      sha: mr.sha,
+      merge_commit_sha: null,
+      squash_commit_sha: null,
+      discussion_locked: null,
+      should_remove_source_branch: null,
+      force_remove_source_branch: false,
+      reference,
+      references: {
+        short: reference,
+        relative: reference,
+        full: `${project.namespace}/${project.path}${reference}`,
+      },
+      web_url: this.#mergeRequestUrl(project, mr),
+      squash: false,
+      has_conflicts: false,
+      blocking_discussions_resolved: true,
+    };
+  }
+
+  #noteJson(project: EmulatedProject, mr: EmulatedMergeRequest, note: EmulatedNote) {
+    return {
+      id: note.id,
+      type: null,
+      body: note.body,
+      author: this.#userJson(),
+      created_at: note.createdAt,
+      updated_at: note.createdAt,
+      system: false,
+      noteable_id: mr.id,
+      noteable_type: 'MergeRequest',
+      noteable_iid: mr.iid,
+      project_id: project.id,
+      resolvable: false,
+      confidential: false,
+      internal: false,
+    };
+  }
+
+  #statusJson(s: EmulatedStatus) {
+    return {
+      id: s.id,
+      sha: s.sha,
+      ref: s.ref,
+      status: s.status,
+      name: s.name,
+      target_url: s.targetUrl,
+      description: s.description,
+      created_at: s.createdAt,
+      started_at: s.startedAt,
+      finished_at: s.finishedAt,
+      allow_failure: false,
+      coverage: s.coverage,
+      pipeline_id: s.pipelineId,
+      author: this.#userJson(),
+    };
+  }
+}
+
+/** GitLab's offset pagination: X-Page, X-Next-Page, X-Total… headers and a Link header with every query kept. */
+function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+  const at = (n: number) => {
+    const u = new URL(url);
+    u.searchParams.set('page', String(n));
+    u.searchParams.set('per_page', String(perPage));
+    return u.toString();
+  };
+  const links = [];
+  if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
+  if (page < totalPages) links.push(`<${at(page + 1)}>; rel="next"`);
+  links.push(`<${at(1)}>; rel="first"`, `<${at(totalPages)}>; rel="last"`);
+  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
+    'x-page': String(page),
+    'x-per-page': String(perPage),
+    'x-next-page': page < totalPages ? String(page + 1) : '',
+    'x-prev-page': page > 1 ? String(page - 1) : '',
+    'x-total': String(all.length),
+    'x-total-pages': String(totalPages),
+    link: links.join(', '),
+  });
+}
+
+function parseBoolean(value: string | undefined, param: string): boolean {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw invalid(param);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol) && text.length <= 255;
+  } catch {
+    return false;
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Parameters from a JSON or form body, as strings (Grape coerces them the same way). */
+async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 10 * 1024 * 1024) throw new HttpError(413, { message: '413 Request Entity Too Large' });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, { error: 'The provided content-type is not supported.' });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, { error: 'The provided content-type is not supported.' });
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([k, v]) =>
+      v === null || v === undefined ? [] : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)]],
+    ),
+  );
+}

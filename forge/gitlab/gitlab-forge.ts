@@ -1,0 +1,360 @@
+import {
+  Commits,
+  GitbeakerRequestError,
+  GitbeakerRetryError,
+  MergeRequestNotes,
+  MergeRequests,
+  Projects,
+  RepositoryFiles,
+  type CommitablePipelineStatus,
+} from '@gitbeaker/rest';
+import type { Logger } from 'pino';
+import {
+  ForgeError,
+  truncateDescription,
+  type CommitState,
+  type CommitStatus,
+  type CommitStatusInput,
+  type Forge,
+  type NewPullRequest,
+  type PullRequest,
+  type Repository,
+  type RepositoryId,
+} from '../forge.ts';
+
+export interface GitLabForgeOptions {
+  /** A personal, group or project access token (sent as PRIVATE-TOKEN). */
+  token: string;
+  /** https://gitlab.com, a self-managed GitLab, or the built-in emulator. The API lives under /api/v4. */
+  host?: string;
+  logger?: Logger;
+}
+
+interface RestProject {
+  id: number;
+  path: string;
+  path_with_namespace: string;
+  default_branch: string | null;
+  http_url_to_repo: string;
+  web_url: string;
+}
+
+interface RestMergeRequest {
+  iid: number;
+  state: string;
+  title: string;
+  description: string | null;
+  author: { username: string } | null;
+  sha: string;
+  source_branch: string;
+  target_branch: string;
+  source_project_id: number;
+  target_project_id: number;
+  web_url: string;
+}
+
+interface RestStatus {
+  id: number;
+  status: string;
+  name: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/**
+ * GitLab has no `error` state: `error` is posted as `failed` with this prefix on the description, and read
+ * back as `error` with the prefix removed, so the distinction survives the round trip.
+ */
+const ERROR_PREFIX = 'error';
+
+/**
+ * What GitLab answers (400) when a status is posted that its record cannot move to, e.g. the state it is
+ * already in: "Cannot transition status via :enqueue from :pending", "… via :run from :running".
+ */
+const REFUSED_TRANSITION = /Cannot transition status via :\w+ from :(\w+)/;
+
+/**
+ * The forge on GitLab's REST API (v4) through @gitbeaker/rest: a project is a repository, a merge request a
+ * pull request, a commit status a job of GitLab's external pipeline for the commit.
+ */
+export class GitLabForge implements Forge {
+  readonly kind = 'gitlab' as const;
+  readonly #token: string;
+  readonly #logger: Logger | undefined;
+  readonly #projects: Projects;
+  readonly #mergeRequests: MergeRequests;
+  readonly #notes: MergeRequestNotes;
+  readonly #files: RepositoryFiles;
+  readonly #commits: Commits;
+
+  constructor(options: GitLabForgeOptions) {
+    this.#token = options.token;
+    this.#logger = options.logger;
+    const config = { host: options.host ?? 'https://gitlab.com', token: options.token };
+    this.#projects = new Projects(config);
+    this.#mergeRequests = new MergeRequests(config);
+    this.#notes = new MergeRequestNotes(config);
+    this.#files = new RepositoryFiles(config);
+    this.#commits = new Commits(config);
+  }
+
+  async getRepository(repo: RepositoryId): Promise<Repository> {
+    const project = await this.#project(projectId(repo));
+    const slash = project.path_with_namespace.lastIndexOf('/');
+    return {
+      owner: project.path_with_namespace.slice(0, slash),
+      name: project.path,
+      // Null until the first push; `main` is GitLab's default for new projects.
+      defaultBranch: project.default_branch ?? 'main',
+      cloneUrl: project.http_url_to_repo,
+      htmlUrl: project.web_url,
+    };
+  }
+
+  async getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
+    const mr = await this.#call(`GET ${projectPath(repo)}/merge_requests/${number}`, () =>
+      this.#mergeRequests.show(projectId(repo), number),
+    );
+    return (await this.#toPullRequests([mr as unknown as RestMergeRequest]))[0]!;
+  }
+
+  async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
+    const mrs = await this.#call(`GET ${projectPath(repo)}/merge_requests?state=opened`, () =>
+      this.#mergeRequests.all({ projectId: projectId(repo), state: 'opened', perPage: 100 }),
+    );
+    return this.#toPullRequests(mrs as unknown as RestMergeRequest[]);
+  }
+
+  async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {
+    const mr = await this.#call(`POST ${projectPath(repo)}/merge_requests`, () =>
+      this.#mergeRequests.create(projectId(repo), pr.head, pr.base, pr.title, {
+        ...(pr.body !== undefined ? { description: pr.body } : {}),
+      }),
+    );
+    return (await this.#toPullRequests([mr as unknown as RestMergeRequest]))[0]!;
+  }
+
+  async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
+    const what = `GET ${projectPath(repo)}/repository/files/${path}/raw?ref=${ref}`;
+    try {
+      const body = await this.#files.showRaw(projectId(repo), path, ref);
+      // GitLab serves text blobs as text/plain (a string here) and others as application/octet-stream (a Blob).
+      return typeof body === 'string' ? body : await body.text();
+    } catch (error) {
+      const failure = toForgeError(error, what);
+      // A missing file or ref is an answer; a missing project is not.
+      if (failure.status === 404 && !/Project Not Found/i.test(failure.message)) return null;
+      throw failure;
+    }
+  }
+
+  /**
+   * GitLab keeps one status record per name while it is pending or running and moves it through its job
+   * states; it refuses (400) a transition to the state the record is in, and then saves nothing, neither
+   * state nor description. So a `pending` posted while the record is pending goes on as `running` (read
+   * back as `pending`), which keeps the new description and link ("In progress", the log URL); one posted
+   * while it is running is already what was asked for, and succeeds without changing the description.
+   */
+  async setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void> {
+    const description =
+      status.state === 'error'
+        ? status.description
+          ? `${ERROR_PREFIX}: ${status.description}`
+          : ERROR_PREFIX
+        : status.description;
+    const post = (state: CommitablePipelineStatus) =>
+      this.#call(`POST ${projectPath(repo)}/statuses/${sha}`, () =>
+        this.#commits.editStatus(projectId(repo), sha, state, {
+          name: status.context,
+          ...(description !== undefined ? { description: truncateDescription(description) } : {}),
+          ...(status.targetUrl !== undefined ? { targetUrl: status.targetUrl } : {}),
+        }),
+      );
+    let state = toGitLabState(status.state);
+    for (;;) {
+      try {
+        await post(state);
+        return;
+      } catch (error) {
+        const current = error instanceof ForgeError ? refusedFrom(error) : null;
+        if (current === null) throw error;
+        if (state === 'pending' && current === 'pending') {
+          state = 'running';
+          continue;
+        }
+        if (toCommitState(current) !== status.state) throw error;
+        this.#logger?.debug(
+          { context: status.context, sha, state: current },
+          'GitLab commit status already in the state asked for',
+        );
+        return;
+      }
+    }
+  }
+
+  async listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
+    // Without `all`, GitLab lists the latest status per name in each pipeline; a commit on several refs can
+    // have several pipelines, so keep the newest (highest id) per name.
+    const statuses = await this.#statuses(repo, sha, false);
+    const newest = new Map<string, RestStatus>();
+    for (const s of statuses) {
+      const seen = newest.get(s.name);
+      if (!seen || seen.id < s.id) newest.set(s.name, s);
+    }
+    return [...newest.values()].sort((a, b) => a.id - b.id).map(toStatus);
+  }
+
+  /**
+   * Every status record GitLab kept, oldest first. GitLab updates a pending or running status of the same
+   * name in place, so a `pending` followed by `success` is one record (now `success`), not two.
+   */
+  async listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
+    const statuses = await this.#statuses(repo, sha, true);
+    return [...statuses].sort((a, b) => a.id - b.id).map(toStatus);
+  }
+
+  /** Comments on the merge request with this iid (GitLab numbers issues and merge requests separately). */
+  async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
+    await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () =>
+      this.#notes.create(projectId(repo), number, body),
+    );
+  }
+
+  gitCredentials(): { username: string; password: string } {
+    return { username: 'oauth2', password: this.#token };
+  }
+
+  async #statuses(repo: RepositoryId, sha: string, all: boolean): Promise<RestStatus[]> {
+    // GitLab paginates this list (per_page up to 100); gitbeaker follows the Link header's next page.
+    // Its typings omit the pagination and ordering parameters the endpoint takes.
+    const query = { all, orderBy: 'id', sort: 'asc', perPage: 100 };
+    const statuses = await this.#call(`GET ${projectPath(repo)}/repository/commits/${sha}/statuses`, () =>
+      this.#commits.allStatuses(projectId(repo), sha, query),
+    );
+    return statuses as unknown as RestStatus[];
+  }
+
+  async #project(id: string | number): Promise<RestProject> {
+    const project = await this.#call(`GET /projects/${encodeURIComponent(id)}`, () =>
+      this.#projects.show(id),
+    );
+    return project as unknown as RestProject;
+  }
+
+  /** Merge requests from forks live in another project: their clone URL is that project's. */
+  async #toPullRequests(mrs: RestMergeRequest[]): Promise<PullRequest[]> {
+    const cloneUrls = new Map<number, Promise<string>>();
+    const cloneUrl = (id: number) => {
+      let url = cloneUrls.get(id);
+      if (!url) {
+        url = this.#project(id).then((p) => p.http_url_to_repo);
+        cloneUrls.set(id, url);
+      }
+      return url;
+    };
+    return Promise.all(
+      mrs.map(async (mr) => ({
+        number: mr.iid,
+        state: mr.state === 'opened' ? ('open' as const) : ('closed' as const),
+        title: mr.title,
+        body: mr.description ?? '',
+        author: mr.author?.username ?? 'ghost',
+        headSha: mr.sha,
+        headRef: mr.source_branch,
+        baseRef: mr.target_branch,
+        htmlUrl: mr.web_url,
+        headCloneUrl: await cloneUrl(mr.source_project_id),
+      })),
+    );
+  }
+
+  async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw toForgeError(error, what);
+    }
+  }
+}
+
+/** GitLab addresses a project by its id or its URL-encoded full path; gitbeaker does the encoding. */
+function projectId(repo: RepositoryId): string {
+  return `${repo.owner}/${repo.name}`;
+}
+
+function projectPath(repo: RepositoryId): string {
+  return `/projects/${encodeURIComponent(projectId(repo))}`;
+}
+
+function toGitLabState(state: CommitState): CommitablePipelineStatus {
+  switch (state) {
+    case 'pending':
+      return 'pending';
+    case 'success':
+      return 'success';
+    case 'failure':
+    case 'error':
+      return 'failed';
+  }
+}
+
+/** The state of a GitLab job status in this interface's terms (`failed` is `failure` here; see toStatus). */
+function toCommitState(status: string): CommitState {
+  switch (status) {
+    case 'success':
+      return 'success';
+    case 'failed':
+      return 'failure';
+    // Did not run to an outcome: neither a pass nor a test failure.
+    case 'canceled':
+    case 'skipped':
+      return 'error';
+    // created, pending, running, waiting_for_resource, preparing, scheduled, manual.
+    default:
+      return 'pending';
+  }
+}
+
+function toStatus(s: RestStatus): CommitStatus {
+  let state = toCommitState(s.status);
+  let description = s.description;
+  if (state === 'failure' && (description === ERROR_PREFIX || description?.startsWith(`${ERROR_PREFIX}: `))) {
+    state = 'error';
+    description = description.slice(ERROR_PREFIX.length + 2) || null;
+  }
+  return {
+    state,
+    context: s.name,
+    ...(description ? { description } : {}),
+    ...(s.target_url ? { targetUrl: s.target_url } : {}),
+    // A record changes state in place; report when it reached the state it is in.
+    createdAt: s.finished_at ?? s.started_at ?? s.created_at,
+  };
+}
+
+/** The state GitLab's status record is in when it refused a transition, or null for any other failure. */
+function refusedFrom(error: ForgeError): string | null {
+  return error.status === 400 ? (REFUSED_TRANSITION.exec(error.message)?.[1] ?? null) : null;
+}
+
+/**
+ * gitbeaker's request error carries the response (and the request, with the token in its headers: only the
+ * status and GitLab's message are kept). A network failure or timeout has no status (0: worth retrying).
+ */
+function toForgeError(error: unknown, what: string): ForgeError {
+  if (error instanceof ForgeError) return error;
+  if (error instanceof GitbeakerRequestError) {
+    const cause = error.cause as { response?: { status?: number } } | undefined;
+    const status = cause?.response?.status ?? 0;
+    return new ForgeError(`${what}: ${status || 'network error'} ${error.message}`, status);
+  }
+  if (error instanceof GitbeakerRetryError) {
+    // gitbeaker gave up retrying 429 or 502 answers.
+    const status = Number(/last status code: (\d+)/.exec(error.message)?.[1] ?? 0);
+    return new ForgeError(`${what}: ${status || 'network error'} ${error.message}`, status);
+  }
+  return new ForgeError(`${what}: network error ${(error as Error).message}`, 0);
+}
