@@ -2,6 +2,7 @@
  * `npm run build`: bundles every action with ncc into its committed dist/.
  * `node build/bundle-actions.ts --check`: builds into a temporary directory and fails when a committed dist/
  * differs, so a change to an action's sources cannot land without its bundle.
+ * Either takes bundle names (`root`, `actions/release`) to work on only those.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -108,7 +109,15 @@ export async function staleBundles(bundles: Bundle[]): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  const bundles = await discoverBundles();
+  // `npm run build -- actions/release` builds (or checks) only the named bundles.
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const all = await discoverBundles();
+  const bundles = only.length ? all.filter((b) => only.includes(b.name)) : all;
+  const unknown = only.filter((name) => !all.some((b) => b.name === name));
+  if (unknown.length) {
+    console.error(`no such bundle: ${unknown.join(', ')} (known: ${all.map((b) => b.name).join(', ')})`);
+    process.exit(2);
+  }
   if (process.argv.includes('--check')) {
     const problems = await staleBundles(bundles);
     for (const p of problems) console.error(`stale: ${p}`);
