@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { BareRepository } from '../github-emulator/bare-repository.ts';
 import { serveGitHttp } from '../github-emulator/git-http-backend.ts';
 import { GitCommits, type CommitInfo } from './git-commits.ts';
+import { GitLabReleasesApi } from './releases-api.ts';
 import {
   GitLabWebhookSender,
   type GitLabDeliveryRecord,
@@ -18,6 +19,8 @@ export interface GitLabEmulatorOptions {
   dataDir: string;
   /** Access tokens it accepts (PRIVATE-TOKEN or Bearer), and as git push passwords. */
   tokens: string[];
+  /** Tokens of a Reporter: they read the API and are refused (403) on release and package writes. */
+  reporterTokens?: string[];
   host?: string;
   port?: number;
   logger?: Logger;
@@ -136,6 +139,10 @@ export class GitLabEmulator {
   readonly #server: http.Server;
   readonly #projects = new Map<string, EmulatedProject>();
   readonly #webhooks: GitLabWebhookSender;
+  readonly #releases = new GitLabReleasesApi({
+    nextId: () => this.#nextId++,
+    author: () => this.#userJson(),
+  });
   readonly #user: { id: number; username: string; name: string };
   #url = '';
   #nextId = 1;
@@ -253,8 +260,7 @@ export class GitLabEmulator {
       throw new HttpError(404, { error: '404 Not Found' });
     }
 
-    this.#authenticate(req);
-    const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
+    const canWrite = this.#authenticate(req);
     // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'api' || parts[1] !== 'v4' || parts[2] !== 'projects' || parts.length < 4)
@@ -262,9 +268,21 @@ export class GitLabEmulator {
     const project = this.#projectById(parts[3]!);
     const rest = parts.slice(4);
     const method = req.method ?? 'GET';
+    if (this.#releases.handles(rest))
+      return this.#releases.handle(req, res, url, { ...project, webUrl: this.#webUrl(project) }, rest, {
+        canWrite,
+      });
+    const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
 
     if (rest.length === 0 && method === 'GET')
-      return sendJson(res, 200, this.#projectJson(project, (await project.git.branches()).size === 0));
+      return sendJson(res, 200, {
+        ...this.#projectJson(project, (await project.git.branches()).size === 0),
+        // GitLab adds the caller's access level (40 Maintainer, 20 Reporter) to a single project.
+        permissions: {
+          project_access: { access_level: canWrite ? 40 : 20, notification_level: 3 },
+          group_access: null,
+        },
+      });
     if (rest[0] === 'merge_requests') {
       if (rest.length === 1 && method === 'GET') return this.#listMergeRequests(res, url, project, params);
       if (rest.length === 1 && method === 'POST') return this.#createMergeRequest(res, project, params);
@@ -301,11 +319,14 @@ export class GitLabEmulator {
     throw new HttpError(404, { error: '404 Not Found' });
   }
 
-  #authenticate(req: IncomingMessage): void {
+  /** Whether the caller may write (false for a reporter token). */
+  #authenticate(req: IncomingMessage): boolean {
     const privateToken = req.headers['private-token'];
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = typeof privateToken === 'string' ? privateToken : bearer;
-    if (!token || !this.#validToken(token)) throw new HttpError(401, { message: '401 Unauthorized' });
+    if (token && this.#validToken(token)) return true;
+    if (token && this.#options.reporterTokens?.includes(token)) return false;
+    throw new HttpError(401, { message: '401 Unauthorized' });
   }
 
   #validToken(candidate: string): boolean {
