@@ -50,12 +50,23 @@ export interface NewPullRequest {
   body?: string;
 }
 
+/** What updatePullRequest changes; fields left out stay as they are. */
+export interface PullRequestUpdate {
+  title?: string;
+  body?: string;
+}
+
 export interface Forge {
   readonly kind: 'github' | 'gitlab';
   getRepository(repo: RepositoryId): Promise<Repository>;
   getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
   listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]>;
   createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest>;
+  /** The open pull request from this repository's own branch `head` (not a fork's), or null. */
+  findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null>;
+  updatePullRequest(repo: RepositoryId, number: number, update: PullRequestUpdate): Promise<PullRequest>;
+  /** Closes without merging; closing a closed one is no error. */
+  closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
   /** The file's text at `ref`, or null when it does not exist there. */
   getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null>;
   setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void>;

@@ -11,6 +11,7 @@ import {
   type Forge,
   type NewPullRequest,
   type PullRequest,
+  type PullRequestUpdate,
   type Repository,
   type RepositoryId,
 } from '../forge.ts';
@@ -149,6 +150,47 @@ export class GitHubForge implements Forge {
         base: pr.base,
         ...(pr.body !== undefined ? { body: pr.body } : {}),
       }),
+    );
+    return toPullRequest(data as RestPull);
+  }
+
+  async findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null> {
+    const { data } = await this.#call('GET', repo, `/pulls?state=open&head=${repo.owner}:${head}`, () =>
+      this.#octokit.rest.pulls.list({
+        owner: repo.owner,
+        repo: repo.name,
+        state: 'open',
+        head: `${repo.owner}:${head}`,
+        per_page: PER_PAGE,
+      }),
+    );
+    // At most one: GitHub refuses a second open pull request from the same head to the same base.
+    const pull = (data as RestPull[]).find((p) => p.head.ref === head);
+    return pull ? toPullRequest(pull) : null;
+  }
+
+  async updatePullRequest(
+    repo: RepositoryId,
+    number: number,
+    update: PullRequestUpdate,
+  ): Promise<PullRequest> {
+    return this.#patchPull(repo, number, {
+      ...(update.title !== undefined ? { title: update.title } : {}),
+      ...(update.body !== undefined ? { body: update.body } : {}),
+    });
+  }
+
+  async closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
+    return this.#patchPull(repo, number, { state: 'closed' });
+  }
+
+  async #patchPull(
+    repo: RepositoryId,
+    number: number,
+    fields: { title?: string; body?: string; state?: 'closed' },
+  ): Promise<PullRequest> {
+    const { data } = await this.#call('PATCH', repo, `/pulls/${number}`, () =>
+      this.#octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, ...fields }),
     );
     return toPullRequest(data as RestPull);
   }

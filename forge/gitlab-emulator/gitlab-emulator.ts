@@ -440,6 +440,7 @@ export class GitLabEmulator {
     const direction = params.sort === 'asc' ? 1 : -1;
     const mrs = project.mergeRequests
       .filter((m) => state === 'all' || m.state === state)
+      .filter((m) => !params.source_branch || m.sourceBranch === params.source_branch)
       .sort((a, b) => direction * (a[key].localeCompare(b[key]) || a.id - b.id));
     sendPage(
       res,

@@ -18,6 +18,7 @@ import {
   type Forge,
   type NewPullRequest,
   type PullRequest,
+  type PullRequestUpdate,
   type Repository,
   type RepositoryId,
 } from '../forge.ts';
@@ -133,6 +134,54 @@ export class GitLabForge implements Forge {
       this.#mergeRequests.create(projectId(repo), pr.head, pr.base, pr.title, {
         ...(pr.body !== undefined ? { description: pr.body } : {}),
       }),
+    );
+    return (await this.#toPullRequests([mr as unknown as RestMergeRequest]))[0]!;
+  }
+
+  async findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null> {
+    const mrs = await this.#call(
+      `GET ${projectPath(repo)}/merge_requests?state=opened&source_branch=${head}`,
+      () =>
+        this.#mergeRequests.all({
+          projectId: projectId(repo),
+          state: 'opened',
+          sourceBranch: head,
+          perPage: 100,
+        }),
+    );
+    // A fork's merge request into this project can have a source branch of the same name: not ours.
+    const own = await this.#project(projectId(repo));
+    const mr = (mrs as unknown as RestMergeRequest[]).find(
+      (m) => m.source_branch === head && m.source_project_id === own.id,
+    );
+    return mr ? (await this.#toPullRequests([mr]))[0]! : null;
+  }
+
+  async updatePullRequest(
+    repo: RepositoryId,
+    number: number,
+    update: PullRequestUpdate,
+  ): Promise<PullRequest> {
+    return this.#editMergeRequest(repo, number, {
+      ...(update.title !== undefined ? { title: update.title } : {}),
+      ...(update.body !== undefined ? { description: update.body } : {}),
+    });
+  }
+
+  async closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
+    const current = await this.getPullRequest(repo, number);
+    // GitLab refuses to close a closed or merged merge request; that is already what was asked for.
+    if (current.state === 'closed') return current;
+    return this.#editMergeRequest(repo, number, { stateEvent: 'close' });
+  }
+
+  async #editMergeRequest(
+    repo: RepositoryId,
+    number: number,
+    fields: { title?: string; description?: string; stateEvent?: 'close' },
+  ): Promise<PullRequest> {
+    const mr = await this.#call(`PUT ${projectPath(repo)}/merge_requests/${number}`, () =>
+      this.#mergeRequests.edit(projectId(repo), number, fields),
     );
     return (await this.#toPullRequests([mr as unknown as RestMergeRequest]))[0]!;
   }

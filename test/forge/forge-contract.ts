@@ -108,6 +108,40 @@ export function forgeContract(name: string, setup: () => Promise<ForgeContractSu
       await expect.poll(async () => (await forge.getPullRequest(repo, pr.number)).headSha).toBe(newer);
     });
 
+    it('finds the open pull request of a branch, updates its title and body, and closes it', async () => {
+      await push('bot-branch', 'a.txt', 'a\n');
+      await push('other', 'o.txt', 'o\n');
+      expect(await forge.findOpenPullRequest(repo, 'bot-branch')).toBeNull();
+      await forge.createPullRequest(repo, { title: 'Other', head: 'other', base: 'main' });
+      const pr = await forge.createPullRequest(repo, {
+        title: 'Bot',
+        head: 'bot-branch',
+        base: 'main',
+        body: 'v1',
+      });
+      expect(await forge.findOpenPullRequest(repo, 'bot-branch')).toEqual(pr);
+
+      const updated = await forge.updatePullRequest(repo, pr.number, { title: 'Bot, again', body: 'v2' });
+      expect(updated).toMatchObject({ number: pr.number, state: 'open', title: 'Bot, again', body: 'v2' });
+      // A field left out stays as it is.
+      expect(await forge.updatePullRequest(repo, pr.number, { body: 'v3' })).toMatchObject({
+        title: 'Bot, again',
+        body: 'v3',
+      });
+
+      expect(await forge.closePullRequest(repo, pr.number)).toMatchObject({
+        number: pr.number,
+        state: 'closed',
+      });
+      expect(await forge.getPullRequest(repo, pr.number)).toMatchObject({ state: 'closed', body: 'v3' });
+      expect(await forge.findOpenPullRequest(repo, 'bot-branch')).toBeNull();
+      expect((await forge.listOpenPullRequests(repo)).map((p) => p.headRef)).toEqual(['other']);
+      // Closing twice is no error; a pull request that does not exist is a 404.
+      expect(await forge.closePullRequest(repo, pr.number)).toMatchObject({ state: 'closed' });
+      expect((await rejection(forge.closePullRequest(repo, 999))).status).toBe(404);
+      expect((await rejection(forge.updatePullRequest(repo, 999, { body: 'x' }))).status).toBe(404);
+    });
+
     it('refuses a pull request from a branch that does not exist, and reports a missing one as 404', async () => {
       const refused = await rejection(
         forge.createPullRequest(repo, { title: 'x', head: 'no-such-branch', base: 'main' }),

@@ -6,6 +6,7 @@ import {
   type Forge,
   type NewPullRequest,
   type PullRequest,
+  type PullRequestUpdate,
   type Repository,
   type RepositoryId,
 } from '../../forge/forge.ts';
@@ -88,6 +89,24 @@ export class RecordingForge implements Forge {
       title: pr.title,
       headRef: pr.head,
     });
+  }
+  async findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null> {
+    this.#check(repo);
+    return [...this.pulls.values()].find((p) => p.state === 'open' && p.headRef === head) ?? null;
+  }
+  async updatePullRequest(
+    repo: RepositoryId,
+    number: number,
+    update: PullRequestUpdate,
+  ): Promise<PullRequest> {
+    const pr = await this.getPullRequest(repo, number);
+    Object.assign(pr, update);
+    return pr;
+  }
+  async closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
+    const pr = await this.getPullRequest(repo, number);
+    pr.state = 'closed';
+    return pr;
   }
   async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
     this.#check(repo);
