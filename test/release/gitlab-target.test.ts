@@ -1,0 +1,238 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitLabReleaseTarget } from '../../actions/release/targets/gitlab-target.ts';
+import { ReleaseTargetError, type ReleaseSpec } from '../../actions/release/targets/release-target.ts';
+import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { ScratchClone } from '../forge/scratch-clone.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';
+
+const TOKEN = 'glpat-releasetoken0123456789';
+const REPORTER_TOKEN = 'glpat-reportertoken012345678';
+
+interface PackageFile {
+  id: number;
+  file_name: string;
+  file_sha256: string;
+}
+
+/** An emulated GitLab with project acme/widget holding one commit, and built assets on disk. */
+async function gitlabWithProject() {
+  const tmp = await withTempDir('ironbots-gitlab-target-');
+  const emulator = await GitLabEmulator.start({
+    dataDir: path.join(tmp.dir, 'forge'),
+    tokens: [TOKEN],
+    reporterTokens: [REPORTER_TOKEN],
+  });
+  await emulator.createProject('acme', 'widget');
+  const clone = await ScratchClone.initAndPush(
+    path.join(tmp.dir, 'work'),
+    `${emulator.url}/acme/widget.git`,
+    {
+      username: 'oauth2',
+      password: TOKEN,
+    },
+  );
+  const commit = (await clone.git('rev-parse', 'HEAD')).trim();
+  const assets = [
+    await writeAsset(tmp.dir, 'widget-1.2.0.tar.gz', 'the tarball\n'),
+    await writeAsset(tmp.dir, 'SHA256SUMS', 'sums\n'),
+  ];
+  const spec = releaseSpec('1.2.0', assets, commit);
+  const api = async (route: string, token = TOKEN) => {
+    const response = await fetch(`${emulator.url}/api/v4/projects/acme%2Fwidget${route}`, {
+      headers: { 'PRIVATE-TOKEN': token },
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+  const target = (options: Partial<ConstructorParameters<typeof GitLabReleaseTarget>[0]> = {}) =>
+    new GitLabReleaseTarget({ url: emulator.url, token: TOKEN, project: 'acme/widget', ...options });
+  return {
+    tmp,
+    emulator,
+    spec,
+    api,
+    target,
+    async packageFiles(): Promise<Array<{ file_name: string; file_sha256: string; id: number }>> {
+      const packages = (await api('/packages?package_type=generic')).body as Array<{ id: number }>;
+      const files = [];
+      for (const p of packages)
+        files.push(...((await api(`/packages/${p.id}/package_files`)).body as never[]));
+      return files;
+    },
+    async cleanup() {
+      await emulator.stop();
+      await tmp.remove();
+    },
+  };
+}
+
+releaseTargetContract('GitLabReleaseTarget against the GitLab emulator over HTTP', async () => {
+  const gitlab = await gitlabWithProject();
+  return {
+    spec: gitlab.spec,
+    target: () => gitlab.target(),
+    async visible() {
+      const release = await gitlab.api(`/releases/${gitlab.spec.tag}`);
+      return release.status === 404 ? null : release.body;
+    },
+    async stored() {
+      return {
+        files: await gitlab.packageFiles(),
+        packages: (await gitlab.api('/packages?package_type=generic')).body,
+      };
+    },
+    cleanup: gitlab.cleanup,
+  };
+});
+
+describe('GitLabReleaseTarget', () => {
+  let gitlab: Awaited<ReturnType<typeof gitlabWithProject>>;
+  beforeEach(async () => {
+    gitlab = await gitlabWithProject();
+  });
+  afterEach(async () => {
+    await gitlab.cleanup();
+  });
+
+  it('publishes a release whose links download the assets from the generic package registry', async () => {
+    const target = gitlab.target();
+    const { plan } = await target.prepare(gitlab.spec);
+    expect(plan.map((p) => p.action)).toEqual([
+      'upload package file',
+      'upload package file',
+      'create release',
+    ]);
+    const published = await target.publish(gitlab.spec);
+
+    expect(published).toMatchObject({
+      target: 'gitlab',
+      id: 'v1.2.0',
+      url: `${gitlab.emulator.url}/acme/widget/-/releases/v1.2.0`,
+    });
+    const release = (await gitlab.api('/releases/v1.2.0')).body as {
+      name: string;
+      description: string;
+      commit: { id: string };
+      assets: { links: Array<{ name: string; url: string; link_type: string }> };
+    };
+    expect(release.name).toBe('Release 1.2.0');
+    expect(release.description).toBe(gitlab.spec.notes);
+    expect(release.commit.id).toBe(gitlab.spec.commit);
+    expect(release.assets.links.map((l) => l.name)).toEqual(['widget-1.2.0.tar.gz', 'SHA256SUMS']);
+    for (const link of release.assets.links) {
+      const download = await fetch(link.url, { headers: { 'PRIVATE-TOKEN': TOKEN } });
+      const asset = gitlab.spec.assets.find((a) => a.name === link.name)!;
+      expect(Buffer.from(await download.arrayBuffer()).toString()).toBe(
+        link.name === 'SHA256SUMS' ? 'sums\n' : 'the tarball\n',
+      );
+      expect(published.assets.find((a) => a.name === link.name)).toMatchObject({ sha256: asset.sha256 });
+    }
+  });
+
+  it('a re-run keeps identical files, replaces a changed one and updates the release in place', async () => {
+    const first = gitlab.target();
+    await first.prepare(gitlab.spec);
+    await first.publish(gitlab.spec);
+    const before = await gitlab.packageFiles();
+
+    const rebuilt = await writeAsset(gitlab.tmp.dir, 'widget-1.2.0.tar.gz', 'a rebuilt tarball\n');
+    const spec: ReleaseSpec = {
+      ...gitlab.spec,
+      notes: 'corrected notes\n',
+      assets: [rebuilt, gitlab.spec.assets[1]!],
+    };
+    const rerun = gitlab.target();
+    const { plan } = await rerun.prepare(spec);
+    expect(plan.map((p) => p.action)).toEqual([
+      'replace package file',
+      'keep package file',
+      'update release',
+    ]);
+    await rerun.publish(spec);
+
+    const after = await gitlab.packageFiles();
+    expect(after.map((f) => f.file_name).sort()).toEqual(['SHA256SUMS', 'widget-1.2.0.tar.gz']);
+    expect(after.find((f) => f.file_name === 'SHA256SUMS')!.id).toBe(
+      before.find((f) => f.file_name === 'SHA256SUMS')!.id,
+    );
+    expect(after.find((f) => f.file_name === 'widget-1.2.0.tar.gz')!.file_sha256).toBe(rebuilt.sha256);
+    const releases = (await gitlab.api('/releases')).body as Array<{
+      description: string;
+      assets: { links: Array<{ url: string }> };
+    }>;
+    expect(releases).toHaveLength(1);
+    expect(releases[0]!.description).toBe('corrected notes\n');
+    expect(releases[0]!.assets.links).toHaveLength(2);
+    const download = await fetch(releases[0]!.assets.links[0]!.url, { headers: { 'PRIVATE-TOKEN': TOKEN } });
+    expect(await download.text()).toBe('a rebuilt tarball\n');
+  });
+
+  it('rollback of a re-run removes only what that run uploaded', async () => {
+    const first = gitlab.target();
+    await first.prepare(gitlab.spec);
+    await first.publish(gitlab.spec);
+    const published = await gitlab.packageFiles();
+
+    const rebuilt = await writeAsset(gitlab.tmp.dir, 'widget-1.2.0.tar.gz', 'another build\n');
+    const spec = { ...gitlab.spec, assets: [rebuilt, gitlab.spec.assets[1]!] };
+    const rerun = gitlab.target();
+    await rerun.prepare(spec);
+    expect(await gitlab.packageFiles()).toHaveLength(3);
+    await rerun.rollback(spec);
+    expect(await gitlab.packageFiles()).toEqual(published);
+  });
+
+  it('names a missing token, a refused token and Reporter access in prepare, and uploads nothing', async () => {
+    await expect(gitlab.target({ token: '' }).prepare(gitlab.spec)).rejects.toThrow(/gitlab: no token given/);
+    await expect(gitlab.target({ token: 'glpat-wrong' }).prepare(gitlab.spec)).rejects.toThrow(
+      /token was refused \(401/,
+    );
+    const reporter = gitlab.target({ token: REPORTER_TOKEN }).prepare(gitlab.spec);
+    await expect(reporter).rejects.toBeInstanceOf(ReleaseTargetError);
+    await expect(reporter).rejects.toThrow(
+      /Reporter access to acme\/widget: releases and package uploads need Developer/,
+    );
+    await expect(gitlab.target({ project: 'acme/nothing' }).prepare(gitlab.spec)).rejects.toThrow(
+      /project acme\/nothing not found/,
+    );
+    expect(await gitlab.packageFiles()).toEqual([]);
+  });
+
+  it('refuses asset names the package registry would refuse, and names clashing assets, before uploading', async () => {
+    const odd = await writeAsset(gitlab.tmp.dir, 'my notes.txt', 'x');
+    await expect(gitlab.target().prepare({ ...gitlab.spec, assets: [odd] })).rejects.toThrow(
+      /asset names GitLab's package registry refuses .*: my notes\.txt/,
+    );
+    const [tarball] = gitlab.spec.assets;
+    await expect(gitlab.target().prepare({ ...gitlab.spec, assets: [tarball!, tarball!] })).rejects.toThrow(
+      /asset names appear twice: widget-1\.2\.0\.tar\.gz/,
+    );
+    expect(await gitlab.packageFiles()).toEqual([]);
+  });
+
+  it('a write refused by the server is reported with its status', async () => {
+    // The reporter passes no permission check when GitLab hides permissions (as for CI job tokens): the
+    // upload itself is refused.
+    const spec = gitlab.spec;
+    const target = new GitLabReleaseTarget({
+      url: gitlab.emulator.url,
+      token: REPORTER_TOKEN,
+      project: 'acme/widget',
+    });
+    const original = globalThis.fetch;
+    // Drop `permissions` from the project answer, as GitLab does for a CI job token.
+    const withoutPermissions: typeof fetch = async (input, init) => {
+      const response = await original(input, init);
+      if (!String(input).endsWith('/projects/acme%2Fwidget')) return response;
+      const { permissions: _dropped, ...project } = (await response.json()) as Record<string, unknown>;
+      return new Response(JSON.stringify(project), { status: response.status, headers: response.headers });
+    };
+    globalThis.fetch = withoutPermissions;
+    try {
+      await expect(target.prepare(spec)).rejects.toThrow(/answered 403 \(the token lacks permission/);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+});
