@@ -53,11 +53,11 @@ async function gitlabWithProject() {
     spec,
     api,
     target,
-    async packageFiles(): Promise<Array<{ file_name: string; file_sha256: string; id: number }>> {
+    async packageFiles(): Promise<PackageFile[]> {
       const packages = (await api('/packages?package_type=generic')).body as Array<{ id: number }>;
-      const files = [];
+      const files: PackageFile[] = [];
       for (const p of packages)
-        files.push(...((await api(`/packages/${p.id}/package_files`)).body as never[]));
+        files.push(...((await api(`/packages/${p.id}/package_files`)).body as PackageFile[]));
       return files;
     },
     async cleanup() {
