@@ -69,7 +69,8 @@ export async function sourceFilesByLanguage(
       `no xgettext language known for ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}` +
         ` (known extensions: ${Object.keys(LANGUAGE_BY_EXTENSION).join(' ')})`,
     );
-  if (byLanguage.size === 0) throw new ExtractError(`no source files match ${patterns.join(', ')} in ${sourceDir}`);
+  if (byLanguage.size === 0)
+    throw new ExtractError(`no source files match ${patterns.join(', ')} in ${sourceDir}`);
   return byLanguage;
 }
 

@@ -42,9 +42,12 @@ export async function runGettext(
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT')
       throw new GettextToolError(`${program} is not installed (Debian/Ubuntu: apt-get install gettext)`);
-    throw Object.assign(new GettextToolError(`${program} failed: ${(failure.stderr ?? failure.message).trim()}`), {
-      stderr: failure.stderr ?? '',
-    });
+    throw Object.assign(
+      new GettextToolError(`${program} failed: ${(failure.stderr ?? failure.message).trim()}`),
+      {
+        stderr: failure.stderr ?? '',
+      },
+    );
   }
 }
 
@@ -96,6 +99,10 @@ export function parseStatistics(text: string): CatalogStatistics {
 }
 
 /** The catalog brought up to the template: new messages untranslated, vanished ones obsolete. */
-export async function mergeCatalog(catalogFile: string, templateFile: string, outputFile: string): Promise<void> {
+export async function mergeCatalog(
+  catalogFile: string,
+  templateFile: string,
+  outputFile: string,
+): Promise<void> {
   await runGettext('msgmerge', ['--quiet', '--previous', '-o', outputFile, catalogFile, templateFile]);
 }

@@ -58,10 +58,13 @@ export class GitRepository {
     credentials: GitCredentials | null,
   ): Promise<GitRepository> {
     const repository = new GitRepository(dir, credentials);
-    await repository.#run(['clone', '--quiet', '--depth=1', '--single-branch', `--branch=${branch}`, url, dir], {
-      cwd: undefined,
-      what: `clone ${url} (branch ${branch})`,
-    });
+    await repository.#run(
+      ['clone', '--quiet', '--depth=1', '--single-branch', `--branch=${branch}`, url, dir],
+      {
+        cwd: undefined,
+        what: `clone ${url} (branch ${branch})`,
+      },
+    );
     return repository;
   }
 
@@ -109,7 +112,12 @@ export class GitRepository {
       return stdout;
     } catch (error) {
       const failure = error as { stderr?: string; message: string };
-      throw new GitError(`git ${options.what} failed: ${(failure.stderr || failure.message).trim()}`);
+      const text = (failure.stderr || failure.message).trim();
+      // With the credentials in a header, git answers a 401 by asking for a username it may not prompt for.
+      const refused = /could not read Username|Authentication failed/.test(text)
+        ? ' (the server refused the credentials: 401)'
+        : '';
+      throw new GitError(`git ${options.what} failed${refused}: ${text}`);
     }
   }
 }

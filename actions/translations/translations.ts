@@ -65,7 +65,10 @@ export interface TranslationsResult {
   templatePublished: boolean;
 }
 
-export async function runTranslations(plan: TranslationsPlan, deps: TranslationsDeps): Promise<TranslationsResult> {
+export async function runTranslations(
+  plan: TranslationsPlan,
+  deps: TranslationsDeps,
+): Promise<TranslationsResult> {
   const { forge, source, logger } = deps;
   const info = await forge.getRepository(plan.repository);
   const base = plan.baseBranch || info.defaultBranch;
@@ -172,7 +175,10 @@ export async function runTranslations(plan: TranslationsPlan, deps: Translations
   logger.info({ branch: plan.branch, commit, changedFiles }, 'pushed the translations branch');
   const body = pullRequestBody(result, plan, source.description);
   if (existing) {
-    const updated = await forge.updatePullRequest(plan.repository, existing.number, { title: plan.title, body });
+    const updated = await forge.updatePullRequest(plan.repository, existing.number, {
+      title: plan.title,
+      body,
+    });
     logger.info({ pullRequest: existing.number }, 'updated the pull request');
     return { ...result, outcome: 'updated', pullRequest: updated };
   }

@@ -61,7 +61,7 @@ export class WeblateSource implements TranslationSource {
     const translations: WeblateTranslation[] = [];
     let next: string | null = this.#componentPath('translations/');
     while (next) {
-      const page: WeblatePage<WeblateTranslation> = await (await this.#request('GET', next)).json();
+      const page = (await (await this.#request('GET', next)).json()) as WeblatePage<WeblateTranslation>;
       translations.push(...page.results);
       next = page.next;
     }
@@ -81,11 +81,17 @@ export class WeblateSource implements TranslationSource {
   }
 
   async publishTemplate(template: string): Promise<boolean> {
-    const component: WeblateComponent = await (await this.#request('GET', this.#componentPath(''))).json();
+    const component = (await (
+      await this.#request('GET', this.#componentPath(''))
+    ).json()) as WeblateComponent;
     const sourceLanguage = component.source_language?.code ?? component.project.source_language?.code ?? 'en';
     const form = new FormData();
     form.set('method', 'source');
-    form.set('file', new Blob([template], { type: 'text/x-gettext-translation' }), `${this.#options.component}.pot`);
+    form.set(
+      'file',
+      new Blob([template], { type: 'text/x-gettext-translation' }),
+      `${this.#options.component}.pot`,
+    );
     const path = `/api/translations/${encodeURIComponent(this.#options.project)}/${encodeURIComponent(
       this.#options.component,
     )}/${encodeURIComponent(sourceLanguage)}/file/`;

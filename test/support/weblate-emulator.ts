@@ -66,7 +66,9 @@ export class WeblateEmulator {
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         const failure =
-          error instanceof HttpError ? error : new HttpError(500, { detail: `emulator: ${(error as Error).message}` });
+          error instanceof HttpError
+            ? error
+            : new HttpError(500, { detail: `emulator: ${(error as Error).message}` });
         sendJson(res, failure.status, failure.body);
       });
     });
@@ -198,14 +200,18 @@ export class WeblateEmulator {
     return {
       language: this.#languageJson(language),
       language_code: language,
-      component: { slug: component.slug, url: `${this.#url}/api/components/${component.project}/${component.slug}/` },
+      component: {
+        slug: component.slug,
+        url: `${this.#url}/api/components/${component.project}/${component.slug}/`,
+      },
       filename: isSource ? `po/${component.slug}.pot` : `po/${language}.po`,
       is_source: isSource,
       is_template: false,
       total,
       translated: isSource ? total : (stats?.translated ?? 0),
       fuzzy: isSource ? 0 : (stats?.fuzzy ?? 0),
-      translated_percent: total === 0 ? 0 : Math.round((1000 * (isSource ? total : stats!.translated)) / total) / 10,
+      translated_percent:
+        total === 0 ? 0 : Math.round((1000 * (isSource ? total : stats!.translated)) / total) / 10,
       url: base,
       file_url: `${base}file/`,
       web_url: `${this.#url}/projects/${component.project}/${component.slug}/${language}/`,
@@ -243,13 +249,17 @@ export class WeblateEmulator {
       count: entries.length,
       next: page * this.#pageSize < entries.length ? pageUrl(page + 1) : null,
       previous: page > 1 ? pageUrl(page - 1) : null,
-      results: await Promise.all(slice.map(([language, content]) => this.#translationJson(component, language, content))),
+      results: await Promise.all(
+        slice.map(([language, content]) => this.#translationJson(component, language, content)),
+      ),
     });
   }
 
   #download(res: ServerResponse, component: EmulatedComponent, language: string): void {
     const content =
-      language === component.sourceLanguage ? component.template : component.translations.get(language)?.content;
+      language === component.sourceLanguage
+        ? component.template
+        : component.translations.get(language)?.content;
     if (content === undefined || content === null) throw new HttpError(404, { detail: 'Not found.' });
     res.writeHead(200, {
       'content-type': 'text/x-po; charset=utf-8',
@@ -280,13 +290,27 @@ export class WeblateEmulator {
     const file = form.get('file');
     if (!(file instanceof File)) throw validationError('file', 'No file was submitted.');
     const method = String(form.get('method') ?? 'translate');
-    if (!UPLOAD_METHODS.includes(method)) throw validationError('method', `"${method}" is not a valid choice.`);
+    if (!UPLOAD_METHODS.includes(method))
+      throw validationError('method', `"${method}" is not a valid choice.`);
     const content = await file.text();
     const isSource = language === component.sourceLanguage;
     if (isSource !== (method === 'source'))
-      throw validationError('method', isSource ? 'Only the source method updates source strings.' : 'Source strings are uploaded to the source language.');
-    if (!isSource && !component.translations.has(language)) throw new HttpError(404, { detail: 'Not found.' });
-    this.uploads.push({ project: component.project, component: component.slug, language, method, fileName: file.name, content });
+      throw validationError(
+        'method',
+        isSource
+          ? 'Only the source method updates source strings.'
+          : 'Source strings are uploaded to the source language.',
+      );
+    if (!isSource && !component.translations.has(language))
+      throw new HttpError(404, { detail: 'Not found.' });
+    this.uploads.push({
+      project: component.project,
+      component: component.slug,
+      language,
+      method,
+      fileName: file.name,
+      content,
+    });
     const stats = await this.#statistics(content);
     const count = stats.translated + stats.fuzzy + stats.untranslated;
     // Like Weblate, which counts units: a new timestamp or source reference changes no string.

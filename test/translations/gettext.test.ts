@@ -2,12 +2,16 @@ import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExtractError, extractTemplate } from '../../actions/translations/extract.ts';
-import { CatalogError, checkCatalog, completion, mergeCatalog } from '../../actions/translations/gettext-tools.ts';
+import {
+  CatalogError,
+  checkCatalog,
+  completion,
+  mergeCatalog,
+} from '../../actions/translations/gettext-tools.ts';
 import { normaliseCatalog, sameCatalogContent } from '../../actions/translations/normalise.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
-const fixtures = path.join(import.meta.dirname, 'fixtures');
-export const PROJECT_SOURCES = ['src/**/*.c', 'src/**/*.py', 'bin/*.sh', 'src/**/*.js', 'src/**/*.ts'];
+import { FIXTURES as fixtures, PROJECT_SOURCES } from './fixtures.ts';
 
 const msgids = (pot: string) => [...pot.matchAll(/^msgid "(.+)"$/gm)].map((m) => m[1]);
 
@@ -48,7 +52,7 @@ describe('extracting the template with xgettext', () => {
     expect(pot).toContain('"Project-Id-Version: widget\\n"');
   });
 
-  it('finds only what the keywords name in C (gettext\'s C defaults do not include _)', async () => {
+  it("finds only what the keywords name in C (gettext's C defaults do not include _)", async () => {
     const pot = await extractTemplate({ sourceDir: tmp.dir, sources: ['src/*.c'], keywords: [] });
     expect(msgids(pot)).toEqual(['%d file']);
   });
@@ -77,7 +81,10 @@ describe('catalogs', () => {
   });
 
   it('names the catalog and the line of a syntax error', async () => {
-    const error = await checkCatalog(path.join(fixtures, 'po-broken/de.po'), 'https://example.org/po.git po/de.po').then(
+    const error = await checkCatalog(
+      path.join(fixtures, 'po-broken/de.po'),
+      'https://example.org/po.git po/de.po',
+    ).then(
       () => null,
       (e: unknown) => e,
     );
@@ -91,7 +98,10 @@ describe('catalogs', () => {
     const project = path.join(tmp.dir, 'project');
     await cp(path.join(fixtures, 'project'), project, { recursive: true });
     const pot = path.join(tmp.dir, 'widget.pot');
-    await writeFile(pot, await extractTemplate({ sourceDir: project, sources: ['src/*.c'], keywords: ['_'] }));
+    await writeFile(
+      pot,
+      await extractTemplate({ sourceDir: project, sources: ['src/*.c'], keywords: ['_'] }),
+    );
     const merged = path.join(tmp.dir, 'de.po');
     await mergeCatalog(path.join(fixtures, 'po/de.po'), pot, merged);
     expect(await checkCatalog(merged, 'de.po')).toEqual({ translated: 3, fuzzy: 0, untranslated: 0 });
