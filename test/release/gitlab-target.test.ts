@@ -211,6 +211,16 @@ describe('GitLabReleaseTarget', () => {
     expect(await gitlab.packageFiles()).toEqual([]);
   });
 
+  it('a prepare that fails halfway removes the files it had uploaded', async () => {
+    const [tarball] = gitlab.spec.assets;
+    const vanished = { ...tarball!, name: 'vanished.tar.gz', path: path.join(gitlab.tmp.dir, 'not-built') };
+    await expect(gitlab.target().prepare({ ...gitlab.spec, assets: [tarball!, vanished] })).rejects.toThrow(
+      /gitlab: uploading vanished\.tar\.gz failed/,
+    );
+    expect(await gitlab.packageFiles()).toEqual([]);
+    expect((await gitlab.api('/packages?package_type=generic')).body).toEqual([]);
+  });
+
   it('a write refused by the server is reported with its status', async () => {
     // The reporter passes no permission check when GitLab hides permissions (as for CI job tokens): the
     // upload itself is refused.

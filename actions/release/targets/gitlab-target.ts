@@ -124,34 +124,44 @@ export class GitLabReleaseTarget implements ReleaseTarget {
       createdPackage: false,
     };
     this.#prepared = prepared;
-    const existing = await this.#packageFiles(prepared, spec.version, signal);
-    prepared.createdPackage = prepared.packageId === null;
-    for (const asset of spec.assets) {
-      const same = existing
-        .filter((f) => f.file_name === asset.name && f.file_sha256 === asset.sha256)
-        .at(-1);
-      if (same) {
-        prepared.files.set(asset.name, same.id);
-        plan.push({ target: this.name, action: 'keep package file', detail: `${asset.name} (same sha256)` });
-        continue;
+    try {
+      const existing = await this.#packageFiles(prepared, spec.version, signal);
+      prepared.createdPackage = prepared.packageId === null;
+      for (const asset of spec.assets) {
+        const same = existing
+          .filter((f) => f.file_name === asset.name && f.file_sha256 === asset.sha256)
+          .at(-1);
+        if (same) {
+          prepared.files.set(asset.name, same.id);
+          plan.push({
+            target: this.name,
+            action: 'keep package file',
+            detail: `${asset.name} (same sha256)`,
+          });
+          continue;
+        }
+        const replaces = existing.some((f) => f.file_name === asset.name);
+        const uploaded = await this.#upload(prepared, spec.version, asset, signal);
+        prepared.uploaded.push(uploaded.id);
+        prepared.files.set(asset.name, uploaded.id);
+        plan.push({
+          target: this.name,
+          action: replaces ? 'replace package file' : 'upload package file',
+          detail: `${asset.name} (${asset.bytes} bytes, sha256 ${asset.sha256})`,
+        });
       }
-      const replaces = existing.some((f) => f.file_name === asset.name);
-      const uploaded = await this.#upload(prepared, spec.version, asset, signal);
-      prepared.uploaded.push(uploaded.id);
-      prepared.files.set(asset.name, uploaded.id);
+      const release = await this.#release(prepared, spec.tag, signal);
       plan.push({
         target: this.name,
-        action: replaces ? 'replace package file' : 'upload package file',
-        detail: `${asset.name} (${asset.bytes} bytes, sha256 ${asset.sha256})`,
+        action: release ? 'update release' : 'create release',
+        detail: `${spec.tag} in ${project.web_url} with ${spec.assets.length} linked assets`,
       });
+      return { plan };
+    } catch (error) {
+      // Whatever this prepare uploaded before failing goes again; the caller may not call rollback.
+      await this.rollback(spec);
+      throw error;
     }
-    const release = await this.#release(prepared, spec.tag, signal);
-    plan.push({
-      target: this.name,
-      action: release ? 'update release' : 'create release',
-      detail: `${spec.tag} in ${project.web_url} with ${spec.assets.length} linked assets`,
-    });
-    return { plan };
   }
 
   async publish(spec: ReleaseSpec, signal?: AbortSignal): Promise<PublishedRelease> {
