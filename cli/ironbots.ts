@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
+import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
 
 /** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
@@ -14,6 +15,7 @@ registerLocalCommand(program);
 registerValidateCommand(program);
 registerDeploymentCommands(program);
 registerSubmitCommand(program);
+registerTranslationsCommand(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`ironbots: ${error instanceof Error ? error.message : String(error)}\n`);

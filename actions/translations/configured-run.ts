@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Forge } from '../../forge/forge.ts';
+import { GitHubForge } from '../../forge/github/github-forge.ts';
+import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
+import { GitPoSource } from './git-po-source.ts';
+import type { ForgeConfig, SourceConfig, TranslationsConfig } from './inputs.ts';
+import type { TranslationSource } from './translation-source.ts';
+import { runTranslations, type TranslationsResult } from './translations.ts';
+import { WeblateSource } from './weblate-source.ts';
+
+/** One run with the real clients, in a scratch directory under `tempRoot` that is removed afterwards. */
+export async function runConfigured(
+  config: TranslationsConfig,
+  options: { logger: Logger; tempRoot: string },
+): Promise<TranslationsResult> {
+  const workDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-translations-'));
+  try {
+    const forge = createForge(config.forge);
+    const source = createSource(config.source, forge, `${config.plan.domain}.pot`, workDir);
+    return await runTranslations(config.plan, { forge, source, workDir, logger: options.logger });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The real clients for a configuration: what the action and the CLI inject into runTranslations. */
+export function createForge(config: ForgeConfig): Forge {
+  return config.kind === 'github'
+    ? new GitHubForge({ token: config.token, baseUrl: config.apiUrl })
+    : new GitLabForge({ token: config.token, host: config.apiUrl });
+}
+
+export function createSource(
+  config: SourceConfig,
+  forge: Forge,
+  templateName: string,
+  workDir: string,
+): TranslationSource {
+  if (config.kind === 'weblate')
+    return new WeblateSource({
+      url: config.url,
+      token: config.token,
+      project: config.project,
+      component: config.component,
+    });
+  return new GitPoSource({
+    url: config.url,
+    branch: config.branch,
+    directory: config.directory,
+    templateName,
+    // Without a token of its own, the .po repository is reached with the forge's credentials.
+    credentials: config.token
+      ? { username: forge.kind === 'github' ? 'x-access-token' : 'oauth2', password: config.token }
+      : forge.gitCredentials(),
+    workDir: path.join(workDir, 'po-repository'),
+  });
+}

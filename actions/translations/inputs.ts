@@ -1,0 +1,154 @@
+import type { TranslationsPlan } from './translations.ts';
+
+/**
+ * The translations action's inputs, shared by the action (action.yml) and `ironbots translations`: names
+ * as action.yml declares them, with its defaults (the runner applies those, a local run must apply them
+ * itself; a test keeps this table and action.yml in step).
+ */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  forge: 'github',
+  token: '',
+  'api-url': '',
+  repository: '',
+  'base-branch': '',
+  branch: 'ironbots/translations',
+  sources: '',
+  keywords: '_ N_',
+  domain: '',
+  'po-directory': 'po',
+  threshold: '80',
+  title: 'Update translations',
+  'package-name': '',
+  source: 'weblate',
+  'weblate-url': '',
+  'weblate-token': '',
+  'weblate-project': '',
+  'weblate-component': '',
+  'po-repository': '',
+  'po-repository-branch': 'main',
+  'po-repository-directory': '.',
+  'po-repository-token': '',
+  'dry-run': 'false',
+};
+
+export class InputError extends Error {
+  constructor(input: string, problem: string) {
+    super(`input ${input}: ${problem}`);
+    this.name = 'InputError';
+  }
+}
+
+export type SourceConfig =
+  | { kind: 'weblate'; url: string; token: string; project: string; component: string }
+  | { kind: 'git'; url: string; branch: string; directory: string; token: string };
+
+export interface ForgeConfig {
+  kind: 'github' | 'gitlab';
+  token: string;
+  /** GitHub: the REST API's base URL; GitLab: the server's URL (the API is under /api/v4). */
+  apiUrl: string;
+}
+
+export interface TranslationsConfig {
+  plan: TranslationsPlan;
+  forge: ForgeConfig;
+  source: SourceConfig;
+  /** Every secret among the inputs, to be masked in logs. */
+  secrets: string[];
+}
+
+/** A list input: comma, whitespace or newline separated. */
+function list(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Reads and checks every input. `input(name)` gives the raw value (empty when unset); `env` supplies what
+ * the CI system knows (GITHUB_REPOSITORY, GITHUB_API_URL; CI_PROJECT_PATH, CI_SERVER_URL on GitLab).
+ */
+export function parseTranslationsInputs(
+  input: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+): TranslationsConfig {
+  const get = (name: string) => (input(name) || INPUT_DEFAULTS[name] || '').trim();
+  const required = (name: string, why = '') => {
+    const value = get(name);
+    if (!value) throw new InputError(name, `required${why}`);
+    return value;
+  };
+
+  const forgeKind = get('forge');
+  if (forgeKind !== 'github' && forgeKind !== 'gitlab')
+    throw new InputError('forge', `must be github or gitlab, not "${forgeKind}"`);
+  const apiUrl =
+    get('api-url') ||
+    (forgeKind === 'github' ? env.GITHUB_API_URL || 'https://api.github.com' : env.CI_SERVER_URL || '');
+  if (!apiUrl) throw new InputError('api-url', 'required on GitLab outside GitLab CI (CI_SERVER_URL)');
+  const repositoryName =
+    get('repository') || (forgeKind === 'github' ? env.GITHUB_REPOSITORY : env.CI_PROJECT_PATH) || '';
+  const slash = repositoryName.lastIndexOf('/');
+  if (slash <= 0 || slash === repositoryName.length - 1)
+    throw new InputError('repository', `must be owner/name, not "${repositoryName}"`);
+  const repository = { owner: repositoryName.slice(0, slash), name: repositoryName.slice(slash + 1) };
+
+  const thresholdText = get('threshold');
+  const threshold = Number(thresholdText);
+  if (!/^\d+(\.\d+)?$/.test(thresholdText) || threshold > 100)
+    throw new InputError('threshold', `must be a percentage from 0 to 100, not "${thresholdText}"`);
+  const dryRunText = get('dry-run');
+  if (!['true', 'false'].includes(dryRunText))
+    throw new InputError('dry-run', `must be true or false, not "${dryRunText}"`);
+  const sources = list(required('sources', ': globs of source files, e.g. "src/**/*.c src/**/*.py"'));
+  const domain = get('domain') || repository.name;
+  if (!/^[\w.-]+$/.test(domain)) throw new InputError('domain', `must be a plain file name, not "${domain}"`);
+  const poDirectory = get('po-directory');
+  if (poDirectory.startsWith('/') || poDirectory.split('/').includes('..'))
+    throw new InputError('po-directory', 'must be a path inside the repository');
+  const branch = get('branch');
+  const baseBranch = get('base-branch');
+  if (branch === baseBranch) throw new InputError('branch', 'must differ from base-branch');
+
+  const sourceKind = get('source');
+  let source: SourceConfig;
+  if (sourceKind === 'weblate') {
+    source = {
+      kind: 'weblate',
+      url: required('weblate-url'),
+      token: required('weblate-token'),
+      project: required('weblate-project'),
+      component: required('weblate-component'),
+    };
+  } else if (sourceKind === 'git') {
+    source = {
+      kind: 'git',
+      url: required('po-repository'),
+      branch: get('po-repository-branch'),
+      directory: get('po-repository-directory'),
+      token: get('po-repository-token'),
+    };
+  } else throw new InputError('source', `must be weblate or git, not "${sourceKind}"`);
+
+  const token = required('token');
+  const packageName = get('package-name');
+  return {
+    plan: {
+      repository,
+      ...(baseBranch ? { baseBranch } : {}),
+      branch,
+      sources,
+      keywords: list(get('keywords')),
+      domain,
+      poDirectory,
+      threshold,
+      title: get('title'),
+      ...(packageName ? { packageName } : {}),
+      dryRun: dryRunText === 'true',
+    },
+    forge: { kind: forgeKind, token, apiUrl },
+    source,
+    secrets: [token, source.token].filter(Boolean),
+  };
+}
