@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -168,6 +170,38 @@ describe('NpmTarget', () => {
     await expect(publishing).rejects.toThrow(/npm: npm publish failed: .*(403|E403|not allowed)/s);
     await expect(publishing).rejects.not.toThrow(readerToken);
     expect(await packument('widget-auth')).toBeNull();
+  });
+
+  it('names a user who does not maintain an existing package (registries that list maintainers, like npmjs)', async () => {
+    // Verdaccio keeps no maintainers list: a small registry double answers the two requests prepare makes.
+    const token = 'npm_colleague-token-0123456789';
+    const seen: string[] = [];
+    const fake = http.createServer((req, res) => {
+      seen.push(
+        `${req.method} ${req.url} ${req.headers.authorization === `Bearer ${token}` ? 'auth' : 'anon'}`,
+      );
+      res.setHeader('content-type', 'application/json');
+      if (req.headers.authorization !== `Bearer ${token}`) return res.writeHead(401).end('{}');
+      if (req.url === '/-/whoami') return res.end(JSON.stringify({ username: 'colleague' }));
+      if (req.url === '/widget-owned')
+        return res.end(
+          JSON.stringify({ name: 'widget-owned', maintainers: [{ name: 'writer' }], versions: {} }),
+        );
+      res.writeHead(404).end('{}');
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/`;
+      const spec = await specFor(tmp.dir, 'widget-owned', '1.1.0');
+      const target = new NpmTarget({ registry: url, token, tarball: spec.assets[0]!.name });
+      await expect(target.prepare(spec)).rejects.toThrow(
+        /npm: colleague is not a maintainer of widget-owned \(maintainers: writer\)/,
+      );
+      expect(seen).toEqual(['GET /-/whoami auth', 'GET /widget-owned auth']);
+    } finally {
+      fake.closeAllConnections();
+      await new Promise((resolve) => fake.close(resolve));
+    }
   });
 
   it("names a tarball whose version is not the tag's, and a missing tarball", async () => {
