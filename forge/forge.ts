@@ -56,6 +56,28 @@ export interface PullRequestUpdate {
   body?: string;
 }
 
+/** An issue (never a pull request); on GitLab `number` is the project-scoped iid. */
+export interface Issue {
+  number: number;
+  state: 'open' | 'closed';
+  title: string;
+  body: string;
+  labels: string[];
+  htmlUrl: string;
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  labels?: string[];
+}
+
+/** What updateIssue changes; fields left out stay as they are. */
+export interface IssueUpdate {
+  title?: string;
+  body?: string;
+}
+
 export interface Forge {
   readonly kind: 'github' | 'gitlab';
   getRepository(repo: RepositoryId): Promise<Repository>;
@@ -78,6 +100,12 @@ export interface Forge {
    */
   listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
   createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
+  /** The open issue with exactly this title (pull requests excluded), the lowest-numbered if several, or null. */
+  findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null>;
+  createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue>;
+  updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue>;
+  /** Closing a closed one is no error. */
+  closeIssue(repo: RepositoryId, number: number): Promise<Issue>;
   /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */
   gitCredentials(): { username: string; password: string } | null;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BareRepository } from './bare-repository.ts';
+import { GitHubIssuesApi } from './issues-api.ts';
 import { serveGitHttp } from './git-http-backend.ts';
 import {
   combinedState,
@@ -66,6 +67,11 @@ export class GitHubEmulator {
   readonly #login: string;
   #url = '';
   #nextId = 1000;
+  readonly #issues = new GitHubIssuesApi({
+    nextId: () => this.#nextId++,
+    login: () => this.#login,
+    baseUrl: () => this.#url,
+  });
   /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
 
@@ -228,6 +234,7 @@ export class GitHubEmulator {
     body: Record<string, unknown>,
   ): Promise<void> {
     const [resource, id, sub] = rest;
+    if (this.#issues.route(res, url, method, repo, rest, body)) return;
     if (rest.length === 0 && method === 'GET') return sendJson(res, 200, repositoryJson(this.#url, repo));
 
     if (resource === 'pulls' && rest.length === 1) {
@@ -462,7 +469,7 @@ export class GitHubEmulator {
     const now = timestamp();
     const pull: EmulatedPull = {
       id: this.#nextId++,
-      number: repo.pulls.length + 1,
+      number: Math.max(0, ...repo.pulls.map((p) => p.number), this.#issues.highestNumber(repo)) + 1,
       state: 'open',
       title,
       body: typeof body.body === 'string' ? body.body : null,

@@ -9,6 +9,9 @@ import {
   type CommitStatus,
   type CommitStatusInput,
   type Forge,
+  type Issue,
+  type IssueUpdate,
+  type NewIssue,
   type NewPullRequest,
   type PullRequest,
   type PullRequestUpdate,
@@ -279,6 +282,62 @@ export class GitHubForge implements Forge {
     );
   }
 
+  async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {
+    const issues = await this.#call('GET', repo, '/issues?state=open', () =>
+      this.#octokit.paginate(this.#octokit.rest.issues.listForRepo, {
+        owner: repo.owner,
+        repo: repo.name,
+        state: 'open',
+        per_page: PER_PAGE,
+      }),
+    );
+    // GitHub lists pull requests among issues; they carry a pull_request field.
+    const matches = (issues as RestIssue[])
+      .filter((i) => !i.pull_request && i.title === title)
+      .sort((a, b) => a.number - b.number);
+    return matches[0] ? toIssue(matches[0]) : null;
+  }
+
+  async createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue> {
+    const { data } = await this.#call('POST', repo, '/issues', () =>
+      this.#octokit.rest.issues.create({
+        owner: repo.owner,
+        repo: repo.name,
+        title: issue.title,
+        body: issue.body,
+        ...(issue.labels?.length ? { labels: issue.labels } : {}),
+      }),
+    );
+    return toIssue(data as RestIssue);
+  }
+
+  async updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue> {
+    return this.#patchIssue(repo, number, {
+      ...(update.title !== undefined ? { title: update.title } : {}),
+      ...(update.body !== undefined ? { body: update.body } : {}),
+    });
+  }
+
+  async closeIssue(repo: RepositoryId, number: number): Promise<Issue> {
+    return this.#patchIssue(repo, number, { state: 'closed' });
+  }
+
+  async #patchIssue(
+    repo: RepositoryId,
+    number: number,
+    fields: { title?: string; body?: string; state?: 'closed' },
+  ): Promise<Issue> {
+    const { data } = await this.#call('PATCH', repo, `/issues/${number}`, () =>
+      this.#octokit.rest.issues.update({
+        owner: repo.owner,
+        repo: repo.name,
+        issue_number: number,
+        ...fields,
+      }),
+    );
+    return toIssue(data as RestIssue);
+  }
+
   /** GitHub takes any username with a token as the password; x-access-token is what GitHub Apps use. */
   gitCredentials(): { username: string; password: string } {
     return { username: 'x-access-token', password: this.#token };
@@ -300,6 +359,27 @@ function toStatus(s: RestStatus): CommitStatus {
     ...(s.description !== null ? { description: s.description } : {}),
     ...(s.target_url !== null ? { targetUrl: s.target_url } : {}),
     createdAt: s.created_at,
+  };
+}
+
+interface RestIssue {
+  number: number;
+  state: string;
+  title: string;
+  body?: string | null;
+  html_url: string;
+  labels: (string | { name?: string })[];
+  pull_request?: unknown;
+}
+
+function toIssue(issue: RestIssue): Issue {
+  return {
+    number: issue.number,
+    state: issue.state === 'open' ? 'open' : 'closed',
+    title: issue.title,
+    body: issue.body ?? '',
+    labels: issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+    htmlUrl: issue.html_url,
   };
 }
 

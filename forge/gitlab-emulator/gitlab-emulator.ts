@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { BareRepository } from '../github-emulator/bare-repository.ts';
 import { serveGitHttp } from '../github-emulator/git-http-backend.ts';
 import { GitCommits, type CommitInfo } from './git-commits.ts';
+import { GitLabIssuesApi } from './issues-api.ts';
 import { GitLabReleasesApi } from './releases-api.ts';
 import {
   GitLabWebhookSender,
@@ -143,6 +144,10 @@ export class GitLabEmulator {
     nextId: () => this.#nextId++,
     author: () => this.#userJson(),
   });
+  readonly #issues = new GitLabIssuesApi({
+    nextId: () => this.#nextId++,
+    author: () => this.#userJson(),
+  });
   readonly #user: { id: number; username: string; name: string };
   #url = '';
   #nextId = 1;
@@ -268,6 +273,10 @@ export class GitLabEmulator {
     const project = this.#projectById(parts[3]!);
     const rest = parts.slice(4);
     const method = req.method ?? 'GET';
+    if (this.#issues.handles(rest))
+      return this.#issues.handle(req, res, url, { id: project.id, webUrl: this.#webUrl(project) }, rest, {
+        canWrite,
+      });
     if (this.#releases.handles(rest))
       return this.#releases.handle(req, res, url, { ...project, webUrl: this.#webUrl(project) }, rest, {
         canWrite,

@@ -2,6 +2,7 @@ import {
   Commits,
   GitbeakerRequestError,
   GitbeakerRetryError,
+  Issues,
   MergeRequestNotes,
   MergeRequests,
   Projects,
@@ -16,6 +17,9 @@ import {
   type CommitStatus,
   type CommitStatusInput,
   type Forge,
+  type Issue,
+  type IssueUpdate,
+  type NewIssue,
   type NewPullRequest,
   type PullRequest,
   type PullRequestUpdate,
@@ -90,6 +94,7 @@ export class GitLabForge implements Forge {
   readonly #notes: MergeRequestNotes;
   readonly #files: RepositoryFiles;
   readonly #commits: Commits;
+  readonly #issues: Issues;
 
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
@@ -100,6 +105,7 @@ export class GitLabForge implements Forge {
     this.#notes = new MergeRequestNotes(config);
     this.#files = new RepositoryFiles(config);
     this.#commits = new Commits(config);
+    this.#issues = new Issues(config);
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -272,6 +278,55 @@ export class GitLabForge implements Forge {
     );
   }
 
+  async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {
+    // GitLab's search matches substrings; only the exact title counts.
+    const issues = await this.#call(`GET ${projectPath(repo)}/issues?state=opened`, () =>
+      this.#issues.all({
+        projectId: projectId(repo),
+        state: 'opened',
+        search: title,
+        in: 'title',
+        perPage: 100,
+      }),
+    );
+    const matches = (issues as unknown as RestIssue[])
+      .filter((i) => i.title === title)
+      .sort((a, b) => a.iid - b.iid);
+    return matches[0] ? toIssue(matches[0]) : null;
+  }
+
+  async createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue> {
+    const created = await this.#call(`POST ${projectPath(repo)}/issues`, () =>
+      this.#issues.create(projectId(repo), issue.title, {
+        description: issue.body,
+        ...(issue.labels?.length ? { labels: issue.labels.join(',') } : {}),
+      }),
+    );
+    return toIssue(created as unknown as RestIssue);
+  }
+
+  async updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue> {
+    return this.#editIssue(repo, number, {
+      ...(update.title !== undefined ? { title: update.title } : {}),
+      ...(update.body !== undefined ? { description: update.body } : {}),
+    });
+  }
+
+  async closeIssue(repo: RepositoryId, number: number): Promise<Issue> {
+    return this.#editIssue(repo, number, { stateEvent: 'close' });
+  }
+
+  async #editIssue(
+    repo: RepositoryId,
+    number: number,
+    fields: { title?: string; description?: string; stateEvent?: 'close' },
+  ): Promise<Issue> {
+    const edited = await this.#call(`PUT ${projectPath(repo)}/issues/${number}`, () =>
+      this.#issues.edit(projectId(repo), number, fields),
+    );
+    return toIssue(edited as unknown as RestIssue);
+  }
+
   gitCredentials(): { username: string; password: string } {
     return { username: 'oauth2', password: this.#token };
   }
@@ -327,6 +382,26 @@ export class GitLabForge implements Forge {
       throw toForgeError(error, what);
     }
   }
+}
+
+interface RestIssue {
+  iid: number;
+  state: string;
+  title: string;
+  description: string | null;
+  labels: string[];
+  web_url: string;
+}
+
+function toIssue(issue: RestIssue): Issue {
+  return {
+    number: issue.iid,
+    state: issue.state === 'opened' ? 'open' : 'closed',
+    title: issue.title,
+    body: issue.description ?? '',
+    labels: [...issue.labels],
+    htmlUrl: issue.web_url,
+  };
 }
 
 /** GitLab addresses a project by its id or its URL-encoded full path; gitbeaker does the encoding. */

@@ -218,6 +218,40 @@ export function forgeContract(name: string, setup: () => Promise<ForgeContractSu
       expect((await rejection(forge.createIssueComment(repo, 999, 'nobody reads this'))).status).toBe(404);
     });
 
+    it('opens an issue, finds it by its exact title among open issues only, updates and closes it', async () => {
+      const title = 'container-refresh: ci image failed';
+      expect(await forge.findOpenIssue(repo, title)).toBeNull();
+      // A pull request and an issue whose title only contains the wanted one must not be found.
+      await push('feature', 'f.txt', 'f\n');
+      await forge.createPullRequest(repo, { title, head: 'feature', base: 'main' });
+      await forge.createIssue(repo, { title: `${title} (old)`, body: 'other' });
+      const issue = await forge.createIssue(repo, { title, body: 'log excerpt 1', labels: ['ci-failure'] });
+      expect(issue).toMatchObject({ state: 'open', title, body: 'log excerpt 1', labels: ['ci-failure'] });
+      expect(issue.htmlUrl).toMatch(/^https?:\/\//);
+      expect(await forge.findOpenIssue(repo, title)).toEqual(issue);
+
+      const updated = await forge.updateIssue(repo, issue.number, { body: 'log excerpt 2' });
+      expect(updated).toMatchObject({ number: issue.number, title, body: 'log excerpt 2', state: 'open' });
+      expect((await forge.findOpenIssue(repo, title))?.body).toBe('log excerpt 2');
+
+      expect(await forge.closeIssue(repo, issue.number)).toMatchObject({
+        number: issue.number,
+        state: 'closed',
+      });
+      expect((await forge.closeIssue(repo, issue.number)).state).toBe('closed');
+      expect(await forge.findOpenIssue(repo, title)).toBeNull();
+      const next = await forge.createIssue(repo, { title, body: 'again' });
+      expect(next.number).not.toBe(issue.number);
+      expect((await forge.findOpenIssue(repo, title))?.number).toBe(next.number);
+    });
+
+    it('reports a missing issue as 404 and refuses an issue without a title', async () => {
+      expect((await rejection(forge.updateIssue(repo, 999, { body: 'x' }))).status).toBe(404);
+      expect((await rejection(forge.closeIssue(repo, 999))).status).toBe(404);
+      const error = await rejection(forge.createIssue(repo, { title: '', body: 'x' }));
+      expect([400, 422]).toContain(error.status);
+    });
+
     it('refuses a bad token with ForgeError 401, without quoting any token', async () => {
       const error = await rejection(subject.forgeWithBadToken.getRepository(repo));
       expect(error.status).toBe(401);

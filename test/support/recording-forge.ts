@@ -4,6 +4,9 @@ import {
   type CommitStatus,
   type CommitStatusInput,
   type Forge,
+  type Issue,
+  type IssueUpdate,
+  type NewIssue,
   type NewPullRequest,
   type PullRequest,
   type PullRequestUpdate,
@@ -134,6 +137,42 @@ export class RecordingForge implements Forge {
   async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
     this.#check(repo);
     this.comments.push({ number, body });
+  }
+  readonly issues: Issue[] = [];
+  async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {
+    this.#check(repo);
+    return this.issues.find((i) => i.state === 'open' && i.title === title) ?? null;
+  }
+  async createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue> {
+    this.#check(repo);
+    const number = this.pulls.size + this.issues.length + 1;
+    const created: Issue = {
+      number,
+      state: 'open',
+      title: issue.title,
+      body: issue.body,
+      labels: [...(issue.labels ?? [])],
+      htmlUrl: `https://github.com/${repo.owner}/${repo.name}/issues/${number}`,
+    };
+    this.issues.push(created);
+    return { ...created };
+  }
+  async updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue> {
+    const issue = this.#issue(repo, number);
+    if (update.title !== undefined) issue.title = update.title;
+    if (update.body !== undefined) issue.body = update.body;
+    return { ...issue };
+  }
+  async closeIssue(repo: RepositoryId, number: number): Promise<Issue> {
+    const issue = this.#issue(repo, number);
+    issue.state = 'closed';
+    return { ...issue };
+  }
+  #issue(repo: RepositoryId, number: number): Issue {
+    this.#check(repo);
+    const issue = this.issues.find((i) => i.number === number);
+    if (!issue) throw new ForgeError(`no issue #${number}`, 404);
+    return issue;
   }
   gitCredentials() {
     return { username: 'x-access-token', password: 'recording-forge-token' };

@@ -1,0 +1,234 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What the issue routes need to know about the project a request is for. */
+export interface IssuesProject {
+  id: number;
+  /** e.g. http://127.0.0.1:1234/acme/widget */
+  webUrl: string;
+}
+
+interface EmulatedIssue {
+  id: number;
+  iid: number;
+  state: 'opened' | 'closed';
+  title: string;
+  description: string | null;
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+class ApiError extends Error {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  constructor(status: number, body: Record<string, unknown>) {
+    super(JSON.stringify(body));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/**
+ * The issues of the GitLab emulator, in GitLab's shapes: `/projects/:id/issues` (list with `state`,
+ * `labels`, `search` + `in=title`; create) and `/projects/:id/issues/:issue_iid` (get; edit, close and reopen
+ * with `state_event`). Issue iids are their own sequence per project, as on GitLab. A token without write
+ * access gets GitLab's 403 on every write.
+ */
+export class GitLabIssuesApi {
+  readonly #issues = new Map<number, EmulatedIssue[]>();
+  readonly #nextId: () => number;
+  readonly #author: () => Record<string, unknown>;
+
+  constructor(options: { nextId: () => number; author: () => Record<string, unknown> }) {
+    this.#nextId = options.nextId;
+    this.#author = options.author;
+  }
+
+  /** Whether a route below /projects/:id belongs here. */
+  handles(rest: string[]): boolean {
+    return rest[0] === 'issues' && rest.length <= 2;
+  }
+
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    project: IssuesProject,
+    rest: string[],
+    access: { canWrite: boolean },
+  ): Promise<void> {
+    try {
+      const method = req.method ?? 'GET';
+      if (method !== 'GET' && !access.canWrite) throw new ApiError(403, { message: '403 Forbidden' });
+      const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
+      let issues = this.#issues.get(project.id);
+      if (!issues) this.#issues.set(project.id, (issues = []));
+      if (rest.length === 1 && method === 'GET') return this.#list(res, url, project, issues, params);
+      if (rest.length === 1 && method === 'POST') return this.#create(res, project, issues, params);
+      const issue = issues.find((i) => String(i.iid) === rest[1]);
+      if (!issue) throw new ApiError(404, { message: '404 Not found' });
+      if (method === 'GET') return sendJson(res, 200, this.#json(project, issue));
+      if (method === 'PUT') return this.#edit(res, project, issue, params);
+      throw new ApiError(405, { message: '405 Method Not Allowed' });
+    } catch (error) {
+      req.resume();
+      if (!(error instanceof ApiError)) throw error;
+      sendJson(res, error.status, error.body);
+    }
+  }
+
+  #list(
+    res: ServerResponse,
+    url: URL,
+    project: IssuesProject,
+    issues: EmulatedIssue[],
+    params: Record<string, string>,
+  ): void {
+    const state = params.state ?? 'all';
+    if (!['opened', 'closed', 'all'].includes(state))
+      throw new ApiError(400, { error: 'state does not have a valid value' });
+    const labels = (params.labels ?? '').split(',').filter(Boolean);
+    const search = (params.search ?? '').toLowerCase();
+    const inFields = (params.in ?? 'title,description').split(',');
+    const selected = issues
+      .filter((i) => state === 'all' || i.state === state)
+      .filter((i) => labels.every((l) => i.labels.includes(l)))
+      .filter(
+        (i) =>
+          !search ||
+          (inFields.includes('title') && i.title.toLowerCase().includes(search)) ||
+          (inFields.includes('description') && (i.description ?? '').toLowerCase().includes(search)),
+      )
+      // GitLab's default order: created_at descending.
+      .sort((a, b) => b.iid - a.iid);
+    sendPage(
+      res,
+      url,
+      selected.map((i) => this.#json(project, i)),
+    );
+  }
+
+  #create(
+    res: ServerResponse,
+    project: IssuesProject,
+    issues: EmulatedIssue[],
+    params: Record<string, string>,
+  ): void {
+    if (!params.title?.trim()) throw new ApiError(400, { error: 'title is missing' });
+    const now = new Date().toISOString();
+    const issue: EmulatedIssue = {
+      id: this.#nextId(),
+      iid: Math.max(0, ...issues.map((i) => i.iid)) + 1,
+      state: 'opened',
+      title: params.title,
+      description: params.description ?? null,
+      labels: [...new Set(splitLabels(params.labels))],
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    };
+    issues.push(issue);
+    sendJson(res, 201, this.#json(project, issue));
+  }
+
+  #edit(res: ServerResponse, project: IssuesProject, issue: EmulatedIssue, params: Record<string, string>) {
+    if (params.title !== undefined && !params.title.trim())
+      throw new ApiError(400, { message: { title: ["can't be blank"] } });
+    if (params.state_event !== undefined && !['close', 'reopen'].includes(params.state_event))
+      throw new ApiError(400, { error: 'state_event does not have a valid value' });
+    if (params.title !== undefined) issue.title = params.title;
+    if (params.description !== undefined) issue.description = params.description;
+    if (params.labels !== undefined) issue.labels = [...new Set(splitLabels(params.labels))];
+    if (params.state_event === 'close' && issue.state === 'opened') {
+      issue.state = 'closed';
+      issue.closedAt = new Date().toISOString();
+    } else if (params.state_event === 'reopen' && issue.state === 'closed') {
+      issue.state = 'opened';
+      issue.closedAt = null;
+    }
+    issue.updatedAt = new Date().toISOString();
+    sendJson(res, 200, this.#json(project, issue));
+  }
+
+  #json(project: IssuesProject, issue: EmulatedIssue) {
+    return {
+      id: issue.id,
+      iid: issue.iid,
+      project_id: project.id,
+      state: issue.state,
+      title: issue.title,
+      description: issue.description,
+      labels: issue.labels,
+      author: this.#author(),
+      created_at: issue.createdAt,
+      updated_at: issue.updatedAt,
+      closed_at: issue.closedAt,
+      web_url: `${project.webUrl}/-/issues/${issue.iid}`,
+    };
+  }
+}
+
+function splitLabels(labels: string | undefined): string[] {
+  if (!labels) return [];
+  // gitbeaker and curl send a comma-separated string; a JSON array arrives here already stringified.
+  if (labels.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(labels);
+      if (Array.isArray(parsed)) return parsed.map(String).filter(Boolean);
+    } catch {
+      // not JSON: a label may start with a bracket
+    }
+  }
+  return labels
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** GitLab's offset pagination headers, which gitbeaker follows. */
+function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
+    'x-page': String(page),
+    'x-per-page': String(perPage),
+    'x-next-page': page < totalPages ? String(page + 1) : '',
+    'x-prev-page': page > 1 ? String(page - 1) : '',
+    'x-total': String(all.length),
+    'x-total-pages': String(totalPages),
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 10 * 1024 * 1024) throw new ApiError(413, { message: '413 Request Entity Too Large' });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([k, v]) =>
+      v === null || v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : String(v)]],
+    ),
+  );
+}
