@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
+import { cacheKey, readLockfile } from './cache-key.ts';
+import type { CacheStore } from './stores/cache-store.ts';
+import { verifyTree, type TreeMismatch } from './verify-tree.ts';
+
+/**
+ * The npm-cache core: restore node_modules from a store (verified against the lockfile before it replaces
+ * anything), save it, both keyed by the lockfile, Node major, OS and CPU. No Actions runtime in here: the
+ * store and the log come in, so the action, the CLI and the tests share all of it.
+ */
+export interface NpmCacheLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface NpmCacheContext {
+  /** The directory holding package-lock.json and node_modules. */
+  projectDir: string;
+  store: CacheStore;
+  log: NpmCacheLog;
+  keyPrefix?: string;
+  /** Defaults: this process's Node, OS and CPU, which are the ones that will run node_modules. */
+  nodeVersion?: string;
+  platform?: string;
+  arch?: string;
+}
+
+export type RestoreOutcome = 'hit' | 'no-entry' | 'corrupt' | 'mismatch';
+
+export interface RestoreResult {
+  key: string;
+  hit: boolean;
+  outcome: RestoreOutcome;
+  /** Why a found entry was not used. */
+  detail?: string;
+  mismatches?: TreeMismatch[];
+}
+
+export interface SaveResult {
+  key: string;
+  saved: boolean;
+  /** Why nothing was saved. */
+  detail?: string;
+}
+
+/** How many mismatches a log line names before it says "and N more". */
+const SHOWN_MISMATCHES = 10;
+
+export async function keyFor(
+  context: NpmCacheContext,
+): Promise<{ key: string; lockfile: Awaited<ReturnType<typeof readLockfile>> }> {
+  const lockfile = await readLockfile(path.join(context.projectDir, 'package-lock.json'));
+  const key = cacheKey({
+    lockfileBytes: lockfile.bytes,
+    nodeVersion: context.nodeVersion ?? process.version,
+    platform: context.platform ?? process.platform,
+    arch: context.arch ?? process.arch,
+    prefix: context.keyPrefix,
+  });
+  return { key, lockfile };
+}
+
+/**
+ * Restores node_modules when the store has an entry for the key and that entry unpacks and matches the
+ * lockfile; anything else is a miss that leaves the existing node_modules (if any) as it was.
+ */
+export async function restore(context: NpmCacheContext): Promise<RestoreResult> {
+  const { key, lockfile } = await keyFor(context);
+  const { log, store, projectDir } = context;
+  // Unpacked beside node_modules so the final swap is a rename on one file system.
+  const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
+  try {
+    const archive = path.join(work, 'node_modules.tgz');
+    if (!(await store.fetch(key, archive))) {
+      log.info(`cache miss: ${store.description} has no entry for ${key}`);
+      return { key, hit: false, outcome: 'no-entry' };
+    }
+    const staging = path.join(work, 'tree');
+    await mkdir(staging);
+    try {
+      await extractArchive(archive, staging);
+      if (!existsSync(path.join(staging, 'node_modules')))
+        throw new CorruptArchiveError('it holds no node_modules');
+    } catch (error) {
+      if (!(error instanceof CorruptArchiveError)) throw error;
+      const detail = `the cache archive for ${key} is corrupted (${error.message}); treating it as a miss`;
+      log.warning(detail);
+      return { key, hit: false, outcome: 'corrupt', detail };
+    }
+    const mismatches = await verifyTree(staging, lockfile.lockfile);
+    if (mismatches.length) {
+      const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
+      log.warning(detail);
+      return { key, hit: false, outcome: 'mismatch', detail, mismatches };
+    }
+    const target = path.join(projectDir, 'node_modules');
+    if (existsSync(target)) await rename(target, path.join(work, 'old-node_modules'));
+    await rename(path.join(staging, 'node_modules'), target);
+    log.info(
+      `cache hit: restored node_modules from ${store.description} (${key}), verified against package-lock.json`,
+    );
+    return { key, hit: true, outcome: 'hit' };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Saves node_modules under the key, unless it does not match the lockfile or the key is already saved. */
+export async function save(context: NpmCacheContext): Promise<SaveResult> {
+  const { key, lockfile } = await keyFor(context);
+  const { log, store, projectDir } = context;
+  if (!existsSync(path.join(projectDir, 'node_modules'))) {
+    throw new Error(
+      `nothing to save: ${path.join(projectDir, 'node_modules')} does not exist (run npm ci first)`,
+    );
+  }
+  const mismatches = await verifyTree(projectDir, lockfile.lockfile);
+  if (mismatches.length) {
+    // Saving it would hand every later job a tree the lockfile does not describe.
+    const detail = `node_modules does not match package-lock.json, not saving it: ${describeMismatches(mismatches)}`;
+    log.warning(detail);
+    return { key, saved: false, detail };
+  }
+  const work = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-cache-'));
+  try {
+    const archive = path.join(work, 'node_modules.tgz');
+    await createArchive(projectDir, archive);
+    if (!(await store.store(key, archive))) {
+      const detail = `${store.description} already holds ${key} (or refused it); nothing saved`;
+      log.info(detail);
+      return { key, saved: false, detail };
+    }
+    log.info(`saved node_modules to ${store.description} as ${key}`);
+    return { key, saved: true };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export function describeMismatches(mismatches: TreeMismatch[]): string {
+  const shown = mismatches.slice(0, SHOWN_MISMATCHES).map((m) => `${m.path}: ${m.problem}`);
+  const more = mismatches.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}

@@ -1,0 +1,50 @@
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as cache from '@actions/cache';
+import type { CacheStore } from './cache-store.ts';
+
+/**
+ * The GitHub Actions cache service, through @actions/cache (which picks the v2 Twirp service when the runner
+ * sets ACTIONS_CACHE_SERVICE_V2, else v1). The toolkit caches paths, not files, and puts the paths into the
+ * entry's version, so the archive always travels as the same relative path under the workspace.
+ */
+export const STAGED_ARCHIVE = '.ironbots-npm-cache/node_modules.tgz';
+
+export class ActionsCacheStore implements CacheStore {
+  readonly description = 'GitHub Actions cache';
+
+  async fetch(key: string, file: string): Promise<boolean> {
+    const staged = this.#staged();
+    await rm(staged, { force: true });
+    // restoreCache turns service and download errors into a warning and a miss, which is what we want too.
+    const matched = await cache.restoreCache([STAGED_ARCHIVE], key);
+    try {
+      if (matched !== key) return false;
+      await copyFile(staged, file);
+      return true;
+    } finally {
+      await rm(path.dirname(staged), { recursive: true, force: true });
+    }
+  }
+
+  async store(key: string, file: string): Promise<boolean> {
+    const staged = this.#staged();
+    await mkdir(path.dirname(staged), { recursive: true });
+    await copyFile(file, staged);
+    try {
+      // -1: the service refused the key (someone saved it first) or the upload failed, as the toolkit logged.
+      return (await cache.saveCache([STAGED_ARCHIVE], key)) !== -1;
+    } finally {
+      await rm(path.dirname(staged), { recursive: true, force: true });
+    }
+  }
+
+  /** Where @actions/cache resolves the relative path: the workspace, else the working directory. */
+  #staged(): string {
+    return path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), STAGED_ARCHIVE);
+  }
+}
+
+export function actionsCacheAvailable(): boolean {
+  return cache.isFeatureAvailable();
+}

@@ -1,0 +1,68 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CacheStore } from './cache-store.ts';
+
+/** Archives as objects `<prefix><key>.tgz` in an S3 (or S3-compatible) bucket. */
+export class S3Store implements CacheStore {
+  readonly description: string;
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+
+  constructor(client: S3Client, bucket: string, prefix = '') {
+    this.#client = client;
+    this.#bucket = bucket;
+    this.#prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+    this.description = `s3://${bucket}/${this.#prefix}`;
+  }
+
+  async fetch(key: string, file: string): Promise<boolean> {
+    try {
+      const object = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }),
+      );
+      await pipeline(object.Body as Readable, createWriteStream(file));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async store(key: string, file: string): Promise<boolean> {
+    if (await this.#exists(key)) return false;
+    // A single PUT is atomic on S3: a reader sees the whole archive or none.
+    await this.#client.send(
+      new PutObjectCommand({
+        Bucket: this.#bucket,
+        Key: this.#key(key),
+        Body: createReadStream(file),
+        ContentLength: (await stat(file)).size,
+        ContentType: 'application/gzip',
+      }),
+    );
+    return true;
+  }
+
+  async #exists(key: string): Promise<boolean> {
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  #key(key: string): string {
+    return `${this.#prefix}${key}.tgz`;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
