@@ -246,3 +246,50 @@ describe('GitLabReleaseTarget', () => {
     }
   });
 });
+
+describe('GitLab emulator: releases and generic packages as GitLab answers them', () => {
+  let gitlab: Awaited<ReturnType<typeof gitlabWithProject>>;
+  beforeEach(async () => {
+    gitlab = await gitlabWithProject();
+  });
+  afterEach(async () => {
+    await gitlab.cleanup();
+  });
+
+  const call = (method: string, route: string, body?: unknown, token = TOKEN) =>
+    fetch(`${gitlab.emulator.url}/api/v4/projects/acme%2Fwidget${route}`, {
+      method,
+      headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('refuses a second release of a tag, a release without ref for a missing tag, and duplicate links', async () => {
+    expect((await call('POST', '/releases', { tag_name: 'v9', name: 'nine' })).status).toBe(422);
+    expect((await call('POST', '/releases', { tag_name: 'v9', ref: 'main' })).status).toBe(201);
+    const again = await call('POST', '/releases', { tag_name: 'v9', ref: 'main' });
+    expect(again.status).toBe(409);
+    const link = { name: 'a.tar.gz', url: 'https://example.invalid/a' };
+    expect((await call('POST', '/releases/v9/assets/links', link)).status).toBe(201);
+    const duplicate = await call('POST', '/releases/v9/assets/links', link);
+    expect(duplicate.status).toBe(400);
+    expect(await duplicate.json()).toEqual({ message: { name: ['has already been taken'] } });
+  });
+
+  it('keeps every upload of a file name, serves the newest, and hides hidden packages from listings', async () => {
+    expect((await call('PUT', '/packages/generic/tool/1.0/tool.bin', 'old')).status).toBe(201);
+    const second = await call('PUT', '/packages/generic/tool/1.0/tool.bin?select=package_file', 'new');
+    expect(await second.json()).toMatchObject({
+      file_name: 'tool.bin',
+      size: 3,
+      file_sha256: '11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437',
+    });
+    expect(await (await call('GET', '/packages/generic/tool/1.0/tool.bin')).text()).toBe('new');
+    await call('PUT', '/packages/generic/secret/1.0/x.bin?status=hidden', 'x');
+    const listed = (await (await call('GET', '/packages')).json()) as Array<{ name: string; id: number }>;
+    expect(listed.map((p) => p.name)).toEqual(['tool']);
+    const files = (await (await call('GET', `/packages/${listed[0]!.id}/package_files`)).json()) as unknown[];
+    expect(files).toHaveLength(2);
+    expect((await call('PUT', '/packages/generic/tool/1.0/bad%20name', 'x')).status).toBe(400);
+    expect((await call('PUT', '/packages/generic/tool/1.0/tool.bin', 'x', REPORTER_TOKEN)).status).toBe(403);
+  });
+});
