@@ -2,8 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Forge } from '../../forge/forge.ts';
-import { GitHubForge } from '../../forge/github/github-forge.ts';
-import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { GitPoSource } from './git-po-source.ts';
 import type { ForgeConfig, SourceConfig, TranslationsConfig } from './inputs.ts';
 import type { TranslationSource } from './translation-source.ts';
@@ -17,7 +15,7 @@ export async function runConfigured(
 ): Promise<TranslationsResult> {
   const workDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-translations-'));
   try {
-    const forge = createForge(config.forge);
+    const forge = await createForge(config.forge);
     const source = createSource(config.source, forge, `${config.plan.domain}.pot`, workDir);
     return await runTranslations(config.plan, { forge, source, workDir, logger: options.logger });
   } finally {
@@ -25,11 +23,17 @@ export async function runConfigured(
   }
 }
 
-/** The real clients for a configuration: what the action and the CLI inject into runTranslations. */
-export function createForge(config: ForgeConfig): Forge {
-  return config.kind === 'github'
-    ? new GitHubForge({ token: config.token, baseUrl: config.apiUrl })
-    : new GitLabForge({ token: config.token, host: config.apiUrl });
+/**
+ * The real clients for a configuration: what the action and the CLI inject into runTranslations. Each forge's
+ * client library loads only when that forge is used (each is a large part of the bundle's start-up).
+ */
+export async function createForge(config: ForgeConfig): Promise<Forge> {
+  if (config.kind === 'github') {
+    const { GitHubForge } = await import('../../forge/github/github-forge.ts');
+    return new GitHubForge({ token: config.token, baseUrl: config.apiUrl });
+  }
+  const { GitLabForge } = await import('../../forge/gitlab/gitlab-forge.ts');
+  return new GitLabForge({ token: config.token, host: config.apiUrl });
 }
 
 export function createSource(
