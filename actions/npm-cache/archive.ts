@@ -24,7 +24,9 @@ export async function extractArchive(file: string, into: string): Promise<void> 
     await run('tar', ['-xzf', file, '-C', into, '--no-same-owner'], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     // tar's complaint, on one line for the log: "gzip: stdin: unexpected end of file; tar: …".
-    const lines = [...new Set(((error as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim()))];
+    const lines = [
+      ...new Set(((error as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim())),
+    ];
     throw new CorruptArchiveError(lines.filter(Boolean).join('; ') || (error as Error).message);
   }
 }

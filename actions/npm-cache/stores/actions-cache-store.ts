@@ -39,9 +39,18 @@ export class ActionsCacheStore implements CacheStore {
     }
   }
 
-  /** Where @actions/cache resolves the relative path: the workspace, else the working directory. */
+  /**
+   * @actions/cache globs the path from the working directory but tars it relative to GITHUB_WORKSPACE; the
+   * runner starts every step in the workspace, and anything else would archive the wrong place.
+   */
   #staged(): string {
-    return path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), STAGED_ARCHIVE);
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (workspace && path.resolve(workspace) !== process.cwd()) {
+      throw new Error(
+        `the Actions cache needs the step to run in GITHUB_WORKSPACE (${workspace}), not in ${process.cwd()}`,
+      );
+    }
+    return path.resolve(STAGED_ARCHIVE);
   }
 }
 

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { CacheStore } from '../../actions/npm-cache/stores/cache-store.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+/**
+ * What every cache store promises, run against each one for real (directory, S3 on s3rver, the Actions
+ * cache through @actions/cache and the cache-service emulator): a miss is false, what was stored comes back
+ * byte for byte, and a key, once saved, is never replaced.
+ */
+export function cacheStoreContract(createStore: () => Promise<CacheStore> | CacheStore): void {
+  let tmp: Awaited<ReturnType<typeof withTempDir>>;
+  let store: CacheStore;
+  beforeEach(async () => {
+    tmp = await withTempDir('ironbots-store-contract-');
+    store = await createStore();
+  });
+  afterEach(async () => tmp.remove());
+
+  const uniqueKey = (name: string) => `contract-${name}-${randomBytes(6).toString('hex')}`;
+  async function archiveFile(name: string, bytes: Buffer): Promise<string> {
+    const file = path.join(tmp.dir, name);
+    await writeFile(file, bytes);
+    return file;
+  }
+
+  it('reports a miss for a key never stored, and writes nothing', async () => {
+    const target = path.join(tmp.dir, 'fetched');
+    expect(await store.fetch(uniqueKey('absent'), target)).toBe(false);
+    await expect(readFile(target)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('gives back exactly the bytes stored under a key', async () => {
+    const key = uniqueKey('roundtrip');
+    const bytes = randomBytes(300_000);
+    expect(await store.store(key, await archiveFile('archive.tgz', bytes))).toBe(true);
+    const target = path.join(tmp.dir, 'fetched.tgz');
+    expect(await store.fetch(key, target)).toBe(true);
+    expect((await readFile(target)).equals(bytes)).toBe(true);
+  });
+
+  it('keeps the first archive under a key and refuses to replace it', async () => {
+    const key = uniqueKey('immutable');
+    const first = randomBytes(1000);
+    expect(await store.store(key, await archiveFile('first', first))).toBe(true);
+    expect(await store.store(key, await archiveFile('second', randomBytes(1000)))).toBe(false);
+    const target = path.join(tmp.dir, 'fetched');
+    expect(await store.fetch(key, target)).toBe(true);
+    expect((await readFile(target)).equals(first)).toBe(true);
+  });
+
+  it('keeps keys apart, also keys that are prefixes of one another', async () => {
+    const key = uniqueKey('apart');
+    await store.store(`${key}-long`, await archiveFile('long', Buffer.from('long')));
+    expect(await store.fetch(key, path.join(tmp.dir, 'short'))).toBe(false);
+    await store.store(key, await archiveFile('short-src', Buffer.from('short')));
+    expect(await store.fetch(key, path.join(tmp.dir, 'short'))).toBe(true);
+    expect(await readFile(path.join(tmp.dir, 'short'), 'utf8')).toBe('short');
+  });
+}
