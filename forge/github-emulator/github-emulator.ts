@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { BareRepository } from './bare-repository.ts';
 import { GitHubIssuesApi } from './issues-api.ts';
+import { GitHubReleasesApi } from './releases-api.ts';
 import { serveGitHttp } from './git-http-backend.ts';
 import {
   combinedState,
@@ -72,12 +73,20 @@ export class GitHubEmulator {
     login: () => this.#login,
     baseUrl: () => this.#url,
   });
+  /** The Releases API; tests inject failures and read what is stored through it. */
+  readonly releases: GitHubReleasesApi;
   /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
 
   private constructor(options: GitHubEmulatorOptions) {
     this.#options = options;
     this.#login = options.login ?? 'developer';
+    this.releases = new GitHubReleasesApi({
+      nextId: () => this.#nextId++,
+      login: () => this.#login,
+      baseUrl: () => this.#url,
+      dataDir: options.dataDir,
+    });
     this.#webhooks = new WebhookSender(options.logger);
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
@@ -212,6 +221,13 @@ export class GitHubEmulator {
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
 
     this.#authenticate(req);
+    // Release routes read their own bodies: asset uploads are raw bytes, not JSON.
+    const releasePath = /^\/repos\/([^/]+)\/([^/]+)\/(releases(?:\/.*)?)$/.exec(url.pathname);
+    if (releasePath) {
+      const repo = this.#repoOrThrow(releasePath[1]!, releasePath[2]!, notFound);
+      const rest = decodeSegments(`/${releasePath[3]!}`);
+      if (await this.releases.route(req, res, url, req.method ?? 'GET', repo, rest)) return;
+    }
     const body = req.method === 'POST' || req.method === 'PATCH' ? await readJson(req) : {};
     const segments = decodeSegments(url.pathname);
     const method = req.method ?? 'GET';

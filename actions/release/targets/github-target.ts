@@ -1,0 +1,384 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { retry } from '@octokit/plugin-retry';
+import { Octokit } from '@octokit/rest';
+import type { Logger } from 'pino';
+import {
+  ReleaseTargetError,
+  type PlannedAction,
+  type PreparedRelease,
+  type PublishedRelease,
+  type ReleaseAsset,
+  type ReleaseSpec,
+  type ReleaseTarget,
+} from './release-target.ts';
+
+const RetryingOctokit = Octokit.plugin(retry);
+
+export interface GitHubReleaseTargetOptions {
+  /** A token allowed to write the repository's contents (workflow `permissions: contents: write`). */
+  token: string;
+  /** owner/name */
+  repository: string;
+  /** https://api.github.com (default), a GitHub Enterprise API URL, or the emulator. */
+  apiUrl?: string;
+  /** Attempts per asset upload (a 5xx or a dropped connection is retried). Default 4. */
+  uploadAttempts?: number;
+  /** Wait before the n-th retry of an upload: n × this, in ms. Default 2000; tests shrink it. */
+  retryDelayMs?: number;
+  logger?: Logger;
+}
+
+/** The fields of GitHub's release and asset JSON this target reads. */
+interface RestAsset {
+  id: number;
+  name: string;
+  size: number;
+  state?: string;
+  /** `sha256:<hex>` on assets uploaded since mid-2025; older ones have none (or null). */
+  digest?: string | null;
+  browser_download_url: string;
+}
+
+interface RestRelease {
+  id: number;
+  tag_name: string;
+  draft: boolean;
+  html_url: string;
+  upload_url: string;
+  name: string | null;
+  body?: string | null | undefined;
+  prerelease: boolean;
+  assets: RestAsset[];
+}
+
+interface Prepared {
+  tag: string;
+  release: RestRelease;
+  /** This run made the draft, so rollback may delete it. */
+  createdDraft: boolean;
+}
+
+/**
+ * A GitHub release: prepare creates (or finds) a draft and uploads the assets to it, which nobody but the
+ * repository's writers sees; publish turns the draft into the release. A re-run of the same tag finds the
+ * draft or the published release, keeps assets whose sha256 matches (GitHub's `digest`, or the downloaded
+ * bytes when an older asset has none), replaces changed ones and never uploads a name twice.
+ */
+export class GitHubReleaseTarget implements ReleaseTarget {
+  readonly name = 'github';
+  readonly #options: GitHubReleaseTargetOptions;
+  readonly #owner: string;
+  readonly #repo: string;
+  readonly #apiUrl: string;
+  readonly #octokit: InstanceType<typeof RetryingOctokit>;
+  #prepared: Prepared | null = null;
+
+  constructor(options: GitHubReleaseTargetOptions) {
+    this.#options = options;
+    const [owner, repo, extra] = options.repository.split('/');
+    if (!owner || !repo || extra !== undefined)
+      throw new ReleaseTargetError('github', `repository must be owner/name, not "${options.repository}"`);
+    this.#owner = owner;
+    this.#repo = repo;
+    this.#apiUrl = (options.apiUrl || 'https://api.github.com').replace(/\/+$/, '');
+    const logger = options.logger;
+    this.#octokit = new RetryingOctokit({
+      auth: options.token,
+      baseUrl: this.#apiUrl,
+      userAgent: 'ironbots-release',
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (message: string) => logger?.warn(message),
+        error: (message: string) => logger?.debug(message),
+      },
+      retry: { retries: 2, retryAfterBaseValue: Math.max(1, (options.retryDelayMs ?? 2000) / 2) },
+    });
+  }
+
+  async prepare(spec: ReleaseSpec): Promise<PreparedRelease> {
+    await this.#checkAccess();
+    const existing = await this.#findRelease(spec.tag);
+    const plan: PlannedAction[] = [];
+    let release: RestRelease;
+    let createdDraft = false;
+    if (existing && !existing.draft) {
+      // Published by an earlier run: changing it is visible, so everything waits for publish.
+      release = existing;
+      plan.push({ target: this.name, action: 'complete the published release', detail: release.html_url });
+    } else {
+      if (existing) {
+        release = await this.#call('update the draft', () =>
+          this.#octokit.rest.repos.updateRelease({
+            owner: this.#owner,
+            repo: this.#repo,
+            release_id: existing.id,
+            ...releaseFields(spec),
+          }),
+        );
+        plan.push({
+          target: this.name,
+          action: 'reuse the draft an earlier run left',
+          detail: `${release.id}`,
+        });
+      } else {
+        release = await this.#call('create a draft release', () =>
+          this.#octokit.rest.repos.createRelease({
+            owner: this.#owner,
+            repo: this.#repo,
+            tag_name: spec.tag,
+            ...releaseFields(spec),
+            draft: true,
+          }),
+        );
+        createdDraft = true;
+        plan.push({ target: this.name, action: 'create a draft release', detail: `${release.id}` });
+      }
+      this.#prepared = { tag: spec.tag, release, createdDraft };
+      plan.push(...(await this.#syncAssets(release, spec.assets)));
+    }
+    this.#prepared = { tag: spec.tag, release, createdDraft };
+    plan.push({ target: this.name, action: 'publish the release', detail: `${spec.title} (${spec.tag})` });
+    return { plan };
+  }
+
+  async publish(spec: ReleaseSpec): Promise<PublishedRelease> {
+    if (this.#prepared?.tag !== spec.tag) await this.prepare(spec);
+    let release = this.#prepared!.release;
+    if (!release.draft) await this.#syncAssets(release, spec.assets);
+    release = await this.#call('publish the release', () =>
+      this.#octokit.rest.repos.updateRelease({
+        owner: this.#owner,
+        repo: this.#repo,
+        release_id: release.id,
+        tag_name: spec.tag,
+        ...releaseFields(spec),
+        draft: false,
+      }),
+    );
+    this.#prepared = { ...this.#prepared!, release, createdDraft: false };
+    const assets = await this.#listAssets(release.id);
+    this.#options.logger?.info({ url: release.html_url, id: release.id }, 'GitHub release published');
+    return {
+      target: this.name,
+      url: release.html_url,
+      id: String(release.id),
+      assets: spec.assets.map((asset) => ({
+        name: asset.name,
+        sha256: asset.sha256,
+        bytes: asset.bytes,
+        ...urlOf(assets, asset.name),
+      })),
+    };
+  }
+
+  async rollback(spec: ReleaseSpec): Promise<void> {
+    const prepared = this.#prepared;
+    if (!prepared || prepared.tag !== spec.tag || !prepared.createdDraft) return;
+    try {
+      await this.#octokit.rest.repos.deleteRelease({
+        owner: this.#owner,
+        repo: this.#repo,
+        release_id: prepared.release.id,
+      });
+      this.#prepared = null;
+      this.#options.logger?.info({ id: prepared.release.id }, 'GitHub draft release deleted (rollback)');
+    } catch (error) {
+      this.#options.logger?.warn(
+        { err: error, id: prepared.release.id },
+        'could not delete the draft release; a re-run of the tag reuses it',
+      );
+    }
+  }
+
+  /** A missing token, a token GitHub refuses, or one that cannot write, named before anything is made. */
+  async #checkAccess(): Promise<void> {
+    if (!this.#options.token)
+      throw new ReleaseTargetError(
+        'github',
+        'no token: pass github-token (the workflow token needs `permissions: contents: write`)',
+      );
+    const data = await this.#call('read the repository', () =>
+      this.#octokit.rest.repos.get({ owner: this.#owner, repo: this.#repo }),
+    );
+    const permissions = (data as { permissions?: { push?: boolean } }).permissions;
+    // Present for user tokens; when GitHub leaves it out, a write refused with 403 says the same thing.
+    if (permissions && permissions.push === false)
+      throw new ReleaseTargetError(
+        'github',
+        `the token cannot push to ${this.#owner}/${this.#repo}: releases need write access (workflow \`permissions: contents: write\`)`,
+      );
+  }
+
+  /** The release of the tag, published or draft (drafts are found only by listing, as they have no tag yet). */
+  async #findRelease(tag: string): Promise<RestRelease | null> {
+    const releases = (await this.#call('list releases', () =>
+      this.#octokit.paginate(this.#octokit.rest.repos.listReleases, {
+        owner: this.#owner,
+        repo: this.#repo,
+        per_page: 100,
+      }),
+    )) as RestRelease[];
+    const ofTag = releases.filter((r) => r.tag_name === tag);
+    return ofTag.find((r) => !r.draft) ?? ofTag[0] ?? null;
+  }
+
+  async #listAssets(releaseId: number): Promise<RestAsset[]> {
+    return (await this.#call('list assets', () =>
+      this.#octokit.paginate(this.#octokit.rest.repos.listReleaseAssets, {
+        owner: this.#owner,
+        repo: this.#repo,
+        release_id: releaseId,
+        per_page: 100,
+      }),
+    )) as RestAsset[];
+  }
+
+  /** Uploads what is missing, replaces what changed, keeps what is identical. */
+  async #syncAssets(release: RestRelease, assets: readonly ReleaseAsset[]): Promise<PlannedAction[]> {
+    const plan: PlannedAction[] = [];
+    const existing = new Map((await this.#listAssets(release.id)).map((a) => [a.name, a]));
+    for (const asset of assets) {
+      const present = existing.get(asset.name);
+      if (present && (await this.#sameContent(present, asset))) {
+        plan.push({ target: this.name, action: 'keep identical asset', detail: asset.name });
+        continue;
+      }
+      if (present) await this.#deleteAsset(present);
+      await this.#upload(release, asset);
+      plan.push({
+        target: this.name,
+        action: present ? 'replace changed asset' : 'upload asset',
+        detail: `${asset.name} (${asset.bytes} bytes)`,
+      });
+    }
+    return plan;
+  }
+
+  async #sameContent(remote: RestAsset, asset: ReleaseAsset): Promise<boolean> {
+    if (remote.state !== undefined && remote.state !== 'uploaded') return false;
+    if (remote.size !== asset.bytes) return false;
+    if (remote.digest) return remote.digest.toLowerCase() === `sha256:${asset.sha256}`;
+    return (await this.#downloadSha256(remote)) === asset.sha256;
+  }
+
+  async #downloadSha256(remote: RestAsset): Promise<string> {
+    const response = await fetch(
+      `${this.#apiUrl}/repos/${this.#owner}/${this.#repo}/releases/assets/${remote.id}`,
+      { headers: { ...this.#headers(), accept: 'application/octet-stream' }, redirect: 'follow' },
+    );
+    if (!response.ok || !response.body)
+      throw new ReleaseTargetError(
+        'github',
+        `download of asset ${remote.name} failed: HTTP ${response.status}`,
+      );
+    const hash = createHash('sha256');
+    for await (const chunk of Readable.fromWeb(response.body as NodeReadableStream))
+      hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+
+  async #deleteAsset(remote: RestAsset): Promise<void> {
+    await this.#call(`delete asset ${remote.name}`, () =>
+      this.#octokit.rest.repos.deleteReleaseAsset({
+        owner: this.#owner,
+        repo: this.#repo,
+        asset_id: remote.id,
+      }),
+    );
+  }
+
+  /**
+   * Streams the file to the release's upload_url. A failed attempt may still have left an asset (the
+   * response was lost, or GitHub kept a partial `starter` asset that blocks the name): before retrying,
+   * an identical one counts as done and anything else under the name is deleted.
+   */
+  async #upload(release: RestRelease, asset: ReleaseAsset): Promise<void> {
+    const attempts = Math.max(1, this.#options.uploadAttempts ?? 4);
+    const delay = this.#options.retryDelayMs ?? 2000;
+    const url = new URL(release.upload_url.replace(/\{[^}]*\}$/, ''));
+    url.searchParams.set('name', asset.name);
+    let lastProblem = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) {
+        await new Promise((resolve) => setTimeout(resolve, delay * (attempt - 1)));
+        const left = (await this.#listAssets(release.id)).find((a) => a.name === asset.name);
+        if (left && (await this.#sameContent(left, asset))) return;
+        if (left) await this.#deleteAsset(left);
+      }
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            ...this.#headers(),
+            'content-type': 'application/octet-stream',
+            'content-length': String(asset.bytes),
+          },
+          body: Readable.toWeb(createReadStream(asset.path)) as ReadableStream<Uint8Array>,
+          duplex: 'half',
+        } as RequestInit);
+        const text = await response.text();
+        if (response.ok) return;
+        lastProblem = `HTTP ${response.status} ${text.slice(0, 300)}`;
+        // A client error will not change by retrying (401, 403, 422 …).
+        if (response.status < 500 && response.status !== 429)
+          throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`);
+      } catch (error) {
+        if (error instanceof ReleaseTargetError) throw error;
+        lastProblem = error instanceof Error ? error.message : String(error);
+      }
+      this.#options.logger?.warn(
+        { asset: asset.name, attempt, attempts, problem: lastProblem },
+        'asset upload failed',
+      );
+    }
+    throw new ReleaseTargetError(
+      'github',
+      `upload of ${asset.name} failed ${attempts} times, last: ${lastProblem}; re-run to complete the release`,
+    );
+  }
+
+  #headers(): Record<string, string> {
+    return {
+      authorization: `token ${this.#options.token}`,
+      'user-agent': 'ironbots-release',
+      'x-github-api-version': '2022-11-28',
+    };
+  }
+
+  async #call<T>(what: string, request: () => Promise<{ data: T } | T>): Promise<T> {
+    try {
+      const result = await request();
+      return (
+        result && typeof result === 'object' && 'data' in result && !Array.isArray(result)
+          ? (result as { data: T }).data
+          : result
+      ) as T;
+    } catch (error) {
+      throw new ReleaseTargetError('github', this.#explain(what, error), { cause: error });
+    }
+  }
+
+  #explain(what: string, error: unknown): string {
+    const status = (error as { status?: number }).status;
+    const message = error instanceof Error ? error.message : String(error);
+    const where = `${this.#owner}/${this.#repo}`;
+    if (status === 401) return `could not ${what}: the token was rejected (401 Bad credentials)`;
+    if (status === 403)
+      return `could not ${what} in ${where}: the token may not write releases (403 ${message}); give the workflow \`permissions: contents: write\``;
+    if (status === 404) return `could not ${what}: ${where} not found, or the token cannot see it (404)`;
+    return `could not ${what} in ${where}: ${status ? `HTTP ${status} ` : ''}${message}`;
+  }
+}
+
+function releaseFields(spec: ReleaseSpec) {
+  return { name: spec.title, body: spec.notes, prerelease: spec.prerelease };
+}
+
+function urlOf(assets: readonly RestAsset[], name: string): { url?: string } {
+  const found = assets.find((a) => a.name === name);
+  return found ? { url: found.browser_download_url } : {};
+}

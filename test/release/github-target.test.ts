@@ -1,0 +1,202 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitHubReleaseTarget } from '../../actions/release/targets/github-target.ts';
+import type { ReleaseSpec } from '../../actions/release/targets/release-target.ts';
+import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';
+import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './github-release-world.ts';
+
+function target(world: GitHubReleaseWorld, token = TOKEN): GitHubReleaseTarget {
+  return new GitHubReleaseTarget({
+    token,
+    repository: `${OWNER}/${REPO}`,
+    apiUrl: world.emulator.url,
+    retryDelayMs: 1,
+  });
+}
+
+/** What users see, and what the emulator stores, of the release, without ids and times. */
+function releaseState(world: GitHubReleaseWorld) {
+  return world.releases().map((r) => ({
+    tag: r.tagName,
+    draft: r.draft,
+    name: r.name,
+    body: r.body,
+    assets: r.assets.map((a) => ({ id: a.id, name: a.name, digest: a.digest })),
+  }));
+}
+
+releaseTargetContract('github', async () => {
+  const world = await GitHubReleaseWorld.start();
+  const commit = await world.pushTaggedCommit('v1.2.0');
+  const spec = releaseSpec(
+    '1.2.0',
+    [
+      await writeAsset(world.assetDir, 'widget-1.2.0.tar.gz', 'tarball bytes'),
+      await writeAsset(world.assetDir, 'SHA256SUMS', 'sums'),
+    ],
+    commit,
+  );
+  return {
+    target: () => target(world),
+    spec,
+    visible: async () => {
+      const published = releaseState(world).filter((r) => !r.draft);
+      return published.length ? published : null;
+    },
+    stored: async () => releaseState(world),
+    cleanup: () => world.stop(),
+  };
+});
+
+describe('GitHub release target against the emulator', () => {
+  let world: GitHubReleaseWorld;
+  let spec: ReleaseSpec;
+  beforeEach(async () => {
+    world = await GitHubReleaseWorld.start();
+    const commit = await world.pushTaggedCommit('v2.0');
+    spec = releaseSpec(
+      '2.0',
+      [
+        await writeAsset(world.assetDir, 'a.tar.gz', 'A'.repeat(1000)),
+        await writeAsset(world.assetDir, 'b.zip', 'B'.repeat(500)),
+      ],
+      commit,
+    );
+    spec.tag = 'v2.0';
+  });
+  afterEach(() => world.stop());
+
+  it('prepare leaves a draft with every asset; publish makes it the release of the tag', async () => {
+    const github = target(world);
+    const prepared = await github.prepare(spec);
+    expect(prepared.plan.map((p) => p.action)).toEqual([
+      'create a draft release',
+      'upload asset',
+      'upload asset',
+      'publish the release',
+    ]);
+    expect(releaseState(world)).toEqual([
+      expect.objectContaining({ tag: 'v2.0', draft: true, assets: [expect.anything(), expect.anything()] }),
+    ]);
+    const published = await github.publish(spec);
+    expect(published.url).toBe(`${world.emulator.url}/${OWNER}/${REPO}/releases/tag/v2.0`);
+    expect(published.assets.map((a) => [a.name, a.sha256])).toEqual(
+      spec.assets.map((a) => [a.name, a.sha256]),
+    );
+    expect(published.assets.every((a) => a.url?.endsWith(`/releases/download/v2.0/${a.name}`))).toBe(true);
+    const [release] = world.releases();
+    expect(release!.draft).toBe(false);
+    expect(release!.name).toBe('Release 2.0');
+    expect(release!.body).toBe(spec.notes);
+    expect(release!.assets.map((a) => a.digest)).toEqual(spec.assets.map((a) => `sha256:${a.sha256}`));
+  });
+
+  it('a re-run keeps identical assets, replaces a changed one and duplicates nothing', async () => {
+    await target(world).publish(spec);
+    const before = world.releases()[0]!;
+    const changed = await writeAsset(world.assetDir, 'b.zip', 'B changed');
+    const rerun = { ...spec, assets: [spec.assets[0]!, changed] };
+
+    const again = target(world);
+    const prepared = await again.prepare(rerun);
+    expect(prepared.plan.map((p) => p.action)).toEqual([
+      'complete the published release',
+      'publish the release',
+    ]);
+    await again.publish(rerun);
+
+    const releases = world.releases();
+    expect(releases).toHaveLength(1);
+    const assets = releases[0]!.assets;
+    expect(assets.map((a) => a.name).sort()).toEqual(['a.tar.gz', 'b.zip']);
+    expect(assets.find((a) => a.name === 'a.tar.gz')!.id).toBe(
+      before.assets.find((a) => a.name === 'a.tar.gz')!.id,
+    );
+    expect(assets.find((a) => a.name === 'b.zip')!.digest).toBe(`sha256:${changed.sha256}`);
+  });
+
+  it('a re-run after a draft was left behind reuses the draft instead of making a second one', async () => {
+    await target(world).prepare(spec);
+    const uploadsBefore = world.emulator.releases.requestCounts.get('upload');
+    const again = target(world);
+    const prepared = await again.prepare(spec);
+    expect(prepared.plan.map((p) => p.action)).toEqual([
+      'reuse the draft an earlier run left',
+      'keep identical asset',
+      'keep identical asset',
+      'publish the release',
+    ]);
+    expect(world.emulator.releases.requestCounts.get('upload')).toBe(uploadsBefore);
+    await again.publish(spec);
+    expect(releaseState(world)).toHaveLength(1);
+    expect(world.releases()[0]!.draft).toBe(false);
+  });
+
+  it('retries an upload answered with 502 and ends with exactly one asset of the name', async () => {
+    world.emulator.releases.injectFailure({ operation: 'upload', nth: 2, status: 502 });
+    await target(world).publish(spec);
+    expect(world.emulator.releases.requestCounts.get('upload')).toBe(3);
+    expect(
+      world
+        .releases()[0]!
+        .assets.map((a) => a.name)
+        .sort(),
+    ).toEqual(['a.tar.gz', 'b.zip']);
+  });
+
+  it('gives up after the configured attempts with an error that says a re-run completes it', async () => {
+    for (let n = 1; n <= 2; n++)
+      world.emulator.releases.injectFailure({ operation: 'upload', nth: 1, status: 503 });
+    const github = new GitHubReleaseTarget({
+      token: TOKEN,
+      repository: `${OWNER}/${REPO}`,
+      apiUrl: world.emulator.url,
+      retryDelayMs: 1,
+      uploadAttempts: 2,
+    });
+    await expect(github.prepare(spec)).rejects.toThrow(/upload of a\.tar\.gz failed 2 times.*re-run/);
+    await github.rollback(spec);
+    expect(world.releases()).toEqual([]);
+  });
+
+  it('names a missing token before any request, and a token without write access in prepare', async () => {
+    await expect(target(world, '').prepare(spec)).rejects.toThrow(/no token: pass github-token/);
+    await expect(target(world, 'not-a-valid-token').prepare(spec)).rejects.toThrow(
+      /token was rejected \(401/,
+    );
+    await expect(target(world, READ_ONLY_TOKEN).prepare(spec)).rejects.toThrow(
+      /may not write releases.*contents: write/,
+    );
+    expect(world.releases()).toEqual([]);
+  });
+
+  it('finds an older asset without digest identical by downloading it', async () => {
+    await target(world).publish(spec);
+    // An asset uploaded before GitHub reported digests: the emulator stores it, the listing hides the digest.
+    const github = target(world);
+    const originalFetch = globalThis.fetch;
+    let downloads = 0;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await originalFetch(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      if (/\/releases\/\d+\/assets/.test(url) && (init?.method ?? 'GET') === 'GET') {
+        const assets = (await response.json()) as Array<Record<string, unknown>>;
+        return new Response(JSON.stringify(assets.map((a) => ({ ...a, digest: null }))), {
+          status: response.status,
+          headers: response.headers,
+        });
+      }
+      if ((init?.headers as Record<string, string> | undefined)?.accept === 'application/octet-stream')
+        downloads++;
+      return response;
+    }) as typeof fetch;
+    try {
+      const prepared = await github.prepare(spec);
+      await github.publish(spec);
+      expect(prepared.plan.map((p) => p.action)).toContain('complete the published release');
+    } finally {
+      globalThis.fetch = originalFetch;
+    }
+    expect(downloads).toBe(2);
+    expect(world.releases()[0]!.assets).toHaveLength(2);
+  });
+});
