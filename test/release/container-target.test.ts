@@ -23,6 +23,8 @@ let shared: { dir: string; remove(): Promise<void> };
 /** A busybox image FROM scratch, saved as an OCI archive the way a build would produce it. */
 let archive: string;
 let archiveDigest: string;
+/** The same image as `docker save` writes it. */
+let dockerArchive: string;
 let repositoryCounter = 0;
 
 async function digestOf(ociArchive: string): Promise<string> {
@@ -61,6 +63,12 @@ beforeAll(async () => {
       {
         env,
       },
+    );
+    dockerArchive = path.join(shared.dir, 'widget-image.docker.tar');
+    await run(
+      'podman',
+      ['--runtime', 'runc', 'save', '--quiet', '--format', 'docker-archive', '-o', dockerArchive, image],
+      { env },
     );
   } finally {
     await run('podman', ['--runtime', 'runc', 'rmi', '--force', image], { env }).catch(() => undefined);
@@ -222,6 +230,21 @@ describe('ContainerImageTarget', () => {
     );
     expect(await registry.tags(image, USER)).toEqual([]);
     expect(await registry.hasManifest(image, archiveDigest, USER)).toBe(false);
+  });
+
+  it('pushes a docker-archive too, and names a file that is no image archive', async () => {
+    const spec = releaseSpec('3.0.0', []);
+    const published = await target({ image, archive: dockerArchive }).publish(spec);
+    expect(published.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registry.tags(image, USER)).toEqual(['3.0.0']);
+    expect(await registry.hasManifest(image, published.id!, USER)).toBe(true);
+
+    const notAnImage = path.join(tmp.dir, 'notes.tar');
+    await writeFile(path.join(tmp.dir, 'notes.txt'), 'not an image\n');
+    await run('tar', ['-cf', notAnImage, '-C', tmp.dir, 'notes.txt']);
+    await expect(target({ image, archive: notAnImage }).prepare(releaseSpec('3.0.1', []))).rejects.toThrow(
+      /is neither an OCI archive \(oci-layout\) nor a docker archive/,
+    );
   });
 
   it('rollback is best effort where the registry refuses deletes', async () => {

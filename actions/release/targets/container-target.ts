@@ -28,7 +28,10 @@ export interface ContainerImageTargetOptions {
   movingTags?: string[];
   /** Verify the registry's TLS certificate; set false only for a local plain-HTTP registry. Default true. */
   tlsVerify?: boolean;
-  /** The image as an OCI archive made by the build (`podman save --format oci-archive`): an asset name or a path. */
+  /**
+   * The image as an archive made by the build (`podman save --format oci-archive`, `docker save`): an asset
+   * name or a path.
+   */
   archive?: string;
   /** Or a directory to build the image from with podman (reproducibly: file times and creation date set to 0). */
   buildContext?: string;
@@ -86,10 +89,10 @@ export class ContainerImageTarget implements ReleaseTarget {
     this.#prepared = prepared;
     try {
       await this.#login(prepared, signal);
-      const archive = this.#options.archive
-        ? await this.#archivePath(spec)
+      const source = this.#options.archive
+        ? await this.#archiveSource(spec)
         : await this.#build(prepared, spec, signal);
-      const manifest = await this.#tool('skopeo', ['inspect', '--raw', `oci-archive:${archive}`], { signal });
+      const manifest = await this.#tool('skopeo', ['inspect', '--raw', source], { signal });
       prepared.digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
 
       const plan: PlannedAction[] = [];
@@ -126,7 +129,7 @@ export class ContainerImageTarget implements ReleaseTarget {
             '--authfile',
             prepared.authfile,
             `--dest-tls-verify=${this.#tlsVerify}`,
-            `oci-archive:${archive}`,
+            source,
             `docker://${this.#repository}@${prepared.digest}`,
           ],
           { signal, what: `pushing to ${this.#repository}` },
@@ -248,7 +251,8 @@ export class ContainerImageTarget implements ReleaseTarget {
     }
   }
 
-  async #archivePath(spec: ReleaseSpec): Promise<string> {
+  /** skopeo's reference to the archive: `oci-archive:` (podman/buildah) or `docker-archive:` (docker save). */
+  async #archiveSource(spec: ReleaseSpec): Promise<string> {
     const name = this.#options.archive!;
     const file = spec.assets.find((a) => a.name === name)?.path ?? path.resolve(name);
     try {
@@ -256,7 +260,18 @@ export class ContainerImageTarget implements ReleaseTarget {
     } catch {
       throw this.#error(`image archive ${name} not found: is it among the build's outputs?`);
     }
-    return file;
+    let entries: string[];
+    try {
+      entries = (await this.#tool('tar', ['-tf', file])).toString().split('\n');
+    } catch {
+      throw this.#error(`image archive ${name} is not a tar archive`);
+    }
+    if (entries.includes('oci-layout') || entries.includes('./oci-layout')) return `oci-archive:${file}`;
+    if (entries.includes('manifest.json') || entries.includes('./manifest.json'))
+      return `docker-archive:${file}`;
+    throw this.#error(
+      `image archive ${name} is neither an OCI archive (oci-layout) nor a docker archive (manifest.json)`,
+    );
   }
 
   /** Builds with podman and saves an OCI archive; fixed timestamps make a rebuild give the same digest. */
@@ -303,7 +318,7 @@ export class ContainerImageTarget implements ReleaseTarget {
           what: 'saving the image',
         },
       );
-      return archive;
+      return `oci-archive:${archive}`;
     } finally {
       await this.#tool('podman', [...podman, 'rmi', '--force', local], { env }).catch(() => undefined);
     }
@@ -340,7 +355,7 @@ export class ContainerImageTarget implements ReleaseTarget {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
         env: { ...process.env, ...options.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         signal: options.signal,
       });
       const out: Buffer[] = [];
@@ -355,7 +370,11 @@ export class ContainerImageTarget implements ReleaseTarget {
         const hint = denied ? ` (${this.#options.username} may not push to ${this.#repository}?)` : '';
         reject(this.#error(`${options.what ?? `${command} ${args[0]}`} failed${hint}: ${detail}`));
       });
-      child.stdin.end(options.input ?? '');
+      if (options.input !== undefined) {
+        // A tool that exits early (refused login) must not turn the unread input into an EPIPE crash.
+        child.stdin!.on('error', () => undefined);
+        child.stdin!.end(options.input);
+      }
     });
   }
 
