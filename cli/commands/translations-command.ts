@@ -42,6 +42,11 @@ export function registerTranslationsCommand(program: Command): void {
       const value = options[camelCase(name)];
       return typeof value === 'string' ? value : '';
     };
+    const tokenVariable = String(options.tokenEnv);
+    if (!process.env[tokenVariable])
+      throw new Error(
+        `set the forge token in the environment variable ${tokenVariable} (never on the command line)`,
+      );
     const config = parseTranslationsInputs(input, process.env);
     const secrets = new SecretRegistry();
     for (const secret of config.secrets) secrets.add(secret);
