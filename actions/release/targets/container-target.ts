@@ -360,8 +360,8 @@ export class ContainerImageTarget implements ReleaseTarget {
       });
       const out: Buffer[] = [];
       let err = '';
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+      child.stdout!.on('data', (d: Buffer) => out.push(d));
+      child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
       child.on('error', (error) => reject(this.#error(`${command} could not run: ${error.message}`, error)));
       child.on('close', (code) => {
         if (code === 0) return resolve(Buffer.concat(out));
