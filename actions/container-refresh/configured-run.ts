@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Forge, RepositoryId } from '../../forge/forge.ts';
+import { refreshContainer, type RefreshResult } from './container-refresh.ts';
+import { gitChangeDetector } from './git-changes.ts';
+import type { RefreshPlan } from './inputs.ts';
+import { PodmanEngine } from './podman-engine.ts';
+import { HttpRegistryClient } from './registry-client.ts';
+
+/** Where failure issues go: which forge, its API, the repository; null token: no issues. */
+export interface IssueTarget {
+  kind: 'github' | 'gitlab';
+  /** GitHub: the API base URL; GitLab: the instance URL. */
+  apiUrl: string;
+  token: string;
+  repository: RepositoryId;
+}
+
+/**
+ * One run with the real clients (podman, the registry over HTTP, git, the forge), in a scratch directory under
+ * `tempRoot` that is removed afterwards: what the action and the CLI both run.
+ */
+export async function runConfigured(
+  plan: RefreshPlan,
+  options: {
+    logger: Logger;
+    tempRoot: string;
+    /** The checkout the directory is in, for finding changes. */
+    workspace: string;
+    issues: IssueTarget | null;
+    runUrl?: string;
+    now?: () => Date;
+  },
+): Promise<RefreshResult> {
+  const stateDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-container-refresh-'));
+  const { logger } = options;
+  try {
+    const engine = new PodmanEngine({
+      stateDir,
+      tlsVerify: plan.tlsVerify,
+      credentials: plan.credentials ? { registry: plan.registry, ...plan.credentials } : null,
+      onLine: (line) => logger.info({ podman: line }, line),
+    });
+    const registry = new HttpRegistryClient({
+      registry: plan.registry,
+      tls: plan.tlsVerify,
+      credentials: plan.credentials,
+    });
+    const forge = options.issues ? await createForge(options.issues) : null;
+    return await refreshContainer(
+      { ...plan, directory: path.resolve(options.workspace, plan.directory || '.') },
+      {
+        engine,
+        registry,
+        changes: gitChangeDetector(options.workspace),
+        forge,
+        repository: options.issues?.repository ?? null,
+        now: options.now ?? (() => new Date()),
+        log: (line) => logger.info(line),
+        warn: (line) => logger.warn(line),
+        ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+        secrets: [plan.token, plan.credentials?.password ?? ''].filter(Boolean),
+      },
+    );
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Each forge's client library loads only when that forge is used (each is a large part of start-up). */
+export async function createForge(target: IssueTarget): Promise<Forge> {
+  if (target.kind === 'github') {
+    const { GitHubForge } = await import('../../forge/github/github-forge.ts');
+    return new GitHubForge({ token: target.token, baseUrl: target.apiUrl });
+  }
+  const { GitLabForge } = await import('../../forge/gitlab/gitlab-forge.ts');
+  return new GitLabForge({ token: target.token, host: target.apiUrl });
+}
