@@ -1,0 +1,36 @@
+#!/bin/sh
+# The guest agent, PID 1 of the image: runs the one job the host put on the ironbots.job share, with its
+# working directory shared at the same path, streams its output to the ironbots.output port, reports over
+# ironbots.control ("booted", "started", "exit N") and powers the VM off. The host never hands argv to a
+# shell: it writes command.sh with every word single-quoted.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+halt_now() {
+  sync
+  poweroff -f
+}
+console() { echo "ironbots-guest: $*" >/dev/ttyS0; }
+output=
+control=
+for port in /sys/class/virtio-ports/*; do
+  case "$(cat "$port/name" 2>/dev/null)" in
+    ironbots.output) output="/dev/${port##*/}" ;;
+    ironbots.control) control="/dev/${port##*/}" ;;
+  esac
+done
+[ -n "$output" ] && [ -n "$control" ] || { console "no ironbots.output/ironbots.control ports"; halt_now; }
+exec 3>"$control"
+echo "booted $(uname -r)" >&3
+mkdir -p /run/job
+mount -t 9p -o trans=virtio,version=9p2000.L,ro ironbots.job /run/job || { echo "error cannot mount the job share" >&3; halt_now; }
+workdir="$(cat /run/job/workdir)"
+mkdir -p "$workdir"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ironbots.workdir "$workdir" || { echo "error cannot mount the working directory" >&3; halt_now; }
+echo started >&3
+sh /run/job/command.sh </dev/null >"$output" 2>&1 &
+wait $!
+echo "exit $?" >&3
+halt_now

@@ -1,0 +1,27 @@
+#!/bin/busybox sh
+# Stage one, PID 1 in the initramfs: load the drivers Debian's kernel builds as modules (virtio, ext4, 9p),
+# mount the image's root filesystem from /dev/vda and hand over to the guest agent in it.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mkdir -p /proc /sys /dev /newroot
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+fail() {
+  echo "ironbots-initrd: $*" >/dev/ttyS0
+  poweroff -f
+}
+# modules.order lists the modules in dependency order (the builder resolves each module's depends=).
+while read -r module; do
+  insmod "/modules/$module.ko" || fail "cannot load $module"
+done </modules/modules.order
+tries=0
+while [ ! -b /dev/vda ]; do
+  tries=$((tries + 1))
+  [ "$tries" -gt 200 ] && fail "no /dev/vda: the root disk did not appear"
+  usleep 20000
+done
+mount -t ext4 /dev/vda /newroot || fail "cannot mount the root filesystem on /dev/vda"
+umount /proc /sys
+mount --move /dev /newroot/dev
+exec switch_root /newroot /sbin/ironbots-guest
