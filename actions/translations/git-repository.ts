@@ -74,11 +74,32 @@ export class GitRepository {
 
   /** The file's text at HEAD, or null where HEAD has no such file. */
   async fileAtHead(file: string): Promise<string | null> {
+    return this.fileAt('HEAD', file);
+  }
+
+  /** The file's text at a commit or ref, or null where it has no such file. */
+  async fileAt(revision: string, file: string): Promise<string | null> {
     try {
-      return await this.git('show', `HEAD:${file}`);
+      return await this.git('show', `${revision}:${file}`);
     } catch {
       return null;
     }
+  }
+
+  /** Fetches the remote's branch (its newest commit only) to a local ref; false when there is no such branch. */
+  async fetchBranch(branch: string, localRef: string): Promise<boolean> {
+    try {
+      await this.git('fetch', '--quiet', '--depth=1', 'origin', `+refs/heads/${branch}:${localRef}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Staged paths under `under` that differ from the given commit. */
+  async stagedPathsDifferingFrom(revision: string, under: string): Promise<string[]> {
+    const out = await this.git('diff', '--cached', '--name-only', '-z', revision, '--', under);
+    return out.split('\0').filter(Boolean);
   }
 
   /** Paths that differ from HEAD (added, modified, deleted), relative to the repository's root. */

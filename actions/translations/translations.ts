@@ -170,6 +170,12 @@ export async function runTranslations(
     return { ...result, outcome: 'closed', pullRequest: closed };
   }
 
+  // A force-push of the same translations would only restart the pull request's CI every night.
+  if (existing && (await sameAsBranch(project, plan.branch, plan.poDirectory))) {
+    logger.info({ pullRequest: existing.number }, 'the pull request already has these translations');
+    return { ...result, outcome: 'unchanged', pullRequest: existing };
+  }
+
   const commit = await project.commit(`${plan.title}\n\n${commitSummary(result, plan)}`);
   await project.forcePush(plan.branch);
   logger.info({ branch: plan.branch, commit, changedFiles }, 'pushed the translations branch');
@@ -190,6 +196,18 @@ export async function runTranslations(
   });
   logger.info({ pullRequest: created.number, url: created.htmlUrl }, 'opened the pull request');
   return { ...result, outcome: 'created', pullRequest: created };
+}
+
+/** Whether the branch's files under `under` equal the staged ones, apart from timestamps and references. */
+async function sameAsBranch(project: GitRepository, branch: string, under: string): Promise<boolean> {
+  const ref = 'refs/ironbots/pull-request-head';
+  if (!(await project.fetchBranch(branch, ref))) return false;
+  for (const file of await project.stagedPathsDifferingFrom(ref, under)) {
+    const before = await project.fileAt(ref, file);
+    const after = await readFile(path.join(project.dir, file), 'utf8').catch(() => null);
+    if (before === null || after === null || !sameCatalogContent(before, after)) return false;
+  }
+  return true;
 }
 
 function commitSummary(result: Pick<TranslationsResult, 'kept' | 'dropped'>, plan: TranslationsPlan): string {

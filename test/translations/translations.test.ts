@@ -145,6 +145,13 @@ describe('translations against the GitHub emulator, Weblate emulator and real ge
     expect(await t.forge.listOpenPullRequests(repo)).toHaveLength(1);
     expect(second.changedFiles.sort()).toEqual(['po/LINGUAS', 'po/de.po', 'po/fr.po', 'po/widget.pot']);
 
+    // Nothing new since: the pull request and its branch stay as they are (no force-push, no CI rerun).
+    const head = (await t.forge.getPullRequest(repo, pr.number)).headSha;
+    const quiet = await t.run();
+    expect(quiet.outcome).toBe('unchanged');
+    expect(quiet.pullRequest).toMatchObject({ number: pr.number, state: 'open', headSha: head });
+    expect(quiet.changedFiles.length).toBeGreaterThan(0);
+
     // The translations reach main another way (here: the branch is pushed there): nothing left to change.
     await t.project.git('fetch', '--quiet', 'origin', BRANCH);
     await t.project.git('push', '--quiet', 'origin', `FETCH_HEAD:refs/heads/main`);

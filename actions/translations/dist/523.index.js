@@ -105,6 +105,14 @@ class GitHubForge {
         }));
         return pulls.map(toPullRequest);
     }
+    async listBranches(repo) {
+        const branches = await this.#call('GET', repo, '/branches', () => this.#octokit.paginate(this.#octokit.rest.repos.listBranches, {
+            owner: repo.owner,
+            repo: repo.name,
+            per_page: PER_PAGE,
+        }));
+        return branches.map((b) => ({ name: b.name, sha: b.commit.sha }));
+    }
     async createPullRequest(repo, pr) {
         const { data } = await this.#call('POST', repo, '/pulls', () => this.#octokit.rest.pulls.create({
             owner: repo.owner,

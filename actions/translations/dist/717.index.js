@@ -65,6 +65,7 @@ class GitLabForge {
     #files;
     #commits;
     #issues;
+    #branches;
     constructor(options) {
         this.#token = options.token;
         this.#logger = options.logger;
@@ -75,6 +76,7 @@ class GitLabForge {
         this.#files = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .RepositoryFiles */ .Yn4(config);
         this.#commits = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Commits */ .f7P(config);
         this.#issues = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Issues */ .tm1(config);
+        this.#branches = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Branches */ .PRz(config);
     }
     async getRepository(repo) {
         const project = await this.#project(projectId(repo));
@@ -95,6 +97,13 @@ class GitLabForge {
     async listOpenPullRequests(repo) {
         const mrs = await this.#call(`GET ${projectPath(repo)}/merge_requests?state=opened`, () => this.#mergeRequests.all({ projectId: projectId(repo), state: 'opened', perPage: 100 }));
         return this.#toPullRequests(mrs);
+    }
+    async listBranches(repo) {
+        const branches = await this.#call(`GET ${projectPath(repo)}/repository/branches`, () => this.#branches.all(projectId(repo), { perPage: 100 }));
+        return branches.map((b) => ({
+            name: b.name,
+            sha: b.commit.id,
+        }));
     }
     async createPullRequest(repo, pr) {
         const mr = await this.#call(`POST ${projectPath(repo)}/merge_requests`, () => this.#mergeRequests.create(projectId(repo), pr.head, pr.base, pr.title, {
