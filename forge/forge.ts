@@ -29,6 +29,12 @@ export interface PullRequest {
   headCloneUrl: string;
 }
 
+export interface Branch {
+  name: string;
+  /** The branch's head commit. */
+  sha: string;
+}
+
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
 export interface CommitStatusInput {
@@ -83,6 +89,8 @@ export interface Forge {
   getRepository(repo: RepositoryId): Promise<Repository>;
   getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
   listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]>;
+  /** Every branch of the repository with its head commit (all pages), in no particular order. */
+  listBranches(repo: RepositoryId): Promise<Branch[]>;
   createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest>;
   /** The open pull request from this repository's own branch `head` (not a fork's), or null. */
   findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null>;

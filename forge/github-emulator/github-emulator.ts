@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BareRepository } from './bare-repository.ts';
+import { routeBranches } from './branches-api.ts';
 import { GitHubIssuesApi } from './issues-api.ts';
 import { GitHubReleasesApi } from './releases-api.ts';
 import { serveGitHttp } from './git-http-backend.ts';
@@ -251,6 +252,7 @@ export class GitHubEmulator {
   ): Promise<void> {
     const [resource, id, sub] = rest;
     if (this.#issues.route(res, url, method, repo, rest, body)) return;
+    if (await routeBranches(res, url, method, repo, rest, this.#url)) return;
     if (rest.length === 0 && method === 'GET') return sendJson(res, 200, repositoryJson(this.#url, repo));
 
     if (resource === 'pulls' && rest.length === 1) {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   ForgeError,
   truncateDescription,
+  type Branch,
   type CommitState,
   type CommitStatus,
   type CommitStatusInput,
@@ -141,6 +142,17 @@ export class GitHubForge implements Forge {
       }),
     );
     return (pulls as RestPull[]).map(toPullRequest);
+  }
+
+  async listBranches(repo: RepositoryId): Promise<Branch[]> {
+    const branches = await this.#call('GET', repo, '/branches', () =>
+      this.#octokit.paginate(this.#octokit.rest.repos.listBranches, {
+        owner: repo.owner,
+        repo: repo.name,
+        per_page: PER_PAGE,
+      }),
+    );
+    return branches.map((b) => ({ name: b.name, sha: b.commit.sha }));
   }
 
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {

@@ -7,6 +7,7 @@ import { BareRepository } from '../github-emulator/bare-repository.ts';
 import { serveGitHttp } from '../github-emulator/git-http-backend.ts';
 import { GitCommits, type CommitInfo } from './git-commits.ts';
 import { GitLabIssuesApi } from './issues-api.ts';
+import { routeBranches } from './branches-api.ts';
 import { GitLabReleasesApi } from './releases-api.ts';
 import {
   GitLabWebhookSender,
@@ -281,6 +282,7 @@ export class GitLabEmulator {
       return this.#releases.handle(req, res, url, { ...project, webUrl: this.#webUrl(project) }, rest, {
         canWrite,
       });
+    if (await routeBranches(res, url, method, { ...project, webUrl: this.#webUrl(project) }, rest)) return;
     const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
 
     if (rest.length === 0 && method === 'GET')

@@ -1,4 +1,5 @@
 import {
+  Branches,
   Commits,
   GitbeakerRequestError,
   GitbeakerRetryError,
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import {
   ForgeError,
   truncateDescription,
+  type Branch,
   type CommitState,
   type CommitStatus,
   type CommitStatusInput,
@@ -95,6 +97,7 @@ export class GitLabForge implements Forge {
   readonly #files: RepositoryFiles;
   readonly #commits: Commits;
   readonly #issues: Issues;
+  readonly #branches: Branches;
 
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
@@ -106,6 +109,7 @@ export class GitLabForge implements Forge {
     this.#files = new RepositoryFiles(config);
     this.#commits = new Commits(config);
     this.#issues = new Issues(config);
+    this.#branches = new Branches(config);
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -133,6 +137,16 @@ export class GitLabForge implements Forge {
       this.#mergeRequests.all({ projectId: projectId(repo), state: 'opened', perPage: 100 }),
     );
     return this.#toPullRequests(mrs as unknown as RestMergeRequest[]);
+  }
+
+  async listBranches(repo: RepositoryId): Promise<Branch[]> {
+    const branches = await this.#call(`GET ${projectPath(repo)}/repository/branches`, () =>
+      this.#branches.all(projectId(repo), { perPage: 100 }),
+    );
+    return (branches as unknown as { name: string; commit: { id: string } }[]).map((b) => ({
+      name: b.name,
+      sha: b.commit.id,
+    }));
   }
 
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {

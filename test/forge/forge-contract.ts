@@ -211,6 +211,16 @@ export function forgeContract(name: string, setup: () => Promise<ForgeContractSu
       }
     });
 
+    it('lists every branch with its head commit', async () => {
+      const heads = new Map<string, string>();
+      for (let i = 0; i < 3; i++) heads.set(`topic-${i}`, await push(`topic-${i}`, `t${i}.txt`, `${i}\n`));
+      heads.set('main', await push('main', 'm.txt', 'm\n'));
+      const branches = await forge.listBranches(repo);
+      expect(new Map(branches.map((b) => [b.name, b.sha]))).toEqual(heads);
+      const missing = await rejection(forge.listBranches({ owner: repo.owner, name: 'no-such-repository' }));
+      expect(missing.status).toBe(404);
+    });
+
     it('comments on a pull request, and reports a missing one as 404', async () => {
       await push('feature', 'f.txt', 'f\n');
       const pr = await forge.createPullRequest(repo, { title: 'x', head: 'feature', base: 'main' });

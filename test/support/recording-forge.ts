@@ -1,6 +1,7 @@
 import {
   ForgeError,
   truncateDescription,
+  type Branch,
   type CommitStatus,
   type CommitStatusInput,
   type Forge,
@@ -23,6 +24,8 @@ export class RecordingForge implements Forge {
   readonly repository: Repository;
   readonly files = new Map<string, Map<string, string>>();
   readonly pulls = new Map<number, PullRequest>();
+  /** Branch name → head commit, for listBranches. */
+  readonly branches = new Map<string, string>();
   readonly statusLog: (CommitStatusInput & { sha: string; createdAt: string })[] = [];
   readonly comments: { number: number; body: string }[] = [];
   /** Make the next calls fail, e.g. to simulate an outage. */
@@ -83,6 +86,10 @@ export class RecordingForge implements Forge {
   async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
     this.#check(repo);
     return [...this.pulls.values()].filter((p) => p.state === 'open');
+  }
+  async listBranches(repo: RepositoryId): Promise<Branch[]> {
+    this.#check(repo);
+    return [...this.branches].map(([name, sha]) => ({ name, sha }));
   }
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {
     this.#check(repo);
