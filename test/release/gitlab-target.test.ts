@@ -211,6 +211,16 @@ describe('GitLabReleaseTarget', () => {
     expect(await gitlab.packageFiles()).toEqual([]);
   });
 
+  it('rollback after publish keeps what the release links', async () => {
+    const target = gitlab.target();
+    await target.prepare(gitlab.spec);
+    await target.publish(gitlab.spec);
+    const files = await gitlab.packageFiles();
+    await target.rollback(gitlab.spec);
+    expect(await gitlab.packageFiles()).toEqual(files);
+    expect(files).toHaveLength(2);
+  });
+
   it('a prepare that fails halfway removes the files it had uploaded', async () => {
     const [tarball] = gitlab.spec.assets;
     const vanished = { ...tarball!, name: 'vanished.tar.gz', path: path.join(gitlab.tmp.dir, 'not-built') };

@@ -72,7 +72,7 @@ export function releaseTargetContract(name: string, makeFixture: () => Promise<T
       expect(await fixture.visible()).toBeNull();
     });
 
-    it('publish makes the release visible; a re-run of the same release changes nothing', async () => {
+    it('publish makes the release visible; a re-run changes nothing; a late rollback keeps it', async () => {
       const first = fixture.target();
       await first.prepare(fixture.spec);
       const published = await first.publish(fixture.spec);
@@ -88,6 +88,10 @@ export function releaseTargetContract(name: string, makeFixture: () => Promise<T
       expect(republished.url).toBe(published.url);
       expect(await fixture.visible()).toEqual(visible);
       expect(await fixture.stored()).toEqual(stored);
+
+      // A rollback that comes after publish (another target failed later) must not take the release down.
+      await again.rollback(fixture.spec);
+      expect(await fixture.visible()).toEqual(visible);
     });
   });
 }

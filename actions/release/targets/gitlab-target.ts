@@ -205,6 +205,7 @@ export class GitLabReleaseTarget implements ReleaseTarget {
     await this.#dropStaleFiles(prepared, spec, signal);
     // From here on a rollback must not remove what the release links.
     prepared.uploaded = [];
+    prepared.createdPackage = false;
     const published = new Map((release?.assets?.links ?? []).map((l) => [l.name, l]));
     return {
       target: this.name,
