@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,43 @@ const TOKEN = 'ghp_containerrefreshtoken0123456789';
 const IMAGE = 'acme/ci';
 const FORGE_REPO = { owner: 'acme', name: 'widget' };
 const DAY = new Date('2026-11-23T09:00:00Z');
+
+/**
+ * The real registry behind a proxy that refuses some writes with the distribution API's 403 DENIED, as a
+ * registry over its quota or a token without push rights answers; everything else passes through.
+ */
+async function refusingProxy(target: string, refuses: (method: string, url: string) => boolean) {
+  const refused: string[] = [];
+  const server = http.createServer((req, res) => {
+    if (refuses(req.method ?? 'GET', req.url ?? '/')) {
+      refused.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }],
+        }),
+      );
+      return;
+    }
+    const upstream = http.request(
+      `${target}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    refused,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /**
  * container-refresh end to end on this machine: real podman (runc), a real registry (docker-registry), a git
@@ -193,6 +232,46 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
     }
   });
 
+  it('publish: a registry that refuses the blob uploads leaves no tag and latest where it was', async () => {
+    const proxy = await refusingProxy(registry.url, (method) => method !== 'GET' && method !== 'HEAD');
+    try {
+      const before = (await registry.tags(IMAGE)).sort();
+      const latest = await digestOf('latest');
+      const result = await refresh({ mode: 'publish' }, { registryHost: proxy.host });
+      expect(result).toMatchObject({ outcome: 'failed', failedStep: 'push', issue: { action: 'opened' } });
+      expect(proxy.refused.length).toBeGreaterThan(0);
+      expect((await registry.tags(IMAGE)).sort()).toEqual(before);
+      expect(await digestOf('latest')).toBe(latest);
+      const issue = await forge.findOpenIssue(FORGE_REPO, issueTitle({ registry: proxy.host, image: IMAGE }));
+      expect(issue?.body).toContain('denied');
+      await forge.closeIssue(FORGE_REPO, issue!.number);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('publish: when latest cannot be moved, the complete dated tag stays and latest is untouched', async () => {
+    const proxy = await refusingProxy(
+      registry.url,
+      (method, url) => method === 'PUT' && url.endsWith('/manifests/latest'),
+    );
+    try {
+      const latest = await digestOf('latest');
+      const result = await refresh({ mode: 'publish' }, { registryHost: proxy.host });
+      expect(result).toMatchObject({ outcome: 'failed', failedStep: 'push' });
+      expect(proxy.refused).toEqual([`PUT /v2/${IMAGE}/manifests/latest`]);
+      expect(await digestOf('latest')).toBe(latest);
+      // The dated tag was complete before latest was touched: it pulls, it is just not latest.
+      expect(await registry.tags(IMAGE)).toContain('2026-11-23-3');
+      expect(await registry.hasManifest(IMAGE, (await digestOf('2026-11-23-3'))!)).toBe(true);
+      const issue = await forge.findOpenIssue(FORGE_REPO, issueTitle({ registry: proxy.host, image: IMAGE }));
+      expect(issue?.body).toContain('latest was not moved');
+      await forge.closeIssue(FORGE_REPO, issue!.number);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('publish: the next success pushes and closes the issue', async () => {
     const result = await refresh({ mode: 'publish' }, { now: new Date('2026-11-24T03:00:00Z') });
     expect(result).toMatchObject({ outcome: 'published', tag: '2026-11-24', issue: { action: 'closed' } });
@@ -203,18 +282,23 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
     expect(await digestOf('latest')).toBe(result.digest);
   });
 
-  it('rollback: latest goes back to the previous dated tag, then to the one before', async () => {
+  it('rollback: latest steps back one dated tag per run, oldest last', async () => {
+    // 2026-11-23-3 passed its tests and is complete; it only never became latest.
     const first = await refresh({ mode: 'rollback', directory: '', 'test-command': '' });
-    expect(first).toMatchObject({ mode: 'rollback', outcome: 'rolled-back', tag: '2026-11-23-2' });
-    expect(await digestOf('latest')).toBe(await digestOf('2026-11-23-2'));
-    const second = await refresh({ mode: 'rollback' });
-    expect(second.tag).toBe('2026-11-23');
-    expect(await digestOf('latest')).toBe(await digestOf('2026-11-23'));
+    expect(first).toMatchObject({ mode: 'rollback', outcome: 'rolled-back', tag: '2026-11-23-3' });
+    expect(await digestOf('latest')).toBe(await digestOf('2026-11-23-3'));
+    for (const previous of ['2026-11-23-2', '2026-11-23']) {
+      const result = await refresh({ mode: 'rollback' });
+      expect(result.tag).toBe(previous);
+      expect(result.digest).toBe(await digestOf(previous));
+      expect(await digestOf('latest')).toBe(await digestOf(previous));
+    }
     await expect(refresh({ mode: 'rollback' })).rejects.toThrow(/nothing to roll back to/);
     expect(await digestOf('latest')).toBe(await digestOf('2026-11-23'));
     expect((await registry.tags(IMAGE)).sort()).toEqual([
       '2026-11-23',
       '2026-11-23-2',
+      '2026-11-23-3',
       '2026-11-24',
       'latest',
     ]);
