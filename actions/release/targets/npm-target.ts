@@ -63,11 +63,11 @@ export class NpmTarget implements ReleaseTarget {
     this.#registry = options.registry.endsWith('/') ? options.registry : `${options.registry}/`;
   }
 
-  async prepare(spec: ReleaseSpec): Promise<PreparedRelease> {
+  async prepare(spec: ReleaseSpec, signal?: AbortSignal): Promise<PreparedRelease> {
     if (!this.#options.token) throw this.#error('no token given: an npm token allowed to publish is needed');
     const tarball = await this.#tarball(spec);
-    const user = await this.#whoami();
-    const packument = await this.#packument(tarball.name);
+    const user = await this.#whoami(signal);
+    const packument = await this.#packument(tarball.name, signal);
     if (packument?.maintainers?.length && !packument.maintainers.some((m) => m.name === user)) {
       throw this.#error(
         `${user} is not a maintainer of ${tarball.name} (maintainers: ${packument.maintainers.map((m) => m.name).join(', ')})`,
@@ -88,18 +88,20 @@ export class NpmTarget implements ReleaseTarget {
     };
   }
 
-  async publish(spec: ReleaseSpec): Promise<PublishedRelease> {
+  async publish(spec: ReleaseSpec, signal?: AbortSignal): Promise<PublishedRelease> {
     const tarball = await this.#tarball(spec);
-    const integrity = (await this.#packument(tarball.name))?.versions?.[tarball.version]?.dist?.integrity;
+    const integrity = (await this.#packument(tarball.name, signal))?.versions?.[tarball.version]?.dist
+      ?.integrity;
     if (integrity && integrity !== tarball.integrity) throw this.#conflict(tarball, integrity);
     if (!integrity) {
       const args = ['publish', tarball.path, '--tag', this.#tag(spec), '--ignore-scripts'];
       if (this.#options.access) args.push('--access', this.#options.access);
       try {
-        await this.#npm(args);
+        await this.#npm(args, signal);
       } catch (error) {
         // Another run may have published the same bytes meanwhile: that is the outcome we wanted.
-        const now = (await this.#packument(tarball.name))?.versions?.[tarball.version]?.dist?.integrity;
+        const now = (await this.#packument(tarball.name, signal))?.versions?.[tarball.version]?.dist
+          ?.integrity;
         if (now !== tarball.integrity) throw error;
       }
       this.#options.logger?.info(
@@ -107,7 +109,7 @@ export class NpmTarget implements ReleaseTarget {
         'published',
       );
     }
-    const packument = await this.#packument(tarball.name);
+    const packument = await this.#packument(tarball.name, signal);
     return {
       target: this.name,
       url: `${this.#registry}${encodePackageName(tarball.name)}/${tarball.version}`,
@@ -168,9 +170,9 @@ export class NpmTarget implements ReleaseTarget {
     };
   }
 
-  async #whoami(): Promise<string> {
+  async #whoami(signal?: AbortSignal): Promise<string> {
     try {
-      return (await this.#npm(['whoami'])).trim();
+      return (await this.#npm(['whoami'], signal)).trim();
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       if (/E401|ENEEDAUTH|401 Unauthorized/.test(text))
@@ -180,11 +182,12 @@ export class NpmTarget implements ReleaseTarget {
   }
 
   /** The package document, or null when the package does not exist yet. */
-  async #packument(name: string): Promise<Packument | null> {
+  async #packument(name: string, signal?: AbortSignal): Promise<Packument | null> {
     let response: Response;
     try {
       response = await fetch(`${this.#registry}${encodePackageName(name)}`, {
         headers: { authorization: `Bearer ${this.#options.token}`, accept: 'application/json' },
+        signal,
       });
     } catch (error) {
       throw this.#error(
@@ -197,7 +200,7 @@ export class NpmTarget implements ReleaseTarget {
   }
 
   /** Runs npm with the token in a private npmrc (referenced through the environment) and no other config. */
-  async #npm(args: string[]): Promise<string> {
+  async #npm(args: string[], signal?: AbortSignal): Promise<string> {
     const home = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-'));
     try {
       const registry = new URL(this.#registry);
@@ -221,6 +224,7 @@ export class NpmTarget implements ReleaseTarget {
           npm_config_audit: 'false',
         },
         maxBuffer: 16 * 1024 * 1024,
+        signal,
       });
       return stdout;
     } catch (error) {
