@@ -175,7 +175,7 @@ describe('GitHub release target against the emulator', () => {
     const github = target(world);
     const originalFetch = globalThis.fetch;
     let downloads = 0;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
       const response = await originalFetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
       if (/\/releases\/\d+\/assets/.test(url) && (init?.method ?? 'GET') === 'GET') {
