@@ -30,7 +30,14 @@ export class GitPoSource implements TranslationSource {
   async fetchCatalogs(): Promise<SourceCatalog[]> {
     const repository = await this.#repository();
     const dir = path.join(repository.dir, this.#options.directory);
-    const names = (await readdir(dir)).filter((name) => name.endsWith('.po')).sort();
+    const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        throw new Error(
+          `${this.#options.url} (${this.#options.branch}) has no folder ${this.#options.directory}`,
+        );
+      throw error;
+    });
+    const names = entries.filter((name) => name.endsWith('.po')).sort();
     const catalogs: SourceCatalog[] = [];
     for (const name of names) {
       const language = name.slice(0, -'.po'.length);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Forge, PullRequest, RepositoryId } from '../../forge/forge.ts';
@@ -140,7 +140,9 @@ export async function runTranslations(
   await mkdir(poDir, { recursive: true });
   await writeFile(path.join(poDir, `${plan.domain}.pot`), template);
   for (const [language, content] of merged) await writeFile(path.join(poDir, `${language}.po`), content);
-  for (const { language } of dropped) await rm(path.join(poDir, `${language}.po`), { force: true });
+  // The folder mirrors the source: a language below the threshold, or no longer there, goes.
+  for (const name of await readdir(poDir))
+    if (name.endsWith('.po') && !merged.has(name.slice(0, -'.po'.length))) await rm(path.join(poDir, name));
   await writeFile(path.join(poDir, 'LINGUAS'), kept.map((l) => `${l.language}\n`).join(''));
 
   const changedFiles: string[] = [];

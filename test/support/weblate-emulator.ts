@@ -106,6 +106,10 @@ export class WeblateEmulator {
     this.#component(project, component).translations.set(language, { language, content });
   }
 
+  removeTranslation(project: string, component: string, language: string): void {
+    this.#component(project, component).translations.delete(language);
+  }
+
   template(project: string, component: string): string | null {
     return this.#component(project, component).template;
   }

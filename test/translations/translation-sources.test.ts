@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { GitPoSource } from '../../actions/translations/git-po-source.ts';
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
@@ -103,5 +105,46 @@ it('Weblate source: refuses to follow a link to another server with the token', 
     expect(seen).toHaveLength(1);
   } finally {
     await weblate.stop();
+  }
+});
+
+it('Weblate source: says which request failed and what Weblate answered', async () => {
+  const weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN] });
+  try {
+    weblate.addComponent('widget', 'app');
+    const missing = new WeblateSource({
+      url: weblate.url,
+      token: WEBLATE_TOKEN,
+      project: 'widget',
+      component: 'nope',
+    });
+    await expect(missing.fetchCatalogs()).rejects.toThrow(
+      'Weblate GET /api/components/widget/nope/translations/: 404 Not found.',
+    );
+    const anonymous = await fetch(`${weblate.url}/api/components/widget/app/`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+  } finally {
+    await weblate.stop();
+  }
+});
+
+it('git .po source: names the repository and the folder it lacks', async () => {
+  const tmp = await withTempDir();
+  try {
+    const remote = path.join(tmp.dir, 'po.git');
+    await promisify(execFile)('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+    await ScratchClone.initAndPush(path.join(tmp.dir, 'seed'), remote, null);
+    const source = new GitPoSource({
+      url: remote,
+      branch: 'main',
+      directory: 'po',
+      templateName: 'widget.pot',
+      credentials: null,
+      workDir: path.join(tmp.dir, 'source'),
+    });
+    await expect(source.fetchCatalogs()).rejects.toThrow(`${remote} (main) has no folder po`);
+  } finally {
+    await tmp.remove();
   }
 });

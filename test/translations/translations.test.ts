@@ -152,6 +152,16 @@ describe('translations against the GitHub emulator, Weblate emulator and real ge
     expect(quiet.pullRequest).toMatchObject({ number: pr.number, state: 'open', headSha: head });
     expect(quiet.changedFiles.length).toBeGreaterThan(0);
 
+    // A language that leaves the source leaves the project too.
+    t.weblate.removeTranslation('widget', 'app', 'fr');
+    const withoutFrench = await t.run();
+    expect(withoutFrench.outcome).toBe('updated');
+    expect(await t.onBranch('po/fr.po')).toBeNull();
+    expect(await t.onBranch('po/LINGUAS')).toBe('de\n');
+    t.weblate.setTranslation('widget', 'app', 'fr', fr);
+    expect((await t.run()).outcome).toBe('updated');
+    expect(await t.onBranch('po/LINGUAS')).toBe('de\nfr\n');
+
     // The translations reach main another way (here: the branch is pushed there): nothing left to change.
     await t.project.git('fetch', '--quiet', 'origin', BRANCH);
     await t.project.git('push', '--quiet', 'origin', `FETCH_HEAD:refs/heads/main`);
