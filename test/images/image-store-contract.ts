@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,11 +34,10 @@ export async function writeRandomImage(file: string, bytes: number, name = 'test
   for (let left = bytes; left > 0; left -= MiB) {
     const piece = randomBytes(Math.min(MiB, left));
     hash.update(piece);
-    if (!out.write(piece)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(piece)) await once(out, 'drain');
   }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
+  out.end();
+  await once(out, 'finish');
   return blobName(name, hash.digest('hex'));
 }
 

@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Forge, PullRequest, RepositoryId } from '../../../forge/forge.ts';
+import type { ImageBuilder, ImageBuildIO } from './image-builder.ts';
+import {
+  assertImageName,
+  blobName,
+  formatImageReference,
+  parseBlobName,
+  parseImageReference,
+} from './image-reference.ts';
+import type { ImageStore, TransferIO } from './image-store.ts';
+
+const run = promisify(execFile);
+
+export interface ImageRefreshOptions {
+  name: string;
+  builder: ImageBuilder;
+  store: ImageStore;
+  forge: Forge;
+  /** The repository whose `images/<name>` the pull request updates. */
+  repo: RepositoryId;
+  /** Scratch space for the build and the git working copy; removed afterwards. */
+  workDir: string;
+  io: ImageBuildIO;
+  /** Upload progress (a terminal bar, or nothing). */
+  uploadProgress?: TransferIO['progress'];
+  now?: Date;
+}
+
+export type ImageRefreshResult =
+  | { kind: 'current'; blob: string }
+  | { kind: 'existing-pull-request'; blob: string; pullRequest: PullRequest }
+  | { kind: 'opened-pull-request'; blob: string; pullRequest: PullRequest; branch: string };
+
+export const REFRESH_BRANCH_PREFIX = 'image-refresh/';
+
+/**
+ * The weekly image refresh: build the image, boot-test it, upload it, and propose it in a pull request that
+ * changes `images/<name>`, so the project's own tests run against the new image before anyone merges it.
+ * Nothing is pushed unless the image booted and is in the store. Re-running while a refresh pull request for
+ * the same blob is open changes nothing, and a branch already pointing at this blob is left alone.
+ */
+export async function refreshImage(options: ImageRefreshOptions): Promise<ImageRefreshResult> {
+  const { name, forge, repo, io } = options;
+  assertImageName(name);
+  const scratch = await mkdtemp(path.join(options.workDir, `refresh-${name}-`));
+  try {
+    io.log(`building image ${name}`);
+    const built = await options.builder.build(name, path.join(scratch, 'build'), io);
+    if (built.name !== name) throw new Error(`the builder built image "${built.name}", not "${name}"`);
+    const blob = blobName(name, built.sha256);
+    io.log(`built ${blob} (${built.bytes} bytes); boot-testing it`);
+    await options.builder.bootTest(built, io);
+    io.log(`boot test passed; uploading to ${options.store.description}`);
+    await options.store.upload(built.path, blob, {
+      ...(options.uploadProgress ? { progress: options.uploadProgress } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+
+    const repository = await forge.getRepository(repo);
+    const file = `images/${name}`;
+    const onDefault = await forge.getFileContent(repo, file, repository.defaultBranch);
+    if (onDefault !== null && referencedBlob(name, onDefault) === blob) {
+      io.log(`${repository.defaultBranch} already uses ${blob}`);
+      return { kind: 'current', blob };
+    }
+    for (const pr of await forge.listOpenPullRequests(repo)) {
+      if (!pr.headRef.startsWith(`${REFRESH_BRANCH_PREFIX}${name}-`)) continue;
+      const content = await forge.getFileContent(repo, file, pr.headSha);
+      if (content !== null && referencedBlob(name, content) === blob) {
+        io.log(`pull request #${pr.number} already proposes ${blob}: ${pr.htmlUrl}`);
+        return { kind: 'existing-pull-request', blob, pullRequest: pr };
+      }
+    }
+
+    const branch = `${REFRESH_BRANCH_PREFIX}${name}-${(options.now ?? new Date()).toISOString().slice(0, 10)}`;
+    const credentials = forge.gitCredentials();
+    const git = gitIn(path.join(scratch, 'repository'), credentials);
+    await run(
+      'git',
+      [
+        'clone',
+        '--quiet',
+        '--depth',
+        '1',
+        '--branch',
+        repository.defaultBranch,
+        repository.cloneUrl,
+        git.dir,
+      ],
+      {
+        env: git.env,
+      },
+    );
+    await mkdir(path.join(git.dir, 'images'), { recursive: true });
+    await writeFile(path.join(git.dir, file), formatImageReference(parseBlobName(blob)));
+    await git.run('add', '--', file);
+    await git.run('commit', '--quiet', '-m', `images: refresh ${name}\n\n${file} → ${blob}`);
+    // The branch is the bot's own: a second refresh on the same day replaces its earlier, superseded build.
+    await git.run('push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`);
+    io.log(`pushed ${branch}`);
+
+    const body = [
+      `Refreshes the \`${name}\` VM image: \`${file}\` now names \`${blob}\`.`,
+      '',
+      `- size: ${built.bytes} bytes`,
+      `- sha256: \`${built.sha256}\``,
+      `- store: ${options.store.description}`,
+      '- boot test: passed',
+      '',
+      "This pull request's tests run against the new image; merge it when they pass.",
+    ].join('\n');
+    const title = `images: refresh ${name}`;
+    const existing = await forge.findOpenPullRequest(repo, branch);
+    const pullRequest = existing
+      ? await forge.updatePullRequest(repo, existing.number, { title, body })
+      : await forge.createPullRequest(repo, { title, head: branch, base: repository.defaultBranch, body });
+    io.log(`${existing ? 'updated' : 'opened'} pull request #${pullRequest.number}: ${pullRequest.htmlUrl}`);
+    return { kind: 'opened-pull-request', blob, pullRequest, branch };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function referencedBlob(name: string, content: string): string | null {
+  try {
+    return parseImageReference(name, content).blob;
+  } catch {
+    return null;
+  }
+}
+
+/** git with the forge's credentials as an HTTP header from the environment, never in a URL or on disk. */
+function gitIn(dir: string, credentials: { username: string; password: string } | null) {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    LANG: 'C.UTF-8',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'ironbots',
+    GIT_AUTHOR_EMAIL: 'ironbots@users.noreply.github.com',
+    GIT_COMMITTER_NAME: 'ironbots',
+    GIT_COMMITTER_EMAIL: 'ironbots@users.noreply.github.com',
+  };
+  if (credentials) {
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
+  }
+  return {
+    dir,
+    env,
+    run: (...args: string[]) => run('git', ['-C', dir, ...args], { env }),
+  };
+}
