@@ -6,7 +6,7 @@ import { INPUT_DEFAULTS } from '../../actions/translations/inputs.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const load = async (file: string) =>
-  parseYaml(await readFile(path.join(repoRoot, file), 'utf8')) as Record<string, never>;
+  parseYaml(await readFile(path.join(repoRoot, file), 'utf8')) as Record<string, unknown>;
 
 interface Step {
   uses?: string;
@@ -17,8 +17,9 @@ interface Step {
 describe('translations workflows', () => {
   it('the reusable workflow passes only inputs the action declares, from inputs and secrets it declares', async () => {
     const workflow = await load('.github/workflows/translations.yml');
-    const call = (workflow.on as { workflow_call: { inputs: object; secrets: object } }).workflow_call;
-    const steps = (workflow.jobs as Record<string, { steps: Step[] }>).translations!.steps;
+    const call = (workflow.on as unknown as { workflow_call: { inputs: object; secrets: object } })
+      .workflow_call;
+    const steps = (workflow.jobs as unknown as Record<string, { steps: Step[] }>).translations!.steps;
     const step = steps.find((s) => s.uses?.includes('actions/translations'))!;
     expect(step.uses).toBe('ironbots/ironbots/actions/translations@v0');
     for (const name of Object.keys(step.with!)) expect(Object.keys(INPUT_DEFAULTS)).toContain(name);
@@ -29,12 +30,12 @@ describe('translations workflows', () => {
   });
 
   it('the nightly example calls the reusable workflow with what it declares', async () => {
-    const reusable = (await load('.github/workflows/translations.yml')).on as {
+    const reusable = (await load('.github/workflows/translations.yml')).on as unknown as {
       workflow_call: { inputs: Record<string, { required?: boolean }>; secrets: object };
     };
     const nightly = await load('workflows/translations-nightly.yml');
-    expect(Object.keys(nightly.on)).toContain('schedule');
-    const job = (nightly.jobs as Record<string, { uses: string; with: object; secrets: object }>)
+    expect(Object.keys(nightly.on as object)).toContain('schedule');
+    const job = (nightly.jobs as unknown as Record<string, { uses: string; with: object; secrets: object }>)
       .translations!;
     expect(job.uses).toBe('ironbots/ironbots/.github/workflows/translations.yml@v0');
     for (const name of Object.keys(job.with))
@@ -47,7 +48,10 @@ describe('translations workflows', () => {
 
   it('the GitLab template runs ironbots translations with options the CLI has, and tokens from the environment', async () => {
     const template = await load('workflows/gitlab/translations.gitlab-ci.yml');
-    const job = template['.ironbots-translations'] as { script: string[]; variables: Record<string, string> };
+    const job = template['.ironbots-translations'] as unknown as {
+      script: string[];
+      variables: Record<string, string>;
+    };
     const command = job.script.join('\n');
     expect(command).toContain('cli/ironbots.ts translations');
     const options = [...command.matchAll(/--([\w-]+)/g)].map((m) => m[1]!);
