@@ -1,8 +1,5 @@
 import os from 'node:os';
 import * as core from '@actions/core';
-import { createLogger } from '../../runner-agent/src/observability/logger.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
-import { runConfigured } from './configured-run.ts';
 import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from './inputs.ts';
 
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
@@ -10,12 +7,17 @@ async function main(): Promise<void> {
   const inputs = Object.fromEntries(
     Object.entries(INPUT_DEFAULTS).map(([name, fallback]) => [name, core.getInput(name) || fallback]),
   ) as unknown as RefreshInputs;
-  const secrets = new SecretRegistry();
-  for (const secret of [inputs.token, inputs['registry-password']].filter(Boolean)) {
-    core.setSecret(secret);
-    secrets.add(secret);
-  }
+  const secretValues = [inputs.token, inputs['registry-password']].filter(Boolean);
+  for (const secret of secretValues) core.setSecret(secret);
   const plan = planRefresh(inputs, process.env);
+  // Loaded only once the inputs are good: a typo fails the step without loading the logger, podman and forge code.
+  const [{ createLogger }, { SecretRegistry }, { runConfigured }] = await Promise.all([
+    import('../../runner-agent/src/observability/logger.ts'),
+    import('../../runner-agent/src/observability/secrets.ts'),
+    import('./configured-run.ts'),
+  ]);
+  const secrets = new SecretRegistry();
+  for (const secret of secretValues) secrets.add(secret);
   const env = process.env;
   const logger = createLogger({ name: 'container-refresh', secrets, destination: process.stdout });
   const [owner, name] = (env.GITHUB_REPOSITORY ?? '').split('/');
