@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { registerContainerRefreshCommand } from './commands/container-refresh-command.ts';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
-import { registerImageCommands } from './commands/image-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
@@ -15,12 +13,10 @@ const program = new Command('ironbots')
   .showHelpAfterError();
 
 registerLocalCommand(program);
-registerImageCommands(program);
 registerValidateCommand(program);
 registerDeploymentCommands(program);
 registerSubmitCommand(program);
 registerTranslationsCommand(program);
-registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
