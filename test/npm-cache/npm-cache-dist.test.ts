@@ -1,0 +1,276 @@
+import { spawn } from 'node:child_process';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INPUT_DEFAULTS } from '../../actions/npm-cache/inputs.ts';
+import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubForge } from '../../forge/github/github-forge.ts';
+import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
+import { startActionsCacheEmulator, type ActionsCacheEmulator } from '../support/actions-cache-emulator.ts';
+import { startS3Server } from '../support/s3-server.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const actionDir = path.join(repoRoot, 'actions/npm-cache');
+
+/**
+ * Runs the committed bundle as the Actions runner does: `node dist/index.js` in the workspace, each input
+ * as INPUT_<NAME> (upper-cased, hyphens kept), an output file that already exists.
+ */
+async function runAction(workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const outputFile = path.join(workspace, '..', `output-${Date.now()}-${Math.random()}`);
+  await writeFile(outputFile, '');
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+  );
+  const child = spawn(process.execPath, [path.join(actionDir, 'dist/index.js')], {
+    cwd: workspace,
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_WORKSPACE: workspace,
+      RUNNER_TEMP: path.join(workspace, '..', 'runner-temp'),
+      GITHUB_OUTPUT: outputFile,
+      ...inputEnv,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const outputs: Record<string, string> = {};
+  const text = await readFile(outputFile, 'utf8');
+  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
+  await rm(outputFile);
+  return { code, stdout, outputs };
+}
+
+describe('npm-cache action.yml', () => {
+  it('declares exactly the inputs, with the defaults, that the code applies for a local run', async () => {
+    const action = parseYaml(await readFile(path.join(actionDir, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string; required?: boolean }>;
+      runs: { using: string; main: string };
+    };
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(
+      Object.fromEntries(Object.entries(action.inputs).map(([name, i]) => [name, i.default ?? ''])),
+    ).toEqual(INPUT_DEFAULTS);
+  });
+});
+
+describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
+  let world: NpmWorld;
+  let tmp: Awaited<ReturnType<typeof withTempDir>>;
+  let installed: string;
+  let cacheService: ActionsCacheEmulator;
+  let s3: Awaited<ReturnType<typeof startS3Server>>;
+  let projects = 0;
+
+  beforeAll(async () => {
+    [world, tmp, cacheService, s3] = await Promise.all([
+      startNpmWorld(),
+      withTempDir('ironbots-npm-cache-dist-'),
+      startActionsCacheEmulator(),
+      startS3Server('npm-cache'),
+    ]);
+    installed = await world.createProject();
+    await world.npm(installed, ['ci']);
+  });
+  afterAll(async () => {
+    await Promise.all([world.stop(), cacheService.stop(), s3.stop()]);
+    await tmp.remove();
+  });
+
+  /** A fresh workspace holding the installed project; without node_modules unless asked. */
+  async function workspace(withNodeModules = false): Promise<string> {
+    const dir = path.join(tmp.dir, `workspace-${projects++}`, 'project');
+    await cp(installed, dir, { recursive: true, verbatimSymlinks: true });
+    if (!withNodeModules) await rm(path.join(dir, 'node_modules'), { recursive: true });
+    return dir;
+  }
+
+  it('saves to and restores from the Actions cache service (v2 protocol, emulated)', async () => {
+    const first = await workspace(true);
+    const saved = await runAction(first, { mode: 'save' }, cacheService.env);
+    expect(saved.stdout).not.toContain('::error::');
+    expect(saved.code).toBe(0);
+    expect(saved.outputs).toEqual({ key: expect.stringMatching(/^npm-cache-linux-/), saved: 'true' });
+    expect(cacheService.entries()).toEqual([
+      expect.objectContaining({ key: saved.outputs.key, finalized: true }),
+    ]);
+
+    const second = await workspace();
+    const restored = await runAction(second, { mode: 'restore' }, cacheService.env);
+    expect(restored.code).toBe(0);
+    expect(restored.outputs).toEqual({ key: saved.outputs.key, 'cache-hit': 'true', outcome: 'hit' });
+    expect((await world.npm(second, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
+    // Nothing of the toolkit's staging is left in the workspace.
+    expect((await readFile(path.join(second, 'package.json'), 'utf8')).length).toBeGreaterThan(0);
+    await expect(readFile(path.join(second, '.ironbots-npm-cache/node_modules.tgz'))).rejects.toThrow(
+      /ENOENT/,
+    );
+  });
+
+  it('misses, then round-trips through S3, and reports a corrupted S3 archive as a miss', async () => {
+    const inputs = { 's3-bucket': 'npm-cache', 's3-prefix': 'widget', 's3-endpoint': s3.endpoint };
+    const s3env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const empty = await workspace();
+    const miss = await runAction(empty, { mode: 'restore', ...inputs }, s3env);
+    expect(miss.code).toBe(0);
+    expect(miss.outputs).toMatchObject({ 'cache-hit': 'false', outcome: 'no-entry' });
+
+    const saved = await runAction(await workspace(true), { mode: 'save', ...inputs }, s3env);
+    expect(saved.outputs.saved).toBe('true');
+    const hit = await runAction(empty, { mode: 'restore', ...inputs }, s3env);
+    expect(hit.outputs).toMatchObject({ 'cache-hit': 'true', outcome: 'hit' });
+    expect((await world.npm(empty, ['test'])).stdout).toContain('left 1.0.0');
+
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: 'npm-cache', Key: `widget/${saved.outputs.key}.tgz`, Body: 'garbage' }),
+    );
+    const corrupt = await runAction(await workspace(), { mode: 'restore', ...inputs }, s3env);
+    expect(corrupt.code).toBe(0);
+    expect(corrupt.outputs).toMatchObject({ 'cache-hit': 'false', outcome: 'corrupt' });
+    expect(corrupt.stdout).toMatch(
+      /::warning::the cache archive for npm-cache-\S+ is corrupted \(.*\); treating it as a miss/,
+    );
+  });
+
+  it('fails the step clearly on a lockfile that is not valid JSON, and on a bad input', async () => {
+    const dir = await workspace();
+    await writeFile(path.join(dir, 'package-lock.json'), '{"packages": ');
+    const result = await runAction(dir, { mode: 'restore', 'cache-dir': path.join(tmp.dir, 'cache') });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/::error::the lockfile \S+package-lock\.json is not valid JSON/);
+    expect(result.outputs).toEqual({});
+
+    const bad = await runAction(dir, { mode: 'sideways' });
+    expect(bad.stdout).toContain('::error::input mode: "sideways" is not one of restore, save, update');
+    const noStore = await runAction(dir, { mode: 'restore' });
+    expect(noStore.stdout).toContain(
+      '::error::input store: no Actions cache service here; give cache-dir or s3-bucket',
+    );
+  });
+});
+
+describe('npm-cache update mode opening a pull request on the GitHub emulator', () => {
+  const TOKEN = 'ghp_npmcacheupdatetoken0123456789';
+  let world: NpmWorld;
+  let tmp: Awaited<ReturnType<typeof withTempDir>>;
+  let github: GitHubEmulator;
+  let forge: GitHubForge;
+  const repo = { owner: 'acme', name: 'widget' };
+  /** The project with ib-left locked at 1.0.0, written before 1.1.0 exists. */
+  let template: string;
+
+  beforeAll(async () => {
+    [world, tmp] = await Promise.all([startNpmWorld(), withTempDir('ironbots-npm-update-')]);
+    template = await world.createProject();
+    github = await GitHubEmulator.start({ dataDir: path.join(tmp.dir, 'forge'), tokens: [TOKEN] });
+    await github.createRepository(repo.owner, repo.name);
+    forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, retries: 0, throttle: false });
+  });
+  afterAll(async () => {
+    await github.stop();
+    await world.stop();
+    await tmp.remove();
+  });
+
+  /** A checkout of acme/widget's main branch holding the fixture project, as actions/checkout leaves it. */
+  async function checkout(name: string): Promise<string> {
+    const copy = new GitWorkingCopy(path.join(tmp.dir, name), forge.gitCredentials()!);
+    await copy.init(github.cloneUrl(repo.owner, repo.name));
+    await cp(template, copy.dir, { recursive: true });
+    await writeFile(path.join(copy.dir, '.gitignore'), 'node_modules/\n');
+    await copy.commit('the project');
+    await copy.git('push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/main');
+    return copy.dir;
+  }
+
+  const runnerEnv = () => ({
+    ...world.env,
+    GITHUB_REPOSITORY: `${repo.owner}/${repo.name}`,
+    GITHUB_API_URL: github.url,
+  });
+
+  it('refreshes the cache, and opens no pull request while npm update changes nothing', async () => {
+    const dir = await checkout('unchanged');
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const result = await runAction(
+      dir,
+      { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN },
+      runnerEnv(),
+    );
+    expect(result.stdout).not.toContain('::error::');
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ saved: 'true', changes: '', 'pull-request-url': '' });
+    expect(await forge.findOpenPullRequest(repo, 'ironbots/npm-update')).toBeNull();
+  });
+
+  it('after a new version within range: npm update, tests, branch pushed and one pull request, refreshed on the next run', async () => {
+    await world.publishLeftUpdate();
+    const dir = await checkout('bumped');
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const inputs = { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN };
+    const result = await runAction(dir, inputs, runnerEnv());
+    expect(result.stdout).not.toContain('::error::');
+    expect(result.code).toBe(0);
+    expect(result.outputs.changes).toBe('ib-left 1.0.0 → 1.1.0');
+    expect(result.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+
+    const pr = await forge.findOpenPullRequest(repo, 'ironbots/npm-update');
+    expect(pr).toMatchObject({ title: 'npm update: ib-left 1.0.0 → 1.1.0', baseRef: 'main', state: 'open' });
+    expect(result.outputs['pull-request-url']).toBe(pr!.htmlUrl);
+    expect(pr!.body).toContain('`npm test` passed on the updated tree');
+    const lock = JSON.parse((await forge.getFileContent(repo, 'package-lock.json', pr!.headSha))!) as {
+      packages: Record<string, { version: string }>;
+    };
+    expect(lock.packages['node_modules/ib-left']!.version).toBe('1.1.0');
+    expect(lock.packages['node_modules/@ib/right/node_modules/ib-left']!.version).toBe('0.9.0');
+
+    // The pull request's CI finds the updated tree already cached.
+    const prCheckout = await pullRequestCheckout();
+    const restored = await runAction(prCheckout, { mode: 'restore', 'cache-dir': cacheDir }, runnerEnv());
+    expect(restored.outputs).toMatchObject({ 'cache-hit': 'true' });
+
+    // A second run replaces the branch and updates the same pull request rather than opening another.
+    const again = await runAction(await checkout('bumped-again'), inputs, runnerEnv());
+    expect(again.code).toBe(0);
+    expect((await forge.listOpenPullRequests(repo)).map((p) => p.number)).toEqual([pr!.number]);
+  });
+
+  it('opens no pull request when the tests fail on the updated tree, and says so', async () => {
+    const dir = await checkout('failing');
+    const result = await runAction(
+      dir,
+      {
+        mode: 'update',
+        'cache-dir': path.join(tmp.dir, 'cache-failing'),
+        'open-pr': 'true',
+        'github-token': TOKEN,
+        branch: 'ironbots/npm-update-failing',
+        'test-command': "node -e \"process.exit(require('ib-left') === 'left 1.0.0' ? 0 : 3)\"",
+      },
+      runnerEnv(),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(
+      /::error::the tests \(node -e .*\) failed after npm update \(ib-left 1\.0\.0 → 1\.1\.0\), so no pull request was opened/,
+    );
+    expect(await forge.findOpenPullRequest(repo, 'ironbots/npm-update-failing')).toBeNull();
+  });
+
+  /** The PR's head as a fresh checkout (package files only), as its CI would see it. */
+  async function pullRequestCheckout(): Promise<string> {
+    const dir = path.join(tmp.dir, `pr-${Date.now()}`);
+    const copy = new GitWorkingCopy(dir, forge.gitCredentials()!);
+    await copy.init(github.cloneUrl(repo.owner, repo.name));
+    await copy.git('fetch', '--quiet', 'origin', 'ironbots/npm-update');
+    await copy.git('checkout', '--quiet', 'FETCH_HEAD');
+    return dir;
+  }
+});
