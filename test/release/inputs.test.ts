@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { buildEnvironment } from '../../actions/release/configured-release.ts';
+import { INPUT_DEFAULTS, parseReleaseInputs, type ReleaseConfig } from '../../actions/release/inputs.ts';
+
+const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';
+const PGP = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
+
+function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseConfig {
+  return parseReleaseInputs((name) => inputs[name] ?? '', {
+    GITHUB_REF: 'refs/tags/v1.2',
+    GITHUB_REPOSITORY: 'acme/widget',
+    ...env,
+  });
+}
+
+describe('release inputs', () => {
+  it('action.yml declares exactly these inputs, with the same defaults', async () => {
+    const yaml = parseYaml(
+      await readFile(path.resolve(import.meta.dirname, '../../actions/release/action.yml'), 'utf8'),
+    ) as { inputs: Record<string, { default?: string }>; runs: { using: string; main: string } };
+    expect(yaml.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(Object.keys(yaml.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
+    for (const [name, spec] of Object.entries(yaml.inputs))
+      if (name !== 'github-token') expect([name, spec.default ?? '']).toEqual([name, INPUT_DEFAULTS[name]]);
+    expect(yaml.inputs['github-token']!.default).toBe('${{ github.token }}');
+  });
+
+  it('reads the tag from GITHUB_REF or CI_COMMIT_TAG, the keys of both kinds, and the build as argv', () => {
+    const config = parse({
+      'allowed-keys': `# release managers\n${PGP}\n${SSH_LINE}\n`,
+      build: `make dist VERSION='1.2 final'`,
+      assets: 'dist/*.tar.gz\n  dist/*.zip',
+      'github-token': 'ghs_secret0123',
+    });
+    expect(config.tag).toBe('v1.2');
+    expect(config.trust).toEqual({ openpgpKeys: `${PGP}\n`, sshAllowedSigners: `${SSH_LINE}\n` });
+    expect(config.buildCommand).toEqual(['make', 'dist', 'VERSION=1.2 final']);
+    expect(config.assetPatterns).toEqual(['dist/*.tar.gz', 'dist/*.zip']);
+    expect(config.targets).toEqual([
+      {
+        kind: 'github',
+        token: 'ghs_secret0123',
+        repository: 'acme/widget',
+        apiUrl: 'https://api.github.com',
+        serverUrl: 'https://github.com',
+      },
+    ]);
+    expect(config.secrets).toEqual(['ghs_secret0123']);
+    expect(
+      parse({ keyring: 'keys.asc', 'dry-run': 'true' }, { GITHUB_REF: '', CI_COMMIT_TAG: '2.0' }).tag,
+    ).toBe('2.0');
+  });
+
+  it.each([
+    [{}, /input allowed-keys: required: the keys allowed to sign/],
+    [
+      { keyring: 'k', targets: 'github,pypi' },
+      /input targets: unknown target "pypi"; known: github, gitlab, npm, container/,
+    ],
+    [{ keyring: 'k', targets: 'github,github' }, /input targets: a target is listed twice/],
+    [{ keyring: 'k' }, /input github-token: required for the github target \(contents: write\)/],
+    [{ keyring: 'k', 'dry-run': 'maybe' }, /input dry-run: true or false, not "maybe"/],
+    [{ keyring: 'k', 'version-pattern': '(' }, /input version-pattern: not a regular expression/],
+    [{ keyring: 'k', build: "sh -c 'make", 'dry-run': 'true' }, /input build: unterminated ' quote/],
+    [
+      { 'allowed-keys': 'just some text' },
+      /input allowed-keys: "just some text" is neither part of an armored OpenPGP key nor an allowed_signers line/,
+    ],
+    [{ 'allowed-keys': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc' }, /an incomplete key block/],
+    [
+      { keyring: 'k', targets: 'npm', 'npm-token': 'npm_x' },
+      /input npm-tarball: required for the npm target/,
+    ],
+    [{ keyring: 'k', targets: 'gitlab', 'dry-run': 'true' }, /input gitlab-url: an http\(s\) URL required/],
+    [
+      {
+        keyring: 'k',
+        targets: 'container',
+        'dry-run': 'true',
+        'container-registry': 'r',
+        'container-image': 'i',
+      },
+      /give exactly one of container-archive and container-context/,
+    ],
+  ])('refuses %o', (inputs, message) => {
+    expect(() => parse(inputs)).toThrow(message);
+  });
+
+  it('needs no tag when started by a tag, and says so when it was not', () => {
+    expect(() => parse({ keyring: 'k', 'dry-run': 'true' }, { GITHUB_REF: 'refs/heads/main' })).toThrow(
+      /input tag: required: no tag given and this run was not started by a tag/,
+    );
+  });
+
+  it('reads the GitLab target from GitLab CI variables', () => {
+    const config = parse(
+      { keyring: 'k', targets: 'gitlab', 'gitlab-token': 'glpat-secret' },
+      {
+        GITHUB_REF: '',
+        CI_COMMIT_TAG: '1.0',
+        CI_SERVER_URL: 'https://gitlab.example.org',
+        CI_PROJECT_PATH: 'g/p',
+      },
+    );
+    expect(config.targets).toEqual([
+      { kind: 'gitlab', url: 'https://gitlab.example.org', project: 'g/p', token: 'glpat-secret' },
+    ]);
+  });
+
+  it('the build sees neither the action inputs nor any variable holding a secret', () => {
+    const env = buildEnvironment(
+      {
+        PATH: '/usr/bin',
+        'INPUT_GITHUB-TOKEN': 'ghs_secret0123',
+        GITHUB_TOKEN: 'ghs_other',
+        SOME_URL: 'https://x:ghs_secret0123@example.org',
+        VERSION: '1.2',
+      },
+      ['ghs_secret0123'],
+    );
+    expect(env).toEqual({ PATH: '/usr/bin', VERSION: '1.2' });
+  });
+});
