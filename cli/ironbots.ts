@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
+import { registerImageCommands } from './commands/image-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
@@ -13,6 +14,7 @@ const program = new Command('ironbots')
   .showHelpAfterError();
 
 registerLocalCommand(program);
+registerImageCommands(program);
 registerValidateCommand(program);
 registerDeploymentCommands(program);
 registerSubmitCommand(program);

@@ -53,6 +53,34 @@ export const DeploymentConfigSchema = z
           }),
       ])
       .default({ kind: 'filesystem' }),
+    /** Where VM images are stored (see runner-agent/src/images/image-store.ts) and cached on this machine. */
+    images: z
+      .discriminatedUnion('kind', [
+        z
+          .object({
+            kind: z.literal('filesystem'),
+            dir: z.string().optional(),
+            cacheDir: z.string().optional(),
+          })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('s3'),
+            bucket: z.string().min(3),
+            prefix: z.string().default('images/'),
+            endpoint: z.string().url().optional(),
+            region: z.string().default('us-east-1'),
+            forcePathStyle: z.boolean().default(false),
+            accessKeyId: z.string().min(1).optional(),
+            secretAccessKey: z.string().min(1).optional(),
+            cacheDir: z.string().optional(),
+          })
+          .strict()
+          .refine((s) => !s.accessKeyId === !s.secretAccessKey, {
+            message: 'set both accessKeyId and secretAccessKey, or neither',
+          }),
+      ])
+      .default({ kind: 'filesystem' }),
     /** Base URL people and forges reach this deployment's HTTP server at (for log links). */
     publicUrl: z.string().url().optional(),
     server: z

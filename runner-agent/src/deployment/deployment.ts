@@ -32,6 +32,7 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   secrets.add(config.forge?.token);
   secrets.add(config.server?.webhookSecret);
   if (config.logs.kind === 's3') secrets.add(config.logs.secretAccessKey);
+  if (config.images.kind === 's3') secrets.add(config.images.secretAccessKey);
   for (const token of config.server?.apiTokens ?? []) secrets.add(token);
   return secrets;
 }

@@ -20,12 +20,19 @@ import { formatBytes } from './transfer-progress.ts';
 export class StoreImageResolver implements ImageResolver {
   readonly #store: ImageStore;
   readonly #cacheDir: string;
+  readonly #onProgress: ((done: number, total: number) => void) | undefined;
   /** One download per blob at a time in this process; concurrent jobs wait for it. */
   readonly #inFlight = new Map<string, Promise<string>>();
 
-  constructor(options: { store: ImageStore; cacheDir: string }) {
+  constructor(options: {
+    store: ImageStore;
+    cacheDir: string;
+    /** Download progress, e.g. for a terminal's progress bar; job logs get a line per tenth regardless. */
+    onProgress?: (done: number, total: number) => void;
+  }) {
     this.#store = options.store;
     this.#cacheDir = path.resolve(options.cacheDir);
+    this.#onProgress = options.onProgress;
   }
 
   async resolve(
@@ -61,6 +68,7 @@ export class StoreImageResolver implements ImageResolver {
     const result = await this.#store.download(blob.blob, file, {
       ...(io.signal ? { signal: io.signal } : {}),
       progress: (done, total) => {
+        this.#onProgress?.(done, total);
         const tenth = total > 0 ? Math.floor((done / total) * 10) : 10;
         if (tenth === lastTenth) return;
         lastTenth = tenth;
@@ -86,7 +94,9 @@ async function readReference(name: string, checkoutDir: string): Promise<ImageBl
     content = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error(`image "${name}": the checkout has no images/${name} naming its blob`);
+      throw new Error(`image "${name}": the checkout has no images/${name} naming its blob`, {
+        cause: error,
+      });
     throw error;
   }
   return parseImageReference(name, content);

@@ -1,0 +1,205 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { GitHubForge } from '../../forge/github/github-forge.ts';
+import type { Forge, RepositoryId } from '../../forge/forge.ts';
+import {
+  loadDeploymentConfig,
+  type DeploymentConfig,
+} from '../../runner-agent/src/config/deployment-config.ts';
+import type { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { positiveInteger } from './options.ts';
+
+const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
+
+interface Opened {
+  config: DeploymentConfig;
+  secrets: SecretRegistry;
+  /** A line for people (stdout), with every secret of the configuration redacted. */
+  say(line: string): void;
+}
+
+async function open(configFile: string): Promise<Opened> {
+  const config = await loadDeploymentConfig(configFile);
+  const { secretsOf } = await import('../../runner-agent/src/deployment/deployment.ts');
+  const secrets = secretsOf(config);
+  return { config, secrets, say: (line) => process.stdout.write(`${secrets.redact(line)}\n`) };
+}
+
+function forgeOf(opened: Opened, configFile: string, command: string): Forge {
+  const forge = opened.config.forge;
+  if (!forge) throw new Error(`${configFile}: the forge section is required for \`ironbots ${command}\``);
+  return new GitHubForge({ token: forge.token, baseUrl: forge.apiUrl });
+}
+
+function repositoriesOf(opened: Opened, configFile: string, given: string | undefined): RepositoryId[] {
+  const names = given ? [given] : (opened.config.forge?.repositories ?? []);
+  if (names.length === 0)
+    throw new Error(
+      `name the repository with --repository owner/name, or list it in ${configFile} forge.repositories`,
+    );
+  return names.map((full) => {
+    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(full);
+    if (!match) throw new Error(`--repository: expected owner/name, got "${full}"`);
+    return { owner: match[1]!, name: match[2]! };
+  });
+}
+
+/** A bar on a terminal, plain lines now and then otherwise (a job log, a pipe). */
+async function progressOn(label: string) {
+  const { transferProgress } = await import('../../runner-agent/src/images/transfer-progress.ts');
+  return transferProgress(label, process.stderr);
+}
+
+function age(storedAt: Date, now = Date.now()): string {
+  const hours = (now - storedAt.getTime()) / 3_600_000;
+  return hours < 48 ? `${Math.max(0, Math.floor(hours))}h` : `${Math.floor(hours / 24)}d`;
+}
+
+export function registerImageCommands(program: Command): void {
+  const configOption = [
+    '-c, --config <file>',
+    'deployment configuration (env IRONBOTS_CONFIG)',
+    DEFAULT_CONFIG,
+  ] as const;
+
+  program
+    .command('image-refresh')
+    .description(
+      'build and boot-test a VM image, upload it to the image store, and open a pull request that updates images/<name>',
+    )
+    .argument('<name>', 'the image, e.g. debian-12')
+    .option(...configOption)
+    .option(
+      '--repository <owner/name>',
+      'the repository to open the pull request on (default: the one in the configuration)',
+    )
+    .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
+    .action(async (name: string, options: { config: string; repository?: string; workDir: string }) => {
+      const opened = await open(options.config);
+      const [repo] = repositoriesOf(opened, options.config, options.repository);
+      if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1)
+        throw new Error(`${options.config} lists several repositories: choose one with --repository`);
+      const forge = forgeOf(opened, options.config, 'image-refresh');
+      const { imageStoreFromConfig } =
+        await import('../../runner-agent/src/images/image-store-from-config.ts');
+      const { refreshImage } = await import('../../runner-agent/src/images/image-refresh.ts');
+      const { BusyboxImageBuilder } = await import('../../runner-agent/src/images/busybox-image-builder.ts');
+      const { store } = imageStoreFromConfig(opened.config);
+      const progress = await progressOn(`upload ${name}`);
+      const result = await refreshImage({
+        name,
+        builder: new BusyboxImageBuilder(),
+        store,
+        forge,
+        repo: repo!,
+        workDir: options.workDir,
+        io: { log: opened.say },
+        uploadProgress: (done, total) => progress.update(done, total),
+      });
+      if (result.kind === 'current') opened.say(`${name}: already current (${result.blob})`);
+      else opened.say(`${name}: ${result.pullRequest.htmlUrl}`);
+    });
+
+  const image = program.command('image').description('the VM image store: list, fetch, upload, prune');
+
+  image
+    .command('list')
+    .description('list the blobs in the image store with their sizes and ages')
+    .option(...configOption)
+    .action(async (options: { config: string }) => {
+      const opened = await open(options.config);
+      const { imageStoreFromConfig } =
+        await import('../../runner-agent/src/images/image-store-from-config.ts');
+      const { formatBytes } = await import('../../runner-agent/src/images/transfer-progress.ts');
+      const { store } = imageStoreFromConfig(opened.config);
+      const images = await store.list();
+      if (images.length === 0) opened.say(`no images in ${store.description}`);
+      for (const i of images)
+        opened.say(`${i.blob}\t${formatBytes(i.bytes)}\t${age(i.storedAt)}\t${i.storedAt.toISOString()}`);
+    });
+
+  image
+    .command('fetch')
+    .description('download an image into the local cache (resuming, verified) and print its path')
+    .argument('<image>', 'an image name (read from <checkout>/images/<name>) or a blob name')
+    .option(...configOption)
+    .option('--checkout <dir>', 'the repository checkout holding images/<name>', '.')
+    .action(async (reference: string, options: { config: string; checkout: string }) => {
+      const opened = await open(options.config);
+      const { imageStoreFromConfig } =
+        await import('../../runner-agent/src/images/image-store-from-config.ts');
+      const { StoreImageResolver } = await import('../../runner-agent/src/images/store-image-resolver.ts');
+      const { store, cacheDir } = imageStoreFromConfig(opened.config);
+      const progress = await progressOn(`fetch ${reference}`);
+      const tty = process.stderr.isTTY;
+      // Without a terminal the resolver's own lines (one per tenth) are the progress report.
+      const resolver = new StoreImageResolver({
+        store,
+        cacheDir,
+        ...(tty ? { onProgress: (done: number, total: number) => progress.update(done, total) } : {}),
+      });
+      // Messages go to stderr (over the bar's line on a terminal): stdout is only the path, for scripts.
+      const file = await resolver.resolve(reference, path.resolve(options.checkout), {
+        log: (line) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${opened.secrets.redact(line)}\n`),
+      });
+      process.stdout.write(`${file}\n`);
+    });
+
+  image
+    .command('upload')
+    .description('upload a qcow2 to the image store as <name>-<sha256>.qcow2 and print the blob name')
+    .argument('<file>', 'the qcow2 file')
+    .requiredOption('--name <name>', 'the image name, e.g. debian-12')
+    .option(...configOption)
+    .action(async (file: string, options: { config: string; name: string }) => {
+      const opened = await open(options.config);
+      const { imageStoreFromConfig } =
+        await import('../../runner-agent/src/images/image-store-from-config.ts');
+      const { blobName } = await import('../../runner-agent/src/images/image-reference.ts');
+      const { sha256OfFile } = await import('../../runner-agent/src/images/verified-download.ts');
+      const { store } = imageStoreFromConfig(opened.config);
+      const blob = blobName(options.name, await sha256OfFile(file));
+      const progress = await progressOn(`upload ${blob}`);
+      await store.upload(file, blob, { progress: (done, total) => progress.update(done, total) });
+      progress.finish();
+      opened.say(blob);
+    });
+
+  image
+    .command('prune')
+    .description(
+      'remove images that no branch or open pull request refers to (images/<name>) and that are older than N days',
+    )
+    .requiredOption('--older-than-days <n>', 'keep unreferenced images younger than this', positiveInteger)
+    .option('--dry-run', 'only say what would be removed', false)
+    .option(
+      '--repository <owner/name>',
+      'the repository whose references count (default: every configured one)',
+    )
+    .option(...configOption)
+    .action(
+      async (options: { config: string; olderThanDays: number; dryRun: boolean; repository?: string }) => {
+        const opened = await open(options.config);
+        const forge = forgeOf(opened, options.config, 'image prune');
+        const repositories = repositoriesOf(opened, options.config, options.repository);
+        const { imageStoreFromConfig } =
+          await import('../../runner-agent/src/images/image-store-from-config.ts');
+        const { pruneImages } = await import('../../runner-agent/src/images/image-prune.ts');
+        const { store } = imageStoreFromConfig(opened.config);
+        const result = await pruneImages({
+          store,
+          forge,
+          repositories,
+          olderThanDays: options.olderThanDays,
+          dryRun: options.dryRun,
+          log: opened.say,
+        });
+        for (const k of result.kept) opened.say(`keeping ${k.image.blob}: ${k.referencedBy.join(', ')}`);
+        for (const y of result.young) opened.say(`keeping ${y.blob}: stored ${age(y.storedAt)} ago`);
+        opened.say(
+          `${options.dryRun ? 'would remove' : 'removed'} ${result.removed.length}, kept ${result.kept.length + result.young.length}`,
+        );
+      },
+    );
+}

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256OfFile } from '../../runner-agent/src/images/verified-download.ts';
+import { startS3Server } from '../support/s3-server.ts';
+import { EMULATOR_TOKEN, emulatedRepository } from './emulated-repository.ts';
+import { writeRandomImage } from './image-store-contract.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+function ironbots(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'cli/ironbots.ts'), ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('ironbots image … (the CLI as a process)', () => {
+  let t: Awaited<ReturnType<typeof emulatedRepository>>;
+  let config: string;
+  let storeDir: string;
+  let cacheDir: string;
+
+  beforeEach(async () => {
+    t = await emulatedRepository();
+    storeDir = path.join(t.dir, 'store');
+    cacheDir = path.join(t.dir, 'cache');
+    config = path.join(t.dir, 'config.yml');
+    await writeFile(
+      config,
+      [
+        `stateDir: ${t.dir}/state`,
+        'forge:',
+        `  apiUrl: ${t.emulator.url}`,
+        '  token: ${FORGE_TOKEN}',
+        '  repositories: [acme/widget]',
+        'images:',
+        '  kind: filesystem',
+        `  dir: ${storeDir}`,
+        `  cacheDir: ${cacheDir}`,
+        '',
+      ].join('\n'),
+    );
+  });
+  afterEach(async () => t.cleanup());
+
+  const run = (...args: string[]) => ironbots([...args, '--config', config], { FORGE_TOKEN: EMULATOR_TOKEN });
+
+  it('uploads, lists, fetches into the cache, and prunes against the forge', async () => {
+    const source = path.join(t.dir, 'built.qcow2');
+    await writeRandomImage(source, 3 * 1024 * 1024, 'debian');
+    const upload = await run('image', 'upload', source, '--name', 'debian');
+    expect(upload.stderr).toMatch(/^upload debian-[0-9a-f]{64}\.qcow2: done, 3\.0 MiB$/m);
+    expect(upload.code).toBe(0);
+    const blob = upload.stdout.trim();
+    expect(blob).toBe(`debian-${await sha256OfFile(source)}.qcow2`);
+
+    const list = await run('image', 'list');
+    expect(list.stdout).toMatch(new RegExp(`^${blob}\\t3\\.0 MiB\\t0h\\t`, 'm'));
+
+    const checkout = path.join(t.dir, 'checkout');
+    await mkdir(path.join(checkout, 'images'), { recursive: true });
+    await writeFile(path.join(checkout, 'images', 'debian'), `${blob}\n`);
+    const fetched = await run('image', 'fetch', 'debian', '--checkout', checkout);
+    expect(fetched.code).toBe(0);
+    expect(fetched.stdout).toBe(`${path.join(cacheDir, blob)}\n`);
+    expect(fetched.stderr).toContain(`image ${blob}: sha256 verified`);
+    expect(await sha256OfFile(fetched.stdout.trim())).toBe(await sha256OfFile(source));
+
+    // An old blob nobody refers to goes; the one main refers to stays, however old.
+    const other = path.join(t.dir, 'other.qcow2');
+    const stale = (
+      await run(
+        'image',
+        'upload',
+        await writeRandomImage(other, 1000, 'debian').then(() => other),
+        '--name',
+        'debian',
+      )
+    ).stdout.trim();
+    const longAgo = new Date(Date.now() - 90 * 24 * 3600 * 1000);
+    for (const b of [blob, stale]) await utimes(path.join(storeDir, b), longAgo, longAgo);
+    await t.clone.createBranchWithFile('main', 'images/debian', `${blob}\n`);
+    const dry = await run('image', 'prune', '--older-than-days', '30', '--dry-run');
+    expect(dry.stdout).toContain(`would remove ${stale}`);
+    expect(dry.stdout).toContain(`keeping ${blob}: acme/widget@main`);
+    const prune = await run('image', 'prune', '--older-than-days', '30');
+    expect(prune.code).toBe(0);
+    expect(prune.stdout).toContain('removed 1, kept 1');
+    expect((await run('image', 'list')).stdout).not.toContain(stale);
+  });
+
+  it('fails with a clear message and exit 1 on a corrupt blob, and leaves nothing in the cache', async () => {
+    const blob = `debian-${'a'.repeat(64)}.qcow2`;
+    await mkdir(storeDir, { recursive: true });
+    await writeFile(path.join(storeDir, blob), 'not what the name says');
+    const fetched = await run('image', 'fetch', blob);
+    expect(fetched.code).toBe(1);
+    expect(fetched.stderr).toMatch(
+      /^ironbots: .*sha256 is [0-9a-f]{64}, but its name says a{64}; the download was deleted$/m,
+    );
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('says what is missing for image-refresh and prune without a forge', async () => {
+    await writeFile(config, `stateDir: ${t.dir}/state\nimages:\n  kind: filesystem\n  dir: ${storeDir}\n`);
+    const refresh = await run('image-refresh', 'debian');
+    expect(refresh.code).toBe(1);
+    expect(refresh.stderr).toContain('name the repository with --repository owner/name');
+    const prune = await run('image', 'prune', '--older-than-days', '3', '--repository', 'acme/widget');
+    expect(prune.stderr).toContain('the forge section is required for `ironbots image prune`');
+  });
+
+  it('reads an S3 image store from the configuration', async () => {
+    const s3 = await startS3Server('ci-images');
+    try {
+      await writeFile(
+        config,
+        [
+          `stateDir: ${t.dir}/state`,
+          'images:',
+          '  kind: s3',
+          '  bucket: ci-images',
+          `  endpoint: ${s3.endpoint}`,
+          '  forcePathStyle: true',
+          '  accessKeyId: S3RVER',
+          '  secretAccessKey: ${S3_SECRET}',
+          `  cacheDir: ${cacheDir}`,
+          '',
+        ].join('\n'),
+      );
+      const source = path.join(t.dir, 'built.qcow2');
+      const blob = await writeRandomImage(source, 10_000, 'fedora');
+      const env = { S3_SECRET: 'S3RVER' };
+      const upload = await ironbots(['image', 'upload', source, '--name', 'fedora', '--config', config], env);
+      expect(upload.stdout.trim()).toBe(blob);
+      const list = await ironbots(['image', 'list', '--config', config], env);
+      expect(list.stdout).toMatch(new RegExp(`^${blob}\\t9\\.8 KiB\\t`, 'm'));
+    } finally {
+      await s3.stop();
+    }
+  });
+});
