@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerContainerRefreshCommand } from './commands/container-refresh-command.ts';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
@@ -19,6 +20,7 @@ registerValidateCommand(program);
 registerDeploymentCommands(program);
 registerSubmitCommand(program);
 registerTranslationsCommand(program);
+registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
