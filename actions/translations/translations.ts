@@ -138,11 +138,17 @@ export async function runTranslations(
   // The project's po folder as this run makes it.
   const poDir = path.join(project.dir, plan.poDirectory);
   await mkdir(poDir, { recursive: true });
+  const projectCatalogs = (await readdir(poDir)).filter((name) => name.endsWith('.po'));
+  // An empty source is far more likely a misconfiguration than every translator leaving at once.
+  if (catalogs.length === 0 && projectCatalogs.length > 0)
+    throw new Error(
+      `${source.description} has no translations; refusing to remove ${projectCatalogs.length} catalog(s) from ${plan.poDirectory}/`,
+    );
   await writeFile(path.join(poDir, `${plan.domain}.pot`), template);
   for (const [language, content] of merged) await writeFile(path.join(poDir, `${language}.po`), content);
   // The folder mirrors the source: a language below the threshold, or no longer there, goes.
-  for (const name of await readdir(poDir))
-    if (name.endsWith('.po') && !merged.has(name.slice(0, -'.po'.length))) await rm(path.join(poDir, name));
+  for (const name of projectCatalogs)
+    if (!merged.has(name.slice(0, -'.po'.length))) await rm(path.join(poDir, name));
   await writeFile(path.join(poDir, 'LINGUAS'), kept.map((l) => `${l.language}\n`).join(''));
 
   const changedFiles: string[] = [];

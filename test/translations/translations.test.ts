@@ -276,6 +276,21 @@ describe('translations against the GitHub emulator, Weblate emulator and real ge
     expect(await t.forge.listOpenPullRequests(repo)).toEqual([]);
   });
 
+  it('refuses to empty the project when the source has no translations at all', async () => {
+    const first = await t.run();
+    await t.project.git('fetch', '--quiet', 'origin', BRANCH);
+    await t.project.git('push', '--quiet', 'origin', 'FETCH_HEAD:refs/heads/main');
+    for (const language of ['de', 'fr', 'ja']) t.weblate.removeTranslation('widget', 'app', language);
+    await expect(t.run()).rejects.toThrow(
+      `Weblate widget/app at ${t.weblate.url} has no translations; refusing to remove 2 catalog(s) from po/`,
+    );
+    // The open pull request is neither updated nor closed.
+    expect(await t.forge.getPullRequest(repo, first.pullRequest!.number)).toMatchObject({
+      state: 'open',
+      headSha: first.pullRequest!.headSha,
+    });
+  });
+
   it('in a dry run reports what it would do and publishes, pushes and opens nothing', async () => {
     const result = await runTranslations(
       { ...plan, dryRun: true },
