@@ -3,12 +3,16 @@
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
 import { benchJobStartLatency } from './job-start-latency.ts';
+import { benchVmJob } from './vm-job.ts';
+import { benchVmOverlay } from './vm-overlay.ts';
 import { benchWebhookIntake } from './webhook-intake.ts';
 
 const only = process.argv[2];
 const benchmarks: Record<string, () => Promise<void>> = {
   'webhook-intake': () => benchWebhookIntake(),
   'job-start': () => benchJobStartLatency(),
+  'vm-overlay': () => benchVmOverlay(),
+  'vm-job': () => benchVmJob(),
 };
 
 console.log(

@@ -17,7 +17,7 @@ export function registerLocalCommand(program: Command): void {
       positiveInteger,
       180,
     )
-    .option('--executor <name>', 'where the demo jobs run: process or podman', 'process')
+    .option('--executor <name>', 'where the demo jobs run: process, podman or vm', 'process')
     .option('--verbose', 'show the structured logs of every component on stderr', false)
     .action(
       async (options: {
@@ -27,10 +27,8 @@ export function registerLocalCommand(program: Command): void {
         verbose: boolean;
         executor: string;
       }) => {
-        if (options.executor !== 'process' && options.executor !== 'podman') {
-          throw new Error(
-            `--executor must be process or podman, not "${options.executor}" (vm comes with the VM executor)`,
-          );
+        if (options.executor !== 'process' && options.executor !== 'podman' && options.executor !== 'vm') {
+          throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
         }
         const { runLocalDemo } = await import('../../runner-agent/src/local/local-demo.ts');
         const print = (line: string) => process.stdout.write(`ironbots local: ${line}\n`);

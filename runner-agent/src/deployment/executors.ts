@@ -4,9 +4,10 @@ import type { Executor } from '../executors/executor.ts';
 import { importBusyboxImage } from '../executors/busybox-image.ts';
 import { PodmanExecutor } from '../executors/podman-executor.ts';
 import { ProcessExecutor } from '../executors/process-executor.ts';
+import { createVmExecutor } from '../executors/vm-setup.ts';
 import type { Logger } from '../observability/logger.ts';
 
-export type ExecutorKind = 'process' | 'podman';
+export type ExecutorKind = 'process' | 'podman' | 'vm';
 
 /** The image `ironbots local --executor podman` runs the demo in, built from this machine's busybox. */
 export const LOCAL_BUSYBOX_IMAGE = 'localhost/ironbots/busybox:latest';
@@ -24,6 +25,8 @@ export async function createExecutors(
   for (const kind of new Set(kinds)) {
     if (kind === 'process') {
       executors.push(new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups') }));
+    } else if (kind === 'vm') {
+      executors.push(createVmExecutor(path.join(stateDir, 'vm'), logger));
     } else {
       const podman = new PodmanExecutor({ stateDir: path.join(stateDir, 'podman') });
       if (await podman.available()) executors.push(podman);

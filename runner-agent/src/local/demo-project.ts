@@ -5,9 +5,14 @@
 export const DEMO_OWNER = 'demo';
 export const DEMO_REPOSITORY = 'hello-ironbots';
 
-/** The demo's `.ironbots.yml`: both contexts run in the given executor (podman: in a busybox container). */
-export function demoProjectConfig(executor: { name: 'process' } | { name: 'podman'; image: string }): string {
-  const runsIn = executor.name === 'podman' ? ['    executor: podman', `    image: ${executor.image}`] : [];
+/**
+ * The demo's `.ironbots.yml`: both contexts run in the given executor (podman: in a busybox container; vm: in
+ * a VM of the image `images/<image>` names).
+ */
+export function demoProjectConfig(
+  executor: { name: 'process' } | { name: 'podman' | 'vm'; image: string },
+): string {
+  const runsIn = 'image' in executor ? [`    executor: ${executor.name}`, `    image: ${executor.image}`] : [];
   return [
     '# Which contexts ironbots runs for every pull request.',
     'contexts:',

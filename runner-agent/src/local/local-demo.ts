@@ -1,5 +1,6 @@
 import type { CommitStatus, Forge, RepositoryId } from '../../../forge/forge.ts';
 import { ensureLocalBusyboxImage, LOCAL_BUSYBOX_IMAGE, type ExecutorKind } from '../deployment/executors.ts';
+import { ensureLocalVmImage, LOCAL_VM_IMAGE } from '../executors/vm-setup.ts';
 import type { Logger } from '../observability/logger.ts';
 import {
   DEMO_BRANCH,
@@ -57,6 +58,8 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
       print(`building the ${LOCAL_BUSYBOX_IMAGE} image from this machine's busybox (once)`);
       await ensureLocalBusyboxImage(`${stack.stateDir}/executors`);
     }
+    // The VM image is built once per machine into the ironbots cache; the demo repository points at it.
+    const vmImageBlob = executor === 'vm' ? await ensureLocalVmImage({ print }) : undefined;
     print(`forge emulator   ${stack.emulator.url}`);
     print(`ironbots server  ${stack.server.url}  (webhooks: ${stack.server.url}/webhooks/github)`);
     print(`agent            ${stack.agent.name}  labels: ${(await stack.agent.offeredLabels()).join(', ')}`);
@@ -67,9 +70,14 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
       ...DEMO_FILES_MAIN,
       '.ironbots.yml': {
         content: demoProjectConfig(
-          executor === 'podman' ? { name: 'podman', image: LOCAL_BUSYBOX_IMAGE } : { name: 'process' },
+          executor === 'podman'
+            ? { name: 'podman', image: LOCAL_BUSYBOX_IMAGE }
+            : executor === 'vm'
+              ? { name: 'vm', image: LOCAL_VM_IMAGE }
+              : { name: 'process' },
         ),
       },
+      ...(vmImageBlob ? { [`images/${LOCAL_VM_IMAGE}`]: { content: `${vmImageBlob}\n` } } : {}),
     });
     await workingCopy.commit('Add ironbots configuration and tests');
     await workingCopy.push('main');

@@ -116,7 +116,7 @@ function bootTinyGuest(
       else if (timedOut)
         resolve({
           ok: false,
-          problem: `${accel} guest hangs: no boot within ${Math.round(timeoutMs / 1000)} s`,
+          problem: `${accel} guest hangs: no boot within ${timeoutMs / 1000} s`,
         });
       else
         resolve({

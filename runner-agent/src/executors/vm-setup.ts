@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BusyboxImageBuilder } from '../images/busybox-image-builder.ts';
+import { LocalImageResolver } from '../images/local-image-resolver.ts';
+import type { Logger } from '../observability/logger.ts';
+import { defaultCacheDir } from '../vm/debian-kernel.ts';
+import { VmExecutor } from './vm-executor.ts';
+
+/** The image `ironbots local --executor vm` runs the demo in, built on first use from this machine's packages. */
+export const LOCAL_VM_IMAGE = 'debian-busybox';
+
+/** Where locally built or downloaded image blobs live: `<cache>/images/<name>-<sha256>.qcow2`. */
+export function localImagesDir(cacheDir = defaultCacheDir()): string {
+  return path.join(cacheDir, 'images');
+}
+
+/** The agent's VM executor: images resolved from the local images directory. */
+export function createVmExecutor(stateDir: string, logger: Logger, imagesDir = localImagesDir()): VmExecutor {
+  return new VmExecutor({ stateDir, logger, imageResolver: new LocalImageResolver({ dir: imagesDir }) });
+}
+
+/**
+ * Makes sure a boot-tested `name` image is in the images directory, building it (kernel download, rootfs,
+ * boot test) the first time. Returns its blob name. A pointer file `<dir>/<name>`, written only after the
+ * boot test passed, says which blob that is.
+ */
+export async function ensureLocalVmImage(options: {
+  name?: string;
+  cacheDir?: string;
+  print: (line: string) => void;
+}): Promise<string> {
+  const name = options.name ?? LOCAL_VM_IMAGE;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const dir = localImagesDir(cacheDir);
+  const pointer = path.join(dir, name);
+  const current = existsSync(pointer) ? (await readFile(pointer, 'utf8')).trim() : '';
+  if (current && existsSync(path.join(dir, current))) return current;
+  await mkdir(dir, { recursive: true });
+  options.print(`building the ${name} VM image (once; cached in ${dir})`);
+  const builder = new BusyboxImageBuilder({ cacheDir });
+  const io = { log: (line: string) => options.print(`  ${line}`) };
+  const image = await builder.build(name, dir, io);
+  await builder.bootTest(image, io);
+  await writeFile(pointer, `${path.basename(image.path)}\n`);
+  return path.basename(image.path);
+}
