@@ -102,7 +102,7 @@ export const DeploymentConfigSchema = z
           .default(os.hostname()),
         labels: z.array(z.string()).default([]),
         executors: z
-          .array(z.enum(['process', 'podman']))
+          .array(z.enum(['process', 'podman', 'vm']))
           .min(1)
           .default(['process']),
         concurrency: z.number().int().min(1).max(64).default(1),
