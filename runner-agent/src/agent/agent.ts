@@ -164,6 +164,7 @@ export class Agent {
       line(`job ${jobId} (${job.context}) on agent ${this.name}, attempt ${attempt} of ${maxAttempts}`);
 
       let outcome: ExecutionOutcome;
+      let note: string | undefined;
       if (!executor) {
         outcome = { kind: 'infrastructure-error', message: `agent has no ${job.executor} executor` };
       } else {
@@ -202,9 +203,11 @@ export class Agent {
               onOutput: (chunk) => writer!.append(chunk),
               onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
               signal: cancel.signal,
+              log: line,
             },
           );
           outcome = result.outcome;
+          note = result.note;
         }
       }
       report = await this.#conclude(
@@ -214,6 +217,7 @@ export class Agent {
         performance.now() - started,
         writer,
         reporter,
+        note,
       );
       line(report.description);
     } catch (error) {
@@ -259,10 +263,11 @@ export class Agent {
     elapsedMs: number,
     writer: LogWriter | undefined,
     reporter: StatusReporter,
+    note?: string,
   ): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
-    const tag = `[${this.name}]`;
+    const tag = note ? `[${this.name}, ${note}]` : `[${this.name}]`;
     const took = formatDuration(elapsedMs);
     const post = (state: CommitState, description: string) =>
       reporter.post({ state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) });

@@ -23,6 +23,8 @@ export interface ExecutionIO {
   onStarted?(at: number): void;
   /** Abort to cancel: the command and everything it started is killed. */
   signal: AbortSignal;
+  /** A line about how the command runs (e.g. the VM's accelerator) for the job log; not the command's output. */
+  log?(line: string): void;
 }
 
 export type ExecutionOutcome =
@@ -35,6 +37,8 @@ export type ExecutionOutcome =
 export interface ExecutionResult {
   outcome: ExecutionOutcome;
   durationMs: number;
+  /** How it ran, for the status description (e.g. `TCG` when a VM ran without KVM: never silently slow). */
+  note?: string;
 }
 
 export interface Executor {

@@ -109,9 +109,12 @@ export class VmExecutor implements Executor {
 
   async run(request: ExecutionRequest, io: ExecutionIO): Promise<ExecutionResult> {
     const started = performance.now();
+    // The status description says how the VM ran, so a slow TCG run is never a silent one.
+    let note: string | undefined;
     const result = (outcome: ExecutionOutcome): ExecutionResult => ({
       outcome,
       durationMs: performance.now() - started,
+      ...(note ? { note } : {}),
     });
     const log = this.#logger.child({ jobId: request.jobId, executor: 'vm' });
     if (io.signal.aborted) return result({ kind: 'cancelled' });
@@ -125,6 +128,7 @@ export class VmExecutor implements Executor {
     let boot: { vmlinuz: string; initrd: string };
     try {
       accelerator = await this.accelerator();
+      note = accelerator.mode === 'kvm' ? 'VM, KVM' : 'VM, TCG without KVM';
       baseImage = await this.#resolveImage(request, io);
       boot = await this.#bootFiles.get(baseImage, (line) => log.info(line));
     } catch (error) {
@@ -163,6 +167,7 @@ export class VmExecutor implements Executor {
           io,
           accelerator,
           boot,
+          baseImage,
           jobDir,
           overlay,
           share,
@@ -196,6 +201,7 @@ export class VmExecutor implements Executor {
     io: ExecutionIO;
     accelerator: Accelerator;
     boot: { vmlinuz: string; initrd: string };
+    baseImage: string;
     jobDir: string;
     overlay: string;
     share: string;
@@ -254,12 +260,14 @@ export class VmExecutor implements Executor {
       'virtio-9p-pci,fsdev=workdir,mount_tag=ironbots.workdir',
     ];
     log.info({ accelerator: accelerator.mode, jobDir }, 'booting the job VM');
+    io.log?.(`booting a VM of ${path.basename(job.baseImage)} under ${accelerator.describe}`);
 
     return new Promise<ExecutionResult>((resolve) => {
       const qemu = spawn(this.#o.qemuPath ?? 'qemu-system-x86_64', args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       });
+      const bootStarted = performance.now();
       let stopReason: 'timed-out' | 'cancelled' | { boot: string } | undefined;
       let exitCode: number | undefined;
       let guestError: string | undefined;
@@ -300,6 +308,9 @@ export class VmExecutor implements Executor {
         if (!message) return;
         if (message.type === 'booted') {
           log.info({ kernel: message.kernel, accelerator: accelerator.mode }, 'guest booted');
+          io.log?.(
+            `guest booted (kernel ${message.kernel}, ${accelerator.mode.toUpperCase()}) in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
+          );
         } else if (message.type === 'started') {
           clearTimeout(bootTimer);
           io.onStarted?.(performance.timeOrigin + performance.now());
