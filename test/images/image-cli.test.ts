@@ -151,3 +151,51 @@ describe('ironbots image … (the CLI as a process)', () => {
     }
   });
 });
+
+describe('ironbots image-refresh (the CLI as a process, the real busybox image builder)', () => {
+  it('builds and boots a real image, uploads it, and opens the pull request on the forge', async () => {
+    const t = await emulatedRepository();
+    try {
+      await t.clone.createBranchWithFile(
+        'main',
+        'images/debian-busybox',
+        `debian-busybox-${'0'.repeat(64)}.qcow2\n`,
+      );
+      const config = path.join(t.dir, 'config.yml');
+      await writeFile(
+        config,
+        [
+          `stateDir: ${t.dir}/state`,
+          'forge:',
+          `  apiUrl: ${t.emulator.url}`,
+          '  token: ${FORGE_TOKEN}',
+          '  repositories: [acme/widget]',
+          '',
+        ].join('\n'),
+      );
+      const work = path.join(t.dir, 'refresh-work');
+      await mkdir(work);
+      const refresh = await ironbots(
+        ['image-refresh', 'debian-busybox', '--config', config, '--work-dir', work],
+        {
+          FORGE_TOKEN: EMULATOR_TOKEN,
+        },
+      );
+      expect(refresh.stderr).not.toMatch(/^ironbots:/m);
+      expect(refresh.code).toBe(0);
+      expect(refresh.stdout).toMatch(/boot test passed/);
+      const [pr] = await t.forge.listOpenPullRequests(t.repo);
+      expect(pr).toMatchObject({ title: 'images: refresh debian-busybox' });
+      const blob = (await t.forge.getFileContent(t.repo, 'images/debian-busybox', pr!.headSha))!.trim();
+      expect(refresh.stdout).toContain(`debian-busybox: ${pr!.htmlUrl}`);
+      // The default store: <stateDir>/images, holding exactly the blob the pull request names.
+      expect(await sha256OfFile(path.join(t.dir, 'state', 'images', blob))).toBe(
+        /^debian-busybox-([0-9a-f]{64})\.qcow2$/.exec(blob)![1],
+      );
+      const { readdir } = await import('node:fs/promises');
+      expect(await readdir(work)).toEqual([]);
+    } finally {
+      await t.cleanup();
+    }
+  }, 600_000);
+});
