@@ -4,8 +4,11 @@ import type { ServerResponse } from 'node:http';
 export interface IssuesRepository {
   owner: string;
   name: string;
-  /** Numbers its pull requests already use: issues and pull requests share one sequence on GitHub. */
-  pulls: { number: number }[];
+  /**
+   * Its pull requests: issues and pull requests share one sequence of numbers on GitHub, and GitHub lists
+   * pull requests among the issues (with a pull_request field).
+   */
+  pulls: { number: number; title: string; state: 'open' | 'closed'; body: string | null; user: string }[];
 }
 
 interface EmulatedIssue {
@@ -107,15 +110,37 @@ export class GitHubIssuesApi {
     const state = url.searchParams.get('state') ?? 'open';
     if (!['open', 'closed', 'all'].includes(state)) return validation(res, 'Issue', 'state', 'invalid');
     const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
-    const selected = issues
-      .filter((i) => state === 'all' || i.state === state)
-      .filter((i) => labels.every((l) => i.labels.includes(l)))
+    const base = this.#baseUrl();
+    const entries = [
+      ...issues
+        .filter((i) => labels.every((l) => i.labels.includes(l)))
+        .map((i) => ({ number: i.number, state: i.state, json: this.#json(repo, i) })),
+      // Pull requests have no labels here, so a label filter leaves them out.
+      ...(labels.length ? [] : repo.pulls).map((p) => ({
+        number: p.number,
+        state: p.state,
+        json: {
+          number: p.number,
+          state: p.state,
+          title: p.title,
+          body: p.body,
+          labels: [],
+          user: { login: p.user, type: 'User' },
+          html_url: `${base}/${repo.owner}/${repo.name}/pull/${p.number}`,
+          pull_request: {
+            url: `${base}/repos/${repo.owner}/${repo.name}/pulls/${p.number}`,
+            html_url: `${base}/${repo.owner}/${repo.name}/pull/${p.number}`,
+          },
+        },
+      })),
+    ]
+      .filter((e) => state === 'all' || e.state === state)
       // GitHub's default order: newest first.
       .sort((a, b) => b.number - a.number);
     return sendPage(
       res,
       url,
-      selected.map((i) => this.#json(repo, i)),
+      entries.map((e) => e.json),
     );
   }
 
