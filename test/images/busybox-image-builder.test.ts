@@ -43,7 +43,8 @@ describe.skipIf(!vmToolsPresent)('busybox image builder', { timeout: 240_000 }, 
     try {
       const listing = (dir: string) =>
         execFileSync('debugfs', ['-R', `ls -p ${dir}`, raw], { stdio: 'pipe' }).toString();
-      expect(listing('/boot')).toMatch(/\/vmlinuz\/.*\/initrd\//s);
+      expect(listing('/boot')).toContain('/vmlinuz/');
+      expect(listing('/boot')).toContain('/initrd/');
       expect(listing('/sbin')).toContain('/ironbots-guest/');
       expect(listing('/bin')).toContain('/busybox/');
     } finally {

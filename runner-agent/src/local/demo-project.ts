@@ -39,6 +39,7 @@ export const DEMO_FILES_MAIN: Record<string, { content: string; executable?: boo
       '#!/bin/sh',
       'set -eu',
       'echo "unit tests for $IRONBOTS_REPOSITORY at $IRONBOTS_SHA (job $IRONBOTS_JOB_ID)"',
+      'echo "running on kernel $(uname -r)"',
       'version=$(cat VERSION)',
       'case "$version" in',
       '  [0-9]*.[0-9]*) echo "ok 1 - VERSION $version is major.minor" ;;',
