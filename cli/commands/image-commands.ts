@@ -72,7 +72,8 @@ export function registerImageCommands(program: Command): void {
     .option(...configOption)
     .option(
       '--repository <owner/name>',
-      'the repository to open the pull request on (default: the one in the configuration)',
+      "the repository to open the pull request on (default: a job's own, env IRONBOTS_REPOSITORY, else the one in the configuration)",
+      process.env.IRONBOTS_REPOSITORY || undefined,
     )
     .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
     .action(async (name: string, options: { config: string; repository?: string; workDir: string }) => {
