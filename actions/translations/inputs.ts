@@ -57,6 +57,18 @@ export interface TranslationsConfig {
   secrets: string[];
 }
 
+/**
+ * A run for a pull request (merge request) validates only: it extracts, checks and merges, but publishes,
+ * pushes and opens nothing, so a change to the sources or catalogs is tested before it lands.
+ */
+export function isPullRequestRun(env: NodeJS.ProcessEnv): boolean {
+  return (
+    env.GITHUB_EVENT_NAME === 'pull_request' ||
+    env.GITHUB_EVENT_NAME === 'pull_request_target' ||
+    env.CI_PIPELINE_SOURCE === 'merge_request_event'
+  );
+}
+
 /** A list input: comma, whitespace or newline separated. */
 function list(value: string): string[] {
   return value
@@ -145,7 +157,7 @@ export function parseTranslationsInputs(
       threshold,
       title: get('title'),
       ...(packageName ? { packageName } : {}),
-      dryRun: dryRunText === 'true',
+      dryRun: dryRunText === 'true' || isPullRequestRun(env),
     },
     forge: { kind: forgeKind, token, apiUrl },
     source,

@@ -92,6 +92,22 @@ describe('translations inputs', () => {
     expect(config.secrets).toEqual(['t0ken-forge']);
   });
 
+  it('only validates in a pull request (merge request) pipeline, whatever dry-run says', () => {
+    const env = { GITHUB_REPOSITORY: 'acme/widget' };
+    expect(parse(weblate, { ...env, GITHUB_EVENT_NAME: 'schedule' }).plan.dryRun).toBe(false);
+    expect(parse(weblate, { ...env, GITHUB_EVENT_NAME: 'pull_request' }).plan.dryRun).toBe(true);
+    expect(parse(weblate, { ...env, GITHUB_EVENT_NAME: 'pull_request_target' }).plan.dryRun).toBe(true);
+    expect(
+      parse(
+        { ...weblate, forge: 'gitlab', 'api-url': 'https://gitlab.example' },
+        {
+          CI_PROJECT_PATH: 'acme/widget',
+          CI_PIPELINE_SOURCE: 'merge_request_event',
+        },
+      ).plan.dryRun,
+    ).toBe(true);
+  });
+
   it('names the input and what is wrong with it', () => {
     expect(problem({ ...weblate, threshold: '120' })).toBe(
       'input threshold: must be a percentage from 0 to 100, not "120"',
