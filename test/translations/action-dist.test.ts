@@ -136,6 +136,18 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
     expect(output).toMatch(/"msg":"opened the pull request"/);
   });
 
+  it('on a pull_request event only validates: publishes, pushes and opens nothing', async () => {
+    const uploads = weblate.uploads.length;
+    const { code, output, outputs } = await runAction(inputs(), {
+      GITHUB_REPOSITORY: 'acme/widget',
+      GITHUB_EVENT_NAME: 'pull_request',
+    });
+    expect(code, output).toBe(0);
+    expect(outputs).toMatchObject({ outcome: 'dry-run', languages: 'de fr' });
+    expect(weblate.uploads).toHaveLength(uploads);
+    expect(await forge.listOpenPullRequests(repo)).toHaveLength(1);
+  });
+
   it('fails the step with a clear message on bad input', async () => {
     const { code, output } = await runAction(
       { ...inputs(), threshold: '120' },
