@@ -3,6 +3,8 @@
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
 import { benchJobStartLatency } from './job-start-latency.ts';
+import { benchReleaseAction } from './release-action.ts';
+import { benchReleaseUpload } from './release-upload.ts';
 import { benchVmJob } from './vm-job.ts';
 import { benchVmOverlay } from './vm-overlay.ts';
 import { benchWebhookIntake } from './webhook-intake.ts';
@@ -13,6 +15,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'job-start': () => benchJobStartLatency(),
   'vm-overlay': () => benchVmOverlay(),
   'vm-job': () => benchVmJob(),
+  'release-action': () => benchReleaseAction(),
+  'release-upload': () => benchReleaseUpload(),
 };
 
 console.log(

@@ -1,0 +1,108 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { GitHubReleaseTarget } from '../actions/release/targets/github-target.ts';
+import type { ReleaseAsset } from '../actions/release/targets/release-target.ts';
+import { GitHubEmulator } from '../forge/github-emulator/github-emulator.ts';
+import { ms } from './stats.ts';
+
+const TOKEN = 'bench-release-token-0123456789';
+const MIB = 1024 * 1024;
+
+/** Writes `bytes` of random data in 1 MiB pieces and describes it as the build step would. */
+async function makeAsset(dir: string, name: string, bytes: number): Promise<ReleaseAsset> {
+  const file = path.join(dir, name);
+  const handle = await open(file, 'w');
+  const hash = createHash('sha256');
+  for (let written = 0; written < bytes; written += MIB) {
+    const piece = randomBytes(Math.min(MIB, bytes - written));
+    hash.update(piece);
+    await handle.write(piece);
+  }
+  await handle.close();
+  return { name, path: file, bytes, sha256: hash.digest('hex') };
+}
+
+/** One raw HTTP POST of the file to an upload URL: the floor any client sits on. */
+function rawUpload(url: string, asset: ReleaseAsset): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `token ${TOKEN}`,
+          'content-type': 'application/octet-stream',
+          'content-length': String(asset.bytes),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 201 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+        );
+      },
+    );
+    request.on('error', reject);
+    createReadStream(asset.path).pipe(request);
+  });
+}
+
+/**
+ * 100 MiB of assets (4 × 25 MiB) released to the GitHub emulator through the GitHub target (draft, uploads,
+ * publish), beside raw HTTP POSTs of the same bytes to the emulator's upload URL.
+ */
+export async function benchReleaseUpload(runs = 3): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-upload-'));
+  const emulator = await GitHubEmulator.start({ dataDir: path.join(dir, 'forge'), tokens: [TOKEN] });
+  try {
+    await emulator.createRepository('acme', 'widget');
+    const assets: ReleaseAsset[] = [];
+    for (let i = 0; i < 4; i++) assets.push(await makeAsset(dir, `part-${i}.bin`, 25 * MIB));
+    const total = assets.reduce((sum, a) => sum + a.bytes, 0);
+    const raw: number[] = [];
+    const target: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const created = await fetch(`${emulator.url}/repos/acme/widget/releases`, {
+        method: 'POST',
+        headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tag_name: `raw-${run}`, draft: true }),
+      });
+      const uploadUrl = ((await created.json()) as { upload_url: string }).upload_url.replace(/\{.*\}$/, '');
+      let t0 = performance.now();
+      for (const asset of assets) await rawUpload(`${uploadUrl}?name=${asset.name}`, asset);
+      raw.push(performance.now() - t0);
+
+      const github = new GitHubReleaseTarget({
+        token: TOKEN,
+        repository: 'acme/widget',
+        apiUrl: emulator.url,
+      });
+      const spec = {
+        tag: `v1.${run}`,
+        version: `1.${run}`,
+        commit: '0'.repeat(40),
+        title: `1.${run}`,
+        notes: 'bench',
+        assets,
+        prerelease: false,
+      };
+      t0 = performance.now();
+      await github.prepare(spec);
+      target.push(performance.now() - t0);
+    }
+    const best = (samples: number[]) => Math.min(...samples);
+    const rate = (millis: number) => `${(total / MIB / (millis / 1000)).toFixed(0)} MiB/s`;
+    console.log(`release upload of ${total / MIB} MiB (4 assets) to the GitHub emulator, best of ${runs}`);
+    console.log(`  raw HTTP POST of the bytes      ${ms(best(raw))}  (${rate(best(raw))})`);
+    console.log(
+      `  GitHub target (draft + uploads) ${ms(best(target))}  (${rate(best(target))}, ${(best(target) / best(raw)).toFixed(2)}× raw)`,
+    );
+  } finally {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
