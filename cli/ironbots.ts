@@ -3,6 +3,7 @@ import { registerContainerRefreshCommand } from './commands/container-refresh-co
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
+import { registerNpmCacheCommand } from './commands/npm-cache-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
@@ -22,6 +23,7 @@ registerSubmitCommand(program);
 registerTranslationsCommand(program);
 registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
+registerNpmCacheCommand(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`ironbots: ${error instanceof Error ? error.message : String(error)}\n`);
