@@ -75,6 +75,29 @@ describe('image refresh against the GitHub emulator', () => {
     expect(pr.body).toContain(second.blob);
   });
 
+  it('closes an older refresh pull request of the same image that a newer build supersedes', async () => {
+    const monday = await refresh(new QemuImgBuilder({ megabytes: 64 }));
+    const nextWeek = await refreshImage({
+      name: 'test-image',
+      builder: new QemuImgBuilder({ megabytes: 66 }),
+      store,
+      forge: t.forge,
+      repo: t.repo,
+      workDir,
+      io,
+      now: new Date('2026-11-30T03:17:00Z'),
+    });
+    if (monday.kind !== 'opened-pull-request' || nextWeek.kind !== 'opened-pull-request')
+      throw new Error(`unexpected ${monday.kind} / ${nextWeek.kind}`);
+    expect(nextWeek.branch).toBe('image-refresh/test-image-2026-11-30');
+    expect((await t.forge.listOpenPullRequests(t.repo)).map((p) => p.number)).toEqual([
+      nextWeek.pullRequest.number,
+    ]);
+    expect(await t.forge.getPullRequest(t.repo, monday.pullRequest.number)).toMatchObject({
+      state: 'closed',
+    });
+  });
+
   it('does nothing on the forge when the default branch already uses the blob', async () => {
     const builder = new QemuImgBuilder({ megabytes: 64 });
     const first = await refresh(builder);

@@ -67,8 +67,10 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
       io.log(`${repository.defaultBranch} already uses ${blob}`);
       return { kind: 'current', blob };
     }
-    for (const pr of await forge.listOpenPullRequests(repo)) {
-      if (!pr.headRef.startsWith(`${REFRESH_BRANCH_PREFIX}${name}-`)) continue;
+    const refreshes = (await forge.listOpenPullRequests(repo)).filter((pr) =>
+      pr.headRef.startsWith(`${REFRESH_BRANCH_PREFIX}${name}-`),
+    );
+    for (const pr of refreshes) {
       const content = await forge.getFileContent(repo, file, pr.headSha);
       if (content !== null && referencedBlob(name, content) === blob) {
         io.log(`pull request #${pr.number} already proposes ${blob}: ${pr.htmlUrl}`);
@@ -119,6 +121,12 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
       ? await forge.updatePullRequest(repo, existing.number, { title, body })
       : await forge.createPullRequest(repo, { title, head: branch, base: repository.defaultBranch, body });
     io.log(`${existing ? 'updated' : 'opened'} pull request #${pullRequest.number}: ${pullRequest.htmlUrl}`);
+    // Older refreshes of this image are superseded: one open refresh pull request per image.
+    for (const old of refreshes.filter((pr) => pr.number !== pullRequest.number)) {
+      await forge.createIssueComment(repo, old.number, `Superseded by #${pullRequest.number} (${blob}).`);
+      await forge.closePullRequest(repo, old.number);
+      io.log(`closed pull request #${old.number}, superseded`);
+    }
     return { kind: 'opened-pull-request', blob, pullRequest, branch };
   } finally {
     await rm(scratch, { recursive: true, force: true });
