@@ -169,6 +169,34 @@ describe('GitHub release target against the emulator', () => {
     expect(world.releases()).toEqual([]);
   });
 
+  it('a repository that reports permissions.push false is refused before any write', async () => {
+    // A user token without write access: GitHub says so in the repository's permissions.
+    const originalFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await originalFetch(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.endsWith(`/repos/${OWNER}/${REPO}`)) {
+        const repo = (await response.json()) as Record<string, unknown>;
+        return new Response(
+          JSON.stringify({ ...repo, permissions: { admin: false, push: false, pull: true } }),
+          {
+            status: response.status,
+            headers: response.headers,
+          },
+        );
+      }
+      return response;
+    }) as typeof fetch;
+    try {
+      await expect(target(world).prepare(spec)).rejects.toThrow(
+        /the token cannot push to acme\/widget: releases need write access/,
+      );
+    } finally {
+      globalThis.fetch = originalFetch;
+    }
+    expect(world.emulator.releases.requestCounts.get('create')).toBeUndefined();
+  });
+
   it('finds an older asset without digest identical by downloading it', async () => {
     await target(world).publish(spec);
     // An asset uploaded before GitHub reported digests: the emulator stores it, the listing hides the digest.

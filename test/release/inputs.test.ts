@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { buildEnvironment } from '../../actions/release/configured-release.ts';
+import { buildEnvironment, createTargets } from '../../actions/release/configured-release.ts';
+import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 import { INPUT_DEFAULTS, parseReleaseInputs, type ReleaseConfig } from '../../actions/release/inputs.ts';
 
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';
@@ -122,5 +123,30 @@ describe('release inputs', () => {
       ['ghs_secret0123'],
     );
     expect(env).toEqual({ PATH: '/usr/bin', VERSION: '1.2' });
+  });
+
+  it('makes one target per configured kind, in the order given', () => {
+    const config = parse({
+      keyring: 'k',
+      targets: 'npm, container,gitlab,github',
+      'github-token': 'ghs_x0123',
+      'gitlab-url': 'https://gitlab.example.org',
+      'gitlab-project': 'g/p',
+      'gitlab-token': 'glpat-x',
+      'npm-token': 'npm_x0123',
+      'npm-tarball': 'widget-1.2.0.tgz',
+      'container-registry': 'registry.example.org',
+      'container-image': 'acme/widget',
+      'container-username': 'bot',
+      'container-password': 'pw-x0123',
+      'container-archive': 'image.tar',
+    });
+    expect(createTargets(config.targets, silentLogger()).map((t) => t.name)).toEqual([
+      'npm',
+      'container',
+      'gitlab',
+      'github',
+    ]);
+    expect(config.secrets.sort()).toEqual(['ghs_x0123', 'glpat-x', 'npm_x0123', 'pw-x0123']);
   });
 });

@@ -225,6 +225,14 @@ describe('release from a signed tag', () => {
     expect(release!.assets.map((a) => a.name)).toContain('release-notes-2.3.md');
   });
 
+  it('refuses to build when the checkout is not at the tagged commit', async () => {
+    const error = await runRelease(options('0.9')).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /the checkout is at [0-9a-f]{40} but tag 0\.9 points at [0-9a-f]{40}: check out the tag/,
+    );
+    expect(releasesOf('0.9')).toEqual([]);
+  });
+
   it('missing build output and an asset name clash stop the release before any target', async () => {
     const missing = await runRelease(options('2.4', { assetPatterns: ['dist/*', 'out/*.rpm'] })).catch(
       (e: unknown) => e,

@@ -130,6 +130,8 @@ export class GitHubReleaseTarget implements ReleaseTarget {
             owner: this.#owner,
             repo: this.#repo,
             tag_name: spec.tag,
+            // Were the tag missing at publish, GitHub would make it here, never at the default branch's head.
+            target_commitish: spec.commit,
             ...releaseFields(spec),
             draft: true,
           }),
