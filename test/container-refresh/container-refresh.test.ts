@@ -14,7 +14,7 @@ import { HttpRegistryClient } from '../../actions/container-refresh/registry-cli
 import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
 import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { ImageRepository } from './image-repository.ts';
+import { GOOD_CONTAINERFILE, ImageRepository } from './image-repository.ts';
 
 const run = promisify(execFile);
 const TOKEN = 'ghp_containerrefreshtoken0123456789';
@@ -97,7 +97,8 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
         directory: 'ci-image',
         image: IMAGE,
         registry: options.registryHost ?? registry.host,
-        'test-command': 'grep -q "^v" /etc/version && echo image says $(cat /etc/version)',
+        'test-command':
+          'test -f /etc/built && grep -q "^v" /etc/version && echo image says $(cat /etc/version)',
         'tls-verify': 'false',
         token: TOKEN,
         ...inputs,
@@ -212,7 +213,7 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
   });
 
   it('publish: a registry that refuses the push (wrong credentials) publishes nothing and keeps the one issue', async () => {
-    await repo.writeContainerfile('FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\n');
+    await repo.writeContainerfile(GOOD_CONTAINERFILE);
     await repo.commit('fixed build');
     const locked = await startOciRegistry({ users: { robot: 'the-right-password' } });
     try {

@@ -19,6 +19,10 @@ const GIT_ENV = {
 /** The applets the test commands use; a full busybox install is not needed. */
 const APPLETS = ['sh', 'cat', 'echo', 'test', 'grep', 'true', 'false'];
 
+/** A RUN step too, so the build runs a container (with runc) as real Containerfiles do. */
+export const GOOD_CONTAINERFILE =
+  'FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\nRUN echo built > /etc/built\n';
+
 /**
  * A git checkout whose `ci-image/` builds a container with no registry pull: `FROM scratch` plus this
  * machine's static busybox, and an `/etc/version` file the tests change to tell images apart.
@@ -39,7 +43,7 @@ export class ImageRepository {
     await copyFile('/usr/bin/busybox', path.join(rootfs, 'bin/busybox'));
     for (const applet of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', applet));
     await writeFile(path.join(dir, 'README'), 'a project\n');
-    await repo.writeContainerfile('FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\n');
+    await repo.writeContainerfile(GOOD_CONTAINERFILE);
     await repo.setVersion(version);
     await repo.git('init', '--quiet', '--initial-branch', 'main');
     await repo.commit('initial');
