@@ -32,6 +32,11 @@ export interface VmExecutorOptions {
   bootTimeoutMs?: number;
   memoryMegabytes?: number;
   qemuPath?: string;
+  /**
+   * Where the kernel and initramfs extracted from each image are kept (keyed by the image's sha256, so
+   * agents may share it). Default: `<stateDir>/boot-files`.
+   */
+  bootFilesDir?: string;
   /** Extra text on the kernel command line (tests use it to make a guest that never boots). */
   kernelArguments?: string;
 }
@@ -66,7 +71,7 @@ export class VmExecutor implements Executor {
     this.#o = options;
     this.#logger = options.logger ?? silentLogger();
     this.#jobsDir = path.join(options.stateDir, 'jobs');
-    this.#bootFiles = new BootFilesCache(path.join(options.stateDir, 'boot-files'));
+    this.#bootFiles = new BootFilesCache(options.bootFilesDir ?? path.join(options.stateDir, 'boot-files'));
   }
 
   /** KVM or TCG, probed once per executor. */

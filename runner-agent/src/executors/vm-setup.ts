@@ -15,9 +15,15 @@ export function localImagesDir(cacheDir = defaultCacheDir()): string {
   return path.join(cacheDir, 'images');
 }
 
-/** The agent's VM executor: images resolved from the local images directory. */
-export function createVmExecutor(stateDir: string, logger: Logger, imagesDir = localImagesDir()): VmExecutor {
-  return new VmExecutor({ stateDir, logger, imageResolver: new LocalImageResolver({ dir: imagesDir }) });
+/** The agent's VM executor: images resolved from the local images directory of the ironbots cache. */
+export function createVmExecutor(stateDir: string, logger: Logger, cacheDir = defaultCacheDir()): VmExecutor {
+  return new VmExecutor({
+    stateDir,
+    logger,
+    imageResolver: new LocalImageResolver({ dir: localImagesDir(cacheDir) }),
+    // Boot files are keyed by image sha256: every agent and demo run on this machine can share them.
+    bootFilesDir: path.join(cacheDir, 'boot-files'),
+  });
 }
 
 /**

@@ -83,8 +83,12 @@ export class BootFilesCache {
           );
       }
       await rm(raw);
-      await rm(finalDir, { recursive: true, force: true });
-      await rename(work, finalDir);
+      // Another agent sharing the cache may have finished first: its files are the same.
+      if (existsSync(files.initrd)) await rm(work, { recursive: true, force: true });
+      else {
+        await rm(finalDir, { recursive: true, force: true });
+        await rename(work, finalDir);
+      }
     } catch (error) {
       await rm(work, { recursive: true, force: true });
       throw error;
