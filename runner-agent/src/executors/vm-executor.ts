@@ -28,7 +28,7 @@ export interface VmExecutorOptions {
   accelerator?: Accelerator | (() => Promise<Accelerator>);
   /** Turns a job's `image:` that is not a path into a local qcow2 (e.g. through `images/<name>`). */
   imageResolver?: ImageResolver;
-  /** From qemu start until the guest agent runs the command. Default 60 s (TCG), 30 s (KVM). */
+  /** From qemu start until the guest agent runs the command. Default 180 s (TCG on a busy host is slow), 60 s (KVM). */
   bootTimeoutMs?: number;
   memoryMegabytes?: number;
   qemuPath?: string;
@@ -216,7 +216,7 @@ export class VmExecutor implements Executor {
     result: (outcome: ExecutionOutcome) => ExecutionResult;
   }): Promise<ExecutionResult> {
     const { request, io, accelerator, jobDir, log, result } = job;
-    const bootTimeoutMs = this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 30_000 : 60_000);
+    const bootTimeoutMs = this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
     const args = [
       '-name',
       `${QEMU_NAME_PREFIX}:${path.basename(jobDir)}`,
