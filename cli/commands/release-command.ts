@@ -15,7 +15,8 @@ const camelCase = (name: string) => name.replace(/-(\w)/g, (_m, c: string) => c.
 /**
  * `ironbots release`: the release action from a terminal or GitLab CI (workflows/gitlab/release.gitlab-ci.yml).
  * Every action input is an option of the same name; the tag defaults to CI_COMMIT_TAG, the GitLab project and
- * URL to CI_PROJECT_PATH and CI_SERVER_URL, and the GitLab token to CI_JOB_TOKEN when its variable is unset.
+ * URL to CI_PROJECT_PATH and CI_SERVER_URL. The GitLab token is a project access token (sent as PRIVATE-TOKEN,
+ * which GitLab does not accept for CI_JOB_TOKEN).
  */
 export function registerReleaseCommand(program: Command): void {
   const command = program
@@ -41,14 +42,24 @@ export function registerReleaseCommand(program: Command): void {
     ]);
     const input = (name: string): string => {
       if (name === 'tag') return tag ?? '';
-      if (name === 'gitlab-token')
-        return process.env[String(options.gitlabTokenEnv)] || process.env.CI_JOB_TOKEN || '';
       if (name in SECRET_INPUTS) return process.env[String(options[camelCase(`${name}-env`)])] ?? '';
       if (name === 'dry-run') return String(options.dryRun);
       const value = options[camelCase(name)];
       return typeof value === 'string' ? value : '';
     };
-    const config = parseReleaseInputs(input, process.env);
+    let config;
+    try {
+      config = parseReleaseInputs(input, process.env);
+    } catch (error) {
+      // A missing secret is set in the environment, never on the command line: name the variable.
+      const secret = /^input ([\w-]+):/.exec((error as Error).message)?.[1];
+      if (secret && secret in SECRET_INPUTS)
+        throw new Error(
+          `${(error as Error).message} — set it in the environment variable ${String(options[camelCase(`${secret}-env`)])}`,
+          { cause: error },
+        );
+      throw error;
+    }
     const secrets = new SecretRegistry();
     for (const secret of config.secrets) secrets.add(secret);
     const logger = createLogger({ name: 'release', secrets });
