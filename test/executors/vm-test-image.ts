@@ -3,7 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BusyboxImageBuilder } from '../../runner-agent/src/images/busybox-image-builder.ts';
+import {
+  BusyboxImageBuilder,
+  imageRecipeFingerprint,
+} from '../../runner-agent/src/images/busybox-image-builder.ts';
 import type { BuiltImage } from '../../runner-agent/src/images/image-builder.ts';
 import { defaultCacheDir } from '../../runner-agent/src/vm/debian-kernel.ts';
 
@@ -26,7 +29,8 @@ if (!vmToolsPresent)
 export async function testImage(): Promise<BuiltImage> {
   const dir = path.join(os.tmpdir(), 'ironbots-test-vm-images');
   await mkdir(dir, { recursive: true });
-  const record = path.join(dir, 'built.json');
+  // One record per recipe: changed guest scripts make a new test image.
+  const record = path.join(dir, `built-${await imageRecipeFingerprint()}.json`);
   if (existsSync(record)) {
     const built = JSON.parse(await readFile(record, 'utf8')) as BuiltImage;
     if (existsSync(built.path)) return built;

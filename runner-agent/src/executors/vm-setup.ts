@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BusyboxImageBuilder } from '../images/busybox-image-builder.ts';
+import { BusyboxImageBuilder, imageRecipeFingerprint } from '../images/busybox-image-builder.ts';
 import { LocalImageResolver } from '../images/local-image-resolver.ts';
 import type { Logger } from '../observability/logger.ts';
 import { defaultCacheDir } from '../vm/debian-kernel.ts';
@@ -40,14 +40,19 @@ export async function ensureLocalVmImage(options: {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dir = localImagesDir(cacheDir);
   const pointer = path.join(dir, name);
+  const recipe = path.join(dir, `${name}.recipe`);
+  const fingerprint = await imageRecipeFingerprint();
   const current = existsSync(pointer) ? (await readFile(pointer, 'utf8')).trim() : '';
-  if (current && existsSync(path.join(dir, current))) return current;
+  const built = existsSync(recipe) ? (await readFile(recipe, 'utf8')).trim() : '';
+  // Rebuilt when the guest scripts changed since: an image with an older guest agent may not work.
+  if (current && built === fingerprint && existsSync(path.join(dir, current))) return current;
   await mkdir(dir, { recursive: true });
   options.print(`building the ${name} VM image (once; cached in ${dir})`);
   const builder = new BusyboxImageBuilder({ cacheDir });
   const io = { log: (line: string) => options.print(`  ${line}`) };
   const image = await builder.build(name, dir, io);
   await builder.bootTest(image, io);
+  await writeFile(recipe, `${fingerprint}\n`);
   await writeFile(pointer, `${path.basename(image.path)}\n`);
   return path.basename(image.path);
 }

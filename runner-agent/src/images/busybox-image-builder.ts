@@ -36,6 +36,17 @@ const GUEST_MODULES = [
 
 const GUEST_DIR = path.join(import.meta.dirname, '..', 'vm', 'guest');
 
+/**
+ * What goes into an image besides the packages: the guest scripts and the module list. A cached image built
+ * from another recipe is stale.
+ */
+export async function imageRecipeFingerprint(): Promise<string> {
+  const hash = createHash('sha256').update(GUEST_MODULES.join(','));
+  for (const file of ['initrd-init.sh', 'guest-agent.sh'])
+    hash.update('\0').update(await readFile(path.join(GUEST_DIR, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
 export interface BusyboxImageBuilderOptions {
   /** Kernel packages are downloaded into this once. Default ~/.cache/ironbots. */
   cacheDir?: string;

@@ -15,13 +15,22 @@ halt_now() {
 console() { echo "ironbots-guest: $*" >/dev/ttyS0; }
 output=
 control=
-for port in /sys/class/virtio-ports/*; do
-  case "$(cat "$port/name" 2>/dev/null)" in
-    ironbots.output) output="/dev/${port##*/}" ;;
-    ironbots.control) control="/dev/${port##*/}" ;;
-  esac
+tries=0
+# The host names the ports asynchronously: wait for both names (30 s). A VM without any port (booted by
+# hand) has no job: power off at once.
+[ -n "$(ls /sys/class/virtio-ports 2>/dev/null)" ] || { console "no job ports: nothing to run"; halt_now; }
+while [ -z "$output" ] || [ -z "$control" ]; do
+  for port in /sys/class/virtio-ports/*; do
+    case "$(cat "$port/name" 2>/dev/null)" in
+      ironbots.output) output="/dev/${port##*/}" ;;
+      ironbots.control) control="/dev/${port##*/}" ;;
+    esac
+  done
+  [ -n "$output" ] && [ -n "$control" ] && break
+  tries=$((tries + 1))
+  [ "$tries" -gt 1500 ] && { console "no ironbots.output/ironbots.control ports"; halt_now; }
+  usleep 20000
 done
-[ -n "$output" ] && [ -n "$control" ] || { console "no ironbots.output/ironbots.control ports"; halt_now; }
 exec 3>"$control"
 echo "booted $(uname -r)" >&3
 mkdir -p /run/job
