@@ -293,6 +293,8 @@ export class VmExecutor implements Executor {
       );
       const onAbort = () => stop('cancelled');
       io.signal.addEventListener('abort', onAbort, { once: true });
+      // Cancelled while the image was being prepared: the listener above will never fire.
+      if (io.signal.aborted) onAbort();
 
       const outputDone = job.output.connection.then(
         (socket) =>
