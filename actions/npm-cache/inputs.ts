@@ -1,10 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { ActionsCacheStore, actionsCacheAvailable } from './stores/actions-cache-store.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { DirectoryStore } from './stores/directory-store.ts';
-import { S3Store } from './stores/s3-store.ts';
 
 /**
  * Input names as action.yml declares them, with its defaults: the runner applies those, a local run (and
@@ -93,11 +90,16 @@ export function readSettings(input: (name: string) => string, env: NodeJS.Proces
   };
 }
 
-export function createStore(settings: NpmCacheSettings): CacheStore {
+/** The S3 SDK and the Actions toolkit load only when chosen: they are most of the bundle's start-up time. */
+export async function createStore(settings: NpmCacheSettings): Promise<CacheStore> {
   switch (settings.store) {
     case 'directory':
       return new DirectoryStore(settings.cacheDir);
     case 's3': {
+      const [{ S3Client }, { S3Store }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('./stores/s3-store.ts'),
+      ]);
       const { bucket, prefix, endpoint, region } = settings.s3;
       // Credentials come from the usual AWS environment (AWS_ACCESS_KEY_ID…) or the instance's role.
       const client = new S3Client({
@@ -114,10 +116,12 @@ export function createStore(settings: NpmCacheSettings): CacheStore {
       });
       return new S3Store(client, bucket, prefix);
     }
-    case 'actions-cache':
+    case 'actions-cache': {
+      const { ActionsCacheStore, actionsCacheAvailable } = await import('./stores/actions-cache-store.ts');
       if (!actionsCacheAvailable())
         throw new Error('store actions-cache: the Actions cache service is not available here');
       return new ActionsCacheStore();
+    }
   }
 }
 

@@ -1,8 +1,6 @@
 import * as core from '@actions/core';
-import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { createStore, npmIn, readSettings } from './inputs.ts';
 import { restore, save, type NpmCacheContext } from './npm-cache.ts';
-import { update } from './update.ts';
 
 /** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
 async function main(): Promise<void> {
@@ -11,7 +9,7 @@ async function main(): Promise<void> {
   const settings = readSettings((name) => core.getInput(name), process.env);
   const context: NpmCacheContext = {
     projectDir: settings.projectDir,
-    store: createStore(settings),
+    store: await createStore(settings),
     keyPrefix: settings.keyPrefix,
     log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
   };
@@ -27,6 +25,7 @@ async function main(): Promise<void> {
     core.setOutput('saved', String(result.saved));
   } else {
     const pullRequest = settings.openPr ? await pullRequestTarget(settings.githubToken, settings) : undefined;
+    const { update } = await import('./update.ts');
     const result = await update({
       ...context,
       npm: npmIn(settings.projectDir),
@@ -43,6 +42,7 @@ async function main(): Promise<void> {
 async function pullRequestTarget(token: string, settings: ReturnType<typeof readSettings>) {
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !name) throw new Error('GITHUB_REPOSITORY (owner/name) is not set');
+  const { GitHubForge } = await import('../../forge/github/github-forge.ts');
   const forge = new GitHubForge({ token, baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' });
   const repository = await forge.getRepository({ owner, name });
   return {

@@ -131,7 +131,7 @@ export function registerNpmCacheCommand(program: Command): void {
       const logger = createLogger({ name: 'npm-cache', secrets });
       const context = {
         projectDir: settings.projectDir,
-        store: createStore(settings),
+        store: await createStore(settings),
         keyPrefix: settings.keyPrefix,
         log: { info: (m: string) => logger.info(m), warning: (m: string) => logger.warn(m) },
       };

@@ -1,0 +1,83 @@
+export const id = 130;
+export const ids = [130];
+export const modules = {
+
+/***/ 5130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S3Store: () => (/* binding */ S3Store)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3711);
+
+
+
+
+/** Archives as objects `<prefix><key>.tgz` in an S3 (or S3-compatible) bucket. */
+class S3Store {
+    description;
+    #client;
+    #bucket;
+    #prefix;
+    constructor(client, bucket, prefix = '') {
+        this.#client = client;
+        this.#bucket = bucket;
+        this.#prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+        this.description = `s3://${bucket}/${this.#prefix}`;
+    }
+    async fetch(key, file) {
+        try {
+            const object = await this.#client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__.GetObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }));
+            await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_2__.pipeline)(object.Body, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(file));
+            return true;
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return false;
+            throw error;
+        }
+    }
+    async store(key, file) {
+        if (await this.#exists(key))
+            return false;
+        // A single PUT is atomic on S3: a reader sees the whole archive or none.
+        await this.#client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__.PutObjectCommand({
+            Bucket: this.#bucket,
+            Key: this.#key(key),
+            Body: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file),
+            ContentLength: (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(file)).size,
+            ContentType: 'application/gzip',
+        }));
+        return true;
+    }
+    async #exists(key) {
+        try {
+            await this.#client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__.HeadObjectCommand({ Bucket: this.#bucket, Key: this.#key(key) }));
+            return true;
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return false;
+            throw error;
+        }
+    }
+    #key(key) {
+        return `${this.#prefix}${key}.tgz`;
+    }
+}
+function isNotFound(error) {
+    const e = error;
+    return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+
+/***/ })
+
+};

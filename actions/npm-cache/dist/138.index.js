@@ -1,0 +1,337 @@
+export const id = 138;
+export const ids = [138];
+export const modules = {
+
+/***/ 8138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GitHubForge: () => (/* binding */ GitHubForge)
+});
+
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 21 modules
+var dist_src = __webpack_require__(9988);
+;// CONCATENATED MODULE: ./forge/forge.ts
+/**
+ * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
+ * and files are read from it, so a lost event can always be recovered by re-reading it.
+ * Every implementation passes test/forge/forge-contract.ts.
+ */
+const STATUS_DESCRIPTION_LIMIT = 140;
+function truncateDescription(text) {
+    return text.length <= STATUS_DESCRIPTION_LIMIT ? text : `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
+}
+class ForgeError extends Error {
+    status;
+    constructor(message, status) {
+        super(message);
+        this.name = 'ForgeError';
+        this.status = status;
+    }
+}
+
+;// CONCATENATED MODULE: ./forge/github/github-forge.ts
+
+
+
+
+const ThrottledOctokit = dist_src/* Octokit */.E.plugin(plugin_throttling_dist_bundle/* throttling */.A, dist_bundle/* retry */.L);
+/** GitHub's limit on one page: fewer requests for long lists. */
+const PER_PAGE = 100;
+/** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
+class GitHubForge {
+    kind = 'github';
+    #octokit;
+    #token;
+    constructor(options) {
+        this.#token = options.token;
+        const logger = options.logger;
+        const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
+        // On a rate limit: wait for the reset and try once more, then give up; the caller sees a ForgeError 403/429.
+        const retryOnce = (kind) => (retryAfter, request, _octokit, retryCount) => {
+            const retrying = retryCount < 1;
+            logger?.warn({ retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying }, `GitHub ${kind} hit${retrying ? ', retrying once' : ', giving up'}`);
+            return retrying;
+        };
+        this.#octokit = new ThrottledOctokit({
+            auth: options.token,
+            baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+            userAgent: options.userAgent ?? 'ironbots',
+            log: {
+                debug: () => undefined,
+                info: () => undefined,
+                warn: (message) => logger?.warn(message),
+                error: (message) => logger?.error(message),
+            },
+            retry: { retries: options.retries ?? 2, retryAfterBaseValue },
+            throttle: {
+                enabled: options.throttle ?? true,
+                retryAfterBaseValue,
+                onRateLimit: retryOnce('rate limit'),
+                onSecondaryRateLimit: retryOnce('secondary rate limit'),
+            },
+        });
+    }
+    async getRepository(repo) {
+        const { data } = await this.#call('GET', repo, '', () => this.#octokit.rest.repos.get({ owner: repo.owner, repo: repo.name }));
+        return {
+            owner: data.owner.login,
+            name: data.name,
+            defaultBranch: data.default_branch,
+            cloneUrl: data.clone_url,
+            htmlUrl: data.html_url,
+        };
+    }
+    async getPullRequest(repo, number) {
+        const { data } = await this.#call('GET', repo, `/pulls/${number}`, () => this.#octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }));
+        return toPullRequest(data);
+    }
+    async listOpenPullRequests(repo) {
+        const pulls = await this.#call('GET', repo, '/pulls?state=open', () => this.#octokit.paginate(this.#octokit.rest.pulls.list, {
+            owner: repo.owner,
+            repo: repo.name,
+            state: 'open',
+            per_page: PER_PAGE,
+        }));
+        return pulls.map(toPullRequest);
+    }
+    async listBranches(repo) {
+        const branches = await this.#call('GET', repo, '/branches', () => this.#octokit.paginate(this.#octokit.rest.repos.listBranches, {
+            owner: repo.owner,
+            repo: repo.name,
+            per_page: PER_PAGE,
+        }));
+        return branches.map((b) => ({ name: b.name, sha: b.commit.sha }));
+    }
+    async createPullRequest(repo, pr) {
+        const { data } = await this.#call('POST', repo, '/pulls', () => this.#octokit.rest.pulls.create({
+            owner: repo.owner,
+            repo: repo.name,
+            title: pr.title,
+            head: pr.head,
+            base: pr.base,
+            ...(pr.body !== undefined ? { body: pr.body } : {}),
+        }));
+        return toPullRequest(data);
+    }
+    async findOpenPullRequest(repo, head) {
+        const { data } = await this.#call('GET', repo, `/pulls?state=open&head=${repo.owner}:${head}`, () => this.#octokit.rest.pulls.list({
+            owner: repo.owner,
+            repo: repo.name,
+            state: 'open',
+            head: `${repo.owner}:${head}`,
+            per_page: PER_PAGE,
+        }));
+        // At most one: GitHub refuses a second open pull request from the same head to the same base.
+        const pull = data.find((p) => p.head.ref === head);
+        return pull ? toPullRequest(pull) : null;
+    }
+    async updatePullRequest(repo, number, update) {
+        return this.#patchPull(repo, number, {
+            ...(update.title !== undefined ? { title: update.title } : {}),
+            ...(update.body !== undefined ? { body: update.body } : {}),
+        });
+    }
+    async closePullRequest(repo, number) {
+        return this.#patchPull(repo, number, { state: 'closed' });
+    }
+    async #patchPull(repo, number, fields) {
+        const { data } = await this.#call('PATCH', repo, `/pulls/${number}`, () => this.#octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, ...fields }));
+        return toPullRequest(data);
+    }
+    async getFileContent(repo, path, ref) {
+        const what = `/contents/${path}?ref=${ref}`;
+        let data;
+        try {
+            ({ data } = await this.#octokit.rest.repos.getContent({
+                owner: repo.owner,
+                repo: repo.name,
+                path,
+                ref,
+            }));
+        }
+        catch (error) {
+            // GitHub answers 404 for a missing path and for a ref that does not exist.
+            if (error.status === 404)
+                return null;
+            throw toForgeError(error, 'GET', repo, what);
+        }
+        // A directory is an array; symlinks and submodules have other types: none is a file's text.
+        if (Array.isArray(data))
+            return null;
+        const file = data;
+        if (file.type !== 'file')
+            return null;
+        if (file.encoding === 'base64')
+            return Buffer.from(file.content ?? '', 'base64').toString('utf8');
+        // Files over 1 MB come with encoding "none" and no content; the blob API serves them up to 100 MB.
+        const { data: blob } = await this.#call('GET', repo, `/git/blobs/${file.sha}`, () => this.#octokit.rest.git.getBlob({ owner: repo.owner, repo: repo.name, file_sha: file.sha }));
+        return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    }
+    async setCommitStatus(repo, sha, status) {
+        await this.#call('POST', repo, `/statuses/${sha}`, () => this.#octokit.rest.repos.createCommitStatus({
+            owner: repo.owner,
+            repo: repo.name,
+            sha,
+            state: status.state,
+            context: status.context,
+            ...(status.description !== undefined ? { description: truncateDescription(status.description) } : {}),
+            ...(status.targetUrl !== undefined ? { target_url: status.targetUrl } : {}),
+        }));
+    }
+    async listCommitStatuses(repo, sha) {
+        // The combined status already holds the newest status per context. Octokit's paginate() cannot handle
+        // its shape (the list is a field of an object), so its pages are walked here.
+        return this.#call('GET', repo, `/commits/${sha}/status`, async () => {
+            const statuses = [];
+            for (let page = 1;; page++) {
+                const { data } = await this.#octokit.rest.repos.getCombinedStatusForRef({
+                    owner: repo.owner,
+                    repo: repo.name,
+                    ref: sha,
+                    per_page: PER_PAGE,
+                    page,
+                });
+                statuses.push(...data.statuses.map(toStatus));
+                if (data.statuses.length < PER_PAGE || statuses.length >= data.total_count)
+                    return statuses;
+            }
+        });
+    }
+    async listCommitStatusHistory(repo, sha) {
+        const statuses = await this.#call('GET', repo, `/commits/${sha}/statuses`, () => this.#octokit.paginate(this.#octokit.rest.repos.listCommitStatusesForRef, {
+            owner: repo.owner,
+            repo: repo.name,
+            ref: sha,
+            per_page: PER_PAGE,
+        }));
+        // GitHub lists newest first.
+        return statuses.map(toStatus).reverse();
+    }
+    async createIssueComment(repo, number, body) {
+        await this.#call('POST', repo, `/issues/${number}/comments`, () => this.#octokit.rest.issues.createComment({
+            owner: repo.owner,
+            repo: repo.name,
+            issue_number: number,
+            body,
+        }));
+    }
+    async findOpenIssue(repo, title) {
+        const issues = await this.#call('GET', repo, '/issues?state=open', () => this.#octokit.paginate(this.#octokit.rest.issues.listForRepo, {
+            owner: repo.owner,
+            repo: repo.name,
+            state: 'open',
+            per_page: PER_PAGE,
+        }));
+        // GitHub lists pull requests among issues; they carry a pull_request field.
+        const matches = issues
+            .filter((i) => !i.pull_request && i.title === title)
+            .sort((a, b) => a.number - b.number);
+        return matches[0] ? toIssue(matches[0]) : null;
+    }
+    async createIssue(repo, issue) {
+        const { data } = await this.#call('POST', repo, '/issues', () => this.#octokit.rest.issues.create({
+            owner: repo.owner,
+            repo: repo.name,
+            title: issue.title,
+            body: issue.body,
+            ...(issue.labels?.length ? { labels: issue.labels } : {}),
+        }));
+        return toIssue(data);
+    }
+    async updateIssue(repo, number, update) {
+        return this.#patchIssue(repo, number, {
+            ...(update.title !== undefined ? { title: update.title } : {}),
+            ...(update.body !== undefined ? { body: update.body } : {}),
+        });
+    }
+    async closeIssue(repo, number) {
+        return this.#patchIssue(repo, number, { state: 'closed' });
+    }
+    async #patchIssue(repo, number, fields) {
+        const { data } = await this.#call('PATCH', repo, `/issues/${number}`, () => this.#octokit.rest.issues.update({
+            owner: repo.owner,
+            repo: repo.name,
+            issue_number: number,
+            ...fields,
+        }));
+        return toIssue(data);
+    }
+    /** GitHub takes any username with a token as the password; x-access-token is what GitHub Apps use. */
+    gitCredentials() {
+        return { username: 'x-access-token', password: this.#token };
+    }
+    async #call(method, repo, path, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw toForgeError(error, method, repo, path);
+        }
+    }
+}
+function toStatus(s) {
+    return {
+        state: s.state,
+        context: s.context,
+        ...(s.description !== null ? { description: s.description } : {}),
+        ...(s.target_url !== null ? { targetUrl: s.target_url } : {}),
+        createdAt: s.created_at,
+    };
+}
+function toIssue(issue) {
+    return {
+        number: issue.number,
+        state: issue.state === 'open' ? 'open' : 'closed',
+        title: issue.title,
+        body: issue.body ?? '',
+        labels: issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+        htmlUrl: issue.html_url,
+    };
+}
+function toPullRequest(pr) {
+    return {
+        number: pr.number,
+        state: pr.state === 'open' ? 'open' : 'closed',
+        title: pr.title,
+        body: pr.body ?? '',
+        // A deleted account shows as null; GitHub's web interface calls it "ghost".
+        author: pr.user?.login ?? 'ghost',
+        headSha: pr.head.sha,
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        htmlUrl: pr.html_url,
+        // A deleted fork leaves head.repo null; its commits stay fetchable from the base repository.
+        headCloneUrl: pr.head.repo?.clone_url ?? pr.base.repo.clone_url,
+    };
+}
+/**
+ * Names the request and says what GitHub said, validation details included. The token never appears:
+ * the request's headers are never quoted. A network failure has no HTTP status: 0.
+ */
+function toForgeError(error, method, repo, path) {
+    if (error instanceof ForgeError)
+        return error;
+    const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
+    const response = error.response;
+    // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
+    if (!response)
+        return new ForgeError(`${what}: no response: ${error.message}`, 0);
+    const { status, data: body = {} } = response;
+    const message = typeof body === 'string' ? body.slice(0, 200) : (body.message ?? 'no message');
+    const details = (typeof body === 'object' ? (body.errors ?? []) : [])
+        .map((e) => typeof e === 'string' ? e : (e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')))
+        .filter(Boolean);
+    return new ForgeError(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
+}
+
+
+/***/ })
+
+};
