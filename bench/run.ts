@@ -3,6 +3,7 @@
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
 import { benchJobStartLatency } from './job-start-latency.ts';
+import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
 import { benchVmJob } from './vm-job.ts';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'vm-job': () => benchVmJob(),
   'release-action': () => benchReleaseAction(),
   'release-upload': () => benchReleaseUpload(),
+  'npm-cache': () => benchNpmCacheRestore(),
 };
 
 console.log(
