@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256OfFile } from '../../runner-agent/src/images/verified-download.ts';
 import { startS3Server } from '../support/s3-server.ts';
+import { withTempDir } from '../support/temp-dir.ts';
 import { EMULATOR_TOKEN, emulatedRepository } from './emulated-repository.ts';
 import { writeRandomImage } from './image-store-contract.ts';
 
@@ -198,4 +199,65 @@ describe('ironbots image-refresh (the CLI as a process, the real busybox image b
       await t.cleanup();
     }
   }, 600_000);
+});
+
+describe('ironbots image fetch killed midway (kill -9), then run again', () => {
+  it('resumes from the .part the killed process left, and verifies the whole image', async () => {
+    const s3 = await startS3Server('resume-images');
+    const tmp = await withTempDir();
+    try {
+      const cacheDir = path.join(tmp.dir, 'cache');
+      const config = path.join(tmp.dir, 'config.yml');
+      await writeFile(
+        config,
+        [
+          `stateDir: ${tmp.dir}/state`,
+          'images:',
+          '  kind: s3',
+          '  bucket: resume-images',
+          `  endpoint: ${s3.endpoint}`,
+          '  forcePathStyle: true',
+          '  accessKeyId: S3RVER',
+          '  secretAccessKey: S3RVER',
+          `  cacheDir: ${cacheDir}`,
+          '',
+        ].join('\n'),
+      );
+      const source = path.join(tmp.dir, 'big.qcow2');
+      const blob = await writeRandomImage(source, 96 * 1024 * 1024, 'debian');
+      expect((await ironbots(['image', 'upload', source, '--name', 'debian', '--config', config])).code).toBe(
+        0,
+      );
+
+      const part = path.join(cacheDir, `${blob}.part`);
+      const child = spawn(
+        process.execPath,
+        [path.join(repoRoot, 'cli/ironbots.ts'), 'image', 'fetch', blob, '--config', config],
+        { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore' },
+      );
+      let exitedBy: NodeJS.Signals | 'exit' | null = null;
+      const exited = new Promise<NodeJS.Signals | 'exit' | null>((resolve) =>
+        child.on('exit', (code, signal) => resolve((exitedBy = signal ?? (code === null ? null : 'exit')))),
+      );
+      // Killed as soon as part of the image has reached the disk.
+      const partSize = async () => (await stat(part).catch(() => null))?.size ?? 0;
+      while (exitedBy === null && (await partSize()) < 8 * 1024 * 1024) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(exitedBy).toBeNull();
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      const kept = (await stat(part)).size;
+      expect(kept).toBeLessThan(96 * 1024 * 1024);
+
+      const again = await ironbots(['image', 'fetch', blob, '--config', config]);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(new RegExp(`image ${blob}: resumed from byte (\\d+)`));
+      expect(Number(/resumed from byte (\d+)/.exec(again.stderr)![1])).toBeGreaterThanOrEqual(kept);
+      expect(await sha256OfFile(again.stdout.trim())).toBe(await sha256OfFile(source));
+    } finally {
+      await tmp.remove();
+      await s3.stop();
+    }
+  }, 120_000);
 });
