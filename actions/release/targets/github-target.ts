@@ -217,15 +217,29 @@ export class GitHubReleaseTarget implements ReleaseTarget {
 
   /** The release of the tag, published or draft (drafts are found only by listing, as they have no tag yet). */
   async #findRelease(tag: string): Promise<RestRelease | null> {
-    const releases = (await this.#call('list releases', () =>
-      this.#octokit.paginate(this.#octokit.rest.repos.listReleases, {
+    try {
+      const { data } = await this.#octokit.rest.repos.getReleaseByTag({
         owner: this.#owner,
         repo: this.#repo,
-        per_page: 100,
-      }),
+        tag,
+      });
+      return data as RestRelease;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw this.#failure('find the release', error);
+    }
+    // Newest first: a draft an earlier run left is on the first page; stop paging once it is found.
+    const drafts = (await this.#call('list releases', () =>
+      this.#octokit.paginate(
+        this.#octokit.rest.repos.listReleases,
+        { owner: this.#owner, repo: this.#repo, per_page: 100 },
+        (response, done) => {
+          const found = (response.data as RestRelease[]).filter((r) => r.draft && r.tag_name === tag);
+          if (found.length > 0) done();
+          return found;
+        },
+      ),
     )) as RestRelease[];
-    const ofTag = releases.filter((r) => r.tag_name === tag);
-    return ofTag.find((r) => !r.draft) ?? ofTag[0] ?? null;
+    return drafts[0] ?? null;
   }
 
   async #listAssets(releaseId: number): Promise<RestAsset[]> {
@@ -360,8 +374,12 @@ export class GitHubReleaseTarget implements ReleaseTarget {
           : result
       ) as T;
     } catch (error) {
-      throw new ReleaseTargetError('github', this.#explain(what, error), { cause: error });
+      throw this.#failure(what, error);
     }
+  }
+
+  #failure(what: string, error: unknown): ReleaseTargetError {
+    return new ReleaseTargetError('github', this.#explain(what, error), { cause: error });
   }
 
   #explain(what: string, error: unknown): string {
