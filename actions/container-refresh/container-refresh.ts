@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Forge, RepositoryId } from '../../forge/forge.ts';
@@ -81,7 +82,8 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
   if (plan.mode === 'rollback') return rollback(plan, deps);
   const containerfile = checkDirectory(plan);
   const published = `${plan.registry}/${plan.image}:latest`;
-  const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}`;
+  // Unique per run: two runs on one machine (or one podman store) must not remove each other's image.
+  const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
   if (plan.mode === 'pr') {
     const change = await deps.changes(plan.directory, plan.baseRef);
     deps.log(change.reason);

@@ -19,9 +19,12 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./actions/container-refresh/container-refresh.ts
+
 
 
 const DATED_TAG = /^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$/;
@@ -58,7 +61,8 @@ async function refreshContainer(plan, deps) {
         return rollback(plan, deps);
     const containerfile = checkDirectory(plan);
     const published = `${plan.registry}/${plan.image}:latest`;
-    const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}`;
+    // Unique per run: two runs on one machine (or one podman store) must not remove each other's image.
+    const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     if (plan.mode === 'pr') {
         const change = await deps.changes(plan.directory, plan.baseRef);
         deps.log(change.reason);
@@ -409,8 +413,6 @@ class PodmanEngine {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./actions/container-refresh/registry-client.ts
 
 class RegistryError extends Error {
