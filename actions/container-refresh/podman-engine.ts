@@ -63,7 +63,20 @@ export class PodmanEngine implements ContainerEngine {
   }
 
   build(contextDir: string, containerfile: string, tag: string): Promise<StepOutcome> {
-    return this.#run(['build', '--file', path.resolve(contextDir, containerfile), '--tag', tag, contextDir]);
+    // A refresh means fresh: the newest base image and every RUN step run again (a cached `apt-get upgrade`
+    // would refresh nothing), and no intermediate images that another run's cleanup could pull from under it.
+    return this.#run([
+      'build',
+      `--tls-verify=${this.#tlsVerify}`,
+      '--pull=always',
+      '--no-cache',
+      '--layers=false',
+      '--file',
+      path.resolve(contextDir, containerfile),
+      '--tag',
+      tag,
+      contextDir,
+    ]);
   }
 
   test(image: string, command: string): Promise<StepOutcome> {

@@ -340,7 +340,20 @@ class PodmanEngine {
         this.#env = { ...process.env, CONTAINERS_CONF: containersConf, REGISTRY_AUTH_FILE: authFile };
     }
     build(contextDir, containerfile, tag) {
-        return this.#run(['build', '--file', external_node_path_default().resolve(contextDir, containerfile), '--tag', tag, contextDir]);
+        // A refresh means fresh: the newest base image and every RUN step run again (a cached `apt-get upgrade`
+        // would refresh nothing), and no intermediate images that another run's cleanup could pull from under it.
+        return this.#run([
+            'build',
+            `--tls-verify=${this.#tlsVerify}`,
+            '--pull=always',
+            '--no-cache',
+            '--layers=false',
+            '--file',
+            external_node_path_default().resolve(contextDir, containerfile),
+            '--tag',
+            tag,
+            contextDir,
+        ]);
     }
     test(image, command) {
         return this.#run([
