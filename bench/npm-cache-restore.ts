@@ -4,7 +4,7 @@
  * start of the action's bundle and its size.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { restore, save } from '../actions/npm-cache/npm-cache.ts';
@@ -175,26 +175,25 @@ function timeToFirstLine(cwd: string, cacheDir: string): Promise<number> {
   });
 }
 
-/** Runs a command and returns the CPU seconds (user + system) it and its children used, from the shell's `times`. */
+/**
+ * Runs a command and returns the CPU seconds (user + system) it and its children used, as GNU time reports
+ * them (no shell in between: a POSIX shell drops INPUT_CACHE-DIR, a name with a hyphen, from the environment).
+ */
 async function cpuSeconds(
   cwd: string,
   env: NodeJS.ProcessEnv,
   command: string,
   args: string[],
 ): Promise<number> {
-  const { stdout } = await run(
-    'sh',
-    ['-c', '"$@" >/dev/null 2>&1 || exit 1; times', 'sh', command, ...args],
-    {
-      cwd,
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  // `times` prints the shell's own user/sys, then its children's: "0m1.234s 0m0.567s".
-  const children = stdout.trim().split('\n').at(-1)!;
-  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return seconds.reduce((a, b) => a + b, 0);
+  const report = path.join(cwd, '..', `cpu-${process.pid}-${Date.now()}`);
+  await run('/usr/bin/time', ['-q', '-f', '%U %S', '-o', report, command, ...args], {
+    cwd,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const [user, system] = (await readFile(report, 'utf8')).trim().split(/\s+/).map(Number);
+  await rm(report);
+  return user! + system!;
 }
 
 async function timeNodeNoop(): Promise<number> {
