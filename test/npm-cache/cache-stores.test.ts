@@ -27,47 +27,64 @@ describe('S3 store on a local S3-compatible server', () => {
   cacheStoreContract(() => new S3Store(s3.client, 'npm-cache', 'project-a'));
 });
 
-describe('Actions cache store through @actions/cache against the cache-service emulator (v2)', () => {
-  let emulator: ActionsCacheEmulator;
-  let workspace: Awaited<ReturnType<typeof withTempDir>>;
-  const saved: Record<string, string | undefined> = {};
-  const cwd = process.cwd();
-  beforeAll(async () => {
-    emulator = await startActionsCacheEmulator();
-    workspace = await withTempDir('ironbots-actions-workspace-');
-    // @actions/cache reads the runner's environment at each call, as a step on a hosted runner would.
-    for (const [name, value] of Object.entries({
-      ...emulator.env,
-      GITHUB_WORKSPACE: workspace.dir,
-      RUNNER_TEMP: `${workspace.dir}/.runner-temp`,
-    })) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-    process.chdir(workspace.dir);
-  });
-  afterAll(async () => {
-    process.chdir(cwd);
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    await emulator.stop();
-    await workspace.remove();
-  });
-  cacheStoreContract(() => new ActionsCacheStore());
+for (const protocol of ['v2', 'v1'] as const) {
+  describe(`Actions cache store through @actions/cache against the cache-service emulator (${protocol})`, () => {
+    let emulator: ActionsCacheEmulator;
+    let workspace: Awaited<ReturnType<typeof withTempDir>>;
+    const saved: Record<string, string | undefined> = {};
+    const cwd = process.cwd();
+    beforeAll(async () => {
+      emulator = await startActionsCacheEmulator();
+      workspace = await withTempDir('ironbots-actions-workspace-');
+      // @actions/cache reads the runner's environment at each call, as a step on a hosted runner would.
+      const env: Record<string, string | undefined> = {
+        ACTIONS_RESULTS_URL: undefined,
+        ACTIONS_CACHE_URL: undefined,
+        ACTIONS_CACHE_SERVICE_V2: undefined,
+        ...(protocol === 'v2' ? emulator.env : emulator.envV1),
+        GITHUB_WORKSPACE: workspace.dir,
+        RUNNER_TEMP: `${workspace.dir}/.runner-temp`,
+      };
+      for (const [name, value] of Object.entries(env)) {
+        saved[name] = process.env[name];
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      process.chdir(workspace.dir);
+    });
+    afterAll(async () => {
+      process.chdir(cwd);
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await emulator.stop();
+      await workspace.remove();
+    });
+    cacheStoreContract(() => new ActionsCacheStore());
 
-  it('spoke the v2 Twirp protocol and the blob endpoints', () => {
-    const paths = new Set(emulator.requests.map((r) => `${r.method} ${r.path.replace(/\d+$/, 'N')}`));
-    expect([...paths].sort()).toEqual([
-      'GET /blobs/N',
-      'POST /twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry',
-      'POST /twirp/github.actions.results.api.v1.CacheService/FinalizeCacheEntryUpload',
-      'POST /twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL',
-      'PUT /blobs/N',
-    ]);
+    it(`spoke the ${protocol} protocol`, () => {
+      const paths = new Set(emulator.requests.map((r) => `${r.method} ${r.path.replace(/\d+$/, 'N')}`));
+      expect([...paths].sort()).toEqual(
+        protocol === 'v2'
+          ? [
+              'GET /blobs/N',
+              'POST /twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry',
+              'POST /twirp/github.actions.results.api.v1.CacheService/FinalizeCacheEntryUpload',
+              'POST /twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL',
+              'PUT /blobs/N',
+            ]
+          : [
+              'GET /_apis/artifactcache/cache',
+              'GET /blobs/N',
+              'PATCH /_apis/artifactcache/caches/N',
+              'POST /_apis/artifactcache/caches',
+              'POST /_apis/artifactcache/caches/N',
+            ],
+      );
+    });
   });
-});
+}
 
 describe('cache-service emulator blob endpoints', () => {
   let emulator: ActionsCacheEmulator;

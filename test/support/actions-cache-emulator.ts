@@ -11,6 +11,11 @@ import type { AddressInfo } from 'node:net';
  * FinalizeCacheEntryUpload commits the entry, GetCacheEntryDownloadURL finds one by key, then by restore-key
  * prefix (newest first), always within the same version (the hash of paths and compression).
  *
+ * v1 (the older REST service at ACTIONS_CACHE_URL, for GHES): `GET _apis/artifactcache/cache?keys=…&version=…`
+ * (200 with archiveLocation, or 204), `POST _apis/artifactcache/caches` to reserve (409 when taken),
+ * `PATCH _apis/artifactcache/caches/<id>` with Content-Range chunks, `POST …/caches/<id>` with the size.
+ * Both versions share one set of entries.
+ *
  * Signed URLs point at this server's blob endpoints, which accept what @azure/storage-blob sends: a single
  * `PUT` (x-ms-blob-type: BlockBlob) or `PUT ?comp=block&blockid=…` per block and `PUT ?comp=blocklist`;
  * downloads are plain `GET`s (the toolkit uses the Azure SDK only for *.blob.core.windows.net), with Range.
@@ -31,14 +36,17 @@ export interface ActionsCacheEmulator {
   url: string;
   /** ACTIONS_RUNTIME_TOKEN the service accepts. */
   token: string;
-  /** The environment a runner gives a job step so that @actions/cache talks to this service. */
+  /** The environment a runner gives a job step so that @actions/cache talks to this service (v2). */
   env: Record<string, string>;
+  /** The same for the v1 REST service. */
+  envV1: Record<string, string>;
   entries(): CacheEntry[];
   requests: { method: string; path: string }[];
   stop(): Promise<void>;
 }
 
 const SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
+const V1 = '/_apis/artifactcache/';
 
 export async function startActionsCacheEmulator(): Promise<ActionsCacheEmulator> {
   const token = `runtime-${randomBytes(12).toString('hex')}`;
@@ -60,6 +68,11 @@ export async function startActionsCacheEmulator(): Promise<ActionsCacheEmulator>
             return twirpError(res, 401, 'unauthenticated', 'bad token');
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
           return twirp(res, url.pathname.slice(SERVICE.length), body);
+        }
+        if (url.pathname.startsWith(V1)) {
+          if (req.headers.authorization !== `Bearer ${token}`)
+            return twirpError(res, 401, 'unauthenticated', 'bad token');
+          return restV1(req, res, url, Buffer.concat(chunks));
         }
         const blob = /^\/blobs\/(\d+)$/.exec(url.pathname);
         if (blob) {
@@ -126,6 +139,65 @@ export async function startActionsCacheEmulator(): Promise<ActionsCacheEmulator>
       default:
         return twirpError(res, 404, 'bad_route', `no method ${method}`);
     }
+  }
+
+  function restV1(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void {
+    const resource = url.pathname.slice(V1.length);
+    if (req.method === 'GET' && resource === 'cache') {
+      const keys = (url.searchParams.get('keys') ?? '').split(',').filter(Boolean);
+      const version = url.searchParams.get('version') ?? '';
+      const usable = entries.filter((e) => e.finalized && e.version === version);
+      let match = usable.find((e) => e.key === keys[0]);
+      for (const prefix of keys.slice(1)) {
+        if (match) break;
+        match = usable.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.createdAt - a.createdAt)[0];
+      }
+      if (!match) return void res.writeHead(204).end();
+      return json(res, { cacheKey: match.key, scope: 'refs/heads/main', archiveLocation: blobUrl(match) });
+    }
+    if (req.method === 'POST' && resource === 'caches') {
+      const { key, version } = JSON.parse(body.toString('utf8')) as { key: string; version: string };
+      if (entries.some((e) => e.key === key && e.version === version)) {
+        res.writeHead(409, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ message: `cache entry ${key} already exists` }));
+      }
+      const entry: CacheEntry = {
+        id: entries.length + 1,
+        key,
+        version,
+        finalized: false,
+        sizeBytes: 0,
+        blob: null,
+        createdAt: ++clock,
+      };
+      entries.push(entry);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ cacheId: entry.id }));
+    }
+    const cache = /^caches\/(\d+)$/.exec(resource);
+    const entry = cache && entries.find((e) => e.id === Number(cache[1]) && !e.finalized);
+    if (!entry) return twirpError(res, 404, 'not_found', `no open cache entry at ${resource}`);
+    if (req.method === 'PATCH') {
+      const range = /^bytes (\d+)-(\d+)\/\*$/.exec(String(req.headers['content-range'] ?? ''));
+      if (!range || Number(range[2]) - Number(range[1]) + 1 !== body.length)
+        return twirpError(res, 400, 'bad_range', 'Content-Range does not match the body');
+      const start = Number(range[1]);
+      const current = entry.blob ?? Buffer.alloc(0);
+      const grown = Buffer.alloc(Math.max(current.length, start + body.length));
+      current.copy(grown);
+      body.copy(grown, start);
+      entry.blob = grown;
+      return void res.writeHead(204).end();
+    }
+    if (req.method === 'POST') {
+      const { size } = JSON.parse(body.toString('utf8')) as { size: number };
+      if (!entry.blob || entry.blob.length !== size)
+        return twirpError(res, 400, 'bad_size', `size ${size} differs from what was uploaded`);
+      entry.finalized = true;
+      entry.sizeBytes = size;
+      return void res.writeHead(204).end();
+    }
+    return twirpError(res, 405, 'bad_method', `${req.method} ${resource}`);
   }
 
   function putBlob(
@@ -197,6 +269,7 @@ export async function startActionsCacheEmulator(): Promise<ActionsCacheEmulator>
       ACTIONS_RUNTIME_TOKEN: token,
       ACTIONS_CACHE_SERVICE_V2: 'True',
     },
+    envV1: { ACTIONS_CACHE_URL: `${base}/`, ACTIONS_RUNTIME_TOKEN: token },
     entries: () => entries,
     requests,
     stop: () =>
