@@ -93,7 +93,8 @@ export async function benchNpmCacheRestore(): Promise<void> {
     t0 = performance.now();
     const hit = await restore({ projectDir: project, store, log });
     const restoreCore = performance.now() - t0;
-    if (!hit.hit) throw new Error(`expected a hit, got ${hit.outcome}`);
+    if (!hit.hit || !hit.phasesMs) throw new Error(`expected a hit, got ${hit.outcome}`);
+    const phases = hit.phasesMs;
 
     // As a workflow step: the bundle started by node, inputs in the environment.
     await rm(path.join(project, 'node_modules'), { recursive: true });
@@ -123,6 +124,9 @@ export async function benchNpmCacheRestore(): Promise<void> {
     console.log(`  npm ci (warm npm cache)          ${ms(npmCi)}`);
     console.log(
       `  restore on hit (core, verified)  ${ms(restoreCore)}   ${(npmCi / restoreCore).toFixed(1)}× faster`,
+    );
+    console.log(
+      `    of which fetch ${ms(phases.fetch)}, unpack (tar) ${ms(phases.unpack)}, verify ${ms(phases.verify)}`,
     );
     console.log(
       `  restore step (node dist/index.js) ${ms(restoreStep)}   ${(npmCi / restoreStep).toFixed(1)}× faster (goal ≥ 5×)`,

@@ -38,6 +38,8 @@ export interface RestoreResult {
   /** Why a found entry was not used. */
   detail?: string;
   mismatches?: TreeMismatch[];
+  /** Where a hit's time went, for the log and the benchmark. */
+  phasesMs?: { fetch: number; unpack: number; verify: number };
 }
 
 export interface SaveResult {
@@ -75,13 +77,17 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
   const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
   try {
     const archive = path.join(work, 'node_modules.tgz');
-    if (!(await store.fetch(key, archive))) {
+    let started = performance.now();
+    const found = await store.fetch(key, archive);
+    const fetchMs = performance.now() - started;
+    if (!found) {
       log.info(`cache miss: ${store.description} has no entry for ${key}`);
       return { key, hit: false, outcome: 'no-entry' };
     }
     const staging = path.join(work, 'tree');
     await mkdir(staging);
     try {
+      started = performance.now();
       await extractArchive(archive, staging);
       if (!existsSync(path.join(staging, 'node_modules')))
         throw new CorruptArchiveError('it holds no node_modules');
@@ -91,7 +97,10 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
       log.warning(detail);
       return { key, hit: false, outcome: 'corrupt', detail };
     }
+    const unpackMs = performance.now() - started;
+    started = performance.now();
     const mismatches = await verifyTree(staging, lockfile.lockfile);
+    const verifyMs = performance.now() - started;
     if (mismatches.length) {
       const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
       log.warning(detail);
@@ -101,9 +110,14 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
     if (existsSync(target)) await rename(target, path.join(work, 'old-node_modules'));
     await rename(path.join(staging, 'node_modules'), target);
     log.info(
-      `cache hit: restored node_modules from ${store.description} (${key}), verified against package-lock.json`,
+      `cache hit: restored node_modules from ${store.description} (${key}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
     );
-    return { key, hit: true, outcome: 'hit' };
+    return {
+      key,
+      hit: true,
+      outcome: 'hit',
+      phasesMs: { fetch: fetchMs, unpack: unpackMs, verify: verifyMs },
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
