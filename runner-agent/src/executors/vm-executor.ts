@@ -152,6 +152,9 @@ export class VmExecutor implements Executor {
       await writeFile(path.join(jobDir, 'job.json'), JSON.stringify({ jobId: request.jobId, baseImage }));
       await writeFile(path.join(share, 'workdir'), request.workdir);
       await writeFile(path.join(share, 'command.sh'), guestCommandScript(request), { mode: 0o600 });
+      // Ends the guest's output: unguessable, so no command output is taken for it by chance.
+      const trailer = `\n<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>\n`;
+      await writeFile(path.join(share, 'trailer'), trailer);
       const overlay = path.join(jobDir, 'overlay.qcow2');
       try {
         await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', baseImage, overlay]);
@@ -173,6 +176,7 @@ export class VmExecutor implements Executor {
           accelerator,
           boot,
           baseImage,
+          trailer,
           jobDir,
           overlay,
           share,
@@ -207,6 +211,7 @@ export class VmExecutor implements Executor {
     accelerator: Accelerator;
     boot: { vmlinuz: string; initrd: string };
     baseImage: string;
+    trailer: string;
     jobDir: string;
     overlay: string;
     share: string;
@@ -277,6 +282,7 @@ export class VmExecutor implements Executor {
       let exitCode: number | undefined;
       let guestError: string | undefined;
       let commandTimer: NodeJS.Timeout | undefined;
+      let outputGrace: NodeJS.Timeout | undefined;
       let stderr = '';
       const stop = (reason: typeof stopReason) => {
         if (stopReason || exitCode !== undefined) return;
@@ -296,10 +302,33 @@ export class VmExecutor implements Executor {
       // Cancelled while the image was being prepared: the listener above will never fire.
       if (io.signal.aborted) onAbort();
 
+      // Output is passed on as it comes, except for a tail that could be the start of the trailer.
+      let outputComplete = false;
+      const trailer = Buffer.from(job.trailer);
+      let held = Buffer.alloc(0);
+      const onOutputData = (chunk: Buffer) => {
+        if (outputComplete) return; // a background process still writing after the job: not the job's output
+        const data = held.length ? Buffer.concat([held, chunk]) : chunk;
+        const end = data.indexOf(trailer);
+        if (end >= 0) {
+          if (end > 0) io.onOutput(data.subarray(0, end));
+          held = Buffer.alloc(0);
+          outputComplete = true;
+          finishIfComplete();
+          return;
+        }
+        const keep = Math.min(data.length, trailer.length - 1);
+        if (data.length > keep) io.onOutput(data.subarray(0, data.length - keep));
+        held = Buffer.from(data.subarray(data.length - keep));
+      };
+      /** The job is over once its exit code and every byte of its output are in: the VM can go. */
+      const finishIfComplete = () => {
+        if (outputComplete && exitCode !== undefined) qemu.kill('SIGKILL');
+      };
       const outputDone = job.output.connection.then(
         (socket) =>
           new Promise<void>((done) => {
-            socket.on('data', (chunk: Buffer) => io.onOutput(chunk));
+            socket.on('data', onOutputData);
             socket.once('close', () => done());
           }),
       );
@@ -324,6 +353,9 @@ export class VmExecutor implements Executor {
           commandTimer = setTimeout(() => stop('timed-out'), Math.min(request.timeoutMs, 2 ** 31 - 1));
         } else if (message.type === 'exit') {
           exitCode = message.code;
+          finishIfComplete();
+          // Should the trailer never come (a broken port), the VM goes anyway.
+          outputGrace = setTimeout(() => qemu.kill('SIGKILL'), 30_000);
         } else {
           guestError = message.message;
         }
@@ -334,13 +366,21 @@ export class VmExecutor implements Executor {
       qemu.once('close', (code, signal) => {
         clearTimeout(bootTimer);
         clearTimeout(commandTimer);
+        clearTimeout(outputGrace);
         io.signal.removeEventListener('abort', onAbort);
         // qemu closes both sockets on exit: read what they still carry, but never wait on a qemu that
         // died before it connected.
         void Promise.race([Promise.all([outputDone, controlDone]), new Promise((r) => setTimeout(r, 2_000))])
           .then(() => this.#explain(jobDir, stderr))
           .then((why) => {
-            if (exitCode !== undefined) return resolve(result({ kind: 'exited', exitCode }));
+            if (exitCode !== undefined) {
+              if (!outputComplete) {
+                // qemu went before the trailer arrived: pass on what there is, and say so.
+                if (held.length) io.onOutput(held);
+                log.warn('the VM stopped before the end of the job output arrived');
+              }
+              return resolve(result({ kind: 'exited', exitCode }));
+            }
             if (stopReason === 'timed-out' || stopReason === 'cancelled') {
               log.info({ reason: stopReason }, 'job VM stopped');
               return resolve(result({ kind: stopReason }));

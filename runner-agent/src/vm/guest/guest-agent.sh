@@ -1,8 +1,8 @@
 #!/bin/sh
 # The guest agent, PID 1 of the image: runs the one job the host put on the ironbots.job share, with its
 # working directory shared at the same path, streams its output to the ironbots.output port, reports over
-# ironbots.control ("booted", "started", "exit N") and powers the VM off. The host never hands argv to a
-# shell: it writes command.sh with every word single-quoted.
+# ironbots.control ("booted", "started", "exit N") and ends the output with the job's trailer. The host never
+# hands argv to a shell: it writes command.sh with every word single-quoted.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -38,8 +38,15 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro ironbots.job /run/job || { echo 
 workdir="$(cat /run/job/workdir)"
 mkdir -p "$workdir"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ironbots.workdir "$workdir" || { echo "error cannot mount the working directory" >&3; halt_now; }
+trailer="$(cat /run/job/trailer)"
 echo started >&3
 sh /run/job/command.sh </dev/null >"$output" 2>&1 &
 wait $!
-echo "exit $?" >&3
+code=$?
+# A write to a port returns once the data is queued, not once the host has it: the trailer, behind all the
+# output in the same queue, tells the host it has everything. The host then stops the VM.
+printf '%s' "$trailer" >"$output"
+echo "exit $code" >&3
+sleep 300
+console "the host did not stop the VM after the job"
 halt_now
