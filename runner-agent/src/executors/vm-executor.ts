@@ -153,7 +153,9 @@ export class VmExecutor implements Executor {
       await writeFile(path.join(share, 'workdir'), request.workdir);
       await writeFile(path.join(share, 'command.sh'), guestCommandScript(request), { mode: 0o600 });
       // Ends the guest's output: unguessable, so no command output is taken for it by chance.
-      const trailer = `\n<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>\n`;
+      // One line without a newline (the guest reads it with $(…), which strips newlines), starting with a
+      // character output rarely ends in, so nearly all output is passed on without being held back.
+      const trailer = `<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>`;
       await writeFile(path.join(share, 'trailer'), trailer);
       const overlay = path.join(jobDir, 'overlay.qcow2');
       try {
@@ -302,7 +304,7 @@ export class VmExecutor implements Executor {
       // Cancelled while the image was being prepared: the listener above will never fire.
       if (io.signal.aborted) onAbort();
 
-      // Output is passed on as it comes, except for a tail that could be the start of the trailer.
+      // Output is passed on as it comes, except for an end that could be the start of the trailer.
       let outputComplete = false;
       const trailer = Buffer.from(job.trailer);
       let held = Buffer.alloc(0);
@@ -317,7 +319,7 @@ export class VmExecutor implements Executor {
           finishIfComplete();
           return;
         }
-        const keep = Math.min(data.length, trailer.length - 1);
+        const keep = trailerPrefixAtEnd(data, trailer);
         if (data.length > keep) io.onOutput(data.subarray(0, data.length - keep));
         held = Buffer.from(data.subarray(data.length - keep));
       };
@@ -432,6 +434,13 @@ async function listenForPort(name: string): Promise<PortSocket> {
       void connection.then((socket) => socket.destroy());
     },
   };
+}
+
+/** How many bytes at the end of data are the beginning of the trailer (and so must wait for more). */
+function trailerPrefixAtEnd(data: Buffer, trailer: Buffer): number {
+  for (let k = Math.min(data.length, trailer.length - 1); k > 0; k--)
+    if (data.subarray(data.length - k).equals(trailer.subarray(0, k))) return k;
+  return 0;
 }
 
 function parseControl(line: string): ControlMessage | undefined {
