@@ -71,9 +71,14 @@ describe.skipIf(!vmToolsPresent)('busybox image builder', { timeout: 240_000 }, 
 
   it('boot-tests the image: a command runs in its guest and writes to the shared directory', async () => {
     const logged: string[] = [];
-    await builder.bootTest(image, { log: (l) => logged.push(l) });
+    // Its own state directory: other boot tests on this machine may run at the same time.
+    const bootTestStateDir = path.join(out.dir, 'boot-test');
+    await new BusyboxImageBuilder({ cacheDir: defaultCacheDir(), bootTestStateDir }).bootTest(image, {
+      log: (l) => logged.push(l),
+    });
     expect(logged.at(-1)).toMatch(/^boot test passed: the guest runs debian-busybox \d+\.\d+\.\d+-\d+-amd64/);
-    expect(qemuProcessesUnder(path.join(defaultCacheDir(), 'boot-test'))).toEqual([]);
+    expect(qemuProcessesUnder(bootTestStateDir)).toEqual([]);
+    expect(await readdir(bootTestStateDir)).toEqual([]);
   });
 
   it('fails the boot test of an image that cannot boot', async () => {
