@@ -1,6 +1,6 @@
 import { readdir, writeFile, copyFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ExecutionIO, ExecutionRequest } from '../../runner-agent/src/executors/executor.ts';
 import { VmExecutor } from '../../runner-agent/src/executors/vm-executor.ts';
 import type { BuiltImage } from '../../runner-agent/src/images/image-builder.ts';
@@ -175,6 +175,7 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
     const work = await withTempDir('ironbots-vm-checkout-');
     await import('node:fs/promises').then((fs) => fs.mkdir(path.join(work.dir, 'images')));
     await writeFile(path.join(work.dir, 'images', 'ironbots-test'), `${path.basename(image.path)}\n`);
+    onTestFinished(() => work.remove());
     const chunks: Buffer[] = [];
     const result = await resolving.run(
       {
@@ -197,6 +198,5 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
       kind: 'infrastructure-error',
       message: expect.stringContaining('the checkout has no images/other-image'),
     });
-    await work.remove();
   });
 });

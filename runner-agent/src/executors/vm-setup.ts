@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BusyboxImageBuilder, imageRecipeFingerprint } from '../images/busybox-image-builder.ts';
 import { LocalImageResolver } from '../images/local-image-resolver.ts';
@@ -54,5 +54,7 @@ export async function ensureLocalVmImage(options: {
   await builder.bootTest(image, io);
   await writeFile(recipe, `${fingerprint}\n`);
   await writeFile(pointer, `${path.basename(image.path)}\n`);
+  // The blob the pointer named before is stale now (built from an older recipe).
+  if (current && current !== path.basename(image.path)) await rm(path.join(dir, current), { force: true });
   return path.basename(image.path);
 }
