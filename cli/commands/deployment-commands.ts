@@ -208,7 +208,16 @@ async function startAgent(
     name: config.name,
     labels: config.labels,
     jobs: deployment.jobs,
-    executors: await createExecutors(config.executors, path.join(stateDir, 'executors', config.name), logger),
+    executors: await createExecutors(
+      config.executors,
+      path.join(stateDir, 'executors', config.name),
+      logger,
+      config.executors.includes('vm')
+        ? (await import('../../runner-agent/src/images/image-store-from-config.ts')).imageResolverFromConfig(
+            deployment.config,
+          )
+        : undefined,
+    ),
     forge: deployment.forge,
     logStore: deployment.logStore,
     logUrl: (jobId) => `${logBase}/logs/${jobId}`,

@@ -5,6 +5,7 @@ import { importBusyboxImage } from '../executors/busybox-image.ts';
 import { PodmanExecutor } from '../executors/podman-executor.ts';
 import { ProcessExecutor } from '../executors/process-executor.ts';
 import { createVmExecutor } from '../executors/vm-setup.ts';
+import type { ImageResolver } from '../images/image-resolver.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export type ExecutorKind = 'process' | 'podman' | 'vm';
@@ -20,13 +21,17 @@ export async function createExecutors(
   kinds: readonly ExecutorKind[],
   stateDir: string,
   logger: Logger,
+  /** How the VM executor finds base images; default the local images directory of the ironbots cache. */
+  imageResolver?: ImageResolver,
 ): Promise<Executor[]> {
   const executors: Executor[] = [];
   for (const kind of new Set(kinds)) {
     if (kind === 'process') {
       executors.push(new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups') }));
     } else if (kind === 'vm') {
-      executors.push(createVmExecutor(path.join(stateDir, 'vm'), logger));
+      executors.push(
+        createVmExecutor(path.join(stateDir, 'vm'), logger, imageResolver ? { imageResolver } : {}),
+      );
     } else {
       const podman = new PodmanExecutor({ stateDir: path.join(stateDir, 'podman') });
       if (await podman.available()) executors.push(podman);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BusyboxImageBuilder, imageRecipeFingerprint } from '../images/busybox-image-builder.ts';
+import type { ImageResolver } from '../images/image-resolver.ts';
 import { LocalImageResolver } from '../images/local-image-resolver.ts';
 import type { Logger } from '../observability/logger.ts';
 import { defaultCacheDir } from '../vm/debian-kernel.ts';
@@ -15,12 +16,20 @@ export function localImagesDir(cacheDir = defaultCacheDir()): string {
   return path.join(cacheDir, 'images');
 }
 
-/** The agent's VM executor: images resolved from the local images directory of the ironbots cache. */
-export function createVmExecutor(stateDir: string, logger: Logger, cacheDir = defaultCacheDir()): VmExecutor {
+/**
+ * The agent's VM executor. Images come from `imageResolver` (a deployment's image store) or, without one,
+ * from the local images directory of the ironbots cache.
+ */
+export function createVmExecutor(
+  stateDir: string,
+  logger: Logger,
+  options: { cacheDir?: string; imageResolver?: ImageResolver } = {},
+): VmExecutor {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   return new VmExecutor({
     stateDir,
     logger,
-    imageResolver: new LocalImageResolver({ dir: localImagesDir(cacheDir) }),
+    imageResolver: options.imageResolver ?? new LocalImageResolver({ dir: localImagesDir(cacheDir) }),
     // Boot files are keyed by image sha256: every agent and demo run on this machine can share them.
     bootFilesDir: path.join(cacheDir, 'boot-files'),
   });

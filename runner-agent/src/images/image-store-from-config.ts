@@ -5,6 +5,7 @@ import type { DeploymentConfig } from '../config/deployment-config.ts';
 import { FilesystemImageStore } from './filesystem-image-store.ts';
 import type { ImageStore } from './image-store.ts';
 import { S3ImageStore } from './s3-image-store.ts';
+import { StoreImageResolver } from './store-image-resolver.ts';
 
 /**
  * The image store and local cache a deployment's `images:` section names. Defaults: blobs in
@@ -31,4 +32,9 @@ export function imageStoreFromConfig(config: DeploymentConfig): { store: ImageSt
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return { store: new S3ImageStore({ client, bucket: images.bucket, prefix: images.prefix }), cacheDir };
+}
+
+/** How a deployment's VM executor finds base images: the blob a checkout's images/<name> names, from its store. */
+export function imageResolverFromConfig(config: DeploymentConfig): StoreImageResolver {
+  return new StoreImageResolver(imageStoreFromConfig(config));
 }

@@ -12,7 +12,8 @@ export const DEMO_REPOSITORY = 'hello-ironbots';
 export function demoProjectConfig(
   executor: { name: 'process' } | { name: 'podman' | 'vm'; image: string },
 ): string {
-  const runsIn = 'image' in executor ? [`    executor: ${executor.name}`, `    image: ${executor.image}`] : [];
+  const runsIn =
+    'image' in executor ? [`    executor: ${executor.name}`, `    image: ${executor.image}`] : [];
   return [
     '# Which contexts ironbots runs for every pull request.',
     'contexts:',
