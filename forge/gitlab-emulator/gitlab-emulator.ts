@@ -15,6 +15,7 @@ import {
   type GitLabHookConfig,
   type GitLabHookEvent,
 } from './gitlab-webhook-sender.ts';
+import { GitLabApiError, readParams, sendJson, sendPage } from './gitlab-http.ts';
 
 export interface GitLabEmulatorOptions {
   /** Bare repositories live here, one folder per namespace. */
@@ -88,21 +89,10 @@ interface EmulatedNote {
   createdAt: string;
 }
 
-/** GitLab's error bodies are `{message}` from the application or `{error}` from parameter validation. */
-class HttpError extends Error {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  constructor(status: number, body: Record<string, unknown>) {
-    super(JSON.stringify(body));
-    this.status = status;
-    this.body = body;
-  }
-}
-
-const notFound = (what: string) => new HttpError(404, { message: `404 ${what} Not Found` });
+const notFound = (what: string) => new GitLabApiError(404, { message: `404 ${what} Not Found` });
 const missing = (...params: string[]) =>
-  new HttpError(400, { error: params.map((p) => `${p} is missing`).join(', ') });
-const invalid = (param: string) => new HttpError(400, { error: `${param} does not have a valid value` });
+  new GitLabApiError(400, { error: params.map((p) => `${p} is missing`).join(', ') });
+const invalid = (param: string) => new GitLabApiError(400, { error: `${param} does not have a valid value` });
 
 /**
  * The commit status state machine of GitLab's jobs (CommitStatus): which states each event leaves from.
@@ -162,7 +152,7 @@ export class GitLabEmulator {
     this.#webhooks = new GitLabWebhookSender(() => this.#url, options.logger);
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        if (error instanceof HttpError) return sendJson(res, error.status, error.body);
+        if (error instanceof GitLabApiError) return sendJson(res, error.status, error.body);
         options.logger?.error({ err: error, url: req.url }, 'emulator request failed');
         if (!res.headersSent) sendJson(res, 500, { message: '500 Internal Server Error' });
         else res.destroy();
@@ -263,14 +253,14 @@ export class GitLabEmulator {
     if (!url.pathname.startsWith('/api/')) {
       const gitMatch = /^\/(.+)\/([^/]+?)\.git(\/.*)$/.exec(url.pathname);
       if (gitMatch) return this.#git(req, res, url, `${gitMatch[1]}/${gitMatch[2]}`, gitMatch[3]!);
-      throw new HttpError(404, { error: '404 Not Found' });
+      throw new GitLabApiError(404, { error: '404 Not Found' });
     }
 
     const canWrite = this.#authenticate(req);
     // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'api' || parts[1] !== 'v4' || parts[2] !== 'projects' || parts.length < 4)
-      throw new HttpError(404, { error: '404 Not Found' });
+      throw new GitLabApiError(404, { error: '404 Not Found' });
     const project = this.#projectById(parts[3]!);
     const rest = parts.slice(4);
     const method = req.method ?? 'GET';
@@ -298,7 +288,7 @@ export class GitLabEmulator {
       if (rest.length === 1 && method === 'GET') return this.#listMergeRequests(res, url, project, params);
       if (rest.length === 1 && method === 'POST') return this.#createMergeRequest(res, project, params);
       const mr = project.mergeRequests.find((m) => String(m.iid) === rest[1]);
-      if (!mr) throw new HttpError(404, { message: '404 Not found' });
+      if (!mr) throw new GitLabApiError(404, { message: '404 Not found' });
       if (rest.length === 2 && method === 'GET')
         return sendJson(res, 200, this.#mergeRequestJson(project, mr));
       if (rest.length === 2 && method === 'PUT') return this.#updateMergeRequest(res, project, mr, params);
@@ -327,7 +317,7 @@ export class GitLabEmulator {
       method === 'GET'
     )
       return this.#listStatuses(res, url, project, rest[2]!, params);
-    throw new HttpError(404, { error: '404 Not Found' });
+    throw new GitLabApiError(404, { error: '404 Not Found' });
   }
 
   /** Whether the caller may write (false for a reporter token). */
@@ -337,7 +327,7 @@ export class GitLabEmulator {
     const token = typeof privateToken === 'string' ? privateToken : bearer;
     if (token && this.#validToken(token)) return true;
     if (token && this.#options.reporterTokens?.includes(token)) return false;
-    throw new HttpError(401, { message: '401 Unauthorized' });
+    throw new GitLabApiError(401, { message: '401 Unauthorized' });
   }
 
   #validToken(candidate: string): boolean {
@@ -469,17 +459,17 @@ export class GitLabEmulator {
     const absent = (['source_branch', 'target_branch', 'title'] as const).filter((p) => !params[p]);
     if (absent.length || !source || !target || !title) throw missing(...absent);
     if (params.target_project_id && params.target_project_id !== String(project.id))
-      throw new HttpError(422, { message: ['Merge requests into other projects are not emulated'] });
+      throw new GitLabApiError(422, { message: ['Merge requests into other projects are not emulated'] });
     if (source === target)
-      throw new HttpError(422, { message: ["You can't use same project/branch for source and target"] });
+      throw new GitLabApiError(422, { message: ["You can't use same project/branch for source and target"] });
     const branches = await project.git.branches();
     const sha = branches.get(source);
-    if (!sha) throw new HttpError(422, { message: [`Source branch "${source}" does not exist`] });
+    if (!sha) throw new GitLabApiError(422, { message: [`Source branch "${source}" does not exist`] });
     if (!branches.has(target))
-      throw new HttpError(422, { message: [`Target branch "${target}" does not exist`] });
+      throw new GitLabApiError(422, { message: [`Target branch "${target}" does not exist`] });
     const open = project.mergeRequests.find((m) => m.state === 'opened' && m.sourceBranch === source);
     if (open) {
-      throw new HttpError(409, {
+      throw new GitLabApiError(409, {
         message: [`Another open merge request already exists for this source branch: !${open.iid}`],
       });
     }
@@ -512,7 +502,7 @@ export class GitLabEmulator {
   ): Promise<void> {
     const { state_event: stateEvent, title, description } = params;
     if (stateEvent === undefined && title === undefined && description === undefined)
-      throw new HttpError(400, {
+      throw new GitLabApiError(400, {
         error: 'title, description, state_event are missing, at least one parameter must be provided',
       });
     if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen')
@@ -626,12 +616,12 @@ export class GitLabEmulator {
     const ref = params.ref ?? pipeline?.ref ?? (await project.commits.branchesContaining(sha))[0];
     if (!ref) throw notFound('References for commit');
     if (params.target_url !== undefined && !isHttpUrl(params.target_url))
-      throw new HttpError(400, {
+      throw new GitLabApiError(400, {
         message: { target_url: ['is blocked: Only allowed schemes are http, https'] },
       });
     const name = params.name ?? params.context ?? 'default';
     if (name.length > 255)
-      throw new HttpError(400, { message: { name: ['is too long (maximum is 255 characters)'] } });
+      throw new GitLabApiError(400, { message: { name: ['is too long (maximum is 255 characters)'] } });
     const coverage = params.coverage !== undefined ? Number(params.coverage) : undefined;
     if (coverage !== undefined && Number.isNaN(coverage)) throw invalid('coverage');
 
@@ -672,7 +662,7 @@ export class GitLabEmulator {
       if (!transition.from.includes(status.status)) {
         if (optional) continue;
         // Nothing is saved: not the new state, nor the description or target URL that came with it.
-        throw new HttpError(400, {
+        throw new GitLabApiError(400, {
           message: `Cannot transition status via :${event} from :${status.status} (Reason(s): Status cannot transition via "${event}")`,
         });
       }
@@ -1017,32 +1007,6 @@ export class GitLabEmulator {
   }
 }
 
-/** GitLab's offset pagination: X-Page, X-Next-Page, X-Total… headers and a Link header with every query kept. */
-function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-  const at = (n: number) => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(n));
-    u.searchParams.set('per_page', String(perPage));
-    return u.toString();
-  };
-  const links = [];
-  if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
-  if (page < totalPages) links.push(`<${at(page + 1)}>; rel="next"`);
-  links.push(`<${at(1)}>; rel="first"`, `<${at(totalPages)}>; rel="last"`);
-  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
-    'x-page': String(page),
-    'x-per-page': String(perPage),
-    'x-next-page': page < totalPages ? String(page + 1) : '',
-    'x-prev-page': page > 1 ? String(page - 1) : '',
-    'x-total': String(all.length),
-    'x-total-pages': String(totalPages),
-    link: links.join(', '),
-  });
-}
-
 function parseBoolean(value: string | undefined, param: string): boolean {
   if (value === undefined || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
@@ -1059,42 +1023,4 @@ function isHttpUrl(text: string): boolean {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/** Parameters from a JSON or form body, as strings (Grape coerces them the same way). */
-async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 10 * 1024 * 1024) throw new HttpError(413, { message: '413 Request Entity Too Large' });
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, { error: 'The provided content-type is not supported.' });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new HttpError(400, { error: 'The provided content-type is not supported.' });
-  return Object.fromEntries(
-    Object.entries(value).flatMap(([k, v]) =>
-      v === null || v === undefined ? [] : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)]],
-    ),
-  );
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GitLabApiError, readParams, sendJson, sendPage } from './gitlab-http.ts';
 
 /** What the issue routes need to know about the project a request is for. */
 export interface IssuesProject {
@@ -17,16 +18,6 @@ interface EmulatedIssue {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
-}
-
-class ApiError extends Error {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  constructor(status: number, body: Record<string, unknown>) {
-    super(JSON.stringify(body));
-    this.status = status;
-    this.body = body;
-  }
 }
 
 /**
@@ -60,20 +51,20 @@ export class GitLabIssuesApi {
   ): Promise<void> {
     try {
       const method = req.method ?? 'GET';
-      if (method !== 'GET' && !access.canWrite) throw new ApiError(403, { message: '403 Forbidden' });
+      if (method !== 'GET' && !access.canWrite) throw new GitLabApiError(403, { message: '403 Forbidden' });
       const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
       let issues = this.#issues.get(project.id);
       if (!issues) this.#issues.set(project.id, (issues = []));
       if (rest.length === 1 && method === 'GET') return this.#list(res, url, project, issues, params);
       if (rest.length === 1 && method === 'POST') return this.#create(res, project, issues, params);
       const issue = issues.find((i) => String(i.iid) === rest[1]);
-      if (!issue) throw new ApiError(404, { message: '404 Not found' });
+      if (!issue) throw new GitLabApiError(404, { message: '404 Not found' });
       if (method === 'GET') return sendJson(res, 200, this.#json(project, issue));
       if (method === 'PUT') return this.#edit(res, project, issue, params);
-      throw new ApiError(405, { message: '405 Method Not Allowed' });
+      throw new GitLabApiError(405, { message: '405 Method Not Allowed' });
     } catch (error) {
       req.resume();
-      if (!(error instanceof ApiError)) throw error;
+      if (!(error instanceof GitLabApiError)) throw error;
       sendJson(res, error.status, error.body);
     }
   }
@@ -87,7 +78,7 @@ export class GitLabIssuesApi {
   ): void {
     const state = params.state ?? 'all';
     if (!['opened', 'closed', 'all'].includes(state))
-      throw new ApiError(400, { error: 'state does not have a valid value' });
+      throw new GitLabApiError(400, { error: 'state does not have a valid value' });
     const labels = (params.labels ?? '').split(',').filter(Boolean);
     const search = (params.search ?? '').toLowerCase();
     const inFields = (params.in ?? 'title,description').split(',');
@@ -115,7 +106,7 @@ export class GitLabIssuesApi {
     issues: EmulatedIssue[],
     params: Record<string, string>,
   ): void {
-    if (!params.title?.trim()) throw new ApiError(400, { error: 'title is missing' });
+    if (!params.title?.trim()) throw new GitLabApiError(400, { error: 'title is missing' });
     const now = new Date().toISOString();
     const issue: EmulatedIssue = {
       id: this.#nextId(),
@@ -134,9 +125,9 @@ export class GitLabIssuesApi {
 
   #edit(res: ServerResponse, project: IssuesProject, issue: EmulatedIssue, params: Record<string, string>) {
     if (params.title !== undefined && !params.title.trim())
-      throw new ApiError(400, { message: { title: ["can't be blank"] } });
+      throw new GitLabApiError(400, { message: { title: ["can't be blank"] } });
     if (params.state_event !== undefined && !['close', 'reopen'].includes(params.state_event))
-      throw new ApiError(400, { error: 'state_event does not have a valid value' });
+      throw new GitLabApiError(400, { error: 'state_event does not have a valid value' });
     if (params.title !== undefined) issue.title = params.title;
     if (params.description !== undefined) issue.description = params.description;
     if (params.labels !== undefined) issue.labels = [...new Set(splitLabels(params.labels))];
@@ -184,51 +175,4 @@ function splitLabels(labels: string | undefined): string[] {
     .split(',')
     .map((l) => l.trim())
     .filter(Boolean);
-}
-
-/** GitLab's offset pagination headers, which gitbeaker follows. */
-function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
-    'x-page': String(page),
-    'x-per-page': String(perPage),
-    'x-next-page': page < totalPages ? String(page + 1) : '',
-    'x-prev-page': page > 1 ? String(page - 1) : '',
-    'x-total': String(all.length),
-    'x-total-pages': String(totalPages),
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 10 * 1024 * 1024) throw new ApiError(413, { message: '413 Request Entity Too Large' });
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
-  return Object.fromEntries(
-    Object.entries(value).flatMap(([k, v]) =>
-      v === null || v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : String(v)]],
-    ),
-  );
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BareRepository } from '../github-emulator/bare-repository.ts';
+import { GitLabApiError, readBody, readJson, sendJson, sendPage } from './gitlab-http.ts';
 
 /** What the releases and packages routes need to know about the project a request is for. */
 export interface ReleasesProject {
@@ -53,16 +54,6 @@ interface ProjectState {
   packages: EmulatedPackage[];
 }
 
-class ApiError extends Error {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  constructor(status: number, body: Record<string, unknown>) {
-    super(JSON.stringify(body));
-    this.status = status;
-    this.body = body;
-  }
-}
-
 /** GitLab's validation of generic package coordinates (Gitlab::Regex). */
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const PACKAGE_VERSION = /^(\.?[\w+-]+\.?)+$/;
@@ -102,12 +93,12 @@ export class GitLabReleasesApi {
     try {
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'HEAD' && !access.canWrite)
-        throw new ApiError(403, { message: '403 Forbidden' });
+        throw new GitLabApiError(403, { message: '403 Forbidden' });
       if (rest[0] === 'releases') await this.#releases(req, res, url, project, rest.slice(1), method);
       else await this.#packages(req, res, url, project, rest.slice(1), method);
     } catch (error) {
       req.resume();
-      if (!(error instanceof ApiError)) throw error;
+      if (!(error instanceof GitLabApiError)) throw error;
       sendJson(res, error.status, error.body);
     }
   }
@@ -140,7 +131,7 @@ export class GitLabReleasesApi {
     if (rest.length === 0 && method === 'POST') return this.#createRelease(req, res, project, state);
     const tag = rest[0]!;
     const release = state.releases.get(tag);
-    if (!release) throw new ApiError(404, { message: '404 Not Found' });
+    if (!release) throw new GitLabApiError(404, { message: '404 Not Found' });
     if (rest.length === 1) {
       if (method === 'GET') return sendJson(res, 200, this.#releaseJson(project, release));
       if (method === 'PUT') {
@@ -167,7 +158,7 @@ export class GitLabReleasesApi {
         return sendJson(res, 201, this.#linkJson(project, release, link));
       }
       const link = release.links.find((l) => String(l.id) === rest[3]);
-      if (rest.length !== 4 || !link) throw new ApiError(404, { message: '404 Not found' });
+      if (rest.length !== 4 || !link) throw new GitLabApiError(404, { message: '404 Not found' });
       if (method === 'GET') return sendJson(res, 200, this.#linkJson(project, release, link));
       if (method === 'PUT') {
         const body = await readJson(req);
@@ -180,7 +171,7 @@ export class GitLabReleasesApi {
         return sendJson(res, 200, this.#linkJson(project, release, link));
       }
     }
-    throw new ApiError(404, { error: '404 Not Found' });
+    throw new GitLabApiError(404, { error: '404 Not Found' });
   }
 
   async #createRelease(
@@ -191,15 +182,15 @@ export class GitLabReleasesApi {
   ): Promise<void> {
     const body = await readJson(req);
     const tag = typeof body.tag_name === 'string' ? body.tag_name : '';
-    if (!tag) throw new ApiError(400, { error: 'tag_name is missing' });
-    if (state.releases.has(tag)) throw new ApiError(409, { message: 'Release already exists' });
+    if (!tag) throw new GitLabApiError(400, { error: 'tag_name is missing' });
+    if (state.releases.has(tag)) throw new GitLabApiError(409, { message: 'Release already exists' });
     let commit = await project.git.resolveCommit(`refs/tags/${tag}`);
     if (!commit) {
       // Like GitLab: a missing tag is created from `ref`, or the release is refused.
       if (typeof body.ref !== 'string' || !body.ref)
-        throw new ApiError(422, { message: 'Ref is not specified' });
+        throw new GitLabApiError(422, { message: 'Ref is not specified' });
       commit = await project.git.resolveCommit(body.ref);
-      if (!commit) throw new ApiError(422, { message: 'Ref is not valid' });
+      if (!commit) throw new GitLabApiError(422, { message: 'Ref is not valid' });
       await project.git.updateRef(`refs/tags/${tag}`, commit);
     }
     const at = new Date().toISOString();
@@ -226,16 +217,19 @@ export class GitLabReleasesApi {
     replacing?: EmulatedLink,
   ): EmulatedLink {
     const absent = ['name', 'url'].filter((k) => typeof body[k] !== 'string' || !body[k]);
-    if (absent.length) throw new ApiError(400, { error: absent.map((k) => `${k} is missing`).join(', ') });
+    if (absent.length)
+      throw new GitLabApiError(400, { error: absent.map((k) => `${k} is missing`).join(', ') });
     const name = body.name as string;
     const url = body.url as string;
     if (!/^https?:\/\//.test(url))
-      throw new ApiError(400, { message: { url: ['is blocked: Only allowed schemes are http, https'] } });
+      throw new GitLabApiError(400, {
+        message: { url: ['is blocked: Only allowed schemes are http, https'] },
+      });
     const others = release.links.filter((l) => l !== replacing);
     if (others.some((l) => l.name === name))
-      throw new ApiError(400, { message: { name: ['has already been taken'] } });
+      throw new GitLabApiError(400, { message: { name: ['has already been taken'] } });
     if (others.some((l) => l.url === url))
-      throw new ApiError(400, { message: { url: ['has already been taken'] } });
+      throw new GitLabApiError(400, { message: { url: ['has already been taken'] } });
     const directAssetPath =
       typeof body.direct_asset_path === 'string'
         ? body.direct_asset_path
@@ -244,7 +238,7 @@ export class GitLabReleasesApi {
           : null;
     const linkType = typeof body.link_type === 'string' ? body.link_type : 'other';
     if (!['other', 'runbook', 'image', 'package'].includes(linkType))
-      throw new ApiError(400, { error: 'link_type does not have a valid value' });
+      throw new GitLabApiError(400, { error: 'link_type does not have a valid value' });
     return { id: replacing?.id ?? this.#nextId(), name, url, directAssetPath, linkType };
   }
 
@@ -305,14 +299,15 @@ export class GitLabReleasesApi {
     const state = this.#project(project.id);
     if (rest[0] === 'generic' && rest.length === 4) {
       const [, name, version, fileName] = rest as [string, string, string, string];
-      if (!PACKAGE_NAME.test(name)) throw new ApiError(400, { error: 'package_name is invalid' });
-      if (!PACKAGE_VERSION.test(version)) throw new ApiError(400, { error: 'package_version is invalid' });
-      if (!PACKAGE_FILE_NAME.test(fileName)) throw new ApiError(400, { error: 'file_name is invalid' });
+      if (!PACKAGE_NAME.test(name)) throw new GitLabApiError(400, { error: 'package_name is invalid' });
+      if (!PACKAGE_VERSION.test(version))
+        throw new GitLabApiError(400, { error: 'package_version is invalid' });
+      if (!PACKAGE_FILE_NAME.test(fileName)) throw new GitLabApiError(400, { error: 'file_name is invalid' });
       if (method === 'PUT') return this.#upload(req, res, url, state, name, version, fileName);
       if (method === 'GET') {
         const pkg = state.packages.find((p) => p.name === name && p.version === version);
         const file = pkg?.files.filter((f) => f.fileName === fileName).at(-1);
-        if (!file) throw new ApiError(404, { message: '404 Package Not Found' });
+        if (!file) throw new GitLabApiError(404, { message: '404 Package Not Found' });
         res.writeHead(200, {
           'content-type': 'application/octet-stream',
           'content-length': String(file.size),
@@ -340,7 +335,7 @@ export class GitLabReleasesApi {
       );
     }
     const pkg = state.packages.find((p) => String(p.id) === rest[0]);
-    if (!pkg) throw new ApiError(404, { message: '404 Package Not Found' });
+    if (!pkg) throw new GitLabApiError(404, { message: '404 Package Not Found' });
     if (rest.length === 1 && method === 'GET') return sendJson(res, 200, packageJson(project, pkg));
     if (rest.length === 1 && method === 'DELETE') {
       state.packages = state.packages.filter((p) => p !== pkg);
@@ -356,13 +351,13 @@ export class GitLabReleasesApi {
         );
       if (rest.length === 3 && method === 'DELETE') {
         const file = pkg.files.find((f) => String(f.id) === rest[2]);
-        if (!file) throw new ApiError(404, { message: '404 Package file Not Found' });
+        if (!file) throw new GitLabApiError(404, { message: '404 Package file Not Found' });
         pkg.files = pkg.files.filter((f) => f !== file);
         res.writeHead(204).end();
         return;
       }
     }
-    throw new ApiError(404, { error: '404 Not Found' });
+    throw new GitLabApiError(404, { error: '404 Not Found' });
   }
 
   async #upload(
@@ -376,10 +371,10 @@ export class GitLabReleasesApi {
   ): Promise<void> {
     const status = url.searchParams.get('status') ?? 'default';
     if (status !== 'default' && status !== 'hidden')
-      throw new ApiError(400, { error: 'status does not have a valid value' });
+      throw new GitLabApiError(400, { error: 'status does not have a valid value' });
     const select = url.searchParams.get('select');
     if (select !== null && select !== 'package_file')
-      throw new ApiError(400, { error: 'select does not have a valid value' });
+      throw new GitLabApiError(400, { error: 'select does not have a valid value' });
     const data = await readBody(req, MAX_PACKAGE_FILE);
     let pkg = state.packages.find((p) => p.name === name && p.version === version);
     if (!pkg) {
@@ -424,57 +419,4 @@ function packageFileJson(pkg: EmulatedPackage, file: EmulatedPackageFile) {
     file_sha1: file.sha1,
     file_sha256: file.sha256,
   };
-}
-
-/** GitLab's offset pagination headers (X-Page, X-Next-Page, X-Total…). */
-function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
-    'x-page': String(page),
-    'x-per-page': String(perPage),
-    'x-next-page': page < totalPages ? String(page + 1) : '',
-    'x-prev-page': page > 1 ? String(page - 1) : '',
-    'x-total': String(all.length),
-    'x-total-pages': String(totalPages),
-  });
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new ApiError(413, { message: '413 Request Entity Too Large' });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** A JSON or form body; nested values (a release's `assets.links`) only come as JSON. */
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = (await readBody(req, 10 * 1024 * 1024)).toString('utf8');
-  if (!text) return {};
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ApiError(400, { error: 'The provided content-type is not supported.' });
-  return value as Record<string, unknown>;
 }
