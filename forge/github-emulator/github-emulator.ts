@@ -23,6 +23,7 @@ import {
   type EmulatedStatus,
 } from './payloads.ts';
 import { WebhookSender, type DeliveryRecord, type WebhookConfig } from './webhook-sender.ts';
+import { GitHubApiError, paginate, readJson, sendJson } from './github-http.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
 
@@ -38,16 +39,6 @@ export interface GitHubEmulatorOptions {
   logger?: Logger;
   /** The login the tokens belong to: author of pull requests, statuses and comments. Default `developer`. */
   login?: string;
-}
-
-class HttpError extends Error {
-  readonly status: number;
-  readonly extra: Record<string, unknown>;
-  constructor(status: number, message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
-    this.extra = extra;
-  }
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -95,7 +86,7 @@ export class GitHubEmulator {
           res.destroy();
           return;
         }
-        if (error instanceof HttpError) {
+        if (error instanceof GitHubApiError) {
           sendJson(res, error.status, { message: error.message, ...error.extra, documentation_url: DOCS });
           return;
         }
@@ -295,7 +286,7 @@ export class GitHubEmulator {
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match || !this.#validToken(match[1]!)) {
       req.resume();
-      throw new HttpError(401, 'Bad credentials');
+      throw new GitHubApiError(401, 'Bad credentials');
     }
   }
 
@@ -424,7 +415,7 @@ export class GitHubEmulator {
     if (!NAME.test(owner) || !NAME.test(name) || name.startsWith('.'))
       throw validation('Repository', 'name', 'invalid');
     if (this.#repos.has(`${owner}/${name}`.toLowerCase()))
-      throw new HttpError(422, 'Repository creation failed.', {
+      throw new GitHubApiError(422, 'Repository creation failed.', {
         errors: [
           {
             resource: 'Repository',
@@ -563,7 +554,7 @@ export class GitHubEmulator {
   async #contents(res: ServerResponse, url: URL, repo: EmulatedRepository, filePath: string): Promise<void> {
     const ref = url.searchParams.get('ref') || repo.defaultBranch;
     const commit = await repo.git.resolveCommit(ref);
-    if (!commit) throw new HttpError(404, `No commit found for the ref ${ref}`);
+    if (!commit) throw new GitHubApiError(404, `No commit found for the ref ${ref}`);
     const found = await repo.git.readPath(commit, filePath);
     if (!found) throw notFound();
     const apiBase = `${this.#url}/repos/${repo.owner}/${repo.name}`;
@@ -619,7 +610,7 @@ export class GitHubEmulator {
     if (typeof state !== 'string' || !STATUS_STATES.has(state))
       throw validation('Status', 'state', 'invalid');
     const commit = /^[0-9a-f]{40}$/.test(sha) ? await repo.git.resolveCommit(sha) : null;
-    if (!commit) throw new HttpError(422, `No commit found for SHA: ${sha}`);
+    if (!commit) throw new GitHubApiError(422, `No commit found for SHA: ${sha}`);
     if (typeof description === 'string' && description.length > 140)
       throw custom('Status', 'description is too long (maximum is 140 characters)');
     const status: EmulatedStatus = {
@@ -638,7 +629,7 @@ export class GitHubEmulator {
 
   async #commitOrThrow(repo: EmulatedRepository, ref: string): Promise<string> {
     const sha = await repo.git.resolveCommit(ref);
-    if (!sha) throw new HttpError(404, `No commit found for SHA: ${ref}`);
+    if (!sha) throw new GitHubApiError(404, `No commit found for SHA: ${ref}`);
     return sha;
   }
 
@@ -789,25 +780,6 @@ export class GitHubEmulator {
   }
 }
 
-/** GitHub's page-based pagination: `per_page` (default 30, at most 100), `page`, and a Link header. */
-function paginate(url: URL, all: unknown[]): { items: unknown[]; link: string | null } {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const last = Math.max(1, Math.ceil(all.length / perPage));
-  const items = all.slice((page - 1) * perPage, page * perPage);
-  const at = (n: number) => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(n));
-    u.searchParams.set('per_page', String(perPage));
-    return u.toString();
-  };
-  const links = [];
-  if (page > 1) links.push(`<${at(Math.min(page - 1, last))}>; rel="prev"`);
-  if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
-  if (page > 1) links.push(`<${at(1)}>; rel="first"`);
-  return { items, link: links.length ? links.join(', ') : null };
-}
-
 function decodeSegments(pathname: string): string[] {
   try {
     return pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -820,49 +792,18 @@ function encodePath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
-function notFound(): HttpError {
-  return new HttpError(404, 'Not Found');
+function notFound(): GitHubApiError {
+  return new GitHubApiError(404, 'Not Found');
 }
 
-function validation(resource: string, field: string, code: string): HttpError {
-  return new HttpError(422, 'Validation Failed', { errors: [{ resource, field, code }] });
+function validation(resource: string, field: string, code: string): GitHubApiError {
+  return new GitHubApiError(422, 'Validation Failed', { errors: [{ resource, field, code }] });
 }
 
-function custom(resource: string, message: string): HttpError {
-  return new HttpError(422, 'Validation Failed', { errors: [{ resource, code: 'custom', message }] });
+function custom(resource: string, message: string): GitHubApiError {
+  return new GitHubApiError(422, 'Validation Failed', { errors: [{ resource, code: 'custom', message }] });
 }
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 10 * 1024 * 1024) throw new HttpError(413, 'Payload too large');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'Problems parsing JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new HttpError(400, 'Problems parsing JSON');
-  return value as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendPage as sendGitHubPage } from './github-http.ts';
 
 /** What the issue routes need to know about the repository a request is for. */
 export interface IssuesRepository {
@@ -242,23 +243,7 @@ function validation(res: ServerResponse, resource: string, field: string, code: 
   });
 }
 
-/** GitHub's page-based pagination: `per_page` (default 30, at most 100), `page`, and a Link header. */
 function sendPage(res: ServerResponse, url: URL, all: unknown[]): boolean {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const last = Math.max(1, Math.ceil(all.length / perPage));
-  const at = (n: number) => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(n));
-    u.searchParams.set('per_page', String(perPage));
-    return u.toString();
-  };
-  const links = [];
-  if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
-  return send(
-    res,
-    200,
-    all.slice((page - 1) * perPage, page * perPage),
-    links.length ? { link: links.join(', ') } : {},
-  );
+  sendGitHubPage(res, url, all);
+  return true;
 }

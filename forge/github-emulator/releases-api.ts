@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { GitHubApiError, readJson, sendJson, sendPage } from './github-http.ts';
 
 /** What the release routes need to know about the repository a request is for. */
 export interface ReleasesRepository {
@@ -51,16 +52,6 @@ export interface InjectedFailure {
   /** Fail the n-th such request from now (1 = the next one). */
   nth: number;
   status: number;
-}
-
-class ReleasesHttpError extends Error {
-  readonly status: number;
-  readonly extra: Record<string, unknown>;
-  constructor(status: number, message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
-    this.extra = extra;
-  }
 }
 
 const DOCS = 'https://docs.github.com/rest/releases';
@@ -126,9 +117,9 @@ export class GitHubReleasesApi {
     try {
       await this.#route(req, res, url, method, repo, rest);
     } catch (error) {
-      if (!(error instanceof ReleasesHttpError)) throw error;
+      if (!(error instanceof GitHubApiError)) throw error;
       req.resume();
-      send(res, error.status, { message: error.message, ...error.extra, documentation_url: DOCS });
+      sendJson(res, error.status, { message: error.message, ...error.extra, documentation_url: DOCS });
     }
     return true;
   }
@@ -144,7 +135,7 @@ export class GitHubReleasesApi {
     const releases = this.#of(repo);
     const write = method !== 'GET' && method !== 'HEAD';
     if (write && this.readOnlyTokens.has(bearer(req)))
-      throw new ReleasesHttpError(403, 'Resource not accessible by integration');
+      throw new GitHubApiError(403, 'Resource not accessible by integration');
 
     if (rest.length === 1) {
       if (method === 'GET')
@@ -158,13 +149,13 @@ export class GitHubReleasesApi {
     if (rest.length === 2 && rest[1] === 'latest' && method === 'GET') {
       const latest = [...releases].reverse().find((r) => !r.draft && !r.prerelease);
       if (!latest) throw notFound();
-      return send(res, 200, this.#json(repo, latest));
+      return sendJson(res, 200, this.#json(repo, latest));
     }
     if (rest.length === 3 && rest[1] === 'tags' && method === 'GET') {
       // GitHub does not find drafts by tag: they have no tag yet.
       const release = releases.find((r) => !r.draft && r.tagName === rest[2]);
       if (!release) throw notFound();
-      return send(res, 200, this.#json(repo, release));
+      return sendJson(res, 200, this.#json(repo, release));
     }
     if (rest[1] === 'assets' && rest.length === 3) {
       const found = this.#findAsset(releases, rest[2]!);
@@ -181,7 +172,7 @@ export class GitHubReleasesApi {
     const release = releases.find((r) => String(r.id) === rest[1]);
     if (!release) throw notFound();
     if (rest.length === 2) {
-      if (method === 'GET') return send(res, 200, this.#json(repo, release));
+      if (method === 'GET') return sendJson(res, 200, this.#json(repo, release));
       if (method === 'PATCH') return this.#update(res, repo, releases, release, await readJson(req));
       if (method === 'DELETE') {
         releases.splice(releases.indexOf(release), 1);
@@ -219,7 +210,7 @@ export class GitHubReleasesApi {
       failure.seen += 1;
       if (failure.seen === failure.nth) {
         this.#failures.splice(this.#failures.indexOf(failure), 1);
-        throw new ReleasesHttpError(failure.status, `injected failure of ${operation}`);
+        throw new GitHubApiError(failure.status, `injected failure of ${operation}`);
       }
     }
   }
@@ -257,7 +248,7 @@ export class GitHubReleasesApi {
     checkBody(release.body);
     if (!draft) await this.#publish(repo, release);
     releases.push(release);
-    send(res, 201, this.#json(repo, release));
+    sendJson(res, 201, this.#json(repo, release));
   }
 
   async #update(
@@ -284,7 +275,7 @@ export class GitHubReleasesApi {
     if (typeof body.body === 'string') release.body = body.body;
     if (typeof body.prerelease === 'boolean') release.prerelease = body.prerelease;
     if (publishing) await this.#publish(repo, release);
-    send(res, 200, this.#json(repo, release));
+    sendJson(res, 200, this.#json(repo, release));
   }
 
   /** What GitHub does when a release becomes public: the tag must exist, or is made at target_commitish. */
@@ -314,7 +305,7 @@ export class GitHubReleasesApi {
     if (release.assets.some((a) => a.name === name)) throw validation('name', 'already_exists');
     const declared = Number(req.headers['content-length']);
     if (!Number.isFinite(declared) || declared <= 0)
-      throw new ReleasesHttpError(400, 'Bad Content-Length: an asset needs a non-empty body');
+      throw new GitHubApiError(400, 'Bad Content-Length: an asset needs a non-empty body');
     await mkdir(this.#assetDir, { recursive: true });
     const file = path.join(this.#assetDir, `${randomUUID()}`);
     const hash = createHash('sha256');
@@ -336,7 +327,7 @@ export class GitHubReleasesApi {
       // The body is read before failing, as a proxy in front of the storage would: the client sent it all.
       this.#maybeFail('upload');
       if (size !== declared)
-        throw new ReleasesHttpError(400, `Content-Length ${declared} but ${size} bytes received`);
+        throw new GitHubApiError(400, `Content-Length ${declared} but ${size} bytes received`);
       // Checked again: another upload of the same name may have finished while this body streamed in.
       if (release.assets.some((a) => a.name === name)) throw validation('name', 'already_exists');
     } catch (error) {
@@ -354,7 +345,7 @@ export class GitHubReleasesApi {
       createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     release.assets.push(asset);
-    send(res, 201, this.#assetJson(repo, release, asset));
+    sendJson(res, 201, this.#assetJson(repo, release, asset));
   }
 
   async #getAsset(
@@ -365,7 +356,7 @@ export class GitHubReleasesApi {
     asset: EmulatedAsset,
   ): Promise<void> {
     if (!(req.headers.accept ?? '').includes('application/octet-stream'))
-      return send(res, 200, this.#assetJson(repo, release, asset));
+      return sendJson(res, 200, this.#assetJson(repo, release, asset));
     const { size } = await stat(asset.file);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
     await pipeline(createReadStream(asset.file), res);
@@ -425,7 +416,7 @@ export class GitHubReleasesApi {
 /** GitHub refuses a release body over 125000 characters. */
 function checkBody(body: string | null): void {
   if (body !== null && body.length > 125_000)
-    throw new ReleasesHttpError(422, 'Validation Failed', {
+    throw new GitHubApiError(422, 'Validation Failed', {
       errors: [
         {
           resource: 'Release',
@@ -441,63 +432,10 @@ function bearer(req: IncomingMessage): string {
   return /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
 }
 
-function notFound(): ReleasesHttpError {
-  return new ReleasesHttpError(404, 'Not Found');
+function notFound(): GitHubApiError {
+  return new GitHubApiError(404, 'Not Found');
 }
 
-function validation(field: string, code: string): ReleasesHttpError {
-  return new ReleasesHttpError(422, 'Validation Failed', { errors: [{ resource: 'Release', field, code }] });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/** GitHub's page-based pagination (per_page ≤ 100, default 30) with a Link header. */
-function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const last = Math.max(1, Math.ceil(all.length / perPage));
-  const at = (n: number) => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(n));
-    u.searchParams.set('per_page', String(perPage));
-    return u.toString();
-  };
-  const links = [];
-  if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
-  if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`, `<${at(1)}>; rel="first"`);
-  send(
-    res,
-    200,
-    all.slice((page - 1) * perPage, page * perPage),
-    links.length ? { link: links.join(', ') } : {},
-  );
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 10 * 1024 * 1024) throw new ReleasesHttpError(413, 'Payload too large');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ReleasesHttpError(400, 'Problems parsing JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ReleasesHttpError(400, 'Problems parsing JSON');
-  return value as Record<string, unknown>;
+function validation(field: string, code: string): GitHubApiError {
+  return new GitHubApiError(422, 'Validation Failed', { errors: [{ resource: 'Release', field, code }] });
 }
