@@ -1,31 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { timeToFirstLine } from './first-line.ts';
 import { ms, summarize } from './stats.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const distDir = path.join(repoRoot, 'actions/release/dist');
-
-/** Start → the process's first line on stdout (or its exit, for `node -e 0`). */
-function timeToFirstLine(args: string[], env: Record<string, string>, cwd: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      resolve(performance.now() - t0);
-      child.kill();
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.includes(10)) finish();
-    });
-    child.on('error', reject);
-    child.on('close', finish);
-  });
-}
 
 /**
  * The release action's bundle: cold start of `node dist/index.js` in dry-run up to its first log line,

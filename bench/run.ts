@@ -2,6 +2,7 @@
  * `npm run bench`: every figure beside a baseline measured in the same run, as a ratio.
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
+import { benchActionColdStart } from './action-cold-start.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchReleaseAction } from './release-action.ts';
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'release-action': () => benchReleaseAction(),
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),
+  'action-cold-start': () => benchActionColdStart(),
 };
 
 console.log(
