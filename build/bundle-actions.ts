@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,20 +50,73 @@ export async function discoverBundles(root = repoRoot): Promise<Bundle[]> {
 /**
  * ncc options, chosen by measurement (actions/submit-job, ncc 0.45, Node 24): --minify halves the bundle
  * (1.7 MB → 0.78 MB) and costs nothing at start-up (≈120 ms either way); both are byte-for-byte
- * reproducible, also from another checkout path. --license keeps the bundled packages' licence texts,
- * which minifying strips. No source map: nothing reads it on a runner.
+ * reproducible, also from another checkout path. No source map: nothing reads it on a runner.
+ * Licences are collected by `writeLicenses` from webpack's stats, not by ncc's --license: that one drops the
+ * entry chunk's packages (@actions/core, pino…) as soon as an action lazy-loads a chunk.
  */
-export const NCC_OPTIONS = ['--minify', '--no-source-map-register', '--license', 'licenses.txt', '--quiet'];
+export const NCC_OPTIONS = ['--minify', '--no-source-map-register', '--quiet'];
+
+interface StatsModule {
+  name?: string;
+  modules?: StatsModule[];
+}
+
+/** The folders of every npm package a bundle includes, from the module names in webpack's stats. */
+export function bundledPackageDirs(modules: StatsModule[], root: string): string[] {
+  const dirs = new Set<string>();
+  const walk = (list: StatsModule[]) => {
+    for (const m of list) {
+      // `./node_modules/a/node_modules/@b/c/index.js + 3 modules`: the package is the innermost one.
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(m.name ?? '');
+      if (match) dirs.add(path.resolve(root, match[1]!));
+      if (m.modules) walk(m.modules);
+    }
+  };
+  walk(modules);
+  return [...dirs].sort();
+}
+
+/** licenses.txt in ncc's format (name, licence, text; a blank line between), one entry per package. */
+export async function licensesText(packageDirs: string[]): Promise<string> {
+  const entries = new Map<string, string>();
+  for (const dir of packageDirs) {
+    const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+      name?: string;
+      license?: string;
+    };
+    const name = manifest.name ?? path.basename(dir);
+    if (entries.has(name)) continue;
+    const licenceFile = (await readdir(dir)).sort().find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
+    const text = licenceFile ? (await readFile(path.join(dir, licenceFile), 'utf8')).trim() : '';
+    entries.set(name, [name, manifest.license ?? 'UNKNOWN', text].filter(Boolean).join('\n'));
+  }
+  return `${[...entries.keys()]
+    .sort()
+    .map((name) => entries.get(name))
+    .join('\n\n')}\n`;
+}
 
 /** Builds one bundle into outDir (default its own dist/), after deleting what was there. */
 export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promise<BuiltFile[]> {
   // A stale file from an earlier build must not survive into the bundle.
   await rm(outDir, { recursive: true, force: true });
   // ncc runs on this very Node (24), not on whatever `node` comes first on PATH (20 on this machine).
-  await run(process.execPath, [nccCli, 'build', bundle.entry, '-o', outDir, ...NCC_OPTIONS], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ironbots-ncc-stats-'));
+  try {
+    const statsFile = path.join(scratch, 'stats.json');
+    await run(
+      process.execPath,
+      [nccCli, 'build', bundle.entry, '-o', outDir, ...NCC_OPTIONS, '--stats-out', statsFile],
+      { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const stats = JSON.parse(await readFile(statsFile, 'utf8')) as { modules?: StatsModule[] };
+    await writeFile(
+      path.join(outDir, 'licenses.txt'),
+      await licensesText(bundledPackageDirs(stats.modules ?? [], repoRoot)),
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   return Promise.all(
     (await filesUnder(outDir)).map(async (file) => ({
       file,
