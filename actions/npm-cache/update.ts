@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Forge, PullRequest, RepositoryId } from '../../forge/forge.ts';
 import { readLockfile, type Lockfile } from './cache-key.ts';
 import { restore, save, type NpmCacheContext } from './npm-cache.ts';
+import { gitCredentialsEnv } from '../../forge/git-credentials.ts';
 
 const run = promisify(execFile);
 
@@ -152,14 +153,7 @@ function gitIn(dir: string, credentials: { username: string; password: string } 
     GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'ironbots',
     GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? 'ironbots@users.noreply.github.com',
   };
-  if (credentials) {
-    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-    });
-  }
+  Object.assign(env, gitCredentialsEnv(credentials));
   return async (...args: string[]): Promise<string> => {
     try {
       return (await run('git', ['-C', dir, ...args], { env })).stdout.trim();

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gitCredentialsEnv } from '../../forge/git-credentials.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -28,13 +29,7 @@ export class GitRepository {
 
   private constructor(dir: string, credentials: GitCredentials | null) {
     this.dir = dir;
-    const header = credentials
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraHeader',
-          GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
-        }
-      : {};
+    const header = gitCredentialsEnv(credentials);
     this.#env = {
       PATH: process.env.PATH,
       HOME: dir,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gitCredentialsEnv } from '../../forge/git-credentials.ts';
 
 const run = promisify(execFile);
 
@@ -88,9 +89,6 @@ export interface GitCredentials {
 
 /** git's environment: isolated from any local configuration, credentials as an Authorization header. */
 export function gitEnv(home: string, credentials: GitCredentials | null): NodeJS.ProcessEnv {
-  const basic = credentials
-    ? Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
-    : null;
   return {
     PATH: process.env.PATH,
     HOME: home,
@@ -102,12 +100,6 @@ export function gitEnv(home: string, credentials: GitCredentials | null): NodeJS
     GIT_AUTHOR_EMAIL: 'forge-test@example.invalid',
     GIT_COMMITTER_NAME: 'Forge Test',
     GIT_COMMITTER_EMAIL: 'forge-test@example.invalid',
-    ...(basic
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraHeader',
-          GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-        }
-      : {}),
+    ...gitCredentialsEnv(credentials),
   };
 }

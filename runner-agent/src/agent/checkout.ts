@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitCredentialsEnv } from '../../../forge/git-credentials.ts';
 
 export interface CheckoutRequest {
   cloneUrl: string;
@@ -29,17 +30,8 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     LANG: 'C.UTF-8',
+    ...gitCredentialsEnv(request.credentials),
   };
-  if (request.credentials) {
-    const basic = Buffer.from(`${request.credentials.username}:${request.credentials.password}`).toString(
-      'base64',
-    );
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-    });
-  }
   const git = (args: string[]) => runGit(args, request, env);
   await git(['init', '--quiet', request.dir]);
   await git(['-C', request.dir, 'remote', 'add', 'origin', request.cloneUrl]);

@@ -12,6 +12,7 @@ import {
   parseImageReference,
 } from './image-reference.ts';
 import type { ImageStore, TransferIO } from './image-store.ts';
+import { gitCredentialsEnv } from '../../../forge/git-credentials.ts';
 
 const run = promisify(execFile);
 
@@ -155,14 +156,7 @@ function gitIn(dir: string, credentials: { username: string; password: string } 
     GIT_COMMITTER_NAME: 'ironbots',
     GIT_COMMITTER_EMAIL: 'ironbots@users.noreply.github.com',
   };
-  if (credentials) {
-    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-    });
-  }
+  Object.assign(env, gitCredentialsEnv(credentials));
   return {
     dir,
     env,

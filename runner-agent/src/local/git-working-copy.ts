@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gitCredentialsEnv } from '../../../forge/git-credentials.ts';
 
 const run = promisify(execFile);
 
@@ -15,7 +16,6 @@ export class GitWorkingCopy {
 
   constructor(dir: string, credentials: { username: string; password: string }) {
     this.dir = dir;
-    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
     this.#env = {
       PATH: process.env.PATH,
       HOME: dir,
@@ -27,9 +27,7 @@ export class GitWorkingCopy {
       GIT_AUTHOR_EMAIL: 'demo@ironbots.invalid',
       GIT_COMMITTER_NAME: 'ironbots demo',
       GIT_COMMITTER_EMAIL: 'demo@ironbots.invalid',
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+      ...gitCredentialsEnv(credentials),
     };
   }
 

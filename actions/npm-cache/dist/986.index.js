@@ -1,28 +1,54 @@
-export const id = 498;
-export const ids = [498];
+export const id = 986;
+export const ids = [986];
 export const modules = {
 
-/***/ 8498:
+/***/ 5986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   update: () => (/* binding */ update)
-/* harmony export */ });
-/* unused harmony exports UpdateTestsFailedError, lockfileChanges */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _cache_key_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8343);
-/* harmony import */ var _npm_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7674);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  update: () => (/* binding */ update)
+});
+
+// UNUSED EXPORTS: UpdateTestsFailedError, lockfileChanges
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: ./actions/npm-cache/cache-key.ts
+var cache_key = __webpack_require__(8343);
+// EXTERNAL MODULE: ./actions/npm-cache/npm-cache.ts + 2 modules
+var npm_cache = __webpack_require__(7674);
+;// CONCATENATED MODULE: ./forge/git-credentials.ts
+/**
+ * Environment entries that hand git the forge's credentials as an HTTP Authorization header
+ * (GIT_CONFIG_COUNT…): never in a remote URL, which git prints and stores in .git/config, nor on disk.
+ * Empty without credentials (anonymous access).
+ */
+function gitCredentialsEnv(credentials) {
+    if (!credentials)
+        return {};
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/npm-cache/update.ts
 
 
 
 
 
-const run = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.promisify)(node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile);
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 class UpdateTestsFailedError extends Error {
     constructor(message) {
         super(message);
@@ -32,19 +58,19 @@ class UpdateTestsFailedError extends Error {
 const LOCKFILE = 'package-lock.json';
 async function update(options) {
     const { log, projectDir } = options;
-    const restored = await (0,_npm_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .restore */ .PF)(options);
+    const restored = await (0,npm_cache/* restore */.PF)(options);
     if (!restored.hit) {
         log.info('installing with npm ci to refresh the cache');
         await options.npm(['ci']);
     }
-    const saved = await (0,_npm_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(options);
+    const saved = await (0,npm_cache/* save */.UN)(options);
     const result = { key: saved.key, refreshed: saved.saved, changes: [] };
     if (!options.pullRequest)
         return result;
-    const before = (await (0,_cache_key_js__WEBPACK_IMPORTED_MODULE_3__/* .readLockfile */ .GQ)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(projectDir, LOCKFILE))).lockfile;
+    const before = (await (0,cache_key/* readLockfile */.GQ)(external_node_path_default().join(projectDir, LOCKFILE))).lockfile;
     // A schedule must see what was published since the npm cache last asked the registry.
     await options.npm(['update', '--prefer-online']);
-    const after = (await (0,_cache_key_js__WEBPACK_IMPORTED_MODULE_3__/* .readLockfile */ .GQ)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(projectDir, LOCKFILE))).lockfile;
+    const after = (await (0,cache_key/* readLockfile */.GQ)(external_node_path_default().join(projectDir, LOCKFILE))).lockfile;
     result.changes = lockfileChanges(before, after);
     if (!result.changes.length) {
         log.info('npm update changed no locked version; no pull request');
@@ -56,7 +82,7 @@ async function update(options) {
         throw new UpdateTestsFailedError(`the tests (${options.testCommand}) failed after npm update (${result.changes.join(', ')}), so no pull request was opened; last output:\n${tests.output.slice(-2000)}`);
     }
     // The pull request's own CI then restores instead of installing.
-    await (0,_npm_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(options);
+    await (0,npm_cache/* save */.UN)(options);
     result.pullRequest = await pushAndPropose(options, options.pullRequest, result.changes);
     return result;
 }
@@ -81,7 +107,7 @@ function lockfileChanges(before, after) {
 async function pushAndPropose(options, target, changes) {
     const git = gitIn(options.projectDir, target.forge.gitCredentials());
     const top = await git('rev-parse', '--show-toplevel');
-    const lockfile = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(top, node_path__WEBPACK_IMPORTED_MODULE_1___default().join(options.projectDir, LOCKFILE)) || LOCKFILE;
+    const lockfile = external_node_path_default().relative(top, external_node_path_default().join(options.projectDir, LOCKFILE)) || LOCKFILE;
     await git('checkout', '--quiet', '-B', target.branch);
     await git('add', '--', lockfile);
     await git('commit', '--quiet', '-m', `npm update: ${changes.length} locked version(s)\n\n${changes.join('\n')}\n`);
@@ -120,14 +146,7 @@ function gitIn(dir, credentials) {
         GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'ironbots',
         GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? 'ironbots@users.noreply.github.com',
     };
-    if (credentials) {
-        const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-        Object.assign(env, {
-            GIT_CONFIG_COUNT: '1',
-            GIT_CONFIG_KEY_0: 'http.extraHeader',
-            GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-        });
-    }
+    Object.assign(env, gitCredentialsEnv(credentials));
     return async (...args) => {
         try {
             return (await run('git', ['-C', dir, ...args], { env })).stdout.trim();
