@@ -4,7 +4,6 @@ import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, Repository } from '../../../forge/forge.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
 import type { Job } from '../jobs/job.ts';
-import { S3Client } from '@aws-sdk/client-s3';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { S3LogStore } from '../logs/s3-log-store.ts';
 import type { LogStore } from '../logs/log-store.ts';
@@ -13,6 +12,7 @@ import { SecretRegistry } from '../observability/secrets.ts';
 import type { Queue } from '../queue/queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
+import { s3ClientFromConfig } from '../config/s3-client.ts';
 
 /** The engines a deployment's configuration names, opened: what every role of the process shares. */
 export interface Deployment {
@@ -81,16 +81,6 @@ export async function openDeployment(
 function openLogStore(logs: DeploymentConfig['logs'], stateDir: string, secrets: SecretRegistry): LogStore {
   if (logs.kind === 'filesystem')
     return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets });
-  const client = new S3Client({
-    region: logs.region,
-    forcePathStyle: logs.forcePathStyle,
-    ...(logs.endpoint ? { endpoint: logs.endpoint } : {}),
-    ...(logs.accessKeyId && logs.secretAccessKey
-      ? { credentials: { accessKeyId: logs.accessKeyId, secretAccessKey: logs.secretAccessKey } }
-      : {}),
-    // Checksums only where S3 requires them: S3-compatible servers lag behind the newest ones.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = s3ClientFromConfig(logs);
   return new S3LogStore({ client, bucket: logs.bucket, prefix: logs.prefix, secrets });
 }

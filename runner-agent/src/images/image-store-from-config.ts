@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
 import { FilesystemImageStore } from './filesystem-image-store.ts';
 import type { ImageStore } from './image-store.ts';
 import { S3ImageStore } from './s3-image-store.ts';
 import { StoreImageResolver } from './store-image-resolver.ts';
+import { s3ClientFromConfig } from '../config/s3-client.ts';
 
 /**
  * The image store and local cache a deployment's `images:` section names. Defaults: blobs in
@@ -20,17 +20,7 @@ export function imageStoreFromConfig(config: DeploymentConfig): { store: ImageSt
       store: new FilesystemImageStore({ dir: images.dir ?? path.join(stateDir, 'images') }),
       cacheDir,
     };
-  const client = new S3Client({
-    region: images.region,
-    forcePathStyle: images.forcePathStyle,
-    ...(images.endpoint ? { endpoint: images.endpoint } : {}),
-    ...(images.accessKeyId && images.secretAccessKey
-      ? { credentials: { accessKeyId: images.accessKeyId, secretAccessKey: images.secretAccessKey } }
-      : {}),
-    // Checksums only where S3 requires them: S3-compatible servers lag behind the newest ones.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = s3ClientFromConfig(images);
   return { store: new S3ImageStore({ client, bucket: images.bucket, prefix: images.prefix }), cacheDir };
 }
 
