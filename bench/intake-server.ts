@@ -7,8 +7,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
-import { exactRoute, startHttpServer } from '../runner-agent/src/http/http-server.ts';
-import { silentLogger } from '../runner-agent/src/observability/logger.ts';
+import { exactRoute, startHttpServer } from '../core/http/http-server.ts';
+import { silentLogger } from '../core/logger.ts';
 import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
 import type { WebhookDelivery } from '../runner-agent/src/webhooks/delivery.ts';
 import { createGitHubReceiver } from '../runner-agent/src/webhooks/github-receiver.ts';

@@ -6,8 +6,8 @@ import { Agent, type AgentEvent } from '../runner-agent/src/agent/agent.ts';
 import { ProcessExecutor } from '../runner-agent/src/executors/process-executor.ts';
 import { requiredLabels, type Job } from '../runner-agent/src/jobs/job.ts';
 import { FilesystemLogStore } from '../runner-agent/src/logs/filesystem-log-store.ts';
-import { silentLogger } from '../runner-agent/src/observability/logger.ts';
-import { SecretRegistry } from '../runner-agent/src/observability/secrets.ts';
+import { silentLogger } from '../core/logger.ts';
+import { SecretRegistry } from '../core/secrets.ts';
 import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
 import { ms, summarize } from './stats.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VmExecutor } from '../runner-agent/src/executors/vm-executor.ts';
-import { ensureLocalVmImage, localImagesDir } from '../runner-agent/src/executors/vm-setup.ts';
+import { ensureLocalVmImage, localImagesDir } from '../runner-agent/src/deployment/vm-setup.ts';
 import { BootFilesCache } from '../runner-agent/src/vm/boot-files.ts';
 import { probeAccelerator } from '../runner-agent/src/vm/kvm-probe.ts';
 import { summarize } from './stats.ts';

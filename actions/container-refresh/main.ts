@@ -12,8 +12,8 @@ async function main(): Promise<void> {
   const plan = planRefresh(inputs, process.env);
   // Loaded only once the inputs are good: a typo fails the step without loading the logger, podman and forge code.
   const [{ createLogger }, { SecretRegistry }, { runConfigured }] = await Promise.all([
-    import('../../runner-agent/src/observability/logger.ts'),
-    import('../../runner-agent/src/observability/secrets.ts'),
+    import('../../core/logger.ts'),
+    import('../../core/secrets.ts'),
     import('./configured-run.ts'),
   ]);
   const secrets = new SecretRegistry();

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import * as core from '@actions/core';
-import { createLogger } from '../../runner-agent/src/observability/logger.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { createLogger } from '../../core/logger.ts';
+import { SecretRegistry } from '../../core/secrets.ts';
 import { runConfigured } from './configured-run.ts';
 import { parseTranslationsInputs } from './inputs.ts';
 import { pullRequestBody } from './translations.ts';

@@ -82,8 +82,8 @@ export function registerContainerRefreshCommand(program: Command): void {
     // podman, the registry client and the forges load only when the command runs.
     const [{ runConfigured }, { createLogger }, { SecretRegistry }] = await Promise.all([
       import('../../actions/container-refresh/configured-run.ts'),
-      import('../../runner-agent/src/observability/logger.ts'),
-      import('../../runner-agent/src/observability/secrets.ts'),
+      import('../../core/logger.ts'),
+      import('../../core/secrets.ts'),
     ]);
     const secrets = new SecretRegistry();
     secrets.add(plan.token);

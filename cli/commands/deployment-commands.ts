@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import type { AgentEvent } from '../../runner-agent/src/agent/agent.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
-import { createLogger, type Logger } from '../../runner-agent/src/observability/logger.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
 
 const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
 
@@ -96,7 +96,7 @@ export function registerDeploymentCommands(program: Command): void {
       let logBase = deployment.config.publicUrl;
       let logServer: { close(): Promise<void> } | undefined;
       if (agentConfig.listen) {
-        const { startHttpServer } = await import('../../runner-agent/src/http/http-server.ts');
+        const { startHttpServer } = await import('../../core/http/http-server.ts');
         const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
         const http = await startHttpServer({
           logger,

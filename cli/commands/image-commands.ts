@@ -7,7 +7,7 @@ import {
   loadDeploymentConfig,
   type DeploymentConfig,
 } from '../../runner-agent/src/config/deployment-config.ts';
-import type { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import type { SecretRegistry } from '../../core/secrets.ts';
 import { positiveInteger } from './options.ts';
 
 const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../runner-agent/src/observability/logger.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { createLogger } from '../../core/logger.ts';
+import { SecretRegistry } from '../../core/secrets.ts';
 import { positiveInteger } from './options.ts';
 
 export function registerLocalCommand(program: Command): void {

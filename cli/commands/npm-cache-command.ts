@@ -96,8 +96,8 @@ export function registerNpmCacheCommand(program: Command): void {
           import('../../actions/npm-cache/inputs.ts'),
           import('../../actions/npm-cache/npm-cache.ts'),
           import('../../actions/npm-cache/update.ts'),
-          import('../../runner-agent/src/observability/logger.ts'),
-          import('../../runner-agent/src/observability/secrets.ts'),
+          import('../../core/logger.ts'),
+          import('../../core/secrets.ts'),
         ]);
       const token = options.openPr ? (env[options.tokenEnv] ?? '') : '';
       if (options.openPr && !token) {

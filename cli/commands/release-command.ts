@@ -37,8 +37,8 @@ export function registerReleaseCommand(program: Command): void {
     const [{ runConfiguredRelease }, { planText }, { createLogger }, { SecretRegistry }] = await Promise.all([
       import('../../actions/release/configured-release.ts'),
       import('../../actions/release/summary.ts'),
-      import('../../runner-agent/src/observability/logger.ts'),
-      import('../../runner-agent/src/observability/secrets.ts'),
+      import('../../core/logger.ts'),
+      import('../../core/secrets.ts'),
     ]);
     const input = (name: string): string => {
       if (name === 'tag') return tag ?? '';

@@ -33,8 +33,8 @@ export function registerTranslationsCommand(program: Command): void {
     // The forges, gettext and git code load only when the command runs.
     const [{ runConfigured }, { createLogger }, { SecretRegistry }] = await Promise.all([
       import('../../actions/translations/configured-run.ts'),
-      import('../../runner-agent/src/observability/logger.ts'),
-      import('../../runner-agent/src/observability/secrets.ts'),
+      import('../../core/logger.ts'),
+      import('../../core/secrets.ts'),
     ]);
     const input = (name: string): string => {
       if (name in SECRET_INPUTS) return process.env[String(options[camelCase(`${name}-env`)])] ?? '';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');

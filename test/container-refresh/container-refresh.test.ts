@@ -11,7 +11,7 @@ import { runConfigured } from '../../actions/container-refresh/configured-run.ts
 import { issueTitle } from '../../actions/container-refresh/container-refresh.ts';
 import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import { HttpRegistryClient } from '../../actions/container-refresh/registry-client.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { GOOD_CONTAINERFILE, ImageRepository } from './image-repository.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import { createExecutors } from '../../runner-agent/src/deployment/executors.ts';
 import { imageResolverFromConfig } from '../../runner-agent/src/images/image-store-from-config.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { vmToolsPresent } from '../executors/vm-test-image.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 

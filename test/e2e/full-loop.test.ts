@@ -6,7 +6,7 @@ import { CONFIG_CONTEXT, NOT_YET_TESTED } from '../../runner-agent/src/jobs/stat
 import { DEMO_FILES_MAIN } from '../../runner-agent/src/local/demo-project.ts';
 import { followStatuses, runLocalDemo } from '../../runner-agent/src/local/local-demo.ts';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const podmanWorks =

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobLogMeta, LogStore } from '../../runner-agent/src/logs/log-store.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { SecretRegistry } from '../../core/secrets.ts';
 
 /** What every log store must do (filesystem now, S3 later). */
 export interface LogStoreHarness {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { S3LogStore } from '../../runner-agent/src/logs/s3-log-store.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { SecretRegistry } from '../../core/secrets.ts';
 import { startS3Server } from '../support/s3-server.ts';
 import { runningJobMeta } from '../support/job-log-meta.ts';
 import { logStoreContract } from './log-store-contract.ts';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../runner-agent/src/http/http-server.ts';
+import { startHttpServer } from '../../core/http/http-server.ts';
 import { Metrics } from '../../runner-agent/src/observability/metrics.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 

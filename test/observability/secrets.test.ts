@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretRegistry, StreamRedactor } from '../../runner-agent/src/observability/secrets.ts';
+import { SecretRegistry, StreamRedactor } from '../../core/secrets.ts';
 
 const TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const HOOK_SECRET = 'hook-secret-42';

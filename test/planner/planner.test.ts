@@ -8,7 +8,7 @@ import {
   MANUAL_TESTING_REQUIRED,
   NOT_YET_TESTED,
 } from '../../runner-agent/src/jobs/status-text.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { isTransientForgeFailure, Planner } from '../../runner-agent/src/planner/planner.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';

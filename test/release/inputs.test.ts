@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildEnvironment, createTargets } from '../../actions/release/configured-release.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { INPUT_DEFAULTS, parseReleaseInputs, type ReleaseConfig } from '../../actions/release/inputs.ts';
 
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningHttpServer } from '../../runner-agent/src/http/http-server.ts';
+import { startHttpServer, type RunningHttpServer } from '../../core/http/http-server.ts';
 import type { Job } from '../../runner-agent/src/jobs/job.ts';
 import { NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
-import { SecretRegistry } from '../../runner-agent/src/observability/secrets.ts';
+import { silentLogger } from '../../core/logger.ts';
+import { SecretRegistry } from '../../core/secrets.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
 import { jobsApiRoute } from '../../runner-agent/src/server/jobs-api.ts';

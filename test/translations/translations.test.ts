@@ -8,7 +8,7 @@ import { runTranslations, type TranslationsPlan } from '../../actions/translatio
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
 import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { WeblateEmulator } from '../support/weblate-emulator.ts';

@@ -2,12 +2,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  exactRoute,
-  startHttpServer,
-  type RunningHttpServer,
-} from '../../runner-agent/src/http/http-server.ts';
-import { silentLogger } from '../../runner-agent/src/observability/logger.ts';
+import { exactRoute, startHttpServer, type RunningHttpServer } from '../../core/http/http-server.ts';
+import { silentLogger } from '../../core/logger.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
 import type { WebhookDelivery } from '../../runner-agent/src/webhooks/delivery.ts';

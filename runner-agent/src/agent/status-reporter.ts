@@ -4,8 +4,8 @@ import {
   type Forge,
   type RepositoryId,
 } from '../../../forge/forge.ts';
-import type { Logger } from '../observability/logger.ts';
-import type { SecretRegistry } from '../observability/secrets.ts';
+import type { Logger } from '../../../core/logger.ts';
+import type { SecretRegistry } from '../../../core/secrets.ts';
 
 /**
  * Posts one job's commit statuses in order, without holding the job up: "In progress" goes out while the

@@ -4,9 +4,9 @@ import type { Executor } from '../executors/executor.ts';
 import { importBusyboxImage } from '../executors/busybox-image.ts';
 import { PodmanExecutor } from '../executors/podman-executor.ts';
 import { ProcessExecutor } from '../executors/process-executor.ts';
-import { createVmExecutor } from '../executors/vm-setup.ts';
-import type { ImageResolver } from '../images/image-resolver.ts';
-import type { Logger } from '../observability/logger.ts';
+import { createVmExecutor } from './vm-setup.ts';
+import type { ImageResolver } from '../executors/image-resolver.ts';
+import type { Logger } from '../../../core/logger.ts';
 
 export type ExecutorKind = 'process' | 'podman' | 'vm';
 

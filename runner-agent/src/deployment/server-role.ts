@@ -1,9 +1,14 @@
 import type { Forge, Repository } from '../../../forge/forge.ts';
-import { exactRoute, startHttpServer, type Route, type RunningHttpServer } from '../http/http-server.ts';
-import { sendJson } from '../http/responses.ts';
+import {
+  exactRoute,
+  startHttpServer,
+  type Route,
+  type RunningHttpServer,
+} from '../../../core/http/http-server.ts';
+import { sendJson } from '../../../core/http/responses.ts';
 import type { Job } from '../jobs/job.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
 import { Planner, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
 import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { ImageResolver } from '../images/image-resolver.ts';
-import { silentLogger, type Logger } from '../observability/logger.ts';
+import type { ImageResolver } from './image-resolver.ts';
+import { silentLogger, type Logger } from '../../../core/logger.ts';
 import { BaseImageError, BootFilesCache } from '../vm/boot-files.ts';
 import { probeAccelerator, type Accelerator } from '../vm/kvm-probe.ts';
 import type {

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import {
   chmod,
   copyFile,
@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { VmExecutor } from '../executors/vm-executor.ts';
+import { sha256File } from '../../../core/files.ts';
 import { debianKernel, defaultCacheDir, moduleLoadOrder } from '../vm/debian-kernel.ts';
 import type { BuiltImage, ImageBuilder, ImageBuildIO } from './image-builder.ts';
 
@@ -209,10 +210,4 @@ async function writeCpioGzip(tree: string, file: string): Promise<void> {
   });
   cpio.stdin.end(stdout);
   await Promise.all([pipeline(cpio.stdout, createGzip(), createWriteStream(file)), exited]);
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
 }

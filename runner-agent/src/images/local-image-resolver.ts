@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageResolver } from './image-resolver.ts';
+import type { ImageResolver } from '../executors/image-resolver.ts';
 
 /** `<name>-<sha256>.qcow2`. */
 const BLOB_NAME = /^[a-z0-9][a-z0-9._-]*-[0-9a-f]{64}\.qcow2$/;

@@ -7,7 +7,7 @@ import {
   parseImageReference,
   type ImageBlobName,
 } from './image-reference.ts';
-import type { ImageResolver } from './image-resolver.ts';
+import type { ImageResolver } from '../executors/image-resolver.ts';
 import type { ImageStore } from './image-store.ts';
 import { formatBytes } from './transfer-progress.ts';
 

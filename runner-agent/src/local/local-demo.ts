@@ -1,7 +1,7 @@
 import type { CommitStatus, Forge, RepositoryId } from '../../../forge/forge.ts';
 import { ensureLocalBusyboxImage, LOCAL_BUSYBOX_IMAGE, type ExecutorKind } from '../deployment/executors.ts';
-import { ensureLocalVmImage, LOCAL_VM_IMAGE } from '../executors/vm-setup.ts';
-import type { Logger } from '../observability/logger.ts';
+import { ensureLocalVmImage, LOCAL_VM_IMAGE } from '../deployment/vm-setup.ts';
+import type { Logger } from '../../../core/logger.ts';
 import {
   DEMO_BRANCH,
   DEMO_FILES_BRANCH,

@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { StreamRedactor, type SecretRegistry } from '../observability/secrets.ts';
+import { StreamRedactor, type SecretRegistry } from '../../../core/secrets.ts';
 import type { JobLogMeta, LogWriter } from './log-store.ts';
 
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { SecretRegistry } from '../observability/secrets.ts';
+import type { SecretRegistry } from '../../../core/secrets.ts';
 import { BufferedLogWriter } from './buffered-log-writer.ts';
 import { assertValidJobId } from './job-id.ts';
 import type { JobLogMeta, LogChunk, LogStore, LogWriter } from './log-store.ts';

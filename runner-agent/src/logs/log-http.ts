@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sendError, sendJson } from '../http/responses.ts';
+import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { isValidJobId } from './job-id.ts';
 import type { JobLogMeta, LogStore } from './log-store.ts';
 

@@ -6,7 +6,7 @@ import {
   type S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
-import type { SecretRegistry } from '../observability/secrets.ts';
+import type { SecretRegistry } from '../../../core/secrets.ts';
 import { BufferedLogWriter } from './buffered-log-writer.ts';
 import { assertValidJobId } from './job-id.ts';
 import type { JobLogMeta, LogChunk, LogStore, LogWriter } from './log-store.ts';

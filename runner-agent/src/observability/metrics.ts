@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AgentEvent } from '../agent/agent.ts';
-import type { Route } from '../http/http-server.ts';
+import type { Route } from '../../../core/http/http-server.ts';
 import type { Queue } from '../queue/queue.ts';
 
 /**

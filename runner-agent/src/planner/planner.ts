@@ -13,7 +13,7 @@ import {
   MANUAL_TESTING_REQUIRED,
   NOT_YET_TESTED,
 } from '../jobs/status-text.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import {

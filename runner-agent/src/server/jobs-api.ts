@@ -2,13 +2,13 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ForgeError, type Forge } from '../../../forge/forge.ts';
-import { BodyTooLargeError, readBody } from '../http/body.ts';
-import type { Route } from '../http/http-server.ts';
-import { sendError, sendJson } from '../http/responses.ts';
+import { BodyTooLargeError, readBody } from '../../../core/http/body.ts';
+import type { Route } from '../../../core/http/http-server.ts';
+import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { ExecutorNameSchema, requiredLabels, type Job } from '../jobs/job.ts';
 import { NOT_YET_TESTED } from '../jobs/status-text.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sha256File } from '../images/busybox-image-builder.ts';
+import { sha256File } from '../../../core/files.ts';
 import { createHash } from 'node:crypto';
 
 const run = promisify(execFile);

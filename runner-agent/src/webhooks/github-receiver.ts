@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
-import { BodyTooLargeError, readBody } from '../http/body.ts';
-import { sendError, sendJson } from '../http/responses.ts';
+import { BodyTooLargeError, readBody } from '../../../core/http/body.ts';
+import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { deliveryDedupKey, type WebhookDelivery } from './delivery.ts';
 
 /** GitHub caps payloads at 25 MB; anything larger is not from GitHub. */

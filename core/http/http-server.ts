@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../logger.ts';
 import { sendError } from './responses.ts';
 
 /** A route answers the request and returns true, or returns false when the URL is not its own. */

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BusyboxImageBuilder, imageRecipeFingerprint } from '../images/busybox-image-builder.ts';
-import type { ImageResolver } from '../images/image-resolver.ts';
+import type { ImageResolver } from '../executors/image-resolver.ts';
 import { LocalImageResolver } from '../images/local-image-resolver.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
 import { defaultCacheDir } from '../vm/debian-kernel.ts';
-import { VmExecutor } from './vm-executor.ts';
+import { VmExecutor } from '../executors/vm-executor.ts';
 
 /** The image `ironbots local --executor vm` runs the demo in, built on first use from this machine's packages. */
 export const LOCAL_VM_IMAGE = 'debian-busybox';
