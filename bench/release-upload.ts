@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { GitHubReleaseTarget } from '../actions/release/targets/github-target.ts';
 import type { ReleaseAsset } from '../actions/release/targets/release-target.ts';
-import { GitHubEmulator } from '../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../emulators/github/github-emulator.ts';
 import { ms } from './stats.ts';
 
 const TOKEN = 'bench-release-token-0123456789';

@@ -3,10 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { issueTitle } from '../../actions/container-refresh/container-refresh.ts';
-import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
+import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { ImageRepository } from './image-repository.ts';
 

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueTitle, type RefreshResult } from '../../actions/container-refresh/container-refresh.ts';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
-import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
+import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { ImageRepository } from './image-repository.ts';
 

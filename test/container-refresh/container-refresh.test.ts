@@ -5,14 +5,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { runConfigured } from '../../actions/container-refresh/configured-run.ts';
 import { issueTitle } from '../../actions/container-refresh/container-refresh.ts';
 import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import { HttpRegistryClient } from '../../actions/container-refresh/registry-client.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
+import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { GOOD_CONTAINERFILE, ImageRepository } from './image-repository.ts';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpRegistryClient, RegistryError } from '../../actions/container-refresh/registry-client.ts';
-import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
+import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 
 /**
  * The token dance of ghcr.io, Docker Hub and GitLab's registry in front of the real registry: a request

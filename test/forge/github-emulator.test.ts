@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { verify } from '@octokit/webhooks-methods';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 

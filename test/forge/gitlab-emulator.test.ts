@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../forge/forge.ts';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { withTempDir } from '../support/temp-dir.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { forgeContract } from './forge-contract.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';

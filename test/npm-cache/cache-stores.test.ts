@@ -4,7 +4,10 @@ import { BlockBlobClient } from '@azure/storage-blob';
 import { ActionsCacheStore } from '../../actions/npm-cache/stores/actions-cache-store.ts';
 import { DirectoryStore } from '../../actions/npm-cache/stores/directory-store.ts';
 import { S3Store } from '../../actions/npm-cache/stores/s3-store.ts';
-import { startActionsCacheEmulator, type ActionsCacheEmulator } from '../support/actions-cache-emulator.ts';
+import {
+  startActionsCacheEmulator,
+  type ActionsCacheEmulator,
+} from '../../emulators/actions-cache-emulator.ts';
 import { startS3Server } from '../support/s3-server.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { cacheStoreContract } from './cache-store-contract.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { withTempDir } from '../support/temp-dir.ts';

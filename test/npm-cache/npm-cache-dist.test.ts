@@ -4,10 +4,13 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_DEFAULTS } from '../../actions/npm-cache/inputs.ts';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
-import { startActionsCacheEmulator, type ActionsCacheEmulator } from '../support/actions-cache-emulator.ts';
+import {
+  startActionsCacheEmulator,
+  type ActionsCacheEmulator,
+} from '../../emulators/actions-cache-emulator.ts';
 import { startS3Server } from '../support/s3-server.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';

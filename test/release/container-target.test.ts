@@ -10,7 +10,7 @@ import {
 } from '../../actions/release/targets/container-target.ts';
 import { ReleaseTargetError } from '../../actions/release/targets/release-target.ts';
 import { importBusyboxImage } from '../../runner-agent/src/executors/busybox-image.ts';
-import { startOciRegistry, type OciRegistry } from '../support/oci-registry.ts';
+import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { releaseSpec, releaseTargetContract } from './release-target-contract.ts';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitLabReleaseTarget } from '../../actions/release/targets/gitlab-target.ts';
 import { ReleaseTargetError, type ReleaseSpec } from '../../actions/release/targets/release-target.ts';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';

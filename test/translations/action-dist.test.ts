@@ -1,14 +1,15 @@
+import { gettextCatalogs } from '../support/gettext-catalogs.ts';
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_DEFAULTS } from '../../actions/translations/inputs.ts';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { WeblateEmulator } from '../support/weblate-emulator.ts';
+import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
 import { FIXTURES, PROJECT_SOURCES, seededCatalogs } from './fixtures.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -84,7 +85,7 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
     for (const file of ['src/main.c', 'src/save.py', 'bin/start.sh', 'src/web/menu.js', 'src/web/dialog.ts'])
       await project.commitFile(file, await readFile(path.join(fixture, file), 'utf8'));
     await project.push('main');
-    weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN] });
+    weblate = await WeblateEmulator.start({ catalogs: gettextCatalogs, tokens: [WEBLATE_TOKEN] });
     weblate.addComponent('widget', 'app');
     for (const [language, content] of Object.entries(await seededCatalogs()))
       weblate.setTranslation('widget', 'app', language, content);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitLabEmulator } from '../../forge/gitlab-emulator/gitlab-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';

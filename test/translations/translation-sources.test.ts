@@ -1,14 +1,15 @@
+import { gettextCatalogs } from '../support/gettext-catalogs.ts';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { GitPoSource } from '../../actions/translations/git-po-source.ts';
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { WeblateEmulator } from '../support/weblate-emulator.ts';
+import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
 import { translationSourceContract } from './translation-source-contract.ts';
 
 const WEBLATE_TOKEN = 'wlu_emulatortoken0123456789';
@@ -18,7 +19,11 @@ const BAD_FORGE_TOKEN = 'ghp_translationsbadtoken01234';
 
 translationSourceContract('Weblate over its REST API (emulator over HTTP)', async (catalogs) => {
   // Two per page: the list of four (source + three) takes two pages.
-  const weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN], pageSize: 2 });
+  const weblate = await WeblateEmulator.start({
+    catalogs: gettextCatalogs,
+    tokens: [WEBLATE_TOKEN],
+    pageSize: 2,
+  });
   weblate.addComponent('widget', 'app');
   for (const [language, content] of Object.entries(catalogs))
     weblate.setTranslation('widget', 'app', language, content);
@@ -79,7 +84,7 @@ translationSourceContract(
 );
 
 it('Weblate source: refuses to follow a link to another server with the token', async () => {
-  const weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN] });
+  const weblate = await WeblateEmulator.start({ catalogs: gettextCatalogs, tokens: [WEBLATE_TOKEN] });
   try {
     weblate.addComponent('widget', 'app');
     const seen: string[] = [];
@@ -109,7 +114,7 @@ it('Weblate source: refuses to follow a link to another server with the token', 
 });
 
 it('Weblate source: says which request failed and what Weblate answered', async () => {
-  const weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN] });
+  const weblate = await WeblateEmulator.start({ catalogs: gettextCatalogs, tokens: [WEBLATE_TOKEN] });
   try {
     weblate.addComponent('widget', 'app');
     const missing = new WeblateSource({

@@ -1,3 +1,4 @@
+import { gettextCatalogs } from '../support/gettext-catalogs.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,12 +7,12 @@ import { CatalogError } from '../../actions/translations/gettext-tools.ts';
 import type { TranslationSource } from '../../actions/translations/translation-source.ts';
 import { runTranslations, type TranslationsPlan } from '../../actions/translations/translations.ts';
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
-import { GitHubEmulator } from '../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { WeblateEmulator } from '../support/weblate-emulator.ts';
+import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
 import { FIXTURES as fixtures, PROJECT_SOURCES, seededCatalogs } from './fixtures.ts';
 
 const FORGE_TOKEN = 'ghp_translationsforgetoken0123';
@@ -60,7 +61,7 @@ async function setup() {
   for (const file of await filesUnder(projectFixture))
     await project.commitFile(file, await readFile(path.join(projectFixture, file), 'utf8'));
   await project.push('main');
-  const weblate = await WeblateEmulator.start({ tokens: [WEBLATE_TOKEN] });
+  const weblate = await WeblateEmulator.start({ catalogs: gettextCatalogs, tokens: [WEBLATE_TOKEN] });
   weblate.addComponent('widget', 'app');
   for (const [language, content] of Object.entries(await seededCatalogs()))
     weblate.setTranslation('widget', 'app', language, content);

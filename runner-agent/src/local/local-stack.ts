@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GitHubEmulator } from '../../../forge/github-emulator/github-emulator.ts';
+import { GitHubEmulator } from '../../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, RepositoryId } from '../../../forge/forge.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';

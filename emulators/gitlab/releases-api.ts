@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BareRepository } from '../github-emulator/bare-repository.ts';
+import type { BareRepository } from '../github/bare-repository.ts';
 import { GitLabApiError, readBody, readJson, sendJson, sendPage } from './gitlab-http.ts';
 
 /** What the releases and packages routes need to know about the project a request is for. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { BareRepository } from '../github-emulator/bare-repository.ts';
+import type { BareRepository } from '../github/bare-repository.ts';
 
 /**
  * `GET /api/v4/projects/:id/repository/branches` in GitLab's shape (name, commit.id, default, protected),

@@ -4,8 +4,6 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { checkCatalog } from '../../actions/translations/gettext-tools.ts';
-import { sameCatalogContent } from '../../actions/translations/normalise.ts';
 
 /**
  * The part of Weblate's REST API that the translations action uses, over real HTTP: token authentication
@@ -13,6 +11,16 @@ import { sameCatalogContent } from '../../actions/translations/normalise.ts';
  * (counted by msgfmt), each translation's file, and file upload (multipart) with Weblate's upload methods —
  * `source` on the source language replaces the component's template. Answers in Weblate's JSON shapes.
  */
+
+/**
+ * How the emulator reads PO files, as Weblate does with its own gettext tooling: counts of translated, fuzzy and
+ * untranslated units (throws on a broken file), and whether two files hold the same units. The tests hand in the
+ * gettext helpers, so the emulator stays apart from the action it serves.
+ */
+export interface CatalogTools {
+  statistics(file: string): Promise<{ translated: number; fuzzy: number; untranslated: number }>;
+  sameContent(a: string, b: string): boolean;
+}
 
 interface EmulatedTranslation {
   language: string;
@@ -58,8 +66,10 @@ export class WeblateEmulator {
   readonly #components = new Map<string, EmulatedComponent>();
   readonly #scratch: string;
   #url = '';
+  readonly #catalogs: CatalogTools;
 
-  private constructor(tokens: string[], pageSize: number, scratch: string) {
+  private constructor(tokens: string[], pageSize: number, scratch: string, catalogs: CatalogTools) {
+    this.#catalogs = catalogs;
     this.#tokens = tokens;
     this.#pageSize = pageSize;
     this.#scratch = scratch;
@@ -74,9 +84,13 @@ export class WeblateEmulator {
     });
   }
 
-  static async start(options: { tokens: string[]; pageSize?: number }): Promise<WeblateEmulator> {
+  static async start(options: {
+    tokens: string[];
+    pageSize?: number;
+    catalogs: CatalogTools;
+  }): Promise<WeblateEmulator> {
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'weblate-emulator-'));
-    const emulator = new WeblateEmulator(options.tokens, options.pageSize ?? 50, scratch);
+    const emulator = new WeblateEmulator(options.tokens, options.pageSize ?? 50, scratch, options.catalogs);
     await new Promise<void>((resolve) => emulator.#server.listen(0, '127.0.0.1', resolve));
     emulator.#url = `http://127.0.0.1:${(emulator.#server.address() as AddressInfo).port}`;
     return emulator;
@@ -226,7 +240,7 @@ export class WeblateEmulator {
     const file = path.join(this.#scratch, `stats-${process.hrtime.bigint()}.po`);
     await writeFile(file, content);
     try {
-      return await checkCatalog(file, 'emulated translation');
+      return await this.#catalogs.statistics(file);
     } catch {
       // Weblate shows a broken file as a parse error in its UI; its list still answers.
       return { translated: 0, fuzzy: 0, untranslated: 0 };
@@ -319,7 +333,7 @@ export class WeblateEmulator {
     const count = stats.translated + stats.fuzzy + stats.untranslated;
     // Like Weblate, which counts units: a new timestamp or source reference changes no string.
     const previous = isSource ? component.template : (component.translations.get(language)?.content ?? null);
-    const changed = previous === null || !sameCatalogContent(previous, content);
+    const changed = previous === null || !this.#catalogs.sameContent(previous, content);
     if (isSource) component.template = content;
     else component.translations.set(language, { language, content });
     sendJson(res, 200, {

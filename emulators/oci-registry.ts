@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
-import { freePort } from './verdaccio.ts';
+import { freePort } from './free-port.ts';
 
 export interface OciRegistryOptions {
   /** Users and passwords for htpasswd auth (bcrypt, as the registry requires); anonymous access when absent. */
