@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommitState, Forge } from '../../../forge/forge.ts';
+import type { CommitState, CommitStatuses, GitAccess, PullRequests } from '../../../forge/forge.ts';
 import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
 import { buildJobEnvironment } from '../executors/job-environment.ts';
 import type { Job } from '../jobs/job.ts';
@@ -19,7 +19,7 @@ export interface AgentOptions {
   jobs: Queue<Job>;
   executors: readonly Executor[];
   /** Where statuses go; null for an agent that only runs jobs without a commit. */
-  forge: Forge | null;
+  forge: (CommitStatuses & PullRequests & GitAccess) | null;
   logStore: LogStore;
   /** The URL under which a job's live log is served: the status's target URL. */
   logUrl(jobId: string): string;
