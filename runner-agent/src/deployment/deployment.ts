@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { GitHubForge } from '../../../forge/github/github-forge.ts';
+import { forgeFromConfig } from '../../../forge/forge-from-config.ts';
 import type { Forge, Repository } from '../../../forge/forge.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
 import type { Job } from '../jobs/job.ts';
@@ -43,13 +43,7 @@ export async function openDeployment(
   secrets = secretsOf(config),
 ): Promise<Deployment> {
   const stateDir = config.stateDir.replace(/^~(?=\/)/, os.homedir());
-  const forge = config.forge
-    ? new GitHubForge({
-        token: config.forge.token,
-        baseUrl: config.forge.apiUrl,
-        logger: logger.child({ role: 'forge' }),
-      })
-    : null;
+  const forge = config.forge ? await forgeFromConfig(config.forge, { secrets, logger }) : null;
 
   const queuePath = config.queue.path ?? path.join(stateDir, 'queue.db');
   const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitHubEmulator } from '../../../emulators/github/github-emulator.ts';
-import { GitHubForge } from '../../../forge/github/github-forge.ts';
+import { forgeFromConfig } from '../../../forge/forge-from-config.ts';
 import type { Forge, RepositoryId } from '../../../forge/forge.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';
 import { startServerRole, type ServerRole } from '../deployment/server-role.ts';
@@ -103,13 +103,11 @@ export class LocalStack {
         logger: logger.child({ role: 'forge-emulator' }),
       });
       cleanups.push(() => emulator.stop());
-      const forge = new GitHubForge({
-        token: apiToken,
-        baseUrl: emulator.url,
-        logger: logger.child({ role: 'forge' }),
+      const forge = await forgeFromConfig(
+        { kind: 'github', token: apiToken, apiUrl: emulator.url },
         // The emulator has no secondary rate limits to respect.
-        throttle: false,
-      });
+        { secrets, logger, throttle: false },
+      );
       const queueFile = path.join(stateDir, 'queue.db');
       const events = await SqliteQueue.open<WebhookDelivery>({ path: queueFile, name: 'events' });
       const jobs = await SqliteQueue.open<Job>({ path: queueFile, name: 'jobs' });
