@@ -507,7 +507,7 @@ function toForgeError(error: unknown, what: string): ForgeError {
     const status = response?.status ?? 0;
     const retryAfter = response?.headers.get('retry-after');
     const after = retryAfter ? ` (retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' s' : ''})` : '';
-    return new ForgeError(`${what}: ${status || 'network error'} ${error.message}${after}`, status);
+    return new ForgeError(`${what}: ${status || 'network error'} ${error.message.trim()}${after}`, status);
   }
   return new ForgeError(`${what}: network error ${(error as Error).message}`, 0);
 }
