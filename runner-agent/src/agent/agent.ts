@@ -1,15 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { CommitState, CommitStatuses, GitAccess, PullRequests } from '../../../forge/forge.ts';
-import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
-import { buildJobEnvironment } from '../executors/job-environment.ts';
+import type { Executor } from '../executors/executor.ts';
 import type { Job } from '../jobs/job.ts';
-import { formatDuration, inProgress } from '../jobs/status-text.ts';
+import { inProgress } from '../jobs/status-text.ts';
 import type { JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
-import { checkoutCommit } from './checkout.ts';
+import { JobRunner, verdictOf, type JobRunResult } from './job-runner.ts';
 import { StatusReporter } from './status-reporter.ts';
 
 export interface AgentOptions {
@@ -55,7 +53,7 @@ export interface JobReport {
  */
 export class Agent {
   readonly #o: AgentOptions;
-  readonly #executors: Map<string, Executor>;
+  readonly #runner: JobRunner;
   readonly #visibilityTimeoutMs: number;
   #offered: string[] = [];
   #stopping = new AbortController();
@@ -64,7 +62,11 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     this.#o = options;
-    this.#executors = new Map(options.executors.map((e) => [e.name, e]));
+    this.#runner = new JobRunner({
+      executors: options.executors,
+      workRoot: options.workRoot,
+      gitCredentials: () => options.forge?.gitCredentials() ?? null,
+    });
     this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 300_000;
   }
 
@@ -75,12 +77,12 @@ export class Agent {
   /** Everything the agent offers: its own labels plus what its executors bring (executor:vm, kvm …). */
   async offeredLabels(): Promise<string[]> {
     const labels = new Set(this.#o.labels);
-    for (const executor of this.#executors.values()) for (const l of await executor.labels()) labels.add(l);
+    for (const executor of this.#runner.executors) for (const l of await executor.labels()) labels.add(l);
     return [...labels].sort();
   }
 
   async start(): Promise<void> {
-    for (const executor of this.#executors.values()) await executor.reapLeftovers?.();
+    for (const executor of this.#runner.executors) await executor.reapLeftovers?.();
     await rm(this.#o.workRoot, { recursive: true, force: true });
     await mkdir(this.#o.workRoot, { recursive: true });
     this.#offered = await this.offeredLabels();
@@ -138,8 +140,6 @@ export class Agent {
     });
     const cancel = new AbortController();
     this.#running.set(jobId, cancel);
-    const workdir = path.join(this.#o.workRoot, jobId);
-    const executor = this.#executors.get(job.executor);
 
     let writer: LogWriter | undefined;
     let report: JobReport;
@@ -160,74 +160,29 @@ export class Agent {
         description: inProgress(this.name),
         targetUrl: this.#o.logUrl(jobId),
       });
-      const line = (text: string) => writer!.append(`ironbots: ${text}\n`);
-      line(`job ${jobId} (${job.context}) on agent ${this.name}, attempt ${attempt} of ${maxAttempts}`);
-
-      let outcome: ExecutionOutcome;
-      let note: string | undefined;
-      if (!executor) {
-        outcome = { kind: 'infrastructure-error', message: `agent has no ${job.executor} executor` };
-      } else {
-        await mkdir(workdir, { recursive: true });
-        if (job.repository && job.sha) {
-          line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
-          outcome = await checkoutCommit({
-            cloneUrl: job.repository.cloneUrl,
-            sha: job.sha,
-            dir: workdir,
-            credentials: this.#o.forge?.gitCredentials() ?? null,
-            onOutput: (chunk) => writer!.append(chunk),
-            signal: cancel.signal,
-          }).then(
-            () => ({ kind: 'exited', exitCode: 0 }) as ExecutionOutcome,
-            (error: Error) =>
-              cancel.signal.aborted
-                ? ({ kind: 'cancelled' } as ExecutionOutcome)
-                : ({ kind: 'infrastructure-error', message: error.message } as ExecutionOutcome),
-          );
-        } else {
-          outcome = { kind: 'exited', exitCode: 0 };
-        }
-        if (outcome.kind === 'exited') {
-          line(`running ${JSON.stringify(job.command)} with the ${executor.name} executor`);
-          const result = await executor.run(
-            {
-              jobId,
-              argv: job.command,
-              workdir,
-              env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
-              timeoutMs: job.timeoutSeconds * 1000,
-              ...(job.image ? { image: job.image } : {}),
-            },
-            {
-              onOutput: (chunk) => writer!.append(chunk),
-              onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
-              signal: cancel.signal,
-              log: line,
-            },
-          );
-          outcome = result.outcome;
-          note = result.note;
-        }
-      }
-      report = await this.#conclude(
-        lease,
-        outcome,
-        cancel.signal.reason,
-        performance.now() - started,
-        writer,
-        reporter,
-        note,
-      );
-      line(report.description);
+      const output = writer;
+      const result = await this.#runner.run({
+        jobId,
+        job,
+        runner: `agent ${this.name}`,
+        attempt,
+        maxAttempts,
+        output: (chunk) => output.append(chunk),
+        onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
+        signal: cancel.signal,
+      });
+      report = await this.#conclude(lease, result, cancel.signal.reason, writer, reporter);
+      writer.append(`ironbots: ${report.description}\n`);
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
       report = await this.#conclude(
         lease,
-        { kind: 'infrastructure-error', message: (error as Error).message },
+        {
+          outcome: { kind: 'infrastructure-error', message: (error as Error).message },
+          durationMs: performance.now() - started,
+        },
         undefined,
-        performance.now() - started,
         writer,
         reporter,
       ).catch(() => ({ jobId, state: 'error' as const, description: 'agent error' }));
@@ -235,7 +190,6 @@ export class Agent {
       clearInterval(heartbeat);
       clearInterval(supersededWatch);
       this.#running.delete(jobId);
-      await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
     await writer
       ?.finish({
@@ -258,70 +212,53 @@ export class Agent {
 
   async #conclude(
     lease: Lease<Job>,
-    outcome: ExecutionOutcome,
+    result: JobRunResult,
     cancelReason: unknown,
-    elapsedMs: number,
     writer: LogWriter | undefined,
     reporter: StatusReporter,
-    note?: string,
   ): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
-    const tag = note ? `[${this.name}, ${note}]` : `[${this.name}]`;
-    const took = formatDuration(elapsedMs);
+    const { outcome } = result;
     const post = (state: CommitState, description: string) =>
       reporter.post({ state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
-    let state: JobLogState | 'retry';
-    let description: string;
-    let exitCode: number | undefined;
 
     if (cancelReason instanceof AgentStoppingError) {
       // The agent is going away: hand the job back untouched so another agent runs it.
       await this.#o.jobs.nack(lease, { reason: 'agent stopped', retry: true }).catch(() => undefined);
-      return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped ${tag}` };
+      return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped [${this.name}]` };
     }
-    switch (outcome.kind) {
-      case 'exited':
-        exitCode = outcome.exitCode;
-        state = outcome.exitCode === 0 ? 'success' : 'failure';
-        description =
-          outcome.exitCode === 0
-            ? `Passed in ${took} ${tag}`
-            : `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`;
-        break;
-      case 'timed-out':
-        state = 'failure';
-        description = `Timed out after ${job.timeoutSeconds} s ${tag}`;
-        break;
-      case 'cancelled':
-        state = 'cancelled';
-        description = `Cancelled: ${cancelReason instanceof Error ? cancelReason.message : 'by request'} ${tag}`;
-        break;
-      case 'infrastructure-error': {
-        writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
-        const { attempt, maxAttempts } = lease.message;
-        if (attempt < maxAttempts) {
-          const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
-          if (nacked.outcome === 'retry') {
-            description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
-            await post('pending', description);
-            return { jobId, state: 'retry', description };
-          }
-        } else {
-          await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
+    if (outcome.kind === 'infrastructure-error') {
+      writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
+      const { attempt, maxAttempts } = lease.message;
+      if (attempt < maxAttempts) {
+        const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
+        if (nacked.outcome === 'retry') {
+          const description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
+          await post('pending', description);
+          return { jobId, state: 'retry', description };
         }
-        description = `Error: ${outcome.message} ${tag}`;
-        await post('error', description);
-        return { jobId, state: 'error', description };
+      } else {
+        await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
       }
+      const description = `Error: ${outcome.message} [${this.name}]`;
+      await post('error', description);
+      return { jobId, state: 'error', description };
     }
-    await post(state === 'cancelled' ? 'error' : state, description);
+    const verdict = verdictOf(outcome, {
+      job,
+      runner: this.name,
+      durationMs: result.durationMs,
+      ...(result.note ? { note: result.note } : {}),
+      cancelReason,
+    });
+    await post(verdict.state === 'cancelled' ? 'error' : verdict.state, verdict.description);
     await this.#o.jobs.ack(lease).catch((error: unknown) => {
       // The job ran longer than its lease without a heartbeat getting through: another agent may run it too.
       if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
       else throw error;
     });
-    return { jobId, state, description, ...(exitCode !== undefined ? { exitCode } : {}) };
+    return { jobId, ...verdict };
   }
 
   #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {
@@ -371,17 +308,4 @@ class AgentStoppingError extends Error {
     super('agent stopping');
     this.name = 'AgentStoppingError';
   }
-}
-
-/** What a job can learn about itself, like GitHub's GITHUB_* variables. */
-function ciVariables(jobId: string, job: Job): Record<string, string> {
-  const vars: Record<string, string> = {
-    IRONBOTS: 'true',
-    IRONBOTS_JOB_ID: jobId,
-    IRONBOTS_CONTEXT: job.context,
-  };
-  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
-  if (job.sha) vars.IRONBOTS_SHA = job.sha;
-  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
-  return vars;
 }

@@ -24,6 +24,11 @@ export const DeploymentConfigSchema = z
         token: z.string().min(1),
         /** owner/name of the repositories the scanner re-reads. */
         repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]),
+        /**
+         * Space writes as GitHub's secondary rate limits ask (≥ 1 s apart). Turn off only for a forge without
+         * them, such as the built-in emulator.
+         */
+        secondaryRateLimits: z.boolean().default(true),
       })
       .strict()
       .optional(),
@@ -109,6 +114,8 @@ export const DeploymentConfigSchema = z
         /** Serves the logs of this agent's jobs when the log store is local. */
         listen: HostPort.optional(),
         visibilityTimeoutSeconds: z.number().int().min(10).default(300),
+        /** How often a running PR job checks whether its PR moved on or was closed. */
+        supersededPollSeconds: z.number().min(0.1).default(30),
       })
       .strict()
       .optional(),

@@ -19,6 +19,7 @@ import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import {
+  jobFromContext,
   parseProjectConfig,
   PROJECT_CONFIG_PATH,
   ProjectConfigError,
@@ -148,18 +149,10 @@ export class Planner {
         continue;
       }
       const job: Job = {
-        context,
-        command: spec.run,
-        labels: spec.labels,
-        timeoutSeconds: spec.timeout,
-        env: spec.env,
-        executor: spec.executor,
-        ...(spec.image ? { image: spec.image } : {}),
+        ...jobFromContext(context, spec, { kind: trigger }, this.#clock()),
         repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
         sha: pr.headSha,
         pullRequest: pr.number,
-        trigger: { kind: trigger },
-        createdAt: this.#clock().toISOString(),
       };
       // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
       if (!status) {
