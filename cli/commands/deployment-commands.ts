@@ -67,13 +67,7 @@ export function registerDeploymentCommands(program: Command): void {
       const deployment = await open(options.config);
       if (!deployment.forge)
         throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
-      const { Planner } = await import('../../runner-agent/src/planner/planner.ts');
-      const planner = new Planner({
-        forge: deployment.forge,
-        jobs: deployment.jobs,
-        logger: deployment.logger,
-        trust: { trustedAuthors: deployment.config.server?.trustedAuthors ?? [] },
-      });
+      const planner = deployment.planner();
       for (const repo of await deployment.repositories()) {
         for (const [number, result] of await planner.scanRepository(repo)) {
           const detail =
@@ -131,6 +125,13 @@ export function registerDeploymentCommands(program: Command): void {
           : null;
       if (!found) throw new Error(`no job or delivery ${id}`);
       await found.redrive(id);
+      if (found === deployment.jobs) {
+        // A fresh attempt budget means the job may run again: its record (ended by the reconciler) reopens.
+        const { jobDedupKey } = await import('../../runner-agent/src/jobs/job.ts');
+        const state = await deployment.jobs.state(id);
+        const key = state ? jobDedupKey(state.message.payload) : undefined;
+        if (key) await deployment.records.reopen(key);
+      }
       process.stdout.write(`${found.name} ${id} queued again\n`);
       await deployment.close();
     });

@@ -1,13 +1,21 @@
 import { mkdir, rm } from 'node:fs/promises';
-import type { CommitState, CommitStatuses, GitAccess, PullRequests } from '../../../forge/forge.ts';
+import {
+  truncateDescription,
+  type CommitState,
+  type CommitStatuses,
+  type GitAccess,
+  type PullRequests,
+} from '../../../forge/forge.ts';
 import type { Executor } from '../executors/executor.ts';
-import type { Job } from '../jobs/job.ts';
+import { jobDedupKey, type Job } from '../jobs/job.ts';
 import { inProgress } from '../jobs/status-text.ts';
 import type { JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
 import { JobRunner, verdictOf, type JobRunResult } from './job-runner.ts';
+import type { FinalState, JobRecords } from '../statuses/job-records.ts';
+import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
 
 export interface AgentOptions {
@@ -32,16 +40,27 @@ export interface AgentOptions {
   /** How often a running PR job checks whether its PR moved on or closed. Default 30 s. */
   supersededPollMs?: number;
   onEvent?: (event: AgentEvent) => void;
+  /** Where outcomes are recorded before they are published; null: statuses are posted directly, unfenced. */
+  records?: JobRecords | null;
+  /** How long the agent keeps retrying a final status before the server's reconciler takes it over. Default 30 s. */
+  statusHoldMs?: number;
 }
 
 export type AgentEvent =
   | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number }
   | { type: 'started'; jobId: string; at: number }
-  | { type: 'finished'; jobId: string; state: JobLogState | 'retry'; description: string; at: number };
+  | {
+      type: 'finished';
+      jobId: string;
+      state: JobLogState | 'retry' | 'overtaken';
+      description: string;
+      at: number;
+    };
 
 export interface JobReport {
   jobId: string;
-  state: JobLogState | 'retry';
+  /** overtaken: a newer attempt owns the job; this one recorded and posted nothing. */
+  state: JobLogState | 'retry' | 'overtaken';
   description: string;
   exitCode?: number;
 }
@@ -54,6 +73,8 @@ export interface JobReport {
 export class Agent {
   readonly #o: AgentOptions;
   readonly #runner: JobRunner;
+  readonly #publisher: StatusPublisher | null;
+  readonly #statusHoldMs: number;
   readonly #visibilityTimeoutMs: number;
   #offered: string[] = [];
   #stopping = new AbortController();
@@ -62,6 +83,11 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     this.#o = options;
+    this.#statusHoldMs = options.statusHoldMs ?? 30_000;
+    this.#publisher =
+      options.records && options.forge
+        ? new StatusPublisher({ forge: options.forge, records: options.records, logger: options.logger })
+        : null;
     this.#runner = new JobRunner({
       executors: options.executors,
       workRoot: options.workRoot,
@@ -117,7 +143,7 @@ export class Agent {
     }
   }
 
-  /** Runs one leased job to its end. Never throws: every way a job can end becomes a status and a log. */
+  /** Runs one leased job to its end. Never throws: every way a job can end becomes a record, a status and a log. */
   async runLease(lease: Lease<Job>): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
@@ -132,12 +158,21 @@ export class Agent {
       enqueuedAt: lease.message.enqueuedAt,
     });
 
+    const fence = await this.#claim(lease, log);
+    if (fence.kind === 'done') return fence.report;
     const reporter = new StatusReporter({
       forge: this.#o.forge,
       target: job.repository && job.sha ? { repo: job.repository, sha: job.sha } : null,
       logger: log,
       secrets: this.#o.secrets,
     });
+    // Progress is posted only while this attempt is the newest claim: a paused agent that lost its lease
+    // must not put "In progress" over what a newer attempt concluded.
+    const progress = (state: CommitState, description: string) =>
+      reporter.post(
+        { state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) },
+        fence.kind === 'claimed' ? () => this.#o.records!.isCurrent(fence.key, fence.epoch) : undefined,
+      );
     const cancel = new AbortController();
     this.#running.set(jobId, cancel);
 
@@ -154,12 +189,7 @@ export class Agent {
         attempt,
         startedAt: new Date().toISOString(),
       });
-      void reporter.post({
-        state: 'pending',
-        context: job.context,
-        description: inProgress(this.name),
-        targetUrl: this.#o.logUrl(jobId),
-      });
+      void progress('pending', inProgress(this.name));
       const output = writer;
       const result = await this.#runner.run({
         jobId,
@@ -171,13 +201,23 @@ export class Agent {
         onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
         signal: cancel.signal,
       });
-      report = await this.#conclude(lease, result, cancel.signal.reason, writer, reporter);
+      report = await this.#conclude(
+        lease,
+        fence,
+        result,
+        cancel.signal.reason,
+        writer,
+        reporter,
+        progress,
+        log,
+      );
       writer.append(`ironbots: ${report.description}\n`);
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
       report = await this.#conclude(
         lease,
+        fence,
         {
           outcome: { kind: 'infrastructure-error', message: (error as Error).message },
           durationMs: performance.now() - started,
@@ -185,6 +225,8 @@ export class Agent {
         undefined,
         writer,
         reporter,
+        progress,
+        log,
       ).catch(() => ({ jobId, state: 'error' as const, description: 'agent error' }));
     } finally {
       clearInterval(heartbeat);
@@ -193,7 +235,7 @@ export class Agent {
     }
     await writer
       ?.finish({
-        state: report.state === 'retry' ? 'error' : report.state,
+        state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
         description: report.description,
         ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
       })
@@ -210,55 +252,142 @@ export class Agent {
     return report;
   }
 
+  /**
+   * Claims the job's record for this attempt. A job whose outcome is already recorded is not run again: its
+   * lease is acked and the recorded outcome republished (a crash between recording and acking lands here).
+   */
+  async #claim(lease: Lease<Job>, log: Logger): Promise<Fence | { kind: 'done'; report: JobReport }> {
+    const job = lease.message.payload;
+    const jobId = lease.message.id;
+    const key = jobDedupKey(job);
+    const records = this.#o.records;
+    if (!records || !key || !job.repository || !job.sha) return { kind: 'unfenced' };
+    const target = { repo: job.repository, sha: job.sha, context: job.context };
+    let claim;
+    try {
+      claim = await records.claim(key, target, jobId, this.name);
+    } catch (error) {
+      log.error({ err: error }, 'could not claim the job record; handing the job back');
+      await this.#o.jobs
+        .nack(lease, { reason: `job record unavailable: ${(error as Error).message}`, retry: true })
+        .catch(() => undefined);
+      return { kind: 'done', report: { jobId, state: 'retry', description: 'job record unavailable' } };
+    }
+    if (claim.kind === 'run') return { kind: 'claimed', key, epoch: claim.epoch };
+    const outcome = claim.record.outcome!;
+    log.info(
+      { state: outcome.state },
+      'outcome already recorded: republishing it, not running the job again',
+    );
+    await this.#o.jobs.ack(lease).catch((error: unknown) => log.warn({ err: error }, 'could not ack'));
+    await this.#publishRecorded(key, `${this.name}/${jobId}/republish`, log);
+    return { kind: 'done', report: { jobId, state: outcome.state, description: outcome.description } };
+  }
+
+  async #publishRecorded(key: string, holder: string, log: Logger): Promise<void> {
+    if (!this.#publisher) return;
+    const published = await this.#publisher
+      .publishIfFree(key, holder, this.#statusHoldMs, this.#stopping.signal)
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'could not publish the recorded outcome; the server will');
+        return false;
+      });
+    if (published === false) log.warn("final status not posted yet: the server's reconciler takes it over");
+  }
+
   async #conclude(
     lease: Lease<Job>,
+    fence: Fence,
     result: JobRunResult,
     cancelReason: unknown,
     writer: LogWriter | undefined,
     reporter: StatusReporter,
+    progress: (state: CommitState, description: string) => Promise<void>,
+    log: Logger,
   ): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
     const { outcome } = result;
-    const post = (state: CommitState, description: string) =>
-      reporter.post({ state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
 
     if (cancelReason instanceof AgentStoppingError) {
       // The agent is going away: hand the job back untouched so another agent runs it.
       await this.#o.jobs.nack(lease, { reason: 'agent stopped', retry: true }).catch(() => undefined);
       return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped [${this.name}]` };
     }
+    if (cancelReason instanceof LeaseLostCancel) {
+      // Another attempt owns the job now; it will record and post the outcome. Nothing from here.
+      return { jobId, state: 'overtaken', description: `Stopped: the lease was lost [${this.name}]` };
+    }
+    let final: { state: FinalState | 'cancelled'; description: string; exitCode?: number };
     if (outcome.kind === 'infrastructure-error') {
       writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
       const { attempt, maxAttempts } = lease.message;
       if (attempt < maxAttempts) {
+        const description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
+        // Posted before the nack: once the job is back in the queue, the next attempt's statuses come last.
+        await progress('pending', description);
         const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
-        if (nacked.outcome === 'retry') {
-          const description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
-          await post('pending', description);
-          return { jobId, state: 'retry', description };
-        }
-      } else {
-        await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
+        if (nacked.outcome === 'retry') return { jobId, state: 'retry', description };
       }
-      const description = `Error: ${outcome.message} [${this.name}]`;
-      await post('error', description);
-      return { jobId, state: 'error', description };
+      final = { state: 'error', description: `Error: ${outcome.message} [${this.name}]` };
+    } else {
+      const verdict = verdictOf(outcome, {
+        job,
+        runner: this.name,
+        durationMs: result.durationMs,
+        ...(result.note ? { note: result.note } : {}),
+        cancelReason,
+      });
+      final = verdict;
     }
-    const verdict = verdictOf(outcome, {
-      job,
-      runner: this.name,
-      durationMs: result.durationMs,
-      ...(result.note ? { note: result.note } : {}),
-      cancelReason,
-    });
-    await post(verdict.state === 'cancelled' ? 'error' : verdict.state, verdict.description);
-    await this.#o.jobs.ack(lease).catch((error: unknown) => {
-      // The job ran longer than its lease without a heartbeat getting through: another agent may run it too.
-      if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
-      else throw error;
-    });
-    return { jobId, ...verdict };
+    const description = truncateDescription(this.#o.secrets.redact(final.description));
+    const report: JobReport = { jobId, ...final, description };
+    // A cancelled job shows as an error on the forge, which has no cancelled state.
+    const forgeState: FinalState = final.state === 'cancelled' ? 'error' : final.state;
+    const settle = async () => {
+      if (outcome.kind === 'infrastructure-error')
+        await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
+      else
+        await this.#o.jobs.ack(lease).catch((error: unknown) => {
+          // The job outlived its lease: the queue hands it out again, and the next claim finds it finished.
+          if (error instanceof LeaseLostError) log.warn(error.message);
+          else throw error;
+        });
+    };
+
+    if (fence.kind === 'unfenced') {
+      await reporter.post({
+        state: forgeState,
+        context: job.context,
+        description,
+        targetUrl: this.#o.logUrl(jobId),
+      });
+      await settle();
+      return report;
+    }
+    // Recorded first, then acked, then published: a crash anywhere in between loses nothing and runs nothing twice.
+    const holder = `${this.name}/${jobId}/${fence.epoch}`;
+    const won = await this.#o.records!.finish(
+      fence.key,
+      fence.epoch,
+      { state: forgeState, description, targetUrl: this.#o.logUrl(jobId) },
+      { holder, until: Date.now() + this.#statusHoldMs },
+    );
+    if (!won) {
+      log.warn('overtaken: a newer attempt owns this job; recording and posting nothing');
+      return { jobId, state: 'overtaken', description: `Overtaken by a newer attempt [${this.name}]` };
+    }
+    await settle();
+    // "In progress" must land before the final status.
+    await reporter.settled();
+    const record = await this.#o.records!.get(fence.key);
+    if (record && this.#publisher) {
+      const published = await this.#publisher
+        .publish(record, holder, Date.now() + this.#statusHoldMs, this.#stopping.signal)
+        .catch(() => false);
+      if (!published) log.warn("final status not posted yet: the server's reconciler takes it over");
+    }
+    return report;
   }
 
   #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {
@@ -273,7 +402,7 @@ export class Agent {
           (error: unknown) => {
             if (error instanceof LeaseLostError) {
               log.warn('lease lost: the job was handed to another agent; cancelling here');
-              cancel.abort(new Error('lease lost to another agent'));
+              cancel.abort(new LeaseLostCancel());
             } else log.warn({ err: error }, 'could not extend lease');
           },
         );
@@ -302,6 +431,16 @@ export class Agent {
     return timer;
   }
 }
+
+class LeaseLostCancel extends Error {
+  constructor() {
+    super('lease lost to another agent');
+    this.name = 'LeaseLostCancel';
+  }
+}
+
+/** How this attempt's writes are fenced: by its claim on the job record, or not at all (jobs without a commit). */
+type Fence = { kind: 'claimed'; key: string; epoch: number } | { kind: 'unfenced' };
 
 class AgentStoppingError extends Error {
   constructor() {

@@ -86,6 +86,16 @@ export const DeploymentConfigSchema = z
           }),
       ])
       .default({ kind: 'filesystem' }),
+    /** How final statuses are published: recorded first, then posted until the forge has them. */
+    statuses: z
+      .object({
+        /** How long an agent keeps retrying a final status before the server's reconciler takes over. */
+        holdSeconds: z.number().min(1).max(3600).default(30),
+        /** How often the server ends dead-lettered jobs and re-posts outcomes the forge does not have. */
+        reconcileIntervalSeconds: z.number().min(0.1).max(3600).default(10),
+      })
+      .strict()
+      .default({ holdSeconds: 30, reconcileIntervalSeconds: 10 }),
     /** Base URL people and forges reach this deployment's HTTP server at (for log links). */
     publicUrl: z.string().url().optional(),
     server: z

@@ -15,9 +15,12 @@ import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import { S3LogStore } from '../logs/s3-log-store.ts';
 import { Metrics } from '../observability/metrics.ts';
-import type { PlanResult } from '../planner/planner.ts';
+import { Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
+import type { JobRecords } from '../statuses/job-records.ts';
+import { SqliteJobRecords } from '../statuses/sqlite-job-records.ts';
+import { StatusPublisher } from '../statuses/status-publisher.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createExecutors } from './executors.ts';
 import { startServerRole, type ServerRole } from './server-role.ts';
@@ -39,8 +42,12 @@ export interface Deployment {
   jobs: Queue<Job>;
   logStore: LogStore;
   metrics: Metrics;
+  /** Job records: the durable truth behind every status (statuses/job-records.ts). */
+  records: JobRecords;
   /** The repositories the scanner re-reads, looked up on the forge. */
   repositories(): Promise<Repository[]>;
+  /** A planner wired like the server's (for `ironbots scan`); needs the forge section. */
+  planner(): Planner;
   /** The server role (receiver, job API, planner, scanner, logs, metrics) on `server.listen`. */
   startServer(options?: {
     onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
@@ -98,6 +105,8 @@ export async function openDeployment(
   const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });
   const jobs = await SqliteQueue.open<Job>({ path: queuePath, name: 'jobs' });
   const logStore = openLogStore(config.logs, stateDir, secrets);
+  // Beside the queue it records jobs of: the server and the agents sharing the queue share the records.
+  const records = new SqliteJobRecords({ path: path.join(path.dirname(queuePath), 'job-records.db') });
   const metrics = new Metrics({
     queues: [events, jobs] as Queue<unknown>[],
     defaultMetrics: options.processMetrics ?? true,
@@ -127,8 +136,20 @@ export async function openDeployment(
     jobs,
     logStore,
     metrics,
+    records,
     executorsDir,
     repositories,
+    planner() {
+      if (!forge) throw new Error('the configuration has no forge section');
+      return new Planner({
+        forge,
+        jobs,
+        logger: logger.child({ role: 'planner' }),
+        trust: { trustedAuthors: config.server?.trustedAuthors ?? [] },
+        records,
+        publisher: new StatusPublisher({ forge, records, logger: logger.child({ role: 'statuses' }) }),
+      });
+    },
     async startServer(serverOptions = {}) {
       const server = config.server;
       if (!server) throw new Error('the configuration has no server section');
@@ -147,6 +168,8 @@ export async function openDeployment(
         extraRoutes: [logHttpRoute(logStore)],
         scan: { repositories: await repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
         metrics,
+        records,
+        reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
         ...(serverOptions.onPlanned ? { onPlanned: serverOptions.onPlanned } : {}),
       });
       serverUrl ??= role.url;
@@ -187,6 +210,8 @@ export async function openDeployment(
         concurrency: agentConfig.concurrency,
         visibilityTimeoutMs: agentConfig.visibilityTimeoutSeconds * 1000,
         supersededPollMs: agentConfig.supersededPollSeconds * 1000,
+        records,
+        statusHoldMs: config.statuses.holdSeconds * 1000,
         onEvent: (event) => {
           metrics.observeAgent(event);
           agentOptions.onEvent?.(event);
@@ -199,7 +224,7 @@ export async function openDeployment(
     async close() {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       started.length = 0;
-      await Promise.allSettled([events.close(), jobs.close()]);
+      await Promise.allSettled([events.close(), jobs.close(), records.close()]);
     },
   };
 }
