@@ -2,9 +2,11 @@ import {
   ForgeError,
   truncateDescription,
   type CommitStatus,
-  type Forge,
+  type CommitStatuses,
   type PullRequest,
+  type PullRequests,
   type Repository,
+  type RepositoryFiles,
 } from '../../../forge/forge.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
@@ -32,8 +34,11 @@ export interface TrustPolicy {
   trustedAuthors: readonly string[];
 }
 
+/** What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses. */
+export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses;
+
 export interface PlannerOptions {
-  forge: Forge;
+  forge: PlannerForge;
   jobs: Queue<Job>;
   logger: Logger;
   trust?: TrustPolicy;
@@ -61,7 +66,7 @@ const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for
  * idempotent (job dedup key per commit and context), so a webhook and a rescan may both plan the same PR.
  */
 export class Planner {
-  readonly #forge: Forge;
+  readonly #forge: PlannerForge;
   readonly #jobs: Queue<Job>;
   readonly #logger: Logger;
   readonly #trust: TrustPolicy;
