@@ -9,6 +9,7 @@ import {
   parseDocument,
   type Alias,
   type Document,
+  type Node,
 } from 'yaml';
 import { z } from 'zod';
 import { ExecutorNameSchema } from '../jobs/job.ts';
@@ -114,12 +115,12 @@ export function parseProjectConfig(text: string): ProjectConfig {
       undefined,
     );
   }
-  const aliases = checkNodes(doc, lineOf);
+  const aliasTargets = checkNodes(doc, lineOf);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw yamlValueError(error as Error, doc, aliases, lineOf);
+    throw yamlValueError(error as Error, aliasTargets, lineOf);
   }
   checkLimits(doc, lineCounter, value ?? {});
   const result = ProjectConfigSchema.safeParse(value ?? {});
@@ -129,18 +130,25 @@ export function parseProjectConfig(text: string): ProjectConfig {
   return throwAt(doc, lineCounter, ...describeIssue(issue, path));
 }
 
+/** Each alias with the node it stands for (undefined: no anchor of that name before it), in document order. */
+type AliasTargets = Map<Alias, unknown>;
+
 /**
  * One pass over the syntax tree, with a stack of its own (no recursion on the author's nesting): refuses
- * duplicate keys, and returns the aliases in document order for error reporting.
+ * duplicate keys, and resolves every alias the way yaml does (the last anchor of its name before it), for
+ * error reporting. yaml's own `Alias.resolve` walks the whole document per alias: quadratic.
  */
-function checkNodes(doc: Document, lineOf: (offset: number) => number): Alias[] {
-  const aliases: Alias[] = [];
+function checkNodes(doc: Document, lineOf: (offset: number) => number): AliasTargets {
+  const marks: { at: number; node: Node | Alias }[] = [];
   const pending: unknown[] = [doc.contents];
   while (pending.length) {
     const node = pending.pop();
     if (isAlias(node)) {
-      aliases.push(node);
-    } else if (isMap(node)) {
+      marks.push({ at: node.range?.[0] ?? 0, node });
+      continue;
+    }
+    if (isNode(node) && node.anchor) marks.push({ at: node.range?.[0] ?? 0, node });
+    if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         if (isScalar(pair.key)) {
@@ -159,19 +167,27 @@ function checkNodes(doc: Document, lineOf: (offset: number) => number): Alias[] 
       pending.push(node.value, node.key);
     }
   }
-  return aliases.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  // A collection starts before its items, so this is document order with parents first, as yaml resolves.
+  marks.sort((a, b) => a.at - b.at);
+  const anchors = new Map<string, unknown>();
+  const targets: AliasTargets = new Map();
+  for (const { node } of marks) {
+    if (isAlias(node)) targets.set(node, anchors.get(node.source));
+    else anchors.set(node.anchor!, node);
+  }
+  return targets;
 }
 
 /** yaml throws (ReferenceError) for an alias it cannot resolve and for an alias bomb: say where. */
 function yamlValueError(
   error: Error,
-  doc: Document,
-  aliases: Alias[],
+  targets: AliasTargets,
   lineOf: (offset: number) => number,
 ): ProjectConfigError {
   const at = (alias: Alias | undefined) => (alias?.range ? lineOf(alias.range[0]) : undefined);
+  const aliases = [...targets.keys()];
   if (/unresolved alias/i.test(error.message)) {
-    const alias = aliases.find((a) => a.resolve(doc) === undefined) ?? aliases[0];
+    const alias = aliases.find((a) => targets.get(a) === undefined) ?? aliases[0];
     return new ProjectConfigError(
       `invalid YAML: alias *${alias?.source ?? '?'} names no anchor defined before it`,
       at(alias),
@@ -179,8 +195,13 @@ function yamlValueError(
     );
   }
   if (/excessive alias count/i.test(error.message)) {
-    // The first alias whose anchor itself holds aliases starts the expansion.
-    const alias = aliases.find((a) => holdsAlias(a.resolve(doc))) ?? aliases[0];
+    // The first alias whose anchor itself holds aliases starts the expansion; else the one used too often.
+    const holding = new Map<unknown, boolean>();
+    const holds = (target: unknown) => {
+      if (!holding.has(target)) holding.set(target, holdsAlias(target));
+      return holding.get(target)!;
+    };
+    const alias = aliases.find((a) => holds(targets.get(a))) ?? aliases[MAX_ALIAS_COUNT] ?? aliases[0];
     return new ProjectConfigError(
       `invalid YAML: aliases expand too much (at most ${MAX_ALIAS_COUNT} expansions; an alias bomb?)`,
       at(alias),
