@@ -50,9 +50,11 @@ describe('project config parser thread', () => {
     expect((slow as Error).message).toMatch(/took longer than 0.001 s to parse/);
     await parser.close();
 
-    parser = new ProjectConfigParser({ maxHeapMegabytes: 8 });
-    const hungry = await parser.parse(largeConfig()).catch((e) => e);
-    expect((hungry as Error).message).toMatch(/needs more than 8 MB to parse/);
+    parser = new ProjectConfigParser({ maxHeapMegabytes: 16 });
+    // 120,000 flow items: under the size limit, but every item is a node of its own.
+    const flow = `contexts: [${Array(120_000).fill('a').join(',')}]`;
+    const hungry = await parser.parse(flow).catch((e) => e);
+    expect((hungry as Error).message).toMatch(/needs more than 16 MB to parse/);
     // The thread that ran out of memory is replaced: the next file parses.
     expect(Object.keys((await parser.parse('contexts:\n  u:\n    run: [x]\n')).contexts)).toEqual(['u']);
   });
