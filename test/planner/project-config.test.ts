@@ -113,6 +113,15 @@ describe('.ironbots.yml', () => {
     expect(errorOf('contexts:\n  a:\n    run: [x]\n  a:\n    run: [y]\n').message).toMatch(/invalid YAML/);
   });
 
+  it('keeps shell metacharacters in run and env verbatim: they are argv and values, never a shell line', () => {
+    const tricky = ['$(touch injected); *', '`id`', 'a|b && c > d', 'it\'s "quoted"', '$HOME', 'a\\b'];
+    const config = parseProjectConfig(
+      `contexts:\n  u:\n    run: ${JSON.stringify(['printf', ...tricky])}\n    env: { X: ${JSON.stringify(tricky[0])} }\n`,
+    );
+    expect(config.contexts.u!.run).toEqual(['printf', ...tricky]);
+    expect(config.contexts.u!.env).toEqual({ X: tricky[0] });
+  });
+
   it('names the line of a duplicate key', () => {
     const error = errorOf('contexts:\n  a:\n    run: [x]\n    env: { A: "1" }\n  a:\n    run: [y]\n');
     expect(error.line).toBe(5);
