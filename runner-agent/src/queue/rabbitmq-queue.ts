@@ -469,7 +469,9 @@ export class RabbitMqQueue<T> implements Queue<T> {
       signal?.removeEventListener('abort', end);
       this.#closing.signal.removeEventListener('abort', end);
       this.#events.off('label-sets', end);
-      await channel?.close().catch(() => undefined);
+      // Closing requeues what was delivered but not taken. amqplib never settles a channel close that
+      // races the connection's close, so that wait is bounded.
+      if (channel) await settleWithin(channel.close(), this.#closed ? 0 : 5_000);
     }
   }
 
@@ -944,6 +946,16 @@ function safeAck(channel: Channel, message: Message): void {
   } catch {
     // See above.
   }
+}
+
+/** Waits for `promise` at most `ms`, ignoring how it ends. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 function safeNack(channel: Channel, message: Message): void {
