@@ -132,7 +132,11 @@ export class AmqpLink {
             // Mandatory messages nobody could route come back before their confirm: remember which.
             channel.on('return', (message) => {
               const id = message.properties.messageId as string | undefined;
-              if (id) this.#returned.set(id, `${(message.fields as { replyText?: string }).replyText ?? "returned"} (${message.fields.routingKey})`);
+              if (id)
+                this.#returned.set(
+                  id,
+                  `${(message.fields as { replyText?: string }).replyText ?? 'returned'} (${message.fields.routingKey})`,
+                );
             });
             return channel;
           },
@@ -169,13 +173,19 @@ export class AmqpLink {
       try {
         const channel = await connection.confirmChannel();
         await new Promise<void>((resolve, reject) => {
-          channel.publish(exchange, routingKey, body, { ...options, persistent: true, mandatory: true }, (error) => {
-            if (!error) resolve();
-            // amqplib's words for a broker nack; anything else is the channel closing before the confirm.
-            else if ((error as Error).message === 'message nacked')
-              reject(new PublishRefusedError(`RabbitMQ refused message ${messageId}`));
-            else reject(error as Error);
-          });
+          channel.publish(
+            exchange,
+            routingKey,
+            body,
+            { ...options, persistent: true, mandatory: true },
+            (error) => {
+              if (!error) resolve();
+              // amqplib's words for a broker nack; anything else is the channel closing before the confirm.
+              else if ((error as Error).message === 'message nacked')
+                reject(new PublishRefusedError(`RabbitMQ refused message ${messageId}`));
+              else reject(error as Error);
+            },
+          );
         });
         const returned = this.#returned.get(messageId);
         if (returned !== undefined) {

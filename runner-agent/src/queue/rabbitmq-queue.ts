@@ -337,7 +337,8 @@ export class RabbitMqQueue<T> implements Queue<T> {
       }
     } catch (error) {
       // Closing ends waits; whatever they were doing is settled by leases expiring, not lost.
-      if (this.#closed && (error instanceof LinkClosedError || error instanceof QueueClosedError)) return null;
+      if (this.#closed && (error instanceof LinkClosedError || error instanceof QueueClosedError))
+        return null;
       throw error;
     }
   }
@@ -365,7 +366,11 @@ export class RabbitMqQueue<T> implements Queue<T> {
    * Takes the head of every candidate queue and leases the best of them (highest priority, then oldest);
    * the others go back where they were. Heads that turn out stale are dropped and the next one is taken.
    */
-  async #takeBest(candidates: WorkQueue[], holder: string, visibilityTimeoutMs: number): Promise<Lease<T> | null> {
+  async #takeBest(
+    candidates: WorkQueue[],
+    holder: string,
+    visibilityTimeoutMs: number,
+  ): Promise<Lease<T> | null> {
     if (candidates.length === 0) return null;
     const channel = await (await this.#link.ready()).channel();
     const heads: { queue: WorkQueue; message: Message; envelope: Envelope }[] = [];
@@ -388,7 +393,13 @@ export class RabbitMqQueue<T> implements Queue<T> {
         heads.sort((a, b) => b.envelope.priority - a.envelope.priority || a.envelope.seq - b.envelope.seq);
         const best = heads.shift();
         if (!best) return null;
-        const lease = await this.#settleDelivery(channel, best.message, best.envelope, holder, visibilityTimeoutMs);
+        const lease = await this.#settleDelivery(
+          channel,
+          best.message,
+          best.envelope,
+          holder,
+          visibilityTimeoutMs,
+        );
         if (lease) return lease;
         await fetchHead(best.queue);
       }
@@ -450,7 +461,13 @@ export class RabbitMqQueue<T> implements Queue<T> {
             safeAck(channel, next.message);
             continue;
           }
-          const lease = await this.#settleDelivery(channel, next.message, envelope, holder, visibilityTimeoutMs);
+          const lease = await this.#settleDelivery(
+            channel,
+            next.message,
+            envelope,
+            holder,
+            visibilityTimeoutMs,
+          );
           if (lease) return lease;
           continue;
         }
@@ -460,7 +477,9 @@ export class RabbitMqQueue<T> implements Queue<T> {
     } catch (error) {
       // A queue deleted under us or a dropped connection: look again from the top.
       if (this.#closed || error instanceof LinkClosedError) throw error;
-      this.#onTrouble(`queue ${this.name}: waiting for work failed, looking again: ${(error as Error).message}`);
+      this.#onTrouble(
+        `queue ${this.name}: waiting for work failed, looking again: ${(error as Error).message}`,
+      );
       this.#candidates.clear();
       await sleep(200, signal);
       return null;
@@ -497,7 +516,10 @@ export class RabbitMqQueue<T> implements Queue<T> {
       return null;
     }
     const { row, lease, copy } = outcome;
-    await this.#sendCopy({ id: row.id, copy, seq: row.seq, priority: row.priority, labels: row.labels }, visibilityTimeoutMs);
+    await this.#sendCopy(
+      { id: row.id, copy, seq: row.seq, priority: row.priority, labels: row.labels },
+      visibilityTimeoutMs,
+    );
     safeAck(channel, message);
     return { message: toMessage<T>(row), token: lease.token, expiresAt: lease.expiresAt };
   }
@@ -627,7 +649,9 @@ export class RabbitMqQueue<T> implements Queue<T> {
     return { outcome: 'dead' };
   }
 
-  async state(id: string): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
+  async state(
+    id: string,
+  ): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
     this.#assertOpen();
     await this.#settleExpiredLeases();
     const { rows } = await this.#db.pool.query<MessageRow>(
@@ -718,7 +742,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
    */
   async #sendCopy(target: CopyTarget, delayMs: number): Promise<void> {
     const body = Buffer.from(
-      JSON.stringify({ id: target.id, copy: target.copy, seq: target.seq, priority: target.priority } satisfies Envelope),
+      JSON.stringify({
+        id: target.id,
+        copy: target.copy,
+        seq: target.seq,
+        priority: target.priority,
+      } satisfies Envelope),
     );
     const properties = {
       messageId: target.copy,
@@ -753,7 +782,9 @@ export class RabbitMqQueue<T> implements Queue<T> {
         target.id,
         target.copy,
       ])
-      .catch((error: Error) => this.#onTrouble(`queue ${this.name}: could not note a sent copy: ${error.message}`))
+      .catch((error: Error) =>
+        this.#onTrouble(`queue ${this.name}: could not note a sent copy: ${error.message}`),
+      )
       .finally(() => this.#marking.delete(marked));
     this.#marking.add(marked);
   }
@@ -766,7 +797,10 @@ export class RabbitMqQueue<T> implements Queue<T> {
       declared = (async () => {
         const name = workQueueName(this.#prefix, labels);
         const channel = await (await this.#link.ready()).channel();
-        await channel.assertQueue(name, { durable: true, arguments: { 'x-max-priority': BROKER_MAX_PRIORITY } });
+        await channel.assertQueue(name, {
+          durable: true,
+          arguments: { 'x-max-priority': BROKER_MAX_PRIORITY },
+        });
         const { rowCount } = await this.#db.pool.query(
           `INSERT INTO queue_broker_queues (queue, broker_queue, kind, labels) VALUES ($1, $2, 'work', $3)
            ON CONFLICT DO NOTHING`,
@@ -801,7 +835,10 @@ export class RabbitMqQueue<T> implements Queue<T> {
           'x-expires': ttl + DELAY_QUEUE_IDLE_MS,
         },
       });
-      await channel.bindQueue(name, this.#delayExchange, '', { 'x-match': 'all', [DELAY_HEADER]: String(ttl) });
+      await channel.bindQueue(name, this.#delayExchange, '', {
+        'x-match': 'all',
+        [DELAY_HEADER]: String(ttl),
+      });
       await this.#db.pool.query(
         `INSERT INTO queue_broker_queues (queue, broker_queue, kind, labels) VALUES ($1, $2, 'delay', '{}')
          ON CONFLICT DO NOTHING`,
@@ -861,7 +898,8 @@ export class RabbitMqQueue<T> implements Queue<T> {
       }
       await this.#purgeFinishedOccasionally(now);
     } catch (error) {
-      if (!this.#closed) this.#onTrouble(`queue ${this.name}: sweeping unsent copies failed: ${(error as Error).message}`);
+      if (!this.#closed)
+        this.#onTrouble(`queue ${this.name}: sweeping unsent copies failed: ${(error as Error).message}`);
     }
   }
 
@@ -869,10 +907,10 @@ export class RabbitMqQueue<T> implements Queue<T> {
   async #purgeFinishedOccasionally(now: number): Promise<void> {
     if (now - this.#lastPurgeAt < PURGE_INTERVAL_MS) return;
     this.#lastPurgeAt = now;
-    await this.#db.pool.query(`DELETE FROM queue_messages WHERE queue = $1 AND state = 'done' AND finished_at < $2`, [
-      this.name,
-      now - this.#retentionMs,
-    ]);
+    await this.#db.pool.query(
+      `DELETE FROM queue_messages WHERE queue = $1 AND state = 'done' AND finished_at < $2`,
+      [this.name, now - this.#retentionMs],
+    );
   }
 
   /** Runs `sweep` at once (for tests and `ironbots queue` maintenance) instead of waiting for its interval. */
