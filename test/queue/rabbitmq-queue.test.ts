@@ -81,19 +81,28 @@ describe('RabbitMqQueue specifics', () => {
       onTrouble: (message) => trouble.push(message),
       connectRetry: { initialMs: 50, maxMs: 200 },
     });
-    const ids = (await Promise.all(Array.from({ length: 30 }, (_, i) => queue.enqueue({ n: i })))).map(
-      (r) => r.id,
-    );
+    const ids = (
+      await Promise.all(Array.from({ length: 30 }, (_, i) => queue.enqueue({ n: i }, { labels: ['cpu'] })))
+    ).map((r) => r.id);
     const held = [];
     for (let i = 0; i < 10; i++)
-      held.push((await queue.lease(anyAgent('a'), { visibilityTimeoutMs: 60_000 }))!);
+      held.push((await queue.lease(anyAgent('a', ['cpu']), { visibilityTimeoutMs: 60_000 }))!);
+
+    // An agent already waiting for work when the connection drops keeps waiting on the new one.
+    const waiting = queue.lease(anyAgent('gpu-box', ['gpu']), {
+      visibilityTimeoutMs: 60_000,
+      waitMs: 20_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
 
     closeBrokerConnection(queue.connectionName);
+    const { id: gpuJob } = await queue.enqueue('needs a gpu', { labels: ['gpu'] });
+    expect((await waiting)?.message.id).toBe(gpuJob);
     // Work goes on across the outage: leases taken before it are acked, the rest is taken after it.
     for (const lease of held) await queue.ack(lease);
     const taken = held.map((lease) => lease.message.id);
     for (;;) {
-      const lease = await queue.lease(anyAgent('a'), { visibilityTimeoutMs: 60_000, waitMs: 3_000 });
+      const lease = await queue.lease(anyAgent('a', ['cpu']), { visibilityTimeoutMs: 60_000, waitMs: 3_000 });
       if (!lease) break;
       taken.push(lease.message.id);
       await queue.ack(lease);
@@ -101,12 +110,36 @@ describe('RabbitMqQueue specifics', () => {
     expect(trouble.join('\n')).toMatch(/connection to 127\.0\.0\.1:5672 lost.*CONNECTION_FORCED/);
     expect(taken).toHaveLength(30);
     expect(new Set(taken)).toEqual(new Set(ids));
-    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 30, dead: 0 });
+    expect(await queue.stats()).toEqual({ queued: 0, leased: 1, done: 30, dead: 0 });
     // And new work flows on the new connection.
-    await queue.enqueue('after');
-    expect((await queue.lease(anyAgent('a'), { visibilityTimeoutMs: 60_000 }))?.message.payload).toBe(
-      'after',
-    );
+    await queue.enqueue('after', { labels: ['cpu'] });
+    expect(
+      (await queue.lease(anyAgent('a', ['cpu']), { visibilityTimeoutMs: 60_000 }))?.message.payload,
+    ).toBe('after');
+  });
+
+  it('finishes every message exactly once when the connection drops in the middle of busy agents', async () => {
+    const queue = await open({ connectRetry: { initialMs: 50, maxMs: 200 } });
+    const ids = (await Promise.all(Array.from({ length: 60 }, (_, i) => queue.enqueue(i)))).map((r) => r.id);
+    const taken: string[] = [];
+    let cut = false;
+    const agentLoop = async (agentName: string) => {
+      for (;;) {
+        const lease = await queue.lease(anyAgent(agentName), { visibilityTimeoutMs: 60_000, waitMs: 2_000 });
+        if (!lease) return;
+        taken.push(lease.message.id);
+        if (taken.length === 20 && !cut) {
+          cut = true;
+          closeBrokerConnection(queue.connectionName);
+        }
+        await queue.ack(lease);
+      }
+    };
+    await Promise.all(['a', 'b', 'c'].map(agentLoop));
+    expect(cut).toBe(true);
+    expect(taken).toHaveLength(60);
+    expect(new Set(taken)).toEqual(new Set(ids));
+    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 60, dead: 0 });
   });
 
   it('reports an unreachable broker clearly and keeps retrying until told to stop', async () => {

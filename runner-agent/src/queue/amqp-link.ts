@@ -20,6 +20,8 @@ export interface AmqpLinkOptions {
 
 export interface AmqpConnection {
   readonly model: ChannelModel;
+  /** False once this connection closed; work that failed on it is worth repeating on the next one. */
+  readonly alive: boolean;
   /** Counts connections: a consumer started on an older one is gone. */
   readonly generation: number;
   /** For declarations, gets, acks: a plain channel, reopened if a channel error closed it. */
@@ -119,9 +121,13 @@ export class AmqpLink {
         channel.on('close', forget);
         return channel;
       });
+    let alive = true;
     const connection: AmqpConnection = {
       model,
       generation,
+      get alive() {
+        return alive;
+      },
       channel: () =>
         (plain ??= reopenOnClose(
           () => model.createChannel(),
@@ -147,6 +153,7 @@ export class AmqpLink {
     };
     model.on('error', () => undefined);
     model.once('close', (error?: Error) => {
+      alive = false;
       if (this.closed) return;
       this.#options.onTrouble?.(
         `RabbitMQ connection to ${this.where} lost${error ? `: ${error.message}` : ''}; reconnecting`,
@@ -161,6 +168,23 @@ export class AmqpLink {
       throw error;
     }
     return connection;
+  }
+
+  /**
+   * Runs `work` on the live connection, and again on the next one if the connection dropped under it
+   * (amqplib then fails every pending call with "Channel ended"). Errors of a healthy connection — a
+   * refused declaration, a missing queue — are the caller's.
+   */
+  async run<R>(work: (connection: AmqpConnection) => Promise<R>): Promise<R> {
+    for (;;) {
+      const connection = await this.ready();
+      try {
+        return await work(connection);
+      } catch (error) {
+        if (connection.alive || this.closed) throw error;
+        await sleep(50, this.#closing.signal);
+      }
+    }
   }
 
   /**

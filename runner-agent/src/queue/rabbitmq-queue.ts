@@ -372,7 +372,17 @@ export class RabbitMqQueue<T> implements Queue<T> {
     visibilityTimeoutMs: number,
   ): Promise<Lease<T> | null> {
     if (candidates.length === 0) return null;
-    const channel = await (await this.#link.ready()).channel();
+    return this.#link.run(async (connection) =>
+      this.#takeBestOn(await connection.channel(), candidates, holder, visibilityTimeoutMs),
+    );
+  }
+
+  async #takeBestOn(
+    channel: Channel,
+    candidates: WorkQueue[],
+    holder: string,
+    visibilityTimeoutMs: number,
+  ): Promise<Lease<T> | null> {
     const heads: { queue: WorkQueue; message: Message; envelope: Envelope }[] = [];
     const fetchHead = async (queue: WorkQueue): Promise<void> => {
       for (;;) {
@@ -796,10 +806,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
     if (!declared) {
       declared = (async () => {
         const name = workQueueName(this.#prefix, labels);
-        const channel = await (await this.#link.ready()).channel();
-        await channel.assertQueue(name, {
-          durable: true,
-          arguments: { 'x-max-priority': BROKER_MAX_PRIORITY },
+        await this.#link.run(async (connection) => {
+          const channel = await connection.channel();
+          await channel.assertQueue(name, {
+            durable: true,
+            arguments: { 'x-max-priority': BROKER_MAX_PRIORITY },
+          });
         });
         const { rowCount } = await this.#db.pool.query(
           `INSERT INTO queue_broker_queues (queue, broker_queue, kind, labels) VALUES ($1, $2, 'work', $3)
@@ -808,7 +820,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
         );
         if (rowCount === 1) {
           this.#labelSetsChanged();
-          channel.publish(this.#noticeExchange, '', Buffer.from(name));
+          // Best effort: a process that misses it re-reads the label sets within LABEL_SET_REFRESH_MS.
+          await this.#link
+            .run(async (connection) =>
+              (await connection.channel()).publish(this.#noticeExchange, '', Buffer.from(name)),
+            )
+            .catch(() => undefined);
         }
         return { name, labels };
       })();
@@ -824,8 +841,8 @@ export class RabbitMqQueue<T> implements Queue<T> {
     const known = this.#delayQueues.get(ttl);
     if (known && now - known.at < DELAY_QUEUE_IDLE_MS / 4) return known.declared;
     const name = `${this.#prefix}.delay.${ttl}ms`;
-    const declared = (async () => {
-      const channel = await (await this.#link.ready()).channel();
+    const declared = this.#link.run(async (connection) => {
+      const channel = await connection.channel();
       await channel.assertQueue(name, {
         durable: true,
         arguments: {
@@ -839,15 +856,17 @@ export class RabbitMqQueue<T> implements Queue<T> {
         'x-match': 'all',
         [DELAY_HEADER]: String(ttl),
       });
+    });
+    const recorded = declared.then(async () => {
       await this.#db.pool.query(
         `INSERT INTO queue_broker_queues (queue, broker_queue, kind, labels) VALUES ($1, $2, 'delay', '{}')
          ON CONFLICT DO NOTHING`,
         [this.name, name],
       );
-    })();
-    this.#delayQueues.set(ttl, { at: now, declared });
-    declared.catch(() => this.#delayQueues.delete(ttl));
-    return declared;
+    });
+    this.#delayQueues.set(ttl, { at: now, declared: recorded });
+    recorded.catch(() => this.#delayQueues.delete(ttl));
+    return recorded;
   }
 
   /** An undecodable broker message becomes a dead letter that says what arrived and where. */
