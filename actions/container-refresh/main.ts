@@ -1,6 +1,7 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from './inputs.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
 async function main(): Promise<void> {
@@ -53,4 +54,4 @@ async function main(): Promise<void> {
     );
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));

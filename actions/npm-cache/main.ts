@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { createStore, npmIn, readSettings } from './inputs.ts';
 import { restore, save, type NpmCacheContext } from './npm-cache.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
 async function main(): Promise<void> {
@@ -54,4 +55,4 @@ async function pullRequestTarget(token: string, settings: ReturnType<typeof read
   };
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));

@@ -5,6 +5,7 @@ import { SecretRegistry } from '../../core/secrets.ts';
 import { runConfiguredRelease } from './configured-release.ts';
 import { parseReleaseInputs } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** The release action: read inputs → release → outputs and summary. Everything else is in release.ts. */
 async function main(): Promise<void> {
@@ -33,4 +34,4 @@ async function main(): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(outcome), true).write();
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));

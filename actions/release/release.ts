@@ -13,6 +13,7 @@ import type {
   ReleaseSpec,
   ReleaseTarget,
 } from './targets/release-target.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /**
  * The release, all or nothing: verify the signed tag → notes from its message → build and checksum the
@@ -205,7 +206,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 async function gitOutput(repoDir: string, args: string[]): Promise<string> {

@@ -9,6 +9,7 @@ import {
   type SubmitJobPlan,
   type SubmitJobResult,
 } from './submit-job.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** The root action: read inputs → submit (and maybe wait) → set outputs. Everything else is in submit-job.ts. */
 function input(name: string): string {
@@ -80,4 +81,4 @@ function escapeHtml(text: string): string {
   );
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));

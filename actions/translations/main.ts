@@ -5,6 +5,7 @@ import { SecretRegistry } from '../../core/secrets.ts';
 import { runConfigured } from './configured-run.ts';
 import { parseTranslationsInputs } from './inputs.ts';
 import { pullRequestBody } from './translations.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** The translations action: read inputs → run → set outputs. Everything else is in translations.ts. */
 async function main(): Promise<void> {
@@ -29,4 +30,4 @@ async function main(): Promise<void> {
       .write();
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));

@@ -12,6 +12,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 export interface ContainerImageTargetOptions {
   /** The registry's host (and port): `ghcr.io`, `quay.io`, `registry.example.com:5000`. */
@@ -241,7 +242,7 @@ export class ContainerImageTarget implements ReleaseTarget {
         { input: this.#options.password, signal },
       );
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       if (/unauthorized|401|invalid username\/password|authentication required/i.test(text))
         throw this.#error(
           `${this.#options.registry} refused the credentials of ${this.#options.username}`,
@@ -341,8 +342,7 @@ export class ContainerImageTarget implements ReleaseTarget {
       );
       return `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
     } catch (error) {
-      if (/manifest unknown|name unknown|not found/i.test(error instanceof Error ? error.message : ''))
-        return null;
+      if (/manifest unknown|name unknown|not found/i.test(errorMessage(error))) return null;
       throw error;
     }
   }

@@ -14,6 +14,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 const RetryingOctokit = Octokit.plugin(retry);
 
@@ -344,7 +345,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
           throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`);
       } catch (error) {
         if (error instanceof ReleaseTargetError) throw error;
-        lastProblem = error instanceof Error ? error.message : String(error);
+        lastProblem = errorMessage(error);
       }
       this.#options.logger?.warn(
         { asset: asset.name, attempt, attempts, problem: lastProblem },
@@ -384,7 +385,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
 
   #explain(what: string, error: unknown): string {
     const status = (error as { status?: number }).status;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const where = `${this.#owner}/${this.#repo}`;
     if (status === 401) return `could not ${what}: the token was rejected (401 Bad credentials)`;
     if (status === 403)

@@ -8,6 +8,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 export interface GitLabReleaseTargetOptions {
   /** The GitLab host, e.g. https://gitlab.com or a self-managed instance; the API is under /api/v4. */
@@ -477,5 +478,5 @@ function httpStatus(error: unknown): number | null {
 
 function describe(error: unknown): string {
   if (error instanceof ReleaseTargetError && error.cause instanceof GitLabHttpError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

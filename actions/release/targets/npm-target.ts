@@ -12,6 +12,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 const run = promisify(execFile);
 
@@ -174,7 +175,7 @@ export class NpmTarget implements ReleaseTarget {
     try {
       return (await this.#npm(['whoami'], signal)).trim();
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       if (/E401|ENEEDAUTH|401 Unauthorized/.test(text))
         throw this.#error(`the registry ${this.#registry} refused the token (npm whoami: 401)`, error);
       throw error;
@@ -190,9 +191,7 @@ export class NpmTarget implements ReleaseTarget {
         signal,
       });
     } catch (error) {
-      throw this.#error(
-        `cannot reach ${this.#registry}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw this.#error(`cannot reach ${this.#registry}: ${errorMessage(error)}`);
     }
     if (response.status === 404) return null;
     if (!response.ok) throw this.#error(`reading ${name} from ${this.#registry} answered ${response.status}`);
