@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { glob, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { ReleaseAsset } from './targets/release-target.ts';
 
 /**
@@ -33,7 +33,7 @@ export interface BuildOptions {
   outDir: string;
   /** The build's environment; the caller removes secrets. */
   env: Record<string, string | undefined>;
-  logger?: Logger;
+  log?: ActionLog;
   signal?: AbortSignal;
 }
 
@@ -92,8 +92,7 @@ async function describeFile(name: string, file: string): Promise<ReleaseAsset> {
 /** Runs the build with its output in the log (line by line) and fails with the last lines when it fails. */
 async function runBuild(options: BuildOptions): Promise<void> {
   const [program, ...args] = options.command;
-  const logger = options.logger;
-  logger?.info({ command: options.command }, 'building the release');
+  const log = options.log;
   const tail: string[] = [];
   const keep = (stream: string) => {
     let partial = '';
@@ -101,7 +100,7 @@ async function runBuild(options: BuildOptions): Promise<void> {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        logger?.info({ stream }, line);
+        log?.info(line);
         tail.push(line);
         if (tail.length > 20) tail.shift();
       }

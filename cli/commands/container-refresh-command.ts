@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 
 /** Inputs that are secrets: read from environment variables, never from the command line. */
 const SECRET_INPUTS: Readonly<Record<string, string>> = {
@@ -59,7 +59,7 @@ export function registerContainerRefreshCommand(program: Command): void {
           : (options[camelCase(name)] ?? ''),
       ]),
     ) as unknown as RefreshInputs;
-    const plan = planRefresh(inputs, env);
+    const plan = readSettings(inputs, env);
     let issues = null;
     if (plan.token) {
       const kind = options.forge;

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { INPUT_DEFAULTS, parseReleaseInputs } from '../../actions/release/inputs.ts';
+import { INPUT_DEFAULTS, readSettings } from '../../actions/release/inputs.ts';
 
 /** Inputs that are secrets: read from environment variables, never from the command line. */
 const SECRET_INPUTS: Readonly<Record<string, string>> = {
@@ -34,8 +34,8 @@ export function registerReleaseCommand(program: Command): void {
   command.option('--dry-run', 'verify, build and print the plan; create nothing', false);
   command.action(async (tag: string | undefined, options: Record<string, string | boolean | undefined>) => {
     // The targets, git and gpg code load only when the command runs.
-    const [{ runConfiguredRelease }, { planText }, { createLogger }, { SecretRegistry }] = await Promise.all([
-      import('../../actions/release/configured-release.ts'),
+    const [{ runConfigured }, { planText }, { createLogger }, { SecretRegistry }] = await Promise.all([
+      import('../../actions/release/configured-run.ts'),
       import('../../actions/release/summary.ts'),
       import('../../core/logger.ts'),
       import('../../core/secrets.ts'),
@@ -49,7 +49,7 @@ export function registerReleaseCommand(program: Command): void {
     };
     let config;
     try {
-      config = parseReleaseInputs(input, process.env);
+      config = readSettings(input, process.env);
     } catch (error) {
       // A missing secret is set in the environment, never on the command line: name the variable.
       const secret = /^input ([\w-]+):/.exec((error as Error).message)?.[1];
@@ -63,7 +63,7 @@ export function registerReleaseCommand(program: Command): void {
     const secrets = new SecretRegistry();
     for (const secret of config.secrets) secrets.add(secret);
     const logger = createLogger({ name: 'release', secrets });
-    const outcome = await runConfiguredRelease(config, { logger, env: process.env, workDir: os.tmpdir() });
+    const outcome = await runConfigured(config, { logger, env: process.env, workDir: os.tmpdir() });
     process.stdout.write(secrets.redact(planText(outcome)));
     for (const published of outcome.published)
       process.stdout.write(`${published.target}: ${published.url}\n`);

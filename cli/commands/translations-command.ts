@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { INPUT_DEFAULTS, parseTranslationsInputs } from '../../actions/translations/inputs.ts';
+import { INPUT_DEFAULTS, readSettings } from '../../actions/translations/inputs.ts';
 
 /** Inputs that are secrets: read from environment variables, never from the command line. */
 const SECRET_INPUTS: Readonly<Record<string, string>> = {
@@ -47,7 +47,7 @@ export function registerTranslationsCommand(program: Command): void {
       throw new Error(
         `set the forge token in the environment variable ${tokenVariable} (never on the command line)`,
       );
-    const config = parseTranslationsInputs(input, process.env);
+    const config = readSettings(input, process.env);
     const secrets = new SecretRegistry();
     for (const secret of config.secrets) secrets.add(secret);
     const logger = createLogger({ name: 'translations', secrets });

@@ -4,7 +4,7 @@ import {
   nextDatedTag,
   sortDatedTags,
 } from '../../actions/container-refresh/container-refresh.ts';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 
 const base: RefreshInputs = {
   ...INPUT_DEFAULTS,
@@ -16,19 +16,19 @@ const base: RefreshInputs = {
 
 describe('container-refresh inputs', () => {
   it('takes the mode from the event: pull requests and merge requests test, everything else publishes', () => {
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' })).toMatchObject({
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' })).toMatchObject({
       mode: 'pr',
       baseRef: 'main',
     });
     expect(
-      planRefresh(base, {
+      readSettings(base, {
         CI_PIPELINE_SOURCE: 'merge_request_event',
         CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'dev',
       }),
     ).toMatchObject({ mode: 'pr', baseRef: 'dev' });
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'schedule' }).mode).toBe('publish');
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'push' }).mode).toBe('publish');
-    expect(planRefresh({ ...base, mode: 'rollback', directory: '', 'test-command': '' }, {}).mode).toBe(
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'schedule' }).mode).toBe('publish');
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'push' }).mode).toBe('publish');
+    expect(readSettings({ ...base, mode: 'rollback', directory: '', 'test-command': '' }, {}).mode).toBe(
       'rollback',
     );
   });
@@ -48,15 +48,15 @@ describe('container-refresh inputs', () => {
       [{ directory: '' }, /input directory: is required/],
     ];
     for (const [change, message] of bad)
-      expect(() => planRefresh({ ...base, ...change }, {})).toThrow(message);
+      expect(() => readSettings({ ...base, ...change }, {})).toThrow(message);
   });
 
   it('accepts a local registry with a port and a URL-ish registry', () => {
-    expect(planRefresh({ ...base, registry: '127.0.0.1:5000', 'tls-verify': 'false' }, {})).toMatchObject({
+    expect(readSettings({ ...base, registry: '127.0.0.1:5000', 'tls-verify': 'false' }, {})).toMatchObject({
       registry: '127.0.0.1:5000',
       tlsVerify: false,
     });
-    expect(planRefresh({ ...base, registry: 'https://registry.gitlab.com/' }, {}).registry).toBe(
+    expect(readSettings({ ...base, registry: 'https://registry.gitlab.com/' }, {}).registry).toBe(
       'registry.gitlab.com',
     );
   });

@@ -7,7 +7,7 @@ import {
   refreshContainer,
   type RefreshDeps,
 } from '../../actions/container-refresh/container-refresh.ts';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import type { ContainerEngine, StepOutcome } from '../../actions/container-refresh/podman-engine.ts';
 import type { RegistryClient, StoredManifest } from '../../actions/container-refresh/registry-client.ts';
 import { RecordingForge } from '../support/recording-forge.ts';
@@ -93,7 +93,7 @@ describe('refreshContainer with injected clients', () => {
   afterEach(async () => tmp.remove());
 
   const plan = (inputs: Partial<RefreshInputs>) =>
-    planRefresh(
+    readSettings(
       {
         ...INPUT_DEFAULTS,
         directory: path.join(tmp.dir, 'ci'),

@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { buildEnvironment, createTargets } from '../../actions/release/configured-release.ts';
+import { buildEnvironment, createTargets } from '../../actions/release/configured-run.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { INPUT_DEFAULTS, parseReleaseInputs, type ReleaseConfig } from '../../actions/release/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type ReleaseSettings } from '../../actions/release/inputs.ts';
 
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';
 const PGP = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
 
-function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseConfig {
-  return parseReleaseInputs((name) => inputs[name] ?? '', {
+function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseSettings {
+  return readSettings((name) => inputs[name] ?? '', {
     GITHUB_REF: 'refs/tags/v1.2',
     GITHUB_REPOSITORY: 'acme/widget',
     ...env,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseTranslationsInputs } from '../../actions/translations/inputs.ts';
+import { InputError } from '../../core/inputs.ts';
+import { readSettings } from '../../actions/translations/inputs.ts';
 
 const weblate = {
   sources: 'src/**/*.c, src/**/*.py\nbin/*.sh',
@@ -13,7 +14,7 @@ const weblate = {
 const parse = (
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/widget' },
-) => parseTranslationsInputs((name) => inputs[name] ?? '', env);
+) => readSettings((name) => inputs[name] ?? '', env);
 
 const problem = (inputs: Record<string, string>, env?: NodeJS.ProcessEnv) => {
   try {

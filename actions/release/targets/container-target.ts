@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PlannedAction,
@@ -40,7 +40,7 @@ export interface ContainerImageTargetOptions {
   containerfile?: string;
   /** OCI runtime for podman; runc works where crun does not. */
   runtime?: string;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 interface Prepared {
@@ -136,7 +136,7 @@ export class ContainerImageTarget implements ReleaseTarget {
           { signal, what: `pushing to ${this.#repository}` },
         );
         prepared.pushedManifest = true;
-        this.#options.logger?.info({ target: this.name, digest: prepared.digest }, 'image pushed by digest');
+        this.#options.log?.info(`${this.name}: image pushed by digest ${prepared.digest}`);
         plan.unshift({
           target: this.name,
           action: 'push image',
@@ -173,7 +173,7 @@ export class ContainerImageTarget implements ReleaseTarget {
         ],
         { signal, what: `tagging ${this.#repository}:${tag}` },
       );
-      this.#options.logger?.info({ target: this.name, tag, digest: prepared.digest }, 'tagged');
+      this.#options.log?.info(`${this.name}: tagged ${tag} (${prepared.digest})`);
     }
     // Tagged now: a rollback must not delete it.
     prepared.pushedManifest = false;
@@ -201,9 +201,8 @@ export class ContainerImageTarget implements ReleaseTarget {
         ]);
       } catch (error) {
         // Many registries refuse deletes; an untagged manifest is invisible and gets garbage-collected.
-        this.#options.logger?.warn(
-          { target: this.name, err: error, digest: prepared.digest },
-          'could not delete the untagged image',
+        this.#options.log?.warn(
+          `${this.name}: could not delete the untagged image ${prepared.digest}: ${errorMessage(error)}`,
         );
       }
     }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PreparedRelease,
@@ -29,7 +29,7 @@ export interface NpmTargetOptions {
   access?: 'public' | 'restricted';
   /** The npm executable; `npm` on PATH by default. */
   npm?: string;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 interface TarballManifest {
@@ -105,10 +105,7 @@ export class NpmTarget implements ReleaseTarget {
           ?.integrity;
         if (now !== tarball.integrity) throw error;
       }
-      this.#options.logger?.info(
-        { target: this.name, package: tarball.name, version: tarball.version },
-        'published',
-      );
+      this.#options.log?.info(`${this.name}: published ${tarball.name}@${tarball.version}`);
     }
     const packument = await this.#packument(tarball.name, signal);
     return {
