@@ -107,3 +107,47 @@ export async function runActionStep(title: string, main: () => Promise<void>): P
     );
   }
 }
+
+/**
+ * A child process's output into the log, line by line, keeping the last lines for the error of a failed
+ * command. `stream()` gives one data handler per stream (a line split across chunks stays one line).
+ */
+export class CommandOutput {
+  readonly tail: string[] = [];
+  readonly #log: ActionLog | undefined;
+  readonly #keep: number;
+  readonly #partials: string[] = [];
+
+  constructor(log: ActionLog | undefined, keep = 20) {
+    this.#log = log;
+    this.#keep = keep;
+  }
+
+  stream(): (chunk: Buffer) => void {
+    const index = this.#partials.push('') - 1;
+    return (chunk) => {
+      const lines = (this.#partials[index] + chunk.toString('utf8')).split('\n');
+      this.#partials[index] = lines.pop() ?? '';
+      for (const line of lines) this.#line(line);
+    };
+  }
+
+  /** Logs what is left of unterminated last lines; call once the process has closed. */
+  flush(): void {
+    for (const [index, partial] of this.#partials.entries()) {
+      if (partial) this.#line(partial);
+      this.#partials[index] = '';
+    }
+  }
+
+  /** The error text's end: a newline and the last lines, or nothing when the command printed nothing. */
+  tailText(): string {
+    return this.tail.length ? `\n${this.tail.join('\n')}` : '';
+  }
+
+  #line(line: string): void {
+    this.#log?.info(line);
+    this.tail.push(line);
+    if (this.tail.length > this.#keep) this.tail.shift();
+  }
+}

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { ActionLog } from '../../core/action-log.ts';
+import { CommandOutput, type ActionLog } from '../../core/action-log.ts';
 import type { NpmCacheSettings } from './inputs.ts';
 import { restore, save, type NpmCacheContext, type RestoreResult, type SaveResult } from './npm-cache.ts';
 import type { CacheStore } from './stores/cache-store.ts';
@@ -75,36 +75,21 @@ export async function createStore(settings: NpmCacheSettings): Promise<CacheStor
   }
 }
 
-/** How many of a failed command's last lines its error carries. */
-const TAIL_LINES = 20;
-
 /** npm in the project directory, each run a log group; a failure carries npm's last lines. */
 export function npmIn(projectDir: string, log: ActionLog): (args: string[]) => Promise<void> {
   return (args) =>
     log.group(`npm ${args.join(' ')}`, async () => {
-      const tail: string[] = [];
+      const output = new CommandOutput(log);
       const code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn('npm', args, { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
-        const take = () => {
-          let partial = '';
-          return (chunk: Buffer) => {
-            const lines = (partial + chunk.toString('utf8')).split('\n');
-            partial = lines.pop() ?? '';
-            for (const line of lines) {
-              log.info(line);
-              tail.push(line);
-              if (tail.length > TAIL_LINES) tail.shift();
-            }
-          };
-        };
-        child.stdout.on('data', take());
-        child.stderr.on('data', take());
+        child.stdout.on('data', output.stream());
+        child.stderr.on('data', output.stream());
         child.on('error', reject);
-        child.on('close', resolve);
+        child.on('close', (exitCode) => {
+          output.flush();
+          resolve(exitCode);
+        });
       });
-      if (code !== 0)
-        throw new Error(
-          `npm ${args.join(' ')} failed (exit code ${code})${tail.length ? `:\n${tail.join('\n')}` : ''}`,
-        );
+      if (code !== 0) throw new Error(`npm ${args.join(' ')} failed (exit code ${code})${output.tailText()}`);
     });
 }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { glob, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ActionLog } from '../../core/action-log.ts';
+import { CommandOutput, type ActionLog } from '../../core/action-log.ts';
 import type { ReleaseAsset } from './targets/release-target.ts';
 
 /**
@@ -92,20 +92,7 @@ async function describeFile(name: string, file: string): Promise<ReleaseAsset> {
 /** Runs the build with its output in the log (line by line) and fails with the last lines when it fails. */
 async function runBuild(options: BuildOptions): Promise<void> {
   const [program, ...args] = options.command;
-  const log = options.log;
-  const tail: string[] = [];
-  const keep = (stream: string) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        log?.info(line);
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-      }
-    };
-  };
+  const output = new CommandOutput(options.log);
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(program!, args, {
       cwd: options.repoDir,
@@ -113,8 +100,8 @@ async function runBuild(options: BuildOptions): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    child.stdout.on('data', keep('stdout'));
-    child.stderr.on('data', keep('stderr'));
+    child.stdout.on('data', output.stream());
+    child.stderr.on('data', output.stream());
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'ENOENT'
@@ -124,10 +111,11 @@ async function runBuild(options: BuildOptions): Promise<void> {
           : error,
       ),
     );
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('close', (code, signal) => {
+      output.flush();
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
   if (exitCode !== 0)
-    throw new BuildError(
-      `build failed (exit ${exitCode}): ${options.command.join(' ')}${tail.length ? `\n${tail.join('\n')}` : ''}`,
-    );
+    throw new BuildError(`build failed (exit ${exitCode}): ${options.command.join(' ')}${output.tailText()}`);
 }
