@@ -205,7 +205,7 @@ describe('root action dist/index.js against the job API contract', () => {
   it('fails naming the input when a required one is missing', async () => {
     const result = await runAction({ 'server-url': api.url, job: 'nightly' }, workflow);
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::input token: is required/);
+    expect(result.stdout).toMatch(/::error::input token: required/);
   });
 });
 

@@ -35,17 +35,17 @@ describe('container-refresh inputs', () => {
 
   it('names the input that is wrong', () => {
     const bad: [Partial<RefreshInputs>, RegExp][] = [
-      [{ image: '' }, /input image: is required/],
+      [{ image: '' }, /input image: required/],
       [{ image: 'Acme/CI' }, /input image: "Acme\/CI" is not a registry repository name/],
       [{ image: 'acme/ci:latest' }, /input image/],
       [{ registry: 'ghcr.io/acme' }, /input registry/],
       [{ mode: 'deploy' }, /input mode: "deploy" is none of auto, pr, publish, rollback/],
-      [{ mode: 'pr' }, /input base-ref: is required in pr mode/],
+      [{ mode: 'pr' }, /input base-ref: required in pr mode/],
       [{ 'tls-verify': 'maybe' }, /input tls-verify/],
       [{ 'registry-username': 'robot' }, /give both or neither/],
       [{ containerfile: '../Containerfile' }, /input containerfile/],
-      [{ 'test-command': ' ' }, /input test-command: is required/],
-      [{ directory: '' }, /input directory: is required/],
+      [{ 'test-command': ' ' }, /input test-command: required/],
+      [{ directory: '' }, /input directory: required/],
     ];
     for (const [change, message] of bad)
       expect(() => readSettings({ ...base, ...change }, {})).toThrow(message);
