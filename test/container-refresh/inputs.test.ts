@@ -42,7 +42,10 @@ describe('container-refresh inputs', () => {
       [{ mode: 'deploy' }, /input mode: "deploy" is none of auto, pr, publish, rollback/],
       [{ mode: 'pr' }, /input base-ref: required in pr mode/],
       [{ 'tls-verify': 'maybe' }, /input tls-verify/],
-      [{ 'registry-username': 'robot' }, /give both or neither/],
+      [
+        { 'registry-username': 'robot' },
+        /input registry-username: give both registry-username and registry-password, or neither/,
+      ],
       [{ containerfile: '../Containerfile' }, /input containerfile/],
       [{ 'test-command': ' ' }, /input test-command: required/],
       [{ directory: '' }, /input directory: required/],

@@ -66,7 +66,7 @@ describe('release inputs', () => {
     [{ keyring: 'k', 'dry-run': 'maybe' }, /input dry-run: "maybe" is not a boolean/],
     // @actions/core's booleans only: yes, 1 and on are not true.
     [{ keyring: 'k', 'dry-run': 'yes' }, /input dry-run: "yes" is not a boolean/],
-    [{ keyring: 'k', 'compare-link': '1' }, /input compare-link: "1" is not a boolean/],
+    [{ keyring: 'k', 'dry-run': 'true', 'compare-link': '1' }, /input compare-link: "1" is not a boolean/],
     [{ keyring: 'k', 'dry-run': 'on' }, /input dry-run: "on" is not a boolean/],
     [{ keyring: 'k', 'version-pattern': '(' }, /input version-pattern: not a regular expression/],
     [{ keyring: 'k', build: "sh -c 'make", 'dry-run': 'true' }, /input build: unterminated ' quote/],
