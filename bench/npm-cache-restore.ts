@@ -12,7 +12,7 @@ import { DirectoryStore } from '../actions/npm-cache/stores/directory-store.ts';
 import { startVerdaccio } from '../test/support/verdaccio.ts';
 import { withTempDir } from '../test/support/temp-dir.ts';
 import { ms, summarize } from './stats.ts';
-import { textLog } from '../core/action-log.ts';
+import { textLog } from '../cli/text-log.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');

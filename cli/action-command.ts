@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { terminalLog, type ActionLog } from '../core/action-log.ts';
+import type { ActionLog } from '../core/action-log.ts';
+import { terminalLog } from './text-log.ts';
 import { InputError, type InputSource } from '../core/inputs.ts';
 import { SecretRegistry } from '../core/secrets.ts';
 

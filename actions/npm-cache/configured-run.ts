@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { CommandOutput, type ActionLog } from '../../core/action-log.ts';
+import { exec } from '@actions/exec';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { NpmCacheSettings } from './inputs.ts';
 import { restore, save, type NpmCacheContext, type RestoreResult, type SaveResult } from './npm-cache.ts';
 import type { CacheStore } from './stores/cache-store.ts';
@@ -75,21 +75,28 @@ export async function createStore(settings: NpmCacheSettings): Promise<CacheStor
   }
 }
 
+/** How many of a failed command's last lines its error carries. */
+const TAIL_LINES = 20;
+
 /** npm in the project directory, each run a log group; a failure carries npm's last lines. */
 export function npmIn(projectDir: string, log: ActionLog): (args: string[]) => Promise<void> {
   return (args) =>
     log.group(`npm ${args.join(' ')}`, async () => {
-      const output = new CommandOutput(log);
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn('npm', args, { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.stdout.on('data', output.stream());
-        child.stderr.on('data', output.stream());
-        child.on('error', reject);
-        child.on('close', (exitCode) => {
-          output.flush();
-          resolve(exitCode);
-        });
+      const tail: string[] = [];
+      const line = (text: string) => {
+        log.info(text);
+        tail.push(text);
+        if (tail.length > TAIL_LINES) tail.shift();
+      };
+      const code = await exec('npm', args, {
+        cwd: projectDir,
+        silent: true,
+        ignoreReturnCode: true,
+        listeners: { stdline: line, errline: line },
       });
-      if (code !== 0) throw new Error(`npm ${args.join(' ')} failed (exit code ${code})${output.tailText()}`);
+      if (code !== 0)
+        throw new Error(
+          `npm ${args.join(' ')} failed (exit code ${code})${tail.length ? `:\n${tail.join('\n')}` : ''}`,
+        );
     });
 }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { glob, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CommandOutput, type ActionLog } from '../../core/action-log.ts';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { ReleaseAsset } from './targets/release-target.ts';
 
 /**
@@ -118,4 +118,48 @@ async function runBuild(options: BuildOptions): Promise<void> {
   });
   if (exitCode !== 0)
     throw new BuildError(`build failed (exit ${exitCode}): ${options.command.join(' ')}${output.tailText()}`);
+}
+
+/**
+ * A child process's output into the log, line by line, keeping the last lines for the error of a failed
+ * command. `stream()` gives one data handler per stream (a line split across chunks stays one line).
+ */
+class CommandOutput {
+  readonly tail: string[] = [];
+  readonly #log: ActionLog | undefined;
+  readonly #keep: number;
+  readonly #partials: string[] = [];
+
+  constructor(log: ActionLog | undefined, keep = 20) {
+    this.#log = log;
+    this.#keep = keep;
+  }
+
+  stream(): (chunk: Buffer) => void {
+    const index = this.#partials.push('') - 1;
+    return (chunk) => {
+      const lines = (this.#partials[index] + chunk.toString('utf8')).split('\n');
+      this.#partials[index] = lines.pop() ?? '';
+      for (const line of lines) this.#line(line);
+    };
+  }
+
+  /** Logs what is left of unterminated last lines; call once the process has closed. */
+  flush(): void {
+    for (const [index, partial] of this.#partials.entries()) {
+      if (partial) this.#line(partial);
+      this.#partials[index] = '';
+    }
+  }
+
+  /** The error text's end: a newline and the last lines, or nothing when the command printed nothing. */
+  tailText(): string {
+    return this.tail.length ? `\n${this.tail.join('\n')}` : '';
+  }
+
+  #line(line: string): void {
+    this.#log?.info(line);
+    this.tail.push(line);
+    if (this.tail.length > this.#keep) this.tail.shift();
+  }
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { runActionStep } from '../../core/action-log.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import {
   FINAL_STATES,
@@ -11,7 +11,7 @@ import {
 } from './submit-job.ts';
 
 /** The root action: read inputs → submit (and maybe wait) → set outputs. Everything else is in submit-job.ts. */
-void runActionStep('ironbots job', async () => {
+async function main(): Promise<void> {
   const inputs = actionEnvironmentInputs();
   // Masked before anything can fail and print it.
   const token = inputs('token');
@@ -38,7 +38,10 @@ void runActionStep('ironbots job', async () => {
   } else if (!plan.wait && FINAL_STATES.includes(result.state) && result.state !== 'success') {
     core.warning(`job ${result.jobId} is ${result.state}`);
   }
-});
+}
+
+// A failure fails the step; a job that exists also has its summary (report), so no second one is written.
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));
 
 async function report(plan: SubmitJobPlan, result: SubmitJobResult, note?: string): Promise<void> {
   core.setOutput('job-id', result.jobId);

@@ -11,7 +11,7 @@ import { runConfigured } from '../../actions/container-refresh/configured-run.ts
 import { issueTitle } from '../../actions/container-refresh/container-refresh.ts';
 import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import { HttpRegistryClient } from '../../actions/container-refresh/registry-client.ts';
-import { silentLog } from '../../core/action-log.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { GOOD_CONTAINERFILE, ImageRepository } from './image-repository.ts';

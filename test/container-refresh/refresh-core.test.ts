@@ -12,7 +12,7 @@ import type { ContainerEngine, StepOutcome } from '../../actions/container-refre
 import type { RegistryClient, StoredManifest } from '../../actions/container-refresh/registry-client.ts';
 import { RecordingForge } from '../support/recording-forge.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { textLog } from '../../core/action-log.ts';
+import { textLog } from '../../cli/text-log.ts';
 
 /** An engine that records what it was asked and answers as told; "pushing" stores a manifest in the registry. */
 class ScriptedEngine implements ContainerEngine {

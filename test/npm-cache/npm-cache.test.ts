@@ -10,7 +10,7 @@ import { DirectoryStore } from '../../actions/npm-cache/stores/directory-store.t
 import { verifyTree } from '../../actions/npm-cache/verify-tree.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
-import { textLog } from '../../core/action-log.ts';
+import { textLog } from '../../cli/text-log.ts';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,6 @@ import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './githu
 import { SigningFixture, type GpgKey } from './signing-fixture.ts';
 import { runActionDist } from '../support/run-action-dist.ts';
 
-
 let fixture: SigningFixture;
 let world: GitHubReleaseWorld;
 let trusted: GpgKey;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildEnvironment, createTargets } from '../../actions/release/configured-run.ts';
-import { silentLog } from '../../core/action-log.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { INPUT_DEFAULTS, readSettings, type ReleaseSettings } from '../../actions/release/inputs.ts';
 
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';

@@ -12,7 +12,7 @@ import { ReleaseError, runRelease, type ReleaseOptions } from '../../actions/rel
 import { GITHUB_RELEASE_BODY_LIMIT } from '../../actions/release/release-notes.ts';
 import { TagVerificationError, type TagTrust } from '../../actions/release/tag-signature.ts';
 import { planText, summaryMarkdown } from '../../actions/release/summary.ts';
-import { silentLog } from '../../core/action-log.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { GitHubReleaseWorld, OWNER, REPO, TOKEN } from './github-release-world.ts';
 import { SigningFixture, type GpgKey, type SshKey } from './signing-fixture.ts';
 

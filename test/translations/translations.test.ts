@@ -9,7 +9,7 @@ import { runTranslations, type TranslationsPlan } from '../../actions/translatio
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
 import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
-import { silentLog } from '../../core/action-log.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
