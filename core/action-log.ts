@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { errorMessage } from './errors.ts';
-import type { SecretRegistry } from './secrets.ts';
+import { SecretRegistry } from './secrets.ts';
 
 /** Where a message points in the repository: becomes a file=/line= annotation on the workflow run. */
 export interface Annotation {
@@ -32,11 +32,17 @@ function annotationProperties(annotation: Annotation | undefined): core.Annotati
 
 /**
  * The log of an action on a runner: workflow commands through @actions/core (::warning file=…::, ::group::,
- * ::debug::, which the runner shows only with RUNNER_DEBUG / step debugging on). Secrets registered with
- * core.setSecret are masked by the runner; `secrets` also covers a value that was never registered there.
+ * ::debug::, which the runner shows only with RUNNER_DEBUG / step debugging on). Each secret is registered
+ * with the runner (::add-mask::) and blotted out here too, so no line of ours carries it either way.
  */
-export function actionsLog(secrets?: SecretRegistry): ActionLog {
-  const redact = (text: string) => (secrets ? secrets.redact(text) : text);
+export function actionsLog(secretValues: ReadonlyArray<string | undefined> = []): ActionLog {
+  const secrets = new SecretRegistry();
+  for (const secret of secretValues) {
+    if (!secret) continue;
+    core.setSecret(secret);
+    secrets.add(secret);
+  }
+  const redact = (text: string) => secrets.redact(text);
   return {
     info: (message) => core.info(redact(message)),
     warn: (message, annotation) => core.warning(redact(message), annotationProperties(annotation)),

@@ -7,19 +7,13 @@ import { readSettings } from './inputs.ts';
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
 void runActionStep('container-refresh', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
-  const secretValues = [settings.token, settings.credentials?.password ?? ''].filter(Boolean);
-  for (const secret of secretValues) core.setSecret(secret);
+  const log = actionsLog([settings.token, settings.credentials?.password]);
   // Loaded only once the inputs are good: a typo fails the step without loading podman and forge code.
-  const [{ SecretRegistry }, { runConfigured }] = await Promise.all([
-    import('../../core/secrets.ts'),
-    import('./configured-run.ts'),
-  ]);
-  const secrets = new SecretRegistry();
-  for (const secret of secretValues) secrets.add(secret);
+  const { runConfigured } = await import('./configured-run.ts');
   const env = process.env;
   const [owner, name] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const result = await runConfigured(settings, {
-    log: actionsLog(secrets),
+    log,
     tempRoot: env.RUNNER_TEMP || os.tmpdir(),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     issues:

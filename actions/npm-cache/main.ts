@@ -7,9 +7,8 @@ import { readSettings, type NpmCacheSettings } from './inputs.ts';
 /** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
 void runActionStep('npm-cache', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
-  if (settings.githubToken) core.setSecret(settings.githubToken);
   const result = await runConfigured(settings, {
-    log: actionsLog(),
+    log: actionsLog([settings.githubToken]),
     ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
   });
   core.setOutput('key', result.key);

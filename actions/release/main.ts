@@ -2,7 +2,6 @@ import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
-import { SecretRegistry } from '../../core/secrets.ts';
 import { runConfigured } from './configured-run.ts';
 import { readSettings } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';
@@ -10,12 +9,7 @@ import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 /** The release action: read inputs → release → outputs and summary. Everything else is in release.ts. */
 void runActionStep('release', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
-  const secrets = new SecretRegistry();
-  for (const secret of settings.secrets) {
-    core.setSecret(secret);
-    secrets.add(secret);
-  }
-  const log = actionsLog(secrets);
+  const log = actionsLog(settings.secrets);
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,
   );

@@ -2,7 +2,6 @@ import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary, type ActionLog } from '../../core/action-log.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
-import { SecretRegistry } from '../../core/secrets.ts';
 import { runConfigured } from './configured-run.ts';
 import { CatalogError } from './gettext-tools.ts';
 import { readSettings } from './inputs.ts';
@@ -11,12 +10,7 @@ import { pullRequestBody } from './translations.ts';
 /** The translations action: read inputs → run → set outputs. Everything else is in translations.ts. */
 void runActionStep('translations', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
-  const secrets = new SecretRegistry();
-  for (const secret of settings.secrets) {
-    core.setSecret(secret);
-    secrets.add(secret);
-  }
-  const log = actionsLog(secrets);
+  const log = actionsLog(settings.secrets);
   const result = await runConfigured(settings, {
     log,
     tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),

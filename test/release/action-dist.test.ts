@@ -72,6 +72,9 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
     expect(assets[0]!.url).toBe(`${world.emulator.url}/${OWNER}/${REPO}/releases/download/1.0/widget.tar.gz`);
     expect(release!.assets.map((a) => a.digest)).toEqual(assets.map((a) => `sha256:${a.sha256}`));
     expect(run.summary).toContain('### Released 1.0');
+    // The build and each target fold into a group of their own in the workflow log.
+    expect(run.log).toContain(`::group::build: sh -c mkdir -p dist && echo widget > dist/widget.tar.gz`);
+    expect(run.log).toContain('::group::github: publish');
     expect(run.summary).toContain('| widget.tar.gz | 7 B |');
   });
 
@@ -95,6 +98,8 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
     expect(run.code).toBe(1);
     expect(run.log).toContain('::error::');
     expect(run.log).toContain('changed after it was signed');
+    // A failed release says so in the job summary too.
+    expect(run.summary).toMatch(/^### release failed\n\n```text\n.*changed after it was signed/s);
     expect(world.releases().filter((r) => r.tagName === '1.2')).toEqual([]);
   });
 });
