@@ -102,8 +102,8 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
       headRef: 'ironbots/translations',
       htmlUrl: outputs['pull-request-url'],
     });
-    // Structured log lines.
-    expect(output).toMatch(/"msg":"opened the pull request"/);
+    // Plain lines in the workflow log, no JSON records.
+    expect(output).toMatch(/^opened pull request #1: http/m);
   });
 
   it('on a pull_request event only validates: publishes, pushes and opens nothing', async () => {
