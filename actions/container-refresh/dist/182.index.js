@@ -5,14 +5,13 @@ export const modules = {
 /***/ 3182:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  createForge: () => (/* binding */ createForge),
   runConfigured: () => (/* binding */ runConfigured)
 });
+
+// UNUSED EXPORTS: createForge
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
