@@ -47,6 +47,18 @@ export function trialCount(kind: 'fast' | 'slow'): number {
  * Runs `trials` independent trials of the scenario, each in a world of its own that is torn down
  * afterwards, and tallies every context of every trial.
  */
+/** The trial under way, so that a test that timed out can still tear it down (see `abandonTrial`). */
+let current: DeploymentWorld | null = null;
+
+/** For afterEach: stops and removes the world of a trial that was cut off by the test's timeout. */
+export async function abandonTrial(): Promise<void> {
+  const world = current;
+  current = null;
+  if (!world) return;
+  await world.stopAll();
+  await world.dispose();
+}
+
 export async function runScenario(scenario: Scenario, trials: number): Promise<ScenarioResult> {
   const counts = emptyCounts();
   const defects: string[] = [];
@@ -57,6 +69,7 @@ export async function runScenario(scenario: Scenario, trials: number): Promise<S
       seed,
       scanIntervalSeconds: scenario.scanIntervalSeconds ?? 5,
     });
+    current = world;
     try {
       await scenario.trial(world);
       const { orphans } = await world.stopAll();
@@ -72,8 +85,11 @@ export async function runScenario(scenario: Scenario, trials: number): Promise<S
         world.processes.map((p) => `--- ${p.name}\n${p.logText(15)}`).join('\n');
       throw error;
     } finally {
-      await world.stopAll();
-      await world.dispose();
+      if (current === world) {
+        current = null;
+        await world.stopAll();
+        await world.dispose();
+      }
     }
   }
   return { counts, defects };
@@ -87,7 +103,7 @@ async function tallyWorld(world: DeploymentWorld): Promise<{ tally: ContextTally
     const accepted = world.proxy.statusWrites.find(
       (w) => w.context === spec.name && w.outcome === 'accepted' && isFinalState(w.state),
     );
-    const expected = trueResult(spec.name, spec.exitCode, markers);
+    const expected = trueResult(spec);
     const tally = tallyContext({
       context: spec.name,
       expected,
@@ -105,10 +121,9 @@ async function tallyWorld(world: DeploymentWorld): Promise<{ tally: ContextTally
 }
 
 /** The counts the issue demands be zero. */
-export function defectCounts(counts: Counts): Pick<
-  Counts,
-  'lost' | 'duplicated' | 'wrong' | 'reruns' | 'regressions'
-> {
+export function defectCounts(
+  counts: Counts,
+): Pick<Counts, 'lost' | 'duplicated' | 'wrong' | 'reruns' | 'regressions'> {
   const { lost, duplicated, wrong, reruns, regressions } = counts;
   return { lost, duplicated, wrong, reruns, regressions };
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { defectCounts, runScenario, trialCount, type Scenario } from './harness.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { abandonTrial, defectCounts, runScenario, trialCount, type Scenario } from './harness.ts';
 import {
   killAfterFinalStatus,
   pausedAgent,
@@ -25,6 +25,7 @@ const cases: [Scenario, number][] = [
 ];
 
 describe('reliability with real server, agents and forge', () => {
+  afterEach(abandonTrial);
   for (const [scenario, budgetMs] of cases) {
     it(
       scenario.name,

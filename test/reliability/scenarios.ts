@@ -86,7 +86,8 @@ export const killAfterFinalStatus: Scenario = {
  */
 export const killEveryAttempt: Scenario = {
   name: 'kill -9 on every attempt',
-  contexts: [{ name: 'doomed', exitCode: 0, sleepSeconds: 600 }],
+  // No attempt ever ends, so the truth is that the job could not be run: an error.
+  contexts: [{ name: 'doomed', exitCode: 0, sleepSeconds: 600, expected: 'error' }],
   async trial(world) {
     await world.startServer();
     let agent = await world.startAgent('agent-a', 1);
@@ -208,9 +209,12 @@ export const tornProcessRecord: Scenario = {
     let up = false;
     for (let start = 1; start <= 3 && !up; start++) {
       const agent = await world.spawnAgent('agent-a', 2);
-      up = (await agent.waitForLog((e) => e.msg === 'agent started', 30_000)) !== null;
-      if (!up) await agent.exited;
-      if (!up) await new Promise((r) => setTimeout(r, 1_000));
+      const came = await agent.waitForLog((e) => e.msg === 'agent started' || e.fatal === true, 30_000);
+      up = came?.msg === 'agent started';
+      if (up) break;
+      // Not up: it exited, or it hangs half-started (systemd's start timeout would stop it, too).
+      await agent.stop(5_000);
+      await new Promise((r) => setTimeout(r, 1_000));
     }
     await world.openPullRequest();
     // With no agent up there is nothing to wait for: the contexts are lost.

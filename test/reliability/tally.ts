@@ -1,5 +1,5 @@
 import type { CommitStatus } from '../../forge/forge.ts';
-import type { Marker } from '../support/deployment-world.ts';
+import type { ContextSpec } from '../support/deployment-world.ts';
 
 export type FinalState = 'success' | 'failure' | 'error';
 
@@ -67,14 +67,9 @@ export function tallyContext(observation: ContextObservation): ContextTally {
   return { context: observation.context, lost, duplicated, wrong, reruns, regressions };
 }
 
-/**
- * The job's true result: what its command said (exit 0 → success, otherwise failure) if any run of it
- * reached its end; `error` if none did (every attempt was killed): the PR must then say so.
- */
-export function trueResult(context: string, exitCode: number, markers: Marker[]): FinalState {
-  const ended = markers.some((m) => m.kind === 'end' && m.context === context);
-  if (!ended) return 'error';
-  return exitCode === 0 ? 'success' : 'failure';
+/** The job's true result: what its command says (exit 0 → success), unless the scenario knows better. */
+export function trueResult(spec: ContextSpec): FinalState {
+  return spec.expected ?? (spec.exitCode === 0 ? 'success' : 'failure');
 }
 
 export function emptyCounts(): Counts {

@@ -14,6 +14,8 @@ export interface ContextSpec {
   name: string;
   exitCode: number;
   sleepSeconds: number;
+  /** The final status the PR must show. Default: success for exit code 0, failure otherwise. */
+  expected?: 'success' | 'failure' | 'error';
 }
 
 /** A line the job's command wrote: when it started or ended, in which job, as which process. */
@@ -205,7 +207,9 @@ export class DeploymentWorld {
     const child = this.spawn(name, args);
     const { code, signal } = await child.exited;
     if (code !== 0)
-      throw new Error(`ironbots ${args.join(' ')} ended ${code ?? signal}:\n${child.stdout}${child.logText()}`);
+      throw new Error(
+        `ironbots ${args.join(' ')} ended ${code ?? signal}:\n${child.stdout}${child.logText()}`,
+      );
     return child.stdout;
   }
 

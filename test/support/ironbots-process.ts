@@ -4,8 +4,14 @@ import { createInterface } from 'node:readline';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
+/** Children still running; killed if this process exits first (a test runner tearing down its worker). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** One JSON log line of an ironbots process (pino), or a plain line wrapped as `{ msg }`. */
-export type LogEntry = { msg?: string; level?: number; [key: string]: unknown };
+export type LogEntry = { msg?: string; level?: number; fatal?: boolean; [key: string]: unknown };
 
 /**
  * `node cli/ironbots.ts …` as a child process: its log lines are kept and can be waited for, and it can be
@@ -27,11 +33,15 @@ export class IronbotsProcess {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/nonexistent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    live.add(this.child);
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     createInterface({ input: this.child.stderr! }).on('line', (line) => {
       let entry: LogEntry;
       try {
-        entry = line.startsWith('{') ? (JSON.parse(line) as LogEntry) : { msg: line };
+        // The CLI reports what stopped it as one plain `ironbots: …` line.
+        entry = line.startsWith('{')
+          ? (JSON.parse(line) as LogEntry)
+          : { msg: line, fatal: line.startsWith('ironbots: ') };
       } catch {
         entry = { msg: line };
       }
@@ -40,6 +50,7 @@ export class IronbotsProcess {
     });
     this.exited = new Promise((resolve) => {
       this.child.once('close', (code, signal) => {
+        live.delete(this.child);
         this.#exit = { code, signal };
         this.#notify();
         resolve(this.#exit);
