@@ -157,7 +157,7 @@ export const statusWriteFailures: Scenario = {
     await world.startServer();
     await world.startAgent('agent-a', 2);
     await world.openPullRequest();
-    await world.settle(90_000);
+    await world.settle(60_000);
   },
 };
 
