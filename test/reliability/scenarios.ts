@@ -167,7 +167,7 @@ export const statusWriteFailures: Scenario = {
  */
 export const scanWithSlowWrites: Scenario = {
   name: 'scan with 0–3 s writes',
-  contexts: [1, 2, 3, 4].flatMap((i) => [
+  contexts: [1, 2, 3, 4, 5, 6].flatMap((i) => [
     { name: `passes-${i}`, exitCode: 0, sleepSeconds: 0 },
     { name: `fails-${i}`, exitCode: 1, sleepSeconds: 0 },
   ]),
@@ -178,15 +178,17 @@ export const scanWithSlowWrites: Scenario = {
     await world.startServer();
     await world.startAgent('agent-a', 4);
     await world.openPullRequest();
+    // Two scans at a time, back to back, as a cron job beside the server's own scanner would overlap.
     let done = false;
-    const scans = (async () => {
+    const scanLoop = async () => {
       while (!done) await world.run('scan', ['scan', '--config', world.serverConfig()]);
-    })();
+    };
+    const scans = [scanLoop(), scanLoop()];
     try {
       await world.settle(120_000);
     } finally {
       done = true;
-      await scans;
+      await Promise.all(scans);
     }
     // One more scan over the settled PR: it must change nothing.
     await world.run('scan', ['scan', '--config', world.serverConfig()]);
