@@ -128,7 +128,8 @@ export function forgeOutage(seconds: number): Scenario {
           world.proxy.outage(seconds * 1000);
       });
       await world.startServer();
-      await world.startAgent('agent-a', 2);
+      // One job at a time: the first one's statuses fall wholly into the outage.
+      await world.startAgent('agent-a', 1);
       await world.openPullRequest();
       await mustHappen(
         waitUntil(() => world.proxy.outageEndsAt > 0, 30_000),
