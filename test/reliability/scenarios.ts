@@ -118,10 +118,9 @@ export const killEveryAttempt: Scenario = {
 };
 
 /**
- * The forge answers nothing but 502 for `seconds` from the moment the first job has its verdict (its
- * final status write is the first request the outage refuses): the verdicts exist but cannot be
- * published until the forge is back. (Starting the outage with the job's `In progress` instead lets
- * today's retries of that status use up most of the outage; the verdict then lands after it.)
+ * The forge answers nothing but 502 for `seconds` from the moment the first job starts (its `In progress`
+ * is the first request the outage refuses); the verdicts come during the outage and must still reach the
+ * forge after it.
  */
 export function forgeOutage(seconds: number): Scenario {
   return {
@@ -129,7 +128,7 @@ export function forgeOutage(seconds: number): Scenario {
     contexts: PASS_AND_FAIL(1),
     async trial(world) {
       world.proxy.onStatusWrite((write, phase) => {
-        if (phase === 'received' && isFinalState(write.state) && !world.proxy.outageEndsAt)
+        if (phase === 'received' && write.description.startsWith('In progress') && !world.proxy.outageEndsAt)
           world.proxy.outage(seconds * 1000);
       });
       await world.startServer();
@@ -137,7 +136,7 @@ export function forgeOutage(seconds: number): Scenario {
       await world.openPullRequest();
       await mustHappen(
         waitUntil(() => world.proxy.outageEndsAt > 0, 30_000),
-        'no job finished, so the outage never began',
+        'no job started, so the outage never began',
       );
       await waitUntil(() => Date.now() >= world.proxy.outageEndsAt, seconds * 1000 + 1_000, 500);
       // After the outage: retries with backoff and the scanner have a minute to publish what is missing.
