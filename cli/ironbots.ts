@@ -5,6 +5,7 @@ import { registerImageCommands } from './commands/image-commands.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerNpmCacheCommand } from './commands/npm-cache-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
+import { registerRunCommand } from './commands/run-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
@@ -16,6 +17,7 @@ const program = new Command('ironbots')
   .showHelpAfterError();
 
 registerLocalCommand(program);
+registerRunCommand(program);
 registerImageCommands(program);
 registerValidateCommand(program);
 registerDeploymentCommands(program);

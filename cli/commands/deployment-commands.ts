@@ -1,28 +1,16 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
-import type { AgentEvent } from '../../runner-agent/src/agent/agent.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
-import { createLogger, type Logger } from '../../core/logger.ts';
+import { createLogger } from '../../core/logger.ts';
 
 const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
-async function open(configFile: string): Promise<{
-  deployment: Deployment;
-  logger: Logger;
-}> {
+async function open(configFile: string): Promise<Deployment> {
   const config = await loadDeploymentConfig(configFile);
   const { openDeployment, secretsOf } = await import('../../runner-agent/src/deployment/deployment.ts');
   const secrets = secretsOf(config);
-  const logger = createLogger({ name: 'ironbots', secrets });
-  return { deployment: await openDeployment(config, logger, secrets), logger };
-}
-
-function parseListen(listen: string): { host: string; port: number } {
-  const i = listen.lastIndexOf(':');
-  return { host: listen.slice(0, i), port: Number(listen.slice(i + 1)) };
+  return openDeployment(config, { logger: createLogger({ name: 'ironbots', secrets }), secrets });
 }
 
 function untilSignal(): Promise<void> {
@@ -44,43 +32,12 @@ export function registerDeploymentCommands(program: Command): void {
     .description('run the server (webhook receiver, job API, planner, scanner) and, if configured, an agent')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const { deployment, logger } = await open(options.config);
-      const server = deployment.config.server;
-      if (!server)
+      const deployment = await open(options.config);
+      if (!deployment.config.server)
         throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
-      const { startServerRole } = await import('../../runner-agent/src/deployment/server-role.ts');
-      const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
-      const { Metrics } = await import('../../runner-agent/src/observability/metrics.ts');
-      const metrics = new Metrics({ queues: [deployment.events, deployment.jobs] as never[] });
-      const { host, port } = parseListen(server.listen);
-      const role = await startServerRole({
-        events: deployment.events,
-        jobs: deployment.jobs,
-        logStore: deployment.logStore,
-        forge: deployment.forge,
-        webhookSecret: server.webhookSecret,
-        apiTokens: server.apiTokens,
-        trust: { trustedAuthors: server.trustedAuthors },
-        logger,
-        host,
-        port,
-        ...(deployment.config.publicUrl ? { publicUrl: deployment.config.publicUrl } : {}),
-        // Logs are served from the store, wherever it is (a local directory or S3).
-        extraRoutes: [logHttpRoute(deployment.logStore)],
-        scan: {
-          repositories: await deployment.repositories(),
-          intervalMs: server.scanIntervalSeconds * 1000,
-        },
-        metrics,
-      });
-      const agent = deployment.config.agent
-        ? await startAgent(deployment, logger, deployment.config.publicUrl ?? role.url, (e) =>
-            metrics.observeAgent(e),
-          )
-        : null;
+      await deployment.startServer();
+      if (deployment.config.agent) await deployment.startAgent();
       await untilSignal();
-      await agent?.stop();
-      await role.stop();
       await deployment.close();
     });
 
@@ -89,29 +46,14 @@ export function registerDeploymentCommands(program: Command): void {
     .description('run an agent: take jobs whose labels this machine offers, run them, report statuses')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const { deployment, logger } = await open(options.config);
-      const agentConfig = deployment.config.agent;
-      if (!agentConfig)
+      const deployment = await open(options.config);
+      if (!deployment.config.agent)
         throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
-      let logBase = deployment.config.publicUrl;
-      let logServer: { close(): Promise<void> } | undefined;
-      if (agentConfig.listen) {
-        const { startHttpServer } = await import('../../core/http/http-server.ts');
-        const { logHttpRoute } = await import('../../runner-agent/src/logs/log-http.ts');
-        const http = await startHttpServer({
-          logger,
-          ...parseListen(agentConfig.listen),
-          routes: [logHttpRoute(deployment.logStore)],
-        });
-        logBase ??= http.url;
-        logServer = http;
-      }
-      if (!logBase)
-        throw new Error(`${options.config}: set publicUrl or agent.listen so statuses can link to logs`);
-      const agent = await startAgent(deployment, logger, logBase);
+      await deployment.startAgent().catch(async (error: unknown) => {
+        await deployment.close();
+        throw new Error(`${options.config}: ${(error as Error).message}`);
+      });
       await untilSignal();
-      await agent.stop();
-      await logServer?.close();
       await deployment.close();
     });
 
@@ -122,16 +64,10 @@ export function registerDeploymentCommands(program: Command): void {
     )
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const { deployment, logger } = await open(options.config);
+      const deployment = await open(options.config);
       if (!deployment.forge)
         throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
-      const { Planner } = await import('../../runner-agent/src/planner/planner.ts');
-      const planner = new Planner({
-        forge: deployment.forge,
-        jobs: deployment.jobs,
-        logger,
-        trust: { trustedAuthors: deployment.config.server?.trustedAuthors ?? [] },
-      });
+      const planner = deployment.planner();
       for (const repo of await deployment.repositories()) {
         for (const [number, result] of await planner.scanRepository(repo)) {
           const detail =
@@ -151,7 +87,7 @@ export function registerDeploymentCommands(program: Command): void {
     .command('stats')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const { deployment } = await open(options.config);
+      const deployment = await open(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         const s = await q.stats();
         process.stdout.write(
@@ -165,7 +101,7 @@ export function registerDeploymentCommands(program: Command): void {
     .description('list dead-lettered jobs and deliveries with the reason they died')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const { deployment } = await open(options.config);
+      const deployment = await open(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         for (const d of await q.deadLetters()) {
           process.stdout.write(
@@ -181,7 +117,7 @@ export function registerDeploymentCommands(program: Command): void {
     .argument('<id>')
     .option(...configOption)
     .action(async (id: string, options: { config: string }) => {
-      const { deployment } = await open(options.config);
+      const deployment = await open(options.config);
       const found = (await deployment.jobs.state(id))
         ? deployment.jobs
         : (await deployment.events.state(id))
@@ -189,45 +125,14 @@ export function registerDeploymentCommands(program: Command): void {
           : null;
       if (!found) throw new Error(`no job or delivery ${id}`);
       await found.redrive(id);
+      if (found === deployment.jobs) {
+        // A fresh attempt budget means the job may run again: its record (ended by the reconciler) reopens.
+        const { jobDedupKey } = await import('../../runner-agent/src/jobs/job.ts');
+        const state = await deployment.jobs.state(id);
+        const key = state ? jobDedupKey(state.message.payload) : undefined;
+        if (key) await deployment.records.reopen(key);
+      }
       process.stdout.write(`${found.name} ${id} queued again\n`);
       await deployment.close();
     });
-}
-
-async function startAgent(
-  deployment: Deployment,
-  logger: Logger,
-  logBase: string,
-  onEvent?: (event: AgentEvent) => void,
-) {
-  const config = deployment.config.agent!;
-  const stateDir = deployment.config.stateDir.replace(/^~(?=\/)/, os.homedir());
-  const { Agent } = await import('../../runner-agent/src/agent/agent.ts');
-  const { createExecutors } = await import('../../runner-agent/src/deployment/executors.ts');
-  const agent = new Agent({
-    name: config.name,
-    labels: config.labels,
-    jobs: deployment.jobs,
-    executors: await createExecutors(
-      config.executors,
-      path.join(stateDir, 'executors', config.name),
-      logger,
-      config.executors.includes('vm')
-        ? (await import('../../runner-agent/src/images/image-store-from-config.ts')).imageResolverFromConfig(
-            deployment.config,
-          )
-        : undefined,
-    ),
-    forge: deployment.forge,
-    logStore: deployment.logStore,
-    logUrl: (jobId) => `${logBase}/logs/${jobId}`,
-    workRoot: path.join(stateDir, 'work', config.name),
-    logger: logger.child({ role: 'agent' }),
-    secrets: deployment.secrets,
-    concurrency: config.concurrency,
-    visibilityTimeoutMs: config.visibilityTimeoutSeconds * 1000,
-    ...(onEvent ? { onEvent } : {}),
-  });
-  await agent.start();
-  return agent;
 }

@@ -41,6 +41,7 @@ describe('deployment configuration', () => {
       apiUrl: 'https://api.github.com',
       token: 'ghp_abc',
       repositories: ['acme/widget'],
+      secondaryRateLimits: true,
     });
     expect(config.server).toMatchObject({
       listen: '127.0.0.1:8080',
@@ -53,6 +54,7 @@ describe('deployment configuration', () => {
       labels: ['kvm'],
       executors: ['process'],
       concurrency: 1,
+      supersededPollSeconds: 30,
     });
     expect(config.queue).toEqual({ kind: 'sqlite' });
     expect(config.logs).toEqual({ kind: 'filesystem' });

@@ -1,15 +1,15 @@
 import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import type { CommitState, Forge } from '../../../forge/forge.ts';
-import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
-import { buildJobEnvironment } from '../executors/job-environment.ts';
-import type { Job } from '../jobs/job.ts';
-import { formatDuration, inProgress } from '../jobs/status-text.ts';
+import { truncateDescription, type CommitState, type Forge } from '../../../forge/forge.ts';
+import type { Executor } from '../executors/executor.ts';
+import { jobDedupKey, type Job } from '../jobs/job.ts';
+import { inProgress } from '../jobs/status-text.ts';
 import type { JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
-import { checkoutCommit } from './checkout.ts';
+import { JobRunner, verdictOf, type JobRunResult } from './job-runner.ts';
+import type { FinalState, JobRecords } from '../statuses/job-records.ts';
+import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
 
 export interface AgentOptions {
@@ -34,16 +34,27 @@ export interface AgentOptions {
   /** How often a running PR job checks whether its PR moved on or closed. Default 30 s. */
   supersededPollMs?: number;
   onEvent?: (event: AgentEvent) => void;
+  /** Where outcomes are recorded before they are published; null: statuses are posted directly, unfenced. */
+  records?: JobRecords | null;
+  /** How long the agent keeps retrying a final status before the server's reconciler takes it over. Default 30 s. */
+  statusHoldMs?: number;
 }
 
 export type AgentEvent =
   | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number }
   | { type: 'started'; jobId: string; at: number }
-  | { type: 'finished'; jobId: string; state: JobLogState | 'retry'; description: string; at: number };
+  | {
+      type: 'finished';
+      jobId: string;
+      state: JobLogState | 'retry' | 'overtaken';
+      description: string;
+      at: number;
+    };
 
 export interface JobReport {
   jobId: string;
-  state: JobLogState | 'retry';
+  /** overtaken: a newer attempt owns the job; this one recorded and posted nothing. */
+  state: JobLogState | 'retry' | 'overtaken';
   description: string;
   exitCode?: number;
 }
@@ -55,7 +66,9 @@ export interface JobReport {
  */
 export class Agent {
   readonly #o: AgentOptions;
-  readonly #executors: Map<string, Executor>;
+  readonly #runner: JobRunner;
+  readonly #publisher: StatusPublisher | null;
+  readonly #statusHoldMs: number;
   readonly #visibilityTimeoutMs: number;
   #offered: string[] = [];
   #stopping = new AbortController();
@@ -64,7 +77,16 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     this.#o = options;
-    this.#executors = new Map(options.executors.map((e) => [e.name, e]));
+    this.#statusHoldMs = options.statusHoldMs ?? 30_000;
+    this.#publisher =
+      options.records && options.forge
+        ? new StatusPublisher({ forge: options.forge, records: options.records, logger: options.logger })
+        : null;
+    this.#runner = new JobRunner({
+      executors: options.executors,
+      workRoot: options.workRoot,
+      gitCredentials: () => options.forge?.gitCredentials() ?? null,
+    });
     this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 300_000;
   }
 
@@ -75,12 +97,12 @@ export class Agent {
   /** Everything the agent offers: its own labels plus what its executors bring (executor:vm, kvm …). */
   async offeredLabels(): Promise<string[]> {
     const labels = new Set(this.#o.labels);
-    for (const executor of this.#executors.values()) for (const l of await executor.labels()) labels.add(l);
+    for (const executor of this.#runner.executors) for (const l of await executor.labels()) labels.add(l);
     return [...labels].sort();
   }
 
   async start(): Promise<void> {
-    for (const executor of this.#executors.values()) await executor.reapLeftovers?.();
+    for (const executor of this.#runner.executors) await executor.reapLeftovers?.();
     await rm(this.#o.workRoot, { recursive: true, force: true });
     await mkdir(this.#o.workRoot, { recursive: true });
     this.#offered = await this.offeredLabels();
@@ -115,7 +137,7 @@ export class Agent {
     }
   }
 
-  /** Runs one leased job to its end. Never throws: every way a job can end becomes a status and a log. */
+  /** Runs one leased job to its end. Never throws: every way a job can end becomes a record, a status and a log. */
   async runLease(lease: Lease<Job>): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
@@ -130,16 +152,23 @@ export class Agent {
       enqueuedAt: lease.message.enqueuedAt,
     });
 
+    const fence = await this.#claim(lease, log);
+    if (fence.kind === 'done') return fence.report;
     const reporter = new StatusReporter({
       forge: this.#o.forge,
       target: job.repository && job.sha ? { repo: job.repository, sha: job.sha } : null,
       logger: log,
       secrets: this.#o.secrets,
     });
+    // Progress is posted only while this attempt is the newest claim: a paused agent that lost its lease
+    // must not put "In progress" over what a newer attempt concluded.
+    const progress = (state: CommitState, description: string) =>
+      reporter.post(
+        { state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) },
+        fence.kind === 'claimed' ? () => this.#o.records!.isCurrent(fence.key, fence.epoch) : undefined,
+      );
     const cancel = new AbortController();
     this.#running.set(jobId, cancel);
-    const workdir = path.join(this.#o.workRoot, jobId);
-    const executor = this.#executors.get(job.executor);
 
     let writer: LogWriter | undefined;
     let report: JobReport;
@@ -154,92 +183,53 @@ export class Agent {
         attempt,
         startedAt: new Date().toISOString(),
       });
-      void reporter.post({
-        state: 'pending',
-        context: job.context,
-        description: inProgress(this.name),
-        targetUrl: this.#o.logUrl(jobId),
+      void progress('pending', inProgress(this.name));
+      const output = writer;
+      const result = await this.#runner.run({
+        jobId,
+        job,
+        runner: `agent ${this.name}`,
+        attempt,
+        maxAttempts,
+        output: (chunk) => output.append(chunk),
+        onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
+        signal: cancel.signal,
       });
-      const line = (text: string) => writer!.append(`ironbots: ${text}\n`);
-      line(`job ${jobId} (${job.context}) on agent ${this.name}, attempt ${attempt} of ${maxAttempts}`);
-
-      let outcome: ExecutionOutcome;
-      let note: string | undefined;
-      if (!executor) {
-        outcome = { kind: 'infrastructure-error', message: `agent has no ${job.executor} executor` };
-      } else {
-        await mkdir(workdir, { recursive: true });
-        if (job.repository && job.sha) {
-          line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
-          outcome = await checkoutCommit({
-            cloneUrl: job.repository.cloneUrl,
-            sha: job.sha,
-            dir: workdir,
-            credentials: this.#o.forge?.gitCredentials() ?? null,
-            onOutput: (chunk) => writer!.append(chunk),
-            signal: cancel.signal,
-          }).then(
-            () => ({ kind: 'exited', exitCode: 0 }) as ExecutionOutcome,
-            (error: Error) =>
-              cancel.signal.aborted
-                ? ({ kind: 'cancelled' } as ExecutionOutcome)
-                : ({ kind: 'infrastructure-error', message: error.message } as ExecutionOutcome),
-          );
-        } else {
-          outcome = { kind: 'exited', exitCode: 0 };
-        }
-        if (outcome.kind === 'exited') {
-          line(`running ${JSON.stringify(job.command)} with the ${executor.name} executor`);
-          const result = await executor.run(
-            {
-              jobId,
-              argv: job.command,
-              workdir,
-              env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
-              timeoutMs: job.timeoutSeconds * 1000,
-              ...(job.image ? { image: job.image } : {}),
-            },
-            {
-              onOutput: (chunk) => writer!.append(chunk),
-              onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
-              signal: cancel.signal,
-              log: line,
-            },
-          );
-          outcome = result.outcome;
-          note = result.note;
-        }
-      }
       report = await this.#conclude(
         lease,
-        outcome,
+        fence,
+        result,
         cancel.signal.reason,
-        performance.now() - started,
         writer,
         reporter,
-        note,
+        progress,
+        log,
       );
-      line(report.description);
+      writer.append(`ironbots: ${report.description}\n`);
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
       report = await this.#conclude(
         lease,
-        { kind: 'infrastructure-error', message: (error as Error).message },
+        fence,
+        {
+          outcome: { kind: 'infrastructure-error', message: (error as Error).message },
+          durationMs: performance.now() - started,
+        },
         undefined,
-        performance.now() - started,
         writer,
         reporter,
+        progress,
+        log,
       ).catch(() => ({ jobId, state: 'error' as const, description: 'agent error' }));
     } finally {
       clearInterval(heartbeat);
       clearInterval(supersededWatch);
       this.#running.delete(jobId);
-      await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
     await writer
       ?.finish({
-        state: report.state === 'retry' ? 'error' : report.state,
+        state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
         description: report.description,
         ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
       })
@@ -256,72 +246,142 @@ export class Agent {
     return report;
   }
 
+  /**
+   * Claims the job's record for this attempt. A job whose outcome is already recorded is not run again: its
+   * lease is acked and the recorded outcome republished (a crash between recording and acking lands here).
+   */
+  async #claim(lease: Lease<Job>, log: Logger): Promise<Fence | { kind: 'done'; report: JobReport }> {
+    const job = lease.message.payload;
+    const jobId = lease.message.id;
+    const key = jobDedupKey(job);
+    const records = this.#o.records;
+    if (!records || !key || !job.repository || !job.sha) return { kind: 'unfenced' };
+    const target = { repo: job.repository, sha: job.sha, context: job.context };
+    let claim;
+    try {
+      claim = await records.claim(key, target, jobId, this.name);
+    } catch (error) {
+      log.error({ err: error }, 'could not claim the job record; handing the job back');
+      await this.#o.jobs
+        .nack(lease, { reason: `job record unavailable: ${(error as Error).message}`, retry: true })
+        .catch(() => undefined);
+      return { kind: 'done', report: { jobId, state: 'retry', description: 'job record unavailable' } };
+    }
+    if (claim.kind === 'run') return { kind: 'claimed', key, epoch: claim.epoch };
+    const outcome = claim.record.outcome!;
+    log.info(
+      { state: outcome.state },
+      'outcome already recorded: republishing it, not running the job again',
+    );
+    await this.#o.jobs.ack(lease).catch((error: unknown) => log.warn({ err: error }, 'could not ack'));
+    await this.#publishRecorded(key, `${this.name}/${jobId}/republish`, log);
+    return { kind: 'done', report: { jobId, state: outcome.state, description: outcome.description } };
+  }
+
+  async #publishRecorded(key: string, holder: string, log: Logger): Promise<void> {
+    if (!this.#publisher) return;
+    const published = await this.#publisher
+      .publishIfFree(key, holder, this.#statusHoldMs, this.#stopping.signal)
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'could not publish the recorded outcome; the server will');
+        return false;
+      });
+    if (published === false) log.warn("final status not posted yet: the server's reconciler takes it over");
+  }
+
   async #conclude(
     lease: Lease<Job>,
-    outcome: ExecutionOutcome,
+    fence: Fence,
+    result: JobRunResult,
     cancelReason: unknown,
-    elapsedMs: number,
     writer: LogWriter | undefined,
     reporter: StatusReporter,
-    note?: string,
+    progress: (state: CommitState, description: string) => Promise<void>,
+    log: Logger,
   ): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
-    const tag = note ? `[${this.name}, ${note}]` : `[${this.name}]`;
-    const took = formatDuration(elapsedMs);
-    const post = (state: CommitState, description: string) =>
-      reporter.post({ state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) });
-    let state: JobLogState | 'retry';
-    let description: string;
-    let exitCode: number | undefined;
+    const { outcome } = result;
 
     if (cancelReason instanceof AgentStoppingError) {
       // The agent is going away: hand the job back untouched so another agent runs it.
       await this.#o.jobs.nack(lease, { reason: 'agent stopped', retry: true }).catch(() => undefined);
-      return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped ${tag}` };
+      return { jobId, state: 'retry', description: `Interrupted: agent ${this.name} stopped [${this.name}]` };
     }
-    switch (outcome.kind) {
-      case 'exited':
-        exitCode = outcome.exitCode;
-        state = outcome.exitCode === 0 ? 'success' : 'failure';
-        description =
-          outcome.exitCode === 0
-            ? `Passed in ${took} ${tag}`
-            : `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`;
-        break;
-      case 'timed-out':
-        state = 'failure';
-        description = `Timed out after ${job.timeoutSeconds} s ${tag}`;
-        break;
-      case 'cancelled':
-        state = 'cancelled';
-        description = `Cancelled: ${cancelReason instanceof Error ? cancelReason.message : 'by request'} ${tag}`;
-        break;
-      case 'infrastructure-error': {
-        writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
-        const { attempt, maxAttempts } = lease.message;
-        if (attempt < maxAttempts) {
-          const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
-          if (nacked.outcome === 'retry') {
-            description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
-            await post('pending', description);
-            return { jobId, state: 'retry', description };
-          }
-        } else {
-          await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
-        }
-        description = `Error: ${outcome.message} ${tag}`;
-        await post('error', description);
-        return { jobId, state: 'error', description };
+    if (cancelReason instanceof LeaseLostCancel) {
+      // Another attempt owns the job now; it will record and post the outcome. Nothing from here.
+      return { jobId, state: 'overtaken', description: `Stopped: the lease was lost [${this.name}]` };
+    }
+    let final: { state: FinalState | 'cancelled'; description: string; exitCode?: number };
+    if (outcome.kind === 'infrastructure-error') {
+      writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
+      const { attempt, maxAttempts } = lease.message;
+      if (attempt < maxAttempts) {
+        const description = `Retrying after infrastructure error (attempt ${attempt} of ${maxAttempts}): ${outcome.message}`;
+        // Posted before the nack: once the job is back in the queue, the next attempt's statuses come last.
+        await progress('pending', description);
+        const nacked = await this.#o.jobs.nack(lease, { reason: outcome.message, retry: true });
+        if (nacked.outcome === 'retry') return { jobId, state: 'retry', description };
       }
+      final = { state: 'error', description: `Error: ${outcome.message} [${this.name}]` };
+    } else {
+      const verdict = verdictOf(outcome, {
+        job,
+        runner: this.name,
+        durationMs: result.durationMs,
+        ...(result.note ? { note: result.note } : {}),
+        cancelReason,
+      });
+      final = verdict;
     }
-    await post(state === 'cancelled' ? 'error' : state, description);
-    await this.#o.jobs.ack(lease).catch((error: unknown) => {
-      // The job ran longer than its lease without a heartbeat getting through: another agent may run it too.
-      if (error instanceof LeaseLostError) this.#o.logger.warn({ jobId }, error.message);
-      else throw error;
-    });
-    return { jobId, state, description, ...(exitCode !== undefined ? { exitCode } : {}) };
+    const description = truncateDescription(this.#o.secrets.redact(final.description));
+    const report: JobReport = { jobId, ...final, description };
+    // A cancelled job shows as an error on the forge, which has no cancelled state.
+    const forgeState: FinalState = final.state === 'cancelled' ? 'error' : final.state;
+    const settle = async () => {
+      if (outcome.kind === 'infrastructure-error')
+        await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
+      else
+        await this.#o.jobs.ack(lease).catch((error: unknown) => {
+          // The job outlived its lease: the queue hands it out again, and the next claim finds it finished.
+          if (error instanceof LeaseLostError) log.warn(error.message);
+          else throw error;
+        });
+    };
+
+    if (fence.kind === 'unfenced') {
+      await reporter.post({
+        state: forgeState,
+        context: job.context,
+        description,
+        targetUrl: this.#o.logUrl(jobId),
+      });
+      await settle();
+      return report;
+    }
+    // Recorded first, then acked, then published: a crash anywhere in between loses nothing and runs nothing twice.
+    const holder = `${this.name}/${jobId}/${fence.epoch}`;
+    const won = await this.#o.records!.finish(
+      fence.key,
+      fence.epoch,
+      { state: forgeState, description, targetUrl: this.#o.logUrl(jobId) },
+      { holder, until: Date.now() + this.#statusHoldMs },
+    );
+    if (!won) {
+      log.warn('overtaken: a newer attempt owns this job; recording and posting nothing');
+      return { jobId, state: 'overtaken', description: `Overtaken by a newer attempt [${this.name}]` };
+    }
+    await settle();
+    // "In progress" must land before the final status.
+    await reporter.settled();
+    const record = await this.#o.records!.get(fence.key);
+    if (record && this.#publisher) {
+      const published = await this.#publisher
+        .publish(record, holder, Date.now() + this.#statusHoldMs, this.#stopping.signal)
+        .catch(() => false);
+      if (!published) log.warn("final status not posted yet: the server's reconciler takes it over");
+    }
+    return report;
   }
 
   #heartbeat(lease: Lease<Job>, cancel: AbortController, log: Logger): NodeJS.Timeout {
@@ -336,7 +396,7 @@ export class Agent {
           (error: unknown) => {
             if (error instanceof LeaseLostError) {
               log.warn('lease lost: the job was handed to another agent; cancelling here');
-              cancel.abort(new Error('lease lost to another agent'));
+              cancel.abort(new LeaseLostCancel());
             } else log.warn({ err: error }, 'could not extend lease');
           },
         );
@@ -366,22 +426,19 @@ export class Agent {
   }
 }
 
+class LeaseLostCancel extends Error {
+  constructor() {
+    super('lease lost to another agent');
+    this.name = 'LeaseLostCancel';
+  }
+}
+
+/** How this attempt's writes are fenced: by its claim on the job record, or not at all (jobs without a commit). */
+type Fence = { kind: 'claimed'; key: string; epoch: number } | { kind: 'unfenced' };
+
 class AgentStoppingError extends Error {
   constructor() {
     super('agent stopping');
     this.name = 'AgentStoppingError';
   }
-}
-
-/** What a job can learn about itself, like GitHub's GITHUB_* variables. */
-function ciVariables(jobId: string, job: Job): Record<string, string> {
-  const vars: Record<string, string> = {
-    IRONBOTS: 'true',
-    IRONBOTS_JOB_ID: jobId,
-    IRONBOTS_CONTEXT: job.context,
-  };
-  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
-  if (job.sha) vars.IRONBOTS_SHA = job.sha;
-  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
-  return vars;
 }

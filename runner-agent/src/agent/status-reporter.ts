@@ -34,7 +34,8 @@ export class StatusReporter {
     this.#retryDelayMs = options.retryDelayMs ?? 2_000;
   }
 
-  post(status: CommitStatusInput): Promise<void> {
+  /** Queues a status; `stillCurrent`, checked right before each post, can withdraw it (a lost claim). */
+  post(status: CommitStatusInput, stillCurrent?: () => Promise<boolean>): Promise<void> {
     const forge = this.#forge;
     const target = this.#target;
     if (!forge || !target) return this.#chain;
@@ -45,6 +46,7 @@ export class StatusReporter {
     this.#chain = this.#chain.then(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
+          if (stillCurrent && !(await stillCurrent())) return;
           await forge.setCommitStatus(target.repo, target.sha, safe);
           return;
         } catch (error) {

@@ -24,6 +24,11 @@ export const DeploymentConfigSchema = z
         token: z.string().min(1),
         /** owner/name of the repositories the scanner re-reads. */
         repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]),
+        /**
+         * Space writes as GitHub's secondary rate limits ask (≥ 1 s apart). Turn off only for a forge without
+         * them, such as the built-in emulator.
+         */
+        secondaryRateLimits: z.boolean().default(true),
       })
       .strict()
       .optional(),
@@ -81,6 +86,16 @@ export const DeploymentConfigSchema = z
           }),
       ])
       .default({ kind: 'filesystem' }),
+    /** How final statuses are published: recorded first, then posted until the forge has them. */
+    statuses: z
+      .object({
+        /** How long an agent keeps retrying a final status before the server's reconciler takes over. */
+        holdSeconds: z.number().min(1).max(3600).default(30),
+        /** How often the server ends dead-lettered jobs and re-posts outcomes the forge does not have. */
+        reconcileIntervalSeconds: z.number().min(0.1).max(3600).default(10),
+      })
+      .strict()
+      .default({ holdSeconds: 30, reconcileIntervalSeconds: 10 }),
     /** Base URL people and forges reach this deployment's HTTP server at (for log links). */
     publicUrl: z.string().url().optional(),
     server: z
@@ -109,6 +124,8 @@ export const DeploymentConfigSchema = z
         /** Serves the logs of this agent's jobs when the log store is local. */
         listen: HostPort.optional(),
         visibilityTimeoutSeconds: z.number().int().min(10).default(300),
+        /** How often a running PR job checks whether its PR moved on or was closed. */
+        supersededPollSeconds: z.number().min(0.1).default(30),
       })
       .strict()
       .optional(),

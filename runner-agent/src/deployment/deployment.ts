@@ -2,28 +2,73 @@ import os from 'node:os';
 import path from 'node:path';
 import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, Repository } from '../../../forge/forge.ts';
-import type { DeploymentConfig } from '../config/deployment-config.ts';
-import type { Job } from '../jobs/job.ts';
-import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
-import { S3LogStore } from '../logs/s3-log-store.ts';
-import type { LogStore } from '../logs/log-store.ts';
+import { startHttpServer } from '../../../core/http/http-server.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
+import { Agent, type AgentEvent } from '../agent/agent.ts';
+import type { DeploymentConfig } from '../config/deployment-config.ts';
+import { s3ClientFromConfig } from '../config/s3-client.ts';
+import { imageResolverFromConfig } from '../images/image-store-from-config.ts';
+import type { Job } from '../jobs/job.ts';
+import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
+import { logHttpRoute } from '../logs/log-http.ts';
+import type { LogStore } from '../logs/log-store.ts';
+import { S3LogStore } from '../logs/s3-log-store.ts';
+import { Metrics } from '../observability/metrics.ts';
+import { Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
+import type { JobRecords } from '../statuses/job-records.ts';
+import { SqliteJobRecords } from '../statuses/sqlite-job-records.ts';
+import { StatusPublisher } from '../statuses/status-publisher.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
-import { s3ClientFromConfig } from '../config/s3-client.ts';
+import { createExecutors } from './executors.ts';
+import { startServerRole, type ServerRole } from './server-role.ts';
 
-/** The engines a deployment's configuration names, opened: what every role of the process shares. */
+/**
+ * The one composition root of the server side: every concrete engine (forge client, queues, log store,
+ * executors, metrics) is built here from a deployment configuration, and only interfaces are handed inward.
+ * `ironbots serve`, `ironbots agent`, `ironbots scan`, `ironbots local` and the end-to-end tests all open
+ * their deployment through it, so what the tests run is what production runs.
+ */
 export interface Deployment {
   config: DeploymentConfig;
   secrets: SecretRegistry;
+  logger: Logger;
+  /** The configuration's stateDir with `~` expanded. */
+  stateDir: string;
   forge: Forge | null;
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   logStore: LogStore;
+  metrics: Metrics;
+  /** Job records: the durable truth behind every status (statuses/job-records.ts). */
+  records: JobRecords;
+  /** The repositories the scanner re-reads, looked up on the forge. */
   repositories(): Promise<Repository[]>;
+  /** A planner wired like the server's (for `ironbots scan`); needs the forge section. */
+  planner(): Planner;
+  /** The server role (receiver, job API, planner, scanner, logs, metrics) on `server.listen`. */
+  startServer(options?: {
+    onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
+  }): Promise<ServerRole>;
+  /**
+   * The agent of the `agent` section. Its statuses link logs under `publicUrl`, else under the server this
+   * deployment started, else under its own log server on `agent.listen`.
+   */
+  startAgent(options?: { onEvent?: (event: AgentEvent) => void }): Promise<Agent>;
+  /** Where the agent's executors keep their state (process records, podman storage, VM overlays). */
+  executorsDir(agentName: string): string;
+  /** Stops what was started through it (agent first, then servers) and closes the queues. */
   close(): Promise<void>;
+}
+
+export interface DeploymentOptions {
+  logger: Logger;
+  /** Default: every secret of the configuration (see secretsOf). */
+  secrets?: SecretRegistry;
+  /** Node's process metrics (heap, event loop lag) on /metrics; off where several deployments share a process. */
+  processMetrics?: boolean;
 }
 
 /** Every secret in the configuration is registered before anything can log. */
@@ -37,17 +82,23 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   return secrets;
 }
 
+export function expandHome(dir: string): string {
+  return dir.replace(/^~(?=\/|$)/, os.homedir());
+}
+
 export async function openDeployment(
   config: DeploymentConfig,
-  logger: Logger,
-  secrets = secretsOf(config),
+  options: DeploymentOptions,
 ): Promise<Deployment> {
-  const stateDir = config.stateDir.replace(/^~(?=\/)/, os.homedir());
+  const { logger } = options;
+  const secrets = options.secrets ?? secretsOf(config);
+  const stateDir = expandHome(config.stateDir);
   const forge = config.forge
     ? new GitHubForge({
         token: config.forge.token,
         baseUrl: config.forge.apiUrl,
         logger: logger.child({ role: 'forge' }),
+        throttle: config.forge.secondaryRateLimits,
       })
     : null;
 
@@ -55,27 +106,133 @@ export async function openDeployment(
   const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });
   const jobs = await SqliteQueue.open<Job>({ path: queuePath, name: 'jobs' });
   const logStore = openLogStore(config.logs, stateDir, secrets);
+  // Beside the queue it records jobs of: the server and the agents sharing the queue share the records.
+  const records = new SqliteJobRecords({ path: path.join(path.dirname(queuePath), 'job-records.db') });
+  const metrics = new Metrics({
+    queues: [events, jobs] as Queue<unknown>[],
+    defaultMetrics: options.processMetrics ?? true,
+  });
+  // Stopped in reverse order on close: the agent before the servers whose URLs it links to.
+  const started: { stop(): Promise<unknown> }[] = [];
+  let serverUrl: string | undefined;
+
+  const executorsDir = (agentName: string) => path.join(stateDir, 'executors', agentName);
+  const repositories = async (): Promise<Repository[]> => {
+    if (!forge || !config.forge) return [];
+    return Promise.all(
+      config.forge.repositories.map((full) => {
+        const [owner, name] = full.split('/') as [string, string];
+        return forge.getRepository({ owner, name });
+      }),
+    );
+  };
 
   return {
     config,
     secrets,
+    logger,
+    stateDir,
     forge,
     events,
     jobs,
     logStore,
-    async repositories() {
-      if (!forge || !config.forge) return [];
-      return Promise.all(
-        config.forge.repositories.map((full) => {
-          const [owner, name] = full.split('/') as [string, string];
-          return forge.getRepository({ owner, name });
-        }),
-      );
+    metrics,
+    records,
+    executorsDir,
+    repositories,
+    planner() {
+      if (!forge) throw new Error('the configuration has no forge section');
+      return new Planner({
+        forge,
+        jobs,
+        logger: logger.child({ role: 'planner' }),
+        trust: { trustedAuthors: config.server?.trustedAuthors ?? [] },
+        records,
+        publisher: new StatusPublisher({ forge, records, logger: logger.child({ role: 'statuses' }) }),
+      });
+    },
+    async startServer(serverOptions = {}) {
+      const server = config.server;
+      if (!server) throw new Error('the configuration has no server section');
+      const role = await startServerRole({
+        events,
+        jobs,
+        logStore,
+        forge,
+        webhookSecret: server.webhookSecret,
+        apiTokens: server.apiTokens,
+        trust: { trustedAuthors: server.trustedAuthors },
+        logger: logger.child({ role: 'server' }),
+        ...parseListen(server.listen),
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        // Logs are served from the store, wherever it is (a local directory or S3).
+        extraRoutes: [logHttpRoute(logStore)],
+        scan: { repositories: await repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
+        metrics,
+        records,
+        reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
+        ...(serverOptions.onPlanned ? { onPlanned: serverOptions.onPlanned } : {}),
+      });
+      serverUrl ??= role.url;
+      started.push(role);
+      return role;
+    },
+    async startAgent(agentOptions = {}) {
+      const agentConfig = config.agent;
+      if (!agentConfig) throw new Error('the configuration has no agent section');
+      let logBase = config.publicUrl ?? serverUrl;
+      if (agentConfig.listen) {
+        const http = await startHttpServer({
+          logger,
+          ...parseListen(agentConfig.listen),
+          routes: [logHttpRoute(logStore)],
+        });
+        started.push({ stop: () => http.close() });
+        logBase ??= http.url;
+      }
+      if (!logBase) throw new Error('set publicUrl or agent.listen so statuses can link to logs');
+      const base = logBase;
+      const agent = new Agent({
+        name: agentConfig.name,
+        labels: agentConfig.labels,
+        jobs,
+        executors: await createExecutors(
+          agentConfig.executors,
+          executorsDir(agentConfig.name),
+          logger,
+          agentConfig.executors.includes('vm') ? imageResolverFromConfig(config) : undefined,
+        ),
+        forge,
+        logStore,
+        logUrl: (jobId) => `${base}/logs/${jobId}`,
+        workRoot: path.join(stateDir, 'work', agentConfig.name),
+        logger: logger.child({ role: 'agent' }),
+        secrets,
+        concurrency: agentConfig.concurrency,
+        visibilityTimeoutMs: agentConfig.visibilityTimeoutSeconds * 1000,
+        supersededPollMs: agentConfig.supersededPollSeconds * 1000,
+        records,
+        statusHoldMs: config.statuses.holdSeconds * 1000,
+        onEvent: (event) => {
+          metrics.observeAgent(event);
+          agentOptions.onEvent?.(event);
+        },
+      });
+      await agent.start();
+      started.push(agent);
+      return agent;
     },
     async close() {
-      await Promise.allSettled([events.close(), jobs.close()]);
+      for (const part of started.reverse()) await part.stop().catch(() => undefined);
+      started.length = 0;
+      await Promise.allSettled([events.close(), jobs.close(), records.close()]);
     },
   };
+}
+
+function parseListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i), port: Number(listen.slice(i + 1)) };
 }
 
 function openLogStore(logs: DeploymentConfig['logs'], stateDir: string, secrets: SecretRegistry): LogStore {

@@ -16,6 +16,9 @@ import { jobsApiRoute } from '../server/jobs-api.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
+import type { JobRecords } from '../statuses/job-records.ts';
+import { StatusPublisher } from '../statuses/status-publisher.ts';
+import { StatusReconciler } from '../statuses/status-reconciler.ts';
 
 export interface ServerRoleOptions {
   events: Queue<WebhookDelivery>;
@@ -36,6 +39,9 @@ export interface ServerRoleOptions {
   scan?: { repositories: Repository[]; intervalMs: number };
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
   metrics?: Metrics;
+  /** Job records: fence and publish statuses, and reconcile them every `reconcileIntervalMs`. */
+  records?: JobRecords;
+  reconcileIntervalMs?: number;
 }
 
 export interface ServerRole {
@@ -51,16 +57,25 @@ export interface ServerRole {
  */
 export async function startServerRole(options: ServerRoleOptions): Promise<ServerRole> {
   const { logger } = options;
+  let publicUrl = options.publicUrl;
+  const logUrl = (jobId: string) => `${publicUrl}/logs/${jobId}`;
+  const publisher =
+    options.forge && options.records
+      ? new StatusPublisher({
+          forge: options.forge,
+          records: options.records,
+          logger: logger.child({ role: 'statuses' }),
+        })
+      : null;
   const planner = options.forge
     ? new Planner({
         forge: options.forge,
         jobs: options.jobs,
         logger: logger.child({ role: 'planner' }),
         trust: options.trust,
+        ...(options.records && publisher ? { records: options.records, publisher } : {}),
       })
     : null;
-  let publicUrl = options.publicUrl;
-  const logUrl = (jobId: string) => `${publicUrl}/logs/${jobId}`;
   const http = await startHttpServer({
     logger,
     host: options.host,
@@ -113,6 +128,17 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         runScanner(planner, options.scan.repositories, options.scan.intervalMs, logger, stopping.signal),
       );
     }
+  }
+  if (options.records && publisher) {
+    const reconciler = new StatusReconciler({
+      records: options.records,
+      jobs: options.jobs,
+      publisher,
+      logger: logger.child({ role: 'statuses' }),
+      logUrl,
+      intervalMs: options.reconcileIntervalMs ?? 10_000,
+    });
+    workers.push(reconciler.run(stopping.signal));
   }
   logger.info({ url: http.url }, 'server listening');
   return {

@@ -39,7 +39,7 @@ export const DEMO_FILES_MAIN: Record<string, { content: string; executable?: boo
     content: [
       '#!/bin/sh',
       'set -eu',
-      'echo "unit tests for $IRONBOTS_REPOSITORY at $IRONBOTS_SHA (job $IRONBOTS_JOB_ID)"',
+      'echo "unit tests for ${IRONBOTS_REPOSITORY:-a local checkout} at ${IRONBOTS_SHA:-its working tree} (job $IRONBOTS_JOB_ID)"',
       'echo "running on kernel $(uname -r)"',
       'version=$(cat VERSION)',
       'case "$version" in',

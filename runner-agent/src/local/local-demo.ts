@@ -56,7 +56,7 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
         throw new Error('podman does not work on this machine (bash dev/run setup installs it)');
       }
       print(`building the ${LOCAL_BUSYBOX_IMAGE} image from this machine's busybox (once)`);
-      await ensureLocalBusyboxImage(`${stack.stateDir}/executors`);
+      await ensureLocalBusyboxImage(stack.executorsDir);
     }
     // The VM image is built once per machine into the ironbots cache; the demo repository points at it.
     const vmImageBlob = executor === 'vm' ? await ensureLocalVmImage({ print }) : undefined;

@@ -3,19 +3,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitHubEmulator } from '../../../emulators/github/github-emulator.ts';
-import { GitHubForge } from '../../../forge/github/github-forge.ts';
 import type { Forge, RepositoryId } from '../../../forge/forge.ts';
-import { Agent, type AgentEvent } from '../agent/agent.ts';
-import { startServerRole, type ServerRole } from '../deployment/server-role.ts';
-import { createExecutors, type ExecutorKind } from '../deployment/executors.ts';
-import type { Job } from '../jobs/job.ts';
-import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
-import { logHttpRoute } from '../logs/log-http.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { Metrics } from '../observability/metrics.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
+import type { Agent, AgentEvent } from '../agent/agent.ts';
+import { DeploymentConfigSchema } from '../config/deployment-config.ts';
+import { openDeployment } from '../deployment/deployment.ts';
+import type { ExecutorKind } from '../deployment/executors.ts';
+import { localImagesDir } from '../deployment/vm-setup.ts';
+import { defaultCacheDir } from '../vm/debian-kernel.ts';
+import type { ServerRole } from '../deployment/server-role.ts';
+import type { Job } from '../jobs/job.ts';
+import type { LogStore } from '../logs/log-store.ts';
 import type { PlanResult } from '../planner/planner.ts';
-import { SqliteQueue } from '../queue/sqlite-queue.ts';
+import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { GitWorkingCopy } from './git-working-copy.ts';
 
@@ -42,9 +43,11 @@ export class LocalStack {
   readonly forge: Forge;
   readonly server: ServerRole;
   readonly agent: Agent;
-  readonly jobs: SqliteQueue<Job>;
-  readonly events: SqliteQueue<WebhookDelivery>;
-  readonly logStore: FilesystemLogStore;
+  readonly jobs: Queue<Job>;
+  readonly events: Queue<WebhookDelivery>;
+  readonly logStore: LogStore;
+  /** Where the agent's executors keep their state (the podman storage of `--executor podman`). */
+  readonly executorsDir: string;
   readonly secrets: SecretRegistry;
   readonly webhookSecret: string;
   readonly apiToken: string;
@@ -57,9 +60,10 @@ export class LocalStack {
     forge: Forge;
     server: ServerRole;
     agent: Agent;
-    jobs: SqliteQueue<Job>;
-    events: SqliteQueue<WebhookDelivery>;
-    logStore: FilesystemLogStore;
+    jobs: Queue<Job>;
+    events: Queue<WebhookDelivery>;
+    logStore: LogStore;
+    executorsDir: string;
     secrets: SecretRegistry;
     webhookSecret: string;
     apiToken: string;
@@ -74,6 +78,7 @@ export class LocalStack {
     this.jobs = parts.jobs;
     this.events = parts.events;
     this.logStore = parts.logStore;
+    this.executorsDir = parts.executorsDir;
     this.secrets = parts.secrets;
     this.webhookSecret = parts.webhookSecret;
     this.apiToken = parts.apiToken;
@@ -103,66 +108,32 @@ export class LocalStack {
         logger: logger.child({ role: 'forge-emulator' }),
       });
       cleanups.push(() => emulator.stop());
-      const forge = new GitHubForge({
-        token: apiToken,
-        baseUrl: emulator.url,
-        logger: logger.child({ role: 'forge' }),
-        // The emulator has no secondary rate limits to respect.
-        throttle: false,
-      });
-      const queueFile = path.join(stateDir, 'queue.db');
-      const events = await SqliteQueue.open<WebhookDelivery>({ path: queueFile, name: 'events' });
-      const jobs = await SqliteQueue.open<Job>({ path: queueFile, name: 'jobs' });
-      cleanups.push(
-        () => events.close(),
-        () => jobs.close(),
-      );
-      const logStore = new FilesystemLogStore({ root: path.join(stateDir, 'logs'), secrets });
-      const metrics = new Metrics({
-        queues: [events, jobs] as SqliteQueue<unknown>[],
-        defaultMetrics: false,
-      });
-
-      const server = await startServerRole({
-        events,
-        jobs,
-        logStore,
-        forge,
-        webhookSecret,
-        apiTokens: [apiToken],
-        trust: { trustedAuthors: [] },
-        logger: logger.child({ role: 'server' }),
-        host: '127.0.0.1',
-        port: 0,
-        extraRoutes: [logHttpRoute(logStore)],
-        metrics,
-        ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}),
-      });
-      cleanups.push(() => server.stop());
-
-      const agent = new Agent({
-        name: options.agentName ?? 'local-agent',
-        labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
-        jobs,
-        executors: await createExecutors(
-          options.executors ?? ['process'],
-          path.join(stateDir, 'executors'),
-          logger,
-        ),
-        forge,
-        logStore,
-        logUrl: (jobId) => `${server.url}/logs/${jobId}`,
-        workRoot: path.join(stateDir, 'work'),
-        logger: logger.child({ role: 'agent' }),
-        secrets,
-        supersededPollMs: options.supersededPollMs ?? 2_000,
-        onEvent: (event) => {
-          metrics.observeAgent(event);
-          options.onAgentEvent?.(event);
+      // The production wiring, configured as an operator would point it at a GitHub: the emulator is one.
+      const config = DeploymentConfigSchema.parse({
+        stateDir,
+        forge: { apiUrl: emulator.url, token: apiToken, secondaryRateLimits: false },
+        // VM images come from this machine's ironbots cache, where `ensureLocalVmImage` builds them.
+        images: {
+          kind: 'filesystem',
+          dir: localImagesDir(),
+          cacheDir: path.join(defaultCacheDir(), 'image-cache'),
+        },
+        server: { listen: '127.0.0.1:0', webhookSecret, apiTokens: [apiToken], scanIntervalSeconds: 0 },
+        agent: {
+          name: options.agentName ?? 'local-agent',
+          labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
+          executors: options.executors ?? ['process'],
+          supersededPollSeconds: (options.supersededPollMs ?? 2_000) / 1000,
         },
       });
-      await agent.start();
-      cleanups.push(() => agent.stop());
+      const deployment = await openDeployment(config, { logger, secrets, processMetrics: false });
+      cleanups.push(() => deployment.close());
+      const server = await deployment.startServer(options.onPlanned ? { onPlanned: options.onPlanned } : {});
+      const agent = await deployment.startAgent(
+        options.onAgentEvent ? { onEvent: options.onAgentEvent } : {},
+      );
+      const { forge, jobs, events, logStore } = deployment;
+      if (!forge) throw new Error('unreachable: the local deployment has a forge');
 
       return new LocalStack({
         emulator,
@@ -177,6 +148,7 @@ export class LocalStack {
         apiToken,
         stateDir,
         ownsStateDir: !options.stateDir,
+        executorsDir: deployment.executorsDir(config.agent!.name),
         cleanups,
       });
     } catch (error) {

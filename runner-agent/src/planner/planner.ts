@@ -16,7 +16,10 @@ import {
 import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
+import type { JobRecords } from '../statuses/job-records.ts';
+import type { StatusPublisher } from '../statuses/status-publisher.ts';
 import {
+  jobFromContext,
   parseProjectConfig,
   PROJECT_CONFIG_PATH,
   ProjectConfigError,
@@ -35,6 +38,11 @@ export interface PlannerOptions {
   logger: Logger;
   trust?: TrustPolicy;
   clock?: () => Date;
+  /** Job records: which contexts have a job, and how finished ones ended (see statuses/job-records.ts). */
+  records?: JobRecords;
+  publisher?: StatusPublisher;
+  /** An open record this old whose job may never have been queued is enqueued again. Default 60 s. */
+  orphanAfterMs?: number;
 }
 
 export type Trigger = Job['trigger']['kind'];
@@ -58,6 +66,9 @@ export class Planner {
   readonly #logger: Logger;
   readonly #trust: TrustPolicy;
   readonly #clock: () => Date;
+  readonly #records: JobRecords | null;
+  readonly #publisher: StatusPublisher | null;
+  readonly #orphanAfterMs: number;
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -65,6 +76,9 @@ export class Planner {
     this.#logger = options.logger;
     this.#trust = options.trust ?? { trustedAuthors: [] };
     this.#clock = options.clock ?? (() => new Date());
+    this.#records = options.records ?? null;
+    this.#publisher = options.publisher ?? null;
+    this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
   }
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
@@ -138,40 +152,69 @@ export class Planner {
     const skipped: string[] = [];
     for (const [context, spec] of Object.entries(config.contexts)) {
       const status = existing.get(context);
+      const job: Job = {
+        ...jobFromContext(context, spec, { kind: trigger }, this.#clock()),
+        repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
+        sha: pr.headSha,
+        pullRequest: pr.number,
+      };
+      const dedupKey = jobDedupKey(job)!;
+      const enqueue = async () => {
+        const queued = await this.#jobs.enqueue(job, {
+          dedupKey,
+          priority: spec.priority,
+          labels: requiredLabels(job),
+        });
+        jobs.push({ context, jobId: queued.id, duplicate: queued.duplicate });
+        log.info({ context, jobId: queued.id, duplicate: queued.duplicate, trigger }, 'job planned');
+      };
+      const records = this.#records;
+      if (!records) {
+        if (status && !this.#needsJob(status, spec.timeout)) {
+          skipped.push(context);
+          continue;
+        }
+        // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
+        if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
+        await enqueue();
+        continue;
+      }
+      // The job record, not the forge, says whether a context has a job: the forge may lag, or show a
+      // stale write, and posting "Not yet tested" over a context that has a job regresses its status.
+      const record = await records.get(dedupKey);
+      if (record?.state === 'finished') {
+        const shown = record.outcome!;
+        if (!status || status.state !== shown.state || status.description !== shown.description) {
+          log.info(
+            { context, shows: status?.description ?? null },
+            'the forge does not show the recorded outcome: republishing',
+          );
+          await records.markUnpublished(dedupKey);
+          await this.#publisher?.publishIfFree(dedupKey, `planner/${trigger}`, 10_000);
+        }
+        skipped.push(context);
+        continue;
+      }
+      if (record?.state === 'open') {
+        // Its planner enqueues it; only a record left open for long (a planner that died between recording
+        // and enqueueing) is enqueued again here, which dedup makes safe.
+        if (this.#clock().getTime() - record.createdAt >= this.#orphanAfterMs) await enqueue();
+        else skipped.push(context);
+        continue;
+      }
       if (status && !this.#needsJob(status, spec.timeout)) {
         skipped.push(context);
         continue;
       }
-      const job: Job = {
-        context,
-        command: spec.run,
-        labels: spec.labels,
-        timeoutSeconds: spec.timeout,
-        env: spec.env,
-        executor: spec.executor,
-        ...(spec.image ? { image: spec.image } : {}),
-        repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
-        sha: pr.headSha,
-        pullRequest: pr.number,
-        trigger: { kind: trigger },
-        createdAt: this.#clock().toISOString(),
-      };
-      // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
-      if (!status) {
-        await this.#forge.setCommitStatus(repository, pr.headSha, {
-          state: 'pending',
-          context,
-          description: NOT_YET_TESTED,
-        });
+      const target = { repo: repository, sha: pr.headSha, context };
+      const { created } = await records.create(dedupKey, target);
+      if (!created) {
+        skipped.push(context);
+        continue;
       }
-      const dedupKey = jobDedupKey(job);
-      const queued = await this.#jobs.enqueue(job, {
-        ...(dedupKey ? { dedupKey } : {}),
-        priority: spec.priority,
-        labels: requiredLabels(job),
-      });
-      jobs.push({ context, jobId: queued.id, duplicate: queued.duplicate });
-      log.info({ context, jobId: queued.id, duplicate: queued.duplicate, trigger }, 'job planned');
+      // Only the planner that created the record says "Not yet tested", and before the job can start.
+      if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
+      await enqueue();
     }
     return { kind: 'planned', jobs, skipped };
   }
@@ -189,6 +232,14 @@ export class Planner {
       return age > (timeoutSeconds + 600) * 1000;
     }
     return false;
+  }
+
+  async #setNotYetTested(repository: Repository, sha: string, context: string): Promise<void> {
+    await this.#forge.setCommitStatus(repository, sha, {
+      state: 'pending',
+      context,
+      description: NOT_YET_TESTED,
+    });
   }
 
   #trusted(repository: Repository, pr: PullRequest): boolean {

@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { ExecutorNameSchema } from '../jobs/job.ts';
+import { ExecutorNameSchema, type Job } from '../jobs/job.ts';
 
 /**
  * `.ironbots.yml` at the root of a project: which contexts to run for every pull request.
@@ -115,4 +115,24 @@ function throwAt(doc: Document, lineCounter: LineCounter, path: (string | number
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
+}
+
+/** The job one context asks for, before the planner adds the commit it runs on. */
+export function jobFromContext(
+  context: string,
+  spec: ContextConfig,
+  trigger: Job['trigger'],
+  now: Date,
+): Job {
+  return {
+    context,
+    command: spec.run,
+    labels: spec.labels,
+    timeoutSeconds: spec.timeout,
+    env: spec.env,
+    executor: spec.executor,
+    ...(spec.image ? { image: spec.image } : {}),
+    trigger,
+    createdAt: now.toISOString(),
+  };
 }

@@ -1,0 +1,184 @@
+import { cp, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
+import { buildJobEnvironment } from '../executors/job-environment.ts';
+import type { Job } from '../jobs/job.ts';
+import { formatDuration } from '../jobs/status-text.ts';
+import { checkoutCommit } from './checkout.ts';
+
+export interface JobRunnerOptions {
+  executors: readonly Executor[];
+  /** Per-job working directories are created below here and removed afterwards. */
+  workRoot: string;
+  /** Credentials for cloning the job's repository; null for public repositories or none at all. */
+  gitCredentials(): { username: string; password: string } | null;
+}
+
+/** One run of a job: what the agent leased, or what `ironbots run` made of a context. */
+export interface JobRun {
+  jobId: string;
+  job: Job;
+  /** Who runs it, for the log and the status text (an agent's name, or `local`). */
+  runner: string;
+  attempt: number;
+  maxAttempts: number;
+  /**
+   * What the job works on: the job's commit (cloned), or a directory whose files are copied in
+   * (`ironbots run` in a person's checkout, uncommitted changes included).
+   */
+  source?: { kind: 'commit' } | { kind: 'directory'; dir: string; files: readonly string[] };
+  /** Every byte of the job's log: ironbots' own lines, the checkout's and the command's output. */
+  output(chunk: Buffer | string): void;
+  onStarted?(at: number): void;
+  signal: AbortSignal;
+}
+
+export interface JobRunResult {
+  outcome: ExecutionOutcome;
+  /** Something the executor wants the status to say, e.g. the VM's acceleration mode. */
+  note?: string;
+  durationMs: number;
+}
+
+/** What a finished run means for the commit status, infrastructure errors aside (those are retried). */
+export interface Verdict {
+  state: 'success' | 'failure' | 'error' | 'cancelled';
+  description: string;
+  exitCode?: number;
+}
+
+/**
+ * Runs one job from start to end: working directory, checkout, executor, log. It knows nothing about
+ * queues, leases or statuses, so the agent and `ironbots run` (a person debugging a context) run a job the
+ * very same way.
+ */
+export class JobRunner {
+  readonly #o: JobRunnerOptions;
+  readonly #executors: Map<string, Executor>;
+
+  constructor(options: JobRunnerOptions) {
+    this.#o = options;
+    this.#executors = new Map(options.executors.map((e) => [e.name, e]));
+  }
+
+  get executors(): Executor[] {
+    return [...this.#executors.values()];
+  }
+
+  /** Never throws for anything the job or the machine does: every ending is an ExecutionOutcome. */
+  async run(run: JobRun): Promise<JobRunResult> {
+    const started = performance.now();
+    const { job, jobId } = run;
+    const line = (text: string) => run.output(`ironbots: ${text}\n`);
+    const workdir = path.join(this.#o.workRoot, jobId);
+    const finish = (outcome: ExecutionOutcome, note?: string): JobRunResult => ({
+      outcome,
+      ...(note ? { note } : {}),
+      durationMs: performance.now() - started,
+    });
+    line(`job ${jobId} (${job.context}) on ${run.runner}, attempt ${run.attempt} of ${run.maxAttempts}`);
+    const executor = this.#executors.get(job.executor);
+    if (!executor)
+      return finish({ kind: 'infrastructure-error', message: `no ${job.executor} executor here` });
+    try {
+      await mkdir(workdir, { recursive: true });
+      const prepared = await this.#prepare(run, workdir, line);
+      if (prepared.kind !== 'exited') return finish(prepared);
+      line(`running ${JSON.stringify(job.command)} with the ${executor.name} executor`);
+      const result = await executor.run(
+        {
+          jobId,
+          argv: job.command,
+          workdir,
+          env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
+          timeoutMs: job.timeoutSeconds * 1000,
+          ...(job.image ? { image: job.image } : {}),
+        },
+        {
+          onOutput: (chunk) => run.output(chunk),
+          ...(run.onStarted ? { onStarted: run.onStarted } : {}),
+          signal: run.signal,
+          log: line,
+        },
+      );
+      return finish(result.outcome, result.note);
+    } catch (error) {
+      // A broken executor or a full disk: the machine's fault, never the job's.
+      return finish({ kind: 'infrastructure-error', message: (error as Error).message });
+    } finally {
+      await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  async #prepare(run: JobRun, workdir: string, line: (text: string) => void): Promise<ExecutionOutcome> {
+    const { job } = run;
+    const source = run.source ?? { kind: 'commit' };
+    if (source.kind === 'directory') {
+      line(`copying ${source.files.length} file(s) of ${source.dir}`);
+      for (const file of source.files) {
+        await cp(path.join(source.dir, file), path.join(workdir, file), {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
+      }
+      return { kind: 'exited', exitCode: 0 };
+    }
+    if (!job.repository || !job.sha) return { kind: 'exited', exitCode: 0 };
+    line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
+    return checkoutCommit({
+      cloneUrl: job.repository.cloneUrl,
+      sha: job.sha,
+      dir: workdir,
+      credentials: this.#o.gitCredentials(),
+      onOutput: (chunk) => run.output(chunk),
+      signal: run.signal,
+    }).then(
+      () => ({ kind: 'exited', exitCode: 0 }) as ExecutionOutcome,
+      (error: Error) =>
+        run.signal.aborted
+          ? ({ kind: 'cancelled' } as ExecutionOutcome)
+          : ({ kind: 'infrastructure-error', message: error.message } as ExecutionOutcome),
+    );
+  }
+}
+
+/**
+ * The commit status a run earns: `Passed in 12 s [agent]`, `Failed (exit code 1) in 3.0 s [agent]` … The tag
+ * names the runner (and the executor's note) so a person knows where to look.
+ */
+export function verdictOf(
+  outcome: Exclude<ExecutionOutcome, { kind: 'infrastructure-error' }>,
+  run: { job: Job; runner: string; durationMs: number; note?: string; cancelReason?: unknown },
+): Verdict {
+  const tag = run.note ? `[${run.runner}, ${run.note}]` : `[${run.runner}]`;
+  const took = formatDuration(run.durationMs);
+  switch (outcome.kind) {
+    case 'exited':
+      return outcome.exitCode === 0
+        ? { state: 'success', description: `Passed in ${took} ${tag}`, exitCode: 0 }
+        : {
+            state: 'failure',
+            description: `Failed (exit code ${outcome.exitCode}) in ${took} ${tag}`,
+            exitCode: outcome.exitCode,
+          };
+    case 'timed-out':
+      return { state: 'failure', description: `Timed out after ${run.job.timeoutSeconds} s ${tag}` };
+    case 'cancelled': {
+      const reason = run.cancelReason instanceof Error ? run.cancelReason.message : 'by request';
+      return { state: 'cancelled', description: `Cancelled: ${reason} ${tag}` };
+    }
+  }
+}
+
+/** What a job can learn about itself, like GitHub's GITHUB_* variables. */
+function ciVariables(jobId: string, job: Job): Record<string, string> {
+  const vars: Record<string, string> = {
+    IRONBOTS: 'true',
+    IRONBOTS_JOB_ID: jobId,
+    IRONBOTS_CONTEXT: job.context,
+  };
+  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
+  if (job.sha) vars.IRONBOTS_SHA = job.sha;
+  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
+  return vars;
+}
