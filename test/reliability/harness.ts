@@ -49,9 +49,13 @@ export function trialCount(kind: 'fast' | 'slow'): number {
  */
 /** The trial under way, so that a test that timed out can still tear it down (see `abandonTrial`). */
 let current: DeploymentWorld | null = null;
+/** The scenario run under way; a timed-out test's run must not go on to its next trial. */
+let currentRun: { abandoned: boolean } | null = null;
 
 /** For afterEach: stops and removes the world of a trial that was cut off by the test's timeout. */
 export async function abandonTrial(): Promise<void> {
+  if (currentRun) currentRun.abandoned = true;
+  currentRun = null;
   const world = current;
   current = null;
   if (!world) return;
@@ -62,7 +66,10 @@ export async function abandonTrial(): Promise<void> {
 export async function runScenario(scenario: Scenario, trials: number): Promise<ScenarioResult> {
   const counts = emptyCounts();
   const defects: string[] = [];
+  const run = { abandoned: false };
+  currentRun = run;
   for (let trial = 1; trial <= trials; trial++) {
+    if (run.abandoned) throw new Error(`${scenario.name}: abandoned after ${trial - 1} trial(s)`);
     const seed = (hash(scenario.name) + trial) >>> 0;
     const world = await DeploymentWorld.create({
       contexts: scenario.contexts,
