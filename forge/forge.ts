@@ -84,21 +84,39 @@ export interface IssueUpdate {
   body?: string;
 }
 
-export interface Forge {
+/** Which forge a client talks to, for what differs by forge (e.g. the git username that goes with a token). */
+export interface ForgeKind {
   readonly kind: 'github' | 'gitlab';
+}
+
+export interface Repositories {
   getRepository(repo: RepositoryId): Promise<Repository>;
-  getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
-  listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]>;
   /** Every branch of the repository with its head commit (all pages), in no particular order. */
   listBranches(repo: RepositoryId): Promise<Branch[]>;
+}
+
+export interface PullRequests {
+  getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
+  listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]>;
   createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest>;
   /** The open pull request from this repository's own branch `head` (not a fork's), or null. */
   findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null>;
   updatePullRequest(repo: RepositoryId, number: number, update: PullRequestUpdate): Promise<PullRequest>;
   /** Closes without merging; closing a closed one is no error. */
   closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest>;
+  /**
+   * Comments on the pull request. GitHub files it as an issue comment (hence the name); on GitLab it is a
+   * note on the merge request, whose numbers are not issue numbers.
+   */
+  createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
+}
+
+export interface RepositoryFiles {
   /** The file's text at `ref`, or null when it does not exist there. */
   getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null>;
+}
+
+export interface CommitStatuses {
   setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void>;
   /** The newest status of each context for the commit. */
   listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
@@ -107,16 +125,29 @@ export interface Forge {
    * a pending or running record of the same name through its states, so there it is one record per run.
    */
   listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
-  createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
+}
+
+/** Issues proper (never pull requests). */
+export interface IssueTracker {
   /** The open issue with exactly this title (pull requests excluded), the lowest-numbered if several, or null. */
   findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null>;
   createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue>;
   updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue>;
   /** Closing a closed one is no error. */
   closeIssue(repo: RepositoryId, number: number): Promise<Issue>;
+}
+
+export interface GitAccess {
   /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */
   gitCredentials(): { username: string; password: string } | null;
 }
+
+/**
+ * Everything a forge client offers. Consumers ask for the capabilities they use (e.g.
+ * `CommitStatuses & RepositoryFiles`), so a fake or a future client needs only those.
+ */
+export interface Forge
+  extends ForgeKind, Repositories, PullRequests, RepositoryFiles, CommitStatuses, IssueTracker, GitAccess {}
 
 export const STATUS_DESCRIPTION_LIMIT = 140;
 

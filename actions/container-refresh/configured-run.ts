@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Forge, RepositoryId } from '../../forge/forge.ts';
+import type { RepositoryId } from '../../forge/forge.ts';
+import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import { refreshContainer, type RefreshResult } from './container-refresh.ts';
 import { gitChangeDetector } from './git-changes.ts';
 import type { RefreshPlan } from './inputs.ts';
@@ -47,7 +48,7 @@ export async function runConfigured(
       tls: plan.tlsVerify,
       credentials: plan.credentials,
     });
-    const forge = options.issues ? await createForge(options.issues) : null;
+    const forge = options.issues ? await forgeFromConfig(options.issues, { logger }) : null;
     return await refreshContainer(
       { ...plan, directory: path.resolve(options.workspace, plan.directory || '.') },
       {
@@ -66,14 +67,4 @@ export async function runConfigured(
   } finally {
     await rm(stateDir, { recursive: true, force: true });
   }
-}
-
-/** Each forge's client library loads only when that forge is used (each is a large part of start-up). */
-export async function createForge(target: IssueTarget): Promise<Forge> {
-  if (target.kind === 'github') {
-    const { GitHubForge } = await import('../../forge/github/github-forge.ts');
-    return new GitHubForge({ token: target.token, baseUrl: target.apiUrl });
-  }
-  const { GitLabForge } = await import('../../forge/gitlab/gitlab-forge.ts');
-  return new GitLabForge({ token: target.token, host: target.apiUrl });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Forge, RepositoryId } from '../../forge/forge.ts';
+import type { IssueTracker, RepositoryId } from '../../forge/forge.ts';
 import type { ChangeDetector } from './git-changes.ts';
 import type { RefreshPlan } from './inputs.ts';
 import type { ContainerEngine, StepOutcome } from './podman-engine.ts';
@@ -18,7 +18,7 @@ export interface RefreshDeps {
   registry: RegistryClient;
   changes: ChangeDetector;
   /** null: no issue handling (no token); the result says so. */
-  forge: Forge | null;
+  forge: IssueTracker | null;
   repository: RepositoryId | null;
   now: () => Date;
   log: (line: string) => void;

@@ -42,8 +42,8 @@ async function main(): Promise<void> {
 async function pullRequestTarget(token: string, settings: ReturnType<typeof readSettings>) {
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !name) throw new Error('GITHUB_REPOSITORY (owner/name) is not set');
-  const { GitHubForge } = await import('../../forge/github/github-forge.ts');
-  const forge = new GitHubForge({ token, baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' });
+  const { forgeFromConfig } = await import('../../forge/forge-from-config.ts');
+  const forge = await forgeFromConfig({ kind: 'github', token, apiUrl: process.env.GITHUB_API_URL });
   const repository = await forge.getRepository({ owner, name });
   return {
     forge,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Forge, PullRequest, RepositoryId } from '../../forge/forge.ts';
+import type { GitAccess, PullRequest, PullRequests, RepositoryId } from '../../forge/forge.ts';
 import { readLockfile, type Lockfile } from './cache-key.ts';
 import { restore, save, type NpmCacheContext } from './npm-cache.ts';
 import { gitCredentialsEnv } from '../../forge/git-credentials.ts';
@@ -22,7 +22,7 @@ export interface UpdateOptions extends NpmCacheContext {
 }
 
 export interface PullRequestTarget {
-  forge: Forge;
+  forge: PullRequests & GitAccess;
   repo: RepositoryId;
   base: string;
   branch: string;

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Forge } from '../../forge/forge.ts';
+import type { ForgeKind, GitAccess } from '../../forge/forge.ts';
+import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import { GitPoSource } from './git-po-source.ts';
-import type { ForgeConfig, SourceConfig, TranslationsConfig } from './inputs.ts';
+import type { SourceConfig, TranslationsConfig } from './inputs.ts';
 import type { TranslationSource } from './translation-source.ts';
 import { runTranslations, type TranslationsResult } from './translations.ts';
 import { WeblateSource } from './weblate-source.ts';
@@ -15,7 +16,7 @@ export async function runConfigured(
 ): Promise<TranslationsResult> {
   const workDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-translations-'));
   try {
-    const forge = await createForge(config.forge);
+    const forge = await forgeFromConfig(config.forge, { logger: options.logger });
     const source = createSource(config.source, forge, `${config.plan.domain}.pot`, workDir);
     return await runTranslations(config.plan, { forge, source, workDir, logger: options.logger });
   } finally {
@@ -23,22 +24,9 @@ export async function runConfigured(
   }
 }
 
-/**
- * The real clients for a configuration: what the action and the CLI inject into runTranslations. Each forge's
- * client library loads only when that forge is used (each is a large part of the bundle's start-up).
- */
-export async function createForge(config: ForgeConfig): Promise<Forge> {
-  if (config.kind === 'github') {
-    const { GitHubForge } = await import('../../forge/github/github-forge.ts');
-    return new GitHubForge({ token: config.token, baseUrl: config.apiUrl });
-  }
-  const { GitLabForge } = await import('../../forge/gitlab/gitlab-forge.ts');
-  return new GitLabForge({ token: config.token, host: config.apiUrl });
-}
-
 export function createSource(
   config: SourceConfig,
-  forge: Forge,
+  forge: ForgeKind & GitAccess,
   templateName: string,
   workDir: string,
 ): TranslationSource {

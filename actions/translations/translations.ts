@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Forge, PullRequest, RepositoryId } from '../../forge/forge.ts';
+import type { GitAccess, PullRequest, PullRequests, Repositories, RepositoryId } from '../../forge/forge.ts';
 import { extractTemplate } from './extract.ts';
 import { CatalogError, checkCatalog, completion, mergeCatalog } from './gettext-tools.ts';
 import { GitRepository } from './git-repository.ts';
@@ -38,7 +38,7 @@ export interface TranslationsPlan {
 }
 
 export interface TranslationsDeps {
-  forge: Forge;
+  forge: Repositories & PullRequests & GitAccess;
   source: TranslationSource;
   /** An empty directory of its own. */
   workDir: string;

@@ -68,18 +68,40 @@ export function registerDeploymentCommands(program: Command): void {
       if (!deployment.forge)
         throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
       const planner = deployment.planner();
+      // A project's bad config is its own error status, not a failure of the scan; the forge failing on a
+      // pull request or a repository is, but only after everything else was planned.
+      let failures = 0;
       for (const repo of await deployment.repositories()) {
-        for (const [number, result] of await planner.scanRepository(repo)) {
+        let results;
+        try {
+          results = await planner.scanRepository(repo);
+        } catch (error) {
+          failures++;
+          process.stdout.write(`${repo.owner}/${repo.name}: failed: ${(error as Error).message}\n`);
+          continue;
+        }
+        for (const [number, result] of results) {
           const detail =
             result.kind === 'planned'
               ? `${result.jobs.filter((j) => !j.duplicate).length} new job(s), ${result.skipped.length} context(s) already have a status`
               : result.kind === 'ignored'
                 ? result.reason
-                : result.kind;
+                : result.kind === 'config-error'
+                  ? `config error (status posted): ${result.message}`
+                  : result.kind === 'failed'
+                    ? `failed: ${result.message}`
+                    : result.kind;
+          if (result.kind === 'failed') failures++;
           process.stdout.write(`${repo.owner}/${repo.name}#${number}: ${detail}\n`);
         }
       }
       await deployment.close();
+      if (failures) {
+        process.stderr.write(
+          `ironbots scan: ${failures} pull request(s) or repositories could not be planned\n`,
+        );
+        process.exitCode = 1;
+      }
     });
 
   const queue = program.command('queue').description('look into the job queue');

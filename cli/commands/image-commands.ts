@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GitHubForge } from '../../forge/github/github-forge.ts';
+import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import type { Forge, RepositoryId } from '../../forge/forge.ts';
 import {
   loadDeploymentConfig,
@@ -26,10 +26,10 @@ async function open(configFile: string): Promise<Opened> {
   return { config, secrets, say: (line) => process.stdout.write(`${secrets.redact(line)}\n`) };
 }
 
-function forgeOf(opened: Opened, configFile: string, command: string): Forge {
+async function forgeOf(opened: Opened, configFile: string, command: string): Promise<Forge> {
   const forge = opened.config.forge;
   if (!forge) throw new Error(`${configFile}: the forge section is required for \`ironbots ${command}\``);
-  return new GitHubForge({ token: forge.token, baseUrl: forge.apiUrl });
+  return forgeFromConfig(forge, { secrets: opened.secrets });
 }
 
 function repositoriesOf(opened: Opened, configFile: string, given: string | undefined): RepositoryId[] {
@@ -81,7 +81,7 @@ export function registerImageCommands(program: Command): void {
       const [repo] = repositoriesOf(opened, options.config, options.repository);
       if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1)
         throw new Error(`${options.config} lists several repositories: choose one with --repository`);
-      const forge = forgeOf(opened, options.config, 'image-refresh');
+      const forge = await forgeOf(opened, options.config, 'image-refresh');
       const { imageStoreFromConfig } =
         await import('../../runner-agent/src/images/image-store-from-config.ts');
       const { refreshImage } = await import('../../runner-agent/src/images/image-refresh.ts');
@@ -182,7 +182,7 @@ export function registerImageCommands(program: Command): void {
     .action(
       async (options: { config: string; olderThanDays: number; dryRun: boolean; repository?: string }) => {
         const opened = await open(options.config);
-        const forge = forgeOf(opened, options.config, 'image prune');
+        const forge = await forgeOf(opened, options.config, 'image prune');
         const repositories = repositoriesOf(opened, options.config, options.repository);
         const { imageStoreFromConfig } =
           await import('../../runner-agent/src/images/image-store-from-config.ts');

@@ -169,19 +169,14 @@ async function pullRequestTarget(
   const slash = full.lastIndexOf('/');
   if (slash <= 0) throw new Error(`--repository: "${full}" is not owner/name`);
   const repo = { owner: full.slice(0, slash), name: full.slice(slash + 1) };
-  let forge;
-  if (options.forge === 'gitlab') {
-    const { GitLabForge } = await import('../../forge/gitlab/gitlab-forge.ts');
-    forge = new GitLabForge({ token, host: options.forgeUrl ?? env.CI_SERVER_URL ?? 'https://gitlab.com' });
-  } else if (options.forge === 'github') {
-    const { GitHubForge } = await import('../../forge/github/github-forge.ts');
-    forge = new GitHubForge({
-      token,
-      baseUrl: options.forgeUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com',
-    });
-  } else {
-    throw new Error(`--forge: "${options.forge}" is not github or gitlab`);
-  }
+  const kind = options.forge;
+  if (kind !== 'github' && kind !== 'gitlab') throw new Error(`--forge: "${kind}" is not github or gitlab`);
+  const { forgeFromConfig } = await import('../../forge/forge-from-config.ts');
+  const forge = await forgeFromConfig({
+    kind,
+    token,
+    apiUrl: options.forgeUrl ?? (kind === 'gitlab' ? env.CI_SERVER_URL : env.GITHUB_API_URL),
+  });
   const repository = await forge.getRepository(repo);
   return {
     forge,

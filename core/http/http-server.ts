@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.ts';
+import { isClientGone } from './body.ts';
 import { sendError } from './responses.ts';
 
 /** A route answers the request and returns true, or returns false when the URL is not its own. */
@@ -12,20 +13,48 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long a client may take to send a request. Slow senders (slowloris) hold a connection and its buffers;
+ * past these they are cut off with 408. Nothing here limits how long a response may stream (log followers).
+ */
+export interface RequestTimeouts {
+  /** From connection to the end of the request headers. Default 15 s. */
+  headersMs?: number;
+  /** From connection to the end of the request body. Default 60 s (GitHub itself gives up after 10 s). */
+  requestMs?: number;
+  /** How often connections are checked against the two above. Default 1 s. */
+  checkIntervalMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUTS = { headersMs: 15_000, requestMs: 60_000, checkIntervalMs: 1_000 };
+
 export async function startHttpServer(options: {
   routes: Route[];
   logger: Logger;
   host?: string;
   port?: number;
+  timeouts?: RequestTimeouts;
 }): Promise<RunningHttpServer> {
   const { routes, logger } = options;
-  const server = http.createServer((req, res) => {
+  const timeouts = { ...DEFAULT_REQUEST_TIMEOUTS, ...options.timeouts };
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
       for (const route of routes) if (await route(req, res, url)) return;
       req.resume();
       sendError(res, 404, `no such endpoint: ${req.method} ${url.pathname}`);
     })().catch((error: unknown) => {
+      // A client that hung up or was cut off is routine (and cheap to provoke): not an error of ours.
+      if (isClientGone(error, req)) {
+        logger.debug({ err: error, method: req.method, path: url.pathname }, 'client went away');
+        res.destroy();
+        return;
+      }
       logger.error({ err: error, method: req.method, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'internal error');
       else res.destroy();

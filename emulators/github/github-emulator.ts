@@ -24,8 +24,10 @@ import {
 } from './payloads.ts';
 import { WebhookSender, type DeliveryRecord, type WebhookConfig } from './webhook-sender.ts';
 import { GitHubApiError, paginate, readJson, sendJson } from './github-http.ts';
+import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
+export type { RateLimitFault } from '../rate-limit-fault.ts';
 
 export interface GitHubEmulatorOptions {
   /** Bare repositories live here, as `<owner>/<name>.git`. */
@@ -69,6 +71,7 @@ export class GitHubEmulator {
   readonly releases: GitHubReleasesApi;
   /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
+  readonly #rateLimits = new RateLimitFaults();
 
   private constructor(options: GitHubEmulatorOptions) {
     this.#options = options;
@@ -196,6 +199,19 @@ export class GitHubEmulator {
     this.#webhooks.redeliver(deliveryId);
   }
 
+  /**
+   * Refuses the next API requests (git over HTTP is not limited) as GitHub refuses a secondary rate limit:
+   * 429 or 403, its message, and Retry-After when given.
+   */
+  rateLimit(fault: RateLimitFault = {}): void {
+    this.#rateLimits.add(fault);
+  }
+
+  /** How many API requests a rate limit refused so far. */
+  get rateLimitedRequests(): number {
+    return this.#rateLimits.refused;
+  }
+
   /** Resolves when the work of every request so far is done, webhook deliveries included. */
   async idle(): Promise<void> {
     while (this.#background.size > 0) await Promise.all(this.#background);
@@ -213,6 +229,20 @@ export class GitHubEmulator {
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
 
     this.#authenticate(req);
+    const limited = this.#rateLimits.take();
+    if (limited) {
+      req.resume();
+      return sendJson(
+        res,
+        limited.status,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+        },
+        limited.headers,
+      );
+    }
     // Release routes read their own bodies: asset uploads are raw bytes, not JSON.
     const releasePath = /^\/repos\/([^/]+)\/([^/]+)\/(releases(?:\/.*)?)$/.exec(url.pathname);
     if (releasePath) {

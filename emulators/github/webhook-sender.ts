@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import type { Logger } from 'pino';
+import { postWebhook } from '../http.ts';
 
 export interface WebhookConfig {
   id: number;
@@ -102,25 +103,21 @@ export class WebhookSender {
       status: 0,
       deliveredAt: new Date().toISOString(),
     };
-    try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'GitHub-Hookshot/ironbots-emulator',
-          'x-github-event': event,
-          'x-github-delivery': id,
-          'x-github-hook-id': String(hook.id),
-          ...(hook.secret ? { 'x-hub-signature-256': await sign(hook.secret, body) } : {}),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-      record.status = res.status;
-      await res.arrayBuffer();
-    } catch (error) {
-      record.error = (error as Error).message;
+    const answer = await postWebhook(
+      hook.url,
+      {
+        'user-agent': 'GitHub-Hookshot/ironbots-emulator',
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-github-hook-id': String(hook.id),
+        ...(hook.secret ? { 'x-hub-signature-256': await sign(hook.secret, body) } : {}),
+      },
+      body,
+      DELIVERY_TIMEOUT_MS,
+    );
+    record.status = answer.status;
+    if (answer.error) {
+      record.error = answer.error;
       this.#logger?.warn(
         { url: hook.url, event, deliveryId: id, err: record.error },
         'webhook delivery failed',

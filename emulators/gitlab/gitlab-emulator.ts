@@ -16,6 +16,7 @@ import {
   type GitLabHookEvent,
 } from './gitlab-webhook-sender.ts';
 import { GitLabApiError, readParams, sendJson, sendPage } from './gitlab-http.ts';
+import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
 
 export interface GitLabEmulatorOptions {
   /** Bare repositories live here, one folder per namespace. */
@@ -144,6 +145,7 @@ export class GitLabEmulator {
   #nextId = 1;
   /** Work triggered by a request that outlives its response (post-push processing). */
   readonly #background = new Set<Promise<void>>();
+  readonly #rateLimits = new RateLimitFaults();
 
   private constructor(options: GitLabEmulatorOptions) {
     this.#options = options;
@@ -175,6 +177,19 @@ export class GitLabEmulator {
   /** The GitLab host (gitbeaker's `host`; the API is under /api/v4); git remotes are `${url}/owner/name.git`. */
   get url(): string {
     return this.#url;
+  }
+
+  /**
+   * Refuses the next API requests (git over HTTP is not limited) as GitLab's rate limiter does: 429,
+   * "Retry later", RateLimit-* headers, and Retry-After when given.
+   */
+  rateLimit(fault: Omit<RateLimitFault, 'status'> = {}): void {
+    this.#rateLimits.add({ ...fault, status: 429 });
+  }
+
+  /** How many API requests a rate limit refused so far. */
+  get rateLimitedRequests(): number {
+    return this.#rateLimits.refused;
   }
 
   async stop(): Promise<void> {
@@ -257,6 +272,21 @@ export class GitLabEmulator {
     }
 
     const canWrite = this.#authenticate(req);
+    const limited = this.#rateLimits.take();
+    if (limited) {
+      req.resume();
+      const retryAfter = Number(limited.headers['retry-after'] ?? 60);
+      res.writeHead(limited.status, {
+        'content-type': 'text/plain',
+        'ratelimit-limit': '600',
+        'ratelimit-observed': '601',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(Math.floor(Date.now() / 1000) + retryAfter),
+        ...limited.headers,
+      });
+      res.end('Retry later\n');
+      return;
+    }
     // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'api' || parts[1] !== 'v4' || parts[2] !== 'projects' || parts.length < 4)

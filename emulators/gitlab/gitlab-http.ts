@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pageOf, parseJsonObject, readBody as readBodyUpTo, sendJson as sendJsonReply } from '../http.ts';
 
 /** What the emulator's GitLab API modules share: GitLab's error bodies, JSON replies, pages and bodies. */
 
@@ -21,26 +22,17 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
+  sendJsonReply(res, status, body, { 'content-type': 'application/json', ...headers });
 }
 
 /** GitLab's offset pagination: X-Page, X-Next-Page, X-Total… headers and a Link header with every query kept. */
 export function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
-  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-  const at = (n: number) => {
-    const u = new URL(url);
-    u.searchParams.set('page', String(n));
-    u.searchParams.set('per_page', String(perPage));
-    return u.toString();
-  };
+  const { items, page, perPage, pages: totalPages, at } = pageOf(url, all, 20);
   const links = [];
   if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
   if (page < totalPages) links.push(`<${at(page + 1)}>; rel="next"`);
   links.push(`<${at(1)}>; rel="first"`, `<${at(totalPages)}>; rel="last"`);
-  sendJson(res, 200, all.slice((page - 1) * perPage, page * perPage), {
+  sendJson(res, 200, items, {
     'x-page': String(page),
     'x-per-page': String(perPage),
     'x-next-page': page < totalPages ? String(page + 1) : '',
@@ -51,15 +43,8 @@ export function sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
   });
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new GitLabApiError(413, { message: '413 Request Entity Too Large' });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBodyUpTo(req, limit, () => new GitLabApiError(413, { message: '413 Request Entity Too Large' }));
 }
 
 /** A JSON or form body; nested values (a release's `assets.links`) only come as JSON. */
@@ -68,15 +53,10 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   if (!text) return {};
   if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
     return Object.fromEntries(new URLSearchParams(text));
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new GitLabApiError(400, { error: 'The provided content-type is not supported.' });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new GitLabApiError(400, { error: 'The provided content-type is not supported.' });
-  return value as Record<string, unknown>;
+  return parseJsonObject(
+    text,
+    () => new GitLabApiError(400, { error: 'The provided content-type is not supported.' }),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { postWebhook } from '../http.ts';
 
 /** The `object_kind` of the events the emulator sends. */
 export type GitLabHookEvent = 'push' | 'merge_request';
@@ -111,26 +112,23 @@ export class GitLabWebhookSender {
       status: 0,
       deliveredAt: new Date().toISOString(),
     };
-    try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'GitLab/17.0.0 (ironbots emulator)',
-          'x-gitlab-event': delivery.event,
-          'x-gitlab-event-uuid': delivery.eventUuid,
-          'x-gitlab-webhook-uuid': hook.uuid,
-          'x-gitlab-instance': this.#instanceUrl(),
-          'idempotency-key': delivery.idempotencyKey,
-          ...(hook.token ? { 'x-gitlab-token': hook.token } : {}),
-        },
-        body: delivery.body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      record.status = res.status;
-      await res.arrayBuffer();
-    } catch (error) {
-      record.error = (error as Error).message;
+    const answer = await postWebhook(
+      hook.url,
+      {
+        'user-agent': 'GitLab/17.0.0 (ironbots emulator)',
+        'x-gitlab-event': delivery.event,
+        'x-gitlab-event-uuid': delivery.eventUuid,
+        'x-gitlab-webhook-uuid': hook.uuid,
+        'x-gitlab-instance': this.#instanceUrl(),
+        'idempotency-key': delivery.idempotencyKey,
+        ...(hook.token ? { 'x-gitlab-token': hook.token } : {}),
+      },
+      delivery.body,
+      10_000,
+    );
+    record.status = answer.status;
+    if (answer.error) {
+      record.error = answer.error;
       this.#logger?.warn(
         { url: hook.url, event: delivery.event, idempotencyKey: delivery.idempotencyKey, err: record.error },
         'webhook delivery failed',

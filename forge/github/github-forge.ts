@@ -20,7 +20,30 @@ import {
   type RepositoryId,
 } from '../forge.ts';
 
-const ThrottledOctokit = Octokit.plugin(throttling, retry);
+/**
+ * Registered first, so it sees each answer before the throttling plugin does. That plugin waits only on
+ * GitHub's own rate-limit answers (a "secondary rate limit" message, or x-ratelimit-remaining: 0); a bare 429,
+ * or a 403 with Retry-After (a proxy, a gateway in front of GitHub Enterprise), is marked as a secondary
+ * limit so that the same hook waits as long as its Retry-After asks (60 s without one).
+ */
+function bareRateLimitsAsSecondary(octokit: Pick<Octokit, 'hook'>): void {
+  octokit.hook.error('request', (error) => {
+    const { status, response } = error as {
+      status?: number;
+      response?: { headers?: Record<string, unknown> };
+    };
+    const headers = response?.headers ?? {};
+    const githubLimit = /\bsecondary rate\b/i.test(error.message) || headers['x-ratelimit-remaining'] === '0';
+    if (!githubLimit && (status === 429 || (status === 403 && headers['retry-after'] !== undefined)))
+      error.message = `${error.message} (secondary rate limit: a ${status} with Retry-After)`;
+    throw error;
+  });
+}
+
+const ThrottledOctokit = Octokit.plugin(bareRateLimitsAsSecondary, throttling, retry);
+
+/** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 
 export interface GitHubForgeOptions {
   token: string;
@@ -41,6 +64,11 @@ export interface GitHubForgeOptions {
    * turns all of it off, for the emulator, which has no limits.
    */
   throttle?: boolean;
+  /**
+   * A rate limit that asks for a longer wait than this (Retry-After, or the time until GitHub's reset) fails
+   * at once with ForgeError 403/429 instead of waiting. Default 120.
+   */
+  maxRateLimitWaitSeconds?: number;
 }
 
 /** The fields of GitHub's pull request JSON that ironbots reads. */
@@ -81,14 +109,17 @@ export class GitHubForge implements Forge {
     this.#token = options.token;
     const logger = options.logger;
     const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
-    // On a rate limit: wait for the reset and try once more, then give up; the caller sees a ForgeError 403/429.
+    const maxWait = options.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
+    // On a rate limit: wait as long as GitHub asks and try once more, unless that is longer than allowed;
+    // then give up: the caller sees a ForgeError 403/429.
     const retryOnce =
       (kind: string) =>
       (retryAfter: number, request: RateLimitedRequest, _octokit: unknown, retryCount: number): boolean => {
-        const retrying = retryCount < 1;
+        const tooLong = retryAfter > maxWait;
+        const retrying = retryCount < 1 && !tooLong;
         logger?.warn(
           { retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying },
-          `GitHub ${kind} hit${retrying ? ', retrying once' : ', giving up'}`,
+          `GitHub ${kind} hit${retrying ? `, retrying once in ${retryAfter} s` : tooLong ? `, giving up: the wait is longer than ${maxWait} s` : ', giving up'}`,
         );
         return retrying;
       };
@@ -102,7 +133,12 @@ export class GitHubForge implements Forge {
         warn: (message: string) => logger?.warn(message),
         error: (message: string) => logger?.error(message),
       },
-      retry: { retries: options.retries ?? 2, retryAfterBaseValue },
+      // A 429 is the throttling's to wait on (or to give up on), never retried on a fixed backoff.
+      retry: {
+        retries: options.retries ?? 2,
+        retryAfterBaseValue,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
       throttle: {
         enabled: options.throttle ?? true,
         retryAfterBaseValue,
@@ -424,7 +460,11 @@ interface GitHubErrorBody {
 function toForgeError(error: unknown, method: string, repo: RepositoryId, path: string): ForgeError {
   if (error instanceof ForgeError) return error;
   const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
-  const response = (error as { response?: { status: number; data?: GitHubErrorBody | string } }).response;
+  const response = (
+    error as {
+      response?: { status: number; data?: GitHubErrorBody | string; headers?: Record<string, unknown> };
+    }
+  ).response;
   // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
   if (!response) return new ForgeError(`${what}: no response: ${(error as Error).message}`, 0);
   const { status, data: body = {} } = response;
@@ -434,6 +474,10 @@ function toForgeError(error: unknown, method: string, repo: RepositoryId, path: 
       typeof e === 'string' ? e : (e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')),
     )
     .filter(Boolean);
+  const retryAfter = response.headers?.['retry-after'];
+  // Seconds, or an HTTP date.
+  if (retryAfter !== undefined)
+    details.push(`retry after ${String(retryAfter)}${/^\d+$/.test(String(retryAfter)) ? ' s' : ''}`);
   return new ForgeError(
     `${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`,
     status,

@@ -2,7 +2,6 @@ import {
   Branches,
   Commits,
   GitbeakerRequestError,
-  GitbeakerRetryError,
   Issues,
   MergeRequestNotes,
   MergeRequests,
@@ -28,6 +27,7 @@ import {
   type Repository,
   type RepositoryId,
 } from '../forge.ts';
+import { retryingRequester } from './retrying-requester.ts';
 
 export interface GitLabForgeOptions {
   /** A personal, group or project access token (sent as PRIVATE-TOKEN). */
@@ -35,6 +35,15 @@ export interface GitLabForgeOptions {
   /** https://gitlab.com, a self-managed GitLab, or the built-in emulator. The API lives under /api/v4. */
   host?: string;
   logger?: Logger;
+  /** How often an answer of 502, 503 or 504 is retried. Default 2. */
+  retries?: number;
+  /**
+   * A 429 whose Retry-After (or RateLimit-Reset) asks for a longer wait than this fails at once with
+   * ForgeError 429 instead of waiting. Default 120.
+   */
+  maxRateLimitWaitSeconds?: number;
+  /** One second of the waits above, in ms. Default 1000; tests shrink it. */
+  retryDelayUnitMs?: number;
 }
 
 interface RestProject {
@@ -102,7 +111,16 @@ export class GitLabForge implements Forge {
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
     this.#logger = options.logger;
-    const config = { host: options.host ?? 'https://gitlab.com', token: options.token };
+    const config = {
+      host: options.host ?? 'https://gitlab.com',
+      token: options.token,
+      requesterFn: retryingRequester({
+        retries: options.retries ?? 2,
+        maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 120,
+        secondMs: options.retryDelayUnitMs ?? 1000,
+        logger: options.logger,
+      }),
+    };
     this.#projects = new Projects(config);
     this.#mergeRequests = new MergeRequests(config);
     this.#notes = new MergeRequestNotes(config);
@@ -485,14 +503,11 @@ function refusedFrom(error: ForgeError): string | null {
 function toForgeError(error: unknown, what: string): ForgeError {
   if (error instanceof ForgeError) return error;
   if (error instanceof GitbeakerRequestError) {
-    const cause = error.cause as { response?: { status?: number } } | undefined;
-    const status = cause?.response?.status ?? 0;
-    return new ForgeError(`${what}: ${status || 'network error'} ${error.message}`, status);
-  }
-  if (error instanceof GitbeakerRetryError) {
-    // gitbeaker gave up retrying 429 or 502 answers.
-    const status = Number(/last status code: (\d+)/.exec(error.message)?.[1] ?? 0);
-    return new ForgeError(`${what}: ${status || 'network error'} ${error.message}`, status);
+    const response = (error.cause as { response?: Response } | undefined)?.response;
+    const status = response?.status ?? 0;
+    const retryAfter = response?.headers.get('retry-after');
+    const after = retryAfter ? ` (retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' s' : ''})` : '';
+    return new ForgeError(`${what}: ${status || 'network error'} ${error.message.trim()}${after}`, status);
   }
   return new ForgeError(`${what}: network error ${(error as Error).message}`, 0);
 }

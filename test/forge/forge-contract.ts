@@ -36,10 +36,15 @@ async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
 }
 
 /**
- * What every Forge implementation does (GitHub today, GitLab next), checked against a real server over
- * HTTP. `setup` runs before every test and gets a fresh repository.
+ * What every Forge implementation does: the GitHub and GitLab clients against a server over HTTP, and the
+ * recording fake the planner and agent tests use. `setup` runs before every test and gets a fresh
+ * repository. `servesGit`: whether git can clone and push the repository's clone URL (the fake has none).
  */
-export function forgeContract(name: string, setup: () => Promise<ForgeContractSubject>): void {
+export function forgeContract(
+  name: string,
+  setup: () => Promise<ForgeContractSubject>,
+  { servesGit = true }: { servesGit?: boolean } = {},
+): void {
   describe(`forge contract: ${name}`, () => {
     let forge: Forge;
     let subject: ForgeContractSubject;
@@ -271,11 +276,18 @@ export function forgeContract(name: string, setup: () => Promise<ForgeContractSu
       expect(error.message).toContain(repo.name);
     });
 
-    it('hands out git credentials that push to the clone URL', async () => {
+    it('hands out git credentials that are not part of the clone URL', async () => {
       const credentials = forge.gitCredentials();
       expect(credentials).not.toBeNull();
+      expect(credentials!.username).not.toBe('');
+      expect(credentials!.password).not.toBe('');
       const { cloneUrl } = await forge.getRepository(repo);
       expect(cloneUrl).not.toContain(credentials!.password);
+    });
+
+    it.runIf(servesGit)('hands out git credentials that push to the clone URL', async () => {
+      const credentials = forge.gitCredentials();
+      const { cloneUrl } = await forge.getRepository(repo);
       const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-contract-'));
       try {
         const clone = await ScratchClone.clone(path.join(dir, 'clone'), cloneUrl, credentials);

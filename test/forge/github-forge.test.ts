@@ -220,6 +220,25 @@ describe('GitHubForge retries', () => {
     }
   });
 
+  it('waits out a bare 429 (no GitHub rate-limit message) as long as its Retry-After asks', async () => {
+    const github = await scriptedGitHub([
+      { status: 429, headers: { 'retry-after': '5' }, body: { message: 'Too Many Requests' } },
+      { status: 200, body: REPOSITORY },
+    ]);
+    const { logger, lines } = capturedLogger();
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, logger, retryDelayUnitMs: 1 });
+    try {
+      expect(await forge.getRepository({ owner: 'acme', name: 'widget' })).toMatchObject({ name: 'widget' });
+      expect(github.requests).toHaveLength(2);
+      expect(
+        (lines as { msg: string; retryAfterSeconds?: number }[]).find((l) => /rate limit/.test(l.msg))
+          ?.retryAfterSeconds,
+      ).toBe(5);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('reports an unreachable server as ForgeError 0', async () => {
     const github = await scriptedGitHub([]);
     await github.close();
@@ -227,5 +246,66 @@ describe('GitHubForge retries', () => {
     const error = await forgeErrorOf(forge.getRepository({ owner: 'acme', name: 'widget' }));
     expect(error.status).toBe(0);
     expect(error.message).toMatch(/^GET \/repos\/acme\/widget: no response/);
+  });
+});
+
+describe('GitHubForge and Retry-After, against the emulator', () => {
+  let t: Awaited<ReturnType<typeof startEmulatorWithRepository>>;
+  beforeEach(async () => {
+    t = await startEmulatorWithRepository();
+  });
+  afterEach(async () => t.cleanup());
+
+  /** Throttling on (it is what waits on rate limits); one second of waiting is 1 ms here. */
+  const throttledForge = (maxRateLimitWaitSeconds?: number) => {
+    const { logger, lines } = capturedLogger();
+    const forge = new GitHubForge({
+      token: TOKEN,
+      baseUrl: t.emulator.url,
+      logger,
+      retryDelayUnitMs: 1,
+      ...(maxRateLimitWaitSeconds !== undefined ? { maxRateLimitWaitSeconds } : {}),
+    });
+    const waits = () =>
+      (lines as { msg: string; retryAfterSeconds?: number; retrying?: boolean }[])
+        .filter((l) => /rate limit/.test(l.msg))
+        .map((l) => [l.retryAfterSeconds, l.retrying]);
+    return { forge, waits };
+  };
+
+  it.each([429, 403] as const)(
+    'waits as long as a %d with Retry-After asks, then succeeds',
+    async (status) => {
+      const { forge, waits } = throttledForge();
+      t.emulator.rateLimit({ status, retryAfterSeconds: 7 });
+      expect(await forge.getRepository(t.repo)).toMatchObject({ name: 'widget' });
+      expect(t.emulator.rateLimitedRequests).toBe(1);
+      expect(waits()).toEqual([[7, true]]);
+    },
+  );
+
+  it('fails at once with ForgeError 429 when the wait is longer than maxRateLimitWaitSeconds', async () => {
+    const { forge, waits } = throttledForge(60);
+    t.emulator.rateLimit({ status: 429, retryAfterSeconds: 3600 });
+    const error = await forgeErrorOf(forge.getRepository(t.repo));
+    expect(error.status).toBe(429);
+    expect(error.message).toBe(
+      'GET /repos/acme/widget: 429 You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (retry after 3600 s)',
+    );
+    expect(t.emulator.rateLimitedRequests).toBe(1);
+    expect(waits()).toEqual([[3600, false]]);
+    // Nothing was retried behind the caller's back: the next request is the first to go through.
+    expect(await forge.getRepository(t.repo)).toMatchObject({ name: 'widget' });
+  });
+
+  it('retries a rate limit once: a second one in a row is a ForgeError 403', async () => {
+    const { forge, waits } = throttledForge();
+    t.emulator.rateLimit({ status: 403, retryAfterSeconds: 2, times: 2 });
+    expect((await forgeErrorOf(forge.listBranches(t.repo))).status).toBe(403);
+    expect(t.emulator.rateLimitedRequests).toBe(2);
+    expect(waits()).toEqual([
+      [2, true],
+      [2, false],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
@@ -17,19 +18,24 @@ import {
 
 /**
  * An in-memory forge for unit tests of the planner and agent: files per ref, pull requests, and every status
- * ever posted in order (so tests can assert the exact sequence of transitions).
+ * ever posted in order (so tests can assert the exact sequence of transitions). It behaves as GitHub does
+ * where the forge contract says how (test/forge/recording-forge.test.ts runs it through the contract);
+ * it serves no git.
  */
 export class RecordingForge implements Forge {
   readonly kind = 'github' as const;
   readonly repository: Repository;
+  /** Ref (a commit id or a branch name) → path → text. */
   readonly files = new Map<string, Map<string, string>>();
   readonly pulls = new Map<number, PullRequest>();
   /** Branch name → head commit, for listBranches. */
   readonly branches = new Map<string, string>();
   readonly statusLog: (CommitStatusInput & { sha: string; createdAt: string })[] = [];
   readonly comments: { number: number; body: string }[] = [];
+  readonly issues: Issue[] = [];
   /** Make the next calls fail, e.g. to simulate an outage. */
   failWith: ForgeError | null = null;
+  #commits = 0;
 
   constructor(repository: Partial<Repository> = {}) {
     this.repository = {
@@ -45,6 +51,23 @@ export class RecordingForge implements Forge {
   setFile(ref: string, path: string, content: string): void {
     if (!this.files.has(ref)) this.files.set(ref, new Map());
     this.files.get(ref)!.set(path, content);
+  }
+
+  /**
+   * What a `git push` does on a real forge: a new commit on `branch` (started from the default branch when
+   * new) with the file written, the branch moved to it, and open pull requests from it following. Returns
+   * the commit id.
+   */
+  push(branch: string, path: string, content: string): string {
+    const parent = this.branches.get(branch) ?? this.branches.get(this.repository.defaultBranch);
+    const sha = createHash('sha1').update(`${++this.#commits}\0${branch}\0${path}\0${content}`).digest('hex');
+    const tree = new Map(parent ? this.files.get(parent) : []);
+    tree.set(path, content);
+    this.files.set(sha, tree);
+    this.files.set(branch, new Map(tree));
+    this.branches.set(branch, sha);
+    for (const pr of this.pulls.values()) if (pr.state === 'open' && pr.headRef === branch) pr.headSha = sha;
+    return sha;
   }
 
   addPull(pr: Partial<PullRequest> & { number: number; headSha: string }): PullRequest {
@@ -67,63 +90,104 @@ export class RecordingForge implements Forge {
     return this.statusLog.filter((s) => s.sha === sha && (!context || s.context === context));
   }
 
-  #check(repo: RepositoryId) {
+  /** Fails as the forge would: an injected failure, or 404 for another repository. */
+  #check(repo: RepositoryId, request: string) {
     if (this.failWith) throw this.failWith;
     if (repo.owner !== this.repository.owner || repo.name !== this.repository.name)
-      throw new ForgeError('Not Found', 404);
+      throw this.#error(repo, request, 404, 'Not Found');
+  }
+
+  #error(repo: RepositoryId, request: string, status: number, message: string): ForgeError {
+    const [method, path = ''] = request.split(' ');
+    return new ForgeError(`${method} /repos/${repo.owner}/${repo.name}${path}: ${status} ${message}`, status);
+  }
+
+  /** GitHub numbers issues and pull requests from one sequence. */
+  #nextNumber(): number {
+    return Math.max(0, ...this.pulls.keys(), ...this.issues.map((i) => i.number)) + 1;
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
-    this.#check(repo);
-    return this.repository;
+    this.#check(repo, 'GET');
+    return { ...this.repository };
   }
   async getPullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
-    this.#check(repo);
+    return { ...this.#pull(repo, `GET /pulls/${number}`, number) };
+  }
+  #pull(repo: RepositoryId, request: string, number: number): PullRequest {
+    this.#check(repo, request);
     const pr = this.pulls.get(number);
-    if (!pr) throw new ForgeError('Not Found', 404);
+    if (!pr) throw this.#error(repo, request, 404, 'Not Found');
     return pr;
   }
   async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
-    this.#check(repo);
-    return [...this.pulls.values()].filter((p) => p.state === 'open');
+    this.#check(repo, 'GET /pulls?state=open');
+    return [...this.pulls.values()].filter((p) => p.state === 'open').map((p) => ({ ...p }));
   }
   async listBranches(repo: RepositoryId): Promise<Branch[]> {
-    this.#check(repo);
+    this.#check(repo, 'GET /branches');
     return [...this.branches].map(([name, sha]) => ({ name, sha }));
   }
   async createPullRequest(repo: RepositoryId, pr: NewPullRequest): Promise<PullRequest> {
-    this.#check(repo);
-    return this.addPull({
-      number: this.pulls.size + 1,
-      headSha: 'f'.repeat(40),
+    const request = 'POST /pulls';
+    this.#check(repo, request);
+    const headSha = this.branches.get(pr.head);
+    if (!headSha || !this.branches.has(pr.base) || !pr.title)
+      throw this.#error(repo, request, 422, 'Validation Failed');
+    if (
+      [...this.pulls.values()].some(
+        (p) => p.state === 'open' && p.headRef === pr.head && p.baseRef === pr.base,
+      )
+    )
+      throw this.#error(
+        repo,
+        request,
+        422,
+        `Validation Failed (A pull request already exists for ${pr.head}.)`,
+      );
+    const created = this.addPull({
+      number: this.#nextNumber(),
+      headSha,
       title: pr.title,
+      body: pr.body ?? '',
       headRef: pr.head,
+      baseRef: pr.base,
     });
+    return { ...created };
   }
   async findOpenPullRequest(repo: RepositoryId, head: string): Promise<PullRequest | null> {
-    this.#check(repo);
-    return [...this.pulls.values()].find((p) => p.state === 'open' && p.headRef === head) ?? null;
+    this.#check(repo, `GET /pulls?state=open&head=${head}`);
+    const pr = [...this.pulls.values()].find((p) => p.state === 'open' && p.headRef === head);
+    return pr ? { ...pr } : null;
   }
   async updatePullRequest(
     repo: RepositoryId,
     number: number,
     update: PullRequestUpdate,
   ): Promise<PullRequest> {
-    const pr = await this.getPullRequest(repo, number);
-    Object.assign(pr, update);
-    return pr;
+    const pr = this.#pull(repo, `PATCH /pulls/${number}`, number);
+    if (update.title !== undefined) pr.title = update.title;
+    if (update.body !== undefined) pr.body = update.body;
+    return { ...pr };
   }
   async closePullRequest(repo: RepositoryId, number: number): Promise<PullRequest> {
-    const pr = await this.getPullRequest(repo, number);
+    const pr = this.#pull(repo, `PATCH /pulls/${number}`, number);
     pr.state = 'closed';
-    return pr;
+    return { ...pr };
+  }
+  async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
+    const request = `POST /issues/${number}/comments`;
+    this.#check(repo, request);
+    if (!this.pulls.has(number) && !this.issues.some((i) => i.number === number))
+      throw this.#error(repo, request, 404, 'Not Found');
+    this.comments.push({ number, body });
   }
   async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
-    this.#check(repo);
+    this.#check(repo, `GET /contents/${path}?ref=${ref}`);
     return this.files.get(ref)?.get(path) ?? null;
   }
   async setCommitStatus(repo: RepositoryId, sha: string, status: CommitStatusInput): Promise<void> {
-    this.#check(repo);
+    this.#check(repo, `POST /statuses/${sha}`);
     this.statusLog.push({
       ...status,
       ...(status.description !== undefined ? { description: truncateDescription(status.description) } : {}),
@@ -132,53 +196,53 @@ export class RecordingForge implements Forge {
     });
   }
   async listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
-    this.#check(repo);
+    this.#check(repo, `GET /commits/${sha}/status`);
     const newest = new Map<string, CommitStatus>();
     for (const { sha: s, ...status } of this.statusLog) if (s === sha) newest.set(status.context, status);
     return [...newest.values()];
   }
   async listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
-    this.#check(repo);
+    this.#check(repo, `GET /commits/${sha}/statuses`);
     return this.statusLog.filter((s) => s.sha === sha).map(({ sha: _sha, ...status }) => status);
   }
-  async createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void> {
-    this.#check(repo);
-    this.comments.push({ number, body });
-  }
-  readonly issues: Issue[] = [];
   async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {
-    this.#check(repo);
-    return this.issues.find((i) => i.state === 'open' && i.title === title) ?? null;
+    this.#check(repo, 'GET /issues?state=open');
+    const open = this.issues.filter((i) => i.state === 'open' && i.title === title);
+    const lowest = open.sort((a, b) => a.number - b.number)[0];
+    return lowest ? { ...lowest, labels: [...lowest.labels] } : null;
   }
   async createIssue(repo: RepositoryId, issue: NewIssue): Promise<Issue> {
-    this.#check(repo);
-    const number = this.pulls.size + this.issues.length + 1;
+    const request = 'POST /issues';
+    this.#check(repo, request);
+    if (!issue.title) throw this.#error(repo, request, 422, 'Validation Failed (title is missing)');
+    const number = this.#nextNumber();
     const created: Issue = {
       number,
       state: 'open',
       title: issue.title,
       body: issue.body,
       labels: [...(issue.labels ?? [])],
-      htmlUrl: `https://github.com/${repo.owner}/${repo.name}/issues/${number}`,
+      htmlUrl: `${this.repository.htmlUrl}/issues/${number}`,
     };
     this.issues.push(created);
-    return { ...created };
+    return { ...created, labels: [...created.labels] };
   }
   async updateIssue(repo: RepositoryId, number: number, update: IssueUpdate): Promise<Issue> {
     const issue = this.#issue(repo, number);
     if (update.title !== undefined) issue.title = update.title;
     if (update.body !== undefined) issue.body = update.body;
-    return { ...issue };
+    return { ...issue, labels: [...issue.labels] };
   }
   async closeIssue(repo: RepositoryId, number: number): Promise<Issue> {
     const issue = this.#issue(repo, number);
     issue.state = 'closed';
-    return { ...issue };
+    return { ...issue, labels: [...issue.labels] };
   }
   #issue(repo: RepositoryId, number: number): Issue {
-    this.#check(repo);
+    const request = `PATCH /issues/${number}`;
+    this.#check(repo, request);
     const issue = this.issues.find((i) => i.number === number);
-    if (!issue) throw new ForgeError(`no issue #${number}`, 404);
+    if (!issue) throw this.#error(repo, request, 404, 'Not Found');
     return issue;
   }
   gitCredentials() {

@@ -37,6 +37,7 @@ class ForgeError extends Error {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   GitHubForge: () => (/* binding */ GitHubForge)
 /* harmony export */ });
+/* unused harmony export DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS */
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
 /* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9988);
@@ -45,7 +46,25 @@ class ForgeError extends Error {
 
 
 
-const ThrottledOctokit = _octokit_rest__WEBPACK_IMPORTED_MODULE_1__/* .Octokit */ .E.plugin(_octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L);
+/**
+ * Registered first, so it sees each answer before the throttling plugin does. That plugin waits only on
+ * GitHub's own rate-limit answers (a "secondary rate limit" message, or x-ratelimit-remaining: 0); a bare 429,
+ * or a 403 with Retry-After (a proxy, a gateway in front of GitHub Enterprise), is marked as a secondary
+ * limit so that the same hook waits as long as its Retry-After asks (60 s without one).
+ */
+function bareRateLimitsAsSecondary(octokit) {
+    octokit.hook.error('request', (error) => {
+        const { status, response } = error;
+        const headers = response?.headers ?? {};
+        const githubLimit = /\bsecondary rate\b/i.test(error.message) || headers['x-ratelimit-remaining'] === '0';
+        if (!githubLimit && (status === 429 || (status === 403 && headers['retry-after'] !== undefined)))
+            error.message = `${error.message} (secondary rate limit: a ${status} with Retry-After)`;
+        throw error;
+    });
+}
+const ThrottledOctokit = _octokit_rest__WEBPACK_IMPORTED_MODULE_1__/* .Octokit */ .E.plugin(bareRateLimitsAsSecondary, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L);
+/** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
+const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 /** GitHub's limit on one page: fewer requests for long lists. */
 const PER_PAGE = 100;
 /** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
@@ -57,10 +76,13 @@ class GitHubForge {
         this.#token = options.token;
         const logger = options.logger;
         const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
-        // On a rate limit: wait for the reset and try once more, then give up; the caller sees a ForgeError 403/429.
+        const maxWait = options.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
+        // On a rate limit: wait as long as GitHub asks and try once more, unless that is longer than allowed;
+        // then give up: the caller sees a ForgeError 403/429.
         const retryOnce = (kind) => (retryAfter, request, _octokit, retryCount) => {
-            const retrying = retryCount < 1;
-            logger?.warn({ retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying }, `GitHub ${kind} hit${retrying ? ', retrying once' : ', giving up'}`);
+            const tooLong = retryAfter > maxWait;
+            const retrying = retryCount < 1 && !tooLong;
+            logger?.warn({ retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying }, `GitHub ${kind} hit${retrying ? `, retrying once in ${retryAfter} s` : tooLong ? `, giving up: the wait is longer than ${maxWait} s` : ', giving up'}`);
             return retrying;
         };
         this.#octokit = new ThrottledOctokit({
@@ -73,7 +95,12 @@ class GitHubForge {
                 warn: (message) => logger?.warn(message),
                 error: (message) => logger?.error(message),
             },
-            retry: { retries: options.retries ?? 2, retryAfterBaseValue },
+            // A 429 is the throttling's to wait on (or to give up on), never retried on a fixed backoff.
+            retry: {
+                retries: options.retries ?? 2,
+                retryAfterBaseValue,
+                doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+            },
             throttle: {
                 enabled: options.throttle ?? true,
                 retryAfterBaseValue,
@@ -332,6 +359,10 @@ function toForgeError(error, method, repo, path) {
     const details = (typeof body === 'object' ? (body.errors ?? []) : [])
         .map((e) => typeof e === 'string' ? e : (e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')))
         .filter(Boolean);
+    const retryAfter = response.headers?.['retry-after'];
+    // Seconds, or an HTTP date.
+    if (retryAfter !== undefined)
+        details.push(`retry after ${String(retryAfter)}${/^\d+$/.test(String(retryAfter)) ? ' s' : ''}`);
     return new _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
 }
 

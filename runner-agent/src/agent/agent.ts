@@ -1,5 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { truncateDescription, type CommitState, type Forge } from '../../../forge/forge.ts';
+import {
+  truncateDescription,
+  type CommitState,
+  type CommitStatuses,
+  type GitAccess,
+  type PullRequests,
+} from '../../../forge/forge.ts';
 import type { Executor } from '../executors/executor.ts';
 import { jobDedupKey, type Job } from '../jobs/job.ts';
 import { inProgress } from '../jobs/status-text.ts';
@@ -19,7 +25,7 @@ export interface AgentOptions {
   jobs: Queue<Job>;
   executors: readonly Executor[];
   /** Where statuses go; null for an agent that only runs jobs without a commit. */
-  forge: Forge | null;
+  forge: (CommitStatuses & PullRequests & GitAccess) | null;
   logStore: LogStore;
   /** The URL under which a job's live log is served: the status's target URL. */
   logUrl(jobId: string): string;

@@ -1,7 +1,7 @@
 import {
   truncateDescription,
+  type CommitStatuses,
   type CommitStatusInput,
-  type Forge,
   type RepositoryId,
 } from '../../../forge/forge.ts';
 import type { Logger } from '../../../core/logger.ts';
@@ -14,14 +14,14 @@ import type { SecretRegistry } from '../../../core/secrets.ts';
  */
 export class StatusReporter {
   #chain: Promise<void> = Promise.resolve();
-  readonly #forge: Forge | null;
+  readonly #forge: CommitStatuses | null;
   readonly #target: { repo: RepositoryId; sha: string } | null;
   readonly #logger: Logger;
   readonly #secrets: SecretRegistry;
   readonly #retryDelayMs: number;
 
   constructor(options: {
-    forge: Forge | null;
+    forge: CommitStatuses | null;
     target: { repo: RepositoryId; sha: string } | null;
     logger: Logger;
     secrets: SecretRegistry;

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { GitHubForge } from '../../../forge/github/github-forge.ts';
+import { forgeFromConfig } from '../../../forge/forge-from-config.ts';
 import type { Forge, Repository } from '../../../forge/forge.ts';
 import { startHttpServer } from '../../../core/http/http-server.ts';
 import type { Logger } from '../../../core/logger.ts';
@@ -94,10 +94,9 @@ export async function openDeployment(
   const secrets = options.secrets ?? secretsOf(config);
   const stateDir = expandHome(config.stateDir);
   const forge = config.forge
-    ? new GitHubForge({
-        token: config.forge.token,
-        baseUrl: config.forge.apiUrl,
-        logger: logger.child({ role: 'forge' }),
+    ? await forgeFromConfig(config.forge, {
+        secrets,
+        logger,
         throttle: config.forge.secondaryRateLimits,
       })
     : null;

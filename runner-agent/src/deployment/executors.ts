@@ -27,7 +27,7 @@ export async function createExecutors(
   const executors: Executor[] = [];
   for (const kind of new Set(kinds)) {
     if (kind === 'process') {
-      executors.push(new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups') }));
+      executors.push(new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups'), logger }));
     } else if (kind === 'vm') {
       executors.push(
         createVmExecutor(path.join(stateDir, 'vm'), logger, imageResolver ? { imageResolver } : {}),

@@ -1,4 +1,4 @@
-import type { Forge, Repository } from '../../../forge/forge.ts';
+import type { Repositories, Repository } from '../../../forge/forge.ts';
 import {
   exactRoute,
   startHttpServer,
@@ -9,7 +9,7 @@ import { sendJson } from '../../../core/http/responses.ts';
 import type { Job } from '../jobs/job.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { Planner, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
+import { Planner, type PlannerForge, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
 import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobsApiRoute } from '../server/jobs-api.ts';
@@ -24,7 +24,8 @@ export interface ServerRoleOptions {
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   logStore: LogStore;
-  forge: Forge | null;
+  /** The planner's needs, and the job API's (it looks up the repository of a submitted job). */
+  forge: (PlannerForge & Repositories) | null;
   webhookSecret: string;
   apiTokens: readonly string[];
   trust: TrustPolicy;

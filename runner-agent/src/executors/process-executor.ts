@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { access, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
+import { isAtomicWriteTempFile, readJsonStateFile, writeFileAtomicSync } from '../../../core/files.ts';
+import { silentLogger, type Logger } from '../../../core/logger.ts';
 import type {
   ExecutionIO,
   ExecutionOutcome,
@@ -22,14 +25,17 @@ export interface ProcessExecutorOptions {
    * `kill -9` of the agent; the next agent start kills what the records name (`reapLeftovers`).
    */
   leftoverDir?: string;
+  /** Where a record that cannot be read back is reported. */
+  logger?: Logger;
 }
 
-interface ProcessGroupRecord {
-  pgid: number;
-  jobId: string;
+const ProcessGroupRecordSchema = z.object({
+  pgid: z.number().int().positive(),
+  jobId: z.string(),
   /** The leader's start time (clock ticks since boot): tells our process from a later one with its pid. */
-  startTime: number | null;
-}
+  startTime: z.number().nullable(),
+});
+type ProcessGroupRecord = z.infer<typeof ProcessGroupRecordSchema>;
 
 /**
  * After the job's processes are gone, how long its stdout/stderr may stay open. Only a process that escaped
@@ -51,10 +57,12 @@ export class ProcessExecutor implements Executor {
   readonly name = 'process';
   readonly #killGraceMs: number;
   readonly #leftoverDir: string | undefined;
+  readonly #logger: Logger;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.#killGraceMs = options.killGraceMs ?? 5_000;
     this.#leftoverDir = options.leftoverDir;
+    this.#logger = options.logger ?? silentLogger();
   }
 
   /** Kills the process groups of jobs whose agent died (kill -9, power cut of the agent's cgroup …). */
@@ -62,19 +70,22 @@ export class ProcessExecutor implements Executor {
     if (!this.#leftoverDir) return;
     const files = await readdir(this.#leftoverDir).catch(() => [] as string[]);
     await Promise.all(
-      files
-        .filter((file) => file.endsWith('.json'))
-        .map(async (file) => {
-          const full = path.join(this.#leftoverDir!, file);
-          const record = JSON.parse(await readFile(full, 'utf8')) as ProcessGroupRecord;
-          const leaderStart = processStartTime(record.pgid);
-          // A live leader with another start time is a new process that got the pid: not ours.
-          const ours = leaderStart === null || record.startTime === null || leaderStart === record.startTime;
-          if (ours && (liveGroupMembers(record.pgid)?.length ?? 0) > 0) {
-            await terminateProcessGroup(record.pgid, this.#killGraceMs);
-          }
-          await rm(full, { force: true });
-        }),
+      files.map(async (file) => {
+        const full = path.join(this.#leftoverDir!, file);
+        // A crash mid-write leaves the temporary file; the record it was to become never existed.
+        if (isAtomicWriteTempFile(file)) return rm(full, { force: true });
+        if (!file.endsWith('.json')) return;
+        // A torn record is removed with a warning: it must not keep the agent from starting.
+        const record = await readJsonStateFile(full, ProcessGroupRecordSchema, this.#logger);
+        if (!record) return;
+        const leaderStart = processStartTime(record.pgid);
+        // A live leader with another start time is a new process that got the pid: not ours.
+        const ours = leaderStart === null || record.startTime === null || leaderStart === record.startTime;
+        if (ours && (liveGroupMembers(record.pgid)?.length ?? 0) > 0) {
+          await terminateProcessGroup(record.pgid, this.#killGraceMs);
+        }
+        await rm(full, { force: true });
+      }),
     );
   }
 
@@ -83,7 +94,8 @@ export class ProcessExecutor implements Executor {
     mkdirSync(this.#leftoverDir, { recursive: true });
     const file = path.join(this.#leftoverDir, `${pgid}.json`);
     const record: ProcessGroupRecord = { pgid, jobId, startTime: processStartTime(pgid) };
-    writeFileSync(file, JSON.stringify(record));
+    // Atomic: a crash mid-write must leave no torn record for the next start to trip over.
+    writeFileAtomicSync(file, JSON.stringify(record));
     return file;
   }
 

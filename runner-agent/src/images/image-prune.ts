@@ -1,10 +1,10 @@
-import type { Forge, RepositoryId } from '../../../forge/forge.ts';
+import type { PullRequests, Repositories, RepositoryFiles, RepositoryId } from '../../../forge/forge.ts';
 import { parseBlobName, parseImageReference } from './image-reference.ts';
 import type { ImageStore, StoredImage } from './image-store.ts';
 
 export interface PruneOptions {
   store: ImageStore;
-  forge: Forge;
+  forge: Repositories & PullRequests & RepositoryFiles;
   /** Every repository whose branches and open pull requests may refer to images in this store. */
   repositories: RepositoryId[];
   /** Unreferenced blobs stored longer ago than this are removed. */

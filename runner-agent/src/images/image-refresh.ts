@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Forge, PullRequest, RepositoryId } from '../../../forge/forge.ts';
+import type {
+  GitAccess,
+  PullRequest,
+  PullRequests,
+  Repositories,
+  RepositoryFiles,
+  RepositoryId,
+} from '../../../forge/forge.ts';
 import type { ImageBuilder, ImageBuildIO } from './image-builder.ts';
 import {
   assertImageName,
@@ -20,7 +27,7 @@ export interface ImageRefreshOptions {
   name: string;
   builder: ImageBuilder;
   store: ImageStore;
-  forge: Forge;
+  forge: Repositories & RepositoryFiles & PullRequests & GitAccess;
   /** The repository whose `images/<name>` the pull request updates. */
   repo: RepositoryId;
   /** Scratch space for the build and the git working copy; removed afterwards. */

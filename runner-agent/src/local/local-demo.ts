@@ -1,4 +1,4 @@
-import type { CommitStatus, Forge, RepositoryId } from '../../../forge/forge.ts';
+import type { CommitStatus, CommitStatuses, RepositoryId } from '../../../forge/forge.ts';
 import { ensureLocalBusyboxImage, LOCAL_BUSYBOX_IMAGE, type ExecutorKind } from '../deployment/executors.ts';
 import { ensureLocalVmImage, LOCAL_VM_IMAGE } from '../deployment/vm-setup.ts';
 import type { Logger } from '../../../core/logger.ts';
@@ -123,7 +123,7 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
  * a final state. Returns the final statuses, or an empty list on timeout.
  */
 export async function followStatuses(
-  forge: Forge,
+  forge: CommitStatuses,
   repo: RepositoryId,
   sha: string,
   contexts: string[],

@@ -2,9 +2,11 @@ import {
   ForgeError,
   truncateDescription,
   type CommitStatus,
-  type Forge,
+  type CommitStatuses,
   type PullRequest,
+  type PullRequests,
   type Repository,
+  type RepositoryFiles,
 } from '../../../forge/forge.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
@@ -20,11 +22,11 @@ import type { JobRecords } from '../statuses/job-records.ts';
 import type { StatusPublisher } from '../statuses/status-publisher.ts';
 import {
   jobFromContext,
-  parseProjectConfig,
   PROJECT_CONFIG_PATH,
   ProjectConfigError,
   type ProjectConfig,
 } from './project-config.ts';
+import { ProjectConfigParser } from './project-config-parser.ts';
 import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
 
 export interface TrustPolicy {
@@ -32,12 +34,17 @@ export interface TrustPolicy {
   trustedAuthors: readonly string[];
 }
 
+/** What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses. */
+export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses;
+
 export interface PlannerOptions {
-  forge: Forge;
+  forge: PlannerForge;
   jobs: Queue<Job>;
   logger: Logger;
   trust?: TrustPolicy;
   clock?: () => Date;
+  /** Parses `.ironbots.yml`; default on a thread of its own (ProjectConfigParser). */
+  parseConfig?: (text: string) => Promise<ProjectConfig>;
   /** Job records: which contexts have a job, and how finished ones ended (see statuses/job-records.ts). */
   records?: JobRecords;
   publisher?: StatusPublisher;
@@ -53,6 +60,9 @@ export type PlanResult =
   | { kind: 'config-error'; message: string }
   | { kind: 'planned'; jobs: { context: string; jobId: string; duplicate: boolean }[]; skipped: string[] };
 
+/** What a scan did with one pull request: planned it, or could not (the others are planned regardless). */
+export type ScanResult = PlanResult | { kind: 'failed'; message: string };
+
 const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
 
 /**
@@ -61,11 +71,12 @@ const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for
  * idempotent (job dedup key per commit and context), so a webhook and a rescan may both plan the same PR.
  */
 export class Planner {
-  readonly #forge: Forge;
+  readonly #forge: PlannerForge;
   readonly #jobs: Queue<Job>;
   readonly #logger: Logger;
   readonly #trust: TrustPolicy;
   readonly #clock: () => Date;
+  readonly #parseConfig: (text: string) => Promise<ProjectConfig>;
   readonly #records: JobRecords | null;
   readonly #publisher: StatusPublisher | null;
   readonly #orphanAfterMs: number;
@@ -76,6 +87,11 @@ export class Planner {
     this.#logger = options.logger;
     this.#trust = options.trust ?? { trustedAuthors: [] };
     this.#clock = options.clock ?? (() => new Date());
+    if (options.parseConfig) this.#parseConfig = options.parseConfig;
+    else {
+      const parser = new ProjectConfigParser();
+      this.#parseConfig = (text) => parser.parse(text);
+    }
     this.#records = options.records ?? null;
     this.#publisher = options.publisher ?? null;
     this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
@@ -97,11 +113,23 @@ export class Planner {
     return this.planPullRequest(repositoryFromEvent(event), pullRequestFromEvent(event), 'webhook');
   }
 
-  /** Re-reads the forge and plans every open pull request: recovers events whose webhook was lost. */
-  async scanRepository(repository: Repository): Promise<Map<number, PlanResult>> {
-    const results = new Map<number, PlanResult>();
+  /**
+   * Re-reads the forge and plans every open pull request: recovers events whose webhook was lost. One pull
+   * request that cannot be planned (the forge failed on it) is reported and the others are planned anyway.
+   */
+  async scanRepository(repository: Repository): Promise<Map<number, ScanResult>> {
+    const results = new Map<number, ScanResult>();
     for (const pr of await this.#forge.listOpenPullRequests(repository)) {
-      results.set(pr.number, await this.planPullRequest(repository, pr, 'scan'));
+      try {
+        results.set(pr.number, await this.planPullRequest(repository, pr, 'scan'));
+      } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        this.#logger.warn(
+          { err: error, repo: `${repository.owner}/${repository.name}`, pr: pr.number },
+          'could not plan pull request during scan',
+        );
+        results.set(pr.number, { kind: 'failed', message });
+      }
     }
     return results;
   }
@@ -119,7 +147,7 @@ export class Planner {
 
     let config: ProjectConfig;
     try {
-      config = parseProjectConfig(text);
+      config = await this.#parseConfig(text);
     } catch (error) {
       if (!(error instanceof ProjectConfigError)) throw error;
       log.warn({ err: error.message }, 'invalid project config');

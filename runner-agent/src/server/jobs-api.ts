@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ForgeError, type Forge } from '../../../forge/forge.ts';
+import { ForgeError, type CommitStatuses, type Repositories } from '../../../forge/forge.ts';
 import { BodyTooLargeError, readBody } from '../../../core/http/body.ts';
 import type { Route } from '../../../core/http/http-server.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
@@ -47,7 +47,8 @@ export interface JobsApiOptions {
   tokens: readonly string[];
   jobs: Queue<Job>;
   logStore: LogStore;
-  forge: Forge | null;
+  /** Looks up a submitted job's repository and marks its commit pending. */
+  forge: (Repositories & CommitStatuses) | null;
   /** Base URL under which this server is reached, for the URLs it hands out. */
   publicUrl: () => string;
   logUrl: (jobId: string) => string;

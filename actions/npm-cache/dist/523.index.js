@@ -1,23 +1,15 @@
-export const id = 138;
-export const ids = [138];
+export const id = 523;
+export const ids = [523];
 export const modules = {
 
-/***/ 8138:
+/***/ 2969:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  GitHubForge: () => (/* binding */ GitHubForge)
-});
-
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6856);
-// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 21 modules
-var dist_src = __webpack_require__(9988);
-;// CONCATENATED MODULE: ./forge/forge.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hy: () => (/* binding */ truncateDescription),
+/* harmony export */   Q8: () => (/* binding */ ForgeError)
+/* harmony export */ });
+/* unused harmony export STATUS_DESCRIPTION_LIMIT */
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
  * and files are read from it, so a lost event can always be recovered by re-reading it.
@@ -36,12 +28,43 @@ class ForgeError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./forge/github/github-forge.ts
+
+/***/ }),
+
+/***/ 2523:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GitHubForge: () => (/* binding */ GitHubForge)
+/* harmony export */ });
+/* unused harmony export DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS */
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
+/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9988);
+/* harmony import */ var _forge_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2969);
 
 
 
 
-const ThrottledOctokit = dist_src/* Octokit */.E.plugin(plugin_throttling_dist_bundle/* throttling */.A, dist_bundle/* retry */.L);
+/**
+ * Registered first, so it sees each answer before the throttling plugin does. That plugin waits only on
+ * GitHub's own rate-limit answers (a "secondary rate limit" message, or x-ratelimit-remaining: 0); a bare 429,
+ * or a 403 with Retry-After (a proxy, a gateway in front of GitHub Enterprise), is marked as a secondary
+ * limit so that the same hook waits as long as its Retry-After asks (60 s without one).
+ */
+function bareRateLimitsAsSecondary(octokit) {
+    octokit.hook.error('request', (error) => {
+        const { status, response } = error;
+        const headers = response?.headers ?? {};
+        const githubLimit = /\bsecondary rate\b/i.test(error.message) || headers['x-ratelimit-remaining'] === '0';
+        if (!githubLimit && (status === 429 || (status === 403 && headers['retry-after'] !== undefined)))
+            error.message = `${error.message} (secondary rate limit: a ${status} with Retry-After)`;
+        throw error;
+    });
+}
+const ThrottledOctokit = _octokit_rest__WEBPACK_IMPORTED_MODULE_1__/* .Octokit */ .E.plugin(bareRateLimitsAsSecondary, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L);
+/** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
+const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 /** GitHub's limit on one page: fewer requests for long lists. */
 const PER_PAGE = 100;
 /** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
@@ -53,10 +76,13 @@ class GitHubForge {
         this.#token = options.token;
         const logger = options.logger;
         const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
-        // On a rate limit: wait for the reset and try once more, then give up; the caller sees a ForgeError 403/429.
+        const maxWait = options.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
+        // On a rate limit: wait as long as GitHub asks and try once more, unless that is longer than allowed;
+        // then give up: the caller sees a ForgeError 403/429.
         const retryOnce = (kind) => (retryAfter, request, _octokit, retryCount) => {
-            const retrying = retryCount < 1;
-            logger?.warn({ retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying }, `GitHub ${kind} hit${retrying ? ', retrying once' : ', giving up'}`);
+            const tooLong = retryAfter > maxWait;
+            const retrying = retryCount < 1 && !tooLong;
+            logger?.warn({ retryAfterSeconds: retryAfter, method: request.method, url: request.url, retrying }, `GitHub ${kind} hit${retrying ? `, retrying once in ${retryAfter} s` : tooLong ? `, giving up: the wait is longer than ${maxWait} s` : ', giving up'}`);
             return retrying;
         };
         this.#octokit = new ThrottledOctokit({
@@ -69,7 +95,12 @@ class GitHubForge {
                 warn: (message) => logger?.warn(message),
                 error: (message) => logger?.error(message),
             },
-            retry: { retries: options.retries ?? 2, retryAfterBaseValue },
+            // A 429 is the throttling's to wait on (or to give up on), never retried on a fixed backoff.
+            retry: {
+                retries: options.retries ?? 2,
+                retryAfterBaseValue,
+                doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+            },
             throttle: {
                 enabled: options.throttle ?? true,
                 retryAfterBaseValue,
@@ -181,7 +212,7 @@ class GitHubForge {
             sha,
             state: status.state,
             context: status.context,
-            ...(status.description !== undefined ? { description: truncateDescription(status.description) } : {}),
+            ...(status.description !== undefined ? { description: (0,_forge_js__WEBPACK_IMPORTED_MODULE_0__/* .truncateDescription */ .Hy)(status.description) } : {}),
             ...(status.targetUrl !== undefined ? { target_url: status.targetUrl } : {}),
         }));
     }
@@ -316,19 +347,23 @@ function toPullRequest(pr) {
  * the request's headers are never quoted. A network failure has no HTTP status: 0.
  */
 function toForgeError(error, method, repo, path) {
-    if (error instanceof ForgeError)
+    if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8)
         return error;
     const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
     const response = error.response;
     // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
     if (!response)
-        return new ForgeError(`${what}: no response: ${error.message}`, 0);
+        return new _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8(`${what}: no response: ${error.message}`, 0);
     const { status, data: body = {} } = response;
     const message = typeof body === 'string' ? body.slice(0, 200) : (body.message ?? 'no message');
     const details = (typeof body === 'object' ? (body.errors ?? []) : [])
         .map((e) => typeof e === 'string' ? e : (e.message ?? [e.resource, e.field, e.code].filter(Boolean).join(' ')))
         .filter(Boolean);
-    return new ForgeError(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
+    const retryAfter = response.headers?.['retry-after'];
+    // Seconds, or an HTTP date.
+    if (retryAfter !== undefined)
+        details.push(`retry after ${String(retryAfter)}${/^\d+$/.test(String(retryAfter)) ? ' s' : ''}`);
+    return new _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
 }
 
 

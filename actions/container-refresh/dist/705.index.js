@@ -1,8 +1,8 @@
-export const id = 95;
-export const ids = [95];
+export const id = 705;
+export const ids = [705];
 export const modules = {
 
-/***/ 4095:
+/***/ 8705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);

@@ -1,8 +1,8 @@
-export const id = 182;
-export const ids = [182];
+export const id = 824;
+export const ids = [824];
 export const modules = {
 
-/***/ 3182:
+/***/ 6824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,7 +10,6 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  createForge: () => (/* binding */ createForge),
   runConfigured: () => (/* binding */ runConfigured)
 });
 
@@ -19,6 +18,56 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./forge/forge-from-config.ts
+const DEFAULT_API_URLS = {
+    github: 'https://api.github.com',
+    gitlab: 'https://gitlab.com',
+};
+/**
+ * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
+ * command's options). Each client library loads only when its forge is used: each is a large part of an
+ * action bundle's start-up.
+ */
+async function forgeFromConfig(config, wiring = {}) {
+    const kind = config.kind;
+    if (kind !== 'github' && kind !== 'gitlab')
+        throw new Error(`forge kind "${String(kind)}": expected github or gitlab`);
+    if (typeof config.token !== 'string' || config.token.trim() === '')
+        throw new Error(`${kind} forge: the token is empty`);
+    const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
+    if (!isHttpUrl(apiUrl))
+        throw new Error(`${kind} forge: apiUrl "${apiUrl}" is not an http(s) URL`);
+    const wait = wiring.maxRateLimitWaitSeconds;
+    if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0))
+        throw new Error(`maxRateLimitWaitSeconds: ${wait} is not a number of seconds ≥ 0`);
+    wiring.secrets?.add(config.token);
+    const logger = wiring.logger?.child({ role: 'forge', forge: kind });
+    const common = {
+        token: config.token,
+        ...(logger ? { logger } : {}),
+        ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
+    };
+    if (kind === 'github') {
+        const { GitHubForge } = await Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523));
+        return new GitHubForge({
+            ...common,
+            baseUrl: apiUrl,
+            ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
+        });
+    }
+    const { GitLabForge } = await Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017));
+    return new GitLabForge({ ...common, host: apiUrl });
+}
+function isHttpUrl(text) {
+    try {
+        const { protocol } = new URL(text);
+        return protocol === 'http:' || protocol === 'https:';
+    }
+    catch {
+        return false;
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -561,6 +610,7 @@ function causeOf(error) {
 
 
 
+
 /**
  * One run with the real clients (podman, the registry over HTTP, git, the forge), in a scratch directory under
  * `tempRoot` that is removed afterwards: what the action and the CLI both run.
@@ -580,7 +630,7 @@ async function runConfigured(plan, options) {
             tls: plan.tlsVerify,
             credentials: plan.credentials,
         });
-        const forge = options.issues ? await createForge(options.issues) : null;
+        const forge = options.issues ? await forgeFromConfig(options.issues, { logger }) : null;
         return await refreshContainer({ ...plan, directory: external_node_path_default().resolve(options.workspace, plan.directory || '.') }, {
             engine,
             registry,
@@ -597,15 +647,6 @@ async function runConfigured(plan, options) {
     finally {
         await (0,promises_.rm)(stateDir, { recursive: true, force: true });
     }
-}
-/** Each forge's client library loads only when that forge is used (each is a large part of start-up). */
-async function createForge(target) {
-    if (target.kind === 'github') {
-        const { GitHubForge } = await Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523));
-        return new GitHubForge({ token: target.token, baseUrl: target.apiUrl });
-    }
-    const { GitLabForge } = await Promise.all(/* import() */[__webpack_require__.e(342), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 5371));
-    return new GitLabForge({ token: target.token, host: target.apiUrl });
 }
 
 

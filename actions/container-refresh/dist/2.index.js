@@ -1,8 +1,8 @@
-export const id = 700;
-export const ids = [700];
+export const id = 2;
+export const ids = [2];
 export const modules = {
 
-/***/ 700:
+/***/ 2:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);

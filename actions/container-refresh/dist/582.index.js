@@ -1,5 +1,5 @@
-export const id = 342;
-export const ids = [342];
+export const id = 582;
+export const ids = [582];
 export const modules = {
 
 /***/ 1491:
@@ -71,7 +71,7 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 8705:
+/***/ 1086:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -111,7 +111,7 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 var GetIntrinsic = __webpack_require__(470);
 
-var callBindBasic = __webpack_require__(8705);
+var callBindBasic = __webpack_require__(1086);
 
 /** @type {(thisArg: string, searchString: string, position?: number) => number} */
 var $indexOf = callBindBasic([GetIntrinsic('%String.prototype.indexOf%')]);
@@ -135,7 +135,7 @@ module.exports = function callBoundIntrinsic(name, allowMissing) {
 
 
 
-var callBind = __webpack_require__(8705);
+var callBind = __webpack_require__(1086);
 var gOPD = __webpack_require__(3170);
 
 var hasProtoAccessor;
@@ -11481,7 +11481,253 @@ __webpack_unused_export__ = depascalizeKeys;
 
 /***/ }),
 
-/***/ 342:
+/***/ 3888:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PD: () => (/* binding */ createRequesterFn),
+/* harmony export */   Qx: () => (/* binding */ BaseResource),
+/* harmony export */   UN: () => (/* binding */ GitbeakerRequestError),
+/* harmony export */   _d: () => (/* binding */ GitbeakerTimeoutError),
+/* harmony export */   wA: () => (/* binding */ presetResourceArguments),
+/* harmony export */   xQ: () => (/* binding */ GitbeakerRetryError),
+/* harmony export */   y9: () => (/* binding */ getMatchingRateLimiter)
+/* harmony export */ });
+/* unused harmony exports createRateLimiters, defaultOptionsHandler, formatQuery, generateRateLimiterFn */
+/* harmony import */ var qs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(240);
+/* harmony import */ var xcase__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4908);
+/* harmony import */ var rate_limiter_flexible__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8649);
+/* harmony import */ var picomatch_browser__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3379);
+
+
+
+
+
+// src/RequesterUtils.ts
+var { isMatch: isGlobMatch } = picomatch_browser__WEBPACK_IMPORTED_MODULE_2__;
+function generateRateLimiterFn(limit, interval) {
+  const limiter = new rate_limiter_flexible__WEBPACK_IMPORTED_MODULE_1__.RateLimiterQueue(
+    new rate_limiter_flexible__WEBPACK_IMPORTED_MODULE_1__.RateLimiterMemory({ points: limit, duration: interval })
+  );
+  return () => limiter.removeTokens(1);
+}
+function formatQuery(params = {}) {
+  const decamelized = (0,xcase__WEBPACK_IMPORTED_MODULE_0__/* .decamelizeKeys */ .I8)(params);
+  return (0,qs__WEBPACK_IMPORTED_MODULE_3__.stringify)(decamelized, { arrayFormat: "brackets" });
+}
+async function defaultOptionsHandler(resourceOptions, {
+  body,
+  searchParams,
+  sudo,
+  signal,
+  asStream = false,
+  method = "GET"
+} = {}) {
+  const { headers: preconfiguredHeaders, authHeaders, url, agent } = resourceOptions;
+  const defaultOptions = {
+    method,
+    asStream,
+    signal,
+    prefixUrl: url,
+    agent
+  };
+  defaultOptions.headers = { ...preconfiguredHeaders };
+  if (sudo) defaultOptions.headers.sudo = `${sudo}`;
+  if (body) {
+    if (body instanceof FormData) {
+      defaultOptions.body = body;
+    } else {
+      defaultOptions.body = JSON.stringify((0,xcase__WEBPACK_IMPORTED_MODULE_0__/* .decamelizeKeys */ .I8)(body));
+      defaultOptions.headers["content-type"] = "application/json";
+    }
+  }
+  if (Object.keys(authHeaders).length > 0) {
+    const [authHeaderKey, authHeaderFn] = Object.entries(authHeaders)[0];
+    defaultOptions.headers[authHeaderKey] = await authHeaderFn();
+  }
+  const q = formatQuery(searchParams);
+  if (q) defaultOptions.searchParams = q;
+  return Promise.resolve(defaultOptions);
+}
+function createRateLimiters(rateLimitOptions = {}, rateLimitDuration = 60) {
+  const rateLimiters = {};
+  Object.entries(rateLimitOptions).forEach(([key, config]) => {
+    if (typeof config === "number")
+      rateLimiters[key] = generateRateLimiterFn(config, rateLimitDuration);
+    else
+      rateLimiters[key] = {
+        method: config.method.toUpperCase(),
+        limit: generateRateLimiterFn(config.limit, rateLimitDuration)
+      };
+  });
+  return rateLimiters;
+}
+function createRequesterFn(optionsHandler, requestHandler) {
+  const methods = ["get", "post", "put", "patch", "delete"];
+  return (serviceOptions) => {
+    const requester = {};
+    const rateLimiters = createRateLimiters(
+      serviceOptions.rateLimits,
+      serviceOptions.rateLimitDuration
+    );
+    methods.forEach((m) => {
+      requester[m] = async (endpoint, options) => {
+        const defaultRequestOptions = await defaultOptionsHandler(serviceOptions, {
+          ...options,
+          method: m.toUpperCase()
+        });
+        const requestOptions = await optionsHandler(serviceOptions, defaultRequestOptions);
+        return requestHandler(endpoint, { ...requestOptions, rateLimiters });
+      };
+    });
+    return requester;
+  };
+}
+function createPresetConstructor(Constructor, presetConfig) {
+  return class extends Constructor {
+    constructor(...args) {
+      const [config, ...rest] = args;
+      super({ ...presetConfig, ...config }, ...rest);
+    }
+  };
+}
+function presetResourceArguments(resources, customConfig = {}) {
+  const result = {};
+  Object.entries(resources).forEach(([key, Constructor]) => {
+    if (typeof Constructor === "function") {
+      result[key] = createPresetConstructor(
+        Constructor,
+        customConfig
+      );
+    } else {
+      result[key] = Constructor;
+    }
+  });
+  return result;
+}
+function getMatchingRateLimiter(endpoint, rateLimiters = {}, method = "GET") {
+  const sortedEndpoints = Object.keys(rateLimiters).sort().reverse();
+  const match = sortedEndpoints.find((ep) => isGlobMatch(endpoint, ep));
+  const rateLimitConfig = match && rateLimiters[match];
+  if (typeof rateLimitConfig === "function") return rateLimitConfig;
+  if (rateLimitConfig && rateLimitConfig?.method?.toUpperCase() === method.toUpperCase()) {
+    return rateLimitConfig.limit;
+  }
+  return generateRateLimiterFn(3e3, 60);
+}
+
+// src/BaseResource.ts
+function getDynamicToken(tokenArgument) {
+  return tokenArgument instanceof Function ? tokenArgument() : Promise.resolve(tokenArgument);
+}
+var DEFAULT_RATE_LIMITS = Object.freeze({
+  // Default rate limit
+  "**": 3e3,
+  // Import/Export
+  "projects/import": 6,
+  "projects/*/export": 6,
+  "projects/*/download": 1,
+  "groups/import": 6,
+  "groups/*/export": 6,
+  "groups/*/download": 1,
+  // Note creation
+  "projects/*/issues/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "projects/*/snippets/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "projects/*/merge_requests/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  "groups/*/epics/*/notes": {
+    method: "post",
+    limit: 300
+  },
+  // Repositories - get file archive
+  "projects/*/repository/archive*": 5,
+  // Project Jobs
+  "projects/*/jobs": 600,
+  // Member deletion
+  "projects/*/members": 60,
+  "groups/*/members": 60
+});
+var BaseResource = class {
+  url;
+  requester;
+  queryTimeout;
+  headers;
+  authHeaders;
+  camelize;
+  constructor({
+    sudo,
+    profileToken,
+    camelize,
+    requesterFn,
+    agent,
+    profileMode = "execution",
+    host = "https://gitlab.com",
+    prefixUrl = "",
+    queryTimeout = 3e5,
+    rateLimitDuration = 60,
+    rateLimits = DEFAULT_RATE_LIMITS,
+    ...tokens
+  }) {
+    if (!requesterFn) throw new ReferenceError("requesterFn must be passed");
+    this.url = [host, "api", "v4", prefixUrl].join("/");
+    this.headers = {};
+    this.authHeaders = {};
+    this.camelize = camelize;
+    this.queryTimeout = queryTimeout;
+    if ("oauthToken" in tokens)
+      this.authHeaders.authorization = async () => {
+        const token = await getDynamicToken(tokens.oauthToken);
+        return `Bearer ${token}`;
+      };
+    else if ("jobToken" in tokens)
+      this.authHeaders["job-token"] = async () => getDynamicToken(tokens.jobToken);
+    else if ("token" in tokens)
+      this.authHeaders["private-token"] = async () => getDynamicToken(tokens.token);
+    if (profileToken) {
+      this.headers["X-Profile-Token"] = profileToken;
+      this.headers["X-Profile-Mode"] = profileMode;
+    }
+    if (sudo) this.headers.Sudo = `${sudo}`;
+    this.requester = requesterFn({ ...this, rateLimits, rateLimitDuration, agent });
+  }
+};
+
+// src/GitbeakerError.ts
+var GitbeakerRequestError = class extends Error {
+  cause;
+  constructor(message, options) {
+    super(message, options);
+    this.cause = options?.cause;
+    this.name = "GitbeakerRequestError";
+  }
+};
+var GitbeakerTimeoutError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitbeakerTimeoutError";
+  }
+};
+var GitbeakerRetryError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitbeakerRetryError";
+  }
+};
+
+
+
+
+/***/ }),
+
+/***/ 7582:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11489,8 +11735,7 @@ __webpack_unused_export__ = depascalizeKeys;
 __webpack_require__.d(__webpack_exports__, {
   PRz: () => (/* binding */ dist_Branches),
   f7P: () => (/* binding */ dist_Commits),
-  UNz: () => (/* reexport */ GitbeakerRequestError),
-  xQt: () => (/* reexport */ GitbeakerRetryError),
+  UNz: () => (/* reexport */ dist/* GitbeakerRequestError */.UN),
   tm1: () => (/* binding */ dist_Issues),
   vxy: () => (/* binding */ dist_MergeRequestNotes),
   nPt: () => (/* binding */ dist_MergeRequests),
@@ -11498,12 +11743,12 @@ __webpack_require__.d(__webpack_exports__, {
   Yn4: () => (/* binding */ dist_RepositoryFiles)
 });
 
-// UNUSED EXPORTS: AccessLevel, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, CommitDiscussions, Composer, Conan, ContainerRegistry, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, Deployments, DockerfileTemplates, Environments, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, ErrorTrackingClientKeys, ErrorTrackingSettings, Events, Experiments, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitbeakerTimeoutError, GitignoreTemplates, Gitlab, GitlabPages, GoProxy, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, Helm, Import, InstanceLevelCICDVariables, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, IssuesStatistics, JobArtifacts, Jobs, Keys, License, LicenseTemplates, LinkedEpics, Lint, Markdown, Maven, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeTrains, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PackageRegistry, Packages, PagesDomains, PersonalAccessTokens, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, ProtectedBranches, ProtectedTags, PyPI, ReleaseLinks, Repositories, RepositorySubmodules, ResourceGroups, RubyGems, Runners, Search, SearchAdmin, SecureFiles, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, Tags, TodoLists, Topics, UserCustomAttributes, UserEmails, UserGPGKeys, UserImpersonationTokens, UserSSHKeys, UserStarredMetricsDashboard, Users
+// UNUSED EXPORTS: AccessLevel, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, CommitDiscussions, Composer, Conan, ContainerRegistry, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, Deployments, DockerfileTemplates, Environments, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, ErrorTrackingClientKeys, ErrorTrackingSettings, Events, Experiments, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitbeakerRetryError, GitbeakerTimeoutError, GitignoreTemplates, Gitlab, GitlabPages, GoProxy, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, Helm, Import, InstanceLevelCICDVariables, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, IssuesStatistics, JobArtifacts, Jobs, Keys, License, LicenseTemplates, LinkedEpics, Lint, Markdown, Maven, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeTrains, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PackageRegistry, Packages, PagesDomains, PersonalAccessTokens, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, ProtectedBranches, ProtectedTags, PyPI, ReleaseLinks, Repositories, RepositorySubmodules, ResourceGroups, RubyGems, Runners, Search, SearchAdmin, SecureFiles, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, Tags, TodoLists, Topics, UserCustomAttributes, UserEmails, UserGPGKeys, UserImpersonationTokens, UserSSHKeys, UserStarredMetricsDashboard, Users
 
 // NAMESPACE OBJECT: ./node_modules/@gitbeaker/core/dist/index.mjs
-var core_dist_namespaceObject = {};
-__webpack_require__.r(core_dist_namespaceObject);
-__webpack_require__.d(core_dist_namespaceObject, {
+var dist_namespaceObject = {};
+__webpack_require__.r(dist_namespaceObject);
+__webpack_require__.d(dist_namespaceObject, {
   AccessLevel: () => (AccessLevel),
   Agents: () => (Agents),
   AlertManagement: () => (AlertManagement),
@@ -11699,241 +11944,12 @@ __webpack_require__.d(core_dist_namespaceObject, {
   Users: () => (Users)
 });
 
-// EXTERNAL MODULE: ./node_modules/qs/lib/index.js
-var lib = __webpack_require__(240);
+// EXTERNAL MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
+var dist = __webpack_require__(3888);
 // EXTERNAL MODULE: ./node_modules/xcase/es5/index.js
 var es5 = __webpack_require__(4908);
-// EXTERNAL MODULE: ./node_modules/rate-limiter-flexible/index.js
-var rate_limiter_flexible = __webpack_require__(8649);
-// EXTERNAL MODULE: ./node_modules/picomatch-browser/index.js
-var picomatch_browser = __webpack_require__(3379);
-;// CONCATENATED MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
-
-
-
-
-
-// src/RequesterUtils.ts
-var { isMatch: isGlobMatch } = picomatch_browser;
-function generateRateLimiterFn(limit, interval) {
-  const limiter = new rate_limiter_flexible.RateLimiterQueue(
-    new rate_limiter_flexible.RateLimiterMemory({ points: limit, duration: interval })
-  );
-  return () => limiter.removeTokens(1);
-}
-function formatQuery(params = {}) {
-  const decamelized = (0,es5/* decamelizeKeys */.I8)(params);
-  return (0,lib.stringify)(decamelized, { arrayFormat: "brackets" });
-}
-async function defaultOptionsHandler(resourceOptions, {
-  body,
-  searchParams,
-  sudo,
-  signal,
-  asStream = false,
-  method = "GET"
-} = {}) {
-  const { headers: preconfiguredHeaders, authHeaders, url, agent } = resourceOptions;
-  const defaultOptions = {
-    method,
-    asStream,
-    signal,
-    prefixUrl: url,
-    agent
-  };
-  defaultOptions.headers = { ...preconfiguredHeaders };
-  if (sudo) defaultOptions.headers.sudo = `${sudo}`;
-  if (body) {
-    if (body instanceof FormData) {
-      defaultOptions.body = body;
-    } else {
-      defaultOptions.body = JSON.stringify((0,es5/* decamelizeKeys */.I8)(body));
-      defaultOptions.headers["content-type"] = "application/json";
-    }
-  }
-  if (Object.keys(authHeaders).length > 0) {
-    const [authHeaderKey, authHeaderFn] = Object.entries(authHeaders)[0];
-    defaultOptions.headers[authHeaderKey] = await authHeaderFn();
-  }
-  const q = formatQuery(searchParams);
-  if (q) defaultOptions.searchParams = q;
-  return Promise.resolve(defaultOptions);
-}
-function createRateLimiters(rateLimitOptions = {}, rateLimitDuration = 60) {
-  const rateLimiters = {};
-  Object.entries(rateLimitOptions).forEach(([key, config]) => {
-    if (typeof config === "number")
-      rateLimiters[key] = generateRateLimiterFn(config, rateLimitDuration);
-    else
-      rateLimiters[key] = {
-        method: config.method.toUpperCase(),
-        limit: generateRateLimiterFn(config.limit, rateLimitDuration)
-      };
-  });
-  return rateLimiters;
-}
-function createRequesterFn(optionsHandler, requestHandler) {
-  const methods = ["get", "post", "put", "patch", "delete"];
-  return (serviceOptions) => {
-    const requester = {};
-    const rateLimiters = createRateLimiters(
-      serviceOptions.rateLimits,
-      serviceOptions.rateLimitDuration
-    );
-    methods.forEach((m) => {
-      requester[m] = async (endpoint, options) => {
-        const defaultRequestOptions = await defaultOptionsHandler(serviceOptions, {
-          ...options,
-          method: m.toUpperCase()
-        });
-        const requestOptions = await optionsHandler(serviceOptions, defaultRequestOptions);
-        return requestHandler(endpoint, { ...requestOptions, rateLimiters });
-      };
-    });
-    return requester;
-  };
-}
-function createPresetConstructor(Constructor, presetConfig) {
-  return class extends Constructor {
-    constructor(...args) {
-      const [config, ...rest] = args;
-      super({ ...presetConfig, ...config }, ...rest);
-    }
-  };
-}
-function presetResourceArguments(resources, customConfig = {}) {
-  const result = {};
-  Object.entries(resources).forEach(([key, Constructor]) => {
-    if (typeof Constructor === "function") {
-      result[key] = createPresetConstructor(
-        Constructor,
-        customConfig
-      );
-    } else {
-      result[key] = Constructor;
-    }
-  });
-  return result;
-}
-function getMatchingRateLimiter(endpoint, rateLimiters = {}, method = "GET") {
-  const sortedEndpoints = Object.keys(rateLimiters).sort().reverse();
-  const match = sortedEndpoints.find((ep) => isGlobMatch(endpoint, ep));
-  const rateLimitConfig = match && rateLimiters[match];
-  if (typeof rateLimitConfig === "function") return rateLimitConfig;
-  if (rateLimitConfig && rateLimitConfig?.method?.toUpperCase() === method.toUpperCase()) {
-    return rateLimitConfig.limit;
-  }
-  return generateRateLimiterFn(3e3, 60);
-}
-
-// src/BaseResource.ts
-function getDynamicToken(tokenArgument) {
-  return tokenArgument instanceof Function ? tokenArgument() : Promise.resolve(tokenArgument);
-}
-var DEFAULT_RATE_LIMITS = Object.freeze({
-  // Default rate limit
-  "**": 3e3,
-  // Import/Export
-  "projects/import": 6,
-  "projects/*/export": 6,
-  "projects/*/download": 1,
-  "groups/import": 6,
-  "groups/*/export": 6,
-  "groups/*/download": 1,
-  // Note creation
-  "projects/*/issues/*/notes": {
-    method: "post",
-    limit: 300
-  },
-  "projects/*/snippets/*/notes": {
-    method: "post",
-    limit: 300
-  },
-  "projects/*/merge_requests/*/notes": {
-    method: "post",
-    limit: 300
-  },
-  "groups/*/epics/*/notes": {
-    method: "post",
-    limit: 300
-  },
-  // Repositories - get file archive
-  "projects/*/repository/archive*": 5,
-  // Project Jobs
-  "projects/*/jobs": 600,
-  // Member deletion
-  "projects/*/members": 60,
-  "groups/*/members": 60
-});
-var BaseResource = class {
-  url;
-  requester;
-  queryTimeout;
-  headers;
-  authHeaders;
-  camelize;
-  constructor({
-    sudo,
-    profileToken,
-    camelize,
-    requesterFn,
-    agent,
-    profileMode = "execution",
-    host = "https://gitlab.com",
-    prefixUrl = "",
-    queryTimeout = 3e5,
-    rateLimitDuration = 60,
-    rateLimits = DEFAULT_RATE_LIMITS,
-    ...tokens
-  }) {
-    if (!requesterFn) throw new ReferenceError("requesterFn must be passed");
-    this.url = [host, "api", "v4", prefixUrl].join("/");
-    this.headers = {};
-    this.authHeaders = {};
-    this.camelize = camelize;
-    this.queryTimeout = queryTimeout;
-    if ("oauthToken" in tokens)
-      this.authHeaders.authorization = async () => {
-        const token = await getDynamicToken(tokens.oauthToken);
-        return `Bearer ${token}`;
-      };
-    else if ("jobToken" in tokens)
-      this.authHeaders["job-token"] = async () => getDynamicToken(tokens.jobToken);
-    else if ("token" in tokens)
-      this.authHeaders["private-token"] = async () => getDynamicToken(tokens.token);
-    if (profileToken) {
-      this.headers["X-Profile-Token"] = profileToken;
-      this.headers["X-Profile-Mode"] = profileMode;
-    }
-    if (sudo) this.headers.Sudo = `${sudo}`;
-    this.requester = requesterFn({ ...this, rateLimits, rateLimitDuration, agent });
-  }
-};
-
-// src/GitbeakerError.ts
-var GitbeakerRequestError = class extends Error {
-  cause;
-  constructor(message, options) {
-    super(message, options);
-    this.cause = options?.cause;
-    this.name = "GitbeakerRequestError";
-  }
-};
-var GitbeakerTimeoutError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = "GitbeakerTimeoutError";
-  }
-};
-var GitbeakerRetryError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = "GitbeakerRetryError";
-  }
-};
-
-
-
+// EXTERNAL MODULE: ./node_modules/qs/lib/index.js
+var lib = __webpack_require__(240);
 ;// CONCATENATED MODULE: ./node_modules/@gitbeaker/core/dist/index.mjs
 
 
@@ -12130,7 +12146,7 @@ var RequestHelper = {
 };
 
 // src/resources/Agents.ts
-var Agents = class extends BaseResource {
+var Agents = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -12194,7 +12210,7 @@ var Agents = class extends BaseResource {
     );
   }
 };
-var AlertManagement = class extends BaseResource {
+var AlertManagement = class extends dist/* BaseResource */.Qx {
   allMetricImages(projectId, alertIId, options) {
     return RequestHelper.get()(
       this,
@@ -12228,7 +12244,7 @@ var AlertManagement = class extends BaseResource {
     );
   }
 };
-var ApplicationAppearance = class extends BaseResource {
+var ApplicationAppearance = class extends dist/* BaseResource */.Qx {
   show(options) {
     return RequestHelper.get()(
       this,
@@ -12257,7 +12273,7 @@ var ApplicationAppearance = class extends BaseResource {
     );
   }
 };
-var ApplicationPlanLimits = class extends BaseResource {
+var ApplicationPlanLimits = class extends dist/* BaseResource */.Qx {
   show(options) {
     return RequestHelper.get()(
       this,
@@ -12311,7 +12327,7 @@ var ApplicationPlanLimits = class extends BaseResource {
     });
   }
 };
-var ApplicationSettings = class extends BaseResource {
+var ApplicationSettings = class extends dist/* BaseResource */.Qx {
   show(options) {
     return RequestHelper.get()(this, "application/settings", options);
   }
@@ -12319,12 +12335,12 @@ var ApplicationSettings = class extends BaseResource {
     return RequestHelper.put()(this, "application/settings", options);
   }
 };
-var ApplicationStatistics = class extends BaseResource {
+var ApplicationStatistics = class extends dist/* BaseResource */.Qx {
   show(options) {
     return RequestHelper.get()(this, "application/statistics", options);
   }
 };
-var Applications = class extends BaseResource {
+var Applications = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "applications", options);
   }
@@ -12349,7 +12365,7 @@ function url({
   else if (groupId) prefix = endpoint`groups/${groupId}/`;
   return `${prefix}audit_events`;
 }
-var AuditEvents = class extends BaseResource {
+var AuditEvents = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     groupId,
@@ -12371,12 +12387,12 @@ var AuditEvents = class extends BaseResource {
     return RequestHelper.get()(this, `${uri}/${auditEventId}`, options);
   }
 };
-var Avatar = class extends BaseResource {
+var Avatar = class extends dist/* BaseResource */.Qx {
   show(email, options) {
     return RequestHelper.get()(this, "avatar", { email, ...options });
   }
 };
-var BroadcastMessages = class extends BaseResource {
+var BroadcastMessages = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "broadcast_messages", options);
   }
@@ -12401,7 +12417,7 @@ var BroadcastMessages = class extends BaseResource {
     );
   }
 };
-var CodeSuggestions = class extends BaseResource {
+var CodeSuggestions = class extends dist/* BaseResource */.Qx {
   createAccessToken(options) {
     return RequestHelper.post()(this, "code_suggestions/tokens", options);
   }
@@ -12413,7 +12429,7 @@ var CodeSuggestions = class extends BaseResource {
     );
   }
 };
-var Composer = class extends BaseResource {
+var Composer = class extends dist/* BaseResource */.Qx {
   create(projectId, options) {
     return RequestHelper.post()(
       this,
@@ -12462,7 +12478,7 @@ var Composer = class extends BaseResource {
 function url2(projectId) {
   return projectId ? endpoint`projects/${projectId}/packages/conan/v1` : "packages/conan/v1";
 }
-var Conan = class extends BaseResource {
+var Conan = class extends dist/* BaseResource */.Qx {
   authenticate({
     projectId,
     ...options
@@ -12602,7 +12618,7 @@ var Conan = class extends BaseResource {
     );
   }
 };
-var DashboardAnnotations = class extends BaseResource {
+var DashboardAnnotations = class extends dist/* BaseResource */.Qx {
   create(dashboardPath, startingAt, description, {
     environmentId,
     clusterId,
@@ -12633,7 +12649,7 @@ function url3({
     "Missing required argument. Please supply a projectId or a groupId in the options parameter"
   );
 }
-var Debian = class extends BaseResource {
+var Debian = class extends dist/* BaseResource */.Qx {
   downloadBinaryFileIndex(distribution, component, architecture, {
     projectId,
     groupId,
@@ -12713,12 +12729,12 @@ var Debian = class extends BaseResource {
     );
   }
 };
-var DependencyProxy = class extends BaseResource {
+var DependencyProxy = class extends dist/* BaseResource */.Qx {
   remove(groupId, options) {
     return RequestHelper.post()(this, `groups/${groupId}/dependency_proxy/cache`, options);
   }
 };
-var DeployKeys = class extends BaseResource {
+var DeployKeys = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     userId,
@@ -12770,7 +12786,7 @@ var DeployKeys = class extends BaseResource {
     );
   }
 };
-var DeployTokens = class extends BaseResource {
+var DeployTokens = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     groupId,
@@ -12836,7 +12852,7 @@ var DeployTokens = class extends BaseResource {
     );
   }
 };
-var ResourceAccessRequests = class extends BaseResource {
+var ResourceAccessRequests = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -12865,7 +12881,7 @@ var ResourceAccessRequests = class extends BaseResource {
     return RequestHelper.del()(this, endpoint`${resourceId}/access_requests/${userId}`, options);
   }
 };
-var ResourceAccessTokens = class extends BaseResource {
+var ResourceAccessTokens = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -12913,7 +12929,7 @@ function url4(resourceId, resourceType2, resourceId2, awardId) {
   if (awardId) output.push(awardId);
   return output.join("/");
 }
-var ResourceAwardEmojis = class extends BaseResource {
+var ResourceAwardEmojis = class extends dist/* BaseResource */.Qx {
   resourceType2;
   constructor(resourceType1, resourceType2, options) {
     super({ prefixUrl: resourceType1, ...options });
@@ -12960,7 +12976,7 @@ function url5(resourceId, resourceType2, resourceId2, noteId, awardId) {
   if (awardId) output.push(awardId);
   return output.join("/");
 }
-var ResourceNoteAwardEmojis = class extends BaseResource {
+var ResourceNoteAwardEmojis = class extends dist/* BaseResource */.Qx {
   resourceType;
   constructor(resourceType, options) {
     super({ prefixUrl: "projects", ...options });
@@ -12998,7 +13014,7 @@ var ResourceNoteAwardEmojis = class extends BaseResource {
     );
   }
 };
-var ResourceBadges = class extends BaseResource {
+var ResourceBadges = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13037,7 +13053,7 @@ var ResourceBadges = class extends BaseResource {
     );
   }
 };
-var ResourceCustomAttributes = class extends BaseResource {
+var ResourceCustomAttributes = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13073,7 +13089,7 @@ var ResourceCustomAttributes = class extends BaseResource {
     );
   }
 };
-var ResourceDORA4Metrics = class extends BaseResource {
+var ResourceDORA4Metrics = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13084,7 +13100,7 @@ var ResourceDORA4Metrics = class extends BaseResource {
     });
   }
 };
-var ResourceDiscussions = class extends BaseResource {
+var ResourceDiscussions = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13141,7 +13157,7 @@ var ResourceDiscussions = class extends BaseResource {
     );
   }
 };
-var ResourceIssueBoards = class extends BaseResource {
+var ResourceIssueBoards = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13210,7 +13226,7 @@ var ResourceIssueBoards = class extends BaseResource {
     );
   }
 };
-var ResourceLabels = class extends BaseResource {
+var ResourceLabels = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13267,7 +13283,7 @@ var ResourceLabels = class extends BaseResource {
     );
   }
 };
-var ResourceMarkdownUploads = class extends BaseResource {
+var ResourceMarkdownUploads = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13303,7 +13319,7 @@ var ResourceMarkdownUploads = class extends BaseResource {
     return RequestHelper.del()(this, endpoint`${resourceId}/uploads/${uploadIdOrSecret}`, options);
   }
 };
-var ResourceMembers = class extends BaseResource {
+var ResourceMembers = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13338,7 +13354,7 @@ var ResourceMembers = class extends BaseResource {
     return RequestHelper.del()(this, endpoint`${resourceId}/members/${userId}`, options);
   }
 };
-var ResourceMilestones = class extends BaseResource {
+var ResourceMilestones = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13394,7 +13410,7 @@ var ResourceMilestones = class extends BaseResource {
     );
   }
 };
-var ResourceNotes = class extends BaseResource {
+var ResourceNotes = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13439,7 +13455,7 @@ var ResourceNotes = class extends BaseResource {
     );
   }
 };
-var ResourceTemplates = class extends BaseResource {
+var ResourceTemplates = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: ["templates", resourceType].join("/"), ...options });
   }
@@ -13458,7 +13474,7 @@ var ResourceTemplates = class extends BaseResource {
     return RequestHelper.get()(this, encodeURIComponent(key), options);
   }
 };
-var ResourceVariables = class extends BaseResource {
+var ResourceVariables = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13489,7 +13505,7 @@ var ResourceVariables = class extends BaseResource {
     return RequestHelper.del()(this, endpoint`${resourceId}/variables/${key}`, options);
   }
 };
-var ResourceWikis = class extends BaseResource {
+var ResourceWikis = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13524,7 +13540,7 @@ var ResourceWikis = class extends BaseResource {
     );
   }
 };
-var ResourceHooks = class extends BaseResource {
+var ResourceHooks = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13554,7 +13570,7 @@ var ResourceHooks = class extends BaseResource {
     );
   }
 };
-var ResourcePushRules = class extends BaseResource {
+var ResourcePushRules = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13571,7 +13587,7 @@ var ResourcePushRules = class extends BaseResource {
     return RequestHelper.get()(this, endpoint`${resourceId}/push_rule`, options);
   }
 };
-var ResourceRepositoryStorageMoves = class extends BaseResource {
+var ResourceRepositoryStorageMoves = class extends dist/* BaseResource */.Qx {
   resourceType;
   resourceTypeSingular;
   constructor(resourceType, options) {
@@ -13602,7 +13618,7 @@ var ResourceRepositoryStorageMoves = class extends BaseResource {
     });
   }
 };
-var ResourceInvitations = class extends BaseResource {
+var ResourceInvitations = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13638,7 +13654,7 @@ var ResourceInvitations = class extends BaseResource {
     );
   }
 };
-var ResourceIterations = class extends BaseResource {
+var ResourceIterations = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13650,7 +13666,7 @@ var ResourceIterations = class extends BaseResource {
     );
   }
 };
-var ResourceProtectedEnvironments = class extends BaseResource {
+var ResourceProtectedEnvironments = class extends dist/* BaseResource */.Qx {
   constructor(resourceType, options) {
     super({ prefixUrl: resourceType, ...options });
   }
@@ -13690,7 +13706,7 @@ var ResourceProtectedEnvironments = class extends BaseResource {
     return RequestHelper.del()(this, `${resourceId}/protected_environments/${name}`, options);
   }
 };
-var ResourceIterationEvents = class extends BaseResource {
+var ResourceIterationEvents = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13711,7 +13727,7 @@ var ResourceIterationEvents = class extends BaseResource {
     );
   }
 };
-var ResourceLabelEvents = class extends BaseResource {
+var ResourceLabelEvents = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13732,7 +13748,7 @@ var ResourceLabelEvents = class extends BaseResource {
     );
   }
 };
-var ResourceMilestoneEvents = class extends BaseResource {
+var ResourceMilestoneEvents = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13753,7 +13769,7 @@ var ResourceMilestoneEvents = class extends BaseResource {
     );
   }
 };
-var ResourceStateEvents = class extends BaseResource {
+var ResourceStateEvents = class extends dist/* BaseResource */.Qx {
   resource2Type;
   constructor(resourceType, resource2Type, options) {
     super({ prefixUrl: resourceType, ...options });
@@ -13781,7 +13797,7 @@ var DockerfileTemplates = class extends ResourceTemplates {
     super("dockerfiles", options);
   }
 };
-var Events = class extends BaseResource {
+var Events = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     userId,
@@ -13794,12 +13810,12 @@ var Events = class extends BaseResource {
     return RequestHelper.get()(this, url12, options);
   }
 };
-var Experiments = class extends BaseResource {
+var Experiments = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "experiments", options);
   }
 };
-var GeoNodes = class extends BaseResource {
+var GeoNodes = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "geo_nodes", options);
   }
@@ -13828,7 +13844,7 @@ var GeoNodes = class extends BaseResource {
     return RequestHelper.get()(this, `geo_nodes/${geonodeId}/status`, options);
   }
 };
-var GeoSites = class extends BaseResource {
+var GeoSites = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "geo_sites", options);
   }
@@ -13871,7 +13887,7 @@ var GitignoreTemplates = class extends ResourceTemplates {
     super("gitignores", options);
   }
 };
-var Import = class extends BaseResource {
+var Import = class extends dist/* BaseResource */.Qx {
   importGithubRepository(personalAccessToken, repositoryId, targetNamespace, options) {
     return RequestHelper.post()(this, "import/github", {
       personalAccessToken,
@@ -13903,7 +13919,7 @@ var Import = class extends BaseResource {
     });
   }
 };
-var InstanceLevelCICDVariables = class extends BaseResource {
+var InstanceLevelCICDVariables = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "admin/ci/variables", options);
   }
@@ -13931,7 +13947,7 @@ var InstanceLevelCICDVariables = class extends BaseResource {
     return RequestHelper.get()(this, endpoint`admin/ci/variables/${keyId}`, options);
   }
 };
-var Keys = class extends BaseResource {
+var Keys = class extends dist/* BaseResource */.Qx {
   show({
     keyId,
     fingerprint,
@@ -13948,7 +13964,7 @@ var Keys = class extends BaseResource {
     return RequestHelper.get()(this, url12, options);
   }
 };
-var License = class extends BaseResource {
+var License = class extends dist/* BaseResource */.Qx {
   add(license, options) {
     return RequestHelper.post()(this, "license", {
       searchParams: { license },
@@ -13979,7 +13995,7 @@ var LicenseTemplates = class extends ResourceTemplates {
     super("Licenses", options);
   }
 };
-var Lint = class extends BaseResource {
+var Lint = class extends dist/* BaseResource */.Qx {
   check(projectId, options) {
     return RequestHelper.get()(this, endpoint`projects/${projectId}/ci/lint`, options);
   }
@@ -13990,12 +14006,12 @@ var Lint = class extends BaseResource {
     });
   }
 };
-var Markdown = class extends BaseResource {
+var Markdown = class extends dist/* BaseResource */.Qx {
   render(text, options) {
     return RequestHelper.post()(this, "markdown", { text, ...options });
   }
 };
-var Maven = class extends BaseResource {
+var Maven = class extends dist/* BaseResource */.Qx {
   downloadPackageFile(path, filename, {
     projectId,
     groupId,
@@ -14018,12 +14034,12 @@ var Maven = class extends BaseResource {
     );
   }
 };
-var Metadata = class extends BaseResource {
+var Metadata = class extends dist/* BaseResource */.Qx {
   show(options) {
     return RequestHelper.get()(this, "metadata", options);
   }
 };
-var Migrations = class extends BaseResource {
+var Migrations = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "bulk_imports", options);
   }
@@ -14059,7 +14075,7 @@ var Migrations = class extends BaseResource {
 function url6(projectId) {
   return projectId ? endpoint`/projects/${projectId}/packages/npm` : "packages/npm";
 }
-var NPM = class extends BaseResource {
+var NPM = class extends dist/* BaseResource */.Qx {
   downloadPackageFile(projectId, packageName, filename, options) {
     return RequestHelper.get()(
       this,
@@ -14107,7 +14123,7 @@ var NPM = class extends BaseResource {
     );
   }
 };
-var Namespaces = class extends BaseResource {
+var Namespaces = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "namespaces", options);
   }
@@ -14131,7 +14147,7 @@ function url7({
   if (groupId) prefix = endpoint`groups/${groupId}/`;
   return `${prefix}notification_settings`;
 }
-var NotificationSettings = class extends BaseResource {
+var NotificationSettings = class extends dist/* BaseResource */.Qx {
   edit({
     groupId,
     projectId,
@@ -14159,7 +14175,7 @@ function url8({
     "Missing required argument. Please supply a projectId or a groupId in the options parameter"
   );
 }
-var NuGet = class extends BaseResource {
+var NuGet = class extends dist/* BaseResource */.Qx {
   downloadPackageFile(projectId, packageName, packageVersion, filename, options) {
     return RequestHelper.get()(
       this,
@@ -14241,7 +14257,7 @@ var NuGet = class extends BaseResource {
     );
   }
 };
-var PersonalAccessTokens = class extends BaseResource {
+var PersonalAccessTokens = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(
       this,
@@ -14283,7 +14299,7 @@ var PersonalAccessTokens = class extends BaseResource {
     return RequestHelper.get()(this, url12, options);
   }
 };
-var PyPI = class extends BaseResource {
+var PyPI = class extends dist/* BaseResource */.Qx {
   downloadPackageFile(sha, fileIdentifier, {
     projectId,
     groupId,
@@ -14326,7 +14342,7 @@ var PyPI = class extends BaseResource {
     });
   }
 };
-var RubyGems = class extends BaseResource {
+var RubyGems = class extends dist/* BaseResource */.Qx {
   allDependencies(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14349,7 +14365,7 @@ var RubyGems = class extends BaseResource {
     });
   }
 };
-var Search = class extends BaseResource {
+var Search = class extends dist/* BaseResource */.Qx {
   all(scope, search, options) {
     const { projectId, groupId, ...opts } = options || {};
     let url12;
@@ -14363,7 +14379,7 @@ var Search = class extends BaseResource {
     });
   }
 };
-var SearchAdmin = class extends BaseResource {
+var SearchAdmin = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "admin/search/migrations", options);
   }
@@ -14375,12 +14391,12 @@ var SearchAdmin = class extends BaseResource {
     );
   }
 };
-var ServiceAccounts = class extends BaseResource {
+var ServiceAccounts = class extends dist/* BaseResource */.Qx {
   create(options) {
     return RequestHelper.post()(this, endpoint`service_accounts`, options);
   }
 };
-var ServiceData = class extends BaseResource {
+var ServiceData = class extends dist/* BaseResource */.Qx {
   showMetricDefinitions(options) {
     return RequestHelper.get()(this, "usage_data/metric_definitions", options);
   }
@@ -14395,7 +14411,7 @@ var ServiceData = class extends BaseResource {
     );
   }
 };
-var SidekiqMetrics = class extends BaseResource {
+var SidekiqMetrics = class extends dist/* BaseResource */.Qx {
   queueMetrics() {
     return RequestHelper.get()(this, "sidekiq/queue_metrics");
   }
@@ -14409,7 +14425,7 @@ var SidekiqMetrics = class extends BaseResource {
     return RequestHelper.get()(this, "sidekiq/compound_metrics");
   }
 };
-var SidekiqQueues = class extends BaseResource {
+var SidekiqQueues = class extends dist/* BaseResource */.Qx {
   remove(queueName, options) {
     return RequestHelper.get()(
       this,
@@ -14425,7 +14441,7 @@ var SnippetRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves
     super("snippets", options);
   }
 };
-var Snippets = class extends BaseResource {
+var Snippets = class extends dist/* BaseResource */.Qx {
   all({
     public: ppublic,
     ...options
@@ -14466,7 +14482,7 @@ var Snippets = class extends BaseResource {
     );
   }
 };
-var Suggestions = class extends BaseResource {
+var Suggestions = class extends dist/* BaseResource */.Qx {
   edit(suggestionId, options) {
     return RequestHelper.put()(
       this,
@@ -14481,7 +14497,7 @@ var Suggestions = class extends BaseResource {
     });
   }
 };
-var SystemHooks = class extends BaseResource {
+var SystemHooks = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "hooks", options);
   }
@@ -14505,7 +14521,7 @@ var SystemHooks = class extends BaseResource {
     return RequestHelper.post()(this, `hooks/${hookId}`, options);
   }
 };
-var TodoLists = class extends BaseResource {
+var TodoLists = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "todos", options);
   }
@@ -14522,7 +14538,7 @@ var TodoLists = class extends BaseResource {
     );
   }
 };
-var Topics = class extends BaseResource {
+var Topics = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "topics", options);
   }
@@ -14565,7 +14581,7 @@ var Topics = class extends BaseResource {
     return RequestHelper.get()(this, `topics/${topicId}`, options);
   }
 };
-var Branches = class extends BaseResource {
+var Branches = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14613,7 +14629,7 @@ var CommitDiscussions = class extends ResourceDiscussions {
     super("projects", new RawPathSegment("repository/commits"), options);
   }
 };
-var Commits = class extends BaseResource {
+var Commits = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14737,7 +14753,7 @@ var Commits = class extends BaseResource {
     );
   }
 };
-var ContainerRegistry = class extends BaseResource {
+var ContainerRegistry = class extends dist/* BaseResource */.Qx {
   allRepositories({
     groupId,
     projectId,
@@ -14805,7 +14821,7 @@ var ContainerRegistry = class extends BaseResource {
     );
   }
 };
-var Deployments = class extends BaseResource {
+var Deployments = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14868,7 +14884,7 @@ var Deployments = class extends BaseResource {
     );
   }
 };
-var Environments = class extends BaseResource {
+var Environments = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14928,7 +14944,7 @@ var Environments = class extends BaseResource {
     );
   }
 };
-var ErrorTrackingClientKeys = class extends BaseResource {
+var ErrorTrackingClientKeys = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -14951,7 +14967,7 @@ var ErrorTrackingClientKeys = class extends BaseResource {
     );
   }
 };
-var ErrorTrackingSettings = class extends BaseResource {
+var ErrorTrackingSettings = class extends dist/* BaseResource */.Qx {
   create(projectId, active, integrated, options) {
     return RequestHelper.put()(
       this,
@@ -14986,7 +15002,7 @@ var ErrorTrackingSettings = class extends BaseResource {
     );
   }
 };
-var ExternalStatusChecks = class extends BaseResource {
+var ExternalStatusChecks = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     const { mergerequestIId, ...opts } = options || {};
     let url12 = endpoint`projects/${projectId}`;
@@ -15034,7 +15050,7 @@ var ExternalStatusChecks = class extends BaseResource {
     );
   }
 };
-var FeatureFlagUserLists = class extends BaseResource {
+var FeatureFlagUserLists = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -15075,7 +15091,7 @@ var FeatureFlagUserLists = class extends BaseResource {
     );
   }
 };
-var FeatureFlags = class extends BaseResource {
+var FeatureFlags = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -15116,7 +15132,7 @@ var FeatureFlags = class extends BaseResource {
     );
   }
 };
-var FreezePeriods = class extends BaseResource {
+var FreezePeriods = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -15157,7 +15173,7 @@ var FreezePeriods = class extends BaseResource {
     );
   }
 };
-var GitlabPages = class extends BaseResource {
+var GitlabPages = class extends dist/* BaseResource */.Qx {
   remove(projectId, options) {
     return RequestHelper.del()(this, endpoint`projects/${projectId}/pages`, options);
   }
@@ -15169,7 +15185,7 @@ var GitlabPages = class extends BaseResource {
     );
   }
 };
-var GoProxy = class extends BaseResource {
+var GoProxy = class extends dist/* BaseResource */.Qx {
   all(projectId, moduleName, options) {
     return RequestHelper.get()(
       this,
@@ -15199,7 +15215,7 @@ var GoProxy = class extends BaseResource {
     );
   }
 };
-var Helm = class extends BaseResource {
+var Helm = class extends dist/* BaseResource */.Qx {
   downloadChartIndex(projectId, channel, options) {
     return RequestHelper.get()(
       this,
@@ -15226,7 +15242,7 @@ var Helm = class extends BaseResource {
     );
   }
 };
-var Integrations = class extends BaseResource {
+var Integrations = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -15284,7 +15300,7 @@ var IssueLabelEvents = class extends ResourceLabelEvents {
     super("projects", "issues", options);
   }
 };
-var IssueLinks = class extends BaseResource {
+var IssueLinks = class extends dist/* BaseResource */.Qx {
   all(projectId, issueIId, options) {
     return RequestHelper.get()(
       this,
@@ -15346,7 +15362,7 @@ var IssueWeightEvents = class extends ResourceStateEvents {
     super("projects", "issues", options);
   }
 };
-var Issues = class extends BaseResource {
+var Issues = class extends dist/* BaseResource */.Qx {
   addSpentTime(projectId, issueIId, duration, options) {
     return RequestHelper.post()(
       this,
@@ -15542,7 +15558,7 @@ var Issues = class extends BaseResource {
     );
   }
 };
-var IssuesStatistics = class extends BaseResource {
+var IssuesStatistics = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     groupId,
@@ -15569,7 +15585,7 @@ function generateDownloadPath(projectId, ref, artifactPath) {
   }
   return url12;
 }
-var JobArtifacts = class extends BaseResource {
+var JobArtifacts = class extends dist/* BaseResource */.Qx {
   downloadArchive(projectId, {
     jobId,
     artifactPath,
@@ -15602,7 +15618,7 @@ var JobArtifacts = class extends BaseResource {
     return RequestHelper.del()(this, url12, options);
   }
 };
-var Jobs = class extends BaseResource {
+var Jobs = class extends dist/* BaseResource */.Qx {
   all(projectId, {
     pipelineId,
     ...options
@@ -15668,7 +15684,7 @@ var Jobs = class extends BaseResource {
     );
   }
 };
-var MergeRequestApprovals = class extends BaseResource {
+var MergeRequestApprovals = class extends dist/* BaseResource */.Qx {
   allApprovalRules(projectId, { mergerequestIId, ...options } = {}) {
     let url12;
     if (mergerequestIId) {
@@ -15766,7 +15782,7 @@ var MergeRequestAwardEmojis = class extends ResourceAwardEmojis {
     super("projects", "merge_requests", options);
   }
 };
-var MergeRequestContextCommits = class extends BaseResource {
+var MergeRequestContextCommits = class extends dist/* BaseResource */.Qx {
   all(projectId, mergerequestIId, options) {
     return RequestHelper.get()(
       this,
@@ -15807,7 +15823,7 @@ var MergeRequestDiscussions = class extends ResourceDiscussions {
     );
   }
 };
-var MergeRequestDraftNotes = class extends BaseResource {
+var MergeRequestDraftNotes = class extends dist/* BaseResource */.Qx {
   all(projectId, mergerequestIId, options) {
     return RequestHelper.get()(
       this,
@@ -15889,7 +15905,7 @@ var MergeRequestNotes = class extends ResourceNotes {
     super("projects", "merge_requests", options);
   }
 };
-var MergeRequests = class extends BaseResource {
+var MergeRequests = class extends dist/* BaseResource */.Qx {
   // convenience method
   accept(projectId, mergerequestIId, options) {
     return this.merge(projectId, mergerequestIId, options);
@@ -16115,7 +16131,7 @@ var MergeRequests = class extends BaseResource {
     );
   }
 };
-var MergeTrains = class extends BaseResource {
+var MergeTrains = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16138,7 +16154,7 @@ var MergeTrains = class extends BaseResource {
     );
   }
 };
-var PackageRegistry = class extends BaseResource {
+var PackageRegistry = class extends dist/* BaseResource */.Qx {
   publish(projectId, packageName, packageVersion, packageFile, {
     contentType,
     ...options
@@ -16161,7 +16177,7 @@ var PackageRegistry = class extends BaseResource {
     );
   }
 };
-var Packages = class extends BaseResource {
+var Packages = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     groupId,
@@ -16206,7 +16222,7 @@ var Packages = class extends BaseResource {
     );
   }
 };
-var PagesDomains = class extends BaseResource {
+var PagesDomains = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     ...options
@@ -16246,7 +16262,7 @@ var PagesDomains = class extends BaseResource {
     );
   }
 };
-var PipelineScheduleVariables = class extends BaseResource {
+var PipelineScheduleVariables = class extends dist/* BaseResource */.Qx {
   all(projectId, pipelineScheduleId, options) {
     return RequestHelper.get()(
       this,
@@ -16283,7 +16299,7 @@ var PipelineScheduleVariables = class extends BaseResource {
     );
   }
 };
-var PipelineSchedules = class extends BaseResource {
+var PipelineSchedules = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16346,7 +16362,7 @@ var PipelineSchedules = class extends BaseResource {
     );
   }
 };
-var PipelineTriggerTokens = class extends BaseResource {
+var PipelineTriggerTokens = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16404,7 +16420,7 @@ var PipelineTriggerTokens = class extends BaseResource {
     );
   }
 };
-var Pipelines = class extends BaseResource {
+var Pipelines = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16479,7 +16495,7 @@ var Pipelines = class extends BaseResource {
     );
   }
 };
-var ProductAnalytics = class extends BaseResource {
+var ProductAnalytics = class extends dist/* BaseResource */.Qx {
   allFunnels(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16523,7 +16539,7 @@ var ProjectAccessTokens = class extends ResourceAccessTokens {
     super("projects", options);
   }
 };
-var ProjectAliases = class extends BaseResource {
+var ProjectAliases = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "project_aliases", options);
   }
@@ -16569,7 +16585,7 @@ var ProjectHooks = class extends ResourceHooks {
     super("projects", options);
   }
 };
-var ProjectImportExports = class extends BaseResource {
+var ProjectImportExports = class extends dist/* BaseResource */.Qx {
   download(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16645,7 +16661,7 @@ var ProjectIterations = class extends ResourceIterations {
     super("project", options);
   }
 };
-var ProjectJobTokenScopes = class extends BaseResource {
+var ProjectJobTokenScopes = class extends dist/* BaseResource */.Qx {
   show(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16759,7 +16775,7 @@ var ProjectPushRules = class extends ResourcePushRules {
     super("projects", options);
   }
 };
-var ProjectRelationsExport = class extends BaseResource {
+var ProjectRelationsExport = class extends dist/* BaseResource */.Qx {
   download(projectId, relation, options) {
     return RequestHelper.get()(
       this,
@@ -16785,7 +16801,7 @@ var ProjectRelationsExport = class extends BaseResource {
     );
   }
 };
-var ProjectReleases = class extends BaseResource {
+var ProjectReleases = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16853,7 +16869,7 @@ var ProjectReleases = class extends BaseResource {
     );
   }
 };
-var ProjectRemoteMirrors = class extends BaseResource {
+var ProjectRemoteMirrors = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -16940,7 +16956,7 @@ var ProjectSnippetNotes = class extends ResourceNotes {
     super("projects", "snippets", options);
   }
 };
-var ProjectSnippets = class extends BaseResource {
+var ProjectSnippets = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17001,7 +17017,7 @@ var ProjectSnippets = class extends BaseResource {
     );
   }
 };
-var ProjectStatistics = class extends BaseResource {
+var ProjectStatistics = class extends dist/* BaseResource */.Qx {
   show(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17010,7 +17026,7 @@ var ProjectStatistics = class extends BaseResource {
     );
   }
 };
-var ProjectTemplates = class extends BaseResource {
+var ProjectTemplates = class extends dist/* BaseResource */.Qx {
   all(projectId, type, options) {
     return RequestHelper.get()(
       this,
@@ -17026,7 +17042,7 @@ var ProjectTemplates = class extends BaseResource {
     );
   }
 };
-var ProjectTerraformState = class extends BaseResource {
+var ProjectTerraformState = class extends dist/* BaseResource */.Qx {
   show(projectId, name, options) {
     return RequestHelper.get()(
       this,
@@ -17077,7 +17093,7 @@ var ProjectVariables = class extends ResourceVariables {
     super("projects", options);
   }
 };
-var ProjectVulnerabilities = class extends BaseResource {
+var ProjectVulnerabilities = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17105,7 +17121,7 @@ var ProjectWikis = class extends ResourceWikis {
     super("projects", options);
   }
 };
-var Projects = class extends BaseResource {
+var Projects = class extends dist/* BaseResource */.Qx {
   all({
     userId,
     starredOnly,
@@ -17334,7 +17350,7 @@ var Projects = class extends BaseResource {
     });
   }
 };
-var ProtectedBranches = class extends BaseResource {
+var ProtectedBranches = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17387,7 +17403,7 @@ var ProtectedBranches = class extends BaseResource {
     return this.remove(projectId, branchName, options);
   }
 };
-var ProtectedTags = class extends BaseResource {
+var ProtectedTags = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17433,7 +17449,7 @@ var ProtectedTags = class extends BaseResource {
     return this.remove(projectId, tagName, options);
   }
 };
-var ReleaseLinks = class extends BaseResource {
+var ReleaseLinks = class extends dist/* BaseResource */.Qx {
   all(projectId, tagName, options) {
     return RequestHelper.get()(
       this,
@@ -17474,7 +17490,7 @@ var ReleaseLinks = class extends BaseResource {
     );
   }
 };
-var Repositories = class extends BaseResource {
+var Repositories = class extends dist/* BaseResource */.Qx {
   allContributors(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17549,7 +17565,7 @@ var Repositories = class extends BaseResource {
     );
   }
 };
-var RepositoryFiles = class extends BaseResource {
+var RepositoryFiles = class extends dist/* BaseResource */.Qx {
   allFileBlames(projectId, filePath, ref, options) {
     return RequestHelper.get()(
       this,
@@ -17612,7 +17628,7 @@ var RepositoryFiles = class extends BaseResource {
     );
   }
 };
-var RepositorySubmodules = class extends BaseResource {
+var RepositorySubmodules = class extends dist/* BaseResource */.Qx {
   edit(projectId, submodule, branch, commitSha, options) {
     return RequestHelper.put()(
       this,
@@ -17625,7 +17641,7 @@ var RepositorySubmodules = class extends BaseResource {
     );
   }
 };
-var ResourceGroups = class extends BaseResource {
+var ResourceGroups = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17655,7 +17671,7 @@ var ResourceGroups = class extends BaseResource {
     );
   }
 };
-var Runners = class extends BaseResource {
+var Runners = class extends dist/* BaseResource */.Qx {
   all({
     projectId,
     groupId,
@@ -17736,7 +17752,7 @@ var Runners = class extends BaseResource {
     return RequestHelper.post()(this, `runners/verify`, options);
   }
 };
-var SecureFiles = class extends BaseResource {
+var SecureFiles = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17774,7 +17790,7 @@ var SecureFiles = class extends BaseResource {
     );
   }
 };
-var Tags = class extends BaseResource {
+var Tags = class extends dist/* BaseResource */.Qx {
   all(projectId, options) {
     return RequestHelper.get()(
       this,
@@ -17813,7 +17829,7 @@ var Tags = class extends BaseResource {
     );
   }
 };
-var UserStarredMetricsDashboard = class extends BaseResource {
+var UserStarredMetricsDashboard = class extends dist/* BaseResource */.Qx {
   create(projectId, dashboardPath, options) {
     return RequestHelper.get()(
       this,
@@ -17846,7 +17862,7 @@ var EpicDiscussions = class extends ResourceDiscussions {
     super("groups", "epics", options);
   }
 };
-var EpicIssues = class extends BaseResource {
+var EpicIssues = class extends dist/* BaseResource */.Qx {
   all(groupId, epicIId, options) {
     return RequestHelper.get()(
       this,
@@ -17883,7 +17899,7 @@ var EpicLabelEvents = class extends ResourceLabelEvents {
     super("groups", "epics", options);
   }
 };
-var EpicLinks = class extends BaseResource {
+var EpicLinks = class extends dist/* BaseResource */.Qx {
   all(groupId, epicIId, options) {
     return RequestHelper.get()(
       this,
@@ -17932,7 +17948,7 @@ var EpicNotes = class extends ResourceNotes {
     super("groups", "epics", options);
   }
 };
-var Epics = class extends BaseResource {
+var Epics = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(this, endpoint`groups/${groupId}/epics`, options);
   }
@@ -17981,7 +17997,7 @@ var GroupAccessTokens = class extends ResourceAccessTokens {
     super("groups", options);
   }
 };
-var GroupActivityAnalytics = class extends BaseResource {
+var GroupActivityAnalytics = class extends dist/* BaseResource */.Qx {
   showIssuesCount(groupPath, options) {
     return RequestHelper.get()(
       this,
@@ -18040,7 +18056,7 @@ var GroupDORA4Metrics = class extends ResourceDORA4Metrics {
     super("groups", options);
   }
 };
-var GroupEpicBoards = class extends BaseResource {
+var GroupEpicBoards = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18077,7 +18093,7 @@ var GroupHooks = class extends ResourceHooks {
     super("groups", options);
   }
 };
-var GroupImportExports = class extends BaseResource {
+var GroupImportExports = class extends dist/* BaseResource */.Qx {
   download(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18124,7 +18140,7 @@ var GroupIterations = class extends ResourceIterations {
     super("groups", options);
   }
 };
-var GroupLDAPLinks = class extends BaseResource {
+var GroupLDAPLinks = class extends dist/* BaseResource */.Qx {
   add(groupId, groupAccess, provider, options) {
     return RequestHelper.post()(this, endpoint`groups/${groupId}/ldap_group_links`, {
       groupAccess,
@@ -18163,7 +18179,7 @@ var GroupMarkdownUploads = class extends ResourceMarkdownUploads {
     super("groups", options);
   }
 };
-var GroupMemberRoles = class extends BaseResource {
+var GroupMemberRoles = class extends dist/* BaseResource */.Qx {
   add(groupId, baseAccessLevel, options) {
     return RequestHelper.post()(this, endpoint`groups/${groupId}/members`, {
       baseAccessLevel,
@@ -18261,7 +18277,7 @@ var GroupPushRules = class extends ResourcePushRules {
     super("groups", options);
   }
 };
-var GroupRelationExports = class extends BaseResource {
+var GroupRelationExports = class extends dist/* BaseResource */.Qx {
   download(groupId, relation, options) {
     return RequestHelper.get()(this, endpoint`groups/${groupId}/export_relations/download`, {
       searchParams: { relation },
@@ -18283,7 +18299,7 @@ var GroupRelationExports = class extends BaseResource {
     );
   }
 };
-var GroupReleases = class extends BaseResource {
+var GroupReleases = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18299,7 +18315,7 @@ var GroupRepositoryStorageMoves = class extends ResourceRepositoryStorageMoves {
     super("groups", options);
   }
 };
-var GroupSAMLIdentities = class extends BaseResource {
+var GroupSAMLIdentities = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18315,7 +18331,7 @@ var GroupSAMLIdentities = class extends BaseResource {
     );
   }
 };
-var GroupSAMLLinks = class extends BaseResource {
+var GroupSAMLLinks = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18349,7 +18365,7 @@ var GroupSAMLLinks = class extends BaseResource {
     );
   }
 };
-var GroupSCIMIdentities = class extends BaseResource {
+var GroupSCIMIdentities = class extends dist/* BaseResource */.Qx {
   all(groupId, options) {
     return RequestHelper.get()(
       this,
@@ -18365,7 +18381,7 @@ var GroupSCIMIdentities = class extends BaseResource {
     );
   }
 };
-var GroupServiceAccounts = class extends BaseResource {
+var GroupServiceAccounts = class extends dist/* BaseResource */.Qx {
   create(groupId, options) {
     return RequestHelper.post()(
       this,
@@ -18406,7 +18422,7 @@ var GroupWikis = class extends ResourceWikis {
     super("groups", options);
   }
 };
-var Groups = class extends BaseResource {
+var Groups = class extends dist/* BaseResource */.Qx {
   all(options) {
     return RequestHelper.get()(this, "groups", options);
   }
@@ -18522,7 +18538,7 @@ var Groups = class extends BaseResource {
     });
   }
 };
-var LinkedEpics = class extends BaseResource {
+var LinkedEpics = class extends dist/* BaseResource */.Qx {
   all(groupId, epicIId, options) {
     return RequestHelper.get()(
       this,
@@ -18559,7 +18575,7 @@ var UserCustomAttributes = class extends ResourceCustomAttributes {
   }
 };
 var url9 = (userId) => userId ? `users/${userId}/emails` : "user/emails";
-var UserEmails = class extends BaseResource {
+var UserEmails = class extends dist/* BaseResource */.Qx {
   // Convenience method for create
   add(email, options) {
     return this.create(email, options);
@@ -18595,7 +18611,7 @@ var UserEmails = class extends BaseResource {
   }
 };
 var url10 = (userId) => userId ? `users/${userId}/gpg_keys` : "user/gpg_keys";
-var UserGPGKeys = class extends BaseResource {
+var UserGPGKeys = class extends dist/* BaseResource */.Qx {
   // Convienence method
   add(key, options) {
     return this.create(key, options);
@@ -18619,7 +18635,7 @@ var UserGPGKeys = class extends BaseResource {
     return RequestHelper.del()(this, `${url10(userId)}/${keyId}`, options);
   }
 };
-var UserImpersonationTokens = class extends BaseResource {
+var UserImpersonationTokens = class extends dist/* BaseResource */.Qx {
   all(userId, options) {
     return RequestHelper.get()(
       this,
@@ -18654,7 +18670,7 @@ var UserImpersonationTokens = class extends BaseResource {
   }
 };
 var url11 = (userId) => userId ? `users/${userId}/keys` : "user/keys";
-var UserSSHKeys = class extends BaseResource {
+var UserSSHKeys = class extends dist/* BaseResource */.Qx {
   // Convienence method for create
   add(title, key, options) {
     return this.create(title, key, options);
@@ -18690,7 +18706,7 @@ var UserSSHKeys = class extends BaseResource {
     return RequestHelper.del()(this, `${url11(userId)}/${keyId}`, options);
   }
 };
-var Users = class extends BaseResource {
+var Users = class extends dist/* BaseResource */.Qx {
   activate(userId, options) {
     return RequestHelper.post()(this, endpoint`users/${userId}/activate`, options);
   }
@@ -19075,7 +19091,7 @@ var resources = {
   Users,
   UserSSHKeys
 };
-var Gitlab = class extends BaseResource {
+var Gitlab = class extends dist/* BaseResource */.Qx {
   constructor(options) {
     super(options);
     Object.keys(resources).forEach((s) => {
@@ -19142,7 +19158,7 @@ async function throwFailedRequestError(request, response) {
   } else {
     description = content;
   }
-  throw new GitbeakerRequestError(description, {
+  throw new dist/* GitbeakerRequestError */.UN(description, {
     cause: {
       description,
       request,
@@ -19158,7 +19174,7 @@ async function defaultRequestHandler(endpoint, options) {
   const retryCodes = [429, 502];
   const maxRetries = 10;
   const { rateLimiters, agent, asStream, prefixUrl, searchParams, method, ...opts } = options || {};
-  const rateLimit = getMatchingRateLimiter(endpoint, rateLimiters, method);
+  const rateLimit = (0,dist/* getMatchingRateLimiter */.y9)(endpoint, rateLimiters, method);
   let lastStatus;
   let baseUrl;
   if (prefixUrl) baseUrl = prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`;
@@ -19172,7 +19188,7 @@ async function defaultRequestHandler(endpoint, options) {
     await rateLimit();
     const response = await fetch(...fetchArgs).catch((e) => {
       if (e.name === "TimeoutError" || e.name === "AbortError") {
-        throw new GitbeakerTimeoutError("Query timeout was reached");
+        throw new dist/* GitbeakerTimeoutError */._d("Query timeout was reached");
       }
       throw e;
     });
@@ -19182,16 +19198,16 @@ async function defaultRequestHandler(endpoint, options) {
     await delay(2 ** i * 0.25);
     continue;
   }
-  throw new GitbeakerRetryError(
+  throw new dist/* GitbeakerRetryError */.xQ(
     `Could not successfully complete this request after ${maxRetries} retries, last status code: ${lastStatus}. ${lastStatus === 429 ? "Check the applicable rate limits for this endpoint" : "Verify the status of the endpoint"}.`
   );
 }
-var requesterFn = createRequesterFn(
+var requesterFn = (0,dist/* createRequesterFn */.PD)(
   (_, reqo) => Promise.resolve(reqo),
   defaultRequestHandler
 );
-var { AccessLevel: dist_AccessLevel, ...Resources } = core_dist_namespaceObject;
-var API = presetResourceArguments(Resources, { requesterFn });
+var { AccessLevel: dist_AccessLevel, ...Resources } = dist_namespaceObject;
+var API = (0,dist/* presetResourceArguments */.wA)(Resources, { requesterFn });
 var { Agents: dist_Agents } = API;
 var { AlertManagement: dist_AlertManagement } = API;
 var { ApplicationAppearance: dist_ApplicationAppearance } = API;

@@ -1,5 +1,5 @@
-export const id = 717;
-export const ids = [717];
+export const id = 631;
+export const ids = [631];
 export const modules = {
 
 /***/ 2969:
@@ -31,14 +31,134 @@ class ForgeError extends Error {
 
 /***/ }),
 
-/***/ 5371:
+/***/ 3017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GitLabForge: () => (/* binding */ GitLabForge)
-/* harmony export */ });
-/* harmony import */ var _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(342);
-/* harmony import */ var _forge_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2969);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GitLabForge: () => (/* binding */ GitLabForge)
+});
+
+// EXTERNAL MODULE: ./node_modules/@gitbeaker/rest/dist/index.mjs + 1 modules
+var dist = __webpack_require__(7582);
+// EXTERNAL MODULE: ./forge/forge.ts
+var forge = __webpack_require__(2969);
+// EXTERNAL MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
+var requester_utils_dist = __webpack_require__(3888);
+;// CONCATENATED MODULE: ./forge/gitlab/retrying-requester.ts
+
+/** Why a request is tried again: a rate limit, or a gateway that could not reach GitLab. */
+const RATE_LIMITED = 429;
+const GATEWAY_FAILURES = new Set([502, 503, 504]);
+/**
+ * gitbeaker's requester with GitLab's Retry-After honoured. gitbeaker's own retries a 429 or 502 ten times
+ * within half a second, whatever GitLab asks, and then drops the answer (status and headers). This one
+ * waits as long as a 429's Retry-After (or RateLimit-Reset) says and tries once more, or fails at once with
+ * the 429 when that is longer than allowed; gateway failures are retried after 1, 4, 9… seconds.
+ * Everything else (parsing, gitbeaker's client-side rate limiters, error shapes) is as in @gitbeaker/rest.
+ */
+function retryingRequester(policy) {
+    return (0,requester_utils_dist/* createRequesterFn */.PD)((_service, options) => Promise.resolve(options), handlerWith(policy));
+}
+function handlerWith(policy) {
+    return async (endpoint, options) => {
+        const { rateLimiters, agent, asStream, prefixUrl, searchParams, method, ...init } = (options ??
+            {});
+        const rateLimit = (0,requester_utils_dist/* getMatchingRateLimiter */.y9)(endpoint, rateLimiters, method);
+        const base = prefixUrl === undefined || prefixUrl.endsWith('/') ? prefixUrl : `${prefixUrl}/`;
+        const url = new URL(endpoint, base);
+        url.search = searchParams ?? '';
+        // GitLab serves archives from another origin after a redirect; gitbeaker asks for this mode there.
+        const mode = endpoint.includes('repository/archive') ? 'same-origin' : undefined;
+        let rateLimitRetries = 0;
+        for (let gatewayRetries = 0;;) {
+            const request = new Request(url, { ...init, ...(method ? { method } : {}), mode });
+            await rateLimit();
+            const response = await fetch(request, ...(agent ? [{ dispatcher: agent }] : [])).catch((error) => {
+                const name = error.name;
+                if (name === 'TimeoutError' || name === 'AbortError')
+                    throw new requester_utils_dist/* GitbeakerTimeoutError */._d('Query timeout was reached');
+                throw error;
+            });
+            if (response.ok)
+                return parseResponse(response, asStream ?? false);
+            let waitSeconds = null;
+            if (response.status === RATE_LIMITED) {
+                const asked = askedWaitSeconds(response.headers) ?? 60;
+                const retrying = rateLimitRetries < 1 && asked <= policy.maxRateLimitWaitSeconds;
+                policy.logger?.warn({ retryAfterSeconds: asked, method: request.method, url: endpoint, retrying }, `GitLab rate limit hit${retrying ? `, retrying once in ${asked} s` : asked > policy.maxRateLimitWaitSeconds ? `, giving up: the wait is longer than ${policy.maxRateLimitWaitSeconds} s` : ', giving up'}`);
+                if (retrying) {
+                    rateLimitRetries++;
+                    waitSeconds = asked;
+                }
+            }
+            else if (GATEWAY_FAILURES.has(response.status) && gatewayRetries < policy.retries) {
+                gatewayRetries++;
+                waitSeconds = Math.min(askedWaitSeconds(response.headers) ?? gatewayRetries ** 2, 60);
+            }
+            if (waitSeconds === null)
+                throw await requestError(request, response);
+            await response.body?.cancel();
+            await new Promise((resolve) => setTimeout(resolve, waitSeconds * policy.secondMs));
+        }
+    };
+}
+/**
+ * Seconds to wait as the answer says: Retry-After (seconds or an HTTP date), else GitLab's RateLimit-Reset
+ * (a Unix time); null when it says neither.
+ */
+function askedWaitSeconds(headers, now = Date.now()) {
+    const retryAfter = headers.get('retry-after')?.trim();
+    if (retryAfter) {
+        if (/^\d+$/.test(retryAfter))
+            return Number(retryAfter);
+        const at = Date.parse(retryAfter);
+        if (!Number.isNaN(at))
+            return Math.max(0, Math.ceil((at - now) / 1000));
+    }
+    const reset = headers.get('ratelimit-reset')?.trim();
+    if (reset && /^\d+$/.test(reset))
+        return Math.max(0, Number(reset) - Math.floor(now / 1000));
+    return null;
+}
+/** As @gitbeaker/rest reads an answer: JSON, text, or a Blob; a stream when asked. */
+async function parseResponse(response, asStream) {
+    const headers = Object.fromEntries(response.headers.entries());
+    const { status } = response;
+    if (asStream)
+        return { body: response.body, headers, status };
+    if (status === 204)
+        return { body: null, headers, status };
+    const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    let body;
+    if (contentType === 'application/json')
+        body = (await response.json()) || {};
+    else if (contentType.startsWith('text/'))
+        body = (await response.text()) || '';
+    else
+        body = await response.blob();
+    return { body, headers, status };
+}
+/** gitbeaker's request error: GitLab's `error` or `message` (or the text), with the request and response. */
+async function requestError(request, response) {
+    const content = await response.text();
+    let description = content;
+    if (response.headers.get('content-type')?.includes('application/json')) {
+        try {
+            const parsed = JSON.parse(content);
+            const property = parsed?.error || parsed?.message || '';
+            description = typeof property === 'string' ? property : JSON.stringify(property);
+        }
+        catch {
+            // Not JSON after all: the text is the description.
+        }
+    }
+    return new requester_utils_dist/* GitbeakerRequestError */.UN(description, { cause: { description, request, response } });
+}
+
+;// CONCATENATED MODULE: ./forge/gitlab/gitlab-forge.ts
+
 
 
 /**
@@ -69,14 +189,23 @@ class GitLabForge {
     constructor(options) {
         this.#token = options.token;
         this.#logger = options.logger;
-        const config = { host: options.host ?? 'https://gitlab.com', token: options.token };
-        this.#projects = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Projects */ .JtL(config);
-        this.#mergeRequests = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .MergeRequests */ .nPt(config);
-        this.#notes = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .MergeRequestNotes */ .vxy(config);
-        this.#files = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .RepositoryFiles */ .Yn4(config);
-        this.#commits = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Commits */ .f7P(config);
-        this.#issues = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Issues */ .tm1(config);
-        this.#branches = new _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .Branches */ .PRz(config);
+        const config = {
+            host: options.host ?? 'https://gitlab.com',
+            token: options.token,
+            requesterFn: retryingRequester({
+                retries: options.retries ?? 2,
+                maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 120,
+                secondMs: options.retryDelayUnitMs ?? 1000,
+                logger: options.logger,
+            }),
+        };
+        this.#projects = new dist/* Projects */.JtL(config);
+        this.#mergeRequests = new dist/* MergeRequests */.nPt(config);
+        this.#notes = new dist/* MergeRequestNotes */.vxy(config);
+        this.#files = new dist/* RepositoryFiles */.Yn4(config);
+        this.#commits = new dist/* Commits */.f7P(config);
+        this.#issues = new dist/* Issues */.tm1(config);
+        this.#branches = new dist/* Branches */.PRz(config);
     }
     async getRepository(repo) {
         const project = await this.#project(projectId(repo));
@@ -170,7 +299,7 @@ class GitLabForge {
             : status.description;
         const post = (state) => this.#call(`POST ${projectPath(repo)}/statuses/${sha}`, () => this.#commits.editStatus(projectId(repo), sha, state, {
             name: status.context,
-            ...(description !== undefined ? { description: (0,_forge_js__WEBPACK_IMPORTED_MODULE_1__/* .truncateDescription */ .Hy)(description) } : {}),
+            ...(description !== undefined ? { description: (0,forge/* truncateDescription */.Hy)(description) } : {}),
             ...(status.targetUrl !== undefined ? { targetUrl: status.targetUrl } : {}),
         }));
         let state = toGitLabState(status.state);
@@ -180,7 +309,7 @@ class GitLabForge {
                 return;
             }
             catch (error) {
-                const current = error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_1__/* .ForgeError */ .Q8 ? refusedFrom(error) : null;
+                const current = error instanceof forge/* ForgeError */.Q8 ? refusedFrom(error) : null;
                 if (current === null)
                     throw error;
                 if (state === 'pending' && current === 'pending') {
@@ -368,19 +497,16 @@ function refusedFrom(error) {
  * status and GitLab's message are kept). A network failure or timeout has no status (0: worth retrying).
  */
 function toForgeError(error, what) {
-    if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_1__/* .ForgeError */ .Q8)
+    if (error instanceof forge/* ForgeError */.Q8)
         return error;
-    if (error instanceof _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .GitbeakerRequestError */ .UNz) {
-        const cause = error.cause;
-        const status = cause?.response?.status ?? 0;
-        return new _forge_js__WEBPACK_IMPORTED_MODULE_1__/* .ForgeError */ .Q8(`${what}: ${status || 'network error'} ${error.message}`, status);
+    if (error instanceof dist/* GitbeakerRequestError */.UNz) {
+        const response = error.cause?.response;
+        const status = response?.status ?? 0;
+        const retryAfter = response?.headers.get('retry-after');
+        const after = retryAfter ? ` (retry after ${retryAfter}${/^\d+$/.test(retryAfter) ? ' s' : ''})` : '';
+        return new forge/* ForgeError */.Q8(`${what}: ${status || 'network error'} ${error.message.trim()}${after}`, status);
     }
-    if (error instanceof _gitbeaker_rest__WEBPACK_IMPORTED_MODULE_0__/* .GitbeakerRetryError */ .xQt) {
-        // gitbeaker gave up retrying 429 or 502 answers.
-        const status = Number(/last status code: (\d+)/.exec(error.message)?.[1] ?? 0);
-        return new _forge_js__WEBPACK_IMPORTED_MODULE_1__/* .ForgeError */ .Q8(`${what}: ${status || 'network error'} ${error.message}`, status);
-    }
-    return new _forge_js__WEBPACK_IMPORTED_MODULE_1__/* .ForgeError */ .Q8(`${what}: network error ${error.message}`, 0);
+    return new forge/* ForgeError */.Q8(`${what}: network error ${error.message}`, 0);
 }
 
 
