@@ -41,12 +41,13 @@ function summary(result: NpmCacheOutcome): string {
 async function pullRequestTarget(settings: NpmCacheSettings) {
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !name) throw new Error('GITHUB_REPOSITORY (owner/name) is not set');
-  const { forgeFromConfig } = await import('../../forge/forge-from-config.ts');
-  const forge = await forgeFromConfig({
-    kind: 'github',
-    token: settings.githubToken,
-    apiUrl: process.env.GITHUB_API_URL || undefined,
-  });
+  const { buildForge } = await import('../../forge/build-forge.ts');
+  // GitHub only: the GitLab client stays out of this bundle.
+  const forge = await buildForge(
+    { kind: 'github', token: settings.githubToken, apiUrl: process.env.GITHUB_API_URL || undefined },
+    {},
+    { github: () => import('../../forge/github/github-forge.ts') },
+  );
   const repository = await forge.getRepository({ owner, name });
   return {
     forge,

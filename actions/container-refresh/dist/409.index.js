@@ -1,8 +1,8 @@
-export const id = 824;
-export const ids = [824];
+export const id = 409;
+export const ids = [409];
 export const modules = {
 
-/***/ 6824:
+/***/ 8409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,20 +16,22 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./forge/forge-from-config.ts
+;// CONCATENATED MODULE: ./forge/build-forge.ts
 const DEFAULT_API_URLS = {
     github: 'https://api.github.com',
     gitlab: 'https://gitlab.com',
 };
 /**
- * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
- * command's options). Each client library loads only when its forge is used: each is a large part of an
- * action bundle's start-up.
+ * A forge client from configuration, with the client loaders given (see forgeFromConfig): an action that supports one forge only hands in that one
+ * loader, and its bundle leaves the other client out altogether.
  */
-async function forgeFromConfig(config, wiring = {}) {
+async function buildForge(config, wiring, loaders) {
     const kind = config.kind;
     if (kind !== 'github' && kind !== 'gitlab')
         throw new Error(`forge kind "${String(kind)}": expected github or gitlab`);
+    const load = loaders[kind];
+    if (!load)
+        throw new Error(`forge kind "${kind}" is not supported here`);
     if (typeof config.token !== 'string' || config.token.trim() === '')
         throw new Error(`${kind} forge: the token is empty`);
     const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
@@ -46,14 +48,14 @@ async function forgeFromConfig(config, wiring = {}) {
         ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
     };
     if (kind === 'github') {
-        const { GitHubForge } = await Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523));
+        const { GitHubForge } = await load();
         return new GitHubForge({
             ...common,
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
         });
     }
-    const { GitLabForge } = await Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017));
+    const { GitLabForge } = await load();
     return new GitLabForge({ ...common, host: apiUrl });
 }
 function isHttpUrl(text) {
@@ -64,6 +66,21 @@ function isHttpUrl(text) {
     catch {
         return false;
     }
+}
+
+;// CONCATENATED MODULE: ./forge/forge-from-config.ts
+
+
+/**
+ * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
+ * command's options). Each client library loads only when its forge is used: each is a large part of an
+ * action bundle's start-up.
+ */
+function forgeFromConfig(config, wiring = {}) {
+    return buildForge(config, wiring, {
+        github: () => Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523)),
+        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
+    });
 }
 
 // EXTERNAL MODULE: external "node:crypto"
