@@ -1,5 +1,6 @@
 import type { Migration, PostgresDatabase } from '../queue/postgres-database.ts';
 import type { Claim, FinalOutcome, JobRecord, JobRecords, JobTarget } from './job-records.ts';
+import { toRecord, type JobRecordRow } from './job-record-row.ts';
 
 const MIGRATIONS: Migration[] = [
   {
@@ -27,26 +28,6 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
-interface Row {
-  key: string;
-  owner: string;
-  name: string;
-  sha: string;
-  context: string;
-  job_id: string | null;
-  epoch: number;
-  holder: string | null;
-  state: 'open' | 'finished';
-  final_state: FinalOutcome['state'] | null;
-  final_description: string | null;
-  target_url: string | null;
-  published_at: number | null;
-  publishing_holder: string | null;
-  publishing_until: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
 /**
  * Job records in PostgreSQL, for a fleet: the server and agents on many hosts share them. Every
  * compare-and-set is one UPDATE … WHERE, which PostgreSQL runs atomically under the row lock, so two
@@ -70,8 +51,8 @@ export class PostgresJobRecords implements JobRecords {
     return new PostgresJobRecords(options.database, options.clock ?? Date.now);
   }
 
-  async #rows(sql: string, params: unknown[]): Promise<Row[]> {
-    return (await this.#db.pool.query<Row>(sql, params)).rows;
+  async #rows(sql: string, params: unknown[]): Promise<JobRecordRow[]> {
+    return (await this.#db.pool.query<JobRecordRow>(sql, params)).rows;
   }
 
   async create(
@@ -205,30 +186,4 @@ export class PostgresJobRecords implements JobRecords {
 
   /** The pool belongs to whoever opened the database (the deployment), which closes it. */
   async close(): Promise<void> {}
-}
-
-function toRecord(row: Row): JobRecord {
-  return {
-    key: row.key,
-    target: { repo: { owner: row.owner, name: row.name }, sha: row.sha, context: row.context },
-    jobId: row.job_id,
-    epoch: row.epoch,
-    holder: row.holder,
-    state: row.state,
-    outcome:
-      row.state === 'finished' && row.final_state
-        ? {
-            state: row.final_state,
-            description: row.final_description ?? '',
-            ...(row.target_url ? { targetUrl: row.target_url } : {}),
-          }
-        : null,
-    publishedAt: row.published_at,
-    publishing:
-      row.publishing_holder && row.publishing_until !== null
-        ? { holder: row.publishing_holder, until: row.publishing_until }
-        : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
