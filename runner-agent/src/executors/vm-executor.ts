@@ -44,6 +44,7 @@ export interface VmExecutorOptions {
 /** What the guest agent reports on the ironbots.control port, one line each. */
 type ControlMessage =
   | { type: 'booted'; kernel: string }
+  | { type: 'ready' }
   | { type: 'started' }
   | { type: 'exit'; code: number }
   | { type: 'error'; message: string };
@@ -151,7 +152,14 @@ export class VmExecutor implements Executor {
       await mkdir(share, { recursive: true, mode: 0o700 });
       await writeFile(path.join(jobDir, 'job.json'), JSON.stringify({ jobId: request.jobId, baseImage }));
       await writeFile(path.join(share, 'workdir'), request.workdir);
-      await writeFile(path.join(share, 'command.sh'), guestCommandScript(request), { mode: 0o600 });
+      const network = await guestNetwork(request.network ?? 'user');
+      await writeFile(path.join(share, 'network'), network.mode);
+      io.log?.(network.describe);
+      await writeFile(
+        path.join(share, 'command.sh'),
+        guestCommandScript({ ...request, env: { ...request.env, ...network.env } }),
+        { mode: 0o600 },
+      );
       // Ends the guest's output: unguessable, so no command output is taken for it by chance.
       // One line without a newline (the guest reads it with $(…), which strips newlines), starting with a
       // character output rarely ends in, so nearly all output is passed on without being held back.
@@ -182,6 +190,7 @@ export class VmExecutor implements Executor {
           jobDir,
           overlay,
           share,
+          network,
           output,
           control,
           log,
@@ -217,6 +226,7 @@ export class VmExecutor implements Executor {
     jobDir: string;
     overlay: string;
     share: string;
+    network: GuestNetwork;
     output: PortSocket;
     control: PortSocket;
     log: Logger;
@@ -238,7 +248,7 @@ export class VmExecutor implements Executor {
       'none',
       '-no-reboot',
       '-nic',
-      'none',
+      job.network.nic,
       '-pidfile',
       path.join(jobDir, 'qemu.pid'),
       '-kernel',
@@ -338,13 +348,18 @@ export class VmExecutor implements Executor {
       const controlDone = job.control.connection.then(
         (socket) =>
           new Promise<void>((done) => {
-            createInterface({ input: socket }).on('line', onControl).once('close', done);
+            createInterface({ input: socket })
+              .on('line', (line) => onControl(line, socket))
+              .once('close', done);
           }),
       );
-      function onControl(line: string) {
+      function onControl(line: string, socket: Socket) {
         const message = parseControl(line);
         if (!message) return;
-        if (message.type === 'booted') {
+        if (message.type === 'ready') {
+          // The guest waits for this before it sets its clock, mounts the shares and starts the command.
+          socket.write(`job ${Math.floor(Date.now() / 1000)}\n`);
+        } else if (message.type === 'booted') {
           log.info({ kernel: message.kernel, accelerator: accelerator.mode }, 'guest booted');
           io.log?.(
             `guest booted (kernel ${message.kernel}, ${accelerator.mode.toUpperCase()}) in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
@@ -411,6 +426,48 @@ export class VmExecutor implements Executor {
   }
 }
 
+/** The guest's network for one job: what qemu gets, what the job is told, what the log says. */
+export interface GuestNetwork {
+  mode: 'none' | 'user';
+  /** qemu's `-nic` value. */
+  nic: string;
+  /** Added to the job's environment. */
+  env: Record<string, string>;
+  describe: string;
+}
+
+/** QEMU's user-mode network puts the host's loopback at this address, as seen from the guest. */
+export const GUEST_GATEWAY = '10.0.2.2';
+
+/**
+ * `user`: QEMU's user-mode network (no privileges, no bridge): the guest reaches the host's loopback services
+ * at 10.0.2.2, and one host port on 127.0.0.1, free when chosen, is forwarded to the same port in the guest
+ * so that a test on the host can reach a server the job starts. `none`: no network device at all.
+ */
+async function guestNetwork(mode: 'none' | 'user'): Promise<GuestNetwork> {
+  if (mode === 'none')
+    return { mode, nic: 'none', env: {}, describe: 'network: none (the VM has no network device)' };
+  const port = await freeLoopbackPort();
+  return {
+    mode,
+    nic: `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${port}-:${port}`,
+    env: { IRONBOTS_HOST_ADDRESS: GUEST_GATEWAY, IRONBOTS_FORWARDED_PORT: String(port) },
+    describe: `network: user-mode (the host's loopback is ${GUEST_GATEWAY}; host 127.0.0.1:${port} forwards to guest port ${port}, IRONBOTS_FORWARDED_PORT)`,
+  };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on now (the kernel picks it). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 interface PortSocket {
   /** Abstract socket name (without the leading NUL). */
   name: string;
@@ -446,6 +503,7 @@ function trailerPrefixAtEnd(data: Buffer, trailer: Buffer): number {
 function parseControl(line: string): ControlMessage | undefined {
   const [word, ...rest] = line.trim().split(' ');
   if (word === 'booted') return { type: 'booted', kernel: rest.join(' ') };
+  if (word === 'ready') return { type: 'ready' };
   if (word === 'started') return { type: 'started' };
   if (word === 'exit' && /^\d+$/.test(rest[0] ?? '')) return { type: 'exit', code: Number(rest[0]) };
   if (word === 'error') return { type: 'error', message: rest.join(' ') };
