@@ -7,6 +7,7 @@ import type { BuiltImage } from '../../runner-agent/src/images/image-builder.ts'
 import { LocalImageResolver } from '../../runner-agent/src/images/local-image-resolver.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { executorContract } from './executor-contract.ts';
+import { vmNetworkCases } from './vm-network-cases.ts';
 import { qemuProcessesUnder, testImage, vmToolsPresent } from './vm-test-image.ts';
 
 // TCG boots take seconds, longer when the machine is busy.
@@ -21,6 +22,8 @@ if (vmToolsPresent) {
     return {
       executor,
       image: image.path,
+      // What the job is told about its user-mode network (the default).
+      extraEnvNames: ['IRONBOTS_HOST_ADDRESS', 'IRONBOTS_FORWARDED_PORT'],
       cleanup: async () => {
         expect(qemuProcessesUnder(state.dir)).toEqual([]);
         expect(await readdir(path.join(state.dir, 'jobs'))).toEqual([]);
@@ -197,6 +200,13 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
     expect(missing.outcome).toEqual({
       kind: 'infrastructure-error',
       message: expect.stringContaining('the checkout has no images/other-image'),
+    });
+  });
+
+  describe('guest network (busybox)', () => {
+    vmNetworkCases(() => ({ executor, image: image.path, env: { PATH: '/bin:/sbin' } }), {
+      fetch: 'wget -q -O -',
+      serve: (port, dir) => `httpd -p ${port} -h ${dir}`,
     });
   });
 });
