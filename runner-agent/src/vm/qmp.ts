@@ -1,0 +1,63 @@
+import type { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+
+/**
+ * A QMP (QEMU Machine Protocol) session on a socket qemu connected to: newline-delimited JSON, one command at
+ * a time, asynchronous events ignored.
+ */
+export class Qmp {
+  readonly #socket: Socket;
+  readonly #waiting: Array<{ resolve(value: unknown): void; reject(error: Error): void }> = [];
+  readonly #ready: Promise<void>;
+  #closed = false;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    let greeted: () => void;
+    this.#ready = new Promise((resolve) => (greeted = resolve));
+    createInterface({ input: socket }).on('line', (line) => {
+      let message: { QMP?: unknown; return?: unknown; error?: { desc: string }; event?: string };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        return;
+      }
+      if (message.QMP) return greeted();
+      if (message.event) return;
+      const waiter = this.#waiting.shift();
+      if (!waiter) return;
+      if (message.error) waiter.reject(new Error(`qmp: ${message.error.desc}`));
+      else waiter.resolve(message.return);
+    });
+    socket.once('close', () => {
+      this.#closed = true;
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('qmp: qemu closed the monitor'));
+    });
+  }
+
+  /** Waits for the greeting and leaves capabilities negotiation mode. */
+  async start(): Promise<void> {
+    await this.#ready;
+    await this.execute('qmp_capabilities');
+  }
+
+  execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('qmp: qemu closed the monitor'));
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.push({ resolve: resolve as (value: unknown) => void, reject });
+      this.#socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
+    });
+  }
+
+  /** Polls until `done` says the value is final; throws on timeout. */
+  async until<T>(command: string, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = await this.execute<T>(command);
+      if (done(value)) return value;
+      if (performance.now() > deadline)
+        throw new Error(`${what}: not done within ${Math.round(timeoutMs / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
