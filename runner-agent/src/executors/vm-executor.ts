@@ -10,6 +10,9 @@ import type { ImageResolver } from './image-resolver.ts';
 import { silentLogger, type Logger } from '../../../core/logger.ts';
 import { BaseImageError, BootFilesCache } from '../vm/boot-files.ts';
 import { probeAccelerator, type Accelerator } from '../vm/kvm-probe.ts';
+import { QEMU_NAME_PREFIX, qemuArgs } from '../vm/qemu-command.ts';
+import { Qmp } from '../vm/qmp.ts';
+import { SavedStates, type SavedState } from '../vm/saved-state.ts';
 import type {
   ExecutionIO,
   ExecutionOutcome,
@@ -39,6 +42,15 @@ export interface VmExecutorOptions {
   bootFilesDir?: string;
   /** Extra text on the kernel command line (tests use it to make a guest that never boots). */
   kernelArguments?: string;
+  /**
+   * Start jobs from a saved VM state (default true): the first job of an image boots it once to where the
+   * guest agent waits for a job and saves that state (memory to a file, disk as a read-only layer); every job
+   * then restores it on a fresh overlay instead of booting. A state that fails to restore is dropped and the
+   * job boots cold, with a warning.
+   */
+  savedStates?: boolean;
+  /** Where saved states are kept, keyed by image, qemu version, machine and memory. Default `<stateDir>/vm-states`. */
+  savedStatesDir?: string;
 }
 
 /** What the guest agent reports on the ironbots.control port, one line each. */
@@ -48,9 +60,6 @@ type ControlMessage =
   | { type: 'started' }
   | { type: 'exit'; code: number }
   | { type: 'error'; message: string };
-
-/** Name tag on every qemu we start, so `ps` and the reaper can tell them apart. */
-const QEMU_NAME_PREFIX = 'ironbots-vm';
 
 /**
  * Runs the job's command in a throw-away VM: a qcow2 overlay on the read-only base image (O(1) in its size),
@@ -66,6 +75,7 @@ export class VmExecutor implements Executor {
   readonly #logger: Logger;
   readonly #jobsDir: string;
   readonly #bootFiles: BootFilesCache;
+  readonly #savedStates: SavedStates | undefined;
   #accelerator: Promise<Accelerator> | undefined;
 
   constructor(options: VmExecutorOptions) {
@@ -73,6 +83,18 @@ export class VmExecutor implements Executor {
     this.#logger = options.logger ?? silentLogger();
     this.#jobsDir = path.join(options.stateDir, 'jobs');
     this.#bootFiles = new BootFilesCache(options.bootFilesDir ?? path.join(options.stateDir, 'boot-files'));
+    this.#savedStates =
+      options.savedStates === false
+        ? undefined
+        : new SavedStates(options.savedStatesDir ?? path.join(options.stateDir, 'vm-states'));
+  }
+
+  #memoryMegabytes(): number {
+    return this.#o.memoryMegabytes ?? 256;
+  }
+
+  #bootTimeoutMs(accelerator: Accelerator): number {
+    return this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
   }
 
   /** KVM or TCG, probed once per executor. */
@@ -165,41 +187,84 @@ export class VmExecutor implements Executor {
       // character output rarely ends in, so nearly all output is passed on without being held back.
       const trailer = `<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>`;
       await writeFile(path.join(share, 'trailer'), trailer);
-      const overlay = path.join(jobDir, 'overlay.qcow2');
-      try {
-        await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', baseImage, overlay]);
-      } catch (error) {
-        const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
-        log.error({ baseImage, detail }, 'cannot create the overlay');
-        return result({
-          kind: 'infrastructure-error',
-          message: `cannot create an overlay on ${baseImage}: ${detail}`,
-        });
+      let saved: SavedState | undefined;
+      if (this.#savedStates) {
+        try {
+          saved = await this.#savedStates.get(
+            {
+              baseImage,
+              boot,
+              accelerator,
+              memoryMegabytes: this.#memoryMegabytes(),
+              network: network.mode,
+              qemuPath: this.#o.qemuPath ?? 'qemu-system-x86_64',
+              kernelArguments: this.#o.kernelArguments ?? '',
+            },
+            (dir) => this.#saveState({ dir, baseImage, boot, accelerator, network, log, io }),
+            (line) => io.log?.(line),
+          );
+        } catch (error) {
+          // No state: this job boots cold, the next one tries to save it again.
+          log.warn({ err: error }, 'cannot save a VM state');
+          io.log?.(
+            `warning: cannot save a VM state to start from (${(error as Error).message}): booting cold`,
+          );
+        }
       }
-      // The guest's output and reports arrive on these sockets; qemu connects to them at start.
-      const output = await listenForPort(`ironbots-vm-output-${path.basename(jobDir)}`);
-      const control = await listenForPort(`ironbots-vm-control-${path.basename(jobDir)}`);
-      try {
-        return await this.#boot({
-          request,
-          io,
-          accelerator,
-          boot,
-          baseImage,
-          trailer,
-          jobDir,
-          overlay,
-          share,
-          network,
-          output,
-          control,
-          log,
-          result,
-        });
-      } finally {
-        output.close();
-        control.close();
+      for (const attempt of saved ? [saved, undefined] : [undefined]) {
+        const name = `${path.basename(jobDir)}${attempt ? '-restore' : ''}`;
+        const overlay = path.join(jobDir, `${attempt ? 'restore' : 'boot'}.qcow2`);
+        const backing = attempt?.disk ?? baseImage;
+        try {
+          await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', backing, overlay]);
+        } catch (error) {
+          const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+          log.error({ baseImage: backing, detail }, 'cannot create the overlay');
+          return result({
+            kind: 'infrastructure-error',
+            message: `cannot create an overlay on ${backing}: ${detail}`,
+          });
+        }
+        // The guest's output and reports arrive on these sockets; qemu connects to them at start.
+        const output = await listenForPort(`ironbots-vm-output-${name}`);
+        const control = await listenForPort(`ironbots-vm-control-${name}`);
+        const qmp = attempt ? await listenForPort(`ironbots-vm-qmp-${name}`) : undefined;
+        let outcome: { result: ExecutionResult; started: boolean };
+        try {
+          outcome = await this.#boot({
+            request,
+            io,
+            accelerator,
+            boot,
+            baseImage,
+            trailer,
+            jobDir,
+            overlay,
+            share,
+            network,
+            output,
+            control,
+            log,
+            result,
+            ...(attempt && qmp ? { restore: { state: attempt, qmp } } : {}),
+          });
+        } finally {
+          output.close();
+          control.close();
+          qmp?.close();
+          await rm(overlay, { force: true });
+        }
+        if (attempt && !outcome.started && outcome.result.outcome.kind === 'infrastructure-error') {
+          // A state that does not restore is useless to every later job too.
+          const why = outcome.result.outcome.message;
+          log.warn({ why }, 'the saved VM state did not restore: booting cold');
+          io.log?.(`warning: the saved VM state did not restore (${why}): booting cold`);
+          await this.#savedStates?.discard(attempt);
+          continue;
+        }
+        return outcome.result;
       }
+      return result({ kind: 'infrastructure-error', message: 'the VM executor made no attempt' });
     } finally {
       await rm(jobDir, { recursive: true, force: true });
     }
@@ -231,60 +296,38 @@ export class VmExecutor implements Executor {
     control: PortSocket;
     log: Logger;
     result: (outcome: ExecutionOutcome) => ExecutionResult;
-  }): Promise<ExecutionResult> {
-    const { request, io, accelerator, jobDir, log, result } = job;
-    const bootTimeoutMs = this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
-    const args = [
-      '-name',
-      `${QEMU_NAME_PREFIX}:${path.basename(jobDir)}`,
-      '-accel',
-      accelerator.mode,
-      ...(accelerator.mode === 'kvm' ? ['-cpu', 'host'] : []),
-      '-m',
-      String(this.#o.memoryMegabytes ?? 256),
-      '-nodefaults',
-      '-no-user-config',
-      '-display',
-      'none',
-      '-no-reboot',
-      '-nic',
-      job.network.nic,
-      '-pidfile',
-      path.join(jobDir, 'qemu.pid'),
-      '-kernel',
-      job.boot.vmlinuz,
-      '-initrd',
-      job.boot.initrd,
-      '-append',
-      `console=ttyS0 panic=-1 quiet${this.#o.kernelArguments ? ` ${this.#o.kernelArguments}` : ''}`,
-      '-serial',
-      `file:${path.join(jobDir, 'console.log')}`,
-      '-drive',
-      `file=${qemuOption(job.overlay)},if=virtio,format=qcow2,cache=unsafe`,
-      '-device',
-      'virtio-serial-pci,id=ports',
-      '-chardev',
-      // Abstract unix sockets: no path length limit, no file to clean up.
-      `socket,id=output,path=${job.output.name},abstract=on`,
-      '-device',
-      'virtserialport,bus=ports.0,chardev=output,name=ironbots.output',
-      '-chardev',
-      `socket,id=control,path=${job.control.name},abstract=on`,
-      '-device',
-      'virtserialport,bus=ports.0,chardev=control,name=ironbots.control',
-      '-fsdev',
-      `local,id=job,path=${qemuOption(job.share)},security_model=none,readonly=on`,
-      '-device',
-      'virtio-9p-pci,fsdev=job,mount_tag=ironbots.job',
-      '-fsdev',
-      `local,id=workdir,path=${qemuOption(request.workdir)},security_model=none`,
-      '-device',
-      'virtio-9p-pci,fsdev=workdir,mount_tag=ironbots.workdir',
-    ];
-    log.info({ accelerator: accelerator.mode, jobDir }, 'booting the job VM');
-    io.log?.(`booting a VM of ${path.basename(job.baseImage)} under ${accelerator.describe}`);
+    /** Start from this saved state, talking to qemu over QMP on this socket. */
+    restore?: { state: SavedState; qmp: PortSocket };
+  }): Promise<{ result: ExecutionResult; started: boolean }> {
+    const { request, io, accelerator, jobDir, log, result, restore } = job;
+    // A restore takes seconds; one that takes longer is failing, and the job is better off booting cold.
+    const bootTimeoutMs = restore
+      ? Math.min(this.#bootTimeoutMs(accelerator), 60_000)
+      : this.#bootTimeoutMs(accelerator);
+    const args = qemuArgs({
+      dir: jobDir,
+      accelerator,
+      memoryMegabytes: this.#memoryMegabytes(),
+      boot: job.boot,
+      ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
+      disk: job.overlay,
+      outputSocket: job.output.name,
+      controlSocket: job.control.name,
+      share: job.share,
+      workdir: request.workdir,
+      nic: job.network.nic,
+      ...(restore ? { qmpSocket: restore.qmp.name, incoming: restore.state.memory } : {}),
+    });
+    log.info({ accelerator: accelerator.mode, jobDir, restore: !!restore }, 'starting the job VM');
+    io.log?.(
+      restore
+        ? `restoring a saved VM state of ${path.basename(job.baseImage)} under ${accelerator.describe}`
+        : `booting a VM of ${path.basename(job.baseImage)} under ${accelerator.describe}`,
+    );
 
-    return new Promise<ExecutionResult>((resolve) => {
+    return new Promise<{ result: ExecutionResult; started: boolean }>((resolveAttempt) => {
+      let started = false;
+      const resolve = (r: ExecutionResult) => resolveAttempt({ result: r, started });
       const qemu = spawn(this.#o.qemuPath ?? 'qemu-system-x86_64', args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -353,6 +396,30 @@ export class VmExecutor implements Executor {
               .once('close', done);
           }),
       );
+      if (restore) {
+        // The restored guest said "ready" before its state was saved: once qemu has loaded the state and runs
+        // it, it gets its job.
+        void Promise.all([restore.qmp.connection, job.control.connection])
+          .then(async ([qmpSocket, controlSocket]) => {
+            const qmp = new Qmp(qmpSocket);
+            await qmp.start();
+            const status = await qmp.until<{ status: string }>(
+              'query-status',
+              (s) => s.status !== 'inmigrate',
+              bootTimeoutMs,
+              'loading the saved state',
+            );
+            if (status.status !== 'running') await qmp.execute('cont');
+            io.log?.(
+              `restored the saved VM state in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
+            );
+            controlSocket.write(`job ${Math.floor(Date.now() / 1000)}\n`);
+          })
+          .catch((error: Error) => {
+            guestError = `cannot restore the saved state: ${error.message}`;
+            qemu.kill('SIGKILL');
+          });
+      }
       function onControl(line: string, socket: Socket) {
         const message = parseControl(line);
         if (!message) return;
@@ -365,6 +432,7 @@ export class VmExecutor implements Executor {
             `guest booted (kernel ${message.kernel}, ${accelerator.mode.toUpperCase()}) in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
           );
         } else if (message.type === 'started') {
+          started = true;
           clearTimeout(bootTimer);
           io.onStarted?.(performance.timeOrigin + performance.now());
           commandTimer = setTimeout(() => stop('timed-out'), Math.min(request.timeoutMs, 2 ** 31 - 1));
@@ -412,6 +480,114 @@ export class VmExecutor implements Executor {
           });
       });
     });
+  }
+
+  /**
+   * Boots the image to where its guest agent waits for a job ("ready"), then saves the VM into dir: the
+   * memory through QEMU's migration to a file, the disk as the qcow2 layer the guest wrote to while booting.
+   * The shares are not mounted yet at that point (a mounted 9p share blocks migration); the job's own shares,
+   * sockets and forwarded port are attached when a job restores the state.
+   */
+  async #saveState(options: {
+    dir: string;
+    baseImage: string;
+    boot: { vmlinuz: string; initrd: string };
+    accelerator: Accelerator;
+    network: GuestNetwork;
+    log: Logger;
+    io: ExecutionIO;
+  }): Promise<void> {
+    const { dir, accelerator } = options;
+    const state = { disk: path.join(dir, 'disk.qcow2'), memory: path.join(dir, 'memory.state') };
+    const share = path.join(dir, 'share');
+    const workdir = path.join(dir, 'workdir');
+    await mkdir(share);
+    await mkdir(workdir);
+    await run('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'qcow2',
+      '-b',
+      options.baseImage,
+      state.disk,
+    ]);
+    const name = path.basename(dir);
+    const output = await listenForPort(`ironbots-vm-output-${name}`);
+    const control = await listenForPort(`ironbots-vm-control-${name}`);
+    const qmpPort = await listenForPort(`ironbots-vm-qmp-${name}`);
+    const qemu = spawn(
+      this.#o.qemuPath ?? 'qemu-system-x86_64',
+      qemuArgs({
+        dir,
+        accelerator,
+        memoryMegabytes: this.#memoryMegabytes(),
+        boot: options.boot,
+        ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
+        disk: state.disk,
+        outputSocket: output.name,
+        controlSocket: control.name,
+        qmpSocket: qmpPort.name,
+        share,
+        workdir,
+        // The same device as a job's; the forwarded port is the job's own.
+        nic: options.network.mode === 'user' ? 'user,model=virtio-net-pci' : 'none',
+      }),
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+    );
+    let stderr = '';
+    qemu.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2_000)));
+    const exited = new Promise<void>((resolve) => qemu.once('close', () => resolve()));
+    const timeoutMs = this.#bootTimeoutMs(accelerator);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const ready = control.connection.then(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            createInterface({ input: socket }).on('line', (line) => {
+              if (parseControl(line)?.type === 'ready') resolve();
+            }),
+          ),
+      );
+      await Promise.race([
+        ready,
+        exited.then(async () => {
+          throw new Error(`the VM stopped while booting${await this.#explain(dir, stderr)}`);
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the VM did not boot within ${Math.round(timeoutMs / 1000)} s`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+      const qmp = new Qmp(await qmpPort.connection);
+      await qmp.start();
+      await qmp.execute('stop');
+      await qmp.execute('migrate', { uri: `exec:cat > ${shellQuote(state.memory)}` });
+      const migration = await qmp.until<{ status?: string; 'error-desc'?: string }>(
+        'query-migrate',
+        (m) => m.status === 'completed' || m.status === 'failed' || m.status === 'cancelled',
+        timeoutMs,
+        'saving the VM state',
+      );
+      if (migration.status !== 'completed')
+        throw new Error(
+          `saving the VM state ${migration.status}: ${migration['error-desc'] ?? 'no reason given'}`,
+        );
+      await qmp.execute('quit').catch(() => undefined);
+      await exited;
+    } finally {
+      clearTimeout(timer);
+      qemu.kill('SIGKILL');
+      output.close();
+      control.close();
+      qmpPort.close();
+      await rm(share, { recursive: true, force: true });
+      await rm(workdir, { recursive: true, force: true });
+    }
   }
 
   /** The end of qemu's stderr and of the guest console, to say why a VM did not boot. */
@@ -525,11 +701,6 @@ export function guestCommandScript(request: ExecutionRequest): string {
 
 function shellQuote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/** qemu splits option values at commas; a literal comma is written twice. */
-function qemuOption(value: string): string {
-  return value.replaceAll(',', ',,');
 }
 
 /** Whether pid is a qemu we started for jobDir (not a later process that got the same pid). */
