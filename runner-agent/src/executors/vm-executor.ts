@@ -123,9 +123,15 @@ export class VmExecutor implements Executor {
 
   /** Kills the qemu processes and removes the job directories (overlays) a killed agent left behind. */
   async reapLeftovers(): Promise<void> {
-    const entries = await readdir(this.#jobsDir).catch(() => [] as string[]);
-    for (const entry of entries) {
-      const jobDir = path.join(this.#jobsDir, entry);
+    const statesDir = this.#o.savedStatesDir ?? path.join(this.#o.stateDir, 'vm-states');
+    // Job VMs, and VMs that were saving a state (their half-saved state goes with them).
+    const dirs = [
+      ...(await readdir(this.#jobsDir).catch(() => [] as string[])).map((e) => path.join(this.#jobsDir, e)),
+      ...(await readdir(statesDir).catch(() => [] as string[]))
+        .filter((e) => e.startsWith('.saving-'))
+        .map((e) => path.join(statesDir, e)),
+    ];
+    for (const jobDir of dirs) {
       const pid = Number((await readFile(path.join(jobDir, 'qemu.pid'), 'utf8').catch(() => '')).trim());
       if (pid > 0 && (await isOurQemu(pid, jobDir))) {
         this.#logger.warn({ pid, jobDir }, 'killing a VM a previous agent left running');
@@ -393,6 +399,8 @@ export class VmExecutor implements Executor {
           new Promise<void>((done) => {
             createInterface({ input: socket })
               .on('line', (line) => onControl(line, socket))
+              // A reset when qemu is killed is the end of the port, like a close.
+              .on('error', () => undefined)
               .once('close', done);
           }),
       );
@@ -546,9 +554,11 @@ export class VmExecutor implements Executor {
       const ready = control.connection.then(
         (socket) =>
           new Promise<void>((resolve) =>
-            createInterface({ input: socket }).on('line', (line) => {
-              if (parseControl(line)?.type === 'ready') resolve();
-            }),
+            createInterface({ input: socket })
+              .on('line', (line) => {
+                if (parseControl(line)?.type === 'ready') resolve();
+              })
+              .on('error', () => undefined),
           ),
       );
       await Promise.race([
@@ -654,7 +664,13 @@ interface PortSocket {
 
 async function listenForPort(name: string): Promise<PortSocket> {
   const server = createServer();
-  const connection = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const connection = new Promise<Socket>((resolve) =>
+    server.once('connection', (socket) => {
+      // qemu killed with data unread resets the connection: that is its end, which 'close' reports.
+      socket.on('error', () => undefined);
+      resolve(socket);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(`\0${name}`, resolve);

@@ -29,6 +29,8 @@ export class Qmp {
       if (message.error) waiter.reject(new Error(`qmp: ${message.error.desc}`));
       else waiter.resolve(message.return);
     });
+    // A reset is qemu going away: the close below says so to whoever waits.
+    socket.on('error', () => undefined);
     socket.once('close', () => {
       this.#closed = true;
       for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('qmp: qemu closed the monitor'));
