@@ -7,6 +7,7 @@ import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
+import { benchVmImageBuild } from './vm-image-build.ts';
 import { benchVmJob } from './vm-job.ts';
 import { benchVmOverlay } from './vm-overlay.ts';
 import { benchWebhookIntake } from './webhook-intake.ts';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'job-start': () => benchJobStartLatency(),
   'vm-overlay': () => benchVmOverlay(),
   'vm-job': () => benchVmJob(),
+  'vm-image-build': () => benchVmImageBuild(),
   'release-action': () => benchReleaseAction(),
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),

@@ -31,19 +31,24 @@ describe.skipIf(!vmToolsPresent)('debian-12 image', () => {
     image = await debian12();
   });
 
-  executorContract('vm, debian-12', async () => {
-    const state = await withTempDir('ironbots-vm-debian-');
-    return {
-      executor: new VmExecutor({ stateDir: state.dir }),
-      image,
-      extraEnvNames: ['IRONBOTS_HOST_ADDRESS', 'IRONBOTS_FORWARDED_PORT'],
-      cleanup: async () => {
-        expect(qemuProcessesUnder(state.dir)).toEqual([]);
-        expect(await readdir(path.join(state.dir, 'jobs'))).toEqual([]);
-        await state.remove();
+  for (const savedStates of [true, false]) {
+    executorContract(
+      `vm, debian-12, ${savedStates ? 'restored from a saved state' : 'cold boot'}`,
+      async () => {
+        const state = await withTempDir('ironbots-vm-debian-');
+        return {
+          executor: new VmExecutor({ stateDir: state.dir, savedStates }),
+          image,
+          extraEnvNames: ['IRONBOTS_HOST_ADDRESS', 'IRONBOTS_FORWARDED_PORT'],
+          cleanup: async () => {
+            expect(qemuProcessesUnder(state.dir)).toEqual([]);
+            expect(await readdir(path.join(state.dir, 'jobs'))).toEqual([]);
+            await state.remove();
+          },
+        };
       },
-    };
-  });
+    );
+  }
 
   describe('specifics', () => {
     let state: { dir: string; remove(): Promise<void> };

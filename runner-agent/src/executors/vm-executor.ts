@@ -219,7 +219,7 @@ export class VmExecutor implements Executor {
       }
       for (const attempt of saved ? [saved, undefined] : [undefined]) {
         const name = `${path.basename(jobDir)}${attempt ? '-restore' : ''}`;
-        const overlay = path.join(jobDir, `${attempt ? 'restore' : 'boot'}.qcow2`);
+        const overlay = path.join(jobDir, 'overlay.qcow2');
         const backing = attempt?.disk ?? baseImage;
         try {
           await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', backing, overlay]);

@@ -15,7 +15,10 @@ export class Qmp {
     this.#socket = socket;
     let greeted: () => void;
     this.#ready = new Promise((resolve) => (greeted = resolve));
-    createInterface({ input: socket }).on('line', (line) => {
+    const lines = createInterface({ input: socket });
+    // A reset is qemu going away: the close below says so to whoever waits.
+    lines.on('error', () => undefined);
+    lines.on('line', (line) => {
       let message: { QMP?: unknown; return?: unknown; error?: { desc: string }; event?: string };
       try {
         message = JSON.parse(line) as typeof message;
@@ -29,7 +32,6 @@ export class Qmp {
       if (message.error) waiter.reject(new Error(`qmp: ${message.error.desc}`));
       else waiter.resolve(message.return);
     });
-    // A reset is qemu going away: the close below says so to whoever waits.
     socket.on('error', () => undefined);
     socket.once('close', () => {
       this.#closed = true;
