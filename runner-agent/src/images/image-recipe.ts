@@ -64,7 +64,9 @@ const RecipeSchema = z
       .union([
         z.literal('debian'),
         z
-          .object({ package: z.string().regex(/^linux-image-[0-9][^\s/]*$/, 'a linux-image-<release> package') })
+          .object({
+            package: z.string().regex(/^linux-image-[0-9][^\s/]*$/, 'a linux-image-<release> package'),
+          })
           .strict(),
       ])
       .default('debian'),
