@@ -12,6 +12,7 @@ import { DirectoryStore } from '../actions/npm-cache/stores/directory-store.ts';
 import { startVerdaccio } from '../test/support/verdaccio.ts';
 import { withTempDir } from '../test/support/temp-dir.ts';
 import { ms, summarize } from './stats.ts';
+import { textLog } from '../cli/text-log.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -86,7 +87,9 @@ export async function benchNpmCacheRestore(): Promise<void> {
     const installed = await readdir(path.join(project, 'node_modules'));
 
     const store = new DirectoryStore(path.join(tmp.dir, 'store'));
-    const log = { info: () => undefined, warning: (m: string) => console.log(`  warning: ${m}`) };
+    const log = textLog((line) => {
+      if (line.startsWith('warning: ')) console.log(`  ${line}`);
+    });
     await save({ projectDir: project, store, log });
 
     await rm(path.join(project, 'node_modules'), { recursive: true });

@@ -9,6 +9,7 @@ import { registerRunCommand } from './commands/run-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
+import { errorMessage } from '../core/errors.ts';
 
 /** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
 const program = new Command('ironbots')
@@ -28,6 +29,6 @@ registerReleaseCommand(program);
 registerNpmCacheCommand(program);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`ironbots: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`ironbots: ${errorMessage(error)}\n`);
   process.exitCode = process.exitCode || 1;
 });

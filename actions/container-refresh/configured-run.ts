@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { RepositoryId } from '../../forge/forge.ts';
 import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import { refreshContainer, type RefreshResult } from './container-refresh.ts';
 import { gitChangeDetector } from './git-changes.ts';
-import type { RefreshPlan } from './inputs.ts';
+import type { RefreshSettings } from './inputs.ts';
 import { PodmanEngine } from './podman-engine.ts';
 import { HttpRegistryClient } from './registry-client.ts';
 
@@ -23,9 +23,9 @@ export interface IssueTarget {
  * `tempRoot` that is removed afterwards: what the action and the CLI both run.
  */
 export async function runConfigured(
-  plan: RefreshPlan,
+  plan: RefreshSettings,
   options: {
-    logger: Logger;
+    log: ActionLog;
     tempRoot: string;
     /** The checkout the directory is in, for finding changes. */
     workspace: string;
@@ -35,20 +35,20 @@ export async function runConfigured(
   },
 ): Promise<RefreshResult> {
   const stateDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-container-refresh-'));
-  const { logger } = options;
+  const { log } = options;
   try {
     const engine = new PodmanEngine({
       stateDir,
       tlsVerify: plan.tlsVerify,
       credentials: plan.credentials ? { registry: plan.registry, ...plan.credentials } : null,
-      onLine: (line) => logger.info({ podman: line }, line),
+      onLine: (line) => log.info(line),
     });
     const registry = new HttpRegistryClient({
       registry: plan.registry,
       tls: plan.tlsVerify,
       credentials: plan.credentials,
     });
-    const forge = options.issues ? await forgeFromConfig(options.issues, { logger }) : null;
+    const forge = options.issues ? await forgeFromConfig(options.issues) : null;
     return await refreshContainer(
       { ...plan, directory: path.resolve(options.workspace, plan.directory || '.') },
       {
@@ -58,8 +58,7 @@ export async function runConfigured(
         forge,
         repository: options.issues?.repository ?? null,
         now: options.now ?? (() => new Date()),
-        log: (line) => logger.info(line),
-        warn: (line) => logger.warn(line),
+        log,
         ...(options.runUrl ? { runUrl: options.runUrl } : {}),
         secrets: [plan.token, plan.credentials?.password ?? ''].filter(Boolean),
       },

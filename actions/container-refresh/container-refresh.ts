@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { ActionLog } from '../../core/action-log.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { IssueTracker, RepositoryId } from '../../forge/forge.ts';
 import type { ChangeDetector } from './git-changes.ts';
-import type { RefreshPlan } from './inputs.ts';
+import type { RefreshSettings } from './inputs.ts';
 import type { ContainerEngine, StepOutcome } from './podman-engine.ts';
 import type { RegistryClient } from './registry-client.ts';
 
@@ -21,8 +23,8 @@ export interface RefreshDeps {
   forge: IssueTracker | null;
   repository: RepositoryId | null;
   now: () => Date;
-  log: (line: string) => void;
-  warn: (line: string) => void;
+  /** Each build, test and push is a group of its own, holding what podman printed. */
+  log: ActionLog;
   /** Where this run's log is, for the issue. */
   runUrl?: string;
   /** Strings never to put in an issue (tokens, passwords). */
@@ -32,7 +34,7 @@ export interface RefreshDeps {
 export type FailedStep = 'build' | 'test' | 'pull' | 'push';
 
 export interface RefreshResult {
-  mode: RefreshPlan['mode'];
+  mode: RefreshSettings['mode'];
   outcome: 'tested' | 'published' | 'rolled-back' | 'failed';
   /** Whether the image was built here (false: the published one was tested). */
   built: boolean;
@@ -74,11 +76,11 @@ export function sortDatedTags(tags: string[]): string[] {
     });
 }
 
-export function issueTitle(plan: Pick<RefreshPlan, 'registry' | 'image'>): string {
+export function issueTitle(plan: Pick<RefreshSettings, 'registry' | 'image'>): string {
   return `container-refresh: ${plan.registry}/${plan.image} is failing`;
 }
 
-export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Promise<RefreshResult> {
+export async function refreshContainer(plan: RefreshSettings, deps: RefreshDeps): Promise<RefreshResult> {
   if (plan.mode === 'rollback') return rollback(plan, deps);
   const containerfile = checkDirectory(plan);
   const published = `${plan.registry}/${plan.image}:latest`;
@@ -86,24 +88,28 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
   const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}-${randomBytes(4).toString('hex')}`;
   if (plan.mode === 'pr') {
     const change = await deps.changes(plan.directory, plan.baseRef);
-    deps.log(change.reason);
+    deps.log.info(change.reason);
     let image = candidate;
     let built = change.changed;
     if (!built) {
-      deps.log(`testing the published image ${published}`);
+      deps.log.info(`testing the published image ${published}`);
       const pulled = await deps.engine.pull(published);
       if (pulled.ok) image = published;
       else {
-        deps.warn(`could not pull ${published}; building it instead`);
+        deps.log.warn(`could not pull ${published}; building it instead`);
         built = true;
       }
     }
     try {
       if (built) {
-        const build = await deps.engine.build(plan.directory, containerfile, candidate);
+        const build = await deps.log.group(`build ${plan.directory}`, () =>
+          deps.engine.build(plan.directory, containerfile, candidate),
+        );
         if (!build.ok) return failed(plan, built, 'build', build);
       }
-      const test = await deps.engine.test(image, plan.testCommand);
+      const test = await deps.log.group(`test: ${plan.testCommand}`, () =>
+        deps.engine.test(image, plan.testCommand),
+      );
       if (!test.ok) return failed(plan, built, 'test', test);
       // Never a push on a pull request: whatever the branch holds is not reviewed yet.
       return { mode: 'pr', outcome: 'tested', built };
@@ -113,15 +119,19 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
   }
 
   try {
-    const build = await deps.engine.build(plan.directory, containerfile, candidate);
+    const build = await deps.log.group(`build ${plan.directory}`, () =>
+      deps.engine.build(plan.directory, containerfile, candidate),
+    );
     if (!build.ok) return await reportFailure(plan, deps, failed(plan, true, 'build', build), build.log);
-    const test = await deps.engine.test(candidate, plan.testCommand);
+    const test = await deps.log.group(`test: ${plan.testCommand}`, () =>
+      deps.engine.test(candidate, plan.testCommand),
+    );
     if (!test.ok) return await reportFailure(plan, deps, failed(plan, true, 'test', test), test.log);
     let tag: string;
     try {
       tag = nextDatedTag(await deps.registry.listTags(plan.image), deps.now());
     } catch (error) {
-      const message = (error as Error).message;
+      const message = errorMessage(error);
       return await reportFailure(
         plan,
         deps,
@@ -130,7 +140,9 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
       );
     }
     // The dated tag first, by digest; `latest` moves only once that tag is complete in the registry.
-    const pushed = await deps.engine.push(candidate, `${plan.registry}/${plan.image}:${tag}`);
+    const pushed = await deps.log.group(`push ${plan.registry}/${plan.image}:${tag}`, () =>
+      deps.engine.push(candidate, `${plan.registry}/${plan.image}:${tag}`),
+    );
     if (!pushed.ok || !pushed.digest)
       return await reportFailure(plan, deps, failed(plan, true, 'push', pushed), pushed.log);
     let moveLog = '';
@@ -139,7 +151,7 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
       if (!manifest) throw new Error(`the registry has no manifest ${pushed.digest} after the push`);
       await deps.registry.putManifest(plan.image, 'latest', manifest);
     } catch (error) {
-      moveLog = `${(error as Error).message}\n${tag} was pushed (${pushed.digest}); latest was not moved.`;
+      moveLog = `${errorMessage(error)}\n${tag} was pushed (${pushed.digest}); latest was not moved.`;
     }
     if (moveLog)
       return await reportFailure(
@@ -148,7 +160,9 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
         failed(plan, true, 'push', { ok: false, log: moveLog }),
         moveLog,
       );
-    deps.log(`published ${plan.registry}/${plan.image}:${tag} (${pushed.digest}) and moved latest to it`);
+    deps.log.info(
+      `published ${plan.registry}/${plan.image}:${tag} (${pushed.digest}) and moved latest to it`,
+    );
     const result: RefreshResult = {
       mode: 'publish',
       outcome: 'published',
@@ -162,7 +176,7 @@ export async function refreshContainer(plan: RefreshPlan, deps: RefreshDeps): Pr
   }
 }
 
-function checkDirectory(plan: RefreshPlan): string {
+function checkDirectory(plan: RefreshSettings): string {
   if (!existsSync(plan.directory) || !statSync(plan.directory).isDirectory())
     throw new Error(`input directory: ${plan.directory} is not a directory`);
   const candidates = plan.containerfile ? [plan.containerfile] : ['Containerfile', 'Dockerfile'];
@@ -172,7 +186,12 @@ function checkDirectory(plan: RefreshPlan): string {
   return found;
 }
 
-function failed(plan: RefreshPlan, built: boolean, step: FailedStep, outcome: StepOutcome): RefreshResult {
+function failed(
+  plan: RefreshSettings,
+  built: boolean,
+  step: FailedStep,
+  outcome: StepOutcome,
+): RefreshResult {
   const lastLine = outcome.log.trim().split('\n').at(-1) ?? '';
   return {
     mode: plan.mode,
@@ -198,13 +217,13 @@ export function logExcerpt(log: string, secrets: string[] = [], maxLines = 80, m
 }
 
 async function reportFailure(
-  plan: RefreshPlan,
+  plan: RefreshSettings,
   deps: RefreshDeps,
   result: RefreshResult,
   log: string,
 ): Promise<RefreshResult> {
   if (!deps.forge || !deps.repository) {
-    deps.warn('no forge token: the failure is not reported in an issue');
+    deps.log.warn('no forge token: the failure is not reported in an issue');
     return result;
   }
   const title = issueTitle(plan);
@@ -232,13 +251,13 @@ async function reportFailure(
       issue: { number: issue.number, url: issue.htmlUrl, action: open ? 'updated' : 'opened' },
     };
   } catch (error) {
-    deps.warn(`could not open or update the failure issue: ${(error as Error).message}`);
+    deps.log.warn(`could not open or update the failure issue: ${errorMessage(error)}`);
     return result;
   }
 }
 
 async function closeIssue(
-  plan: RefreshPlan,
+  plan: RefreshSettings,
   deps: RefreshDeps,
   result: RefreshResult,
 ): Promise<RefreshResult> {
@@ -253,12 +272,12 @@ async function closeIssue(
     return { ...result, issue: { number: closed.number, url: closed.htmlUrl, action: 'closed' } };
   } catch (error) {
     // The image is published; a forge hiccup must not turn that into a failed step.
-    deps.warn(`published, but could not close the failure issue: ${(error as Error).message}`);
+    deps.log.warn(`published, but could not close the failure issue: ${errorMessage(error)}`);
     return result;
   }
 }
 
-async function rollback(plan: RefreshPlan, deps: RefreshDeps): Promise<RefreshResult> {
+async function rollback(plan: RefreshSettings, deps: RefreshDeps): Promise<RefreshResult> {
   const latest = await deps.registry.getManifest(plan.image, 'latest');
   if (!latest) throw new Error(`${plan.registry}/${plan.image} has no latest tag to roll back`);
   const dated = sortDatedTags(await deps.registry.listTags(plan.image));
@@ -283,7 +302,7 @@ async function rollback(plan: RefreshPlan, deps: RefreshDeps): Promise<RefreshRe
     const manifest = await deps.registry.getManifest(plan.image, tag);
     if (!manifest) continue;
     await deps.registry.putManifest(plan.image, 'latest', manifest);
-    deps.log(`latest moved from ${dated[current]} back to ${tag} (${manifest.digest})`);
+    deps.log.info(`latest moved from ${dated[current]} back to ${tag} (${manifest.digest})`);
     return { mode: 'rollback', outcome: 'rolled-back', built: false, tag, digest: manifest.digest };
   }
   throw new Error(`latest is ${dated[current]}, the oldest dated tag: there is nothing to roll back to`);

@@ -1,3 +1,5 @@
+import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
+
 /**
  * The container-refresh inputs, as action.yml declares them and the CLI passes them: parsed and checked
  * here, before anything is built, so a typo fails the step with the input's name and touches nothing.
@@ -5,23 +7,8 @@
 
 export type RefreshMode = 'pr' | 'publish' | 'rollback';
 
-export interface RefreshInputs {
-  directory: string;
-  image: string;
-  registry: string;
-  'test-command': string;
-  mode: string;
-  'base-ref': string;
-  containerfile: string;
-  token: string;
-  'registry-username': string;
-  'registry-password': string;
-  'tls-verify': string;
-  'issue-label': string;
-}
-
 /** Defaults as action.yml declares them: the runner applies those, a local run must apply them itself. */
-export const INPUT_DEFAULTS: Readonly<RefreshInputs> = {
+export const INPUT_DEFAULTS = {
   directory: '',
   image: '',
   registry: '',
@@ -34,9 +21,12 @@ export const INPUT_DEFAULTS: Readonly<RefreshInputs> = {
   'registry-password': '',
   'tls-verify': 'true',
   'issue-label': 'container-refresh',
-};
+} as const satisfies Record<string, string>;
 
-export interface RefreshPlan {
+/** Every input by name, as a test or a caller holding plain values writes them. */
+export type RefreshInputs = Record<keyof typeof INPUT_DEFAULTS, string>;
+
+export interface RefreshSettings {
   mode: RefreshMode;
   /** The build context. */
   directory: string;
@@ -57,13 +47,6 @@ export interface RefreshPlan {
   token: string;
 }
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
-
 // The distribution spec's repository name grammar.
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const REGISTRY =
@@ -71,29 +54,28 @@ const REGISTRY =
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_request_event']);
 
 /**
- * Turns inputs into a plan. `env` supplies what the CI system knows: GITHUB_EVENT_NAME / GITHUB_BASE_REF on
+ * Reads and checks every input. `env` supplies what the CI system knows: GITHUB_EVENT_NAME / GITHUB_BASE_REF on
  * GitHub, CI_PIPELINE_SOURCE / CI_MERGE_REQUEST_TARGET_BRANCH_NAME on GitLab.
  */
-export function planRefresh(inputs: RefreshInputs, env: Record<string, string | undefined>): RefreshPlan {
-  const required = (name: keyof RefreshInputs): string => {
-    const value = inputs[name].trim();
-    if (!value) throw new InputError(`input ${name}: is required`);
-    return value;
-  };
+export function readSettings(values: InputSource, env: Record<string, string | undefined>): RefreshSettings {
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+  const get = (name: keyof RefreshInputs) => inputs.getInput(name);
+  const required = (name: keyof RefreshInputs) => inputs.getInput(name, { required: true });
   const image = required('image');
   if (!IMAGE_NAME.test(image))
     throw new InputError(
-      `input image: "${image}" is not a registry repository name (lower case, e.g. acme/ci-image; no tag)`,
+      'image',
+      `"${image}" is not a registry repository name (lower case, e.g. acme/ci-image; no tag)`,
     );
-  const registry = required('registry')
-    .replace(/^(?:https?|docker):\/\//, '')
-    .replace(/\/+$/, '');
+  const registryInput = required('registry');
+  const registry = registryInput.replace(/^(?:https?|docker):\/\//, '').replace(/\/+$/, '');
   if (!REGISTRY.test(registry))
     throw new InputError(
-      `input registry: "${inputs.registry}" is not a registry host, e.g. ghcr.io or 127.0.0.1:5000`,
+      'registry',
+      `"${registryInput}" is not a registry host, e.g. ghcr.io or 127.0.0.1:5000`,
     );
 
-  const modeInput = (inputs.mode.trim() || 'auto').toLowerCase();
+  const modeInput = get('mode').toLowerCase();
   let mode: RefreshMode;
   if (modeInput === 'auto') {
     const event = env.GITHUB_EVENT_NAME ?? env.CI_PIPELINE_SOURCE ?? '';
@@ -101,28 +83,28 @@ export function planRefresh(inputs: RefreshInputs, env: Record<string, string | 
   } else if (modeInput === 'pr' || modeInput === 'publish' || modeInput === 'rollback') {
     mode = modeInput;
   } else {
-    throw new InputError(`input mode: "${inputs.mode}" is none of auto, pr, publish, rollback`);
+    throw new InputError('mode', `"${get('mode')}" is none of auto, pr, publish, rollback`);
   }
 
-  const directory = mode === 'rollback' ? inputs.directory.trim() : required('directory');
-  const testCommand = mode === 'rollback' ? inputs['test-command'].trim() : required('test-command');
-  const baseRef =
-    inputs['base-ref'].trim() || env.GITHUB_BASE_REF || env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || '';
+  const directory = mode === 'rollback' ? get('directory') : required('directory');
+  const testCommand = mode === 'rollback' ? get('test-command') : required('test-command');
+  const baseRef = get('base-ref') || env.GITHUB_BASE_REF || env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || '';
   if (mode === 'pr' && !baseRef)
-    throw new InputError('input base-ref: is required in pr mode outside a pull request event');
+    throw new InputError('base-ref', 'required in pr mode outside a pull request event');
 
-  const tls = (inputs['tls-verify'].trim() || 'true').toLowerCase();
-  if (tls !== 'true' && tls !== 'false')
-    throw new InputError(`input tls-verify: "${inputs['tls-verify']}" is neither true nor false`);
+  const tlsVerify = inputs.getBooleanInput('tls-verify');
 
-  const username = inputs['registry-username'].trim();
-  const password = inputs['registry-password'];
+  const username = get('registry-username');
+  const password = inputs.getInput('registry-password', { trimWhitespace: false });
   if (Boolean(username) !== Boolean(password))
-    throw new InputError('inputs registry-username and registry-password: give both or neither');
+    throw new InputError(
+      'registry-username',
+      'give both registry-username and registry-password, or neither',
+    );
 
-  const containerfile = inputs.containerfile.trim();
+  const containerfile = get('containerfile');
   if (containerfile.startsWith('/') || containerfile.split(/[\\/]/).includes('..'))
-    throw new InputError(`input containerfile: "${containerfile}" must be a path inside the directory`);
+    throw new InputError('containerfile', `"${containerfile}" must be a path inside the directory`);
 
   return {
     mode,
@@ -133,8 +115,8 @@ export function planRefresh(inputs: RefreshInputs, env: Record<string, string | 
     testCommand,
     baseRef,
     credentials: username ? { username, password } : null,
-    tlsVerify: tls === 'true',
-    issueLabel: inputs['issue-label'].trim() || INPUT_DEFAULTS['issue-label'],
-    token: inputs.token.trim(),
+    tlsVerify,
+    issueLabel: get('issue-label'),
+    token: get('token'),
   };
 }

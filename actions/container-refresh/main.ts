@@ -1,36 +1,27 @@
 import os from 'node:os';
 import * as core from '@actions/core';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from './inputs.ts';
+import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
+import { actionEnvironmentInputs } from '../../core/inputs.ts';
+import { readSettings } from './inputs.ts';
 
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
-async function main(): Promise<void> {
-  const inputs = Object.fromEntries(
-    Object.entries(INPUT_DEFAULTS).map(([name, fallback]) => [name, core.getInput(name) || fallback]),
-  ) as unknown as RefreshInputs;
-  const secretValues = [inputs.token, inputs['registry-password']].filter(Boolean);
-  for (const secret of secretValues) core.setSecret(secret);
-  const plan = planRefresh(inputs, process.env);
-  // Loaded only once the inputs are good: a typo fails the step without loading the logger, podman and forge code.
-  const [{ createLogger }, { SecretRegistry }, { runConfigured }] = await Promise.all([
-    import('../../core/logger.ts'),
-    import('../../core/secrets.ts'),
-    import('./configured-run.ts'),
-  ]);
-  const secrets = new SecretRegistry();
-  for (const secret of secretValues) secrets.add(secret);
+void runActionStep('container-refresh', async () => {
+  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const log = actionsLog([settings.token, settings.credentials?.password]);
+  // Loaded only once the inputs are good: a typo fails the step without loading podman and forge code.
+  const { runConfigured } = await import('./configured-run.ts');
   const env = process.env;
-  const logger = createLogger({ name: 'container-refresh', secrets, destination: process.stdout });
   const [owner, name] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  const result = await runConfigured(plan, {
-    logger,
+  const result = await runConfigured(settings, {
+    log,
     tempRoot: env.RUNNER_TEMP || os.tmpdir(),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     issues:
-      plan.token && owner && name
+      settings.token && owner && name
         ? {
             kind: 'github',
             apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-            token: plan.token,
+            token: settings.token,
             repository: { owner, name },
           }
         : null,
@@ -47,10 +38,18 @@ async function main(): Promise<void> {
   core.setOutput('digest', result.digest ?? '');
   core.setOutput('issue-number', result.issue ? String(result.issue.number) : '');
   core.setOutput('issue-url', result.issue?.url ?? '');
-  if (result.outcome === 'failed')
-    core.setFailed(
-      `${result.error ?? 'failed'}${result.issue ? ` (issue ${result.issue.action}: ${result.issue.url})` : ''}`,
-    );
-}
-
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+  const image = `${settings.registry}/${settings.image}`;
+  const issue = result.issue ? ` (issue ${result.issue.action}: ${result.issue.url})` : '';
+  if (result.outcome === 'failed') throw new Error(`${result.error ?? 'failed'}${issue}`);
+  await writeJobSummary(
+    [
+      `### container-refresh ${result.mode}: ${result.outcome}`,
+      '',
+      `- image: \`${image}\`${result.tag ? `, tag \`${result.tag}\`` : ''}`,
+      ...(result.digest ? [`- digest: \`${result.digest}\``] : []),
+      `- built: ${result.built ? 'yes' : 'no'}`,
+      ...(result.issue ? [`- failure issue ${result.issue.action}: ${result.issue.url}`] : []),
+      '',
+    ].join('\n'),
+  );
+});

@@ -1,49 +1,53 @@
 import * as core from '@actions/core';
-import { createStore, npmIn, readSettings } from './inputs.ts';
-import { restore, save, type NpmCacheContext } from './npm-cache.ts';
+import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
+import { actionEnvironmentInputs } from '../../core/inputs.ts';
+import { runConfigured, type NpmCacheOutcome } from './configured-run.ts';
+import { readSettings, type NpmCacheSettings } from './inputs.ts';
 
 /** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
-async function main(): Promise<void> {
-  const token = core.getInput('github-token');
-  if (token) core.setSecret(token);
-  const settings = readSettings((name) => core.getInput(name), process.env);
-  const context: NpmCacheContext = {
-    projectDir: settings.projectDir,
-    store: await createStore(settings),
-    keyPrefix: settings.keyPrefix,
-    log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
-  };
-  core.info(`npm-cache ${settings.mode} in ${settings.projectDir} with ${context.store.description}`);
-  if (settings.mode === 'restore') {
-    const result = await restore(context);
-    core.setOutput('key', result.key);
+void runActionStep('npm-cache', async () => {
+  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const result = await runConfigured(settings, {
+    log: actionsLog([settings.githubToken]),
+    ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
+  });
+  core.setOutput('key', result.key);
+  if (result.mode === 'restore') {
     core.setOutput('cache-hit', String(result.hit));
     core.setOutput('outcome', result.outcome);
-  } else if (settings.mode === 'save') {
-    const result = await save(context);
-    core.setOutput('key', result.key);
+  } else if (result.mode === 'save') {
     core.setOutput('saved', String(result.saved));
   } else {
-    const pullRequest = settings.openPr ? await pullRequestTarget(settings.githubToken, settings) : undefined;
-    const { update } = await import('./update.ts');
-    const result = await update({
-      ...context,
-      npm: npmIn(settings.projectDir),
-      testCommand: settings.testCommand,
-      pullRequest,
-    });
-    core.setOutput('key', result.key);
     core.setOutput('saved', String(result.refreshed));
     core.setOutput('changes', result.changes.join('\n'));
     core.setOutput('pull-request-url', result.pullRequest?.htmlUrl ?? '');
   }
+  await writeJobSummary(summary(result));
+});
+
+function summary(result: NpmCacheOutcome): string {
+  const lines = [`### npm-cache ${result.mode}`, '', `- key: \`${result.key}\``];
+  if (result.mode === 'restore') lines.push(`- ${result.hit ? 'hit' : 'miss'} (${result.outcome})`);
+  else if (result.mode === 'save')
+    lines.push(`- ${result.saved ? 'saved' : 'not saved: the key already holds an archive'}`);
+  else {
+    lines.push(`- cache ${result.refreshed ? 'refreshed' : 'already up to date'}`);
+    if (result.changes.length) lines.push(`- npm update changed: ${result.changes.join(', ')}`);
+    if (result.pullRequest) lines.push(`- pull request: ${result.pullRequest.htmlUrl}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
-async function pullRequestTarget(token: string, settings: ReturnType<typeof readSettings>) {
+async function pullRequestTarget(settings: NpmCacheSettings) {
   const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !name) throw new Error('GITHUB_REPOSITORY (owner/name) is not set');
-  const { forgeFromConfig } = await import('../../forge/forge-from-config.ts');
-  const forge = await forgeFromConfig({ kind: 'github', token, apiUrl: process.env.GITHUB_API_URL });
+  const { buildForge } = await import('../../forge/build-forge.ts');
+  // GitHub only: the GitLab client stays out of this bundle.
+  const forge = await buildForge(
+    { kind: 'github', token: settings.githubToken, apiUrl: process.env.GITHUB_API_URL || undefined },
+    {},
+    { github: () => import('../../forge/github/github-forge.ts') },
+  );
   const repository = await forge.getRepository({ owner, name });
   return {
     forge,
@@ -53,5 +57,3 @@ async function pullRequestTarget(token: string, settings: ReturnType<typeof read
     remoteUrl: repository.cloneUrl,
   };
 }
-
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));

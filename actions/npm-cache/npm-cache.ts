@@ -1,3 +1,4 @@
+import type { ActionLog } from '../../core/action-log.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,16 +13,11 @@ import { verifyTree, type TreeMismatch } from './verify-tree.ts';
  * anything), save it, both keyed by the lockfile, Node major, OS and CPU. No Actions runtime in here: the
  * store and the log come in, so the action, the CLI and the tests share all of it.
  */
-export interface NpmCacheLog {
-  info(message: string): void;
-  warning(message: string): void;
-}
-
 export interface NpmCacheContext {
   /** The directory holding package-lock.json and node_modules. */
   projectDir: string;
   store: CacheStore;
-  log: NpmCacheLog;
+  log: ActionLog;
   keyPrefix?: string;
   /** Defaults: this process's Node, OS and CPU, which are the ones that will run node_modules. */
   nodeVersion?: string;
@@ -94,7 +90,7 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
     } catch (error) {
       if (!(error instanceof CorruptArchiveError)) throw error;
       const detail = `the cache archive for ${key} is corrupted (${error.message}); treating it as a miss`;
-      log.warning(detail);
+      log.warn(detail);
       return { key, hit: false, outcome: 'corrupt', detail };
     }
     const unpackMs = performance.now() - started;
@@ -103,7 +99,7 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
     const verifyMs = performance.now() - started;
     if (mismatches.length) {
       const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
-      log.warning(detail);
+      log.warn(detail);
       return { key, hit: false, outcome: 'mismatch', detail, mismatches };
     }
     const target = path.join(projectDir, 'node_modules');
@@ -136,7 +132,7 @@ export async function save(context: NpmCacheContext): Promise<SaveResult> {
   if (mismatches.length) {
     // Saving it would hand every later job a tree the lockfile does not describe.
     const detail = `node_modules does not match package-lock.json, not saving it: ${describeMismatches(mismatches)}`;
-    log.warning(detail);
+    log.warn(detail);
     return { key, saved: false, detail };
   }
   const work = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-cache-'));

@@ -70,7 +70,11 @@ export async function update(options: UpdateOptions): Promise<UpdateResult> {
   }
   log.info(`npm update changed: ${result.changes.join(', ')}`);
 
-  const tests = await runShell(options.testCommand, projectDir);
+  const tests = await log.group(`tests: ${options.testCommand}`, async () => {
+    const ran = await runShell(options.testCommand, projectDir);
+    for (const line of ran.output.trimEnd().split('\n')) log.info(line);
+    return ran;
+  });
   if (tests.code !== 0) {
     throw new UpdateTestsFailedError(
       `the tests (${options.testCommand}) failed after npm update (${result.changes.join(', ')}), so no pull request was opened; last output:\n${tests.output.slice(-2000)}`,

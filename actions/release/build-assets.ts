@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { glob, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { ReleaseAsset } from './targets/release-target.ts';
 
 /**
@@ -33,7 +33,7 @@ export interface BuildOptions {
   outDir: string;
   /** The build's environment; the caller removes secrets. */
   env: Record<string, string | undefined>;
-  logger?: Logger;
+  log?: ActionLog;
   signal?: AbortSignal;
 }
 
@@ -92,21 +92,7 @@ async function describeFile(name: string, file: string): Promise<ReleaseAsset> {
 /** Runs the build with its output in the log (line by line) and fails with the last lines when it fails. */
 async function runBuild(options: BuildOptions): Promise<void> {
   const [program, ...args] = options.command;
-  const logger = options.logger;
-  logger?.info({ command: options.command }, 'building the release');
-  const tail: string[] = [];
-  const keep = (stream: string) => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        logger?.info({ stream }, line);
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-      }
-    };
-  };
+  const output = new CommandOutput(options.log);
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(program!, args, {
       cwd: options.repoDir,
@@ -114,8 +100,8 @@ async function runBuild(options: BuildOptions): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    child.stdout.on('data', keep('stdout'));
-    child.stderr.on('data', keep('stderr'));
+    child.stdout.on('data', output.stream());
+    child.stderr.on('data', output.stream());
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'ENOENT'
@@ -125,10 +111,55 @@ async function runBuild(options: BuildOptions): Promise<void> {
           : error,
       ),
     );
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('close', (code, signal) => {
+      output.flush();
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
   if (exitCode !== 0)
-    throw new BuildError(
-      `build failed (exit ${exitCode}): ${options.command.join(' ')}${tail.length ? `\n${tail.join('\n')}` : ''}`,
-    );
+    throw new BuildError(`build failed (exit ${exitCode}): ${options.command.join(' ')}${output.tailText()}`);
+}
+
+/**
+ * A child process's output into the log, line by line, keeping the last lines for the error of a failed
+ * command. `stream()` gives one data handler per stream (a line split across chunks stays one line).
+ */
+class CommandOutput {
+  readonly tail: string[] = [];
+  readonly #log: ActionLog | undefined;
+  readonly #keep: number;
+  readonly #partials: string[] = [];
+
+  constructor(log: ActionLog | undefined, keep = 20) {
+    this.#log = log;
+    this.#keep = keep;
+  }
+
+  stream(): (chunk: Buffer) => void {
+    const index = this.#partials.push('') - 1;
+    return (chunk) => {
+      const lines = (this.#partials[index] + chunk.toString('utf8')).split('\n');
+      this.#partials[index] = lines.pop() ?? '';
+      for (const line of lines) this.#line(line);
+    };
+  }
+
+  /** Logs what is left of unterminated last lines; call once the process has closed. */
+  flush(): void {
+    for (const [index, partial] of this.#partials.entries()) {
+      if (partial) this.#line(partial);
+      this.#partials[index] = '';
+    }
+  }
+
+  /** The error text's end: a newline and the last lines, or nothing when the command printed nothing. */
+  tailText(): string {
+    return this.tail.length ? `\n${this.tail.join('\n')}` : '';
+  }
+
+  #line(line: string): void {
+    this.#log?.info(line);
+    this.tail.push(line);
+    if (this.tail.length > this.#keep) this.tail.shift();
+  }
 }

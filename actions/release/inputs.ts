@@ -1,3 +1,4 @@
+import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
 import { DEFAULT_VERSION_PATTERN, type TagTrust } from './tag-signature.ts';
 
 /**
@@ -44,13 +45,6 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
 export const TARGET_NAMES = ['github', 'gitlab', 'npm', 'container'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
-export class InputError extends Error {
-  constructor(input: string, problem: string) {
-    super(`input ${input}: ${problem}`);
-    this.name = 'InputError';
-  }
-}
-
 export type TargetConfig =
   | { kind: 'github'; token: string; repository: string; apiUrl: string; serverUrl: string }
   | { kind: 'gitlab'; url: string; token: string; project: string; packageName?: string }
@@ -76,7 +70,7 @@ export type TargetConfig =
       containerfile?: string;
     };
 
-export interface ReleaseConfig {
+export interface ReleaseSettings {
   repoDir: string;
   tag: string;
   trust: TagTrust;
@@ -93,13 +87,14 @@ export interface ReleaseConfig {
 }
 
 /**
- * Reads and checks every input. `input(name)` gives the raw value (empty when unset); `env` supplies what
+ * Reads and checks every input; `env` supplies what
  * the CI system knows (GITHUB_REF, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL; CI_COMMIT_TAG,
  * CI_PROJECT_PATH, CI_SERVER_URL, CI_JOB_TOKEN on GitLab). A dry run needs no tokens.
  */
-export function parseReleaseInputs(input: (name: string) => string, env: NodeJS.ProcessEnv): ReleaseConfig {
-  const get = (name: string) => (input(name) || INPUT_DEFAULTS[name] || '').trim();
-  const dryRun = bool(get('dry-run'), 'dry-run');
+export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): ReleaseSettings {
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+  const get = (name: string) => inputs.getInput(name);
+  const dryRun = inputs.getBooleanInput('dry-run');
   const secrets: string[] = [];
   const secret = (name: string, fallback = '') => {
     const value = get(name) || fallback;
@@ -127,7 +122,7 @@ export function parseReleaseInputs(input: (name: string) => string, env: NodeJS.
 
   const trust = parseTrust(get('allowed-keys'), get('keyring'), get('allowed-signers-file'));
 
-  const targetNames = list(get('targets'));
+  const targetNames = inputs.getListInput('targets');
   if (targetNames.length === 0)
     throw new InputError('targets', `name at least one of ${TARGET_NAMES.join(', ')}`);
   for (const name of targetNames)
@@ -182,11 +177,9 @@ export function parseReleaseInputs(input: (name: string) => string, env: NodeJS.
             secret('npm-token'),
             'for the npm target (an automation or granular token)',
           ),
-          tarball: required(
-            'npm-tarball',
-            get('npm-tarball'),
-            'for the npm target: the npm pack tarball (asset name or path)',
-          ),
+          tarball: inputs.getInput('npm-tarball', {
+            required: 'for the npm target: the npm pack tarball (asset name or path)',
+          }),
           ...(npmTag ? { tag: npmTag } : {}),
           ...(access ? { access: access as 'public' | 'restricted' } : {}),
         };
@@ -202,21 +195,17 @@ export function parseReleaseInputs(input: (name: string) => string, env: NodeJS.
         const containerfile = get('container-file');
         return {
           kind: 'container',
-          registry: required(
-            'container-registry',
-            get('container-registry'),
-            'for the container target (host[:port])',
-          ),
-          image: required(
-            'container-image',
-            get('container-image'),
-            'for the container target (repository in the registry)',
-          ),
+          registry: inputs.getInput('container-registry', {
+            required: 'for the container target (host[:port])',
+          }),
+          image: inputs.getInput('container-image', {
+            required: 'for the container target (repository in the registry)',
+          }),
           username: needed('container-username', get('container-username'), 'for the container target'),
           password: needed('container-password', secret('container-password'), 'for the container target'),
-          tags: list(get('container-tags')),
-          movingTags: list(get('container-moving-tags')),
-          tlsVerify: bool(get('container-tls-verify'), 'container-tls-verify'),
+          tags: inputs.getListInput('container-tags'),
+          movingTags: inputs.getListInput('container-moving-tags'),
+          tlsVerify: inputs.getBooleanInput('container-tls-verify'),
           ...(archive ? { archive } : {}),
           ...(buildContext ? { buildContext } : {}),
           ...(containerfile ? { containerfile } : {}),
@@ -231,10 +220,10 @@ export function parseReleaseInputs(input: (name: string) => string, env: NodeJS.
     trust,
     allowedSignersFile: get('allowed-signers-file'),
     versionPattern,
-    buildCommand: get('build') ? splitCommandLine(get('build'), 'build') : [],
+    buildCommand: inputs.getCommandLineInput('build'),
     assetPatterns: get('assets').split(/\s+/).filter(Boolean),
     dryRun,
-    compareLink: bool(get('compare-link'), 'compare-link'),
+    compareLink: inputs.getBooleanInput('compare-link'),
     targets,
     secrets,
   };
@@ -279,53 +268,4 @@ export function parseTrust(allowedKeys: string, keyring: string, allowedSignersF
     ...(keyring ? { openpgpKeyringFile: keyring } : {}),
     ...(ssh.length ? { sshAllowedSigners: `${ssh.join('\n')}\n` } : {}),
   };
-}
-
-function required(name: string, value: string, why: string): string {
-  if (!value) throw new InputError(name, `required ${why}`);
-  return value;
-}
-
-function bool(value: string, name: string): boolean {
-  if (/^(true|yes|1|on)$/i.test(value)) return true;
-  if (/^(false|no|0|off|)$/i.test(value)) return false;
-  throw new InputError(name, `true or false, not "${value}"`);
-}
-
-/** A list input: comma, whitespace or newline separated. */
-function list(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/**
- * Splits a command line on whitespace, honouring '…' and "…" quoting. No expansion of any kind: this is not
- * a shell, and the build runs without one unless it is written as `sh -c '…'`.
- */
-export function splitCommandLine(line: string, input: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (const char of line) {
-    if (quote) {
-      if (char === quote) quote = null;
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote) throw new InputError(input, `unterminated ${quote} quote`);
-  if (inWord) words.push(current);
-  return words;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import { buildAssets, collectAssets } from './build-assets.ts';
 import { releaseNotesFromTag } from './release-notes.ts';
 import { verifyTag, type GitRunner, type TagTrust, type VerifiedTag } from './tag-signature.ts';
@@ -13,6 +13,7 @@ import type {
   ReleaseSpec,
   ReleaseTarget,
 } from './targets/release-target.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /**
  * The release, all or nothing: verify the signed tag → notes from its message → build and checksum the
@@ -44,7 +45,7 @@ export interface ReleaseOptions {
    */
   assetUrl?: (name: string) => string;
   targets: readonly ReleaseTarget[];
-  logger: Logger;
+  log: ActionLog;
   /** Where SHA256SUMS and other generated assets are written (a temporary directory under it). */
   workDir?: string;
   git?: GitRunner;
@@ -70,7 +71,7 @@ export class ReleaseError extends Error {
 }
 
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcome> {
-  const { logger } = options;
+  const { log } = options;
   const names = options.targets.map((t) => t.name);
   if (new Set(names).size !== names.length)
     throw new ReleaseError(`a target is listed twice: ${names.join(', ')}`, true);
@@ -82,9 +83,8 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
     ...(options.versionPattern ? { versionPattern: options.versionPattern } : {}),
     ...(options.git ? { git: options.git } : {}),
   });
-  logger.info(
-    { tag: tag.name, commit: tag.commit, signer: tag.signer.fingerprint, format: tag.signer.format },
-    'tag signature verified',
+  log.info(
+    `tag ${tag.name} (${tag.commit}): ${tag.signer.format} signature by ${tag.signer.fingerprint} verified`,
   );
   const head = await gitOutput(options.repoDir, ['rev-parse', 'HEAD']);
   if (head !== tag.commit)
@@ -106,23 +106,26 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
 
   const workDir = await mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'ironbots-release-'));
   try {
-    const assets = await buildAssets({
-      repoDir: options.repoDir,
-      command: options.buildCommand,
-      patterns: options.assetPatterns,
-      outDir: workDir,
-      env: options.buildEnv,
-      logger,
-    });
+    const build = () =>
+      buildAssets({
+        repoDir: options.repoDir,
+        command: options.buildCommand,
+        patterns: options.assetPatterns,
+        outDir: workDir,
+        env: options.buildEnv,
+        log,
+      });
+    const assets = options.buildCommand.length
+      ? await log.group(`build: ${options.buildCommand.join(' ')}`, build)
+      : await build();
     if (notes.truncated) {
       // The full notes travel with the release, so the link in the truncated ones leads somewhere.
       const file = path.join(workDir, notesFileName);
       await writeFile(file, tag.message);
       const [full] = await collectAssets(workDir, [notesFileName]);
       assets.unshift(full!);
-      logger.warn(
-        { limit: 'GitHub release body', asset: notesFileName },
-        'the release notes are longer than GitHub allows: published truncated, with a link to the full notes',
+      log.warn(
+        `the release notes are longer than GitHub allows: published truncated, with a link to the full notes (${notesFileName})`,
       );
     }
     const spec: ReleaseSpec = {
@@ -149,22 +152,20 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
         action: 'would prepare, then publish',
         detail: `${spec.title} (${spec.tag}), ${assets.length} assets`,
       }));
-      logger.info({ targets: names, assets: assets.length }, 'dry run: nothing was created');
+      log.info(`dry run: nothing was created (targets ${names.join(', ')}; ${assets.length} assets)`);
       return outcome;
     }
 
     const prepared: ReleaseTarget[] = [];
     for (const target of options.targets) {
       try {
-        logger.info({ target: target.name }, 'preparing');
-        const result = await target.prepare(spec);
+        const result = await log.group(`${target.name}: prepare`, () => target.prepare(spec));
         prepared.push(target);
         outcome.plan.push(...result.plan);
       } catch (error) {
         // The failed target may have staged part of its work too; rollback is best effort and never throws.
         const toRollBack = [...prepared, target].reverse();
         for (const staged of toRollBack) await staged.rollback(spec);
-        logger.error({ target: target.name, err: error }, 'prepare failed; every target rolled back');
         throw new ReleaseError(
           `nothing was released: ${target.name} could not prepare (${message(error)}); ${
             prepared.length
@@ -180,13 +181,13 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
     const failures: Array<{ target: string; error: unknown }> = [];
     for (const target of options.targets) {
       try {
-        const published = await target.publish(spec);
+        const published = await log.group(`${target.name}: publish`, () => target.publish(spec));
         outcome.published.push(published);
-        logger.info({ target: target.name, url: published.url }, 'published');
+        log.info(`${target.name}: published ${published.url}`);
       } catch (error) {
         // Every target prepared, so the others can still publish; a re-run completes the failed one.
         failures.push({ target: target.name, error });
-        logger.error({ target: target.name, err: error }, 'publish failed');
+        log.info(`${target.name}: publish failed (${message(error)})`);
       }
     }
     if (failures.length > 0)
@@ -205,7 +206,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseOutcom
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 async function gitOutput(repoDir: string, args: string[]): Promise<string> {

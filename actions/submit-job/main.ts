@@ -1,33 +1,21 @@
 import * as core from '@actions/core';
+import { errorMessage } from '../../core/errors.ts';
+import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import {
   FINAL_STATES,
-  INPUT_DEFAULTS,
   planSubmission,
   submitJob,
   WaitTimeoutError,
-  type SubmitJobInputs,
   type SubmitJobPlan,
   type SubmitJobResult,
 } from './submit-job.ts';
 
 /** The root action: read inputs → submit (and maybe wait) → set outputs. Everything else is in submit-job.ts. */
-function input(name: string): string {
-  return core.getInput(name) || INPUT_DEFAULTS[name] || '';
-}
-
 async function main(): Promise<void> {
-  const token = input('token');
+  const inputs = actionEnvironmentInputs();
+  // Masked before anything can fail and print it.
+  const token = inputs('token');
   if (token) core.setSecret(token);
-  const inputs: SubmitJobInputs = {
-    serverUrl: input('server-url'),
-    token,
-    job: input('job'),
-    labels: input('labels'),
-    wait: input('wait'),
-    waitTimeout: input('wait-timeout'),
-    repository: input('repository'),
-    sha: input('sha'),
-  };
   const plan = planSubmission(inputs, process.env);
   let result: SubmitJobResult;
   try {
@@ -51,6 +39,9 @@ async function main(): Promise<void> {
     core.warning(`job ${result.jobId} is ${result.state}`);
   }
 }
+
+// A failure fails the step; a job that exists also has its summary (report), so no second one is written.
+main().catch((error: unknown) => core.setFailed(errorMessage(error)));
 
 async function report(plan: SubmitJobPlan, result: SubmitJobResult, note?: string): Promise<void> {
   core.setOutput('job-id', result.jobId);
@@ -79,5 +70,3 @@ function escapeHtml(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 }
-
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));

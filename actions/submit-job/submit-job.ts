@@ -1,22 +1,12 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ActionInputs, InputError, splitCommandLine, type InputSource } from '../../core/inputs.ts';
 
 /**
  * The root action's core: turn the workflow's inputs into a job submission for an ironbots server, submit
  * it, and optionally wait for its end. No Actions runtime in here: inputs come in as a plain object and
  * HTTP goes through an injected fetch, so all of it is testable as is.
  */
-
-export interface SubmitJobInputs {
-  serverUrl: string;
-  token: string;
-  job: string;
-  labels: string;
-  wait: string;
-  waitTimeout: string;
-  repository: string;
-  sha: string;
-}
 
 /**
  * Input names as action.yml declares them, with the defaults it declares: the runner applies those, a local
@@ -70,13 +60,6 @@ export interface SubmitJobDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   log: (line: string) => void;
-}
-
-export class InputError extends Error {
-  constructor(input: string, problem: string) {
-    super(`input ${input}: ${problem}`);
-    this.name = 'InputError';
-  }
 }
 
 /** The job was submitted but did not end in time; `result` holds what is known (id, log, last state). */
@@ -138,53 +121,56 @@ const StatusSchema = z.object({
 
 /** Validates the inputs and builds what will be submitted; every problem names its input. */
 export function planSubmission(
-  inputs: SubmitJobInputs,
+  values: InputSource,
   env: Record<string, string | undefined>,
-  /** A job already in structured form (the CLI's argv); `inputs.job` is then not read. */
+  /** A job already in structured form (the CLI's argv); the job input is then not read. */
   structuredJob?: Omit<JobSubmission, 'labels'>,
 ): SubmitJobPlan {
-  if (!inputs.serverUrl) throw new InputError('server-url', 'is required');
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+  const serverUrlText = inputs.getInput('server-url', { required: true });
   let serverUrl: URL;
   try {
-    serverUrl = new URL(inputs.serverUrl);
+    serverUrl = new URL(serverUrlText);
   } catch {
-    throw new InputError('server-url', `"${inputs.serverUrl}" is not a URL`);
+    throw new InputError('server-url', `"${serverUrlText}" is not a URL`);
   }
   if (serverUrl.protocol !== 'https:' && serverUrl.protocol !== 'http:')
     throw new InputError('server-url', 'must be http(s)');
-  if (!inputs.token) throw new InputError('token', 'is required (an API token of the ironbots server)');
-  if (!structuredJob && !inputs.job.trim()) throw new InputError('job', 'is required');
+  const token = inputs.getInput('token', { required: '(an API token of the ironbots server)' });
 
-  const submission: JobSubmission = structuredJob ? { ...structuredJob, labels: [] } : parseJob(inputs.job);
-  submission.labels = splitList(inputs.labels);
+  const submission: JobSubmission = structuredJob
+    ? { ...structuredJob, labels: [] }
+    : parseJob(inputs.getInput('job', { required: true }));
+  submission.labels = [...new Set(inputs.getListInput('labels'))];
   for (const label of submission.labels) {
     if (!/^[A-Za-z0-9:._-]+$/.test(label)) throw new InputError('labels', `"${label}" is not a valid label`);
   }
 
-  const repository = inputs.repository || env.GITHUB_REPOSITORY || '';
+  const repository = inputs.getInput('repository') || env.GITHUB_REPOSITORY || '';
   if (repository && repository !== 'none') {
     const [owner, name, extra] = repository.split('/');
     if (!owner || !name || extra !== undefined)
       throw new InputError('repository', `"${repository}" is not owner/name`);
     submission.repository = { owner, name };
-    const sha = inputs.sha || env.GITHUB_SHA || '';
+    const sha = inputs.getInput('sha') || env.GITHUB_SHA || '';
     if (sha) {
       if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError('sha', `"${sha}" is not a full commit id`);
       submission.sha = sha;
     }
-  } else if (inputs.sha) {
+  } else if (inputs.getInput('sha')) {
     // Dropping it silently would run something other than what was asked for.
     throw new InputError('sha', 'needs a repository (repository is none or not set)');
   }
 
-  const wait = parseBoolean('wait', inputs.wait);
-  const waitTimeoutSeconds = Number(inputs.waitTimeout);
+  const wait = inputs.getBooleanInput('wait');
+  const waitTimeoutText = inputs.getInput('wait-timeout');
+  const waitTimeoutSeconds = Number(waitTimeoutText);
   if (!Number.isInteger(waitTimeoutSeconds) || waitTimeoutSeconds <= 0) {
-    throw new InputError('wait-timeout', `"${inputs.waitTimeout}" is not a positive number of seconds`);
+    throw new InputError('wait-timeout', `"${waitTimeoutText}" is not a positive number of seconds`);
   }
   return {
     serverUrl: serverUrl.toString().replace(/\/$/, ''),
-    token: inputs.token,
+    token,
     submission,
     wait,
     waitTimeoutSeconds,
@@ -195,7 +181,7 @@ export function planSubmission(
 function parseJob(text: string): JobSubmission {
   const trimmed = text.trim();
   if (!trimmed.includes('\n') && !trimmed.startsWith('{')) {
-    const command = splitCommandLine(trimmed);
+    const command = commandLine(trimmed);
     return { context: command[0]!, command, labels: [] };
   }
   let value: unknown;
@@ -212,7 +198,7 @@ function parseJob(text: string): JobSubmission {
   const job = parsed.data;
   return {
     context: job.context,
-    command: typeof job.run === 'string' ? splitCommandLine(job.run) : job.run,
+    command: typeof job.run === 'string' ? commandLine(job.run) : job.run,
     labels: [],
     ...(job.timeout !== undefined ? { timeoutSeconds: job.timeout } : {}),
     ...(job.env ? { env: job.env } : {}),
@@ -228,43 +214,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${message}`;
 }
 
-/** Splits on whitespace, honouring '…' and "…" quoting. No expansion of any kind: this is not a shell. */
-export function splitCommandLine(line: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (const char of line) {
-    if (quote) {
-      if (char === quote) quote = null;
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += char;
-      inWord = true;
-    }
-  }
-  if (quote) throw new InputError('job', `unterminated ${quote} quote`);
-  if (inWord) words.push(current);
+/** The job input's command line as argv (see splitCommandLine): at least the program. */
+function commandLine(line: string): string[] {
+  const words = splitCommandLine(line, 'job');
   if (words.length === 0) throw new InputError('job', 'no command');
   return words;
-}
-
-function splitList(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
-}
-
-function parseBoolean(input: string, value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false' || v === '') return false;
-  throw new InputError(input, `"${value}" is neither true nor false`);
 }
 
 /**

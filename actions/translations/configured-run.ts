@@ -1,24 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { ForgeKind, GitAccess } from '../../forge/forge.ts';
 import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import { GitPoSource } from './git-po-source.ts';
-import type { SourceConfig, TranslationsConfig } from './inputs.ts';
+import type { SourceConfig, TranslationsSettings } from './inputs.ts';
 import type { TranslationSource } from './translation-source.ts';
 import { runTranslations, type TranslationsResult } from './translations.ts';
 import { WeblateSource } from './weblate-source.ts';
 
 /** One run with the real clients, in a scratch directory under `tempRoot` that is removed afterwards. */
 export async function runConfigured(
-  config: TranslationsConfig,
-  options: { logger: Logger; tempRoot: string },
+  settings: TranslationsSettings,
+  options: { log: ActionLog; tempRoot: string },
 ): Promise<TranslationsResult> {
   const workDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-translations-'));
   try {
-    const forge = await forgeFromConfig(config.forge, { logger: options.logger });
-    const source = createSource(config.source, forge, `${config.plan.domain}.pot`, workDir);
-    return await runTranslations(config.plan, { forge, source, workDir, logger: options.logger });
+    const forge = await forgeFromConfig(settings.forge);
+    const source = createSource(settings.source, forge, `${settings.plan.domain}.pot`, workDir);
+    return await runTranslations(settings.plan, { forge, source, workDir, log: options.log });
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

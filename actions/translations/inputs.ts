@@ -1,3 +1,4 @@
+import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
 import type { TranslationsPlan } from './translations.ts';
 
 /**
@@ -31,13 +32,6 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'dry-run': 'false',
 };
 
-export class InputError extends Error {
-  constructor(input: string, problem: string) {
-    super(`input ${input}: ${problem}`);
-    this.name = 'InputError';
-  }
-}
-
 export type SourceConfig =
   | { kind: 'weblate'; url: string; token: string; project: string; component: string }
   | { kind: 'git'; url: string; branch: string; directory: string; token: string };
@@ -49,7 +43,7 @@ export interface ForgeConfig {
   apiUrl: string;
 }
 
-export interface TranslationsConfig {
+export interface TranslationsSettings {
   plan: TranslationsPlan;
   forge: ForgeConfig;
   source: SourceConfig;
@@ -69,28 +63,14 @@ export function isPullRequestRun(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
-/** A list input: comma, whitespace or newline separated. */
-function list(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /**
- * Reads and checks every input. `input(name)` gives the raw value (empty when unset); `env` supplies what
+ * Reads and checks every input; `env` supplies what
  * the CI system knows (GITHUB_REPOSITORY, GITHUB_API_URL; CI_PROJECT_PATH, CI_SERVER_URL on GitLab).
  */
-export function parseTranslationsInputs(
-  input: (name: string) => string,
-  env: NodeJS.ProcessEnv,
-): TranslationsConfig {
-  const get = (name: string) => (input(name) || INPUT_DEFAULTS[name] || '').trim();
-  const required = (name: string, why = '') => {
-    const value = get(name);
-    if (!value) throw new InputError(name, `required${why}`);
-    return value;
-  };
+export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): TranslationsSettings {
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+  const get = (name: string) => inputs.getInput(name);
+  const required = (name: string, why?: string) => inputs.getInput(name, { required: why ?? true });
 
   const forgeKind = get('forge');
   if (forgeKind !== 'github' && forgeKind !== 'gitlab')
@@ -110,10 +90,10 @@ export function parseTranslationsInputs(
   const threshold = Number(thresholdText);
   if (!/^\d+(\.\d+)?$/.test(thresholdText) || threshold > 100)
     throw new InputError('threshold', `must be a percentage from 0 to 100, not "${thresholdText}"`);
-  const dryRunText = get('dry-run');
-  if (!['true', 'false'].includes(dryRunText))
-    throw new InputError('dry-run', `must be true or false, not "${dryRunText}"`);
-  const sources = list(required('sources', ': globs of source files, e.g. "src/**/*.c src/**/*.py"'));
+  const dryRun = inputs.getBooleanInput('dry-run');
+  const sources = inputs.getListInput('sources', {
+    required: 'globs of source files, e.g. "src/**/*.c src/**/*.py"',
+  });
   const domain = get('domain') || repository.name;
   if (!/^[\w.-]+$/.test(domain)) throw new InputError('domain', `must be a plain file name, not "${domain}"`);
   const poDirectory = get('po-directory');
@@ -151,13 +131,13 @@ export function parseTranslationsInputs(
       ...(baseBranch ? { baseBranch } : {}),
       branch,
       sources,
-      keywords: list(get('keywords')),
+      keywords: inputs.getListInput('keywords'),
       domain,
       poDirectory,
       threshold,
       title: get('title'),
       ...(packageName ? { packageName } : {}),
-      dryRun: dryRunText === 'true' || isPullRequestRun(env),
+      dryRun: dryRun || isPullRequestRun(env),
     },
     forge: { kind: forgeKind, token, apiUrl },
     source,

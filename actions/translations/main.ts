@@ -1,32 +1,38 @@
 import os from 'node:os';
 import * as core from '@actions/core';
-import { createLogger } from '../../core/logger.ts';
-import { SecretRegistry } from '../../core/secrets.ts';
+import { actionsLog, runActionStep, writeJobSummary, type ActionLog } from '../../core/action-log.ts';
+import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { runConfigured } from './configured-run.ts';
-import { parseTranslationsInputs } from './inputs.ts';
+import { CatalogError } from './gettext-tools.ts';
+import { readSettings } from './inputs.ts';
 import { pullRequestBody } from './translations.ts';
 
 /** The translations action: read inputs → run → set outputs. Everything else is in translations.ts. */
-async function main(): Promise<void> {
-  const config = parseTranslationsInputs((name) => core.getInput(name), process.env);
-  const secrets = new SecretRegistry();
-  for (const secret of config.secrets) {
-    core.setSecret(secret);
-    secrets.add(secret);
-  }
-  const logger = createLogger({ name: 'translations', secrets, destination: process.stdout });
-  const result = await runConfigured(config, { logger, tempRoot: process.env.RUNNER_TEMP || os.tmpdir() });
+void runActionStep('translations', async () => {
+  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const log = actionsLog(settings.secrets);
+  const result = await runConfigured(settings, {
+    log,
+    tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+  }).catch((error: unknown) => {
+    if (error instanceof CatalogError) annotateCatalogProblems(error, log);
+    throw error;
+  });
   core.setOutput('outcome', result.outcome);
   core.setOutput('pull-request', result.pullRequest ? String(result.pullRequest.number) : '');
   core.setOutput('pull-request-url', result.pullRequest?.htmlUrl ?? '');
   core.setOutput('languages', result.kept.map((l) => l.language).join(' '));
   core.setOutput('dropped-languages', result.dropped.map((l) => l.language).join(' '));
-  // A local run has no summary file; the toolkit would throw.
-  if (process.env.GITHUB_STEP_SUMMARY)
-    await core.summary
-      .addHeading(`translations: ${result.outcome}`, 3)
-      .addRaw(pullRequestBody(result, config.plan, 'the translation source'), true)
-      .write();
-}
+  await writeJobSummary(
+    `### translations: ${result.outcome}\n\n${pullRequestBody(result, settings.plan, 'the translation source')}`,
+  );
+});
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+/** Each problem the gettext tools report as `file:line: message` becomes an annotation on that line. */
+function annotateCatalogProblems(error: CatalogError, log: ActionLog): void {
+  for (const problem of error.problems) {
+    const match = /^(.+?):(\d+): (.*)$/.exec(problem);
+    if (match) log.error(match[3]!, { file: match[1]!, line: Number(match[2]), title: 'invalid catalog' });
+    else log.error(problem);
+  }
+}

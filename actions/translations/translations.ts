@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../core/action-log.ts';
 import type { GitAccess, PullRequest, PullRequests, Repositories, RepositoryId } from '../../forge/forge.ts';
 import { extractTemplate } from './extract.ts';
 import { CatalogError, checkCatalog, completion, mergeCatalog } from './gettext-tools.ts';
@@ -42,7 +42,7 @@ export interface TranslationsDeps {
   source: TranslationSource;
   /** An empty directory of its own. */
   workDir: string;
-  logger: Logger;
+  log: ActionLog;
 }
 
 export interface LanguageResult {
@@ -69,7 +69,7 @@ export async function runTranslations(
   plan: TranslationsPlan,
   deps: TranslationsDeps,
 ): Promise<TranslationsResult> {
-  const { forge, source, logger } = deps;
+  const { forge, source, log } = deps;
   const info = await forge.getRepository(plan.repository);
   const base = plan.baseBranch || info.defaultBranch;
   const project = await GitRepository.clone(
@@ -78,7 +78,7 @@ export async function runTranslations(
     base,
     forge.gitCredentials(),
   );
-  logger.info({ repository: `${info.owner}/${info.name}`, base }, 'extracting the template');
+  log.info(`extracting the template from ${info.owner}/${info.name} at ${base}`);
   const template = await extractTemplate({
     sourceDir: project.dir,
     sources: plan.sources,
@@ -91,7 +91,7 @@ export async function runTranslations(
   const templateFile = path.join(catalogDir, `${plan.domain}.pot`);
   await writeFile(templateFile, template);
 
-  logger.info({ source: source.description }, 'fetching catalogs');
+  log.info(`fetching catalogs from ${source.description}`);
   const catalogs = await source.fetchCatalogs();
   // Every catalog is checked before anything is merged, published or pushed; all problems are reported at once.
   const problems: string[] = [];
@@ -126,13 +126,9 @@ export async function runTranslations(
       merged.set(language, await readFile(output, 'utf8'));
     } else dropped.push(result);
   }
-  logger.info(
-    {
-      kept: kept.map((l) => `${l.language} ${l.percent}%`),
-      dropped: dropped.map((l) => `${l.language} ${l.percent}%`),
-      threshold: plan.threshold,
-    },
-    'merged catalogs',
+  log.info(
+    `merged catalogs: kept ${kept.map((l) => `${l.language} ${l.percent}%`).join(', ') || 'none'}; ` +
+      `below ${plan.threshold}%: ${dropped.map((l) => `${l.language} ${l.percent}%`).join(', ') || 'none'}`,
   );
 
   // The project's po folder as this run makes it.
@@ -161,39 +157,43 @@ export async function runTranslations(
   const existing = await forge.findOpenPullRequest(plan.repository, plan.branch);
   const result = { kept, dropped, changedFiles, templatePublished: false };
   if (plan.dryRun) {
-    logger.info({ changedFiles, openPullRequest: existing?.number ?? null }, 'dry run: nothing published');
+    log.info(
+      `dry run: nothing published (would change ${changedFiles.join(' ') || 'nothing'}${existing ? `; open pull request #${existing.number}` : ''})`,
+    );
     return { ...result, outcome: 'dry-run', pullRequest: existing };
   }
 
   result.templatePublished = await source.publishTemplate(template);
-  logger.info({ source: source.description, changed: result.templatePublished }, 'published the template');
+  log.info(
+    `${result.templatePublished ? 'published the template to' : 'the template is unchanged in'} ${source.description}`,
+  );
 
   if (changedFiles.length === 0) {
     if (!existing) {
-      logger.info('translations are up to date');
+      log.info('translations are up to date');
       return { ...result, outcome: 'unchanged', pullRequest: null };
     }
     const closed = await forge.closePullRequest(plan.repository, existing.number);
-    logger.info({ pullRequest: existing.number }, 'nothing left to change: closed the pull request');
+    log.info(`nothing left to change: closed pull request #${existing.number}`);
     return { ...result, outcome: 'closed', pullRequest: closed };
   }
 
   // A force-push of the same translations would only restart the pull request's CI every night.
   if (existing && (await sameAsBranch(project, plan.branch, plan.poDirectory))) {
-    logger.info({ pullRequest: existing.number }, 'the pull request already has these translations');
+    log.info(`pull request #${existing.number} already has these translations`);
     return { ...result, outcome: 'unchanged', pullRequest: existing };
   }
 
   const commit = await project.commit(`${plan.title}\n\n${commitSummary(result, plan)}`);
   await project.forcePush(plan.branch);
-  logger.info({ branch: plan.branch, commit, changedFiles }, 'pushed the translations branch');
+  log.info(`pushed ${commit} to ${plan.branch}: ${changedFiles.join(' ')}`);
   const body = pullRequestBody(result, plan, source.description);
   if (existing) {
     const updated = await forge.updatePullRequest(plan.repository, existing.number, {
       title: plan.title,
       body,
     });
-    logger.info({ pullRequest: existing.number }, 'updated the pull request');
+    log.info(`updated pull request #${existing.number}`);
     return { ...result, outcome: 'updated', pullRequest: updated };
   }
   const created = await forge.createPullRequest(plan.repository, {
@@ -202,7 +202,7 @@ export async function runTranslations(
     base,
     body,
   });
-  logger.info({ pullRequest: created.number, url: created.htmlUrl }, 'opened the pull request');
+  log.info(`opened pull request #${created.number}: ${created.htmlUrl}`);
   return { ...result, outcome: 'created', pullRequest: created };
 }
 

@@ -62,12 +62,11 @@ export function registerSubmitCommand(program: Command): void {
         }
         const plan = planSubmission(
           {
-            serverUrl: options.serverUrl,
+            'server-url': options.serverUrl,
             token,
-            job: '',
             labels: options.labels,
             wait: String(options.wait),
-            waitTimeout: options.waitTimeout,
+            'wait-timeout': options.waitTimeout,
             repository: options.repository,
             sha: options.sha,
           },

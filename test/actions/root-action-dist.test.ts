@@ -1,50 +1,12 @@
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { withTempDir } from '../support/temp-dir.ts';
+import { runActionDist } from '../support/run-action-dist.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-/**
- * Runs the committed bundle exactly as the Actions runner does: `node dist/index.js`, each input as
- * INPUT_<NAME> upper-cased with hyphens kept, and output and summary files that already exist.
- */
-async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const tmp = await withTempDir();
-  const outputFile = path.join(tmp.dir, 'output');
-  const summaryFile = path.join(tmp.dir, 'summary');
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
-  );
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/index.js')], {
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      ...inputEnv,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const outputs: Record<string, string> = {};
-  // The runner's file format: name<<DELIMITER, value lines, DELIMITER.
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
-  const summary = await readFile(summaryFile, 'utf8');
-  await tmp.remove();
-  return { code, stdout, outputs, summary };
-}
+const runAction = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runActionDist('.', { inputs, env });
 
 const TOKEN = 'contract-test-token-0123456789';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -130,7 +92,7 @@ describe('root action dist/index.js against the job API contract', () => {
       },
       workflow,
     );
-    expect(result.stdout).not.toContain('::error::');
+    expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(api.submissions.at(-1)).toEqual({
       authorization: `Bearer ${TOKEN}`,
@@ -152,7 +114,7 @@ describe('root action dist/index.js against the job API contract', () => {
     expect(result.summary).toContain('ironbots job nightly');
     expect(result.summary).toContain('success');
     expect(result.summary).toContain(`<a href="${api.url}/logs/${jobId}">log</a>`);
-    expect(result.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
   });
 
   it('applies the defaults of action.yml itself: no wait, so the step succeeds with the job queued', async () => {
@@ -173,7 +135,7 @@ describe('root action dist/index.js against the job API contract', () => {
     );
     expect(result.code).not.toBe(0);
     expect(result.outputs.state).toBe('failure');
-    expect(result.stdout).toMatch(/::error::job job-\d+ ended failure: Failed \(exit code 4\)/);
+    expect(result.log).toMatch(/::error::job job-\d+ ended failure: Failed \(exit code 4\)/);
     expect(result.summary).toContain('failure — Failed (exit code 4)');
   });
 
@@ -183,7 +145,7 @@ describe('root action dist/index.js against the job API contract', () => {
       workflow,
     );
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::job job-\d+ did not finish within 1 s \(last state: running\)/);
+    expect(result.log).toMatch(/::error::job job-\d+ did not finish within 1 s \(last state: running\)/);
     expect(result.outputs).toMatchObject({ 'job-id': expect.stringMatching(/^job-\d+$/), state: 'running' });
   });
 
@@ -194,10 +156,8 @@ describe('root action dist/index.js against the job API contract', () => {
       workflow,
     );
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::the ironbots server refused the token \(401\)/);
-    expect(result.stdout.replace('::add-mask::not-the-token-at-all', '')).not.toContain(
-      'not-the-token-at-all',
-    );
+    expect(result.log).toMatch(/::error::the ironbots server refused the token \(401\)/);
+    expect(result.log.replace('::add-mask::not-the-token-at-all', '')).not.toContain('not-the-token-at-all');
     expect(result.outputs).toEqual({});
     expect(api.submissions.length).toBe(before);
   });
@@ -205,7 +165,7 @@ describe('root action dist/index.js against the job API contract', () => {
   it('fails naming the input when a required one is missing', async () => {
     const result = await runAction({ 'server-url': api.url, job: 'nightly' }, workflow);
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::input token: is required/);
+    expect(result.log).toMatch(/::error::input token: required/);
   });
 });
 
@@ -225,8 +185,8 @@ describe('root action dist/index.js against a real ironbots server', () => {
       repository: 'none',
     });
     // The runner consumes ::add-mask:: itself and hides the value everywhere else.
-    expect(result.stdout).toContain(`::add-mask::${stack.apiToken}`);
-    expect(result.stdout.replace(`::add-mask::${stack.apiToken}`, '')).not.toContain(stack.apiToken);
+    expect(result.log).toContain(`::add-mask::${stack.apiToken}`);
+    expect(result.log.replace(`::add-mask::${stack.apiToken}`, '')).not.toContain(stack.apiToken);
     expect(result.code).toBe(0);
     expect(result.outputs.state).toBe('success');
     expect(result.outputs['job-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -245,7 +205,7 @@ describe('root action dist/index.js against a real ironbots server', () => {
     });
     expect(result.code).not.toBe(0);
     expect(result.outputs.state).toBe('failure');
-    expect(result.stdout).toMatch(/::error::job .* ended failure: Failed \(exit code 4\)/);
+    expect(result.log).toMatch(/::error::job .* ended failure: Failed \(exit code 4\)/);
   });
 
   it('fails with a clear message on a refused token, and submits nothing', async () => {
@@ -257,7 +217,7 @@ describe('root action dist/index.js against a real ironbots server', () => {
       repository: 'none',
     });
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::the ironbots server refused the token \(401\)/);
+    expect(result.log).toMatch(/::error::the ironbots server refused the token \(401\)/);
     expect(await stack.jobs.stats()).toEqual(before);
   });
 });

@@ -4,20 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   INPUT_DEFAULTS,
-  InputError,
   planSubmission,
-  splitCommandLine,
   submitJob,
   WaitTimeoutError,
   type SubmitJobDeps,
-  type SubmitJobInputs,
 } from '../../actions/submit-job/submit-job.ts';
+import { InputError, splitCommandLine } from '../../core/inputs.ts';
 
 const TOKEN = 'secret-api-token-123456';
 const SHA = 'a'.repeat(40);
 
-function inputs(overrides: Partial<SubmitJobInputs> = {}): SubmitJobInputs {
-  return {
+type InputValues = Record<
+  'serverUrl' | 'token' | 'job' | 'labels' | 'wait' | 'waitTimeout' | 'repository' | 'sha',
+  string
+>;
+
+/** The inputs as the runner would pass them (action.yml names), written here in camelCase. */
+function inputs(overrides: Partial<InputValues> = {}): Record<string, string> {
+  const values: InputValues = {
     serverUrl: 'https://ci.example.org/',
     token: TOKEN,
     job: 'make check',
@@ -28,6 +32,12 @@ function inputs(overrides: Partial<SubmitJobInputs> = {}): SubmitJobInputs {
     sha: '',
     ...overrides,
   };
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      value,
+    ]),
+  );
 }
 
 function inputError(fn: () => unknown): string {
@@ -85,11 +95,11 @@ describe('root action inputs', () => {
   });
 
   it.each([
-    ['server-url', { serverUrl: '' }, /input server-url: is required/],
+    ['server-url', { serverUrl: '' }, /input server-url: required/],
     ['server-url', { serverUrl: 'ci.example.org' }, /input server-url: .* is not a URL/],
     ['server-url', { serverUrl: 'ftp://ci.example.org' }, /must be http/],
-    ['token', { token: '' }, /input token: is required/],
-    ['job', { job: '  ' }, /input job: is required/],
+    ['token', { token: '' }, /input token: required/],
+    ['job', { job: '  ' }, /input job: required/],
     ['job', { job: 'context: x\nrun: [a' }, /input job: invalid YAML/],
     ['job', { job: '- a\n- b' }, /input job: several lines must form a YAML mapping/],
     ['job', { job: 'context: x\nrun: []' }, /input job: run/],
@@ -102,7 +112,7 @@ describe('root action inputs', () => {
     ],
     ['job', { job: 'context: x\nrun: [a]\nexecutor: docker' }, /input job: executor: /],
     ['labels', { labels: 'kvm, bad label!' }, /input labels: "label!"/],
-    ['wait', { wait: 'yes' }, /input wait: "yes" is neither true nor false/],
+    ['wait', { wait: 'yes' }, /input wait: "yes" is not a boolean/],
     ['wait-timeout', { waitTimeout: '-5' }, /input wait-timeout/],
     ['repository', { repository: 'just-a-name' }, /input repository: "just-a-name" is not owner\/name/],
     ['sha', { repository: 'acme/widget', sha: 'abc123' }, /input sha: "abc123" is not a full commit id/],
@@ -162,7 +172,7 @@ describe('root action inputs', () => {
   });
 
   it('splits command lines without expanding anything', () => {
-    expect(splitCommandLine(`a "b c" 'd "e"' $(rm -rf /) \`x\` *`)).toEqual([
+    expect(splitCommandLine(`a "b c" 'd "e"' $(rm -rf /) \`x\` *`, 'job')).toEqual([
       'a',
       'b c',
       'd "e"',
@@ -172,7 +182,7 @@ describe('root action inputs', () => {
       '`x`',
       '*',
     ]);
-    expect(splitCommandLine(`empty '' arg`)).toEqual(['empty', '', 'arg']);
+    expect(splitCommandLine(`empty '' arg`, 'job')).toEqual(['empty', '', 'arg']);
   });
 });
 

@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,39 +8,14 @@ import { issueTitle } from '../../actions/container-refresh/container-refresh.ts
 import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { ImageRepository } from './image-repository.ts';
+import { runActionDist } from '../support/run-action-dist.ts';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 const TOKEN = 'ghp_containerrefreshdisttoken0123456789';
 const IMAGE = 'acme/ci-dist';
 
-/**
- * Runs the committed bundle as the Actions runner does: `node dist/index.js`, each input as INPUT_<NAME>
- * upper-cased with hyphens kept, an output file that already exists, and the workflow's GITHUB_* variables.
- */
-async function runAction(dir: string, inputs: Record<string, string>, env: Record<string, string>) {
-  const outputFile = path.join(dir, `output-${Date.now()}`);
-  await writeFile(outputFile, '');
-  const child = spawn(process.execPath, [path.join(repoRoot, 'actions/container-refresh/dist/index.js')], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      RUNNER_TEMP: dir,
-      GITHUB_OUTPUT: outputFile,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const outputs: Record<string, string> = {};
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
-  return { code, stdout, outputs };
-}
+const runAction = (_dir: string, inputs: Record<string, string>, env: Record<string, string>) =>
+  runActionDist('actions/container-refresh', { inputs, env });
 
 describe('container-refresh dist/index.js run as the Actions runner does', () => {
   let tmp: Awaited<ReturnType<typeof withTempDir>>;
@@ -89,15 +63,15 @@ describe('container-refresh dist/index.js run as the Actions runner does', () =>
 
   it('on a schedule: publishes the dated tag and latest, sets outputs, masks the token', async () => {
     const result = await runAction(tmp.dir, inputs, { ...workflow, GITHUB_EVENT_NAME: 'schedule' });
-    expect(result.stdout).not.toContain('::error::');
+    expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ mode: 'publish', outcome: 'published', built: 'true' });
     const today = result.outputs.tag!;
     expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect((await registry.tags(IMAGE)).sort()).toEqual([today, 'latest']);
-    expect(result.stdout).toContain(`::add-mask::${TOKEN}`);
-    expect(result.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    expect(result.log).toContain(`::add-mask::${TOKEN}`);
+    expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
   });
 
   it('on a pull request: tests the published image when the directory did not change, and pushes nothing', async () => {
@@ -124,7 +98,7 @@ describe('container-refresh dist/index.js run as the Actions runner does', () =>
       { ...workflow, GITHUB_EVENT_NAME: 'schedule' },
     );
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::test failed: .*\(issue opened: .*\/acme\/widget\/issues\/\d+\)/);
+    expect(result.log).toMatch(/::error::test failed: .*\(issue opened: .*\/acme\/widget\/issues\/\d+\)/);
     expect(result.outputs).toMatchObject({
       outcome: 'failed',
       'issue-number': expect.stringMatching(/^\d+$/),
@@ -145,12 +119,10 @@ describe('container-refresh dist/index.js run as the Actions runner does', () =>
     const before = (await registry.tags(IMAGE)).sort();
     const result = await runAction(tmp.dir, { ...inputs, image: 'Acme/CI:latest' }, workflow);
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(
-      /::error::input image: "Acme\/CI:latest" is not a registry repository name/,
-    );
+    expect(result.log).toMatch(/::error::input image: "Acme\/CI:latest" is not a registry repository name/);
     expect(result.outputs).toEqual({});
     expect((await registry.tags(IMAGE)).sort()).toEqual(before);
     const missing = await runAction(tmp.dir, { ...inputs, directory: 'not-there' }, workflow);
-    expect(missing.stdout).toMatch(/::error::input directory: .*not-there is not a directory/);
+    expect(missing.log).toMatch(/::error::input directory: .*not-there is not a directory/);
   });
 });

@@ -9,9 +9,9 @@ import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { runConfigured } from '../../actions/container-refresh/configured-run.ts';
 import { issueTitle } from '../../actions/container-refresh/container-refresh.ts';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import { HttpRegistryClient } from '../../actions/container-refresh/registry-client.ts';
-import { silentLogger } from '../../core/logger.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { startOciRegistry, type OciRegistry } from '../../emulators/oci-registry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { GOOD_CONTAINERFILE, ImageRepository } from './image-repository.ts';
@@ -91,7 +91,7 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
   });
 
   const refresh = (inputs: Partial<RefreshInputs>, options: { now?: Date; registryHost?: string } = {}) => {
-    const plan = planRefresh(
+    const plan = readSettings(
       {
         ...INPUT_DEFAULTS,
         directory: 'ci-image',
@@ -106,7 +106,7 @@ describe('container-refresh with podman, a real registry and the GitHub emulator
       {},
     );
     return runConfigured(plan, {
-      logger: silentLogger(),
+      log: silentLog(),
       tempRoot: tmp.dir,
       workspace: repo.dir,
       issues: { kind: 'github', apiUrl: emulator.url, token: TOKEN, repository: FORGE_REPO },

@@ -4,7 +4,7 @@ import {
   nextDatedTag,
   sortDatedTags,
 } from '../../actions/container-refresh/container-refresh.ts';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 
 const base: RefreshInputs = {
   ...INPUT_DEFAULTS,
@@ -16,47 +16,50 @@ const base: RefreshInputs = {
 
 describe('container-refresh inputs', () => {
   it('takes the mode from the event: pull requests and merge requests test, everything else publishes', () => {
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' })).toMatchObject({
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' })).toMatchObject({
       mode: 'pr',
       baseRef: 'main',
     });
     expect(
-      planRefresh(base, {
+      readSettings(base, {
         CI_PIPELINE_SOURCE: 'merge_request_event',
         CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'dev',
       }),
     ).toMatchObject({ mode: 'pr', baseRef: 'dev' });
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'schedule' }).mode).toBe('publish');
-    expect(planRefresh(base, { GITHUB_EVENT_NAME: 'push' }).mode).toBe('publish');
-    expect(planRefresh({ ...base, mode: 'rollback', directory: '', 'test-command': '' }, {}).mode).toBe(
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'schedule' }).mode).toBe('publish');
+    expect(readSettings(base, { GITHUB_EVENT_NAME: 'push' }).mode).toBe('publish');
+    expect(readSettings({ ...base, mode: 'rollback', directory: '', 'test-command': '' }, {}).mode).toBe(
       'rollback',
     );
   });
 
   it('names the input that is wrong', () => {
     const bad: [Partial<RefreshInputs>, RegExp][] = [
-      [{ image: '' }, /input image: is required/],
+      [{ image: '' }, /input image: required/],
       [{ image: 'Acme/CI' }, /input image: "Acme\/CI" is not a registry repository name/],
       [{ image: 'acme/ci:latest' }, /input image/],
       [{ registry: 'ghcr.io/acme' }, /input registry/],
       [{ mode: 'deploy' }, /input mode: "deploy" is none of auto, pr, publish, rollback/],
-      [{ mode: 'pr' }, /input base-ref: is required in pr mode/],
+      [{ mode: 'pr' }, /input base-ref: required in pr mode/],
       [{ 'tls-verify': 'maybe' }, /input tls-verify/],
-      [{ 'registry-username': 'robot' }, /give both or neither/],
+      [
+        { 'registry-username': 'robot' },
+        /input registry-username: give both registry-username and registry-password, or neither/,
+      ],
       [{ containerfile: '../Containerfile' }, /input containerfile/],
-      [{ 'test-command': ' ' }, /input test-command: is required/],
-      [{ directory: '' }, /input directory: is required/],
+      [{ 'test-command': ' ' }, /input test-command: required/],
+      [{ directory: '' }, /input directory: required/],
     ];
     for (const [change, message] of bad)
-      expect(() => planRefresh({ ...base, ...change }, {})).toThrow(message);
+      expect(() => readSettings({ ...base, ...change }, {})).toThrow(message);
   });
 
   it('accepts a local registry with a port and a URL-ish registry', () => {
-    expect(planRefresh({ ...base, registry: '127.0.0.1:5000', 'tls-verify': 'false' }, {})).toMatchObject({
+    expect(readSettings({ ...base, registry: '127.0.0.1:5000', 'tls-verify': 'false' }, {})).toMatchObject({
       registry: '127.0.0.1:5000',
       tlsVerify: false,
     });
-    expect(planRefresh({ ...base, registry: 'https://registry.gitlab.com/' }, {}).registry).toBe(
+    expect(readSettings({ ...base, registry: 'https://registry.gitlab.com/' }, {}).registry).toBe(
       'registry.gitlab.com',
     );
   });

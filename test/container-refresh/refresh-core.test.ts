@@ -7,11 +7,12 @@ import {
   refreshContainer,
   type RefreshDeps,
 } from '../../actions/container-refresh/container-refresh.ts';
-import { INPUT_DEFAULTS, planRefresh, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
 import type { ContainerEngine, StepOutcome } from '../../actions/container-refresh/podman-engine.ts';
 import type { RegistryClient, StoredManifest } from '../../actions/container-refresh/registry-client.ts';
 import { RecordingForge } from '../support/recording-forge.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { textLog } from '../../cli/text-log.ts';
 
 /** An engine that records what it was asked and answers as told; "pushing" stores a manifest in the registry. */
 class ScriptedEngine implements ContainerEngine {
@@ -93,7 +94,7 @@ describe('refreshContainer with injected clients', () => {
   afterEach(async () => tmp.remove());
 
   const plan = (inputs: Partial<RefreshInputs>) =>
-    planRefresh(
+    readSettings(
       {
         ...INPUT_DEFAULTS,
         directory: path.join(tmp.dir, 'ci'),
@@ -111,8 +112,9 @@ describe('refreshContainer with injected clients', () => {
     forge,
     repository,
     now: () => new Date('2026-11-23T10:00:00Z'),
-    log: () => undefined,
-    warn: (line) => warnings.push(line),
+    log: textLog((line) => {
+      if (line.startsWith('warning: ')) warnings.push(line.slice('warning: '.length));
+    }),
   });
 
   it('pr without changes and nothing published yet: builds the Dockerfile instead of failing, pushes nothing', async () => {

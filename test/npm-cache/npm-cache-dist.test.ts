@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -14,42 +13,17 @@ import {
 import { startS3Server } from '../support/s3-server.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
+import { runActionDist } from '../support/run-action-dist.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const actionDir = path.join(repoRoot, 'actions/npm-cache');
 
-/**
- * Runs the committed bundle as the Actions runner does: `node dist/index.js` in the workspace, each input
- * as INPUT_<NAME> (upper-cased, hyphens kept), an output file that already exists.
- */
-async function runAction(workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const outputFile = path.join(workspace, '..', `output-${Date.now()}-${Math.random()}`);
-  await writeFile(outputFile, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
-  );
-  const child = spawn(process.execPath, [path.join(actionDir, 'dist/index.js')], {
+const runAction = (workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  runActionDist('actions/npm-cache', {
+    inputs,
     cwd: workspace,
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: path.join(workspace, '..', 'runner-temp'),
-      GITHUB_OUTPUT: outputFile,
-      ...inputEnv,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { GITHUB_WORKSPACE: workspace, ...env },
   });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const outputs: Record<string, string> = {};
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
-  await rm(outputFile);
-  return { code, stdout, outputs };
-}
 
 describe('npm-cache action.yml', () => {
   it('declares exactly the inputs, with the defaults, that the code applies for a local run', async () => {
@@ -98,7 +72,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
   it('saves to and restores from the Actions cache service (v2 protocol, emulated)', async () => {
     const first = await workspace(true);
     const saved = await runAction(first, { mode: 'save' }, cacheService.env);
-    expect(saved.stdout).not.toContain('::error::');
+    expect(saved.log).not.toContain('::error::');
     expect(saved.code).toBe(0);
     expect(saved.outputs).toEqual({ key: expect.stringMatching(/^npm-cache-linux-/), saved: 'true' });
     expect(cacheService.entries()).toEqual([
@@ -138,7 +112,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     const corrupt = await runAction(await workspace(), { mode: 'restore', ...inputs }, s3env);
     expect(corrupt.code).toBe(0);
     expect(corrupt.outputs).toMatchObject({ 'cache-hit': 'false', outcome: 'corrupt' });
-    expect(corrupt.stdout).toMatch(
+    expect(corrupt.log).toMatch(
       /::warning::the cache archive for npm-cache-\S+ is corrupted \(.*\); treating it as a miss/,
     );
   });
@@ -148,13 +122,13 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     await writeFile(path.join(dir, 'package-lock.json'), '{"packages": ');
     const result = await runAction(dir, { mode: 'restore', 'cache-dir': path.join(tmp.dir, 'cache') });
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/::error::the lockfile \S+package-lock\.json is not valid JSON/);
+    expect(result.log).toMatch(/::error::the lockfile \S+package-lock\.json is not valid JSON/);
     expect(result.outputs).toEqual({});
 
     const bad = await runAction(dir, { mode: 'sideways' });
-    expect(bad.stdout).toContain('::error::input mode: "sideways" is not one of restore, save, update');
+    expect(bad.log).toContain('::error::input mode: "sideways" is not one of restore, save, update');
     const noStore = await runAction(dir, { mode: 'restore' });
-    expect(noStore.stdout).toContain(
+    expect(noStore.log).toContain(
       '::error::input store: no Actions cache service here; give cache-dir or s3-bucket',
     );
   });
@@ -208,7 +182,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
       { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN },
       runnerEnv(),
     );
-    expect(result.stdout).not.toContain('::error::');
+    expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ saved: 'true', changes: '', 'pull-request-url': '' });
     expect(await forge.findOpenPullRequest(repo, 'ironbots/npm-update')).toBeNull();
@@ -220,10 +194,10 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
     const cacheDir = path.join(tmp.dir, 'cache');
     const inputs = { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN };
     const result = await runAction(dir, inputs, runnerEnv());
-    expect(result.stdout).not.toContain('::error::');
+    expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(result.outputs.changes).toBe('ib-left 1.0.0 → 1.1.0');
-    expect(result.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
 
     const pr = await forge.findOpenPullRequest(repo, 'ironbots/npm-update');
     expect(pr).toMatchObject({ title: 'npm update: ib-left 1.0.0 → 1.1.0', baseRef: 'main', state: 'open' });
@@ -261,7 +235,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
       runnerEnv(),
     );
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(
+    expect(result.log).toMatch(
       /::error::the tests \(node -e .*\) failed after npm update \(ib-left 1\.0\.0 → 1\.1\.0\), so no pull request was opened/,
     );
     expect(await forge.findOpenPullRequest(repo, 'ironbots/npm-update-failing')).toBeNull();

@@ -10,17 +10,20 @@ import { DirectoryStore } from '../../actions/npm-cache/stores/directory-store.t
 import { verifyTree } from '../../actions/npm-cache/verify-tree.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
+import { textLog } from '../../cli/text-log.ts';
 
 const run = promisify(execFile);
 
+/** The text log, with its lines kept: `warning: …` lines are the warnings. */
 function recordingLog() {
-  const lines: { level: 'info' | 'warning'; message: string }[] = [];
-  return {
-    lines,
-    info: (message: string) => lines.push({ level: 'info', message }),
-    warning: (message: string) => lines.push({ level: 'warning', message }),
-    warnings: () => lines.filter((l) => l.level === 'warning').map((l) => l.message),
-  };
+  const lines: string[] = [];
+  return Object.assign(
+    textLog((line) => lines.push(line)),
+    {
+      lines,
+      warnings: () => lines.filter((l) => l.startsWith('warning: ')).map((l) => l.slice('warning: '.length)),
+    },
+  );
 }
 
 describe('npm-cache restore and save with a real lockfile, npm ci and a directory store', () => {

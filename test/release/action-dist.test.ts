@@ -1,55 +1,24 @@
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTempDir } from '../support/temp-dir.ts';
 import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './github-release-world.ts';
 import { SigningFixture, type GpgKey } from './signing-fixture.ts';
-
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const dist = path.join(repoRoot, 'actions/release/dist/index.js');
+import { runActionDist } from '../support/run-action-dist.ts';
 
 let fixture: SigningFixture;
 let world: GitHubReleaseWorld;
 let trusted: GpgKey;
 
-/**
- * Runs the committed bundle as the Actions runner does: `node dist/index.js`, each input as INPUT_<NAME>
- * upper-cased with hyphens kept, the workflow's GITHUB_* variables, and output and summary files that exist.
- */
-async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const tmp = await withTempDir();
-  const outputFile = path.join(tmp.dir, 'output');
-  const summaryFile = path.join(tmp.dir, 'summary');
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const child = spawn(process.execPath, [dist], {
+const runAction = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runActionDist('actions/release', {
+    inputs,
     cwd: fixture.repo,
     env: {
-      PATH: process.env.PATH,
       HOME: fixture.dir,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
       GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
       GITHUB_API_URL: world.emulator.url,
       GITHUB_SERVER_URL: world.emulator.url,
-      RUNNER_TEMP: tmp.dir,
       ...env,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const outputs: Record<string, string> = {};
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
-  const summary = await readFile(summaryFile, 'utf8');
-  await tmp.remove();
-  return { code, stdout, outputs, summary };
-}
 
 /** The defaults the runner applies from action.yml, as a workflow step would get them. */
 function inputs(extra: Record<string, string>): Record<string, string> {
@@ -88,13 +57,11 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
   it('releases the tag of GITHUB_REF and sets release-url, release-id, assets and the summary', async () => {
     const branch = await runAction(inputs({ tag: '' }), { GITHUB_REF: 'refs/heads/main' });
     expect(branch.code).toBe(1);
-    expect(branch.stdout).toContain(
-      'input tag: required: no tag given and this run was not started by a tag',
-    );
+    expect(branch.log).toContain('input tag: required: no tag given and this run was not started by a tag');
 
     const run = await runAction(inputs({ tag: '' }), { GITHUB_REF: 'refs/tags/1.0' });
     // The runner takes ::add-mask:: and hides the token from then on; nothing else may print it.
-    expect(run.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    expect(run.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
     expect(run.code).toBe(0);
     const [release] = world.releases().filter((r) => r.tagName === '1.0');
     expect(release).toMatchObject({ draft: false, body: '- cool new feature A' });
@@ -105,29 +72,34 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
     expect(assets[0]!.url).toBe(`${world.emulator.url}/${OWNER}/${REPO}/releases/download/1.0/widget.tar.gz`);
     expect(release!.assets.map((a) => a.digest)).toEqual(assets.map((a) => `sha256:${a.sha256}`));
     expect(run.summary).toContain('### Released 1.0');
+    // The build and each target fold into a group of their own in the workflow log.
+    expect(run.log).toContain(`::group::build: sh -c mkdir -p dist && echo widget > dist/widget.tar.gz`);
+    expect(run.log).toContain('::group::github: publish');
     expect(run.summary).toContain('| widget.tar.gz | 7 B |');
   });
 
   it('a dry run prints the plan and creates nothing, without a token', async () => {
     const run = await runAction(inputs({ tag: '1.1', 'dry-run': 'true', 'github-token': '' }));
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Dry run: would release 1.1');
-    expect(run.stdout).toMatch(/widget\.tar\.gz {2}7 B \(7 bytes\) {2}sha256:[0-9a-f]{64}/);
+    expect(run.log).toContain('Dry run: would release 1.1');
+    expect(run.log).toMatch(/widget\.tar\.gz {2}7 B \(7 bytes\) {2}sha256:[0-9a-f]{64}/);
     expect(world.releases().filter((r) => r.tagName === '1.1')).toEqual([]);
   });
 
   it('a token without write access is named before anything is created', async () => {
     const run = await runAction(inputs({ tag: '1.1', 'github-token': READ_ONLY_TOKEN }));
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::nothing was released: github could not prepare.*contents: write/);
+    expect(run.log).toMatch(/::error::nothing was released: github could not prepare.*contents: write/);
     expect(world.releases().filter((r) => r.tagName === '1.1')).toEqual([]);
   });
 
   it('a tampered tag fails the step and creates nothing', async () => {
     const run = await runAction(inputs({ tag: '1.2' }));
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::');
-    expect(run.stdout).toContain('changed after it was signed');
+    expect(run.log).toContain('::error::');
+    expect(run.log).toContain('changed after it was signed');
+    // A failed release says so in the job summary too.
+    expect(run.summary).toMatch(/^### release failed\n\n```text\n.*changed after it was signed/s);
     expect(world.releases().filter((r) => r.tagName === '1.2')).toEqual([]);
   });
 });

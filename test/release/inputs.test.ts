@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { buildEnvironment, createTargets } from '../../actions/release/configured-release.ts';
-import { silentLogger } from '../../core/logger.ts';
-import { INPUT_DEFAULTS, parseReleaseInputs, type ReleaseConfig } from '../../actions/release/inputs.ts';
+import { buildEnvironment, createTargets } from '../../actions/release/configured-run.ts';
+import { silentLog } from '../../cli/text-log.ts';
+import { INPUT_DEFAULTS, readSettings, type ReleaseSettings } from '../../actions/release/inputs.ts';
 
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';
 const PGP = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
 
-function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseConfig {
-  return parseReleaseInputs((name) => inputs[name] ?? '', {
+function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseSettings {
+  return readSettings((name) => inputs[name] ?? '', {
     GITHUB_REF: 'refs/tags/v1.2',
     GITHUB_REPOSITORY: 'acme/widget',
     ...env,
@@ -63,7 +63,11 @@ describe('release inputs', () => {
     ],
     [{ keyring: 'k', targets: 'github,github' }, /input targets: a target is listed twice/],
     [{ keyring: 'k' }, /input github-token: required for the github target \(contents: write\)/],
-    [{ keyring: 'k', 'dry-run': 'maybe' }, /input dry-run: true or false, not "maybe"/],
+    [{ keyring: 'k', 'dry-run': 'maybe' }, /input dry-run: "maybe" is not a boolean/],
+    // @actions/core's booleans only: yes, 1 and on are not true.
+    [{ keyring: 'k', 'dry-run': 'yes' }, /input dry-run: "yes" is not a boolean/],
+    [{ keyring: 'k', 'dry-run': 'true', 'compare-link': '1' }, /input compare-link: "1" is not a boolean/],
+    [{ keyring: 'k', 'dry-run': 'on' }, /input dry-run: "on" is not a boolean/],
     [{ keyring: 'k', 'version-pattern': '(' }, /input version-pattern: not a regular expression/],
     [{ keyring: 'k', build: "sh -c 'make", 'dry-run': 'true' }, /input build: unterminated ' quote/],
     [
@@ -141,7 +145,7 @@ describe('release inputs', () => {
       'container-password': 'pw-x0123',
       'container-archive': 'image.tar',
     });
-    expect(createTargets(config.targets, silentLogger()).map((t) => t.name)).toEqual([
+    expect(createTargets(config.targets, silentLog()).map((t) => t.name)).toEqual([
       'npm',
       'container',
       'gitlab',

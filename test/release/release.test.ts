@@ -12,7 +12,7 @@ import { ReleaseError, runRelease, type ReleaseOptions } from '../../actions/rel
 import { GITHUB_RELEASE_BODY_LIMIT } from '../../actions/release/release-notes.ts';
 import { TagVerificationError, type TagTrust } from '../../actions/release/tag-signature.ts';
 import { planText, summaryMarkdown } from '../../actions/release/summary.ts';
-import { silentLogger } from '../../core/logger.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { GitHubReleaseWorld, OWNER, REPO, TOKEN } from './github-release-world.ts';
 import { SigningFixture, type GpgKey, type SshKey } from './signing-fixture.ts';
 
@@ -83,7 +83,7 @@ function options(tag: string, extra: Partial<ReleaseOptions> = {}): ReleaseOptio
     buildEnv: { PATH: process.env.PATH, RELEASE_FLAVOUR: 'plain' },
     dryRun: false,
     targets: [github()],
-    logger: silentLogger(),
+    log: silentLog(),
     ...extra,
   };
 }

@@ -1,6 +1,5 @@
 import { gettextCatalogs } from '../support/gettext-catalogs.ts';
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
 import { FIXTURES, PROJECT_SOURCES, seededCatalogs } from './fixtures.ts';
+import { runActionDist } from '../support/run-action-dist.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const actionDir = path.join(repoRoot, 'actions/translations');
@@ -28,39 +28,8 @@ async function actionYaml(): Promise<ActionYaml> {
   return parseYaml(await readFile(path.join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
 }
 
-/**
- * Runs the committed bundle as the Actions runner does: `node dist/index.js`, each input as INPUT_<NAME>
- * (upper-cased, hyphens kept) with action.yml's defaults applied, and an output file that already exists.
- */
-async function runAction(inputs: Record<string, string>, env: Record<string, string>) {
-  const tmp = await withTempDir();
-  const outputFile = path.join(tmp.dir, 'output');
-  await writeFile(outputFile, '');
-  const declared = (await actionYaml()).inputs;
-  const withDefaults: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(declared))
-    if (spec.default !== undefined && !spec.default.includes('${{')) withDefaults[name] = spec.default;
-  Object.assign(withDefaults, inputs);
-  const child = spawn(process.execPath, [path.join(actionDir, 'dist/index.js')], {
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_OUTPUT: outputFile,
-      RUNNER_TEMP: tmp.dir,
-      ...Object.fromEntries(Object.entries(withDefaults).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const outputs: Record<string, string> = {};
-  const text = await readFile(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
-  await tmp.remove();
-  return { code, output, outputs };
-}
+const runAction = (inputs: Record<string, string>, env: Record<string, string>) =>
+  runActionDist('actions/translations', { inputs, env });
 
 describe('the translations action as the runner starts it (dist/index.js)', () => {
   let tmp: Awaited<ReturnType<typeof withTempDir>>;
@@ -119,7 +88,7 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
   });
 
   it('opens the pull request, sets its outputs, and never prints a token', async () => {
-    const { code, output, outputs } = await runAction(inputs(), { GITHUB_REPOSITORY: 'acme/widget' });
+    const { code, log: output, outputs } = await runAction(inputs(), { GITHUB_REPOSITORY: 'acme/widget' });
     // The runner consumes ::add-mask:: commands (that is how secrets get masked); nothing else may show them.
     const printed = output.replace(/^::add-mask::.*$/gm, '');
     expect(output).toContain(`::add-mask::${WEBLATE_TOKEN}`);
@@ -133,13 +102,17 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
       headRef: 'ironbots/translations',
       htmlUrl: outputs['pull-request-url'],
     });
-    // Structured log lines.
-    expect(output).toMatch(/"msg":"opened the pull request"/);
+    // Plain lines in the workflow log, no JSON records.
+    expect(output).toMatch(/^opened pull request #1: http/m);
   });
 
   it('on a pull_request event only validates: publishes, pushes and opens nothing', async () => {
     const uploads = weblate.uploads.length;
-    const { code, output, outputs } = await runAction(inputs(), {
+    const {
+      code,
+      log: output,
+      outputs,
+    } = await runAction(inputs(), {
       GITHUB_REPOSITORY: 'acme/widget',
       GITHUB_EVENT_NAME: 'pull_request',
     });
@@ -150,7 +123,7 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
   });
 
   it('fails the step with a clear message on bad input', async () => {
-    const { code, output } = await runAction(
+    const { code, log: output } = await runAction(
       { ...inputs(), threshold: '120' },
       { GITHUB_REPOSITORY: 'acme/widget' },
     );
@@ -165,7 +138,7 @@ describe('the translations action as the runner starts it (dist/index.js)', () =
       'fr',
       await readFile(path.join(FIXTURES, 'po-broken/de.po'), 'utf8'),
     );
-    const { code, output } = await runAction(inputs(), { GITHUB_REPOSITORY: 'acme/widget' });
+    const { code, log: output } = await runAction(inputs(), { GITHUB_REPOSITORY: 'acme/widget' });
     expect(code).toBe(1);
     expect(output).toContain(`fr.po:19: end-of-line within string`);
   });

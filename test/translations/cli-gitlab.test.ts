@@ -131,7 +131,7 @@ describe('ironbots translations against the GitLab emulator', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toBe(
-      'ironbots: set the forge token in the environment variable IRONBOTS_FORGE_TOKEN (never on the command line)\n',
+      'ironbots: token required: set it in the environment variable IRONBOTS_FORGE_TOKEN (never on the command line)\n',
     );
     // Nothing happened on the forge.
     expect(await forge.listOpenPullRequests(repo)).toEqual([]);

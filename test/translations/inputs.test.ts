@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseTranslationsInputs } from '../../actions/translations/inputs.ts';
+import { InputError } from '../../core/inputs.ts';
+import { readSettings } from '../../actions/translations/inputs.ts';
 
 const weblate = {
   sources: 'src/**/*.c, src/**/*.py\nbin/*.sh',
@@ -13,7 +14,7 @@ const weblate = {
 const parse = (
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/widget' },
-) => parseTranslationsInputs((name) => inputs[name] ?? '', env);
+) => readSettings((name) => inputs[name] ?? '', env);
 
 const problem = (inputs: Record<string, string>, env?: NodeJS.ProcessEnv) => {
   try {
@@ -113,7 +114,9 @@ describe('translations inputs', () => {
       'input threshold: must be a percentage from 0 to 100, not "120"',
     );
     expect(problem({ ...weblate, threshold: 'most' })).toMatch(/^input threshold:/);
-    expect(problem({ ...weblate, 'dry-run': 'yes' })).toBe('input dry-run: must be true or false, not "yes"');
+    expect(problem({ ...weblate, 'dry-run': 'yes' })).toBe(
+      'input dry-run: "yes" is not a boolean: give true or false (or True, TRUE, False, FALSE)',
+    );
     expect(problem({ ...weblate, sources: '' })).toMatch(/^input sources: required/);
     expect(problem({ ...weblate, 'weblate-token': '' })).toBe('input weblate-token: required');
     expect(problem({ ...weblate, source: 'crowdin' })).toBe(

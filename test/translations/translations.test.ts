@@ -9,7 +9,7 @@ import { runTranslations, type TranslationsPlan } from '../../actions/translatio
 import { WeblateSource } from '../../actions/translations/weblate-source.ts';
 import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
-import { silentLogger } from '../../core/logger.ts';
+import { silentLog } from '../../cli/text-log.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { WeblateEmulator } from '../../emulators/weblate-emulator.ts';
@@ -78,7 +78,7 @@ async function setup() {
       forge,
       source,
       workDir: path.join(tmp.dir, `run-${++runs}`),
-      logger: silentLogger(),
+      log: silentLog(),
     });
   const onBranch = (file: string) => forge.getFileContent(repo, file, BRANCH);
   return {
@@ -304,7 +304,7 @@ describe('translations against the GitHub emulator, Weblate emulator and real ge
           component: 'app',
         }),
         workDir: path.join(t.tmp.dir, 'dry'),
-        logger: silentLogger(),
+        log: silentLog(),
       },
     );
     expect(result.outcome).toBe('dry-run');

@@ -71,7 +71,7 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 1086:
+/***/ 8705:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -111,7 +111,7 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 var GetIntrinsic = __webpack_require__(470);
 
-var callBindBasic = __webpack_require__(1086);
+var callBindBasic = __webpack_require__(8705);
 
 /** @type {(thisArg: string, searchString: string, position?: number) => number} */
 var $indexOf = callBindBasic([GetIntrinsic('%String.prototype.indexOf%')]);
@@ -135,7 +135,7 @@ module.exports = function callBoundIntrinsic(name, allowMissing) {
 
 
 
-var callBind = __webpack_require__(1086);
+var callBind = __webpack_require__(8705);
 var gOPD = __webpack_require__(3170);
 
 var hasProtoAccessor;

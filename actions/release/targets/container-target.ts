@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PlannedAction,
@@ -12,6 +12,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 export interface ContainerImageTargetOptions {
   /** The registry's host (and port): `ghcr.io`, `quay.io`, `registry.example.com:5000`. */
@@ -39,7 +40,7 @@ export interface ContainerImageTargetOptions {
   containerfile?: string;
   /** OCI runtime for podman; runc works where crun does not. */
   runtime?: string;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 interface Prepared {
@@ -135,7 +136,7 @@ export class ContainerImageTarget implements ReleaseTarget {
           { signal, what: `pushing to ${this.#repository}` },
         );
         prepared.pushedManifest = true;
-        this.#options.logger?.info({ target: this.name, digest: prepared.digest }, 'image pushed by digest');
+        this.#options.log?.info(`${this.name}: image pushed by digest ${prepared.digest}`);
         plan.unshift({
           target: this.name,
           action: 'push image',
@@ -172,7 +173,7 @@ export class ContainerImageTarget implements ReleaseTarget {
         ],
         { signal, what: `tagging ${this.#repository}:${tag}` },
       );
-      this.#options.logger?.info({ target: this.name, tag, digest: prepared.digest }, 'tagged');
+      this.#options.log?.info(`${this.name}: tagged ${tag} (${prepared.digest})`);
     }
     // Tagged now: a rollback must not delete it.
     prepared.pushedManifest = false;
@@ -200,9 +201,8 @@ export class ContainerImageTarget implements ReleaseTarget {
         ]);
       } catch (error) {
         // Many registries refuse deletes; an untagged manifest is invisible and gets garbage-collected.
-        this.#options.logger?.warn(
-          { target: this.name, err: error, digest: prepared.digest },
-          'could not delete the untagged image',
+        this.#options.log?.warn(
+          `${this.name}: could not delete the untagged image ${prepared.digest}: ${errorMessage(error)}`,
         );
       }
     }
@@ -241,7 +241,7 @@ export class ContainerImageTarget implements ReleaseTarget {
         { input: this.#options.password, signal },
       );
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       if (/unauthorized|401|invalid username\/password|authentication required/i.test(text))
         throw this.#error(
           `${this.#options.registry} refused the credentials of ${this.#options.username}`,
@@ -341,8 +341,7 @@ export class ContainerImageTarget implements ReleaseTarget {
       );
       return `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
     } catch (error) {
-      if (/manifest unknown|name unknown|not found/i.test(error instanceof Error ? error.message : ''))
-        return null;
+      if (/manifest unknown|name unknown|not found/i.test(errorMessage(error))) return null;
       throw error;
     }
   }

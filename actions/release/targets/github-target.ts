@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PlannedAction,
@@ -14,6 +14,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 const RetryingOctokit = Octokit.plugin(retry);
 
@@ -28,7 +29,7 @@ export interface GitHubReleaseTargetOptions {
   uploadAttempts?: number;
   /** Wait before the n-th retry of an upload: n × this, in ms. Default 2000; tests shrink it. */
   retryDelayMs?: number;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 /** The fields of GitHub's release and asset JSON this target reads. */
@@ -84,7 +85,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     this.#owner = owner;
     this.#repo = repo;
     this.#apiUrl = (options.apiUrl || 'https://api.github.com').replace(/\/+$/, '');
-    const logger = options.logger;
+    const log = options.log;
     this.#octokit = new RetryingOctokit({
       auth: options.token,
       baseUrl: this.#apiUrl,
@@ -92,8 +93,8 @@ export class GitHubReleaseTarget implements ReleaseTarget {
       log: {
         debug: () => undefined,
         info: () => undefined,
-        warn: (message: string) => logger?.warn(message),
-        error: (message: string) => logger?.debug(message),
+        warn: (message: string) => log?.warn(message),
+        error: (message: string) => log?.debug(message),
       },
       retry: { retries: 2, retryAfterBaseValue: Math.max(1, (options.retryDelayMs ?? 2000) / 2) },
     });
@@ -163,7 +164,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     );
     this.#prepared = { ...this.#prepared!, release, createdDraft: false };
     const assets = await this.#listAssets(release.id);
-    this.#options.logger?.info({ url: release.html_url, id: release.id }, 'GitHub release published');
+    this.#options.log?.info(`${this.name}: release published ${release.html_url}`);
     return {
       target: this.name,
       url: release.html_url,
@@ -187,11 +188,10 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         release_id: prepared.release.id,
       });
       this.#prepared = null;
-      this.#options.logger?.info({ id: prepared.release.id }, 'GitHub draft release deleted (rollback)');
+      this.#options.log?.info(`${this.name}: draft release ${prepared.release.id} deleted (rollback)`);
     } catch (error) {
-      this.#options.logger?.warn(
-        { err: error, id: prepared.release.id },
-        'could not delete the draft release; a re-run of the tag reuses it',
+      this.#options.log?.warn(
+        `${this.name}: could not delete the draft release ${prepared.release.id} (${errorMessage(error)}); a re-run of the tag reuses it`,
       );
     }
   }
@@ -344,11 +344,10 @@ export class GitHubReleaseTarget implements ReleaseTarget {
           throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`);
       } catch (error) {
         if (error instanceof ReleaseTargetError) throw error;
-        lastProblem = error instanceof Error ? error.message : String(error);
+        lastProblem = errorMessage(error);
       }
-      this.#options.logger?.warn(
-        { asset: asset.name, attempt, attempts, problem: lastProblem },
-        'asset upload failed',
+      this.#options.log?.warn(
+        `${asset.name}: upload attempt ${attempt} of ${attempts} failed: ${lastProblem}`,
       );
     }
     throw new ReleaseTargetError(
@@ -384,7 +383,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
 
   #explain(what: string, error: unknown): string {
     const status = (error as { status?: number }).status;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const where = `${this.#owner}/${this.#repo}`;
     if (status === 401) return `could not ${what}: the token was rejected (401 Bad credentials)`;
     if (status === 403)

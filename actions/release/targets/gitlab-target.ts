@@ -1,5 +1,5 @@
 import { openAsBlob } from 'node:fs';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PlannedAction,
@@ -8,6 +8,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 export interface GitLabReleaseTargetOptions {
   /** The GitLab host, e.g. https://gitlab.com or a self-managed instance; the API is under /api/v4. */
@@ -18,7 +19,7 @@ export interface GitLabReleaseTargetOptions {
   project: string;
   /** Name of the generic package that holds the assets; defaults to the project's path. */
   packageName?: string;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 /** GitLab's access levels: creating releases and uploading packages needs Developer. */
@@ -188,7 +189,7 @@ export class GitLabReleaseTarget implements ReleaseTarget {
         signal,
       });
       release = created.body as RestRelease;
-      this.#options.logger?.info({ target: this.name, tag: spec.tag }, 'release created');
+      this.#options.log?.info(`${this.name}: release ${spec.tag} created`);
     } else {
       if (release.name !== spec.title || (release.description ?? '') !== spec.notes) {
         release = (
@@ -200,7 +201,7 @@ export class GitLabReleaseTarget implements ReleaseTarget {
       }
       await this.#syncLinks(prepared, spec.tag, links, release.assets?.links ?? [], signal);
       release = await this.#release(prepared, spec.tag, signal);
-      this.#options.logger?.info({ target: this.name, tag: spec.tag }, 'release updated');
+      this.#options.log?.info(`${this.name}: release ${spec.tag} updated`);
     }
     await this.#dropStaleFiles(prepared, spec, signal);
     // From here on a rollback must not remove what the release links.
@@ -228,9 +229,8 @@ export class GitLabReleaseTarget implements ReleaseTarget {
         'DELETE',
         `/projects/${prepared.projectId}/packages/${prepared.packageId}/package_files/${id}`,
       ).catch((err: unknown) =>
-        this.#options.logger?.warn(
-          { target: this.name, err, fileId: id },
-          'rollback could not delete a package file',
+        this.#options.log?.warn(
+          `${this.name}: rollback could not delete package file ${id}: ${errorMessage(err)}`,
         ),
       );
     }
@@ -238,7 +238,9 @@ export class GitLabReleaseTarget implements ReleaseTarget {
     if (prepared.createdPackage) {
       await this.#request('DELETE', `/projects/${prepared.projectId}/packages/${prepared.packageId}`).catch(
         (err: unknown) =>
-          this.#options.logger?.warn({ target: this.name, err }, 'rollback could not delete the package'),
+          this.#options.log?.warn(
+            `${this.name}: rollback could not delete the package: ${errorMessage(err)}`,
+          ),
       );
     }
     this.#prepared = null;
@@ -320,19 +322,15 @@ export class GitLabReleaseTarget implements ReleaseTarget {
         if (prepared.packageId === null) {
           prepared.packageId = (file as RestPackageFile & { package_id: number }).package_id;
         }
-        this.#options.logger?.info(
-          { target: this.name, asset: asset.name, bytes: asset.bytes },
-          'package file uploaded',
-        );
+        this.#options.log?.info(`${this.name}: uploaded ${asset.name} (${asset.bytes} bytes)`);
         return file;
       } catch (error) {
         lastError = error;
         // Retry what may be transient (network, 5xx); a refusal (4xx) will not change.
         const status = httpStatus(error);
         if (signal?.aborted || status === null || (status >= 400 && status < 500)) break;
-        this.#options.logger?.warn(
-          { target: this.name, asset: asset.name, attempt, err: error },
-          'upload failed, retrying',
+        this.#options.log?.warn(
+          `${this.name}: upload of ${asset.name} failed (attempt ${attempt}: ${errorMessage(error)}), retrying`,
         );
       }
     }
@@ -477,5 +475,5 @@ function httpStatus(error: unknown): number | null {
 
 function describe(error: unknown): string {
   if (error instanceof ReleaseTargetError && error.cause instanceof GitLabHttpError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from 'pino';
+import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
   type PreparedRelease,
@@ -12,6 +12,7 @@ import {
   type ReleaseSpec,
   type ReleaseTarget,
 } from './release-target.ts';
+import { errorMessage } from '../../../core/errors.ts';
 
 const run = promisify(execFile);
 
@@ -28,7 +29,7 @@ export interface NpmTargetOptions {
   access?: 'public' | 'restricted';
   /** The npm executable; `npm` on PATH by default. */
   npm?: string;
-  logger?: Logger;
+  log?: ActionLog;
 }
 
 interface TarballManifest {
@@ -104,10 +105,7 @@ export class NpmTarget implements ReleaseTarget {
           ?.integrity;
         if (now !== tarball.integrity) throw error;
       }
-      this.#options.logger?.info(
-        { target: this.name, package: tarball.name, version: tarball.version },
-        'published',
-      );
+      this.#options.log?.info(`${this.name}: published ${tarball.name}@${tarball.version}`);
     }
     const packument = await this.#packument(tarball.name, signal);
     return {
@@ -174,7 +172,7 @@ export class NpmTarget implements ReleaseTarget {
     try {
       return (await this.#npm(['whoami'], signal)).trim();
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       if (/E401|ENEEDAUTH|401 Unauthorized/.test(text))
         throw this.#error(`the registry ${this.#registry} refused the token (npm whoami: 401)`, error);
       throw error;
@@ -190,9 +188,7 @@ export class NpmTarget implements ReleaseTarget {
         signal,
       });
     } catch (error) {
-      throw this.#error(
-        `cannot reach ${this.#registry}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw this.#error(`cannot reach ${this.#registry}: ${errorMessage(error)}`);
     }
     if (response.status === 404) return null;
     if (!response.ok) throw this.#error(`reading ${name} from ${this.#registry} answered ${response.status}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import {
   truncateDescription,
@@ -280,7 +281,7 @@ export class Agent {
       'outcome already recorded: republishing it, not running the job again',
     );
     await this.#o.jobs.ack(lease).catch((error: unknown) => log.warn({ err: error }, 'could not ack'));
-    await this.#publishRecorded(key, `${this.name}/${jobId}/republish`, log);
+    await this.#publishRecorded(key, `${this.name}/${jobId}/republish/${randomUUID()}`, log);
     return { kind: 'done', report: { jobId, state: outcome.state, description: outcome.description } };
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
@@ -218,7 +219,7 @@ export class Planner {
             'the forge does not show the recorded outcome: republishing',
           );
           await records.markUnpublished(dedupKey);
-          await this.#publisher?.publishIfFree(dedupKey, `planner/${trigger}`, 10_000);
+          await this.#publisher?.publishIfFree(dedupKey, `planner/${trigger}/${randomUUID()}`, 10_000);
         }
         skipped.push(context);
         continue;
@@ -241,7 +242,12 @@ export class Planner {
         continue;
       }
       // Only the planner that created the record says "Not yet tested", and before the job can start.
-      if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
+      // Best effort: a forge that refuses it must not keep the job from being queued (the agent's statuses
+      // follow), and a record left without its job would block the context until the orphan check.
+      if (!status)
+        await this.#setNotYetTested(repository, pr.headSha, context).catch((error: unknown) =>
+          log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
+        );
       await enqueue();
     }
     return { kind: 'planned', jobs, skipped };

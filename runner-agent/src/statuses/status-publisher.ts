@@ -1,14 +1,16 @@
-import type { CommitStatusInput, Forge } from '../../../forge/forge.ts';
+import type { CommitStatuses, CommitStatusInput } from '../../../forge/forge.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { JobRecord, JobRecords } from './job-records.ts';
 
 export interface StatusPublisherOptions {
-  forge: Pick<Forge, 'setCommitStatus'>;
+  forge: CommitStatuses;
   records: JobRecords;
   logger: Logger;
   /** Backoff between failed posts: base doubles up to cap. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** A publisher holds its right this far ahead, renewed while a post is in flight. Default 10 s. */
+  renewMs?: number;
   clock?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -41,28 +43,58 @@ export class StatusPublisher {
   }
 
   /**
-   * Posts the record's outcome while `holder` holds the publishing right (until `until`). True once the
-   * forge has it; false when the hold ended first (someone else publishes it later).
+   * Posts the record's outcome while `holder` holds the publishing right, renewing it while a post is in
+   * flight, so nobody else posts it meanwhile. True once the forge has it; false when `until` passed first:
+   * the right is released and someone else publishes it later.
+   *
+   * `verify` first reads what the forge shows and skips the post when it already shows the outcome: for a
+   * second publisher, and for every retry (a failed post may still have landed).
    */
-  async publish(record: JobRecord, holder: string, until: number, signal?: AbortSignal): Promise<boolean> {
+  async publish(
+    record: JobRecord,
+    holder: string,
+    until: number,
+    signal?: AbortSignal,
+    options: { verify?: boolean } = {},
+  ): Promise<boolean> {
     const base = this.#o.backoffBaseMs ?? 1_000;
     const cap = this.#o.backoffCapMs ?? 30_000;
+    const renewMs = this.#o.renewMs ?? 10_000;
+    const status = statusOf(record);
+    const { repo, sha } = record.target;
     for (let attempt = 1; ; attempt++) {
+      // Still ours? Another publisher may have taken over after a pause of this process.
+      if (!(await this.#o.records.takePublishing(record.key, holder, this.#clock() + renewMs))) return false;
+      const renewal = setInterval(() => {
+        void this.#o.records
+          .takePublishing(record.key, holder, this.#clock() + renewMs)
+          .catch(() => undefined);
+      }, renewMs / 3);
+      renewal.unref();
       try {
-        await this.#o.forge.setCommitStatus(record.target.repo, record.target.sha, statusOf(record));
+        const shown =
+          (options.verify || attempt > 1) &&
+          (await this.#o.forge.listCommitStatuses(repo, sha)).find((s) => s.context === status.context);
+        if (!shown || shown.state !== status.state || shown.description !== status.description)
+          await this.#o.forge.setCommitStatus(repo, sha, status);
         await this.#o.records.markPublished(record.key, holder);
         return true;
       } catch (error) {
         const wait = Math.min(base * 2 ** (attempt - 1), cap);
-        const left = until - this.#clock();
+        const giveUp = until - this.#clock() <= wait || !!signal?.aborted;
         this.#o.logger.warn(
-          { err: error, context: record.target.context, sha: record.target.sha, attempt },
-          left > wait
-            ? 'could not post the final status; retrying'
-            : 'could not post the final status yet; handing it over',
+          { err: error, context: record.target.context, sha, attempt },
+          giveUp
+            ? 'could not post the final status yet; handing it over'
+            : 'could not post the final status; retrying',
         );
-        if (left <= wait || signal?.aborted) return false;
+        if (giveUp) {
+          await this.#o.records.takePublishing(record.key, holder, 0).catch(() => undefined);
+          return false;
+        }
         await this.#sleep(wait, signal);
+      } finally {
+        clearInterval(renewal);
       }
     }
   }

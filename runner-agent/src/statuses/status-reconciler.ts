@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../../core/logger.ts';
 import { jobDedupKey, type Job } from '../jobs/job.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -23,6 +24,8 @@ export interface StatusReconcilerOptions {
 export class StatusReconciler {
   readonly #o: StatusReconcilerOptions;
   readonly #clock: () => number;
+  /** Unique per process: two servers' reconcilers must never both hold a record's publishing right. */
+  readonly #holder = `reconciler/${randomUUID()}`;
 
   constructor(options: StatusReconcilerOptions) {
     this.#o = options;
@@ -50,12 +53,12 @@ export class StatusReconciler {
     }
     let published = 0;
     let pending = 0;
-    for (const record of await this.#o.records.unpublished(this.#clock(), { holder: 'reconciler' })) {
+    for (const record of await this.#o.records.unpublished(this.#clock(), { holder: this.#holder })) {
       if (signal?.aborted) break;
       // One short hold per record and pass, so one unreachable repository never stalls the others.
       const done = await this.#o.publisher.publishIfFree(
         record.key,
-        'reconciler',
+        this.#holder,
         this.#o.intervalMs,
         signal,
       );

@@ -1,12 +1,12 @@
-export const id = 933;
-export const ids = [933];
+export const id = 132;
+export const ids = [132];
 export const modules = {
 
-/***/ 3314:
+/***/ 5132:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   forgeFromConfig: () => (/* binding */ forgeFromConfig)
+/* harmony export */   buildForge: () => (/* binding */ buildForge)
 /* harmony export */ });
 /* unused harmony export DEFAULT_API_URLS */
 const DEFAULT_API_URLS = {
@@ -14,14 +14,16 @@ const DEFAULT_API_URLS = {
     gitlab: 'https://gitlab.com',
 };
 /**
- * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
- * command's options). Each client library loads only when its forge is used: each is a large part of an
- * action bundle's start-up.
+ * A forge client from configuration, with the client loaders given (see forgeFromConfig): an action that supports one forge only hands in that one
+ * loader, and its bundle leaves the other client out altogether.
  */
-async function forgeFromConfig(config, wiring = {}) {
+async function buildForge(config, wiring, loaders) {
     const kind = config.kind;
     if (kind !== 'github' && kind !== 'gitlab')
         throw new Error(`forge kind "${String(kind)}": expected github or gitlab`);
+    const load = loaders[kind];
+    if (!load)
+        throw new Error(`forge kind "${kind}" is not supported here`);
     if (typeof config.token !== 'string' || config.token.trim() === '')
         throw new Error(`${kind} forge: the token is empty`);
     const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
@@ -38,14 +40,14 @@ async function forgeFromConfig(config, wiring = {}) {
         ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
     };
     if (kind === 'github') {
-        const { GitHubForge } = await Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523));
+        const { GitHubForge } = await load();
         return new GitHubForge({
             ...common,
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
         });
     }
-    const { GitLabForge } = await Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017));
+    const { GitLabForge } = await load();
     return new GitLabForge({ ...common, host: apiUrl });
 }
 function isHttpUrl(text) {

@@ -1,15 +1,26 @@
-export const id = 523;
-export const ids = [523];
+export const id = 138;
+export const ids = [138];
 export const modules = {
 
-/***/ 2969:
+/***/ 8138:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hy: () => (/* binding */ truncateDescription),
-/* harmony export */   Q8: () => (/* binding */ ForgeError)
-/* harmony export */ });
-/* unused harmony export STATUS_DESCRIPTION_LIMIT */
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: () => (/* binding */ DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
+  GitHubForge: () => (/* binding */ GitHubForge)
+});
+
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 21 modules
+var dist_src = __webpack_require__(9988);
+;// CONCATENATED MODULE: ./forge/forge.ts
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
  * and files are read from it, so a lost event can always be recovered by re-reading it.
@@ -28,20 +39,7 @@ class ForgeError extends Error {
     }
 }
 
-
-/***/ }),
-
-/***/ 2523:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GitHubForge: () => (/* binding */ GitHubForge)
-/* harmony export */ });
-/* unused harmony export DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS */
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
-/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9988);
-/* harmony import */ var _forge_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2969);
+;// CONCATENATED MODULE: ./forge/github/github-forge.ts
 
 
 
@@ -62,7 +60,7 @@ function bareRateLimitsAsSecondary(octokit) {
         throw error;
     });
 }
-const ThrottledOctokit = _octokit_rest__WEBPACK_IMPORTED_MODULE_1__/* .Octokit */ .E.plugin(bareRateLimitsAsSecondary, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L);
+const ThrottledOctokit = dist_src/* Octokit */.E.plugin(bareRateLimitsAsSecondary, plugin_throttling_dist_bundle/* throttling */.A, dist_bundle/* retry */.L);
 /** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
 const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 /** GitHub's limit on one page: fewer requests for long lists. */
@@ -212,7 +210,7 @@ class GitHubForge {
             sha,
             state: status.state,
             context: status.context,
-            ...(status.description !== undefined ? { description: (0,_forge_js__WEBPACK_IMPORTED_MODULE_0__/* .truncateDescription */ .Hy)(status.description) } : {}),
+            ...(status.description !== undefined ? { description: truncateDescription(status.description) } : {}),
             ...(status.targetUrl !== undefined ? { target_url: status.targetUrl } : {}),
         }));
     }
@@ -347,13 +345,13 @@ function toPullRequest(pr) {
  * the request's headers are never quoted. A network failure has no HTTP status: 0.
  */
 function toForgeError(error, method, repo, path) {
-    if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8)
+    if (error instanceof ForgeError)
         return error;
     const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
     const response = error.response;
     // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
     if (!response)
-        return new _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8(`${what}: no response: ${error.message}`, 0);
+        return new ForgeError(`${what}: no response: ${error.message}`, 0);
     const { status, data: body = {} } = response;
     const message = typeof body === 'string' ? body.slice(0, 200) : (body.message ?? 'no message');
     const details = (typeof body === 'object' ? (body.errors ?? []) : [])
@@ -363,7 +361,7 @@ function toForgeError(error, method, repo, path) {
     // Seconds, or an HTTP date.
     if (retryAfter !== undefined)
         details.push(`retry after ${String(retryAfter)}${/^\d+$/.test(String(retryAfter)) ? ' s' : ''}`);
-    return new _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
+    return new ForgeError(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
 }
 
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from 'pino';
-import type { ReleaseConfig, TargetConfig } from './inputs.ts';
-import { InputError } from './inputs.ts';
+import type { ActionLog } from '../../core/action-log.ts';
+import type { ReleaseSettings, TargetConfig } from './inputs.ts';
+import { InputError } from '../../core/inputs.ts';
 import { runRelease, type ReleaseOutcome } from './release.ts';
 import { ContainerImageTarget } from './targets/container-target.ts';
 import { GitHubReleaseTarget } from './targets/github-target.ts';
@@ -11,7 +11,7 @@ import { NpmTarget } from './targets/npm-target.ts';
 import type { ReleaseTarget } from './targets/release-target.ts';
 
 /** The real targets for the configuration, in the order given (GitHub first is the usual choice). */
-export function createTargets(configs: readonly TargetConfig[], logger: Logger): ReleaseTarget[] {
+export function createTargets(configs: readonly TargetConfig[], log: ActionLog): ReleaseTarget[] {
   return configs.map((config): ReleaseTarget => {
     switch (config.kind) {
       case 'github':
@@ -19,14 +19,14 @@ export function createTargets(configs: readonly TargetConfig[], logger: Logger):
           token: config.token,
           repository: config.repository,
           apiUrl: config.apiUrl,
-          logger,
+          log,
         });
       case 'gitlab':
-        return new GitLabReleaseTarget({ ...omitKind(config), logger });
+        return new GitLabReleaseTarget({ ...omitKind(config), log });
       case 'npm':
-        return new NpmTarget({ ...omitKind(config), logger });
+        return new NpmTarget({ ...omitKind(config), log });
       case 'container':
-        return new ContainerImageTarget({ ...omitKind(config), logger });
+        return new ContainerImageTarget({ ...omitKind(config), log });
     }
   });
 }
@@ -40,9 +40,9 @@ function omitKind<T extends { kind: string }>(config: T): Omit<T, 'kind'> {
  * What the action and `ironbots release` run: the configured targets, the build without any secret in its
  * environment, the compare link and the full-notes link in the forge's URL scheme.
  */
-export async function runConfiguredRelease(
-  config: ReleaseConfig,
-  deps: { logger: Logger; env: NodeJS.ProcessEnv; workDir?: string; targets?: ReleaseTarget[] },
+export async function runConfigured(
+  config: ReleaseSettings,
+  deps: { log: ActionLog; env: NodeJS.ProcessEnv; workDir?: string; targets?: ReleaseTarget[] },
 ): Promise<ReleaseOutcome> {
   const repoDir = path.resolve(config.repoDir);
   const trust = { ...config.trust };
@@ -83,8 +83,8 @@ export async function runConfiguredRelease(
             `${github.serverUrl.replace(/\/+$/, '')}/${github.repository}/releases/download/${encodeURIComponent(tagName)}/${encodeURIComponent(name)}`,
         }
       : {}),
-    targets: deps.targets ?? createTargets(config.targets, deps.logger),
-    logger: deps.logger,
+    targets: deps.targets ?? createTargets(config.targets, deps.log),
+    log: deps.log,
     ...(deps.workDir ? { workDir: deps.workDir } : {}),
   });
 }

@@ -1,12 +1,10 @@
-export const id = 824;
-export const ids = [824];
+export const id = 409;
+export const ids = [409];
 export const modules = {
 
-/***/ 6824:
+/***/ 8409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -18,20 +16,22 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./forge/forge-from-config.ts
+;// CONCATENATED MODULE: ./forge/build-forge.ts
 const DEFAULT_API_URLS = {
     github: 'https://api.github.com',
     gitlab: 'https://gitlab.com',
 };
 /**
- * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
- * command's options). Each client library loads only when its forge is used: each is a large part of an
- * action bundle's start-up.
+ * A forge client from configuration, with the client loaders given (see forgeFromConfig): an action that supports one forge only hands in that one
+ * loader, and its bundle leaves the other client out altogether.
  */
-async function forgeFromConfig(config, wiring = {}) {
+async function buildForge(config, wiring, loaders) {
     const kind = config.kind;
     if (kind !== 'github' && kind !== 'gitlab')
         throw new Error(`forge kind "${String(kind)}": expected github or gitlab`);
+    const load = loaders[kind];
+    if (!load)
+        throw new Error(`forge kind "${kind}" is not supported here`);
     if (typeof config.token !== 'string' || config.token.trim() === '')
         throw new Error(`${kind} forge: the token is empty`);
     const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
@@ -48,14 +48,14 @@ async function forgeFromConfig(config, wiring = {}) {
         ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
     };
     if (kind === 'github') {
-        const { GitHubForge } = await Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523));
+        const { GitHubForge } = await load();
         return new GitHubForge({
             ...common,
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
         });
     }
-    const { GitLabForge } = await Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017));
+    const { GitLabForge } = await load();
     return new GitLabForge({ ...common, host: apiUrl });
 }
 function isHttpUrl(text) {
@@ -68,11 +68,29 @@ function isHttpUrl(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./forge/forge-from-config.ts
+
+
+/**
+ * The one place a forge client is built from configuration (the deployment's, an action's inputs, a CLI
+ * command's options). Each client library loads only when its forge is used: each is a large part of an
+ * action bundle's start-up.
+ */
+function forgeFromConfig(config, wiring = {}) {
+    return buildForge(config, wiring, {
+        github: () => Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523)),
+        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
+    });
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./core/errors.ts
+var errors = __webpack_require__(265);
 ;// CONCATENATED MODULE: ./actions/container-refresh/container-refresh.ts
+
 
 
 
@@ -114,26 +132,26 @@ async function refreshContainer(plan, deps) {
     const candidate = `localhost/ironbots-refresh/${plan.image}:${deps.now().getTime().toString(36)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     if (plan.mode === 'pr') {
         const change = await deps.changes(plan.directory, plan.baseRef);
-        deps.log(change.reason);
+        deps.log.info(change.reason);
         let image = candidate;
         let built = change.changed;
         if (!built) {
-            deps.log(`testing the published image ${published}`);
+            deps.log.info(`testing the published image ${published}`);
             const pulled = await deps.engine.pull(published);
             if (pulled.ok)
                 image = published;
             else {
-                deps.warn(`could not pull ${published}; building it instead`);
+                deps.log.warn(`could not pull ${published}; building it instead`);
                 built = true;
             }
         }
         try {
             if (built) {
-                const build = await deps.engine.build(plan.directory, containerfile, candidate);
+                const build = await deps.log.group(`build ${plan.directory}`, () => deps.engine.build(plan.directory, containerfile, candidate));
                 if (!build.ok)
                     return failed(plan, built, 'build', build);
             }
-            const test = await deps.engine.test(image, plan.testCommand);
+            const test = await deps.log.group(`test: ${plan.testCommand}`, () => deps.engine.test(image, plan.testCommand));
             if (!test.ok)
                 return failed(plan, built, 'test', test);
             // Never a push on a pull request: whatever the branch holds is not reviewed yet.
@@ -145,10 +163,10 @@ async function refreshContainer(plan, deps) {
         }
     }
     try {
-        const build = await deps.engine.build(plan.directory, containerfile, candidate);
+        const build = await deps.log.group(`build ${plan.directory}`, () => deps.engine.build(plan.directory, containerfile, candidate));
         if (!build.ok)
             return await reportFailure(plan, deps, failed(plan, true, 'build', build), build.log);
-        const test = await deps.engine.test(candidate, plan.testCommand);
+        const test = await deps.log.group(`test: ${plan.testCommand}`, () => deps.engine.test(candidate, plan.testCommand));
         if (!test.ok)
             return await reportFailure(plan, deps, failed(plan, true, 'test', test), test.log);
         let tag;
@@ -156,11 +174,11 @@ async function refreshContainer(plan, deps) {
             tag = nextDatedTag(await deps.registry.listTags(plan.image), deps.now());
         }
         catch (error) {
-            const message = error.message;
+            const message = (0,errors/* errorMessage */.g)(error);
             return await reportFailure(plan, deps, failed(plan, true, 'push', { ok: false, log: message }), message);
         }
         // The dated tag first, by digest; `latest` moves only once that tag is complete in the registry.
-        const pushed = await deps.engine.push(candidate, `${plan.registry}/${plan.image}:${tag}`);
+        const pushed = await deps.log.group(`push ${plan.registry}/${plan.image}:${tag}`, () => deps.engine.push(candidate, `${plan.registry}/${plan.image}:${tag}`));
         if (!pushed.ok || !pushed.digest)
             return await reportFailure(plan, deps, failed(plan, true, 'push', pushed), pushed.log);
         let moveLog = '';
@@ -171,11 +189,11 @@ async function refreshContainer(plan, deps) {
             await deps.registry.putManifest(plan.image, 'latest', manifest);
         }
         catch (error) {
-            moveLog = `${error.message}\n${tag} was pushed (${pushed.digest}); latest was not moved.`;
+            moveLog = `${(0,errors/* errorMessage */.g)(error)}\n${tag} was pushed (${pushed.digest}); latest was not moved.`;
         }
         if (moveLog)
             return await reportFailure(plan, deps, failed(plan, true, 'push', { ok: false, log: moveLog }), moveLog);
-        deps.log(`published ${plan.registry}/${plan.image}:${tag} (${pushed.digest}) and moved latest to it`);
+        deps.log.info(`published ${plan.registry}/${plan.image}:${tag} (${pushed.digest}) and moved latest to it`);
         const result = {
             mode: 'publish',
             outcome: 'published',
@@ -225,7 +243,7 @@ function logExcerpt(log, secrets = [], maxLines = 80, maxChars = 20_000) {
 }
 async function reportFailure(plan, deps, result, log) {
     if (!deps.forge || !deps.repository) {
-        deps.warn('no forge token: the failure is not reported in an issue');
+        deps.log.warn('no forge token: the failure is not reported in an issue');
         return result;
     }
     const title = issueTitle(plan);
@@ -254,7 +272,7 @@ async function reportFailure(plan, deps, result, log) {
         };
     }
     catch (error) {
-        deps.warn(`could not open or update the failure issue: ${error.message}`);
+        deps.log.warn(`could not open or update the failure issue: ${(0,errors/* errorMessage */.g)(error)}`);
         return result;
     }
 }
@@ -273,7 +291,7 @@ async function closeIssue(plan, deps, result) {
     }
     catch (error) {
         // The image is published; a forge hiccup must not turn that into a failed step.
-        deps.warn(`published, but could not close the failure issue: ${error.message}`);
+        deps.log.warn(`published, but could not close the failure issue: ${(0,errors/* errorMessage */.g)(error)}`);
         return result;
     }
 }
@@ -306,7 +324,7 @@ async function rollback(plan, deps) {
         if (!manifest)
             continue;
         await deps.registry.putManifest(plan.image, 'latest', manifest);
-        deps.log(`latest moved from ${dated[current]} back to ${tag} (${manifest.digest})`);
+        deps.log.info(`latest moved from ${dated[current]} back to ${tag} (${manifest.digest})`);
         return { mode: 'rollback', outcome: 'rolled-back', built: false, tag, digest: manifest.digest };
     }
     throw new Error(`latest is ${dated[current]}, the oldest dated tag: there is nothing to roll back to`);
@@ -617,20 +635,20 @@ function causeOf(error) {
  */
 async function runConfigured(plan, options) {
     const stateDir = await (0,promises_.mkdtemp)(external_node_path_default().join(options.tempRoot, 'ironbots-container-refresh-'));
-    const { logger } = options;
+    const { log } = options;
     try {
         const engine = new PodmanEngine({
             stateDir,
             tlsVerify: plan.tlsVerify,
             credentials: plan.credentials ? { registry: plan.registry, ...plan.credentials } : null,
-            onLine: (line) => logger.info({ podman: line }, line),
+            onLine: (line) => log.info(line),
         });
         const registry = new HttpRegistryClient({
             registry: plan.registry,
             tls: plan.tlsVerify,
             credentials: plan.credentials,
         });
-        const forge = options.issues ? await forgeFromConfig(options.issues, { logger }) : null;
+        const forge = options.issues ? await forgeFromConfig(options.issues) : null;
         return await refreshContainer({ ...plan, directory: external_node_path_default().resolve(options.workspace, plan.directory || '.') }, {
             engine,
             registry,
@@ -638,8 +656,7 @@ async function runConfigured(plan, options) {
             forge,
             repository: options.issues?.repository ?? null,
             now: options.now ?? (() => new Date()),
-            log: (line) => logger.info(line),
-            warn: (line) => logger.warn(line),
+            log,
             ...(options.runUrl ? { runUrl: options.runUrl } : {}),
             secrets: [plan.token, plan.credentials?.password ?? ''].filter(Boolean),
         });
