@@ -14,7 +14,13 @@ export class Qmp {
   constructor(socket: Socket) {
     this.#socket = socket;
     let greeted: () => void;
-    this.#ready = new Promise((resolve) => (greeted = resolve));
+    let gone: (error: Error) => void;
+    this.#ready = new Promise((resolve, reject) => {
+      greeted = resolve;
+      gone = reject;
+    });
+    // Whoever waits for the greeting hears of a qemu that died first (an unwaited rejection is no error).
+    this.#ready.catch(() => undefined);
     const lines = createInterface({ input: socket });
     // A reset is qemu going away: the close below says so to whoever waits.
     lines.on('error', () => undefined);
@@ -35,6 +41,7 @@ export class Qmp {
     socket.on('error', () => undefined);
     socket.once('close', () => {
       this.#closed = true;
+      gone(new Error('qmp: qemu closed the monitor'));
       for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('qmp: qemu closed the monitor'));
     });
   }
