@@ -8,6 +8,7 @@ import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchQueueLatency } from './queue-latency.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
+import { benchVmImageBuild } from './vm-image-build.ts';
 import { benchVmJob } from './vm-job.ts';
 import { benchVmOverlay } from './vm-overlay.ts';
 import { benchWebhookIntake } from './webhook-intake.ts';
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'queue-latency': () => benchQueueLatency(),
   'vm-overlay': () => benchVmOverlay(),
   'vm-job': () => benchVmJob(),
+  'vm-image-build': () => benchVmImageBuild(),
   'release-action': () => benchReleaseAction(),
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),

@@ -69,33 +69,75 @@ export function registerImageCommands(program: Command): void {
       process.env.IRONBOTS_REPOSITORY || undefined,
     )
     .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
-    .action(async (name: string, options: { config: string; repository?: string; workDir: string }) => {
-      const opened = await open(options.config);
-      const [repo] = repositoriesOf(opened, options.config, options.repository);
-      if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1)
-        throw new Error(`${options.config} lists several repositories: choose one with --repository`);
-      const forge = await forgeOf(opened, options.config, 'image-refresh');
-      const { imageStoreFromConfig } =
-        await import('../../runner-agent/src/images/image-store-from-config.ts');
-      const { refreshImage } = await import('../../runner-agent/src/images/image-refresh.ts');
-      const { BusyboxImageBuilder } = await import('../../runner-agent/src/images/busybox-image-builder.ts');
-      const { store } = imageStoreFromConfig(opened.config);
-      const progress = await progressOn(`upload ${name}`);
-      const result = await refreshImage({
-        name,
-        builder: new BusyboxImageBuilder(),
-        store,
-        forge,
-        repo: repo!,
-        workDir: options.workDir,
-        io: { log: opened.say },
-        uploadProgress: (done, total) => progress.update(done, total),
-      });
-      if (result.kind === 'current') opened.say(`${name}: already current (${result.blob})`);
-      else opened.say(`${name}: ${result.pullRequest.htmlUrl}`);
-    });
+    .option('--project <dir>', 'the project whose images/recipes/<name>.yml builds the image', '.')
+    .action(
+      async (
+        name: string,
+        options: { config: string; repository?: string; workDir: string; project: string },
+      ) => {
+        const opened = await open(options.config);
+        const [repo] = repositoriesOf(opened, options.config, options.repository);
+        if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1)
+          throw new Error(`${options.config} lists several repositories: choose one with --repository`);
+        const forge = await forgeOf(opened, options.config, 'image-refresh');
+        const { imageStoreFromConfig } =
+          await import('../../runner-agent/src/images/image-store-from-config.ts');
+        const { refreshImage } = await import('../../runner-agent/src/images/image-refresh.ts');
+        const { BusyboxImageBuilder } =
+          await import('../../runner-agent/src/images/busybox-image-builder.ts');
+        const { loadImageRecipe, recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
+        const { RecipeImageBuilder } = await import('../../runner-agent/src/images/recipe-image-builder.ts');
+        const { existsSync } = await import('node:fs');
+        // A recipe in the project builds the image; without one, the busybox test image is built.
+        const recipePath = recipeFile(name, path.resolve(options.project));
+        const builder = existsSync(recipePath)
+          ? new RecipeImageBuilder({ recipe: await loadImageRecipe(recipePath) })
+          : new BusyboxImageBuilder();
+        const { store } = imageStoreFromConfig(opened.config);
+        const progress = await progressOn(`upload ${name}`);
+        const result = await refreshImage({
+          name,
+          builder,
+          store,
+          forge,
+          repo: repo!,
+          workDir: options.workDir,
+          io: { log: opened.say },
+          uploadProgress: (done, total) => progress.update(done, total),
+        });
+        if (result.kind === 'current') opened.say(`${name}: already current (${result.blob})`);
+        else opened.say(`${name}: ${result.pullRequest.htmlUrl}`);
+      },
+    );
 
-  const image = program.command('image').description('the VM image store: list, fetch, upload, prune');
+  const image = program
+    .command('image')
+    .description('VM images: build from a recipe; the image store: list, fetch, upload, prune');
+
+  image
+    .command('build')
+    .description(
+      'build a VM image from its recipe (images/recipes/<name>.yml), boot-test it, and make it the local <name> image',
+    )
+    .argument('<recipe>', 'a recipe name (looked up in <project>/images/recipes) or a recipe file')
+    .option('--project <dir>', 'the project holding images/recipes', '.')
+    .option('--force', 'build even when this recipe was built here already', false)
+    .action(async (reference: string, options: { project: string; force: boolean }) => {
+      const { loadImageRecipe, recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
+      const { ensureRecipeImage, localImagesDir } =
+        await import('../../runner-agent/src/deployment/vm-setup.ts');
+      const recipe = await loadImageRecipe(recipeFile(reference, path.resolve(options.project)));
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+      const blob = await ensureRecipeImage({
+        recipe,
+        force: options.force,
+        print: (line) => process.stderr.write(`${line}\n`),
+        signal: controller.signal,
+      });
+      // stdout is only the result, for scripts.
+      process.stdout.write(`${path.join(localImagesDir(), blob)}\n`);
+    });
 
   image
     .command('list')

@@ -7,6 +7,7 @@ import type { BuiltImage } from '../../runner-agent/src/images/image-builder.ts'
 import { LocalImageResolver } from '../../runner-agent/src/images/local-image-resolver.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { executorContract } from './executor-contract.ts';
+import { vmNetworkCases } from './vm-network-cases.ts';
 import { qemuProcessesUnder, testImage, vmToolsPresent } from './vm-test-image.ts';
 
 // TCG boots take seconds, longer when the machine is busy.
@@ -21,6 +22,8 @@ if (vmToolsPresent) {
     return {
       executor,
       image: image.path,
+      // What the job is told about its user-mode network (the default).
+      extraEnvNames: ['IRONBOTS_HOST_ADDRESS', 'IRONBOTS_FORWARDED_PORT'],
       cleanup: async () => {
         expect(qemuProcessesUnder(state.dir)).toEqual([]);
         expect(await readdir(path.join(state.dir, 'jobs'))).toEqual([]);
@@ -197,6 +200,75 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
     expect(missing.outcome).toEqual({
       kind: 'infrastructure-error',
       message: expect.stringContaining('the checkout has no images/other-image'),
+    });
+  });
+
+  it('starts jobs from a saved state: the clock is the host’s, the disk a fresh overlay', async () => {
+    const lines: string[] = [];
+    const first = await run({ argv: ['sh', '-c', 'echo scribble >/root/mark; date +%s'] });
+    expect(first.result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    const work = await withTempDir('ironbots-vm-restore-');
+    onTestFinished(() => work.remove());
+    const chunks: Buffer[] = [];
+    const second = await executor.run(
+      {
+        jobId: 'restored',
+        argv: ['sh', '-c', 'date +%s; ls /root'],
+        workdir: work.dir,
+        env: { PATH: '/bin' },
+        timeoutMs: 60_000,
+        image: image.path,
+      },
+      { onOutput: (c) => chunks.push(c), log: (l) => lines.push(l), signal: new AbortController().signal },
+    );
+    expect(second.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(lines.join('\n')).toMatch(/restored the saved VM state in/);
+    const [guestNow, listing] = Buffer.concat(chunks).toString().split('\n');
+    // The saved guest's clock stood still since it was saved; the agent set it from the host's.
+    expect(Math.abs(Number(guestNow) - Date.now() / 1000)).toBeLessThan(60);
+    expect(listing).toBe('');
+  });
+
+  it('boots cold, with a warning, when the saved state does not restore, and saves a new one', async () => {
+    const statesDir = path.join(state.dir, 'vm-states');
+    await run({ argv: ['true'] });
+    const [saved] = (await readdir(statesDir)).filter((e) => !e.startsWith('.'));
+    expect(saved).toBeDefined();
+    await truncate(path.join(statesDir, saved!, 'memory.state'), 4096);
+    const lines: string[] = [];
+    const work = await withTempDir('ironbots-vm-badstate-');
+    onTestFinished(() => work.remove());
+    const chunks: Buffer[] = [];
+    const result = await executor.run(
+      {
+        jobId: 'bad-state',
+        argv: ['echo', 'ran anyway'],
+        workdir: work.dir,
+        env: {},
+        timeoutMs: 60_000,
+        image: image.path,
+      },
+      { onOutput: (c) => chunks.push(c), log: (l) => lines.push(l), signal: new AbortController().signal },
+    );
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(Buffer.concat(chunks).toString()).toBe('ran anyway\n');
+    expect(lines.join('\n')).toMatch(/warning: the saved VM state did not restore \(.+\): booting cold/);
+    expect(lines.join('\n')).toMatch(/booting a VM of/);
+    await expectNothingLeft();
+    // The broken state is gone; the next job saves a good one and restores it.
+    const again: string[] = [];
+    const next = await executor.run(
+      { jobId: 'after', argv: ['true'], workdir: work.dir, env: {}, timeoutMs: 60_000, image: image.path },
+      { onOutput: () => undefined, log: (l) => again.push(l), signal: new AbortController().signal },
+    );
+    expect(next.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(again.join('\n')).toMatch(/saved the VM state in[\s\S]*restored the saved VM state in/);
+  });
+
+  describe('guest network (busybox)', () => {
+    vmNetworkCases(() => ({ executor, image: image.path, env: { PATH: '/bin:/sbin' } }), {
+      fetch: 'wget -q -O -',
+      serve: (port, dir) => `httpd -p ${port} -h ${dir}`,
     });
   });
 });

@@ -22,6 +22,25 @@ describe('local image resolver', () => {
     await tmp.remove();
   });
 
+  it('without a pin in the checkout, resolves the image last built into its directory', async () => {
+    const tmp = await withTempDir();
+    const images = path.join(tmp.dir, 'images-dir');
+    const checkout = path.join(tmp.dir, 'checkout');
+    await mkdir(images);
+    await mkdir(checkout);
+    await writeFile(path.join(images, BLOB), 'qcow2 bytes');
+    await writeFile(path.join(images, 'debian-busybox'), `${BLOB}\n`);
+    const resolver = new LocalImageResolver({ dir: images });
+    expect(await resolver.resolve('debian-busybox', checkout)).toBe(path.join(images, BLOB));
+    // A pin in the checkout wins over the local build.
+    const other = `debian-busybox-${'cd'.repeat(32)}.qcow2`;
+    await writeFile(path.join(images, other), 'other bytes');
+    await mkdir(path.join(checkout, 'images'));
+    await writeFile(path.join(checkout, 'images', 'debian-busybox'), `${other}\n`);
+    expect(await resolver.resolve('debian-busybox', checkout)).toBe(path.join(images, other));
+    await tmp.remove();
+  });
+
   it('says clearly what is missing or malformed', async () => {
     const tmp = await withTempDir();
     await mkdir(path.join(tmp.dir, 'images'));

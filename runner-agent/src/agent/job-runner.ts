@@ -93,6 +93,7 @@ export class JobRunner {
           env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
           timeoutMs: job.timeoutSeconds * 1000,
           ...(job.image ? { image: job.image } : {}),
+          ...(job.network ? { network: job.network } : {}),
         },
         {
           onOutput: (chunk) => run.output(chunk),

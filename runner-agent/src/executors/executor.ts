@@ -14,6 +14,8 @@ export interface ExecutionRequest {
   timeoutMs: number;
   /** Image for container and VM executors. */
   image?: string;
+  /** The VM executor's guest network: `user` (default; QEMU's user-mode network) or `none`. */
+  network?: 'none' | 'user';
 }
 
 export interface ExecutionIO {

@@ -10,6 +10,9 @@ import type { ImageResolver } from './image-resolver.ts';
 import { silentLogger, type Logger } from '../../../core/logger.ts';
 import { BaseImageError, BootFilesCache } from '../vm/boot-files.ts';
 import { probeAccelerator, type Accelerator } from '../vm/kvm-probe.ts';
+import { QEMU_NAME_PREFIX, qemuArgs } from '../vm/qemu-command.ts';
+import { Qmp } from '../vm/qmp.ts';
+import { SavedStates, type SavedState } from '../vm/saved-state.ts';
 import type {
   ExecutionIO,
   ExecutionOutcome,
@@ -39,17 +42,24 @@ export interface VmExecutorOptions {
   bootFilesDir?: string;
   /** Extra text on the kernel command line (tests use it to make a guest that never boots). */
   kernelArguments?: string;
+  /**
+   * Start jobs from a saved VM state (default true): the first job of an image boots it once to where the
+   * guest agent waits for a job and saves that state (memory to a file, disk as a read-only layer); every job
+   * then restores it on a fresh overlay instead of booting. A state that fails to restore is dropped and the
+   * job boots cold, with a warning.
+   */
+  savedStates?: boolean;
+  /** Where saved states are kept, keyed by image, qemu version, machine and memory. Default `<stateDir>/vm-states`. */
+  savedStatesDir?: string;
 }
 
 /** What the guest agent reports on the ironbots.control port, one line each. */
 type ControlMessage =
   | { type: 'booted'; kernel: string }
+  | { type: 'ready' }
   | { type: 'started' }
   | { type: 'exit'; code: number }
   | { type: 'error'; message: string };
-
-/** Name tag on every qemu we start, so `ps` and the reaper can tell them apart. */
-const QEMU_NAME_PREFIX = 'ironbots-vm';
 
 /**
  * Runs the job's command in a throw-away VM: a qcow2 overlay on the read-only base image (O(1) in its size),
@@ -65,6 +75,7 @@ export class VmExecutor implements Executor {
   readonly #logger: Logger;
   readonly #jobsDir: string;
   readonly #bootFiles: BootFilesCache;
+  readonly #savedStates: SavedStates | undefined;
   #accelerator: Promise<Accelerator> | undefined;
 
   constructor(options: VmExecutorOptions) {
@@ -72,6 +83,18 @@ export class VmExecutor implements Executor {
     this.#logger = options.logger ?? silentLogger();
     this.#jobsDir = path.join(options.stateDir, 'jobs');
     this.#bootFiles = new BootFilesCache(options.bootFilesDir ?? path.join(options.stateDir, 'boot-files'));
+    this.#savedStates =
+      options.savedStates === false
+        ? undefined
+        : new SavedStates(options.savedStatesDir ?? path.join(options.stateDir, 'vm-states'));
+  }
+
+  #memoryMegabytes(): number {
+    return this.#o.memoryMegabytes ?? 256;
+  }
+
+  #bootTimeoutMs(accelerator: Accelerator): number {
+    return this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
   }
 
   /** KVM or TCG, probed once per executor. */
@@ -100,9 +123,15 @@ export class VmExecutor implements Executor {
 
   /** Kills the qemu processes and removes the job directories (overlays) a killed agent left behind. */
   async reapLeftovers(): Promise<void> {
-    const entries = await readdir(this.#jobsDir).catch(() => [] as string[]);
-    for (const entry of entries) {
-      const jobDir = path.join(this.#jobsDir, entry);
+    const statesDir = this.#o.savedStatesDir ?? path.join(this.#o.stateDir, 'vm-states');
+    // Job VMs, and VMs that were saving a state (their half-saved state goes with them).
+    const dirs = [
+      ...(await readdir(this.#jobsDir).catch(() => [] as string[])).map((e) => path.join(this.#jobsDir, e)),
+      ...(await readdir(statesDir).catch(() => [] as string[]))
+        .filter((e) => e.startsWith('.saving-'))
+        .map((e) => path.join(statesDir, e)),
+    ];
+    for (const jobDir of dirs) {
       const pid = Number((await readFile(path.join(jobDir, 'qemu.pid'), 'utf8').catch(() => '')).trim());
       if (pid > 0 && (await isOurQemu(pid, jobDir))) {
         this.#logger.warn({ pid, jobDir }, 'killing a VM a previous agent left running');
@@ -151,46 +180,97 @@ export class VmExecutor implements Executor {
       await mkdir(share, { recursive: true, mode: 0o700 });
       await writeFile(path.join(jobDir, 'job.json'), JSON.stringify({ jobId: request.jobId, baseImage }));
       await writeFile(path.join(share, 'workdir'), request.workdir);
-      await writeFile(path.join(share, 'command.sh'), guestCommandScript(request), { mode: 0o600 });
+      const network = await guestNetwork(request.network ?? 'user');
+      await writeFile(path.join(share, 'network'), network.mode);
+      io.log?.(network.describe);
+      await writeFile(
+        path.join(share, 'command.sh'),
+        guestCommandScript({ ...request, env: { ...request.env, ...network.env } }),
+        { mode: 0o600 },
+      );
       // Ends the guest's output: unguessable, so no command output is taken for it by chance.
       // One line without a newline (the guest reads it with $(…), which strips newlines), starting with a
       // character output rarely ends in, so nearly all output is passed on without being held back.
       const trailer = `<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>`;
       await writeFile(path.join(share, 'trailer'), trailer);
-      const overlay = path.join(jobDir, 'overlay.qcow2');
-      try {
-        await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', baseImage, overlay]);
-      } catch (error) {
-        const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
-        log.error({ baseImage, detail }, 'cannot create the overlay');
-        return result({
-          kind: 'infrastructure-error',
-          message: `cannot create an overlay on ${baseImage}: ${detail}`,
-        });
+      let saved: SavedState | undefined;
+      if (this.#savedStates) {
+        try {
+          saved = await this.#savedStates.get(
+            {
+              baseImage,
+              boot,
+              accelerator,
+              memoryMegabytes: this.#memoryMegabytes(),
+              network: network.mode,
+              qemuPath: this.#o.qemuPath ?? 'qemu-system-x86_64',
+              kernelArguments: this.#o.kernelArguments ?? '',
+            },
+            (dir) => this.#saveState({ dir, baseImage, boot, accelerator, network, log, io }),
+            (line) => io.log?.(line),
+          );
+        } catch (error) {
+          // No state: this job boots cold, the next one tries to save it again.
+          log.warn({ err: error }, 'cannot save a VM state');
+          io.log?.(
+            `warning: cannot save a VM state to start from (${(error as Error).message}): booting cold`,
+          );
+        }
       }
-      // The guest's output and reports arrive on these sockets; qemu connects to them at start.
-      const output = await listenForPort(`ironbots-vm-output-${path.basename(jobDir)}`);
-      const control = await listenForPort(`ironbots-vm-control-${path.basename(jobDir)}`);
-      try {
-        return await this.#boot({
-          request,
-          io,
-          accelerator,
-          boot,
-          baseImage,
-          trailer,
-          jobDir,
-          overlay,
-          share,
-          output,
-          control,
-          log,
-          result,
-        });
-      } finally {
-        output.close();
-        control.close();
+      for (const attempt of saved ? [saved, undefined] : [undefined]) {
+        const name = `${path.basename(jobDir)}${attempt ? '-restore' : ''}`;
+        const overlay = path.join(jobDir, 'overlay.qcow2');
+        const backing = attempt?.disk ?? baseImage;
+        try {
+          await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', backing, overlay]);
+        } catch (error) {
+          const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+          log.error({ baseImage: backing, detail }, 'cannot create the overlay');
+          return result({
+            kind: 'infrastructure-error',
+            message: `cannot create an overlay on ${backing}: ${detail}`,
+          });
+        }
+        // The guest's output and reports arrive on these sockets; qemu connects to them at start.
+        const output = await listenForPort(`ironbots-vm-output-${name}`);
+        const control = await listenForPort(`ironbots-vm-control-${name}`);
+        const qmp = attempt ? await listenForPort(`ironbots-vm-qmp-${name}`) : undefined;
+        let outcome: { result: ExecutionResult; started: boolean };
+        try {
+          outcome = await this.#boot({
+            request,
+            io,
+            accelerator,
+            boot,
+            baseImage,
+            trailer,
+            jobDir,
+            overlay,
+            share,
+            network,
+            output,
+            control,
+            log,
+            result,
+            ...(attempt && qmp ? { restore: { state: attempt, qmp } } : {}),
+          });
+        } finally {
+          output.close();
+          control.close();
+          qmp?.close();
+          await rm(overlay, { force: true });
+        }
+        if (attempt && !outcome.started && outcome.result.outcome.kind === 'infrastructure-error') {
+          // A state that does not restore is useless to every later job too.
+          const why = outcome.result.outcome.message;
+          log.warn({ why }, 'the saved VM state did not restore: booting cold');
+          io.log?.(`warning: the saved VM state did not restore (${why}): booting cold`);
+          await this.#savedStates?.discard(attempt);
+          continue;
+        }
+        return outcome.result;
       }
+      return result({ kind: 'infrastructure-error', message: 'the VM executor made no attempt' });
     } finally {
       await rm(jobDir, { recursive: true, force: true });
     }
@@ -217,64 +297,43 @@ export class VmExecutor implements Executor {
     jobDir: string;
     overlay: string;
     share: string;
+    network: GuestNetwork;
     output: PortSocket;
     control: PortSocket;
     log: Logger;
     result: (outcome: ExecutionOutcome) => ExecutionResult;
-  }): Promise<ExecutionResult> {
-    const { request, io, accelerator, jobDir, log, result } = job;
-    const bootTimeoutMs = this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
-    const args = [
-      '-name',
-      `${QEMU_NAME_PREFIX}:${path.basename(jobDir)}`,
-      '-accel',
-      accelerator.mode,
-      ...(accelerator.mode === 'kvm' ? ['-cpu', 'host'] : []),
-      '-m',
-      String(this.#o.memoryMegabytes ?? 256),
-      '-nodefaults',
-      '-no-user-config',
-      '-display',
-      'none',
-      '-no-reboot',
-      '-nic',
-      'none',
-      '-pidfile',
-      path.join(jobDir, 'qemu.pid'),
-      '-kernel',
-      job.boot.vmlinuz,
-      '-initrd',
-      job.boot.initrd,
-      '-append',
-      `console=ttyS0 panic=-1 quiet${this.#o.kernelArguments ? ` ${this.#o.kernelArguments}` : ''}`,
-      '-serial',
-      `file:${path.join(jobDir, 'console.log')}`,
-      '-drive',
-      `file=${qemuOption(job.overlay)},if=virtio,format=qcow2,cache=unsafe`,
-      '-device',
-      'virtio-serial-pci,id=ports',
-      '-chardev',
-      // Abstract unix sockets: no path length limit, no file to clean up.
-      `socket,id=output,path=${job.output.name},abstract=on`,
-      '-device',
-      'virtserialport,bus=ports.0,chardev=output,name=ironbots.output',
-      '-chardev',
-      `socket,id=control,path=${job.control.name},abstract=on`,
-      '-device',
-      'virtserialport,bus=ports.0,chardev=control,name=ironbots.control',
-      '-fsdev',
-      `local,id=job,path=${qemuOption(job.share)},security_model=none,readonly=on`,
-      '-device',
-      'virtio-9p-pci,fsdev=job,mount_tag=ironbots.job',
-      '-fsdev',
-      `local,id=workdir,path=${qemuOption(request.workdir)},security_model=none`,
-      '-device',
-      'virtio-9p-pci,fsdev=workdir,mount_tag=ironbots.workdir',
-    ];
-    log.info({ accelerator: accelerator.mode, jobDir }, 'booting the job VM');
-    io.log?.(`booting a VM of ${path.basename(job.baseImage)} under ${accelerator.describe}`);
+    /** Start from this saved state, talking to qemu over QMP on this socket. */
+    restore?: { state: SavedState; qmp: PortSocket };
+  }): Promise<{ result: ExecutionResult; started: boolean }> {
+    const { request, io, accelerator, jobDir, log, result, restore } = job;
+    // A restore takes seconds; one that takes longer is failing, and the job is better off booting cold.
+    const bootTimeoutMs = restore
+      ? Math.min(this.#bootTimeoutMs(accelerator), 60_000)
+      : this.#bootTimeoutMs(accelerator);
+    const args = qemuArgs({
+      dir: jobDir,
+      accelerator,
+      memoryMegabytes: this.#memoryMegabytes(),
+      boot: job.boot,
+      ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
+      disk: job.overlay,
+      outputSocket: job.output.name,
+      controlSocket: job.control.name,
+      share: job.share,
+      workdir: request.workdir,
+      nic: job.network.nic,
+      ...(restore ? { qmpSocket: restore.qmp.name, incoming: restore.state.memory } : {}),
+    });
+    log.info({ accelerator: accelerator.mode, jobDir, restore: !!restore }, 'starting the job VM');
+    io.log?.(
+      restore
+        ? `restoring a saved VM state of ${path.basename(job.baseImage)} under ${accelerator.describe}`
+        : `booting a VM of ${path.basename(job.baseImage)} under ${accelerator.describe}`,
+    );
 
-    return new Promise<ExecutionResult>((resolve) => {
+    return new Promise<{ result: ExecutionResult; started: boolean }>((resolveAttempt) => {
+      let started = false;
+      const resolve = (r: ExecutionResult) => resolveAttempt({ result: r, started });
       const qemu = spawn(this.#o.qemuPath ?? 'qemu-system-x86_64', args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -338,18 +397,50 @@ export class VmExecutor implements Executor {
       const controlDone = job.control.connection.then(
         (socket) =>
           new Promise<void>((done) => {
-            createInterface({ input: socket }).on('line', onControl).once('close', done);
+            createInterface({ input: socket })
+              .on('line', (line) => onControl(line, socket))
+              // A reset when qemu is killed is the end of the port, like a close.
+              .on('error', () => undefined)
+              .once('close', done);
           }),
       );
-      function onControl(line: string) {
+      if (restore) {
+        // The restored guest said "ready" before its state was saved: once qemu has loaded the state and runs
+        // it, it gets its job.
+        void Promise.all([restore.qmp.connection, job.control.connection])
+          .then(async ([qmpSocket, controlSocket]) => {
+            const qmp = new Qmp(qmpSocket);
+            await qmp.start();
+            const status = await qmp.until<{ status: string }>(
+              'query-status',
+              (s) => s.status !== 'inmigrate',
+              bootTimeoutMs,
+              'loading the saved state',
+            );
+            if (status.status !== 'running') await qmp.execute('cont');
+            io.log?.(
+              `restored the saved VM state in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
+            );
+            controlSocket.write(`job ${Math.floor(Date.now() / 1000)}\n`);
+          })
+          .catch((error: Error) => {
+            guestError = `cannot restore the saved state: ${error.message}`;
+            qemu.kill('SIGKILL');
+          });
+      }
+      function onControl(line: string, socket: Socket) {
         const message = parseControl(line);
         if (!message) return;
-        if (message.type === 'booted') {
+        if (message.type === 'ready') {
+          // The guest waits for this before it sets its clock, mounts the shares and starts the command.
+          socket.write(`job ${Math.floor(Date.now() / 1000)}\n`);
+        } else if (message.type === 'booted') {
           log.info({ kernel: message.kernel, accelerator: accelerator.mode }, 'guest booted');
           io.log?.(
             `guest booted (kernel ${message.kernel}, ${accelerator.mode.toUpperCase()}) in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
           );
         } else if (message.type === 'started') {
+          started = true;
           clearTimeout(bootTimer);
           io.onStarted?.(performance.timeOrigin + performance.now());
           commandTimer = setTimeout(() => stop('timed-out'), Math.min(request.timeoutMs, 2 ** 31 - 1));
@@ -399,6 +490,116 @@ export class VmExecutor implements Executor {
     });
   }
 
+  /**
+   * Boots the image to where its guest agent waits for a job ("ready"), then saves the VM into dir: the
+   * memory through QEMU's migration to a file, the disk as the qcow2 layer the guest wrote to while booting.
+   * The shares are not mounted yet at that point (a mounted 9p share blocks migration); the job's own shares,
+   * sockets and forwarded port are attached when a job restores the state.
+   */
+  async #saveState(options: {
+    dir: string;
+    baseImage: string;
+    boot: { vmlinuz: string; initrd: string };
+    accelerator: Accelerator;
+    network: GuestNetwork;
+    log: Logger;
+    io: ExecutionIO;
+  }): Promise<void> {
+    const { dir, accelerator } = options;
+    const state = { disk: path.join(dir, 'disk.qcow2'), memory: path.join(dir, 'memory.state') };
+    const share = path.join(dir, 'share');
+    const workdir = path.join(dir, 'workdir');
+    await mkdir(share);
+    await mkdir(workdir);
+    await run('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'qcow2',
+      '-b',
+      options.baseImage,
+      state.disk,
+    ]);
+    const name = path.basename(dir);
+    const output = await listenForPort(`ironbots-vm-output-${name}`);
+    const control = await listenForPort(`ironbots-vm-control-${name}`);
+    const qmpPort = await listenForPort(`ironbots-vm-qmp-${name}`);
+    const qemu = spawn(
+      this.#o.qemuPath ?? 'qemu-system-x86_64',
+      qemuArgs({
+        dir,
+        accelerator,
+        memoryMegabytes: this.#memoryMegabytes(),
+        boot: options.boot,
+        ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
+        disk: state.disk,
+        outputSocket: output.name,
+        controlSocket: control.name,
+        qmpSocket: qmpPort.name,
+        share,
+        workdir,
+        // The same device as a job's; the forwarded port is the job's own.
+        nic: options.network.mode === 'user' ? 'user,model=virtio-net-pci' : 'none',
+      }),
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+    );
+    let stderr = '';
+    qemu.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2_000)));
+    const exited = new Promise<void>((resolve) => qemu.once('close', () => resolve()));
+    const timeoutMs = this.#bootTimeoutMs(accelerator);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const ready = control.connection.then(
+        (socket) =>
+          new Promise<void>((resolve) =>
+            createInterface({ input: socket })
+              .on('line', (line) => {
+                if (parseControl(line)?.type === 'ready') resolve();
+              })
+              .on('error', () => undefined),
+          ),
+      );
+      await Promise.race([
+        ready,
+        exited.then(async () => {
+          throw new Error(`the VM stopped while booting${await this.#explain(dir, stderr)}`);
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the VM did not boot within ${Math.round(timeoutMs / 1000)} s`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+      const qmp = new Qmp(await qmpPort.connection);
+      await qmp.start();
+      await qmp.execute('stop');
+      await qmp.execute('migrate', { uri: `exec:cat > ${shellQuote(state.memory)}` });
+      const migration = await qmp.until<{ status?: string; 'error-desc'?: string }>(
+        'query-migrate',
+        (m) => m.status === 'completed' || m.status === 'failed' || m.status === 'cancelled',
+        timeoutMs,
+        'saving the VM state',
+      );
+      if (migration.status !== 'completed')
+        throw new Error(
+          `saving the VM state ${migration.status}: ${migration['error-desc'] ?? 'no reason given'}`,
+        );
+      await qmp.execute('quit').catch(() => undefined);
+      await exited;
+    } finally {
+      clearTimeout(timer);
+      qemu.kill('SIGKILL');
+      output.close();
+      control.close();
+      qmpPort.close();
+      await rm(share, { recursive: true, force: true });
+      await rm(workdir, { recursive: true, force: true });
+    }
+  }
+
   /** The end of qemu's stderr and of the guest console, to say why a VM did not boot. */
   async #explain(jobDir: string, stderr: string): Promise<string> {
     const consoleTail = (await readFile(path.join(jobDir, 'console.log'), 'utf8').catch(() => ''))
@@ -411,6 +612,48 @@ export class VmExecutor implements Executor {
   }
 }
 
+/** The guest's network for one job: what qemu gets, what the job is told, what the log says. */
+export interface GuestNetwork {
+  mode: 'none' | 'user';
+  /** qemu's `-nic` value. */
+  nic: string;
+  /** Added to the job's environment. */
+  env: Record<string, string>;
+  describe: string;
+}
+
+/** QEMU's user-mode network puts the host's loopback at this address, as seen from the guest. */
+export const GUEST_GATEWAY = '10.0.2.2';
+
+/**
+ * `user`: QEMU's user-mode network (no privileges, no bridge): the guest reaches the host's loopback services
+ * at 10.0.2.2, and one host port on 127.0.0.1, free when chosen, is forwarded to the same port in the guest
+ * so that a test on the host can reach a server the job starts. `none`: no network device at all.
+ */
+async function guestNetwork(mode: 'none' | 'user'): Promise<GuestNetwork> {
+  if (mode === 'none')
+    return { mode, nic: 'none', env: {}, describe: 'network: none (the VM has no network device)' };
+  const port = await freeLoopbackPort();
+  return {
+    mode,
+    nic: `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${port}-:${port}`,
+    env: { IRONBOTS_HOST_ADDRESS: GUEST_GATEWAY, IRONBOTS_FORWARDED_PORT: String(port) },
+    describe: `network: user-mode (the host's loopback is ${GUEST_GATEWAY}; host 127.0.0.1:${port} forwards to guest port ${port}, IRONBOTS_FORWARDED_PORT)`,
+  };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on now (the kernel picks it). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 interface PortSocket {
   /** Abstract socket name (without the leading NUL). */
   name: string;
@@ -421,7 +664,13 @@ interface PortSocket {
 
 async function listenForPort(name: string): Promise<PortSocket> {
   const server = createServer();
-  const connection = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const connection = new Promise<Socket>((resolve) =>
+    server.once('connection', (socket) => {
+      // qemu killed with data unread resets the connection: that is its end, which 'close' reports.
+      socket.on('error', () => undefined);
+      resolve(socket);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(`\0${name}`, resolve);
@@ -446,6 +695,7 @@ function trailerPrefixAtEnd(data: Buffer, trailer: Buffer): number {
 function parseControl(line: string): ControlMessage | undefined {
   const [word, ...rest] = line.trim().split(' ');
   if (word === 'booted') return { type: 'booted', kernel: rest.join(' ') };
+  if (word === 'ready') return { type: 'ready' };
   if (word === 'started') return { type: 'started' };
   if (word === 'exit' && /^\d+$/.test(rest[0] ?? '')) return { type: 'exit', code: Number(rest[0]) };
   if (word === 'error') return { type: 'error', message: rest.join(' ') };
@@ -467,11 +717,6 @@ export function guestCommandScript(request: ExecutionRequest): string {
 
 function shellQuote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/** qemu splits option values at commas; a literal comma is written twice. */
-function qemuOption(value: string): string {
-  return value.replaceAll(',', ',,');
 }
 
 /** Whether pid is a qemu we started for jobDir (not a later process that got the same pid). */

@@ -33,6 +33,7 @@ const GUEST_MODULES = [
   'ext4',
   '9pnet_virtio',
   '9p',
+  'virtio_net',
 ];
 
 const GUEST_DIR = path.join(import.meta.dirname, '..', 'vm', 'guest');
@@ -89,22 +90,6 @@ export class BusyboxImageBuilder implements ImageBuilder {
     try {
       const checkAbort = () => io.signal?.throwIfAborted();
       io.log(`building ${name}: kernel ${kernel.release}, busybox ${busybox}`);
-      const modules = await moduleLoadOrder(kernel.modulesDir, GUEST_MODULES);
-      io.log(`initramfs with modules ${modules.map((m) => m.name).join(' ')}`);
-
-      const initrdTree = path.join(work, 'initrd');
-      await mkdir(path.join(initrdTree, 'bin'), { recursive: true });
-      await mkdir(path.join(initrdTree, 'modules'));
-      await copyFile(busybox, path.join(initrdTree, 'bin', 'busybox'));
-      await copyFile(path.join(GUEST_DIR, 'initrd-init.sh'), path.join(initrdTree, 'init'));
-      await chmod(path.join(initrdTree, 'init'), 0o755);
-      for (const module of modules)
-        await copyFile(module.file, path.join(initrdTree, 'modules', `${module.name}.ko`));
-      await writeFile(
-        path.join(initrdTree, 'modules', 'modules.order'),
-        modules.map((m) => `${m.name}\n`).join(''),
-      );
-
       const rootfs = path.join(work, 'rootfs');
       for (const dir of ['bin', 'sbin', 'boot', 'etc', 'proc', 'sys', 'dev', 'run', 'root', 'tmp'])
         await mkdir(path.join(rootfs, dir), { recursive: true });
@@ -119,77 +104,156 @@ export class BusyboxImageBuilder implements ImageBuilder {
       await writeFile(path.join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
       await writeFile(path.join(rootfs, 'etc', 'group'), 'root:x:0:\n');
       await copyFile(kernel.vmlinuz, path.join(rootfs, 'boot', 'vmlinuz'));
-      await writeCpioGzip(initrdTree, path.join(rootfs, 'boot', 'initrd'));
+      await writeGuestInitrd({ modulesDir: kernel.modulesDir, busybox, work, io });
+      await rename(path.join(work, 'initrd.gz'), path.join(rootfs, 'boot', 'initrd'));
       checkAbort();
-
-      const megabytes = this.#o.rootfsMegabytes ?? 256;
-      io.log(`making a ${megabytes} MiB ext2 root filesystem`);
-      const raw = path.join(work, 'rootfs.raw');
-      await run('mke2fs', [
-        '-q',
-        '-F',
-        '-t',
-        'ext2',
-        '-L',
-        name.slice(0, 16),
-        '-E',
-        'root_owner=0:0',
-        '-d',
+      return await storeRootfsImage({
+        name,
         rootfs,
-        raw,
-        `${megabytes}M`,
-      ]);
-      checkAbort();
-      io.log('converting to qcow2');
-      const qcow2 = path.join(work, 'image.qcow2');
-      await run('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
-      const sha256 = await sha256File(qcow2);
-      const finalPath = path.join(outDir, `${name}-${sha256}.qcow2`);
-      await rename(qcow2, finalPath);
-      const { size } = await stat(finalPath);
-      io.log(`built ${path.basename(finalPath)} (${(size / 1e6).toFixed(1)} MB)`);
-      return { name, path: finalPath, sha256, bytes: size };
+        work,
+        outDir,
+        megabytes: this.#o.rootfsMegabytes ?? 256,
+        fsType: 'ext2',
+        io,
+      });
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   }
 
-  async bootTest(image: BuiltImage, io: ImageBuildIO): Promise<void> {
-    const root = this.#o.bootTestStateDir ?? path.join(this.#cacheDir, 'boot-test');
-    await mkdir(root, { recursive: true });
-    const stateDir = await mkdtemp(path.join(root, 'vm-'));
-    const workdir = path.join(stateDir, 'workdir');
-    await mkdir(workdir);
-    try {
-      const executor = new VmExecutor({ stateDir: path.join(stateDir, 'state') });
-      io.log(`boot-testing ${path.basename(image.path)} (${(await executor.accelerator()).describe})`);
-      const chunks: Buffer[] = [];
-      const result = await executor.run(
-        {
-          jobId: `boot-test-${image.name}`,
-          argv: ['sh', '-c', 'cat /etc/ironbots-image && echo written >boot-test.txt'],
-          workdir,
-          env: { PATH: '/bin:/sbin' },
-          timeoutMs: 60_000,
-          image: image.path,
-        },
-        { onOutput: (chunk) => chunks.push(chunk), signal: io.signal ?? new AbortController().signal },
+  bootTest(image: BuiltImage, io: ImageBuildIO): Promise<void> {
+    return bootTestImage(image, io, {
+      stateRoot: this.#o.bootTestStateDir ?? path.join(this.#cacheDir, 'boot-test'),
+    });
+  }
+}
+
+/**
+ * The initramfs every image boots with: busybox, the guest modules (dependencies first) and initrd-init.sh,
+ * which mounts /dev/vda and switches to the image's init. Written to `<work>/initrd.gz`.
+ */
+export async function writeGuestInitrd(options: {
+  modulesDir: string;
+  busybox: string;
+  work: string;
+  io: ImageBuildIO;
+}): Promise<void> {
+  const modules = await moduleLoadOrder(options.modulesDir, GUEST_MODULES);
+  options.io.log(`initramfs with modules ${modules.map((m) => m.name).join(' ')}`);
+  const initrdTree = path.join(options.work, 'initrd');
+  await mkdir(path.join(initrdTree, 'bin'), { recursive: true });
+  await mkdir(path.join(initrdTree, 'modules'));
+  await copyFile(options.busybox, path.join(initrdTree, 'bin', 'busybox'));
+  await copyFile(path.join(GUEST_DIR, 'initrd-init.sh'), path.join(initrdTree, 'init'));
+  await chmod(path.join(initrdTree, 'init'), 0o755);
+  for (const module of modules)
+    await copyFile(module.file, path.join(initrdTree, 'modules', `${module.name}.ko`));
+  await writeFile(
+    path.join(initrdTree, 'modules', 'modules.order'),
+    modules.map((m) => `${m.name}\n`).join(''),
+  );
+  await writeCpioGzip(initrdTree, path.join(options.work, 'initrd.gz'));
+  await rm(initrdTree, { recursive: true });
+}
+
+/**
+ * Makes the root filesystem tree into `<outDir>/<name>-<sha256>.qcow2`: a sparse ext2/ext4 filesystem of
+ * `megabytes`, converted to qcow2 in `work` and renamed into place only when complete.
+ */
+export async function storeRootfsImage(options: {
+  name: string;
+  rootfs: string;
+  work: string;
+  outDir: string;
+  megabytes: number;
+  fsType: 'ext2' | 'ext4';
+  io: ImageBuildIO;
+}): Promise<BuiltImage> {
+  const { name, io } = options;
+  io.log(`making a ${options.megabytes} MiB ${options.fsType} root filesystem`);
+  const raw = path.join(options.work, 'rootfs.raw');
+  await run('mke2fs', [
+    '-q',
+    '-F',
+    '-t',
+    options.fsType,
+    '-L',
+    name.slice(0, 16),
+    '-E',
+    'root_owner=0:0',
+    '-d',
+    options.rootfs,
+    raw,
+    `${options.megabytes}M`,
+  ]).catch((error: Error & { stderr?: string }) => {
+    throw new Error(
+      `mke2fs failed: ${(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' / ')}`,
+    );
+  });
+  io.signal?.throwIfAborted();
+  io.log('converting to qcow2');
+  const qcow2 = path.join(options.work, 'image.qcow2');
+  await run('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
+  await rm(raw);
+  const sha256 = await sha256File(qcow2);
+  const finalPath = path.join(options.outDir, `${name}-${sha256}.qcow2`);
+  await rename(qcow2, finalPath);
+  const { size } = await stat(finalPath);
+  io.log(`built ${path.basename(finalPath)} (${(size / 1e6).toFixed(1)} MB)`);
+  return { name, path: finalPath, sha256, bytes: size };
+}
+
+/**
+ * Boots the image in a throw-away VM and checks that a job runs in it: the guest names its image (from
+ * /etc/ironbots-image) and writes into the shared working directory. `extraCheck` runs more in the guest.
+ */
+export async function bootTestImage(
+  image: BuiltImage,
+  io: ImageBuildIO,
+  options: { stateRoot: string; extraCheck?: { script: string; expect: (output: string) => string | null } },
+): Promise<void> {
+  const root = options.stateRoot;
+  await mkdir(root, { recursive: true });
+  const stateDir = await mkdtemp(path.join(root, 'vm-'));
+  const workdir = path.join(stateDir, 'workdir');
+  await mkdir(workdir);
+  try {
+    const executor = new VmExecutor({ stateDir: path.join(stateDir, 'state') });
+    io.log(`boot-testing ${path.basename(image.path)} (${(await executor.accelerator()).describe})`);
+    const chunks: Buffer[] = [];
+    const result = await executor.run(
+      {
+        jobId: `boot-test-${image.name}`,
+        argv: [
+          'sh',
+          '-c',
+          `cat /etc/ironbots-image && echo written >boot-test.txt${options.extraCheck ? ` && ${options.extraCheck.script}` : ''}`,
+        ],
+        workdir,
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' },
+        timeoutMs: 120_000,
+        image: image.path,
+      },
+      { onOutput: (chunk) => chunks.push(chunk), signal: io.signal ?? new AbortController().signal },
+    );
+    const output = Buffer.concat(chunks).toString('utf8').trim();
+    if (result.outcome.kind !== 'exited' || result.outcome.exitCode !== 0)
+      throw new Error(
+        `boot test of ${image.name} failed: ${JSON.stringify(result.outcome)}; output: ${output || '(none)'}`,
       );
-      const output = Buffer.concat(chunks).toString('utf8').trim();
-      if (result.outcome.kind !== 'exited' || result.outcome.exitCode !== 0)
-        throw new Error(
-          `boot test of ${image.name} failed: ${JSON.stringify(result.outcome)}; output: ${output || '(none)'}`,
-        );
-      if (!output.startsWith(`${image.name} `))
-        throw new Error(`boot test of ${image.name}: the guest printed "${output}", not its image name`);
-      if ((await readFile(path.join(workdir, 'boot-test.txt'), 'utf8')) !== 'written\n')
-        throw new Error(
-          `boot test of ${image.name}: the guest could not write to the shared working directory`,
-        );
-      io.log(`boot test passed: the guest runs ${output} (${(result.durationMs / 1000).toFixed(1)} s)`);
-    } finally {
-      await rm(stateDir, { recursive: true, force: true });
-    }
+    if (!output.startsWith(`${image.name} `))
+      throw new Error(`boot test of ${image.name}: the guest printed "${output}", not its image name`);
+    const problem = options.extraCheck?.expect(output);
+    if (problem) throw new Error(`boot test of ${image.name}: ${problem}; output: ${output}`);
+    if ((await readFile(path.join(workdir, 'boot-test.txt'), 'utf8')) !== 'written\n')
+      throw new Error(
+        `boot test of ${image.name}: the guest could not write to the shared working directory`,
+      );
+    io.log(
+      `boot test passed: the guest runs ${output.split('\n')[0]} (${(result.durationMs / 1000).toFixed(1)} s)`,
+    );
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
   }
 }
 

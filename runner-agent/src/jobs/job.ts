@@ -29,6 +29,8 @@ export const JobSchema = z.object({
   executor: ExecutorNameSchema.default('process'),
   /** Image name for the podman and VM executors. */
   image: z.string().optional(),
+  /** The VM's network: `user` (QEMU user-mode, the default) or `none`. */
+  network: z.enum(['none', 'user']).optional(),
   /** The commit under test; absent for jobs that need no checkout (submitted maintenance jobs). */
   repository: RepositoryRefSchema.optional(),
   sha: z

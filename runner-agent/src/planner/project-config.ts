@@ -25,6 +25,7 @@ import { ExecutorNameSchema, type Job } from '../jobs/job.ts';
  *       env: { NODE_ENV: test }
  *       executor: process         # process | podman | vm
  *       image: debian-12          # for podman and vm
+ *       network: user             # vm: user (default; QEMU user-mode) | none
  *       priority: 0
  */
 
@@ -59,6 +60,7 @@ const ContextSchema = z
       .default({}),
     executor: ExecutorNameSchema.default('process'),
     image: NoNul.min(1).optional(),
+    network: z.enum(['none', 'user']).optional(),
     priority: z.number().int().min(-100).max(100).default(0),
   })
   .strict();
@@ -299,6 +301,7 @@ export function jobFromContext(
     env: spec.env,
     executor: spec.executor,
     ...(spec.image ? { image: spec.image } : {}),
+    ...(spec.network ? { network: spec.network } : {}),
     trigger,
     createdAt: now.toISOString(),
   };

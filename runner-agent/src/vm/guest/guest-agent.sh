@@ -1,13 +1,19 @@
 #!/bin/sh
-# The guest agent, PID 1 of the image: runs the one job the host put on the ironbots.job share, with its
-# working directory shared at the same path, streams its output to the ironbots.output port, reports over
-# ironbots.control ("booted", "started", "exit N") and ends the output with the job's trailer. The host never
-# hands argv to a shell: it writes command.sh with every word single-quoted.
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run
+# The guest agent: runs the one job the host put on the ironbots.job share, with its working directory shared
+# at the same path, streams its output to the ironbots.output port, and talks with the host over
+# ironbots.control: it says "booted <kernel>" and "ready", waits for "job <epoch seconds>" (at once on a cold
+# boot; a VM restored from a saved state receives it only after the restore, so everything that cannot survive
+# a restore — the clock, the 9p mounts, the network set-up — is done after it), then says "started" and
+# "exit N" and ends the output with the job's trailer. The host never hands argv to a shell: it writes
+# command.sh with every word single-quoted.
+# It is PID 1 of the busybox image and a systemd service (ironbots-guest.service) in recipe-built images.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+if [ "$$" = 1 ]; then
+  mount -t proc proc /proc
+  mount -t sysfs sysfs /sys
+  mount -t tmpfs tmpfs /tmp
+  mount -t tmpfs tmpfs /run
+fi
 halt_now() {
   sync
   poweroff -f
@@ -29,12 +35,27 @@ while [ -z "$output" ] || [ -z "$control" ]; do
   [ -n "$output" ] && [ -n "$control" ] && break
   tries=$((tries + 1))
   [ "$tries" -gt 1500 ] && { console "no ironbots.output/ironbots.control ports"; halt_now; }
-  usleep 20000
+  sleep 0.02
 done
-exec 3>"$control"
+exec 3<>"$control"
 echo "booted $(uname -r)" >&3
+echo ready >&3
+go=
+while read -r word epoch <&3; do
+  [ "$word" = job ] && { go=1; break; }
+done
+[ -n "$go" ] || { console "the control port closed before a job came"; halt_now; }
+# The clock stood still while the state was saved: the host's time is the right one.
+date -s "@$epoch" >/dev/null 2>&1
 mkdir -p /run/job
 mount -t 9p -o trans=virtio,version=9p2000.L,ro ironbots.job /run/job || { echo "error cannot mount the job share" >&3; halt_now; }
+if [ "$(cat /run/job/network 2>/dev/null)" = user ]; then
+  # QEMU's user-mode network has fixed addresses: no DHCP lease to wait for, none to renew after a restore.
+  ip link set lo up
+  ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2 ||
+    { echo "error cannot set up the network on eth0" >&3; halt_now; }
+  echo 'nameserver 10.0.2.3' >/etc/resolv.conf
+fi
 workdir="$(cat /run/job/workdir)"
 mkdir -p "$workdir"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ironbots.workdir "$workdir" || { echo "error cannot mount the working directory" >&3; halt_now; }

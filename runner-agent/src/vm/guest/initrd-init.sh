@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # Stage one, PID 1 in the initramfs: load the drivers Debian's kernel builds as modules (virtio, ext4, 9p),
-# mount the image's root filesystem from /dev/vda and hand over to the guest agent in it.
+# mount the image's root filesystem from /dev/vda and hand over to the init the image names in /etc/ironbots-init
+# (systemd in recipe-built images), else to the guest agent itself (the busybox image).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mkdir -p /proc /sys /dev /newroot
@@ -23,6 +24,8 @@ while [ ! -b /dev/vda ]; do
   usleep 20000
 done
 mount -t ext4 /dev/vda /newroot || fail "cannot mount the root filesystem on /dev/vda"
+init=/sbin/ironbots-guest
+[ -s /newroot/etc/ironbots-init ] && read -r init </newroot/etc/ironbots-init
 umount /proc /sys
 mount --move /dev /newroot/dev
-exec switch_root /newroot /sbin/ironbots-guest
+exec switch_root /newroot "$init"

@@ -1,0 +1,329 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { debianKernel, defaultCacheDir, type DebianKernel } from '../vm/debian-kernel.ts';
+import {
+  bootTestImage,
+  imageRecipeFingerprint,
+  storeRootfsImage,
+  writeGuestInitrd,
+} from './busybox-image-builder.ts';
+import type { BuiltImage, ImageBuilder, ImageBuildIO } from './image-builder.ts';
+import { ImageRecipeError, type ImageRecipe } from './image-recipe.ts';
+
+const GUEST_DIR = path.join(import.meta.dirname, '..', 'vm', 'guest');
+
+/** What every recipe-built image has, whatever its recipe lists: an init, modprobe, `ip` for the network. */
+const REQUIRED_PACKAGES = ['systemd', 'systemd-sysv', 'kmod', 'iproute2'];
+
+/**
+ * Kernel module directories a VM never needs (hardware it does not have): left out to keep the image small.
+ * Everything else of the kernel package goes in, so that podman's netfilter, overlay and the like load.
+ */
+const UNNEEDED_MODULE_DIRS = [
+  'sound',
+  'drivers/gpu',
+  'drivers/media',
+  'drivers/infiniband',
+  'drivers/net/wireless',
+  'drivers/net/ethernet',
+  'drivers/staging',
+  'drivers/iio',
+  'drivers/hwmon',
+  'drivers/usb',
+  'drivers/scsi',
+  'drivers/hid',
+  'drivers/bluetooth',
+  'drivers/isdn',
+  'drivers/input',
+  'drivers/mtd',
+  'drivers/platform',
+  'drivers/net/wwan',
+  'drivers/net/can',
+  'drivers/net/usb',
+  'net/wireless',
+  'net/mac80211',
+  'net/bluetooth',
+];
+
+export interface RecipeImageBuilderOptions {
+  recipe: ImageRecipe;
+  /** Kernel packages are downloaded into this once. Default ~/.cache/ironbots. */
+  cacheDir?: string;
+  busybox?: string;
+  /** Default: the first Debian mirror of this machine's apt sources. */
+  defaultMirror?: () => Promise<string>;
+}
+
+/**
+ * Builds an image from a recipe (image-recipe.ts): mmdebstrap of the Debian suite with the recipe's packages
+ * (no recommends, no documentation, man pages or translations), its files, the guest agent as a systemd
+ * service, the kernel's modules, then the recipe's commands inside the image; then the same initramfs and
+ * content-addressed qcow2 as the busybox image. Everything happens in a work directory next to the result:
+ * a failed build leaves nothing behind.
+ */
+export class RecipeImageBuilder implements ImageBuilder {
+  readonly #o: RecipeImageBuilderOptions;
+  readonly #cacheDir: string;
+
+  constructor(options: RecipeImageBuilderOptions) {
+    this.#o = options;
+    this.#cacheDir = options.cacheDir ?? defaultCacheDir();
+  }
+
+  /** The recipe's hash together with the guest agent's: what a cached build of this recipe is keyed by. */
+  async buildKey(): Promise<string> {
+    return createHash('sha256')
+      .update(
+        `${this.#o.recipe.hash}\0${await imageRecipeFingerprint()}\0${await readFile(path.join(GUEST_DIR, 'ironbots-guest.service'), 'utf8')}`,
+      )
+      .digest('hex')
+      .slice(0, 16);
+  }
+
+  async build(name: string, outDir: string, io: ImageBuildIO): Promise<BuiltImage> {
+    const { recipe } = this.#o;
+    if (name !== recipe.name)
+      throw new Error(`recipe ${recipe.file} builds image "${recipe.name}", not "${name}"`);
+    const { spec } = recipe;
+    const base = spec.base.debian;
+    const mirror = base.mirror ?? (await (this.#o.defaultMirror ?? hostDebianMirror)());
+    const kernel = await debianKernel({
+      cacheDir: this.#cacheDir,
+      log: io.log,
+      ...(spec.kernel !== 'debian' ? { packageName: spec.kernel.package } : {}),
+    });
+    await mkdir(outDir, { recursive: true });
+    const work = await mkdtemp(path.join(outDir, `.build-${name}-`));
+    try {
+      io.log(
+        `building ${name} from ${path.basename(recipe.file)}: Debian ${base.suite} (${base.variant}) from ${mirror}, kernel ${kernel.release}`,
+      );
+      // What goes into the image besides packages, laid out as in the image, then copied in by a hook.
+      const overlay = path.join(work, 'overlay');
+      await this.#prepareOverlay(overlay, kernel, name);
+      const commandsDir = path.join(work, 'commands');
+      await mkdir(commandsDir);
+      const hooks: string[] = [
+        // /lib and /sbin are symlinks into /usr (merged /usr) and must stay so; the image's directories keep
+        // their owners and modes.
+        `tar -C ${shellQuote(overlay)} -c . | tar -C "$1" -x --keep-directory-symlink --no-overwrite-dir --no-same-owner`,
+        `chroot "$1" depmod -a ${shellQuote(kernel.release)}`,
+        'chroot "$1" systemctl enable ironbots-guest.service',
+        // Units a throw-away VM has no use for: they only slow its boot.
+        'chroot "$1" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service 2>/dev/null || true',
+      ];
+      for (const [index, command] of spec.commands.entries()) {
+        const file = path.join(commandsDir, `${index}.sh`);
+        await writeFile(file, command);
+        hooks.push(
+          `echo ${shellQuote(`${COMMAND_MARK}${index}`)} && chroot "$1" /bin/sh -ec "$(cat ${shellQuote(file)})"`,
+        );
+      }
+      const rootfs = path.join(work, 'rootfs');
+      const packages = [...new Set([...REQUIRED_PACKAGES, ...spec.packages])];
+      const args = [
+        '--mode=root',
+        `--variant=${base.variant}`,
+        `--include=${packages.join(',')}`,
+        '--aptopt=APT::Install-Recommends "false"',
+        '--aptopt=Acquire::Languages "none"',
+        ...[
+          '/usr/share/man/*',
+          '/usr/share/doc/*',
+          '/usr/share/info/*',
+          '/usr/share/locale/*',
+          '/usr/share/lintian/*',
+        ].map((p) => `--dpkgopt=path-exclude=${p}`),
+        '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+        ...hooks.map((hook) => `--customize-hook=${hook}`),
+        base.suite,
+        rootfs,
+        mirror,
+      ];
+      io.log(
+        `mmdebstrap ${base.suite} with ${packages.length} packages and ${spec.commands.length} commands`,
+      );
+      await this.#mmdebstrap(args, io);
+      io.signal?.throwIfAborted();
+      // Our own initramfs and the kernel at the paths the VM executor extracts them from.
+      await writeGuestInitrd({
+        modulesDir: kernel.modulesDir,
+        busybox: this.#o.busybox ?? '/usr/bin/busybox',
+        work,
+        io,
+      });
+      await mkdir(path.join(rootfs, 'boot'), { recursive: true });
+      await cp(kernel.vmlinuz, path.join(rootfs, 'boot', 'vmlinuz'));
+      await cp(path.join(work, 'initrd.gz'), path.join(rootfs, 'boot', 'initrd'));
+      return await storeRootfsImage({
+        name,
+        rootfs,
+        work,
+        outDir,
+        megabytes: spec['disk-megabytes'],
+        fsType: 'ext4',
+        io,
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  async #prepareOverlay(overlay: string, kernel: DebianKernel, name: string): Promise<void> {
+    const { recipe } = this.#o;
+    await mkdir(path.join(overlay, 'etc', 'systemd', 'system'), { recursive: true });
+    await mkdir(path.join(overlay, 'usr', 'local', 'sbin'), { recursive: true });
+    await cp(
+      path.join(GUEST_DIR, 'guest-agent.sh'),
+      path.join(overlay, 'usr', 'local', 'sbin', 'ironbots-guest'),
+    );
+    await cp(
+      path.join(GUEST_DIR, 'ironbots-guest.service'),
+      path.join(overlay, 'etc', 'systemd', 'system', 'ironbots-guest.service'),
+    );
+    await writeFile(path.join(overlay, 'etc', 'ironbots-image'), `${name} ${kernel.release}\n`);
+    // The initramfs hands over to systemd instead of the guest agent.
+    await writeFile(path.join(overlay, 'etc', 'ironbots-init'), '/lib/systemd/systemd\n');
+    await writeFile(path.join(overlay, 'etc', 'hostname'), `${name}\n`);
+    await writeFile(path.join(overlay, 'etc', 'fstab'), '/dev/vda / ext4 rw,errors=remount-ro 0 1\n');
+    const modules = path.join(overlay, 'usr', 'lib', 'modules', kernel.release);
+    await cp(kernel.modulesDir, modules, {
+      recursive: true,
+      filter: (source) => {
+        const relative = path.relative(path.join(kernel.modulesDir, 'kernel'), source);
+        return !UNNEEDED_MODULE_DIRS.some((dir) => relative === dir || relative.startsWith(`${dir}/`));
+      },
+    });
+    for (const file of recipe.spec.files) {
+      const target = path.join(overlay, file.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.content, { mode: Number.parseInt(file.mode, 8) });
+    }
+    // Modes as the recipe says, whatever this process's umask.
+    await chmodAll(overlay, recipe);
+  }
+
+  #mmdebstrap(args: string[], io: ImageBuildIO): Promise<void> {
+    const { recipe } = this.#o;
+    return new Promise((resolve, reject) => {
+      const child = spawn('mmdebstrap', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+          LANG: 'C.UTF-8',
+          DEBIAN_FRONTEND: 'noninteractive',
+        },
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+      const tail: string[] = [];
+      let command: number | undefined;
+      let missingPackage: string | undefined;
+      const onData = (data: Buffer) => {
+        for (const line of data.toString('utf8').split(/\r?\n/).filter(Boolean)) {
+          if (line.startsWith(COMMAND_MARK)) {
+            command = Number(line.slice(COMMAND_MARK.length));
+            tail.length = 0;
+            io.log(`  running command ${command + 1}: ${recipe.spec.commands[command]!.split('\n')[0]}`);
+            continue;
+          }
+          missingPackage ??=
+            /E: Unable to locate package (\S+)/.exec(line)?.[1] ??
+            /Package '([^']+)' has no installation candidate/.exec(line)?.[1];
+          tail.push(line);
+          if (tail.length > 15) tail.shift();
+          if (/^[IWE]: /.test(line) || command !== undefined) io.log(`  ${line}`);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('error', (error) =>
+        reject(
+          (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new Error('mmdebstrap is not installed: apt-get install mmdebstrap (bash dev/run setup does)')
+            : error,
+        ),
+      );
+      child.once('close', (code) => {
+        if (code === 0) return resolve();
+        const output =
+          tail
+            .filter((l) => !l.startsWith('I: '))
+            .slice(-8)
+            .join('\n    ') || '(no output)';
+        if (missingPackage) {
+          const index = recipe.spec.packages.findIndex((p) => p.replace(/=.*/, '') === missingPackage);
+          return reject(
+            new ImageRecipeError(
+              recipe.file,
+              index >= 0 ? recipe.lineOf(['packages', index]) : undefined,
+              index >= 0 ? `packages.${index}` : 'packages',
+              `no package "${missingPackage}" in this suite's mirror`,
+            ),
+          );
+        }
+        if (command !== undefined)
+          return reject(
+            new ImageRecipeError(
+              recipe.file,
+              recipe.lineOf(['commands', command]),
+              `commands.${command}`,
+              `the command failed (mmdebstrap exit ${code}); its output ends:\n    ${output}`,
+            ),
+          );
+        reject(new Error(`mmdebstrap failed (exit ${code}) building ${recipe.name}:\n    ${output}`));
+      });
+    });
+  }
+
+  bootTest(image: BuiltImage, io: ImageBuildIO): Promise<void> {
+    return bootTestImage(image, io, {
+      stateRoot: path.join(this.#cacheDir, 'boot-test'),
+      // A real init, and the network the guest agent set up.
+      extraCheck: {
+        script: 'cat /proc/1/comm && ip -4 -o addr show dev eth0',
+        expect: (output) =>
+          !/^systemd$/m.test(output)
+            ? 'PID 1 is not systemd'
+            : !output.includes('10.0.2.15/24')
+              ? 'eth0 has no user-mode network address'
+              : null,
+      },
+    });
+  }
+}
+
+/** Printed by a hook before each recipe command, so a failure can be pinned on the command. */
+const COMMAND_MARK = 'ironbots-recipe-command ';
+
+async function chmodAll(overlay: string, recipe: ImageRecipe): Promise<void> {
+  await chmod(path.join(overlay, 'usr', 'local', 'sbin', 'ironbots-guest'), 0o755);
+  for (const file of recipe.spec.files)
+    await chmod(path.join(overlay, file.path), Number.parseInt(file.mode, 8));
+  // Directories the overlay creates are merged into the image's; 0755 like Debian's own.
+  for (const entry of await readdir(overlay, { recursive: true, withFileTypes: true }))
+    if (entry.isDirectory()) await chmod(path.join(entry.parentPath, entry.name), 0o755);
+}
+
+/** The first Debian archive URI in this machine's apt sources (deb822 or one-line format). */
+export async function hostDebianMirror(): Promise<string> {
+  const files = [
+    '/etc/apt/sources.list',
+    ...(await readdir('/etc/apt/sources.list.d').catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.list') || f.endsWith('.sources'))
+      .map((f) => path.join('/etc/apt/sources.list.d', f)),
+  ];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const match of text.matchAll(/^(?:deb\s+(?:\[[^\]]*\]\s+)?(\S+)|URIs:\s*(\S+))/gm)) {
+      const uri = (match[1] ?? match[2])!;
+      if (/\/debian\/?$/.test(uri)) return uri.replace(/\/$/, '');
+    }
+  }
+  throw new Error('no Debian mirror in /etc/apt/sources.list*: set base.debian.mirror in the recipe');
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
