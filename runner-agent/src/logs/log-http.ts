@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { isValidJobId } from './job-id.ts';
-import type { JobLogMeta, LogStore } from './log-store.ts';
+import type { LogStore } from './log-store.ts';
+import { logViewerPage } from './log-viewer.ts';
 
 export interface LogHttpOptions {
   /** How often a follower looks for new output. Default 200 ms. */
@@ -25,7 +26,7 @@ export type LogHttpHandler = (req: IncomingMessage, res: ServerResponse, url?: U
  *    `X-Ironbots-Job-State`;
  *  - `GET /logs/<jobId>?follow=1[&offset=N]`: the same, streamed until the log is complete;
  *  - `GET /logs/<jobId>/meta`: the job's meta as JSON;
- *  - `GET /logs/<jobId>.html`: a self-contained page that follows the log.
+ *  - `GET /logs/<jobId>.html`: the viewer (log-viewer.ts), a self-contained page that follows the log.
  * A job id therefore cannot end in `.html` and still have its log served under that name.
  */
 export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): LogHttpHandler {
@@ -137,66 +138,18 @@ async function serveViewer(store: LogStore, jobId: string, res: ServerResponse):
   const meta = await store.meta(jobId);
   if (!meta) return sendError(res, 404, `no log for job ${jobId}`);
   const nonce = randomBytes(16).toString('base64');
+  const page = await logViewerPage(meta, nonce);
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'content-security-policy':
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; ` +
+      // ansi_up colours with style attributes; its text is escaped, so they carry nothing but colours.
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; style-src-attr 'unsafe-inline'; ` +
+      `connect-src 'self'; ` +
       `base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   });
-  res.end(viewerPage(jobId, meta, nonce));
-}
-
-function viewerPage(jobId: string, meta: JobLogMeta, nonce: string): string {
-  const title = escapeHtml(`${meta.context} · ${jobId}`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style nonce="${nonce}">
-  body { margin: 0; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #111; color: #ddd; }
-  header { position: sticky; top: 0; padding: 6px 12px; background: #222; border-bottom: 1px solid #333; }
-  pre { margin: 0; padding: 8px 12px; white-space: pre-wrap; word-break: break-all; }
-</style>
-</head>
-<body>
-<header>${title} — <span id="state">${escapeHtml(meta.state)}</span></header>
-<pre id="log"></pre>
-<script nonce="${nonce}">
-  // Polls the plain log from the byte offset it has, so it resumes by itself after network hiccups.
-  const log = document.getElementById('log');
-  const state = document.getElementById('state');
-  const url = location.pathname.replace(/\\.html$/, '');
-  const decoder = new TextDecoder();
-  let offset = 0;
-  async function poll() {
-    let delay = 1000;
-    try {
-      const res = await fetch(url + '?offset=' + offset, { cache: 'no-store' });
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      const atBottom = innerHeight + scrollY >= document.body.scrollHeight - 40;
-      offset += bytes.length;
-      log.append(decoder.decode(bytes, { stream: true }));
-      if (atBottom) scrollTo(0, document.body.scrollHeight);
-      const complete = res.headers.get('x-ironbots-log-complete') === 'true';
-      state.textContent = (res.headers.get('x-ironbots-job-state') || '') + (complete ? '' : ' …');
-      if (complete) return log.append(decoder.decode());
-      if (bytes.length > 0) delay = 0;
-    } catch (error) {
-      state.textContent = 'reconnecting (' + error.message + ')';
-      delay = 3000;
-    }
-    setTimeout(poll, delay);
-  }
-  poll();
-</script>
-</body>
-</html>
-`;
+  res.end(page);
 }
 
 function parseOffset(value: string | null): number | null {
@@ -217,11 +170,4 @@ function drained(res: ServerResponse): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
   });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 }

@@ -18,6 +18,12 @@ export interface JobLogMeta {
   exitCode?: number;
   /** The same text as the final commit status description. */
   description?: string;
+  /** The commit under test (`owner/name`, sha, pull request number) and its web pages, for the viewer's links. */
+  repository?: string;
+  sha?: string;
+  pullRequest?: number;
+  commitUrl?: string;
+  pullRequestUrl?: string;
 }
 
 export interface LogWriter {
