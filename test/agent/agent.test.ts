@@ -122,12 +122,22 @@ describe('agent', () => {
       ['pending', 'In progress [test-agent]'],
       ['success', expect.stringMatching(/^Passed in .* \[test-agent\]$/)],
     ]);
-    expect(statuses.every((s) => s.targetUrl === `http://127.0.0.1:9/logs/${id}`)).toBe(true);
+    // Statuses link the HTML viewer; the log's meta carries the commit and pull request it links to.
+    expect(statuses.every((s) => s.targetUrl === `http://127.0.0.1:9/logs/${id}.html`)).toBe(true);
     const log = await logText(id);
     expect(log).toContain(`checked out 2.0 as ${repo.sha}`);
     // The agent's environment never reaches the job.
     expect(log).toContain('secret: absent');
-    expect(await logStore.meta(id)).toMatchObject({ state: 'success', exitCode: 0, agent: 'test-agent' });
+    expect(await logStore.meta(id)).toMatchObject({
+      state: 'success',
+      exitCode: 0,
+      agent: 'test-agent',
+      repository: 'acme/widget',
+      sha: repo.sha,
+      pullRequest: 1,
+      commitUrl: `${repo.url.replace(/\.git$/, '')}/commit/${repo.sha}`,
+      pullRequestUrl: `${repo.url.replace(/\.git$/, '')}/pull/1`,
+    });
     expect((await jobs.state(id))?.state).toBe('done');
     expect(events.map((e) => e.type)).toEqual(['leased', 'started', 'finished']);
   });

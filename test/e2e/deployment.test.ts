@@ -144,8 +144,8 @@ describe.each(['filesystem', 's3'] as const)(
         }
         expect(metrics).toContain('ironbots_jobs_finished_total{state="success"} 2');
         expect(metrics).toContain('ironbots_job_startup_duration_seconds_count 2');
-        // The status links to the log, served from the configured store.
-        const log = await (await fetch(final[0]!.targetUrl!)).text();
+        // The status links to the log viewer; the log beside it is served from the configured store.
+        const log = await (await fetch(final[0]!.targetUrl!.replace(/\.html$/, ''))).text();
         expect(log).toContain('ok 1 - VERSION 3.0 is major.minor');
         // No secret reaches the logs.
         for (const secret of [TOKEN, HOOK_SECRET, API_TOKEN]) expect(logs).not.toContain(secret);

@@ -55,8 +55,9 @@ describe('ironbots local', () => {
           ['success', expect.stringMatching(/^Passed in .* \[local-agent\]$/)],
         ]);
       }
-      const logUrl = result.statuses.find((s) => s.context === 'unit')!.targetUrl!;
-      expect(logUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/logs\//);
+      const viewerUrl = result.statuses.find((s) => s.context === 'unit')!.targetUrl!;
+      expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/logs\/.+\.html$/);
+      const logUrl = viewerUrl.replace(/\.html$/, '');
       const res = await fetch(logUrl);
       expect(res.status).toBe(200);
       const log = await res.text();
@@ -77,7 +78,8 @@ describe('ironbots local', () => {
     });
     try {
       expect(result.reason).toBeUndefined();
-      const log = await (await fetch(result.statuses.find((s) => s.context === 'unit')!.targetUrl!)).text();
+      const viewerUrl = result.statuses.find((s) => s.context === 'unit')!.targetUrl!;
+      const log = await (await fetch(viewerUrl.replace(/\.html$/, ''))).text();
       expect(log).toContain('with the podman executor');
       expect(log).toContain('ok 2 - no agent secrets in the environment');
     } finally {

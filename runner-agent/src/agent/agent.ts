@@ -10,7 +10,7 @@ import {
 import type { Executor } from '../executors/executor.ts';
 import { jobDedupKey, type Job } from '../jobs/job.ts';
 import { inProgress } from '../jobs/status-text.ts';
-import type { JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
+import type { JobLogMeta, JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
@@ -171,7 +171,7 @@ export class Agent {
     // must not put "In progress" over what a newer attempt concluded.
     const progress = (state: CommitState, description: string) =>
       reporter.post(
-        { state, context: job.context, description, targetUrl: this.#o.logUrl(jobId) },
+        { state, context: job.context, description, targetUrl: viewerUrl(this.#o.logUrl(jobId)) },
         fence.kind === 'claimed' ? () => this.#o.records!.isCurrent(fence.key, fence.epoch) : undefined,
       );
     const cancel = new AbortController();
@@ -189,6 +189,7 @@ export class Agent {
         agent: this.name,
         attempt,
         startedAt: new Date().toISOString(),
+        ...commitLinks(job, this.#o.forge),
       });
       // Posted before the command starts (for at most a few seconds): a post still in flight when this
       // process is frozen would land, stale, whenever it thaws; one that landed before the job ran cannot.
@@ -366,7 +367,7 @@ export class Agent {
         state: forgeState,
         context: job.context,
         description,
-        targetUrl: this.#o.logUrl(jobId),
+        targetUrl: viewerUrl(this.#o.logUrl(jobId)),
       });
       await settle();
       return report;
@@ -376,7 +377,7 @@ export class Agent {
     const won = await this.#o.records!.finish(
       fence.key,
       fence.epoch,
-      { state: forgeState, description, targetUrl: this.#o.logUrl(jobId) },
+      { state: forgeState, description, targetUrl: viewerUrl(this.#o.logUrl(jobId)) },
       { holder, until: Date.now() + this.#statusHoldMs },
     );
     if (!won) {
@@ -456,4 +457,28 @@ class AgentStoppingError extends Error {
     super('agent stopping');
     this.name = 'AgentStoppingError';
   }
+}
+
+/** Statuses link the live HTML viewer, which follows a running job, rather than the plain-text log. */
+function viewerUrl(logUrl: string): string {
+  return `${logUrl}.html`;
+}
+
+/** The commit and pull request a job's log links to; web pages derived from the clone URL. */
+function commitLinks(
+  job: Job,
+  forge: AgentOptions['forge'],
+): Pick<JobLogMeta, 'repository' | 'sha' | 'pullRequest' | 'commitUrl' | 'pullRequestUrl'> {
+  if (!job.repository) return {};
+  const web = job.repository.cloneUrl.replace(/\.git$/, '');
+  const links: Pick<JobLogMeta, 'repository' | 'sha' | 'pullRequest' | 'commitUrl' | 'pullRequestUrl'> = {
+    repository: `${job.repository.owner}/${job.repository.name}`,
+  };
+  if (job.sha) Object.assign(links, { sha: job.sha, commitUrl: `${web}/commit/${job.sha}` });
+  if (job.pullRequest) {
+    const gitlab = forge !== null && 'kind' in forge && forge.kind === 'gitlab';
+    links.pullRequest = job.pullRequest;
+    links.pullRequestUrl = gitlab ? `${web}/-/merge_requests/${job.pullRequest}` : `${web}/pull/${job.pullRequest}`;
+  }
+  return links;
 }
