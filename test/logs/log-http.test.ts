@@ -178,9 +178,33 @@ describe('log HTTP', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
-    expect(html).toContain('<pre id="log">');
-    expect(html).not.toMatch(/\b(src|href)=/);
-    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('<main id="log">');
+    // Nothing is loaded from elsewhere: no src attribute, and the only links are the raw log and the meta.
+    const markup = html.slice(0, html.indexOf('<script'));
+    expect(html).not.toMatch(/<script[^>]*\bsrc=/);
+    expect([...markup.matchAll(/\bhref="([^"]*)"/g)].map((m) => m[1])).toEqual(['job-6', 'job-6/meta']);
+  });
+
+  it('links only http(s) commit and pull request pages, and escapes the meta', async () => {
+    await serve();
+    const writer = await store.create({
+      ...meta('job-7'),
+      context: 'unit <b>bold</b>',
+      repository: 'acme/"widget"',
+      sha: 'a'.repeat(40),
+      commitUrl: 'javascript:alert(1)',
+      pullRequest: 4,
+      pullRequestUrl: 'https://forge.example/acme/widget/pull/4?a=1&b="2"',
+    });
+    await writer.finish({ state: 'success' });
+    const html = await (await fetch(`${baseUrl}/logs/job-7.html`)).text();
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).toContain('unit &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).toContain('acme/&quot;widget&quot;');
+    expect(html).toContain(
+      '<a id="pr-link" href="https://forge.example/acme/widget/pull/4?a=1&amp;b=%222%22">PR #4</a>',
+    );
   });
 
   it('answers 404 for unknown jobs', async () => {
