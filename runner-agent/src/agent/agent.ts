@@ -478,7 +478,9 @@ function commitLinks(
   if (job.pullRequest) {
     const gitlab = forge !== null && 'kind' in forge && forge.kind === 'gitlab';
     links.pullRequest = job.pullRequest;
-    links.pullRequestUrl = gitlab ? `${web}/-/merge_requests/${job.pullRequest}` : `${web}/pull/${job.pullRequest}`;
+    links.pullRequestUrl = gitlab
+      ? `${web}/-/merge_requests/${job.pullRequest}`
+      : `${web}/pull/${job.pullRequest}`;
   }
   return links;
 }
