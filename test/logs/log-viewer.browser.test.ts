@@ -45,21 +45,18 @@ function jobMeta(jobId: string): JobLogMeta {
 async function pixelAt(png: Buffer, x: number, y: number): Promise<[number, number, number]> {
   const decoder = await browser.newPage();
   try {
-    return await decoder.evaluate(
-      async ({ dataUrl, x, y }) => {
-        const image = new Image();
-        image.src = dataUrl;
-        await image.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = image.width;
-        canvas.height = image.height;
-        const context = canvas.getContext('2d')!;
-        context.drawImage(image, 0, 0);
-        const [r, g, b] = context.getImageData(x, y, 1, 1).data;
-        return [r!, g!, b!] as [number, number, number];
-      },
-      { dataUrl: `data:image/png;base64,${png.toString('base64')}`, x, y },
-    );
+    // Browser code as text: this project's TypeScript has no DOM types.
+    return await decoder.evaluate<[number, number, number]>(`(async () => {
+      const image = new Image();
+      image.src = 'data:image/png;base64,${png.toString('base64')}';
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      return [...context.getImageData(${x}, ${y}, 1, 1).data.slice(0, 3)];
+    })()`);
   } finally {
     await decoder.close();
   }
@@ -121,17 +118,20 @@ describe.skipIf(!existsSync(CHROMIUM))('log viewer in headless Chromium', () => 
     // ANSI colours become coloured spans, not raw escapes.
     const red = page.locator('#L1 .text span').first();
     expect(await red.textContent()).toBe('red error');
-    expect(await red.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(187, 0, 0)');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('#L1 .text span')).color")).toBe(
+      'rgb(187, 0, 0)',
+    );
     expect(await page.locator('#L1').textContent()).not.toContain('\x1b');
-    const green = page.locator('#L3 .text span').first();
-    expect(await green.evaluate((el) => getComputedStyle(el).fontWeight)).toBe('700');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('#L3 .text span')).fontWeight")).toBe(
+      '700',
+    );
 
     // Job output is text: the markup in it shows as characters and runs nothing.
     expect(await page.locator('#L2 .text').textContent()).toBe(
       '<img src=x onerror="window.injected=1"><script>window.injected=2</script>',
     );
     expect(await page.locator('#log img, #log script').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { injected?: number }).injected)).toBeUndefined();
+    expect(await page.evaluate('window.injected')).toBeUndefined();
 
     // Line numbers are anchors; the one in the address is highlighted.
     expect(await page.locator('#L3 a.ln').getAttribute('href')).toBe('#L3');
@@ -142,10 +142,8 @@ describe.skipIf(!existsSync(CHROMIUM))('log viewer in headless Chromium', () => 
     // Running: an amber badge, a running duration, links to the raw log, meta, commit and PR.
     expect(await page.locator('#state').textContent()).toBe('running');
     await expect.poll(() => page.locator('#duration').textContent()).toMatch(/^running for 1m \d+s$/);
-    const hrefs = await page.evaluate(() =>
-      Object.fromEntries(
-        [...document.querySelectorAll('header nav a')].map((a) => [a.id, (a as HTMLAnchorElement).href]),
-      ),
+    const hrefs = await page.evaluate(
+      "Object.fromEntries([...document.querySelectorAll('header nav a')].map((a) => [a.id, a.href]))",
     );
     expect(hrefs).toEqual({
       'raw-link': `${baseUrl}/logs/job-live`,
@@ -173,7 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM))('log viewer in headless Chromium', () => 
     expect(pageErrors).toEqual([]);
 
     // The screenshot shows the failure badge in red, over the dark page.
-    await page.evaluate(() => scrollTo(0, 0));
+    await page.evaluate('scrollTo(0, 0)');
     const png = await page.screenshot();
     await writeFile(SCREENSHOT, png);
     const badge = (await page.locator('#state').boundingBox())!;
