@@ -60,6 +60,8 @@ export interface SubmitJobDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   log: (line: string) => void;
+  /** Called once the server accepted the job, before waiting (the CLI starts streaming its log here). */
+  onSubmitted?: (result: Readonly<SubmitJobResult>) => void;
 }
 
 /** The job was submitted but did not end in time; `result` holds what is known (id, log, last state). */
@@ -264,6 +266,7 @@ async function submitAndWait(plan: SubmitJobPlan, deps: SubmitJobDeps): Promise<
   deps.log(
     `submitted job ${result.jobId} (${plan.submission.context})${result.duplicate ? ', the same as an earlier submission' : ''}: ${result.logUrl}`,
   );
+  deps.onSubmitted?.(result);
   if (!plan.wait) return result;
 
   // Poll the server the workflow named, not the URL in the answer: the token goes nowhere else.

@@ -20,7 +20,11 @@ export function registerSubmitCommand(program: Command): void {
       'none',
     )
     .option('--sha <commit>', 'the commit to test', '')
-    .option('--wait', 'wait for the job to end; exit non-zero unless it succeeded', false)
+    .option(
+      '--wait',
+      'wait for the job to end, streaming its log to stdout; exit non-zero unless it succeeded',
+      false,
+    )
     .option('--wait-timeout <seconds>', 'give up waiting after this long', '3600')
     .option('--context <name>', "the job's name (status context); default the program's name")
     .option('--timeout <seconds>', "the job's time limit", '3600')
@@ -79,16 +83,72 @@ export function registerSubmitCommand(program: Command): void {
             ...(options.image ? { image: options.image } : {}),
           },
         );
+        const stopStreaming = new AbortController();
+        let streaming: Promise<LogStreamEnd> | undefined;
         const result = await submitJob(plan, {
           fetch,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           now: Date.now,
           log: (line) => process.stderr.write(`${line}\n`),
+          onSubmitted: (submitted) => {
+            if (options.wait) streaming = streamJobLog(submitted.logUrl, stopStreaming.signal);
+          },
+        }).catch((error: unknown) => {
+          stopStreaming.abort();
+          throw error;
         });
+        // The agent completes the log just after it posts the final state: give it a moment to.
+        setTimeout(() => stopStreaming.abort(), LOG_GRACE_MS).unref();
+        const streamed = await streaming;
+        if (streamed && !streamed.endedWithNewline) process.stdout.write('\n');
         process.stdout.write(
           `${JSON.stringify({ id: result.jobId, state: result.state, logUrl: result.logUrl })}\n`,
         );
         if (options.wait && result.state !== 'success') process.exitCode = 1;
       },
     );
+}
+
+const LOG_GRACE_MS = 10_000;
+const LOG_RETRY_MS = 1000;
+
+interface LogStreamEnd {
+  /** Whether the last byte written was a newline (or nothing was written). */
+  endedWithNewline: boolean;
+}
+
+/**
+ * Copies a job's log to stdout as it grows: `?follow=1` streams, resumed from the bytes already written
+ * when one ends early (a queued job has no log yet, the server ends idle streams, the network drops).
+ * Ends when the server says the log is complete, or when `stop` fires.
+ */
+async function streamJobLog(logUrl: string, stop: AbortSignal): Promise<LogStreamEnd> {
+  let offset = 0;
+  let endedWithNewline = true;
+  while (!stop.aborted) {
+    try {
+      const res = await fetch(`${logUrl}?follow=1&offset=${offset}`, { signal: stop });
+      if (res.ok && res.body) {
+        for await (const chunk of res.body) {
+          offset += chunk.length;
+          if (chunk.length > 0) endedWithNewline = chunk[chunk.length - 1] === 0x0a;
+          await new Promise<void>((resolve, reject) =>
+            process.stdout.write(chunk, (error) => (error ? reject(error) : resolve())),
+          );
+        }
+        // The headers describe the log when the stream began: complete then means all of it was sent.
+        // Otherwise the stream ended early (idle, or the log completed meanwhile): ask again from here.
+        if (res.headers.get('x-ironbots-log-complete') === 'true') break;
+        continue;
+      }
+      await res.body?.cancel();
+      if (res.status !== 404)
+        process.stderr.write(`log: ${logUrl} answered HTTP ${res.status}; trying again\n`);
+    } catch (error) {
+      if (stop.aborted) break;
+      process.stderr.write(`log: ${(error as Error).message}; trying again\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOG_RETRY_MS));
+  }
+  return { endedWithNewline };
 }

@@ -43,9 +43,13 @@ describe('ironbots submit', () => {
     );
     expect(result.stderr).toMatch(/submitted job/);
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout) as { id: string; state: string; logUrl: string };
+    // The job's log streams to stdout while waiting; the result is the last line.
+    const lines = result.stdout.trimEnd().split('\n');
+    const printed = JSON.parse(lines.pop()!) as { id: string; state: string; logUrl: string };
     expect(printed.state).toBe('success');
-    expect(await (await fetch(printed.logUrl)).text()).toContain("it's argv-ok");
+    const log = await (await fetch(printed.logUrl)).text();
+    expect(log).toContain("it's argv-ok");
+    expect(`${lines.join('\n')}\n`).toBe(log.endsWith('\n') ? log : `${log}\n`);
   });
 
   it('exits non-zero when the waited-for job fails, and refuses to run without a token', async () => {
@@ -56,9 +60,34 @@ describe('ironbots submit', () => {
       },
     );
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ state: 'failure' });
+    expect(JSON.parse(failed.stdout.trimEnd().split('\n').pop()!)).toMatchObject({ state: 'failure' });
     const noToken = await ironbots(['submit', '--server-url', stack.server.url, 'true'], {});
     expect(noToken.code).not.toBe(0);
     expect(noToken.stderr).toMatch(/set the API token in the environment variable IRONBOTS_API_TOKEN/);
+  });
+
+  it('streams output the job writes while it runs, and prints only the result without --wait', async () => {
+    const waited = await ironbots(
+      [
+        'submit',
+        '--server-url',
+        stack.server.url,
+        '--wait',
+        '--',
+        'sh',
+        '-c',
+        'echo first; sleep 1; printf "second \\033[31mred\\033[0m"',
+      ],
+      { IRONBOTS_API_TOKEN: stack.apiToken },
+    );
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toMatch(/^first\nsecond \x1b\[31mred\x1b\[0m/m);
+    expect(waited.stdout.trimEnd().split('\n').pop()).toMatch(/^\{"id":.*"state":"success"/);
+
+    const submitted = await ironbots(['submit', '--server-url', stack.server.url, '--', 'echo', 'quiet'], {
+      IRONBOTS_API_TOKEN: stack.apiToken,
+    });
+    expect(submitted.code).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ state: 'queued' });
   });
 });
