@@ -81,7 +81,9 @@ describe('ironbots submit', () => {
       { IRONBOTS_API_TOKEN: stack.apiToken },
     );
     expect(waited.code).toBe(0);
-    expect(waited.stdout).toMatch(/^first\nsecond \x1b\[31mred\x1b\[0m/m);
+    // Bytes as the job wrote them (after the agent's header lines), colour escapes included.
+    expect(waited.stdout).toMatch(/^ironbots: job /);
+    expect(waited.stdout).toContain('\nfirst\nsecond \x1b[31mred\x1b[0m');
     expect(waited.stdout.trimEnd().split('\n').pop()).toMatch(/^\{"id":.*"state":"success"/);
 
     const submitted = await ironbots(['submit', '--server-url', stack.server.url, '--', 'echo', 'quiet'], {
