@@ -84,7 +84,7 @@ export class Agent {
   #stopping = new AbortController();
   readonly #running = new Map<string, AbortController>();
   #loops: Promise<void>[] = [];
-  #heartbeat: NodeJS.Timeout | null = null;
+  #heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -123,7 +123,7 @@ export class Agent {
     const registry = this.#o.registry;
     if (registry) {
       await this.#beat(true);
-      this.#heartbeat = setInterval(() => void this.#beat(false), registry.heartbeatMs ?? 10_000);
+      this.#heartbeatTimer = setInterval(() => void this.#beat(false), registry.heartbeatMs ?? 10_000);
     }
   }
 
@@ -149,7 +149,7 @@ export class Agent {
   /** Stops taking jobs; running jobs are cancelled and handed back to the queue for another agent. */
   async stop(): Promise<void> {
     this.#stopping.abort();
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
     await Promise.all(this.#loops);
     if (this.#o.registry) {

@@ -3,7 +3,10 @@
  * context names, descriptions, reasons and agent names are untrusted (they come from repositories).
  */
 export class SafeHtml {
-  constructor(readonly text: string) {}
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
   toString(): string {
     return this.text;
   }
