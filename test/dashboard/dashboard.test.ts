@@ -112,10 +112,10 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
     await deployment.jobs.nack(doomed!, { reason: HOSTILE_REASON, retry: false });
 
     // A failure recorded for a finished job.
-    const failed = job('unit', [], 'e'.repeat(40));
+    const failed = job(HOSTILE_CONTEXT, [], 'e'.repeat(40));
     await deployment.records.create(
       jobDedupKey(failed)!,
-      { repo: failed.repository!, sha: failed.sha!, context: 'unit' },
+      { repo: failed.repository!, sha: failed.sha!, context: failed.context },
       'job-failed-1',
     );
     await deployment.records.abandon(jobDedupKey(failed)!, {
@@ -216,6 +216,7 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
       expect(await page.locator('#dead-letters .reason').allTextContents()).toEqual([HOSTILE_REASON]);
       expect(await page.locator('#failures .description').allTextContents()).toEqual([HOSTILE_DESCRIPTION]);
       expect(await page.locator('#failures .failure').allTextContents()).toEqual(['failure']);
+      expect(await page.locator('#failures .context').allTextContents()).toEqual([HOSTILE_CONTEXT]);
 
       // Untrusted text is text: it made no element and ran nothing.
       expect(await page.locator('#queue-depth, #running').count()).toBe(2);
