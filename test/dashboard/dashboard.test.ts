@@ -248,9 +248,12 @@ describe('a public dashboard', () => {
       const res = await fetch(`${url}/`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
-      const page = await res.text();
-      expect(page).toContain('nothing waits');
-      expect(page).toContain('no agent has registered');
+      expect(await res.text()).toContain('nothing waits');
+      // The agent is listed while it runs and gone once it stopped cleanly.
+      const agent = await deployment.startAgent();
+      expect(await (await fetch(`${url}/`)).text()).toContain('<td class="agent-name">builder-1</td>');
+      await agent.stop();
+      expect(await (await fetch(`${url}/`)).text()).toContain('no agent has registered');
     } finally {
       await deployment.close();
       await tmp.remove();

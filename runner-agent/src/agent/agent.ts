@@ -85,6 +85,8 @@ export class Agent {
   readonly #running = new Map<string, AbortController>();
   #loops: Promise<void>[] = [];
   #heartbeatTimer: NodeJS.Timeout | null = null;
+  /** The heartbeat in flight, awaited before deregistering so a late one cannot register the agent again. */
+  #lastBeat: Promise<void> = Promise.resolve();
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -123,8 +125,13 @@ export class Agent {
     const registry = this.#o.registry;
     if (registry) {
       await this.#beat(true);
-      this.#heartbeatTimer = setInterval(() => void this.#beat(false), registry.heartbeatMs ?? 10_000);
+      this.#heartbeatTimer = setInterval(() => this.#beatSoon(), registry.heartbeatMs ?? 10_000);
     }
+  }
+
+  #beatSoon(): void {
+    if (this.#stopping.signal.aborted) return;
+    this.#lastBeat = this.#lastBeat.then(() => this.#beat(false));
   }
 
   /** A registry that cannot be reached costs a warning, never a job: the agent keeps working. */
@@ -153,6 +160,7 @@ export class Agent {
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
     await Promise.all(this.#loops);
     if (this.#o.registry) {
+      await this.#lastBeat;
       await this.#o.registry.store
         .deregister(this.name)
         .catch((error: unknown) => this.#o.logger.warn({ err: error }, 'agent deregistration failed'));
@@ -210,7 +218,7 @@ export class Agent {
       );
     const cancel = new AbortController();
     this.#running.set(jobId, cancel);
-    if (this.#o.registry) void this.#beat(false);
+    if (this.#o.registry) this.#beatSoon();
 
     let writer: LogWriter | undefined;
     let report: JobReport;
@@ -273,6 +281,7 @@ export class Agent {
       clearInterval(heartbeat);
       clearInterval(supersededWatch);
       this.#running.delete(jobId);
+      if (this.#o.registry) this.#beatSoon();
     }
     await writer
       ?.finish({
