@@ -56,7 +56,9 @@ describe.skipIf(!vmToolsPresent)('ironbots local --executor vm', () => {
       expect(guestKernel).not.toBe(os.release());
 
       expect(qemuProcessesUnder(state.dir)).toEqual([]);
-      expect(await readdir(path.join(state.dir, 'executors', 'local-agent', 'vm', 'jobs')).catch(() => [])).toEqual([]);
+      expect(
+        await readdir(path.join(state.dir, 'executors', 'local-agent', 'vm', 'jobs')).catch(() => []),
+      ).toEqual([]);
       await state.remove();
     },
   );
