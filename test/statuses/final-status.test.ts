@@ -236,3 +236,18 @@ describe('exactly one correct final status', () => {
     ).toHaveLength(0);
   });
 });
+
+describe('a second publisher', () => {
+  it('posts nothing when the forge already shows the recorded outcome (the first post landed)', async () => {
+    await enqueue(job());
+    const a = agent('a');
+    await a.runLease(await lease(a, 60_000));
+    expect(finals()).toHaveLength(1);
+    // A scanner that read the forge before the post landed asks for the outcome to be published again.
+    await records.markUnpublished(jobDedupKey(job())!);
+    const publisher = new StatusPublisher({ forge, records, logger: silentLogger() });
+    expect(await publisher.publishIfFree(jobDedupKey(job())!, 'scanner', 1_000)).toBe(true);
+    expect(finals()).toHaveLength(1);
+    expect((await records.get(jobDedupKey(job())!))!.publishedAt).not.toBeNull();
+  });
+});

@@ -115,5 +115,25 @@ export function jobRecordsContract(
         await close();
       }
     });
+
+    it('lists finished records newest first, and only finished ones', async () => {
+      const { records, clock, close } = await open();
+      try {
+        clock.now = 100;
+        await records.create('first', target);
+        await records.abandon('first', { state: 'failure', description: 'broke' });
+        clock.now = 200;
+        await records.create('second', { ...target, context: 'lint' });
+        await records.abandon('second', { state: 'error', description: 'machine trouble' });
+        await records.create('still-open', { ...target, context: 'docs' });
+        expect((await records.recentlyFinished()).map((r) => [r.key, r.outcome?.state])).toEqual([
+          ['second', 'error'],
+          ['first', 'failure'],
+        ]);
+        expect((await records.recentlyFinished(1)).map((r) => r.key)).toEqual(['second']);
+      } finally {
+        await close();
+      }
+    });
   });
 }

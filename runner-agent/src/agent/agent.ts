@@ -18,6 +18,7 @@ import { JobRunner, verdictOf, type JobRunResult } from './job-runner.ts';
 import type { FinalState, JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
+import { modeFromLabels, type AgentRegistry } from '../agents/agent-registry.ts';
 
 export interface AgentOptions {
   name: string;
@@ -45,6 +46,8 @@ export interface AgentOptions {
   records?: JobRecords | null;
   /** How long the agent keeps retrying a final status before the server's reconciler takes it over. Default 30 s. */
   statusHoldMs?: number;
+  /** Where the agent registers and heartbeats (labels, mode, version, running jobs); none: it does not. */
+  registry?: { store: AgentRegistry; version: string; heartbeatMs?: number } | null;
 }
 
 export type AgentEvent =
@@ -81,6 +84,9 @@ export class Agent {
   #stopping = new AbortController();
   readonly #running = new Map<string, AbortController>();
   #loops: Promise<void>[] = [];
+  #heartbeatTimer: NodeJS.Timeout | null = null;
+  /** The heartbeat in flight, awaited before deregistering so a late one cannot register the agent again. */
+  #lastBeat: Promise<void> = Promise.resolve();
 
   constructor(options: AgentOptions) {
     this.#o = options;
@@ -116,13 +122,49 @@ export class Agent {
     this.#o.logger.info({ agent: this.name, labels: this.#offered }, 'agent started');
     const slots = Math.max(1, this.#o.concurrency ?? 1);
     this.#loops = Array.from({ length: slots }, () => this.#loop());
+    const registry = this.#o.registry;
+    if (registry) {
+      await this.#beat(true);
+      this.#heartbeatTimer = setInterval(() => this.#beatSoon(), registry.heartbeatMs ?? 10_000);
+    }
+  }
+
+  #beatSoon(): void {
+    if (this.#stopping.signal.aborted) return;
+    this.#lastBeat = this.#lastBeat.then(() => this.#beat(false));
+  }
+
+  /** A registry that cannot be reached costs a warning, never a job: the agent keeps working. */
+  async #beat(starting: boolean): Promise<void> {
+    const registry = this.#o.registry!;
+    try {
+      await registry.store.heartbeat(
+        {
+          name: this.name,
+          labels: this.#offered,
+          mode: modeFromLabels(this.#offered),
+          version: registry.version,
+          runningJobs: [...this.#running.keys()],
+        },
+        { starting },
+      );
+    } catch (error) {
+      this.#o.logger.warn({ err: error }, 'agent heartbeat failed');
+    }
   }
 
   /** Stops taking jobs; running jobs are cancelled and handed back to the queue for another agent. */
   async stop(): Promise<void> {
     this.#stopping.abort();
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
     await Promise.all(this.#loops);
+    if (this.#o.registry) {
+      await this.#lastBeat;
+      await this.#o.registry.store
+        .deregister(this.name)
+        .catch((error: unknown) => this.#o.logger.warn({ err: error }, 'agent deregistration failed'));
+    }
   }
 
   async #loop(): Promise<void> {
@@ -176,6 +218,7 @@ export class Agent {
       );
     const cancel = new AbortController();
     this.#running.set(jobId, cancel);
+    if (this.#o.registry) this.#beatSoon();
 
     let writer: LogWriter | undefined;
     let report: JobReport;
@@ -239,6 +282,7 @@ export class Agent {
       clearInterval(heartbeat);
       clearInterval(supersededWatch);
       this.#running.delete(jobId);
+      if (this.#o.registry) this.#beatSoon();
     }
     await writer
       ?.finish({

@@ -137,6 +137,11 @@ export const DeploymentConfigSchema = z
         trustedAuthors: z.array(z.string()).default([]),
         /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
         scanIntervalSeconds: z.number().int().min(0).default(300),
+        /** The dashboard at `/`: behind a bearer token from apiTokens unless `public` says anyone may read it. */
+        dashboard: z
+          .object({ public: z.boolean().default(false) })
+          .strict()
+          .default({ public: false }),
       })
       .strict()
       .optional(),

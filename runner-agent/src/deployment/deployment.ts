@@ -26,6 +26,10 @@ import { SqliteJobRecords } from '../statuses/sqlite-job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createExecutors } from './executors.ts';
+import type { AgentRegistry } from '../agents/agent-registry.ts';
+import { PostgresAgentRegistry } from '../agents/postgres-agent-registry.ts';
+import { SqliteAgentRegistry } from '../agents/sqlite-agent-registry.ts';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { startServerRole, type ServerRole } from './server-role.ts';
 
 /**
@@ -47,6 +51,8 @@ export interface Deployment {
   metrics: Metrics;
   /** Job records: the durable truth behind every status (statuses/job-records.ts). */
   records: JobRecords;
+  /** Where agents register and heartbeat; the dashboard lists them. */
+  agents: AgentRegistry;
   /** The repositories the scanner re-reads, looked up on the forge. */
   repositories(): Promise<Repository[]>;
   /** A planner wired like the server's (for `ironbots scan`); needs the forge section. */
@@ -100,6 +106,7 @@ async function openQueuesAndRecords(
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   records: JobRecords;
+  agents: AgentRegistry;
   database: PostgresDatabase | null;
 }> {
   const trouble = logger.child({ role: 'fleet' });
@@ -147,7 +154,16 @@ async function openQueuesAndRecords(
             (config.state.kind === 'sqlite' ? config.state.path : undefined) ??
             path.join(queuePath ? path.dirname(queuePath) : stateDir, 'job-records.db'),
         });
-    return { events, jobs, records, database };
+    // The agent registry lives with the records: in PostgreSQL for a fleet, beside them in SQLite otherwise.
+    const agents: AgentRegistry = database
+      ? await PostgresAgentRegistry.open({ database }).catch(async (error: unknown) => {
+          await Promise.allSettled([events.close(), jobs.close(), records.close()]);
+          throw error;
+        })
+      : new SqliteAgentRegistry({
+          path: path.join(queuePath ? path.dirname(queuePath) : stateDir, 'agents.db'),
+        });
+    return { events, jobs, records, agents, database };
   } catch (error) {
     await database?.close();
     throw error;
@@ -173,7 +189,7 @@ export async function openDeployment(
       })
     : null;
 
-  const { events, jobs, records, database } = await openQueuesAndRecords(config, stateDir, logger);
+  const { events, jobs, records, agents, database } = await openQueuesAndRecords(config, stateDir, logger);
   const logStore = openLogStore(config.logs, stateDir, secrets);
   const metrics = new Metrics({
     queues: [events, jobs] as Queue<unknown>[],
@@ -205,6 +221,7 @@ export async function openDeployment(
     logStore,
     metrics,
     records,
+    agents,
     executorsDir,
     repositories,
     planner() {
@@ -238,6 +255,7 @@ export async function openDeployment(
         metrics,
         records,
         reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
+        dashboard: { public: server.dashboard.public, agents },
         ...(serverOptions.onPlanned ? { onPlanned: serverOptions.onPlanned } : {}),
       });
       serverUrl ??= role.url;
@@ -280,6 +298,7 @@ export async function openDeployment(
         supersededPollMs: agentConfig.supersededPollSeconds * 1000,
         records,
         statusHoldMs: config.statuses.holdSeconds * 1000,
+        registry: { store: agents, version: packageJson.version },
         onEvent: (event) => {
           metrics.observeAgent(event);
           agentOptions.onEvent?.(event);
@@ -292,7 +311,7 @@ export async function openDeployment(
     async close() {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       started.length = 0;
-      await Promise.allSettled([events.close(), jobs.close(), records.close()]);
+      await Promise.allSettled([events.close(), jobs.close(), records.close(), agents.close()]);
       await database?.close();
     },
   };

@@ -19,6 +19,8 @@ import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReconciler } from '../statuses/status-reconciler.ts';
+import type { AgentRegistry } from '../agents/agent-registry.ts';
+import { dashboardRoute } from '../dashboard/dashboard.ts';
 
 export interface ServerRoleOptions {
   events: Queue<WebhookDelivery>;
@@ -43,6 +45,8 @@ export interface ServerRoleOptions {
   /** Job records: fence and publish statuses, and reconcile them every `reconcileIntervalMs`. */
   records?: JobRecords;
   reconcileIntervalMs?: number;
+  /** The dashboard at `/` (needs the job records); `public` serves it without a token. */
+  dashboard?: { public: boolean; agents: AgentRegistry | null };
 }
 
 export interface ServerRole {
@@ -105,6 +109,19 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         logger: logger.child({ role: 'api' }),
       }),
       ...(options.metrics ? [options.metrics.route()] : []),
+      ...(options.dashboard && options.records
+        ? [
+            dashboardRoute({
+              jobs: options.jobs,
+              events: options.events,
+              records: options.records,
+              agents: options.dashboard.agents,
+              public: options.dashboard.public,
+              tokens: options.apiTokens,
+              logger: logger.child({ role: 'dashboard' }),
+            }),
+          ]
+        : []),
       ...(options.extraRoutes ?? []),
     ],
   });

@@ -76,6 +76,8 @@ export interface JobRecords {
   unpublished(now: number, options?: { holder?: string; limit?: number }): Promise<JobRecord[]>;
   /** Open records created before `before` (for jobs that may have been lost before they were queued). */
   openSince(before: number, limit?: number): Promise<JobRecord[]>;
+  /** The most recently finished records, newest first (the dashboard's recent failures and passes). */
+  recentlyFinished(limit?: number): Promise<JobRecord[]>;
   /** Gives a finished record a fresh start (`ironbots queue redrive`): the job may run again. */
   reopen(key: string): Promise<void>;
   close(): Promise<void>;

@@ -175,6 +175,14 @@ export class PostgresJobRecords implements JobRecords {
     return rows.map(toRecord);
   }
 
+  async recentlyFinished(limit = 20): Promise<JobRecord[]> {
+    const rows = await this.#rows(
+      `SELECT * FROM job_records WHERE state = 'finished' ORDER BY updated_at DESC, key LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toRecord);
+  }
+
   async reopen(key: string): Promise<void> {
     await this.#db.pool.query(
       `UPDATE job_records SET state = 'open', final_state = NULL, final_description = NULL, published_at = NULL,

@@ -187,6 +187,13 @@ export class SqliteJobRecords implements JobRecords {
     return rows.map(toRecord);
   }
 
+  async recentlyFinished(limit = 20): Promise<JobRecord[]> {
+    const rows = this.#db
+      .prepare(`SELECT * FROM job_records WHERE state = 'finished' ORDER BY updated_at DESC, key LIMIT ?`)
+      .all(limit) as unknown as JobRecordRow[];
+    return rows.map(toRecord);
+  }
+
   async reopen(key: string): Promise<void> {
     this.#db
       .prepare(

@@ -109,7 +109,7 @@ export class StatusPublisher {
     const until = this.#clock() + holdMs;
     const record = await this.#o.records.takePublishing(key, holder, until);
     if (!record) return null;
-    return this.publish(record, holder, until, signal);
+    return this.publish(record, holder, until, signal, { verify: true });
   }
 }
 
