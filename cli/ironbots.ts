@@ -10,11 +10,12 @@ import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
 import { errorMessage } from '../core/errors.ts';
+import packageJson from '../package.json' with { type: 'json' };
 
 /** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
 const program = new Command('ironbots')
   .description('CI infrastructure: webhook → queue → agents on KVM machines → statuses and logs')
-  .version('0.1.0')
+  .version(packageJson.version)
   .showHelpAfterError();
 
 registerLocalCommand(program);

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
+import { stopChild, waitUntilServing } from './child-server.ts';
 import { freePort } from './free-port.ts';
 
 export interface OciRegistryOptions {
@@ -72,7 +73,13 @@ export async function startOciRegistry(options: OciRegistryOptions = {}): Promis
   child.stderr!.on('data', keep);
   const url = `http://${host}`;
   try {
-    await waitUntilServing(url, child, () => output);
+    await waitUntilServing(
+      'docker-registry',
+      child,
+      // 200 without auth, 401 with: either way it serves.
+      async () => [200, 401].includes((await fetch(`${url}/v2/`)).status),
+      () => output,
+    );
   } catch (error) {
     await stopChild(child);
     await rm(dir, { recursive: true, force: true });
@@ -110,28 +117,4 @@ export async function startOciRegistry(options: OciRegistryOptions = {}): Promis
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${output()}`);
-    try {
-      // 200 without auth, 401 with: either way it serves.
-      const response = await fetch(`${url}/v2/`);
-      if (response.status === 200 || response.status === 401) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`docker-registry did not answer at ${url}: ${output()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }

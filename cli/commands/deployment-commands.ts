@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
+import { CONFIG_OPTION } from './options.ts';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
 import { createLogger } from '../../core/logger.ts';
-
-const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
 async function open(configFile: string): Promise<Deployment> {
@@ -21,12 +20,7 @@ function untilSignal(): Promise<void> {
 }
 
 export function registerDeploymentCommands(program: Command): void {
-  const configOption = [
-    '-c, --config <file>',
-    'deployment configuration (env IRONBOTS_CONFIG)',
-    DEFAULT_CONFIG,
-  ] as const;
-
+  const configOption = CONFIG_OPTION;
   program
     .command('serve')
     .description('run the server (webhook receiver, job API, planner, scanner) and, if configured, an agent')

@@ -8,9 +8,7 @@ import {
   type DeploymentConfig,
 } from '../../runner-agent/src/config/deployment-config.ts';
 import type { SecretRegistry } from '../../core/secrets.ts';
-import { positiveInteger } from './options.ts';
-
-const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
+import { positiveInteger, CONFIG_OPTION } from './options.ts';
 
 interface Opened {
   config: DeploymentConfig;
@@ -57,12 +55,7 @@ function age(storedAt: Date, now = Date.now()): string {
 }
 
 export function registerImageCommands(program: Command): void {
-  const configOption = [
-    '-c, --config <file>',
-    'deployment configuration (env IRONBOTS_CONFIG)',
-    DEFAULT_CONFIG,
-  ] as const;
-
+  const configOption = CONFIG_OPTION;
   program
     .command('image-refresh')
     .description(

@@ -6,3 +6,12 @@ export function positiveInteger(value: string): number {
     throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
   return n;
 }
+
+/** The deployment configuration every server-side command reads. */
+export const DEFAULT_CONFIG = process.env.IRONBOTS_CONFIG ?? '/etc/ironbots/config.yml';
+
+export const CONFIG_OPTION = [
+  '-c, --config <file>',
+  'deployment configuration (env IRONBOTS_CONFIG)',
+  DEFAULT_CONFIG,
+] as const;

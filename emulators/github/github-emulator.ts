@@ -371,8 +371,11 @@ export class GitHubEmulator {
     // One push at a time per repository, so that each one's before/after comparison is its own.
     const push = repo.pushes.then(async () => {
       const before = await repo.git.refs();
+      // Pull requests opened after this push began (the client may open one as soon as git exits, while
+      // this push is still being processed) did not see the push: GitHub sends them no synchronize.
+      const openBefore = new Set(repo.pulls.filter((p) => p.state === 'open').map((p) => p.number));
       await serve();
-      await this.#afterPush(repo, before, user || this.#login);
+      await this.#afterPush(repo, before, user || this.#login, openBefore);
     });
     repo.pushes = push.catch(() => undefined);
     this.#background.add(push);
@@ -387,7 +390,12 @@ export class GitHubEmulator {
    * What GitHub does after a push: a `push` event per changed branch or tag, `synchronize` for open pull
    * requests whose head branch moved, and closing those whose head branch was deleted.
    */
-  async #afterPush(repo: EmulatedRepository, before: Map<string, string>, pusher: string): Promise<void> {
+  async #afterPush(
+    repo: EmulatedRepository,
+    before: Map<string, string>,
+    pusher: string,
+    openBefore: ReadonlySet<number>,
+  ): Promise<void> {
     const after = await repo.git.refs();
     const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
       (ref) => before.get(ref) !== after.get(ref),
@@ -407,7 +415,9 @@ export class GitHubEmulator {
       );
       if (!ref.startsWith('refs/heads/')) continue;
       const branch = ref.slice('refs/heads/'.length);
-      for (const pull of repo.pulls.filter((p) => p.state === 'open' && p.head === branch)) {
+      for (const pull of repo.pulls.filter(
+        (p) => p.state === 'open' && p.head === branch && openBefore.has(p.number),
+      )) {
         if (next === null) {
           // GitHub closes a pull request whose head branch is deleted.
           pull.state = 'closed';

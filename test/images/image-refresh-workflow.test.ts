@@ -19,16 +19,7 @@ describe('the weekly image refresh example workflow', () => {
     );
     // What the runner would pass, with the secrets filled in.
     const plan = planSubmission(
-      {
-        serverUrl: 'https://ci.example.org',
-        token: 'api-token-0123456789',
-        job: inputs.job!,
-        labels: inputs.labels!,
-        wait: inputs.wait!,
-        waitTimeout: inputs['wait-timeout']!,
-        repository: inputs.repository!,
-        sha: inputs.sha!,
-      },
+      { ...inputs, 'server-url': 'https://ci.example.org', token: 'api-token-0123456789' },
       { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: 'a'.repeat(40) },
     );
     expect(plan.submission).toMatchObject({

@@ -1,5 +1,6 @@
+import { stopChild, waitUntilServing } from '../../emulators/child-server.ts';
 import { freePort } from '../../emulators/free-port.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,7 +64,12 @@ export async function startVerdaccio(options: VerdaccioOptions): Promise<Verdacc
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}/`;
   try {
-    await waitForPing(url, child, () => output);
+    await waitUntilServing(
+      'verdaccio',
+      child,
+      async () => (await fetch(`${url}-/ping`)).ok,
+      () => output,
+    );
   } catch (error) {
     await stopChild(child);
     await rm(dir, { recursive: true, force: true });
@@ -93,27 +99,3 @@ export async function startVerdaccio(options: VerdaccioOptions): Promise<Verdacc
     },
   };
 }
-
-async function waitForPing(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}): ${output()}`);
-    try {
-      if ((await fetch(`${url}-/ping`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`verdaccio did not answer at ${url}: ${output()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A port nobody listens on right now (the kernel's choice for port 0). */

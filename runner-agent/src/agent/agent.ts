@@ -190,7 +190,12 @@ export class Agent {
         attempt,
         startedAt: new Date().toISOString(),
       });
-      void progress('pending', inProgress(this.name));
+      // Posted before the command starts (for at most a few seconds): a post still in flight when this
+      // process is frozen would land, stale, whenever it thaws; one that landed before the job ran cannot.
+      await Promise.race([
+        progress('pending', inProgress(this.name)),
+        new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS).unref()),
+      ]);
       const output = writer;
       const result = await this.#runner.run({
         jobId,
@@ -432,6 +437,9 @@ export class Agent {
     return timer;
   }
 }
+
+/** How long a job waits for its "In progress" status before it starts anyway (a slow forge must not stall it). */
+const IN_PROGRESS_WAIT_MS = 5_000;
 
 class LeaseLostCancel extends Error {
   constructor() {

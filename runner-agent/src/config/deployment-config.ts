@@ -35,6 +35,37 @@ export const DeploymentConfigSchema = z
     queue: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('sqlite'), path: z.string().optional() }).strict(),
+        // A fleet: agents on many hosts share RabbitMQ (3.10 or later); its bookkeeping needs `state: postgres`.
+        z
+          .object({
+            kind: z.literal('rabbitmq'),
+            url: z.string().regex(/^amqps?:\/\/[^\s]+$/, 'expected amqp://user:password@host:5672[/vhost]'),
+            /** Prefix of the broker's queues and exchanges, for several deployments on one broker. */
+            prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9._-]+$/)
+              .default('ironbots'),
+          })
+          .strict(),
+      ])
+      .default({ kind: 'sqlite' }),
+    /** Where shared state lives: job records, and the RabbitMQ queue's bookkeeping (message states, dedup). */
+    state: z
+      .discriminatedUnion('kind', [
+        // Beside the SQLite queue file unless given.
+        z.object({ kind: z.literal('sqlite'), path: z.string().optional() }).strict(),
+        z
+          .object({
+            kind: z.literal('postgres'),
+            url: z
+              .string()
+              .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected postgres://user:password@host:5432/database'),
+            schema: z
+              .string()
+              .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'use lower-case letters, digits and _')
+              .default('ironbots'),
+          })
+          .strict(),
       ])
       .default({ kind: 'sqlite' }),
     logs: z
@@ -130,7 +161,11 @@ export const DeploymentConfigSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.queue.kind !== 'rabbitmq' || config.state.kind === 'postgres', {
+    message: 'a rabbitmq queue keeps its bookkeeping in PostgreSQL: add state: { kind: postgres, url: … }',
+    path: ['state'],
+  });
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 

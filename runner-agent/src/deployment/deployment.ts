@@ -17,8 +17,11 @@ import { S3LogStore } from '../logs/s3-log-store.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
+import { PostgresDatabase, urlPassword } from '../queue/postgres-database.ts';
+import { RabbitMqQueue } from '../queue/rabbitmq-queue.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
+import { PostgresJobRecords } from '../statuses/postgres-job-records.ts';
 import { SqliteJobRecords } from '../statuses/sqlite-job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
@@ -79,7 +82,76 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   if (config.logs.kind === 's3') secrets.add(config.logs.secretAccessKey);
   if (config.images.kind === 's3') secrets.add(config.images.secretAccessKey);
   for (const token of config.server?.apiTokens ?? []) secrets.add(token);
+  if (config.queue.kind === 'rabbitmq') secrets.add(urlPassword(config.queue.url));
+  if (config.state.kind === 'postgres') secrets.add(urlPassword(config.state.url));
   return secrets;
+}
+
+/**
+ * Embedded: both queues and the records in SQLite files in the state directory. Fleet: the queues on
+ * RabbitMQ and everything shared in one PostgreSQL database. An unreachable broker or database is
+ * logged and retried with backoff until it answers; the deployment opens then.
+ */
+async function openQueuesAndRecords(
+  config: DeploymentConfig,
+  stateDir: string,
+  logger: Logger,
+): Promise<{
+  events: Queue<WebhookDelivery>;
+  jobs: Queue<Job>;
+  records: JobRecords;
+  database: PostgresDatabase | null;
+}> {
+  const trouble = logger.child({ role: 'fleet' });
+  const database =
+    config.state.kind === 'postgres'
+      ? await PostgresDatabase.open({
+          url: config.state.url,
+          schema: config.state.schema,
+          onRetry: (message) => trouble.warn(message),
+        })
+      : null;
+  try {
+    const queuePath =
+      config.queue.kind === 'sqlite' ? (config.queue.path ?? path.join(stateDir, 'queue.db')) : null;
+    let events: Queue<WebhookDelivery>;
+    let jobs: Queue<Job>;
+    if (config.queue.kind === 'rabbitmq') {
+      if (!database) throw new Error('a rabbitmq queue needs state: { kind: postgres }');
+      const { url, prefix } = config.queue;
+      const open = <T>(name: string) =>
+        RabbitMqQueue.open<T>({
+          amqpUrl: url,
+          database,
+          name,
+          brokerPrefix: `${prefix}.${name}`,
+          onTrouble: (message) => trouble.warn(message),
+        });
+      events = await open<WebhookDelivery>('events');
+      jobs = await open<Job>('jobs').catch(async (error: unknown) => {
+        await events.close();
+        throw error;
+      });
+    } else {
+      events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath!, name: 'events' });
+      jobs = await SqliteQueue.open<Job>({ path: queuePath!, name: 'jobs' });
+    }
+    // The server and the agents sharing the queue share the records: beside the SQLite queue by default.
+    const records: JobRecords = database
+      ? await PostgresJobRecords.open({ database }).catch(async (error: unknown) => {
+          await Promise.allSettled([events.close(), jobs.close()]);
+          throw error;
+        })
+      : new SqliteJobRecords({
+          path:
+            (config.state.kind === 'sqlite' ? config.state.path : undefined) ??
+            path.join(queuePath ? path.dirname(queuePath) : stateDir, 'job-records.db'),
+        });
+    return { events, jobs, records, database };
+  } catch (error) {
+    await database?.close();
+    throw error;
+  }
 }
 
 export function expandHome(dir: string): string {
@@ -101,12 +173,8 @@ export async function openDeployment(
       })
     : null;
 
-  const queuePath = config.queue.path ?? path.join(stateDir, 'queue.db');
-  const events = await SqliteQueue.open<WebhookDelivery>({ path: queuePath, name: 'events' });
-  const jobs = await SqliteQueue.open<Job>({ path: queuePath, name: 'jobs' });
+  const { events, jobs, records, database } = await openQueuesAndRecords(config, stateDir, logger);
   const logStore = openLogStore(config.logs, stateDir, secrets);
-  // Beside the queue it records jobs of: the server and the agents sharing the queue share the records.
-  const records = new SqliteJobRecords({ path: path.join(path.dirname(queuePath), 'job-records.db') });
   const metrics = new Metrics({
     queues: [events, jobs] as Queue<unknown>[],
     defaultMetrics: options.processMetrics ?? true,
@@ -225,6 +293,7 @@ export async function openDeployment(
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       started.length = 0;
       await Promise.allSettled([events.close(), jobs.close(), records.close()]);
+      await database?.close();
     },
   };
 }

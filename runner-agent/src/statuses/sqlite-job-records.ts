@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Claim, FinalOutcome, JobRecord, JobRecords, JobTarget } from './job-records.ts';
+import { toRecord, type JobRecordRow } from './job-record-row.ts';
 
 /** Migration n takes the database from `user_version` n to n + 1. Append only. */
 const MIGRATIONS = [
@@ -27,26 +28,6 @@ const MIGRATIONS = [
    CREATE INDEX job_records_unpublished ON job_records (state, published_at);
    CREATE INDEX job_records_open ON job_records (state, created_at);`,
 ];
-
-interface Row {
-  key: string;
-  owner: string;
-  name: string;
-  sha: string;
-  context: string;
-  job_id: string | null;
-  epoch: number;
-  holder: string | null;
-  state: 'open' | 'finished';
-  final_state: FinalOutcome['state'] | null;
-  final_description: string | null;
-  target_url: string | null;
-  published_at: number | null;
-  publishing_holder: string | null;
-  publishing_until: number | null;
-  created_at: number;
-  updated_at: number;
-}
 
 /**
  * Job records in a SQLite file (WAL, synchronous=FULL), for the embedded deployment: the server and the
@@ -97,7 +78,8 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   async get(key: string): Promise<JobRecord | null> {
-    const row = this.#db.prepare('SELECT * FROM job_records WHERE key = ?').get(key) as Row | undefined;
+    const row = this.#db.prepare('SELECT * FROM job_records WHERE key = ?').get(key) as
+      JobRecordRow | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -164,7 +146,7 @@ export class SqliteJobRecords implements JobRecords {
            AND (publishing_holder IS NULL OR publishing_holder = ? OR publishing_until <= ?)
          RETURNING *`,
       )
-      .get(holder, until, this.#clock(), key, holder, this.#clock()) as Row | undefined;
+      .get(holder, until, this.#clock(), key, holder, this.#clock()) as JobRecordRow | undefined;
     return row ? toRecord(row) : null;
   }
 
@@ -192,7 +174,7 @@ export class SqliteJobRecords implements JobRecords {
            AND (publishing_holder IS NULL OR publishing_until <= ? OR publishing_holder = ?)
          ORDER BY updated_at LIMIT ?`,
       )
-      .all(now, options.holder ?? null, options.limit ?? 100) as unknown as Row[];
+      .all(now, options.holder ?? null, options.limit ?? 100) as unknown as JobRecordRow[];
     return rows.map(toRecord);
   }
 
@@ -201,7 +183,7 @@ export class SqliteJobRecords implements JobRecords {
       .prepare(
         `SELECT * FROM job_records WHERE state = 'open' AND created_at < ? ORDER BY created_at LIMIT ?`,
       )
-      .all(before, limit) as unknown as Row[];
+      .all(before, limit) as unknown as JobRecordRow[];
     return rows.map(toRecord);
   }
 
@@ -218,30 +200,4 @@ export class SqliteJobRecords implements JobRecords {
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
   }
-}
-
-function toRecord(row: Row): JobRecord {
-  return {
-    key: row.key,
-    target: { repo: { owner: row.owner, name: row.name }, sha: row.sha, context: row.context },
-    jobId: row.job_id,
-    epoch: row.epoch,
-    holder: row.holder,
-    state: row.state,
-    outcome:
-      row.state === 'finished' && row.final_state
-        ? {
-            state: row.final_state,
-            description: row.final_description ?? '',
-            ...(row.target_url ? { targetUrl: row.target_url } : {}),
-          }
-        : null,
-    publishedAt: row.published_at,
-    publishing:
-      row.publishing_holder && row.publishing_until !== null
-        ? { holder: row.publishing_holder, until: row.publishing_until }
-        : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

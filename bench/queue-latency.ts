@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PostgresDatabase } from '../runner-agent/src/queue/postgres-database.ts';
+import type { Queue } from '../runner-agent/src/queue/queue.ts';
+import { destroyRabbitMqQueue, RabbitMqQueue } from '../runner-agent/src/queue/rabbitmq-queue.ts';
+import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
+import { ms, summarize } from './stats.ts';
+
+const AMQP_URL = process.env.IRONBOTS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const POSTGRES_URL = process.env.IRONBOTS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Enqueue → lease: an idle agent is already waiting in `lease`; the clock runs from the start of
+ * `enqueue` to the lease in its hands. One message at a time, so each sample is one trip.
+ */
+async function enqueueToLease(queue: Queue<unknown>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  const agent = { name: 'bench', labels: ['x86_64', 'kvm'] };
+  for (let i = 0; i < count + 10; i++) {
+    const leased = queue.lease(agent, { visibilityTimeoutMs: 60_000, waitMs: 30_000 });
+    // Let the waiter settle into its wait, as an idle agent would be.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const t0 = performance.now();
+    await queue.enqueue({ n: i }, { labels: ['x86_64'] });
+    const lease = await leased;
+    const elapsed = performance.now() - t0;
+    if (!lease) throw new Error('the waiting lease got nothing');
+    await queue.ack(lease);
+    if (i >= 10) samples.push(elapsed); // The first few warm up connections and caches.
+  }
+  return samples;
+}
+
+export async function benchQueueLatency(count = 200): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-queue-'));
+  const sqlite = await SqliteQueue.open<unknown>({ path: path.join(dir, 'queue.db'), name: 'jobs' });
+  let embedded: number[];
+  try {
+    embedded = await enqueueToLease(sqlite, count);
+  } finally {
+    await sqlite.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const base = summarize(embedded);
+  console.log(`enqueue → lease by a waiting agent (${count} messages one after another)`);
+  console.log(`  baseline  SQLite (embedded):                  p50 ${ms(base.p50)}  p99 ${ms(base.p99)}`);
+
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const controller = new AbortController();
+  const giveUp = setTimeout(() => controller.abort(), 5_000);
+  let database: PostgresDatabase;
+  try {
+    database = await PostgresDatabase.open({ url: POSTGRES_URL, schema, signal: controller.signal });
+  } catch (error) {
+    console.log(`  fleet     skipped: ${(error as Error).message}`);
+    return;
+  } finally {
+    clearTimeout(giveUp);
+  }
+  const name = `bench-${schema}`;
+  try {
+    const rabbit = await RabbitMqQueue.open<unknown>({
+      amqpUrl: AMQP_URL,
+      database,
+      name,
+      signal: AbortSignal.timeout(5_000),
+    });
+    let fleet: number[];
+    try {
+      fleet = await enqueueToLease(rabbit, count);
+    } finally {
+      await rabbit.close();
+    }
+    const mq = summarize(fleet);
+    console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      p50 ${ms(mq.p50)}  p99 ${ms(mq.p99)}`);
+    console.log(
+      `  ratio     p50 ${(mq.p50 / base.p50).toFixed(2)}×, p99 ${(mq.p99 / base.p99).toFixed(2)}×  (goal: RabbitMQ p50 < 50 ms)`,
+    );
+    await destroyRabbitMqQueue({ amqpUrl: AMQP_URL, database, name });
+  } catch (error) {
+    console.log(`  fleet     skipped: ${(error as Error).message}`);
+  } finally {
+    await database.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await database.close();
+  }
+}

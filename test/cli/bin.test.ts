@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+describe('cli/bin/ironbots', () => {
+  it('runs on the project’s Node 24 when the node on PATH is older, and reports package.json’s version', async () => {
+    const { version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    // /usr/bin/node is Debian's (Node 20 here): the script must not hand it TypeScript.
+    const { stdout } = await run(path.join(repoRoot, 'cli/bin/ironbots'), ['--version'], {
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME },
+    });
+    expect(stdout.trim()).toBe(version);
+  });
+});
