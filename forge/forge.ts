@@ -27,6 +27,12 @@ export interface PullRequest {
   htmlUrl: string;
   /** Clone URL of the repository that holds the head commit (a fork for outside contributors). */
   headCloneUrl: string;
+  /**
+   * The head branch's repository was deleted (a fork removed after the PR was opened): its commits are
+   * still fetchable from the base repository, but nothing says who controls them, so it is never trusted
+   * as a branch of the base repository.
+   */
+  headRepositoryDeleted?: boolean;
 }
 
 export interface Branch {

@@ -32,7 +32,14 @@ const CONFIG = [
 
 function pullRequestDelivery(
   forge: RecordingForge,
-  overrides: { action?: string; sha?: string; author?: string; headCloneUrl?: string } = {},
+  overrides: {
+    action?: string;
+    sha?: string;
+    author?: string;
+    headCloneUrl?: string;
+    /** The fork was deleted: GitHub sends `head.repo: null`. */
+    forkDeleted?: boolean;
+  } = {},
 ): WebhookDelivery {
   const repo = forge.repository;
   const repoJson = {
@@ -62,7 +69,9 @@ function pullRequestDelivery(
         head: {
           sha: overrides.sha ?? SHA,
           ref: 'feature',
-          repo: { ...repoJson, clone_url: overrides.headCloneUrl ?? repo.cloneUrl },
+          repo: overrides.forkDeleted
+            ? null
+            : { ...repoJson, clone_url: overrides.headCloneUrl ?? repo.cloneUrl },
         },
         base: { ref: 'main' },
       },
@@ -199,6 +208,26 @@ describe('planner', () => {
     expect((await drain()).map((p) => p.job.repository?.cloneUrl)).toEqual([
       fork.headCloneUrl,
       fork.headCloneUrl,
+    ]);
+  });
+
+  it('does not trust a PR whose fork was deleted as a branch of the base repository', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const result = await planner.handleDelivery(
+      pullRequestDelivery(forge, { forkDeleted: true, author: 'mallory' }),
+    );
+    expect(result.kind).toBe('untrusted');
+    expect(await drain()).toEqual([]);
+    // The commits are still reachable from the base repository: a trusted author's PR runs from there.
+    const other = 'b'.repeat(40);
+    forge.setFile(other, '.ironbots.yml', CONFIG);
+    const trusted = await planner.handleDelivery(
+      pullRequestDelivery(forge, { forkDeleted: true, author: 'maintainer', sha: other }),
+    );
+    expect(trusted.kind).toBe('planned');
+    expect((await drain()).map((p) => p.job.repository?.cloneUrl)).toEqual([
+      forge.repository.cloneUrl,
+      forge.repository.cloneUrl,
     ]);
   });
 

@@ -277,7 +277,9 @@ export class Planner {
   }
 
   #trusted(repository: Repository, pr: PullRequest): boolean {
-    if (pr.headCloneUrl === repository.cloneUrl) return true;
+    // A PR whose fork was deleted falls back to the base repository's clone URL: that says nothing about
+    // who wrote its commits, so only the author decides.
+    if (!pr.headRepositoryDeleted && pr.headCloneUrl === repository.cloneUrl) return true;
     return this.#trust.trustedAuthors.includes(pr.author);
   }
 }

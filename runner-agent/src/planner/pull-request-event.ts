@@ -54,5 +54,6 @@ export function pullRequestFromEvent(event: PullRequestEvent): PullRequest {
     htmlUrl: pr.html_url,
     // A deleted fork has no head repo; the base repository still has the commits under refs/pull/N/head.
     headCloneUrl: pr.head.repo?.clone_url ?? event.repository.clone_url,
+    ...(pr.head.repo ? {} : { headRepositoryDeleted: true }),
   };
 }
