@@ -142,6 +142,12 @@ describe('agent', () => {
     expect(events.map((e) => e.type)).toEqual(['leased', 'started', 'finished']);
   });
 
+  it('starts its closing line on a line of its own when the job’s output does not end with a newline', async () => {
+    const id = await enqueue(job({ command: ['printf', 'no newline at the end'] }));
+    await runNext(makeAgent());
+    expect(await logText(id)).toMatch(/no newline at the end\nironbots: Passed in /);
+  });
+
   it('reports a failing command as failure with its exit code, and does not retry it', async () => {
     const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
     const id = await enqueue(

@@ -241,13 +241,19 @@ export class Agent {
         new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS).unref()),
       ]);
       const output = writer;
+      // The job's last line may lack its newline: ironbots' closing line must still start a line of its own.
+      let atLineStart = true;
       const result = await this.#runner.run({
         jobId,
         job,
         runner: `agent ${this.name}`,
         attempt,
         maxAttempts,
-        output: (chunk) => output.append(chunk),
+        output: (chunk) => {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          if (bytes.length) atLineStart = bytes.at(-1) === 0x0a;
+          output.append(chunk);
+        },
         onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
         signal: cancel.signal,
       });
@@ -261,7 +267,7 @@ export class Agent {
         progress,
         log,
       );
-      writer.append(`ironbots: ${report.description}\n`);
+      writer.append(`${atLineStart ? '' : '\n'}ironbots: ${report.description}\n`);
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
