@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerContainerRefreshCommand } from './commands/container-refresh-command.ts';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
@@ -10,13 +10,16 @@ import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
 import { errorMessage } from '../core/errors.ts';
+import { InputError } from '../core/inputs.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
 const program = new Command('ironbots')
   .description('CI infrastructure: webhook → queue → agents on KVM machines → statuses and logs')
   .version(packageJson.version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit 2 (see the catch below), not commander's 1, which means a failed job or run.
+  .exitOverride();
 
 registerLocalCommand(program);
 registerRunCommand(program);
@@ -29,7 +32,15 @@ registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 registerNpmCacheCommand(program);
 
+/**
+ * Exit codes, documented in the README: 0 done, 1 the job, release or run failed, 2 a usage error (a flag or
+ * input that cannot work; commander has already said why), 3 the infrastructure failed (`ironbots run`).
+ */
 await program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    return;
+  }
   process.stderr.write(`ironbots: ${errorMessage(error)}\n`);
-  process.exitCode = process.exitCode || 1;
+  process.exitCode = process.exitCode || (error instanceof InputError ? 2 : 1);
 });

@@ -19,3 +19,26 @@ describe('cli/bin/ironbots', () => {
     expect(stdout.trim()).toBe(version);
   });
 });
+
+describe('ironbots exit codes', () => {
+  const ironbots = (...args: string[]) =>
+    run(path.join(repoRoot, 'cli/bin/ironbots'), args, {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('exits 2 for a usage error, saying what is wrong', async () => {
+    const unknown = await ironbots('run', 'unit', '--no-such-flag');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: unknown option '--no-such-flag'");
+    const choice = await ironbots('run', 'unit', '--executor', 'docker');
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain("argument 'docker' is invalid. Allowed choices are process, podman, vm.");
+  });
+
+  it('exits 0 for --help', async () => {
+    expect((await ironbots('--help')).code).toBe(0);
+  });
+});
