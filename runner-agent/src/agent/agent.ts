@@ -222,6 +222,7 @@ export class Agent {
 
     let writer: LogWriter | undefined;
     let report: JobReport;
+    let closingLine: string | undefined;
     const heartbeat = this.#heartbeat(lease, cancel, log);
     const supersededWatch = this.#watchSuperseded(job, cancel, log);
     try {
@@ -267,7 +268,7 @@ export class Agent {
         progress,
         log,
       );
-      writer.append(`${atLineStart ? '' : '\n'}ironbots: ${report.description}\n`);
+      closingLine = `${atLineStart ? '' : '\n'}ironbots: ${report.description}`;
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
@@ -291,11 +292,14 @@ export class Agent {
       if (this.#o.registry) this.#beatSoon();
     }
     await writer
-      ?.finish({
-        state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
-        description: report.description,
-        ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
-      })
+      ?.finish(
+        {
+          state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
+          description: report.description,
+          ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
+        },
+        closingLine,
+      )
       .catch((error: unknown) => log.error({ err: error }, 'could not finish the job log'));
     await reporter.settled();
     this.#o.onEvent?.({
