@@ -51,7 +51,7 @@ export interface AgentOptions {
 }
 
 export type AgentEvent =
-  | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number }
+  | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number; attempt: number }
   | { type: 'started'; jobId: string; at: number }
   | {
       type: 'finished';
@@ -196,6 +196,7 @@ export class Agent {
     this.#o.onEvent?.({
       type: 'leased',
       jobId,
+      attempt,
       context: job.context,
       at: performance.timeOrigin + started,
       enqueuedAt: lease.message.enqueuedAt,
