@@ -341,6 +341,7 @@ function toPullRequest(pr) {
         htmlUrl: pr.html_url,
         // A deleted fork leaves head.repo null; its commits stay fetchable from the base repository.
         headCloneUrl: pr.head.repo?.clone_url ?? pr.base.repo.clone_url,
+        ...(pr.head.repo ? {} : { headRepositoryDeleted: true }),
     };
 }
 /**
