@@ -57,7 +57,7 @@ describe('deployment configuration', () => {
       supersededPollSeconds: 30,
     });
     expect(config.queue).toEqual({ kind: 'sqlite' });
-    expect(config.logs).toEqual({ kind: 'filesystem' });
+    expect(config.logs).toEqual({ kind: 'filesystem', maxLogMegabytes: 50 });
   });
 
   it('names a missing environment variable and an unreadable secret file', async () => {

@@ -197,13 +197,14 @@ export function logStoreContract(
       const writer = await store.create(meta('job-big'));
       const line = `${'y'.repeat(99)}\n`;
       for (let i = 0; i < 100; i++) writer.append(line);
-      await writer.finish({ state: 'success' });
+      // The verdict is written last even past the cap: a truncated log still says how the job ended.
+      await writer.finish({ state: 'success' }, 'ironbots: Passed in 1.0 s [agent]');
       const { text, bytes, complete } = await readAll(store, 'job-big');
       expect(complete).toBe(true);
       expect(bytes.length).toBeLessThanOrEqual(CAP);
       expect(bytes.length).toBeGreaterThan(CAP / 2);
       expect(text.startsWith(line.repeat(10))).toBe(true);
-      expect(text).toMatch(/\nironbots: log truncated[^\n]*\n$/);
+      expect(text).toMatch(/\nironbots: log truncated[^\n]*\nironbots: Passed in 1\.0 s \[agent\]\n$/);
       expect(await store.meta('job-big')).toMatchObject({ state: 'success' });
     });
 

@@ -16,7 +16,22 @@ describe('metrics', () => {
     const metrics = new Metrics({ queues: [jobs as SqliteQueue<unknown>], defaultMetrics: false });
     metrics.observeDelivery('pull_request', 'queued');
     metrics.observeDelivery('pull_request', 'bad-signature');
-    metrics.observeAgent({ type: 'leased', jobId: 'j', context: 'c', at: 10_000, enqueuedAt: 9_000 });
+    metrics.observeAgent({
+      type: 'leased',
+      jobId: 'j',
+      context: 'c',
+      at: 10_000,
+      enqueuedAt: 9_000,
+      attempt: 1,
+    });
+    metrics.observeAgent({
+      type: 'leased',
+      jobId: 'k',
+      context: 'c',
+      at: 10_000,
+      enqueuedAt: 9_000,
+      attempt: 2,
+    });
     metrics.observeAgent({ type: 'started', jobId: 'j', at: 10_500 });
     metrics.observeAgent({ type: 'finished', jobId: 'j', state: 'success', description: 'ok', at: 13_000 });
 
@@ -33,6 +48,10 @@ describe('metrics', () => {
     expect(text).toContain('ironbots_job_startup_duration_seconds_sum 1.5');
     expect(text).toContain('ironbots_job_duration_seconds_sum{state="success"} 3');
     expect(text).toContain('ironbots_jobs_finished_total{state="success"} 1');
+    // The error budgets: retries, and queue waits over five minutes (the 300 s bucket).
+    expect(text).toContain('ironbots_job_attempts_total{attempt="first"} 1');
+    expect(text).toContain('ironbots_job_attempts_total{attempt="retry"} 1');
+    expect(text).toContain('ironbots_job_startup_duration_seconds_bucket{le="300"} 1');
     await server.close();
     await jobs.close();
     await tmp.remove();

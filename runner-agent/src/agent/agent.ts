@@ -51,7 +51,7 @@ export interface AgentOptions {
 }
 
 export type AgentEvent =
-  | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number }
+  | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number; attempt: number }
   | { type: 'started'; jobId: string; at: number }
   | {
       type: 'finished';
@@ -214,6 +214,7 @@ export class Agent {
     this.#o.onEvent?.({
       type: 'leased',
       jobId,
+      attempt,
       context: job.context,
       at: performance.timeOrigin + started,
       enqueuedAt: lease.message.enqueuedAt,
@@ -240,6 +241,7 @@ export class Agent {
 
     let writer: LogWriter | undefined;
     let report: JobReport;
+    let closingLine: string | undefined;
     const heartbeat = this.#heartbeat(lease, cancel, log);
     const supersededWatch = this.#watchSuperseded(job, cancel, log);
     try {
@@ -285,7 +287,7 @@ export class Agent {
         progress,
         log,
       );
-      writer.append(`${atLineStart ? '' : '\n'}ironbots: ${report.description}\n`);
+      closingLine = `${atLineStart ? '' : '\n'}ironbots: ${report.description}`;
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');
@@ -309,11 +311,14 @@ export class Agent {
       if (this.#o.registry) this.#beatSoon();
     }
     await writer
-      ?.finish({
-        state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
-        description: report.description,
-        ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
-      })
+      ?.finish(
+        {
+          state: report.state === 'retry' || report.state === 'overtaken' ? 'error' : report.state,
+          description: report.description,
+          ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
+        },
+        closingLine,
+      )
       .catch((error: unknown) => log.error({ err: error }, 'could not finish the job log'));
     await reporter.settled();
     this.#o.onEvent?.({

@@ -14,6 +14,9 @@ import { z } from 'zod';
 
 const HostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080');
 
+/** A job log stops growing here (a notice, then the verdict, end it). */
+const MaxLogMegabytes = z.number().min(0.01).max(10_240).default(50);
+
 export const DeploymentConfigSchema = z
   .object({
     stateDir: z.string().default(path.join(os.homedir(), '.local/state/ironbots')),
@@ -70,13 +73,20 @@ export const DeploymentConfigSchema = z
       .default({ kind: 'sqlite' }),
     logs: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('filesystem'), dir: z.string().optional() }).strict(),
+        z
+          .object({
+            kind: z.literal('filesystem'),
+            dir: z.string().optional(),
+            maxLogMegabytes: MaxLogMegabytes,
+          })
+          .strict(),
         // Any S3-compatible store; without keys the SDK's usual credential chain applies.
         z
           .object({
             kind: z.literal('s3'),
             bucket: z.string().min(3),
             prefix: z.string().default('logs/'),
+            maxLogMegabytes: MaxLogMegabytes,
             endpoint: z.string().url().optional(),
             region: z.string().default('us-east-1'),
             forcePathStyle: z.boolean().default(false),
@@ -88,7 +98,7 @@ export const DeploymentConfigSchema = z
             message: 'set both accessKeyId and secretAccessKey, or neither',
           }),
       ])
-      .default({ kind: 'filesystem' }),
+      .default({ kind: 'filesystem', maxLogMegabytes: 50 }),
     /** Where VM images are stored (see runner-agent/src/images/image-store.ts) and cached on this machine. */
     images: z
       .discriminatedUnion('kind', [

@@ -323,8 +323,9 @@ function parseListen(listen: string): { host: string; port: number } {
 }
 
 function openLogStore(logs: DeploymentConfig['logs'], stateDir: string, secrets: SecretRegistry): LogStore {
+  const maxLogBytes = Math.round(logs.maxLogMegabytes * 1024 * 1024);
   if (logs.kind === 'filesystem')
-    return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets });
+    return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets, maxLogBytes });
   const client = s3ClientFromConfig(logs);
-  return new S3LogStore({ client, bucket: logs.bucket, prefix: logs.prefix, secrets });
+  return new S3LogStore({ client, bucket: logs.bucket, prefix: logs.prefix, secrets, maxLogBytes });
 }

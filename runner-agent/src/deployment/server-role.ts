@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../core/errors.ts';
 import type { Repositories, Repository } from '../../../forge/forge.ts';
 import {
   exactRoute,
@@ -86,7 +87,10 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
     host: options.host,
     port: options.port,
     routes: [
-      exactRoute('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true })),
+      exactRoute('GET', '/healthz', async (_req, res) => {
+        const health = await checkHealth(options);
+        sendJson(res, health.ok ? 200 : 503, health);
+      }),
       exactRoute(
         'POST',
         '/webhooks/github',
@@ -201,4 +205,36 @@ async function runScanner(
       });
     });
   }
+}
+
+/**
+ * Each engine the server depends on, asked for real (a load balancer or systemd watchdog takes a server that
+ * cannot reach its queue out of rotation): the queues, the job records and the log store, each within 5 s.
+ */
+async function checkHealth(
+  options: Pick<ServerRoleOptions, 'events' | 'jobs' | 'records' | 'logStore'>,
+): Promise<{ ok: boolean; checks: Record<string, string> }> {
+  const probe = async (what: () => Promise<unknown>): Promise<string> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        what(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000);
+        }),
+      ]);
+      return 'ok';
+    } catch (error) {
+      return errorMessage(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const checks: Record<string, string> = {
+    events: await probe(() => options.events.stats()),
+    jobs: await probe(() => options.jobs.stats()),
+    logs: await probe(() => options.logStore.meta('healthz-probe')),
+    ...(options.records ? { records: await probe(() => options.records!.get('healthz-probe')) } : {}),
+  };
+  return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
 }

@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import { StreamRedactor, type SecretRegistry } from '../../../core/secrets.ts';
-import type { JobLogMeta, LogWriter } from './log-store.ts';
+import { CLOSING_LINE_BYTES, type JobLogMeta, type LogWriter } from './log-store.ts';
 
 const MiB = 1024 * 1024;
 
@@ -68,16 +68,22 @@ export class BufferedLogWriter implements LogWriter {
     if (this.#error) throw this.#error;
   }
 
-  finish(final: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>): Promise<void> {
-    this.#finishing ??= this.#finish(final);
+  finish(final: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>, closingLine?: string): Promise<void> {
+    this.#finishing ??= this.#finish(final, closingLine);
     return this.#finishing;
   }
 
-  async #finish(final: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>): Promise<void> {
+  async #finish(final: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>, closingLine?: string): Promise<void> {
     if (this.#redaction) {
       const { decoder, redactor } = this.#redaction;
       this.#accept(this.#encode(redactor.push(decoder.decode()) + redactor.end()));
       if (this.#carry) this.#accept(Buffer.from(this.#carry));
+    }
+    if (closingLine && !this.#error) {
+      // Written past the cap into the room kept for it: a truncated log still ends with the verdict.
+      const text = this.#o.secrets ? this.#o.secrets.redact(closingLine) : closingLine;
+      const line = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
+      this.#queue(line.subarray(0, utf8Boundary(line, CLOSING_LINE_BYTES)));
     }
     try {
       await this.flush();
@@ -113,7 +119,7 @@ export class BufferedLogWriter implements LogWriter {
     const notice = Buffer.from(
       `\nironbots: log truncated: it reached the limit of ${formatBytes(this.#o.maxLogBytes)}; later output was dropped\n`,
     );
-    const room = this.#o.maxLogBytes - notice.length - this.#size;
+    const room = this.#o.maxLogBytes - CLOSING_LINE_BYTES - notice.length - this.#size;
     if (data.length <= room) {
       this.#queue(data);
     } else {

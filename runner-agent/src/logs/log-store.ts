@@ -26,13 +26,19 @@ export interface JobLogMeta {
   pullRequestUrl?: string;
 }
 
+/** Room every log keeps for its closing line, so a capped log still says how the job ended. */
+export const CLOSING_LINE_BYTES = 512;
+
 export interface LogWriter {
   /** Appends output; buffered, never blocks the job. Secrets are redacted before anything is stored. */
   append(chunk: Buffer | string): void;
   /** Makes everything appended so far readable. */
   flush(): Promise<void>;
-  /** Flushes and records the final state; the log is complete afterwards. */
-  finish(meta: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>): Promise<void>;
+  /**
+   * Flushes and records the final state; the log is complete afterwards. `closingLine` (ironbots' verdict,
+   * at most CLOSING_LINE_BYTES) is written last even when the log reached its size cap: room is kept for it.
+   */
+  finish(meta: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>, closingLine?: string): Promise<void>;
 }
 
 export interface LogChunk {

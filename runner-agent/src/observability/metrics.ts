@@ -13,6 +13,7 @@ export class Metrics {
   readonly jobsFinished: Counter<'state'>;
   readonly jobDuration: Histogram<'state'>;
   readonly jobStartup: Histogram;
+  readonly jobAttempts: Counter<'attempt'>;
   readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
@@ -40,7 +41,14 @@ export class Metrics {
     this.jobStartup = new Histogram({
       name: 'ironbots_job_startup_duration_seconds',
       help: 'Time from enqueue to the job command starting',
-      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      // 300 s: the error budget counts queue waits over five minutes.
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 300, 600, 3600],
+      registers: [this.registry],
+    });
+    this.jobAttempts = new Counter({
+      name: 'ironbots_job_attempts_total',
+      help: 'Jobs taken by an agent: first attempts, and retries after an infrastructure failure or a lost agent',
+      labelNames: ['attempt'],
       registers: [this.registry],
     });
     const queues = options.queues ?? [];
@@ -64,9 +72,10 @@ export class Metrics {
   /** Feed for Agent's onEvent: startup is measured from enqueue, so it includes the time spent queued. */
   observeAgent(event: AgentEvent): void {
     const job = this.#jobs.get(event.jobId);
-    if (event.type === 'leased')
+    if (event.type === 'leased') {
       this.#jobs.set(event.jobId, { leasedAt: event.at, enqueuedAt: event.enqueuedAt });
-    else if (event.type === 'started' && job)
+      this.jobAttempts.inc({ attempt: event.attempt > 1 ? 'retry' : 'first' });
+    } else if (event.type === 'started' && job)
       this.jobStartup.observe(Math.max(0, event.at - job.enqueuedAt) / 1000);
     else if (event.type === 'finished') {
       this.#jobs.delete(event.jobId);
