@@ -155,7 +155,7 @@ describe.skipIf(unavailable !== null)('agents on separate hosts (network namespa
     expect(bothRunning, 'each agent took one of the two jobs').toBe(true);
     const firstStarts = (await w.markers()).filter((m) => m.kind === 'start');
     const where = await Promise.all(firstStarts.map((m) => namespaceOf(m.pid)));
-    expect(where.sort(), 'the jobs ran on both hosts').toEqual(hosts.map((h) => h.namespace).sort());
+    expect([...where].sort(), 'the jobs ran on both hosts').toEqual(hosts.map((h) => h.namespace).sort());
 
     const [cut] = hosts;
     const victim = firstStarts[where.indexOf(cut!.namespace)]!;
