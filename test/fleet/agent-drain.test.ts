@@ -29,6 +29,12 @@ describe('SIGTERM drains a real `ironbots agent`', () => {
     expect(await waitUntil(async () => (await w.markers()).some((m) => m.kind === 'start'), 30_000)).toBe(
       true,
     );
+    // Both jobs planned: the second is waiting in the queue when the agent is signalled.
+    const planned = await waitUntil(async () => {
+      const counts = await w.queueCounts();
+      return counts.queued + counts.running === 2;
+    }, 30_000);
+    expect(planned, 'both jobs were planned').toBe(true);
     return { world: w, agent };
   }
 
