@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { CONFIG_OPTION } from './options.ts';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
-import { createLogger } from '../../core/logger.ts';
+import type { Agent } from '../../runner-agent/src/agent/agent.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
 async function open(configFile: string): Promise<Deployment> {
@@ -16,6 +17,41 @@ function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+  });
+}
+
+/**
+ * Resolves once the agent has stopped after SIGTERM or SIGINT. The first signal drains it: no new job, the
+ * running ones end as usual (statuses posted, leases acked). A second one hands the running jobs back to the
+ * queue at once, for another agent. A third gets the default action: the process dies.
+ */
+function drainOnSignal(agent: Agent, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const handBack = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handBack);
+      process.off('SIGTERM', handBack);
+      logger.info(
+        { signal, jobs: agent.runningJobs },
+        'second signal: handing the running jobs back to the queue now',
+      );
+      void agent.stop().then(resolve, resolve);
+    };
+    const drain = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', drain);
+      process.off('SIGTERM', drain);
+      process.once('SIGINT', handBack);
+      process.once('SIGTERM', handBack);
+      logger.info(
+        { signal, jobs: agent.runningJobs },
+        'draining: taking no new jobs, letting the running ones finish (signal again to hand them back now)',
+      );
+      void agent.drain().then(() => {
+        logger.info('drained: no job running, stopping');
+        resolve();
+      }, resolve);
+    };
+    process.once('SIGINT', drain);
+    process.once('SIGTERM', drain);
   });
 }
 
@@ -43,11 +79,11 @@ export function registerDeploymentCommands(program: Command): void {
       const deployment = await open(options.config);
       if (!deployment.config.agent)
         throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
-      await deployment.startAgent().catch(async (error: unknown) => {
+      const agent = await deployment.startAgent().catch(async (error: unknown) => {
         await deployment.close();
         throw new Error(`${options.config}: ${(error as Error).message}`);
       });
-      await untilSignal();
+      await drainOnSignal(agent, deployment.logger);
       await deployment.close();
     });
 

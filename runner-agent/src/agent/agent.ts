@@ -82,6 +82,8 @@ export class Agent {
   readonly #visibilityTimeoutMs: number;
   #offered: string[] = [];
   #stopping = new AbortController();
+  /** Aborted by drain(): the lease loops take no new job, while running jobs go on to their end. */
+  #draining = new AbortController();
   readonly #running = new Map<string, AbortController>();
   #loops: Promise<void>[] = [];
   #heartbeatTimer: NodeJS.Timeout | null = null;
@@ -153,8 +155,23 @@ export class Agent {
     }
   }
 
+  /** The jobs running now, by id. */
+  get runningJobs(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  /**
+   * Stops taking jobs and waits until the running ones have ended as usual (statuses posted, leases acked).
+   * A stop() meanwhile hands them back at once instead. The agent stays registered until stop().
+   */
+  async drain(): Promise<void> {
+    this.#draining.abort();
+    await Promise.all(this.#loops);
+  }
+
   /** Stops taking jobs; running jobs are cancelled and handed back to the queue for another agent. */
   async stop(): Promise<void> {
+    this.#draining.abort();
     this.#stopping.abort();
     if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
@@ -168,7 +185,8 @@ export class Agent {
   }
 
   async #loop(): Promise<void> {
-    const signal = this.#stopping.signal;
+    // Only the wait for a lease is cut short by a drain; a job already leased runs on.
+    const signal = AbortSignal.any([this.#stopping.signal, this.#draining.signal]);
     while (!signal.aborted) {
       let lease: Lease<Job> | null;
       try {
