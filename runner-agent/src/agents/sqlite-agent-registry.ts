@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqliteDatabase } from '../queue/sqlite-database.ts';
 import type { AgentHeartbeat, AgentRegistry, RegisteredAgent } from './agent-registry.ts';
 import { toRegisteredAgent, type AgentRow } from './agent-row.ts';
 
@@ -23,28 +22,8 @@ export class SqliteAgentRegistry implements AgentRegistry {
   readonly #clock: () => number;
 
   constructor(options: { path: string; clock?: () => number }) {
-    const file = path.resolve(options.path);
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.#db = new DatabaseSync(file, { timeout: 5_000 });
+    this.#db = openSqliteDatabase(options.path, MIGRATIONS);
     this.#clock = options.clock ?? Date.now;
-    try {
-      this.#db.exec('PRAGMA journal_mode = WAL;');
-      this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        const { user_version: version } = this.#db.prepare('PRAGMA user_version').get() as {
-          user_version: number;
-        };
-        for (let v = version; v < MIGRATIONS.length; v++) this.#db.exec(MIGRATIONS[v]!);
-        this.#db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        this.#db.exec('ROLLBACK');
-        throw error;
-      }
-    } catch (error) {
-      this.#db.close();
-      throw error;
-    }
   }
 
   async heartbeat(agent: AgentHeartbeat, options: { starting?: boolean } = {}): Promise<void> {

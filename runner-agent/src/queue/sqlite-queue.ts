@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-database.ts';
 import { EnqueueWriter } from './sqlite-enqueue-writer.ts';
 import {
   backoffMs,
@@ -39,8 +39,6 @@ export interface SqliteQueueOptions {
   retentionMs?: number;
 }
 
-/** How long a connection waits for another process's write lock. DatabaseSync blocks the thread meanwhile. */
-const BUSY_TIMEOUT_MS = 5_000;
 const DEFAULT_POLL_INTERVAL_MS = 200;
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** Purging finished rows is housekeeping: once a minute per process is plenty. */
@@ -144,12 +142,8 @@ export class SqliteQueue<T> implements Queue<T> {
     const file = path.resolve(options.path);
     this.#file = file;
     this.#wakeupKey = `${file}\0${options.name}`;
-    mkdirSync(path.dirname(file), { recursive: true });
-    // The busy timeout is given at open so that even switching to WAL waits for other processes.
-    this.#db = new DatabaseSync(file, { timeout: BUSY_TIMEOUT_MS });
+    this.#db = openSqliteDatabase(file, MIGRATIONS);
     try {
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-      migrate(this.#db);
       this.#sql = prepareStatements(this.#db);
     } catch (error) {
       this.#db.close();
@@ -188,7 +182,7 @@ export class SqliteQueue<T> implements Queue<T> {
     const now = this.#clock();
     const purge = now - this.#lastPurgeAt >= PURGE_INTERVAL_MS;
     if (purge) this.#lastPurgeAt = now;
-    this.#writer ??= new EnqueueWriter(this.#file, BUSY_TIMEOUT_MS);
+    this.#writer ??= new EnqueueWriter(this.#file, SQLITE_BUSY_TIMEOUT_MS);
     this.#flushing = this.#writer
       .write({
         queue: this.name,
@@ -488,22 +482,6 @@ function prepareStatements(db: DatabaseSync) {
     countByState: db.prepare('SELECT state, COUNT(*) AS count FROM messages WHERE queue = ? GROUP BY state'),
     purgeDone: db.prepare(`DELETE FROM messages WHERE queue = ? AND state = 'done' AND finished_at < ?`),
   };
-}
-
-/** Brings the file's schema up to date. Several processes may open a new file at once: the write lock
- * makes one of them migrate and the others see the result. */
-function migrate(db: DatabaseSync): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
-    // A newer version's migrations are additive; an older build keeps working on what it knows.
-    for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]!);
-    if (version < MIGRATIONS.length) db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
 }
 
 function toJson(payload: unknown): string {

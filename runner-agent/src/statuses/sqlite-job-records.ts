@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { openSqliteDatabase } from '../queue/sqlite-database.ts';
 import type { Claim, FinalOutcome, JobRecord, JobRecords, JobTarget } from './job-records.ts';
 import { toRecord, type JobRecordRow } from './job-record-row.ts';
 
@@ -38,28 +37,8 @@ export class SqliteJobRecords implements JobRecords {
   readonly #clock: () => number;
 
   constructor(options: { path: string; clock?: () => number }) {
-    const file = path.resolve(options.path);
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.#db = new DatabaseSync(file, { timeout: 5_000 });
+    this.#db = openSqliteDatabase(options.path, MIGRATIONS);
     this.#clock = options.clock ?? Date.now;
-    try {
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-      this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        const { user_version: version } = this.#db.prepare('PRAGMA user_version').get() as {
-          user_version: number;
-        };
-        for (let v = version; v < MIGRATIONS.length; v++) this.#db.exec(MIGRATIONS[v]!);
-        this.#db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        this.#db.exec('ROLLBACK');
-        throw error;
-      }
-    } catch (error) {
-      this.#db.close();
-      throw error;
-    }
   }
 
   async create(
