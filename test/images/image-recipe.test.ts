@@ -73,8 +73,31 @@ describe('image recipes', () => {
       `${FILE} line 4: base.debian.codename: unknown field`,
     ],
     ['base: [unclosed\n', `${FILE} line 2: invalid YAML`],
+    ['base: {}\n', `${FILE} line 1: base: names exactly one of debian: (a suite to bootstrap) or image:`],
+    [
+      `${minimal}  image: { url: "https://example.org/a.qcow2", sha256: "${'a'.repeat(64)}" }\n`,
+      `${FILE} line 2: base: names exactly one of debian`,
+    ],
+    [
+      'base:\n  image:\n    url: https://example.org/a.qcow2\n    sha256: ABC\n',
+      `${FILE} line 4: base.image.sha256: the image’s sha256: 64 lowercase hex digits`,
+    ],
+    [
+      `base:\n  image:\n    url: file:///etc/passwd\n    sha256: ${'a'.repeat(64)}\n`,
+      `${FILE} line 3: base.image.url: an http(s) URL of a disk image`,
+    ],
   ])('refuses a bad recipe, naming the line and the field (%#)', (text, message) => {
     expect(() => parseImageRecipe(text, FILE)).toThrow(message);
+  });
+
+  it('takes a downloaded disk image as its base instead of a Debian suite', () => {
+    const recipe = parseImageRecipe(
+      `base:\n  image:\n    url: https://example.org/cloud.qcow2\n    sha256: ${'b'.repeat(64)}\n    partition: 1\n`,
+      FILE,
+    );
+    expect(recipe.spec.base).toEqual({
+      image: { url: 'https://example.org/cloud.qcow2', sha256: 'b'.repeat(64), partition: 1 },
+    });
   });
 
   it('says which recipe is missing, and takes a name or a file', async () => {

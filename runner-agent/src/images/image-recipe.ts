@@ -13,6 +13,12 @@ import { assertImageName } from './image-reference.ts';
  *       suite: bookworm
  *       mirror: http://deb.debian.org/debian   # default: the first Debian mirror in this machine's apt sources
  *       variant: minbase            # mmdebstrap variant: minbase (default), apt, required, important, standard
+ *     # or, instead of debian: a disk image someone else built, e.g. a distribution's cloud image (apt-based):
+ *     # image:
+ *     #   url: https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2
+ *     #   sha256: <its sha256, from the distribution's SHA512SUMS/SHA256SUMS>   # verified before use
+ *     #   partition: 1              # default: the largest partition, or the whole disk if it has none
+ *     # packages then come from the image's own apt sources.
  *   packages: [curl, python3]       # installed without recommends; systemd, kmod and iproute2 always are
  *   files:
  *     - path: /etc/motd
@@ -38,9 +44,22 @@ const RecipeSchema = z
             mirror: z.url({ protocol: /^https?$/, error: 'an http(s) URL of a Debian mirror' }).optional(),
             variant: z.enum(['minbase', 'apt', 'required', 'important', 'standard']).default('minbase'),
           })
-          .strict(),
+          .strict()
+          .optional(),
+        image: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: 'an http(s) URL of a disk image' }),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the image’s sha256: 64 lowercase hex digits'),
+            partition: z.number().int().min(1).max(128).optional(),
+          })
+          .strict()
+          .optional(),
       })
-      .strict(),
+      .strict()
+      .refine(
+        (base) => (base.debian ? 1 : 0) + (base.image ? 1 : 0) === 1,
+        'names exactly one of debian: (a suite to bootstrap) or image: (a disk image to download)',
+      ),
     packages: z.array(z.string().regex(PACKAGE, 'a Debian package name (optionally =version)')).default([]),
     files: z
       .array(

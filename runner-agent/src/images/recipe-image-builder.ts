@@ -10,7 +10,9 @@ import {
   writeGuestInitrd,
 } from './busybox-image-builder.ts';
 import type { BuiltImage, ImageBuilder, ImageBuildIO } from './image-builder.ts';
+import { cachedBaseImage, unpackBaseImage } from './base-image.ts';
 import { ImageRecipeError, type ImageRecipe } from './image-recipe.ts';
+import { ImageChecksumError, ImageNotFoundError } from './image-store.ts';
 
 const GUEST_DIR = path.join(import.meta.dirname, '..', 'vm', 'guest');
 
@@ -87,8 +89,8 @@ export class RecipeImageBuilder implements ImageBuilder {
     if (name !== recipe.name)
       throw new Error(`recipe ${recipe.file} builds image "${recipe.name}", not "${name}"`);
     const { spec } = recipe;
-    const base = spec.base.debian;
-    const mirror = base.mirror ?? (await (this.#o.defaultMirror ?? hostDebianMirror)());
+    // A base image is fetched and verified first: a wrong URL or sha256 fails before anything else is done.
+    const baseFile = spec.base.image ? await this.#downloadBase(spec.base.image, io) : undefined;
     const kernel = await debianKernel({
       cacheDir: this.#cacheDir,
       log: io.log,
@@ -97,14 +99,12 @@ export class RecipeImageBuilder implements ImageBuilder {
     await mkdir(outDir, { recursive: true });
     const work = await mkdtemp(path.join(outDir, `.build-${name}-`));
     try {
-      io.log(
-        `building ${name} from ${path.basename(recipe.file)}: Debian ${base.suite} (${base.variant}) from ${mirror}, kernel ${kernel.release}`,
-      );
       // What goes into the image besides packages, laid out as in the image, then copied in by a hook.
       const overlay = path.join(work, 'overlay');
       await this.#prepareOverlay(overlay, kernel, name);
       const commandsDir = path.join(work, 'commands');
       await mkdir(commandsDir);
+      // Run with the root filesystem as $1, after the packages are in.
       const hooks: string[] = [
         // /lib and /sbin are symlinks into /usr (merged /usr) and must stay so; the image's directories keep
         // their owners and modes.
@@ -113,6 +113,8 @@ export class RecipeImageBuilder implements ImageBuilder {
         'chroot "$1" systemctl enable ironbots-guest.service',
         // Units a throw-away VM has no use for: they only slow its boot.
         'chroot "$1" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service 2>/dev/null || true',
+        // A cloud image's cloud-init would wait for a metadata service no job VM has.
+        'if [ -d "$1/etc/cloud" ]; then touch "$1/etc/cloud/cloud-init.disabled"; fi',
       ];
       for (const [index, command] of spec.commands.entries()) {
         const file = path.join(commandsDir, `${index}.sh`);
@@ -123,29 +125,9 @@ export class RecipeImageBuilder implements ImageBuilder {
       }
       const rootfs = path.join(work, 'rootfs');
       const packages = [...new Set([...REQUIRED_PACKAGES, ...spec.packages])];
-      const args = [
-        '--mode=root',
-        `--variant=${base.variant}`,
-        `--include=${packages.join(',')}`,
-        '--aptopt=APT::Install-Recommends "false"',
-        '--aptopt=Acquire::Languages "none"',
-        ...[
-          '/usr/share/man/*',
-          '/usr/share/doc/*',
-          '/usr/share/info/*',
-          '/usr/share/locale/*',
-          '/usr/share/lintian/*',
-        ].map((p) => `--dpkgopt=path-exclude=${p}`),
-        '--dpkgopt=path-include=/usr/share/doc/*/copyright',
-        ...hooks.map((hook) => `--customize-hook=${hook}`),
-        base.suite,
-        rootfs,
-        mirror,
-      ];
-      io.log(
-        `mmdebstrap ${base.suite} with ${packages.length} packages and ${spec.commands.length} commands`,
-      );
-      await this.#mmdebstrap(args, io);
+      if (spec.base.debian) await this.#bootstrap(spec.base.debian, packages, hooks, rootfs, kernel, io);
+      else if (spec.base.image && baseFile)
+        await this.#fromImage(spec.base.image, baseFile, packages, hooks, rootfs, work, io);
       io.signal?.throwIfAborted();
       // Our own initramfs and the kernel at the paths the VM executor extracts them from.
       await writeGuestInitrd({
@@ -169,6 +151,114 @@ export class RecipeImageBuilder implements ImageBuilder {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** The root filesystem by mmdebstrap of a Debian suite, the packages included and the hooks run by it. */
+  async #bootstrap(
+    base: NonNullable<ImageRecipe['spec']['base']['debian']>,
+    packages: string[],
+    hooks: string[],
+    rootfs: string,
+    kernel: DebianKernel,
+    io: ImageBuildIO,
+  ): Promise<void> {
+    const { recipe } = this.#o;
+    const mirror = base.mirror ?? (await (this.#o.defaultMirror ?? hostDebianMirror)());
+    io.log(
+      `building ${recipe.name} from ${path.basename(recipe.file)}: Debian ${base.suite} (${base.variant}) from ${mirror}, kernel ${kernel.release}`,
+    );
+    const args = [
+      '--mode=root',
+      `--variant=${base.variant}`,
+      `--include=${packages.join(',')}`,
+      '--aptopt=APT::Install-Recommends "false"',
+      '--aptopt=Acquire::Languages "none"',
+      ...[
+        '/usr/share/man/*',
+        '/usr/share/doc/*',
+        '/usr/share/info/*',
+        '/usr/share/locale/*',
+        '/usr/share/lintian/*',
+      ].map((p) => `--dpkgopt=path-exclude=${p}`),
+      '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+      ...hooks.map((hook) => `--customize-hook=${hook}`),
+      base.suite,
+      rootfs,
+      mirror,
+    ];
+    io.log(
+      `mmdebstrap ${base.suite} with ${packages.length} packages and ${recipe.spec.commands.length} commands`,
+    );
+    await this.#runLogged('mmdebstrap', args, io);
+  }
+
+  /** The recipe's base image from the cache, downloaded and verified first if need be. */
+  async #downloadBase(
+    base: NonNullable<ImageRecipe['spec']['base']['image']>,
+    io: ImageBuildIO,
+  ): Promise<string> {
+    const { recipe } = this.#o;
+    try {
+      return await cachedBaseImage(base, this.#cacheDir, {
+        log: io.log,
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ImageChecksumError)
+        throw new ImageRecipeError(
+          recipe.file,
+          recipe.lineOf(['base', 'image', 'sha256']),
+          'base.image.sha256',
+          `the image downloaded from ${base.url} has sha256 ${error.actual}, not this one; the download was deleted`,
+        );
+      if (error instanceof ImageNotFoundError)
+        throw new ImageRecipeError(
+          recipe.file,
+          recipe.lineOf(['base', 'image', 'url']),
+          'base.image.url',
+          `nothing to download at ${base.url}`,
+        );
+      throw error;
+    }
+  }
+
+  /**
+   * The root filesystem from a downloaded disk image (verified against the recipe's sha256 first), then the
+   * packages from the image's own apt sources and the hooks, in a chroot with /proc, /sys and /dev mounted
+   * for as long as it takes.
+   */
+  async #fromImage(
+    base: NonNullable<ImageRecipe['spec']['base']['image']>,
+    file: string,
+    packages: string[],
+    hooks: string[],
+    rootfs: string,
+    work: string,
+    io: ImageBuildIO,
+  ): Promise<void> {
+    const { recipe } = this.#o;
+    io.log(`building ${recipe.name} from ${path.basename(recipe.file)}: the disk image ${base.url}`);
+    await unpackBaseImage(file, base.partition, rootfs, work, io.log);
+    const script = [
+      'set -e',
+      'cleanup() { umount "$1/dev" "$1/sys" "$1/proc" 2>/dev/null || true; rm -f "$1/usr/sbin/policy-rc.d"; if [ -e "$1/etc/resolv.conf.ironbots" ] || [ -L "$1/etc/resolv.conf.ironbots" ]; then rm -f "$1/etc/resolv.conf"; mv "$1/etc/resolv.conf.ironbots" "$1/etc/resolv.conf"; fi; }',
+      `trap 'cleanup "$1"' EXIT`,
+      '[ -x "$1/usr/bin/apt-get" ] || { echo "E: the base image has no /usr/bin/apt-get: only apt-based images can be customized"; exit 1; }',
+      'mount -t proc proc "$1/proc" && mount -t sysfs sysfs "$1/sys" && mount --bind /dev "$1/dev"',
+      // The image's resolv.conf may point at a resolver that does not run in a chroot: this host's, meanwhile.
+      'if [ -e "$1/etc/resolv.conf" ] || [ -L "$1/etc/resolv.conf" ]; then mv "$1/etc/resolv.conf" "$1/etc/resolv.conf.ironbots"; fi',
+      'cp /etc/resolv.conf "$1/etc/resolv.conf"',
+      // Packages' services are not started in the chroot.
+      'printf "#!/bin/sh\\nexit 101\\n" >"$1/usr/sbin/policy-rc.d" && chmod 755 "$1/usr/sbin/policy-rc.d"',
+      'chroot "$1" apt-get update -q',
+      `chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${packages.map(shellQuote).join(' ')}`,
+      ...hooks,
+      'chroot "$1" apt-get clean',
+    ].join('\n');
+    io.log(
+      `installing ${packages.length} packages and running ${recipe.spec.commands.length} commands in the image`,
+    );
+    await this.#runLogged('sh', ['-c', script, 'sh', rootfs], io);
   }
 
   async #prepareOverlay(overlay: string, kernel: DebianKernel, name: string): Promise<void> {
@@ -205,10 +295,11 @@ export class RecipeImageBuilder implements ImageBuilder {
     await chmodAll(overlay, recipe);
   }
 
-  #mmdebstrap(args: string[], io: ImageBuildIO): Promise<void> {
+  /** Runs mmdebstrap or the customization script, pinning a failure on a recipe package or command. */
+  #runLogged(program: string, args: string[], io: ImageBuildIO): Promise<void> {
     const { recipe } = this.#o;
     return new Promise((resolve, reject) => {
-      const child = spawn('mmdebstrap', args, {
+      const child = spawn(program, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
@@ -240,7 +331,7 @@ export class RecipeImageBuilder implements ImageBuilder {
       child.stderr.on('data', onData);
       child.once('error', (error) =>
         reject(
-          (error as NodeJS.ErrnoException).code === 'ENOENT'
+          (error as NodeJS.ErrnoException).code === 'ENOENT' && program === 'mmdebstrap'
             ? new Error('mmdebstrap is not installed: apt-get install mmdebstrap (bash dev/run setup does)')
             : error,
         ),
@@ -259,7 +350,7 @@ export class RecipeImageBuilder implements ImageBuilder {
               recipe.file,
               index >= 0 ? recipe.lineOf(['packages', index]) : undefined,
               index >= 0 ? `packages.${index}` : 'packages',
-              `no package "${missingPackage}" in this suite's mirror`,
+              `no package "${missingPackage}" in ${recipe.spec.base.debian ? "this suite's mirror" : "the base image's apt sources"}`,
             ),
           );
         }
@@ -269,10 +360,10 @@ export class RecipeImageBuilder implements ImageBuilder {
               recipe.file,
               recipe.lineOf(['commands', command]),
               `commands.${command}`,
-              `the command failed (mmdebstrap exit ${code}); its output ends:\n    ${output}`,
+              `the command failed (exit ${code}); its output ends:\n    ${output}`,
             ),
           );
-        reject(new Error(`mmdebstrap failed (exit ${code}) building ${recipe.name}:\n    ${output}`));
+        reject(new Error(`${program} failed (exit ${code}) building ${recipe.name}:\n    ${output}`));
       });
     });
   }
