@@ -1,4 +1,6 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureRecipeImage, localImagesDir } from '../../runner-agent/src/deployment/vm-setup.ts';
@@ -59,10 +61,11 @@ describe.skipIf(!vmToolsPresent)('debian-12 image', () => {
       return () => state.remove();
     });
 
-    async function run(script: string) {
+    async function run(script: string, prepare?: (workdir: string) => Promise<void>) {
       const work = await withTempDir('ironbots-vm-debian-work-');
       const chunks: Buffer[] = [];
       try {
+        await prepare?.(work.dir);
         const result = await executor.run(
           {
             jobId: 'debian',
@@ -95,6 +98,34 @@ describe.skipIf(!vmToolsPresent)('debian-12 image', () => {
       expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
       expect(text).toMatch(/Reading package lists/);
       expect(text).toMatch(/Candidate: \d/);
+    });
+
+    it('runs podman containers inside, with no network and on podman’s own bridge to the host', async () => {
+      const server = createServer((_request, response) => response.end('host reached from a container\n'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        // No registry here: the container image is a static busybox the job imports from its working directory.
+        const { result, text } = await run(
+          [
+            'set -e',
+            'podman import -q rootfs.tar localhost/busybox >/dev/null',
+            'podman run --rm --network none localhost/busybox /bin/busybox sh -c "echo in a container; /bin/busybox ip -o link | /bin/busybox wc -l"',
+            `podman run --rm localhost/busybox /bin/busybox wget -qO- "http://$IRONBOTS_HOST_ADDRESS:${port}/"`,
+            'podman info --format "{{.Host.OCIRuntime.Name}} {{.Store.GraphDriverName}}"',
+          ].join('\n'),
+          async (workdir) => {
+            const rootfs = path.join(workdir, 'rootfs');
+            await mkdir(path.join(rootfs, 'bin'), { recursive: true });
+            await copyFile('/usr/bin/busybox', path.join(rootfs, 'bin', 'busybox'));
+            execFileSync('tar', ['-C', rootfs, '-cf', path.join(workdir, 'rootfs.tar'), '.']);
+          },
+        );
+        expect(text).toMatch(/^in a container\n1\nhost reached from a container\n\S+ overlay\n$/);
+        expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+      } finally {
+        server.close();
+      }
     });
 
     describe('guest network', () => {
