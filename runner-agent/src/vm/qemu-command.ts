@@ -81,6 +81,10 @@ export function qemuArgs(l: QemuLayout): string[] {
     `local,id=workdir,path=${qemuOption(l.workdir)},security_model=none`,
     '-device',
     'virtio-9p-pci,fsdev=workdir,mount_tag=ironbots.workdir',
+    // A VM generation ID, new with every qemu (guid=auto), restores included: Linux reseeds its random
+    // number generator when it changes, so VMs restored from one saved state do not share random numbers.
+    '-device',
+    'vmgenid,guid=auto',
     ...(l.qmpSocket
       ? ['-chardev', `socket,id=qmp,path=${l.qmpSocket},abstract=on`, '-mon', 'chardev=qmp,mode=control']
       : []),

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 /**
  * Bumped when the VM's devices change (qemu-command.ts): a state saved with other devices cannot be restored.
  */
-const DEVICE_LAYOUT = 1;
+const DEVICE_LAYOUT = 2;
 
 /** A VM saved where its guest agent waits for a job: memory in `memory`, disk as the read-only `disk`. */
 export interface SavedState {
