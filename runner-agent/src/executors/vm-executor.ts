@@ -421,7 +421,7 @@ export class VmExecutor implements Executor {
             io.log?.(
               `restored the saved VM state in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
             );
-            controlSocket.write(`job ${Math.floor(Date.now() / 1000)}\n`);
+            controlSocket.write(`job ${Math.floor(Date.now() / 1000)} restored\n`);
           })
           .catch((error: Error) => {
             guestError = `cannot restore the saved state: ${error.message}`;

@@ -112,7 +112,7 @@ export class RecipeImageBuilder implements ImageBuilder {
         `chroot "$1" depmod -a ${shellQuote(kernel.release)}`,
         'chroot "$1" systemctl enable ironbots-guest.service',
         // Units a throw-away VM has no use for: they only slow its boot.
-        'chroot "$1" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer systemd-timesyncd.service getty@tty1.service serial-getty@ttyS0.service 2>/dev/null || true',
+        'chroot "$1" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer systemd-timesyncd.service getty-static.service getty@tty1.service serial-getty@ttyS0.service 2>/dev/null || true',
         // A cloud image's cloud-init would wait for a metadata service no job VM has.
         'if [ -d "$1/etc/cloud" ]; then touch "$1/etc/cloud/cloud-init.disabled"; fi',
       ];
