@@ -130,6 +130,10 @@ describe('log HTTP', () => {
         reads++;
         return store.read(id, offset);
       },
+      putArtifact: (id, at, file) => store.putArtifact(id, at, file),
+      listArtifacts: (id) => store.listArtifacts(id),
+      readArtifact: (id, at) => store.readArtifact(id, at),
+      prune: (before) => store.prune(before),
     };
     await serve(counting, { pollIntervalMs: 20 });
     const writer = await store.create(meta('job-4'));

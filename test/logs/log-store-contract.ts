@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobLogMeta, LogStore } from '../../runner-agent/src/logs/log-store.ts';
 import { SecretRegistry } from '../../core/secrets.ts';
@@ -218,6 +221,76 @@ export function logStoreContract(
       expect((await readAll(store, 'job-a')).text).toBe('from a\n');
       expect((await readAll(store, 'job-b')).text).toBe('from b\n');
       expect((await store.meta('job-b'))!.state).toBe('failure');
+    });
+
+    async function localFile(content: string | Buffer): Promise<string> {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-artifact-src-'));
+      harnesses.push({ store: undefined as never, cleanup: () => rm(dir, { recursive: true, force: true }) });
+      const file = path.join(dir, 'file');
+      await writeFile(file, content);
+      return file;
+    }
+
+    it('keeps a job’s artifacts beside its log: listed by path, read back byte for byte', async () => {
+      const store = await open();
+      const writer = await store.create(meta('job-art'));
+      await writer.finish({ state: 'failure' });
+      const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+      await store.putArtifact('job-art', 'screenshots/login page.png', await localFile(binary));
+      await store.putArtifact('job-art', 'report.txt', await localFile('first\n'));
+      // The same path again replaces it.
+      await store.putArtifact('job-art', 'report.txt', await localFile('second\n'));
+      expect(await store.listArtifacts('job-art')).toEqual([
+        { path: 'report.txt', bytes: 7 },
+        { path: 'screenshots/login page.png', bytes: 70_000 },
+      ]);
+      const read = (await store.readArtifact('job-art', 'screenshots/login page.png'))!;
+      expect(read.bytes).toBe(70_000);
+      expect(Buffer.concat(await read.body.toArray())).toEqual(binary);
+      expect(await store.readArtifact('job-art', 'missing.txt')).toBeNull();
+      expect(await store.readArtifact('job-art', 'screenshots')).toBeNull();
+      expect(await store.listArtifacts('job-none')).toEqual([]);
+      // Other jobs' artifacts are theirs.
+      expect(await store.listArtifacts('job-art2')).toEqual([]);
+    });
+
+    it('refuses artifact paths that could leave the job’s place', async () => {
+      const store = await open();
+      const file = await localFile('x');
+      for (const bad of ['../escape', '/abs', 'a/../../b', 'a//b', '', 'back\\slash', 'nul\u0000']) {
+        await expect(store.putArtifact('job-bad', bad, file)).rejects.toThrow(/invalid artifact path/);
+        await expect(store.readArtifact('job-bad', bad)).rejects.toThrow(/invalid artifact path/);
+      }
+      await expect(store.putArtifact('../job', 'a', file)).rejects.toThrow(/invalid job id/);
+    });
+
+    it('prunes the jobs that finished before a date, artifacts with them, and nothing else', async () => {
+      const store = await open();
+      const old = await store.create(meta('job-old', { startedAt: '2020-01-01T00:00:00.000Z' }));
+      old.append('old output\n');
+      await old.finish({ state: 'success', finishedAt: '2020-01-01T00:05:00.000Z' });
+      await store.putArtifact('job-old', 'result.txt', await localFile('old result'));
+      // Started long ago and never finished: its agent is gone.
+      const stale = await store.create(meta('job-stale', { startedAt: '2020-01-02T00:00:00.000Z' }));
+      await stale.flush();
+      const recent = await store.create(meta('job-recent', { startedAt: new Date().toISOString() }));
+      recent.append('recent\n');
+      await recent.finish({ state: 'success' });
+      await store.putArtifact('job-recent', 'result.txt', await localFile('recent result'));
+      // Started long ago but finished after the cutoff: kept.
+      const long = await store.create(meta('job-long', { startedAt: '2020-01-01T00:00:00.000Z' }));
+      await long.finish({ state: 'success', finishedAt: '2024-06-01T00:00:00.000Z' });
+
+      expect(await store.prune(new Date('2024-01-01T00:00:00.000Z'))).toEqual({ jobs: 2 });
+      expect(await store.meta('job-old')).toBeNull();
+      expect(await store.read('job-old')).toBeNull();
+      expect(await store.listArtifacts('job-old')).toEqual([]);
+      expect(await store.meta('job-stale')).toBeNull();
+      expect(await store.meta('job-long')).toMatchObject({ state: 'success' });
+      expect((await readAll(store, 'job-recent')).text).toBe('recent\n');
+      expect(await store.listArtifacts('job-recent')).toEqual([{ path: 'result.txt', bytes: 13 }]);
+      // Nothing left to prune.
+      expect(await store.prune(new Date('2024-01-01T00:00:00.000Z'))).toEqual({ jobs: 0 });
     });
   });
 }

@@ -1,13 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  type FileHandle,
+} from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { BufferedLogWriter } from './buffered-log-writer.ts';
-import { assertValidJobId } from './job-id.ts';
-import type { JobLogMeta, LogChunk, LogStore, LogWriter } from './log-store.ts';
+import { assertValidJobId, isValidJobId } from './job-id.ts';
+import { assertValidArtifactPath } from './artifact-path.ts';
+import {
+  jobLogTime,
+  type ArtifactInfo,
+  type JobLogMeta,
+  type LogChunk,
+  type LogStore,
+  type LogWriter,
+} from './log-store.ts';
 
 export interface FilesystemLogStoreOptions {
-  /** One directory per job below here: `<root>/<jobId>/output.log` and `<root>/<jobId>/meta.json`. */
+  /**
+   * One directory per job below here: `<root>/<jobId>/output.log`, `<root>/<jobId>/meta.json` and the job's
+   * artifacts in `<root>/<jobId>/artifacts/`.
+   */
   root: string;
   /** Registered secrets are redacted from every appended chunk before it is stored. */
   secrets?: SecretRegistry;
@@ -109,6 +131,81 @@ export class FilesystemLogStore implements LogStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  async putArtifact(jobId: string, artifactPath: string, file: string): Promise<void> {
+    const target = this.#artifactFile(jobId, artifactPath);
+    await mkdir(path.dirname(target), { recursive: true });
+    // Copied next to its place and renamed: a reader never sees half an artifact.
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
+    try {
+      await copyFile(file, temp);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async listArtifacts(jobId: string): Promise<ArtifactInfo[]> {
+    const root = path.join(this.#dir(jobId), 'artifacts');
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    const artifacts: ArtifactInfo[] = [];
+    for (const entry of entries) {
+      if (!entry.isFile() || entry.name.endsWith('.tmp')) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      artifacts.push({
+        path: path.relative(root, file).split(path.sep).join('/'),
+        bytes: (await stat(file)).size,
+      });
+    }
+    return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  async readArtifact(jobId: string, artifactPath: string): Promise<{ body: Readable; bytes: number } | null> {
+    const file = this.#artifactFile(jobId, artifactPath);
+    const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return null;
+      throw error;
+    });
+    if (!handle) return null;
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      return null;
+    }
+    return { body: handle.createReadStream(), bytes: info.size };
+  }
+
+  async prune(before: Date): Promise<{ jobs: number }> {
+    const cutoff = before.getTime();
+    let jobs = 0;
+    const names = await readdir(this.#root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    for (const jobId of names) {
+      if (!isValidJobId(jobId)) continue;
+      const dir = path.join(this.#root, jobId);
+      const meta = await this.meta(jobId).catch(() => null);
+      // A directory without a readable meta is a job whose log was never started properly: its age is its
+      // directory's.
+      const time = meta ? jobLogTime(meta) : ((await stat(dir).catch(() => null))?.mtimeMs ?? Infinity);
+      if (!(time < cutoff)) continue;
+      await rm(dir, { recursive: true, force: true });
+      jobs++;
+    }
+    return { jobs };
+  }
+
+  #artifactFile(jobId: string, artifactPath: string): string {
+    assertValidArtifactPath(artifactPath);
+    return path.join(this.#dir(jobId), 'artifacts', ...artifactPath.split('/'));
   }
 
   #dir(jobId: string): string {

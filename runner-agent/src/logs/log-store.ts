@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * Job logs and their outcome. The store is shared by agents (which write) and the server (which answers
  * "how did job X end"), so it also holds each job's final state. Every implementation passes
@@ -48,9 +50,39 @@ export interface LogChunk {
   complete: boolean;
 }
 
-export interface LogStore {
+export interface ArtifactInfo {
+  /** Relative to the job's $IRONBOTS_ARTIFACTS, `/`-separated (artifact-path.ts says what is allowed). */
+  path: string;
+  bytes: number;
+}
+
+/** Files a job left in $IRONBOTS_ARTIFACTS, kept beside its log and expiring with it. */
+export interface JobArtifacts {
+  /** Stores the local file `file` as the job's artifact `artifactPath`, replacing one of that path. */
+  putArtifact(jobId: string, artifactPath: string, file: string): Promise<void>;
+  /** The job's artifacts, sorted by path; empty for a job without any (or an unknown job). */
+  listArtifacts(jobId: string): Promise<ArtifactInfo[]>;
+  /** An artifact's bytes, or null when the job has no artifact at that path. */
+  readArtifact(jobId: string, artifactPath: string): Promise<{ body: Readable; bytes: number } | null>;
+}
+
+/** Logs and artifacts do not stay forever. */
+export interface LogExpiry {
+  /**
+   * Removes log, meta and artifacts of every job that finished before `before` (a job that never finished:
+   * that started before it; its agent is long gone). Returns how many jobs went.
+   */
+  prune(before: Date): Promise<{ jobs: number }>;
+}
+
+export interface LogStore extends JobArtifacts, LogExpiry {
   create(meta: JobLogMeta): Promise<LogWriter>;
   /** Bytes from `offset` on, or null for an unknown job. */
   read(jobId: string, offset?: number): Promise<LogChunk | null>;
   meta(jobId: string): Promise<JobLogMeta | null>;
+}
+
+/** When a job's log expires: it finished (or, never finished, started) this long ago. */
+export function jobLogTime(meta: JobLogMeta): number {
+  return Date.parse(meta.finishedAt ?? meta.startedAt);
 }

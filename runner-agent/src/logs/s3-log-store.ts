@@ -1,4 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -8,8 +12,16 @@ import {
 } from '@aws-sdk/client-s3';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { BufferedLogWriter } from './buffered-log-writer.ts';
-import { assertValidJobId } from './job-id.ts';
-import type { JobLogMeta, LogChunk, LogStore, LogWriter } from './log-store.ts';
+import { assertValidJobId, isValidJobId } from './job-id.ts';
+import { assertValidArtifactPath } from './artifact-path.ts';
+import {
+  jobLogTime,
+  type ArtifactInfo,
+  type JobLogMeta,
+  type LogChunk,
+  type LogStore,
+  type LogWriter,
+} from './log-store.ts';
 
 export interface S3LogStoreOptions {
   client: S3Client;
@@ -35,6 +47,7 @@ const OFFSET_DIGITS = 15;
  * Job logs in any S3-compatible object store, for agents on several machines. S3 objects cannot be appended
  * to, so output is uploaded in chunks (`<prefix><job>/chunks/<offset>`, about 1 MiB or a few seconds each,
  * as Cockpit's bots do) next to `<prefix><job>/meta.json`; a reader lists the chunks and reads across them.
+ * Artifacts are `<prefix><job>/artifacts/<path>`.
  */
 export class S3LogStore implements LogStore {
   readonly #client: S3Client;
@@ -127,6 +140,102 @@ export class S3LogStore implements LogStore {
     }
   }
 
+  async putArtifact(jobId: string, artifactPath: string, file: string): Promise<void> {
+    const key = this.#artifactKey(jobId, artifactPath);
+    const { size } = await stat(file);
+    // Streamed from the file: an artifact may be larger than this process wants to hold.
+    await this.#client.send(
+      new PutObjectCommand({
+        Bucket: this.#bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: size,
+        ContentType: 'application/octet-stream',
+      }),
+    );
+  }
+
+  async listArtifacts(jobId: string): Promise<ArtifactInfo[]> {
+    const prefix = `${this.#base(jobId)}artifacts/`;
+    return (await this.#list(prefix))
+      .map((o) => ({ path: o.Key!.slice(prefix.length), bytes: o.Size ?? 0 }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  async readArtifact(jobId: string, artifactPath: string): Promise<{ body: Readable; bytes: number } | null> {
+    try {
+      const object = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#artifactKey(jobId, artifactPath) }),
+      );
+      const body = object.Body as Readable | undefined;
+      if (!body) return null;
+      return { body, bytes: object.ContentLength ?? 0 };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+      throw error;
+    }
+  }
+
+  async prune(before: Date): Promise<{ jobs: number }> {
+    const cutoff = before.getTime();
+    let jobs = 0;
+    for (const jobId of await this.#jobIds()) {
+      const meta = await this.meta(jobId).catch(() => null);
+      const objects = await this.#list(this.#base(jobId));
+      // Without a readable meta: the age of the job's newest object.
+      const time = meta
+        ? jobLogTime(meta)
+        : Math.max(...objects.map((o) => o.LastModified?.getTime() ?? Infinity));
+      if (!(time < cutoff)) continue;
+      // The meta goes last: a prune that stops half-way leaves a job that the next prune still finds.
+      const keys = objects
+        .map((o) => o.Key!)
+        .sort((a, b) => Number(a.endsWith('/meta.json')) - Number(b.endsWith('/meta.json')));
+      for (let i = 0; i < keys.length; i += 1000) {
+        const result = await this.#client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.#bucket,
+            Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+        const failed = result.Errors ?? [];
+        if (failed.length > 0)
+          throw new Error(
+            `could not delete ${failed.length} object(s) of job ${jobId}: ${failed[0]!.Key}: ${failed[0]!.Message ?? failed[0]!.Code}`,
+          );
+      }
+      jobs++;
+    }
+    return { jobs };
+  }
+
+  /** The job ids with anything stored: the "directories" right below the prefix. */
+  async #jobIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#bucket,
+          Prefix: this.#prefix,
+          Delimiter: '/',
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const common of page.CommonPrefixes ?? []) {
+        const id = common.Prefix!.slice(this.#prefix.length, -1);
+        if (isValidJobId(id)) ids.push(id);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return ids;
+  }
+
+  #artifactKey(jobId: string, artifactPath: string): string {
+    assertValidArtifactPath(artifactPath);
+    return `${this.#base(jobId)}artifacts/${artifactPath}`;
+  }
+
   #base(jobId: string): string {
     assertValidJobId(jobId);
     return `${this.#prefix}${jobId}/`;
@@ -138,21 +247,26 @@ export class S3LogStore implements LogStore {
     );
   }
 
-  async #chunks(base: string): Promise<{ key: string; start: number; size: number }[]> {
+  /** Every object below `prefix`, across pages. */
+  async #list(prefix: string): Promise<_Object[]> {
     const objects: _Object[] = [];
     let token: string | undefined;
     do {
       const page = await this.#client.send(
         new ListObjectsV2Command({
           Bucket: this.#bucket,
-          Prefix: `${base}chunks/`,
+          Prefix: prefix,
           ...(token ? { ContinuationToken: token } : {}),
         }),
       );
       objects.push(...(page.Contents ?? []));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return objects
+    return objects;
+  }
+
+  async #chunks(base: string): Promise<{ key: string; start: number; size: number }[]> {
+    return (await this.#list(`${base}chunks/`))
       .map((o) => ({ key: o.Key!, start: Number(o.Key!.slice(`${base}chunks/`.length)), size: o.Size ?? 0 }))
       .sort((a, b) => a.start - b.start);
   }
