@@ -4,6 +4,7 @@ import { Agent, type AgentEvent } from '../../runner-agent/src/agent/agent.ts';
 import { ProcessExecutor } from '../../runner-agent/src/executors/process-executor.ts';
 import { requiredLabels, type Job } from '../../runner-agent/src/jobs/job.ts';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
+import type { LogStore } from '../../runner-agent/src/logs/log-store.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { SecretRegistry } from '../../core/secrets.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
@@ -140,6 +141,75 @@ describe('agent', () => {
     });
     expect((await jobs.state(id))?.state).toBe('done');
     expect(events.map((e) => e.type)).toEqual(['leased', 'started', 'finished']);
+  });
+
+  it('keeps what the job leaves in $IRONBOTS_ARTIFACTS beside its log, never following a link', async () => {
+    const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
+    const id = await enqueue(
+      job({
+        command: [
+          'sh',
+          '-c',
+          [
+            'mkdir -p "$IRONBOTS_ARTIFACTS/shots"',
+            'echo report >"$IRONBOTS_ARTIFACTS/report.txt"',
+            'printf png >"$IRONBOTS_ARTIFACTS/shots/login.png"',
+            'ln -s /etc/passwd "$IRONBOTS_ARTIFACTS/passwd"',
+            // The checkout does not see it.
+            'test -z "$(git status --porcelain)" && echo clean checkout',
+            'exit 3',
+          ].join('; '),
+        ],
+        repository: { owner: 'acme', name: 'widget', cloneUrl: repo.url },
+        sha: repo.sha,
+      }),
+    );
+    const report = await runNext(makeAgent());
+    expect(report.state).toBe('failure');
+    expect(await logStore.listArtifacts(id)).toEqual([
+      { path: 'report.txt', bytes: 7 },
+      { path: 'shots/login.png', bytes: 3 },
+    ]);
+    const read = (await logStore.readArtifact(id, 'report.txt'))!;
+    expect(Buffer.concat(await read.body.toArray()).toString()).toBe('report\n');
+    const log = await logText(id);
+    expect(log).toContain('clean checkout');
+    expect(log).toContain('not keeping artifact passwd: a symbolic link (links are not followed)');
+    expect(log).toContain('kept 2 artifact(s), 10 B');
+  });
+
+  it('keeps artifacts within the limits, retries a failing store, and never fails the job over them', async () => {
+    let failuresLeft = 2;
+    const flaky: LogStore = {
+      create: (meta) => logStore.create(meta),
+      read: (jobId, offset) => logStore.read(jobId, offset),
+      meta: (jobId) => logStore.meta(jobId),
+      listArtifacts: (jobId) => logStore.listArtifacts(jobId),
+      readArtifact: (jobId, artifactPath) => logStore.readArtifact(jobId, artifactPath),
+      prune: (before) => logStore.prune(before),
+      putArtifact: async (jobId, artifactPath, file) => {
+        if (artifactPath === 'never.txt') throw new Error('the store is down');
+        if (artifactPath === 'flaky.txt' && failuresLeft-- > 0) throw new Error('a moment’s outage');
+        return logStore.putArtifact(jobId, artifactPath, file);
+      },
+    };
+    const id = await enqueue(
+      job({
+        command: [
+          'sh',
+          '-c',
+          'cd "$IRONBOTS_ARTIFACTS" && echo a >flaky.txt && echo b >never.txt && echo c >x-one.txt && echo d >y-two.txt',
+        ],
+      }),
+    );
+    const report = await runNext(makeAgent({ logStore: flaky, artifacts: { maxFiles: 2, retryDelayMs: 1 } }));
+    expect(report.state).toBe('success');
+    expect(failuresLeft).toBe(-1);
+    expect((await logStore.listArtifacts(id)).map((a) => a.path)).toEqual(['flaky.txt', 'x-one.txt']);
+    const log = await logText(id);
+    expect(log).toContain('warning: could not keep artifact never.txt: the store is down');
+    expect(log).toContain('not keeping artifact y-two.txt: over the limit of 2 files');
+    expect(log).toMatch(/Passed in/);
   });
 
   it('starts its closing line on a line of its own when the job’s output does not end with a newline', async () => {

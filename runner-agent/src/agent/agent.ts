@@ -14,7 +14,7 @@ import type { JobLogMeta, JobLogState, LogStore, LogWriter } from '../logs/log-s
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
 import { LeaseLostError, QueueClosedError, type Lease, type Queue } from '../queue/queue.ts';
-import { JobRunner, verdictOf, type JobRunResult } from './job-runner.ts';
+import { JobRunner, verdictOf, type ArtifactSink, type JobRunResult } from './job-runner.ts';
 import type { FinalState, JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
@@ -48,6 +48,8 @@ export interface AgentOptions {
   statusHoldMs?: number;
   /** Where the agent registers and heartbeats (labels, mode, version, running jobs); none: it does not. */
   registry?: { store: AgentRegistry; version: string; heartbeatMs?: number } | null;
+  /** Limits on what a job keeps from $IRONBOTS_ARTIFACTS. Defaults: 1 GiB, 1000 files. */
+  artifacts?: { maxBytes?: number; maxFiles?: number; retryDelayMs?: number };
 }
 
 export type AgentEvent =
@@ -101,12 +103,35 @@ export class Agent {
       executors: options.executors,
       workRoot: options.workRoot,
       gitCredentials: () => options.forge?.gitCredentials() ?? null,
+      ...(options.artifacts?.maxBytes !== undefined ? { maxArtifactBytes: options.artifacts.maxBytes } : {}),
+      ...(options.artifacts?.maxFiles !== undefined ? { maxArtifactFiles: options.artifacts.maxFiles } : {}),
     });
     this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 300_000;
   }
 
   get name(): string {
     return this.#o.name;
+  }
+
+  /**
+   * Artifacts go beside the job's log. A store that fails is tried twice more (it may be a moment's outage);
+   * after that the file is reported lost in the log, and the job's verdict stands either way.
+   */
+  #artifactSink(jobId: string, log: Logger): ArtifactSink {
+    const delayMs = this.#o.artifacts?.retryDelayMs ?? 1_000;
+    return {
+      put: async (artifactPath, file) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await this.#o.logStore.putArtifact(jobId, artifactPath, file);
+          } catch (error) {
+            log.warn({ err: error, artifactPath, attempt }, 'could not store an artifact');
+            if (attempt >= 3) throw error;
+            await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+          }
+        }
+      },
+    };
   }
 
   /** Everything the agent offers: its own labels plus what its executors bring (executor:vm, kvm …). */
@@ -275,6 +300,7 @@ export class Agent {
           output.append(chunk);
         },
         onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
+        artifacts: this.#artifactSink(jobId, log),
         signal: cancel.signal,
       });
       report = await this.#conclude(

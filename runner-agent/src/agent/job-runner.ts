@@ -1,7 +1,9 @@
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { appendFile, cp, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
 import { buildJobEnvironment } from '../executors/job-environment.ts';
+import { formatBytes } from '../images/transfer-progress.ts';
+import { artifactPathProblem } from '../logs/artifact-path.ts';
 import type { Job } from '../jobs/job.ts';
 import { formatDuration } from '../jobs/status-text.ts';
 import { checkoutCommit } from './checkout.ts';
@@ -12,7 +14,23 @@ export interface JobRunnerOptions {
   workRoot: string;
   /** Credentials for cloning the job's repository; null for public repositories or none at all. */
   gitCredentials(): { username: string; password: string } | null;
+  /** The most a job's artifacts may add up to; files past it are not kept. Default 1 GiB. */
+  maxArtifactBytes?: number;
+  /** The most artifact files a job may keep. Default 1000. */
+  maxArtifactFiles?: number;
 }
+
+/** Where the files a job leaves in $IRONBOTS_ARTIFACTS go (the agent: its log store, beside the log). */
+export interface ArtifactSink {
+  /** Keeps the local file `file` as artifact `artifactPath`; a rejection is reported, never fatal to the job. */
+  put(artifactPath: string, file: string): Promise<void>;
+}
+
+/**
+ * $IRONBOTS_ARTIFACTS: a directory inside the working directory, because that is what every executor shares
+ * with the job at the same path (a podman mount, a VM's 9p share); git is told to ignore it.
+ */
+export const ARTIFACTS_DIR = '.ironbots-artifacts';
 
 /** One run of a job: what the agent leased, or what `ironbots run` made of a context. */
 export interface JobRun {
@@ -30,6 +48,8 @@ export interface JobRun {
   /** Every byte of the job's log: ironbots' own lines, the checkout's and the command's output. */
   output(chunk: Buffer | string): void;
   onStarted?(at: number): void;
+  /** Without one, what the job leaves in $IRONBOTS_ARTIFACTS goes with its working directory. */
+  artifacts?: ArtifactSink;
   signal: AbortSignal;
 }
 
@@ -84,13 +104,18 @@ export class JobRunner {
       await mkdir(workdir, { recursive: true });
       const prepared = await this.#prepare(run, workdir, line);
       if (prepared.kind !== 'exited') return finish(prepared);
+      const artifacts = await makeArtifactsDir(workdir);
       line(`running ${JSON.stringify(job.command)} with the ${executor.name} executor`);
       const result = await executor.run(
         {
           jobId,
           argv: job.command,
           workdir,
-          env: buildJobEnvironment({ jobEnv: job.env, ci: ciVariables(jobId, job), home: workdir }),
+          env: buildJobEnvironment({
+            jobEnv: job.env,
+            ci: { ...ciVariables(jobId, job), IRONBOTS_ARTIFACTS: artifacts },
+            home: workdir,
+          }),
           timeoutMs: job.timeoutSeconds * 1000,
           ...(job.image ? { image: job.image } : {}),
           ...(job.network ? { network: job.network } : {}),
@@ -102,6 +127,8 @@ export class JobRunner {
           log: line,
         },
       );
+      // Whatever the outcome: a failed job's screenshots and reports are what a person wants most.
+      if (result.outcome.kind !== 'infrastructure-error') await this.#keepArtifacts(run, artifacts, line);
       return finish(result.outcome, result.note);
     } catch (error) {
       // A broken executor or a full disk: the machine's fault, never the job's.
@@ -109,6 +136,46 @@ export class JobRunner {
     } finally {
       await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Hands the regular files in the artifacts directory to the run's sink, within the size and count limits.
+   * Symbolic links are never followed (a job's link could point anywhere on this machine), other special
+   * files are skipped; each is said in the log, as is a file the sink could not keep.
+   */
+  async #keepArtifacts(run: JobRun, dir: string, line: (text: string) => void): Promise<void> {
+    const maxBytes = this.#o.maxArtifactBytes ?? 1024 ** 3;
+    const maxFiles = this.#o.maxArtifactFiles ?? 1000;
+    const found = await artifactFiles(dir);
+    if (found.length === 0) return;
+    if (!run.artifacts) {
+      line(
+        `${found.length} file(s) in $IRONBOTS_ARTIFACTS are not kept here (only an agent keeps artifacts)`,
+      );
+      return;
+    }
+    let kept = 0;
+    let keptBytes = 0;
+    for (const file of found) {
+      if (file.skip) {
+        line(`not keeping artifact ${file.path}: ${file.skip}`);
+        continue;
+      }
+      if (kept >= maxFiles || keptBytes + file.bytes > maxBytes) {
+        line(
+          `not keeping artifact ${file.path}: over the limit of ${maxFiles} files or ${formatBytes(maxBytes)} per job`,
+        );
+        continue;
+      }
+      try {
+        await run.artifacts.put(file.path, path.join(dir, ...file.path.split('/')));
+        kept++;
+        keptBytes += file.bytes;
+      } catch (error) {
+        line(`warning: could not keep artifact ${file.path}: ${(error as Error).message}`);
+      }
+    }
+    line(`kept ${kept} artifact(s), ${formatBytes(keptBytes)}`);
   }
 
   async #prepare(run: JobRun, workdir: string, line: (text: string) => void): Promise<ExecutionOutcome> {
@@ -169,6 +236,47 @@ export function verdictOf(
       return { state: 'cancelled', description: `Cancelled: ${reason} ${tag}` };
     }
   }
+}
+
+async function makeArtifactsDir(workdir: string): Promise<string> {
+  const dir = path.join(workdir, ARTIFACTS_DIR);
+  await mkdir(dir, { recursive: true });
+  // Not part of the checkout: `git status` and `git clean -n` in the job do not see it.
+  await appendFile(path.join(workdir, '.git', 'info', 'exclude'), `/${ARTIFACTS_DIR}/\n`).catch(
+    () => undefined,
+  );
+  return dir;
+}
+
+interface FoundArtifact {
+  path: string;
+  bytes: number;
+  /** Why it is not kept, for anything but a regular file. */
+  skip?: string;
+}
+
+/** Every entry below `dir`, sorted by path, looked at with lstat: links are reported, not followed. */
+async function artifactFiles(dir: string): Promise<FoundArtifact[]> {
+  const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const found: FoundArtifact[] = [];
+  for (const entry of entries.sort()) {
+    const info = await lstat(path.join(dir, entry)).catch(() => null);
+    if (!info || info.isDirectory()) continue;
+    const artifactPath = entry.split(path.sep).join('/');
+    const problem = artifactPathProblem(artifactPath);
+    found.push({
+      path: artifactPath,
+      bytes: info.size,
+      ...(info.isSymbolicLink()
+        ? { skip: 'a symbolic link (links are not followed)' }
+        : !info.isFile()
+          ? { skip: 'not a regular file' }
+          : problem
+            ? { skip: `its name has ${problem}` }
+            : {}),
+    });
+  }
+  return found;
 }
 
 /** What a job can learn about itself, like GitHub's GITHUB_* variables. */
