@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
 import { logHttpRoute, type LogHttpOptions } from '../../runner-agent/src/logs/log-http.ts';
@@ -209,6 +211,49 @@ describe('log HTTP', () => {
     expect(html).toContain(
       '<a id="pr-link" href="https://forge.example/acme/widget/pull/4?a=1&amp;b=%222%22">PR #4</a>',
     );
+  });
+
+  it('lists a job’s artifacts and serves each as a download that no browser renders', async () => {
+    await serve();
+    const writer = await store.create(meta('job-art'));
+    await writer.finish({ state: 'failure' });
+    const tmp = await withTempDir('ironbots-log-http-art-');
+    try {
+      const html = path.join(tmp.dir, 'page.html');
+      await writeFile(html, '<script>alert(1)</script>');
+      await store.putArtifact('job-art', 'reports/x "y".html', html);
+    } finally {
+      await tmp.remove();
+    }
+    const list = await fetch(`${baseUrl}/logs/job-art/artifacts`);
+    expect(await list.json()).toEqual([{ path: 'reports/x "y".html', bytes: 25 }]);
+    const res = await fetch(`${baseUrl}/logs/job-art/artifacts/reports/${encodeURIComponent('x "y".html')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="x _y_.html"; filename*=UTF-8''x%20%22y%22.html`,
+    );
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toMatch(/^sandbox/);
+    expect(await res.text()).toBe('<script>alert(1)</script>');
+    const head = await fetch(
+      `${baseUrl}/logs/job-art/artifacts/reports/${encodeURIComponent('x "y".html')}`,
+      {
+        method: 'HEAD',
+      },
+    );
+    expect(head.headers.get('content-length')).toBe('25');
+    for (const [url, status] of [
+      ['/logs/job-art/artifacts/missing.txt', 404],
+      ['/logs/job-art/artifacts/reports', 404],
+      ['/logs/job-art/artifacts/..%2F..%2Fmeta.json', 400],
+      ['/logs/job-art/artifacts/a%00b', 400],
+      ['/logs/no-such-job/artifacts', 404],
+    ] as const) {
+      const r = await fetch(`${baseUrl}${url}`);
+      expect(r.status, url).toBe(status);
+      await r.body?.cancel();
+    }
   });
 
   it('answers 404 for unknown jobs', async () => {

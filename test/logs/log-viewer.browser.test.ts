@@ -196,5 +196,33 @@ describe.skipIf(!existsSync(CHROMIUM))('log viewer in headless Chromium', () => 
     expect(await pixelAt(png, Math.round(badge.x + 4), Math.round(badge.y + badge.height / 2))).toEqual([
       26, 127, 55,
     ]);
+    // A job without artifacts shows no artifact list.
+    expect(await page.locator('#artifacts').isHidden()).toBe(true);
+  });
+
+  it('lists the finished job’s artifacts as download links, names escaped', async () => {
+    const writer = await store.create(jobMeta('job-art'));
+    writer.append('made a screenshot\n');
+    await writer.finish({ state: 'failure', exitCode: 1, finishedAt: new Date().toISOString() });
+    const tmp = await withTempDir('ironbots-log-viewer-art-');
+    try {
+      await writeFile(path.join(tmp.dir, 'a'), 'x'.repeat(2048));
+      await store.putArtifact('job-art', 'shots/<b>login</b>.png', path.join(tmp.dir, 'a'));
+      await store.putArtifact('job-art', 'report.txt', path.join(tmp.dir, 'a'));
+    } finally {
+      await tmp.remove();
+    }
+    await page.goto(`${baseUrl}/logs/job-art.html`);
+    await page.locator('body[data-complete="true"]').waitFor();
+    const links = page.locator('#artifacts a.artifact');
+    expect(await links.allTextContents()).toEqual(['report.txt', 'shots/<b>login</b>.png']);
+    expect(await page.locator('#artifacts b').count()).toBe(0);
+    expect(await page.locator('#artifacts .size').first().textContent()).toBe(' (2.0 KiB)');
+    // The link downloads the very file.
+    const href = await links.nth(1).getAttribute('href');
+    const res = await fetch(new URL(href!, `${baseUrl}/logs/job-art.html`));
+    expect(res.status).toBe(200);
+    expect((await res.text()).length).toBe(2048);
+    await page.screenshot({ path: path.join(tmpdir(), 'ironbots-log-viewer-artifacts.png'), fullPage: true });
   });
 });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
+import { artifactPathProblem } from './artifact-path.ts';
 import { isValidJobId } from './job-id.ts';
 import type { LogStore } from './log-store.ts';
 import { logViewerPage } from './log-viewer.ts';
@@ -26,7 +28,9 @@ export type LogHttpHandler = (req: IncomingMessage, res: ServerResponse, url?: U
  *    `X-Ironbots-Job-State`;
  *  - `GET /logs/<jobId>?follow=1[&offset=N]`: the same, streamed until the log is complete;
  *  - `GET /logs/<jobId>/meta`: the job's meta as JSON;
- *  - `GET /logs/<jobId>.html`: the viewer (log-viewer.ts), a self-contained page that follows the log.
+ *  - `GET /logs/<jobId>.html`: the viewer (log-viewer.ts), a self-contained page that follows the log;
+ *  - `GET /logs/<jobId>/artifacts`: the job's artifacts as JSON (`[{ path, bytes }]`);
+ *  - `GET /logs/<jobId>/artifacts/<path>`: one artifact, always as a download (it is the job's output).
  * A job id therefore cannot end in `.html` and still have its log served under that name.
  */
 export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): LogHttpHandler {
@@ -39,8 +43,29 @@ export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Log
     req.resume();
 
     let rest = url.pathname.slice('/logs/'.length);
-    let view: 'log' | 'meta' | 'html' = 'log';
-    if (rest.endsWith('/meta')) {
+    let view: 'log' | 'meta' | 'html' | 'artifacts' | 'artifact' = 'log';
+    let artifactPath = '';
+    const artifactsAt = rest.indexOf('/artifacts');
+    if (
+      artifactsAt >= 0 &&
+      (rest.length === artifactsAt + '/artifacts'.length || rest[artifactsAt + '/artifacts'.length] === '/')
+    ) {
+      const after = rest.slice(artifactsAt + '/artifacts'.length);
+      rest = rest.slice(0, artifactsAt);
+      if (after === '' || after === '/') view = 'artifacts';
+      else {
+        view = 'artifact';
+        try {
+          artifactPath = after
+            .slice(1)
+            .split('/')
+            .map((segment) => decodeURIComponent(segment))
+            .join('/');
+        } catch {
+          artifactPath = '';
+        }
+      }
+    } else if (rest.endsWith('/meta')) {
       view = 'meta';
       rest = rest.slice(0, -'/meta'.length);
     } else if (rest.endsWith('.html')) {
@@ -68,18 +93,59 @@ export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Log
     }
     const follow = ['1', 'true'].includes(url.searchParams.get('follow') ?? '') && req.method === 'GET';
 
+    if (view === 'artifact' && artifactPathProblem(artifactPath)) {
+      sendError(res, 400, 'invalid artifact path');
+      return true;
+    }
     const handling =
-      view === 'meta'
-        ? serveMeta(store, jobId, res)
-        : view === 'html'
-          ? serveViewer(store, jobId, res)
-          : serveLog(store, jobId, offset, res, follow ? { pollIntervalMs, followIdleTimeoutMs } : null);
+      view === 'artifacts'
+        ? serveArtifactList(store, jobId, res)
+        : view === 'artifact'
+          ? serveArtifact(store, jobId, artifactPath, req.method === 'HEAD', res)
+          : view === 'meta'
+            ? serveMeta(store, jobId, res)
+            : view === 'html'
+              ? serveViewer(store, jobId, res)
+              : serveLog(store, jobId, offset, res, follow ? { pollIntervalMs, followIdleTimeoutMs } : null);
     handling.catch(() => {
       if (!res.headersSent) sendError(res, 500, 'could not read the log');
       else res.destroy();
     });
     return true;
   };
+}
+
+async function serveArtifactList(store: LogStore, jobId: string, res: ServerResponse): Promise<void> {
+  const meta = await store.meta(jobId);
+  if (!meta) return sendError(res, 404, `no log for job ${jobId}`);
+  sendJson(res, 200, await store.listArtifacts(jobId), { 'cache-control': 'no-store' });
+}
+
+async function serveArtifact(
+  store: LogStore,
+  jobId: string,
+  artifactPath: string,
+  headOnly: boolean,
+  res: ServerResponse,
+): Promise<void> {
+  const artifact = await store.readArtifact(jobId, artifactPath);
+  if (!artifact) return sendError(res, 404, `job ${jobId} has no artifact ${artifactPath}`);
+  const name = artifactPath.split('/').at(-1)!;
+  res.writeHead(200, {
+    // Whatever it is (HTML, SVG, a script), a browser saves it instead of rendering it on this origin.
+    'content-type': 'application/octet-stream',
+    'content-length': artifact.bytes,
+    'content-disposition': `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "sandbox; default-src 'none'",
+    'cache-control': 'no-store',
+  });
+  if (headOnly) {
+    artifact.body.destroy();
+    res.end();
+    return;
+  }
+  await pipeline(artifact.body, res);
 }
 
 async function serveMeta(store: LogStore, jobId: string, res: ServerResponse): Promise<void> {

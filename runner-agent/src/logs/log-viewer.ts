@@ -58,6 +58,7 @@ export async function logViewerPage(meta: JobLogMeta, nonce: string): Promise<st
   <nav>${links.join(' · ')}</nav>
 </header>
 <main id="log"></main>
+<nav id="artifacts" hidden></nav>
 <script type="module" nonce="${nonce}">
 ${ansiUp}
 ${VIEWER_SCRIPT}
@@ -105,6 +106,9 @@ const STYLE = `
   .ln:hover { color: #aaa; text-decoration: underline; }
   .text { flex: 1; min-width: 0; }
   #status-line { padding: 4px 12px; color: #888; }
+  #artifacts { padding: 6px 12px 12px; border-top: 1px solid #333; }
+  #artifacts ul { margin: 4px 0; padding-left: 1.5em; }
+  #artifacts .size { color: #888; }
 `;
 
 // Plain browser JavaScript, appended to ansi_up's module (which defines AnsiUp). Job output is untrusted:
@@ -211,6 +215,8 @@ async function follow() {
       if (meta.state !== 'running') {
         finished = true;
         addText(decoder.decode(), true);
+        // Artifacts are stored before the job's final state: now they are all there.
+        await showArtifacts().catch(() => {});
         document.body.dataset.complete = 'true';
         return;
       }
@@ -219,6 +225,39 @@ async function follow() {
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
   }
+}
+
+function formatBytes(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes, unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return (unit ? value.toFixed(1) : String(value)) + ' ' + units[unit];
+}
+
+// The files the job left in $IRONBOTS_ARTIFACTS, as download links (names are the job's: textContent only).
+async function showArtifacts() {
+  const res = await fetch(logUrl + '/artifacts', { cache: 'no-store' });
+  if (!res.ok) return;
+  const artifacts = await res.json();
+  if (!artifacts.length) return;
+  const nav = document.getElementById('artifacts');
+  const heading = document.createElement('div');
+  heading.textContent = 'Artifacts';
+  const list = document.createElement('ul');
+  for (const artifact of artifacts) {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = logUrl + '/artifacts/' + artifact.path.split('/').map(encodeURIComponent).join('/');
+    link.textContent = artifact.path;
+    link.className = 'artifact';
+    const size = document.createElement('span');
+    size.className = 'size';
+    size.textContent = ' (' + formatBytes(artifact.bytes) + ')';
+    item.append(link, size);
+    list.append(item);
+  }
+  nav.append(heading, list);
+  nav.hidden = false;
 }
 
 addEventListener('hashchange', () => {
