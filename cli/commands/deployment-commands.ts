@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CONFIG_OPTION } from './options.ts';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
@@ -187,4 +187,33 @@ export function registerDeploymentCommands(program: Command): void {
       process.stdout.write(`${found.name} ${id} queued again\n`);
       await deployment.close();
     });
+
+  const logs = program.command('logs').description('job logs and artifacts in the deployment’s log store');
+  logs
+    .command('prune')
+    .description(
+      'remove the logs and artifacts of jobs that ended longer ago than logs.retentionDays (the server also does this hourly)',
+    )
+    .option('--older-than <days>', 'days instead of logs.retentionDays', parseDays)
+    .option(...configOption)
+    .action(async (options: { config: string; olderThan?: number }) => {
+      const deployment = await open(options.config);
+      try {
+        const days = options.olderThan ?? deployment.config.logs.retentionDays;
+        const before = new Date(Date.now() - days * 24 * 3_600_000);
+        const { jobs } = await deployment.logStore.prune(before);
+        process.stdout.write(
+          `removed the logs and artifacts of ${jobs} job(s) that ended before ${before.toISOString()} (${days} days ago)\n`,
+        );
+      } finally {
+        await deployment.close();
+      }
+    });
+}
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(days > 0))
+    throw new InvalidArgumentError('a number of days greater than 0, e.g. 30');
+  return days;
 }

@@ -57,7 +57,12 @@ describe('deployment configuration', () => {
       supersededPollSeconds: 30,
     });
     expect(config.queue).toEqual({ kind: 'sqlite' });
-    expect(config.logs).toEqual({ kind: 'filesystem', maxLogMegabytes: 50 });
+    expect(config.logs).toEqual({
+      kind: 'filesystem',
+      maxLogMegabytes: 50,
+      retentionDays: 30,
+      maxArtifactMegabytes: 1024,
+    });
   });
 
   it('names a missing environment variable and an unreadable secret file', async () => {

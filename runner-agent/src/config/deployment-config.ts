@@ -16,6 +16,10 @@ const HostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port, e.g.
 
 /** A job log stops growing here (a notice, then the verdict, end it). */
 const MaxLogMegabytes = z.number().min(0.01).max(10_240).default(50);
+/** Days a job's log and artifacts are kept after it ended; `ironbots logs prune` and the server remove them. */
+const RetentionDays = z.number().int().min(1).max(3650).default(30);
+/** What one job may keep from $IRONBOTS_ARTIFACTS. */
+const MaxArtifactMegabytes = z.number().min(0).max(1_048_576).default(1024);
 
 export const DeploymentConfigSchema = z
   .object({
@@ -78,6 +82,8 @@ export const DeploymentConfigSchema = z
             kind: z.literal('filesystem'),
             dir: z.string().optional(),
             maxLogMegabytes: MaxLogMegabytes,
+            retentionDays: RetentionDays,
+            maxArtifactMegabytes: MaxArtifactMegabytes,
           })
           .strict(),
         // Any S3-compatible store; without keys the SDK's usual credential chain applies.
@@ -87,6 +93,8 @@ export const DeploymentConfigSchema = z
             bucket: z.string().min(3),
             prefix: z.string().default('logs/'),
             maxLogMegabytes: MaxLogMegabytes,
+            retentionDays: RetentionDays,
+            maxArtifactMegabytes: MaxArtifactMegabytes,
             endpoint: z.string().url().optional(),
             region: z.string().default('us-east-1'),
             forcePathStyle: z.boolean().default(false),
@@ -98,7 +106,7 @@ export const DeploymentConfigSchema = z
             message: 'set both accessKeyId and secretAccessKey, or neither',
           }),
       ])
-      .default({ kind: 'filesystem', maxLogMegabytes: 50 }),
+      .default({ kind: 'filesystem', maxLogMegabytes: 50, retentionDays: 30, maxArtifactMegabytes: 1024 }),
     /** Where VM images are stored (see runner-agent/src/images/image-store.ts) and cached on this machine. */
     images: z
       .discriminatedUnion('kind', [

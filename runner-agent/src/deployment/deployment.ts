@@ -256,6 +256,7 @@ export async function openDeployment(
         records,
         reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
         dashboard: { public: server.dashboard.public, agents },
+        logExpiry: { retentionDays: config.logs.retentionDays },
         ...(serverOptions.onPlanned ? { onPlanned: serverOptions.onPlanned } : {}),
       });
       serverUrl ??= role.url;
@@ -298,6 +299,7 @@ export async function openDeployment(
         supersededPollMs: agentConfig.supersededPollSeconds * 1000,
         records,
         statusHoldMs: config.statuses.holdSeconds * 1000,
+        artifacts: { maxBytes: Math.round(config.logs.maxArtifactMegabytes * 1024 * 1024) },
         registry: { store: agents, version: packageJson.version },
         onEvent: (event) => {
           metrics.observeAgent(event);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../../core/errors.ts';
 import type { Repositories, Repository } from '../../../forge/forge.ts';
 import {
@@ -8,7 +9,7 @@ import {
 } from '../../../core/http/http-server.ts';
 import { sendJson } from '../../../core/http/responses.ts';
 import type { Job } from '../jobs/job.ts';
-import type { LogStore } from '../logs/log-store.ts';
+import type { LogExpiry, LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { Planner, type PlannerForge, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
 import { runPlannerWorker } from '../planner/planner-worker.ts';
@@ -43,6 +44,8 @@ export interface ServerRoleOptions {
   scan?: { repositories: Repository[]; intervalMs: number };
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
   metrics?: Metrics;
+  /** Logs and artifacts older than this are removed, at start and every `intervalMs` (default 1 h). */
+  logExpiry?: { retentionDays: number; intervalMs?: number };
   /** Job records: fence and publish statuses, and reconcile them every `reconcileIntervalMs`. */
   records?: JobRecords;
   reconcileIntervalMs?: number;
@@ -162,6 +165,10 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
     });
     workers.push(reconciler.run(stopping.signal));
   }
+  if (options.logExpiry)
+    workers.push(
+      runLogExpiry(options.logStore, options.logExpiry, logger.child({ role: 'logs' }), stopping.signal),
+    );
   logger.info({ url: http.url }, 'server listening');
   return {
     url: http.url,
@@ -197,14 +204,34 @@ async function runScanner(
         logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'scan failed');
       }
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await pause(intervalMs, signal);
   }
+}
+
+async function runLogExpiry(
+  store: LogExpiry,
+  expiry: { retentionDays: number; intervalMs?: number },
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    const before = new Date(Date.now() - expiry.retentionDays * DAY_MS);
+    try {
+      const { jobs } = await store.prune(before);
+      if (jobs > 0)
+        logger.info({ jobs, before: before.toISOString() }, 'expired job logs and artifacts removed');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not remove expired job logs');
+    }
+    await pause(expiry.intervalMs ?? 3_600_000, signal);
+  }
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** Waits `ms`, or less when the server stops. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /**
