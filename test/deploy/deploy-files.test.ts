@@ -15,6 +15,7 @@ const ENV = {
   GITHUB_TOKEN: 'ghp_example',
   IRONBOTS_WEBHOOK_SECRET: 'example-webhook-secret',
   IRONBOTS_API_TOKEN: 'example-api-token-0123456789',
+  IRONBOTS_METRICS_TOKEN: 'example-metrics-token-0123456789',
   MQ_PASSWORD: 'mq-secret',
   PG_PASSWORD: 'pg-secret',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',

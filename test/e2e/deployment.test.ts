@@ -15,6 +15,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 const TOKEN = 'ghp_deploymenttoken0123456789';
 const HOOK_SECRET = 'deployment-hook-secret';
 const API_TOKEN = 'deployment-api-token-0123456789';
+const METRICS_TOKEN = 'deployment-metrics-token-0123456789';
 
 function ironbots(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(repoRoot, 'cli/ironbots.ts'), ...args], {
@@ -42,6 +43,7 @@ describe.each(['filesystem', 's3'] as const)(
       GITHUB_TOKEN: TOKEN,
       IRONBOTS_WEBHOOK_SECRET: HOOK_SECRET,
       IRONBOTS_API_TOKEN: API_TOKEN,
+      IRONBOTS_METRICS_TOKEN: METRICS_TOKEN,
       S3_SECRET_KEY: 'S3RVER',
     };
 
@@ -74,6 +76,8 @@ describe.each(['filesystem', 's3'] as const)(
           '  listen: 127.0.0.1:0',
           '  webhookSecret: ${IRONBOTS_WEBHOOK_SECRET}',
           '  apiTokens: ["${IRONBOTS_API_TOKEN}"]',
+          'metrics:',
+          '  tokens: ["${IRONBOTS_METRICS_TOKEN}"]',
           'agent:',
           '  name: box-1',
           '  labels: [x86_64]',
@@ -140,7 +144,9 @@ describe.each(['filesystem', 's3'] as const)(
           i++
         ) {
           if (i) await new Promise((r) => setTimeout(r, 50));
-          metrics = await (await fetch(`${url}/metrics`)).text();
+          metrics = await (
+            await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+          ).text();
         }
         expect(metrics).toContain('ironbots_jobs_finished_total{state="success"} 2');
         expect(metrics).toContain('ironbots_job_startup_duration_seconds_count 2');
@@ -148,7 +154,8 @@ describe.each(['filesystem', 's3'] as const)(
         const log = await (await fetch(final[0]!.targetUrl!.replace(/\.html$/, ''))).text();
         expect(log).toContain('ok 1 - VERSION 3.0 is major.minor');
         // No secret reaches the logs.
-        for (const secret of [TOKEN, HOOK_SECRET, API_TOKEN]) expect(logs).not.toContain(secret);
+        for (const secret of [TOKEN, HOOK_SECRET, API_TOKEN, METRICS_TOKEN])
+          expect(logs).not.toContain(secret);
       } finally {
         server.kill('SIGTERM');
         await new Promise((resolve) => server.once('close', resolve));

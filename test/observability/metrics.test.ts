@@ -35,8 +35,19 @@ describe('metrics', () => {
     metrics.observeAgent({ type: 'started', jobId: 'j', at: 10_500 });
     metrics.observeAgent({ type: 'finished', jobId: 'j', state: 'success', description: 'ok', at: 13_000 });
 
-    const server = await startHttpServer({ logger: silentLogger(), routes: [metrics.route()] });
-    const res = await fetch(`${server.url}/metrics`);
+    const scraper = 'scraper-token-0123456789';
+    const server = await startHttpServer({
+      logger: silentLogger(),
+      routes: [metrics.route({ public: false, tokens: [scraper] })],
+    });
+    // Without the scraper's token (or with another): nothing.
+    for (const headers of [{}, { authorization: 'Bearer not-the-scraper-token-01234' }]) {
+      const refused = await fetch(`${server.url}/metrics`, { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await refused.text()).not.toContain('ironbots_');
+    }
+    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } });
     const text = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(text).toContain('ironbots_queue_messages{queue="jobs",state="queued"} 1');
@@ -53,6 +64,13 @@ describe('metrics', () => {
     expect(text).toContain('ironbots_job_attempts_total{attempt="retry"} 1');
     expect(text).toContain('ironbots_job_startup_duration_seconds_bucket{le="300"} 1');
     await server.close();
+    // Public: anyone may read it.
+    const open = await startHttpServer({
+      logger: silentLogger(),
+      routes: [metrics.route({ public: true, tokens: [] })],
+    });
+    expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
+    await open.close();
     await jobs.close();
     await tmp.remove();
   });

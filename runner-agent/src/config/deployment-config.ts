@@ -147,6 +147,17 @@ export const DeploymentConfigSchema = z
       .default({ holdSeconds: 30, reconcileIntervalSeconds: 10 }),
     /** Base URL people and forges reach this deployment's HTTP server at (for log links). */
     publicUrl: z.string().url().optional(),
+    /**
+     * GET /metrics on the server and on an agent's `listen`: behind a bearer token from `tokens` (a scraper's
+     * own, not an API token: it may read figures, not submit jobs) unless `public` says anyone may read it.
+     */
+    metrics: z
+      .object({
+        public: z.boolean().default(false),
+        tokens: z.array(z.string().min(16, 'metrics tokens need at least 16 characters')).default([]),
+      })
+      .strict()
+      .default({ public: false, tokens: [] }),
     server: z
       .object({
         listen: HostPort.default('127.0.0.1:8080'),

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Route } from '../../../core/http/http-server.ts';
 import { sendError } from '../../../core/http/responses.ts';
+import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { AgentRegistry, RegisteredAgent } from '../agents/agent-registry.ts';
 import type { Job } from '../jobs/job.ts';
@@ -110,15 +110,8 @@ export async function dashboardSnapshot(options: DashboardOptions): Promise<Dash
 }
 
 export function dashboardRoute(options: DashboardOptions): Route {
-  const tokenDigests = options.tokens.map(digest);
-  const authorized = (req: IncomingMessage): boolean => {
-    if (options.public) return true;
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) return false;
-    const presented = digest(match[1]!);
-    // Constant-time comparisons against every configured token.
-    return tokenDigests.reduce((ok, d) => timingSafeEqual(d, presented) || ok, false);
-  };
+  const hasToken = bearerTokenCheck(options.tokens);
+  const authorized = (req: IncomingMessage): boolean => options.public || hasToken(req);
   return async (req, res, url) => {
     if (url.pathname !== '/') return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -412,8 +405,4 @@ export function duration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
   return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }

@@ -88,6 +88,7 @@ export function secretsOf(config: DeploymentConfig): SecretRegistry {
   if (config.logs.kind === 's3') secrets.add(config.logs.secretAccessKey);
   if (config.images.kind === 's3') secrets.add(config.images.secretAccessKey);
   for (const token of config.server?.apiTokens ?? []) secrets.add(token);
+  for (const token of config.metrics.tokens) secrets.add(token);
   if (config.queue.kind === 'rabbitmq') secrets.add(urlPassword(config.queue.url));
   if (config.state.kind === 'postgres') secrets.add(urlPassword(config.state.url));
   return secrets;
@@ -252,7 +253,7 @@ export async function openDeployment(
         // Logs are served from the store, wherever it is (a local directory or S3).
         extraRoutes: [logHttpRoute(logStore)],
         scan: { repositories: await repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
-        metrics,
+        metrics: { metrics, access: config.metrics },
         records,
         reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
         dashboard: { public: server.dashboard.public, agents },
@@ -271,7 +272,8 @@ export async function openDeployment(
         const http = await startHttpServer({
           logger,
           ...parseListen(agentConfig.listen),
-          routes: [logHttpRoute(logStore)],
+          // Its own figures too: a fleet's Prometheus scrapes every agent, not only the server.
+          routes: [logHttpRoute(logStore), metrics.route(config.metrics)],
         });
         started.push({ stop: () => http.close() });
         logBase ??= http.url;

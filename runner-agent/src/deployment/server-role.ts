@@ -43,7 +43,7 @@ export interface ServerRoleOptions {
   /** Repositories to re-read periodically (lost webhooks); none turns the scanner off. */
   scan?: { repositories: Repository[]; intervalMs: number };
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
-  metrics?: Metrics;
+  metrics?: { metrics: Metrics; access: { public: boolean; tokens: readonly string[] } };
   /** Logs and artifacts older than this are removed, at start and every `intervalMs` (default 1 h). */
   logExpiry?: { retentionDays: number; intervalMs?: number };
   /** Job records: fence and publish statuses, and reconcile them every `reconcileIntervalMs`. */
@@ -102,7 +102,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
           events: options.events,
           logger: logger.child({ role: 'receiver' }),
           ...(options.metrics
-            ? { onOutcome: (event, outcome) => options.metrics!.observeDelivery(event, outcome) }
+            ? { onOutcome: (event, outcome) => options.metrics!.metrics.observeDelivery(event, outcome) }
             : {}),
         }),
       ),
@@ -115,7 +115,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         logUrl,
         logger: logger.child({ role: 'api' }),
       }),
-      ...(options.metrics ? [options.metrics.route()] : []),
+      ...(options.metrics ? [options.metrics.metrics.route(options.metrics.access)] : []),
       ...(options.dashboard && options.records
         ? [
             dashboardRoute({

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AgentEvent } from '../agent/agent.ts';
+import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import type { Route } from '../../../core/http/http-server.ts';
+import { sendError } from '../../../core/http/responses.ts';
 import type { Queue } from '../queue/queue.ts';
 
 /**
@@ -89,9 +91,17 @@ export class Metrics {
     this.webhookDeliveries.inc({ event, outcome });
   }
 
-  route(): Route {
+  /** GET /metrics, for anyone when `public`, else for a bearer of one of `tokens`. */
+  route(access: { public: boolean; tokens: readonly string[] }): Route {
+    const hasToken = bearerTokenCheck(access.tokens);
     return async (req, res, url) => {
       if (url.pathname !== '/metrics' || req.method !== 'GET') return false;
+      if (!access.public && !hasToken(req)) {
+        sendError(res, 401, 'missing or invalid bearer token (metrics.tokens, or set metrics.public)', {
+          'www-authenticate': 'Bearer',
+        });
+        return true;
+      }
       const body = await this.registry.metrics();
       res.writeHead(200, { 'content-type': this.registry.contentType });
       res.end(body);

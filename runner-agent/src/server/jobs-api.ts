@@ -1,10 +1,10 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ForgeError, type CommitStatuses, type Repositories } from '../../../forge/forge.ts';
 import { BodyTooLargeError, readBody } from '../../../core/http/body.ts';
 import type { Route } from '../../../core/http/http-server.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
+import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import { ExecutorNameSchema, requiredLabels, type Job } from '../jobs/job.ts';
 import { NOT_YET_TESTED } from '../jobs/status-text.ts';
 import type { LogStore } from '../logs/log-store.ts';
@@ -59,14 +59,7 @@ export interface JobsApiOptions {
 const JOB_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})$/;
 
 export function jobsApiRoute(options: JobsApiOptions): Route {
-  const tokenDigests = options.tokens.map(digest);
-  const authorized = (req: IncomingMessage): boolean => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) return false;
-    const presented = digest(match[1]!);
-    // Compare digests in constant time, and look at every configured token.
-    return tokenDigests.reduce((ok, d) => timingSafeEqual(d, presented) || ok, false);
-  };
+  const authorized = bearerTokenCheck(options.tokens);
 
   return async (req, res, url) => {
     if (url.pathname !== '/api/v1/jobs' && !JOB_PATH.test(url.pathname)) return false;
@@ -177,8 +170,4 @@ async function describe(id: string, res: ServerResponse, options: JobsApiOptions
     ...(meta?.exitCode !== undefined ? { exitCode: meta.exitCode } : {}),
     attempt: queued?.message.attempt ?? meta?.attempt,
   });
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }
