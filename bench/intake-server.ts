@@ -1,7 +1,8 @@
 /**
  * One webhook intake server for the benchmark, in its own process so the load generator doesn't share its
- * event loop. `full`: the real ironbots receiver (verify + durable SQLite enqueue). `bare`: node:http that
- * only reads the body and verifies the HMAC, the least any receiver must do.
+ * event loop. `full`: the real ironbots receiver (verify + durable SQLite enqueue). `fleet`: the same receiver
+ * on the fleet's queue (RabbitMQ with PostgreSQL bookkeeping; the schema is the third argument). `bare`:
+ * node:http that only reads the body and verifies the HMAC, the least any receiver must do.
  * Prints the URL on stdout, serves until killed.
  */
 import http from 'node:http';
@@ -9,17 +10,27 @@ import path from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
 import { exactRoute, startHttpServer } from '../core/http/http-server.ts';
 import { silentLogger } from '../core/logger.ts';
+import { PostgresDatabase } from '../runner-agent/src/queue/postgres-database.ts';
+import { RabbitMqQueue } from '../runner-agent/src/queue/rabbitmq-queue.ts';
 import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
 import type { WebhookDelivery } from '../runner-agent/src/webhooks/delivery.ts';
 import { createGitHubReceiver } from '../runner-agent/src/webhooks/github-receiver.ts';
 
+/** `stateDir` is the PostgreSQL schema for `fleet`. */
 const [mode, secret, stateDir] = process.argv.slice(2) as [string, string, string];
 
-if (mode === 'full') {
-  const events = await SqliteQueue.open<WebhookDelivery>({
-    path: path.join(stateDir, 'queue.db'),
-    name: 'events',
-  });
+if (mode === 'full' || mode === 'fleet') {
+  const events =
+    mode === 'full'
+      ? await SqliteQueue.open<WebhookDelivery>({ path: path.join(stateDir, 'queue.db'), name: 'events' })
+      : await RabbitMqQueue.open<WebhookDelivery>({
+          amqpUrl: process.env.IRONBOTS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+          database: await PostgresDatabase.open({
+            url: process.env.IRONBOTS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+            schema: stateDir,
+          }),
+          name: `bench-${stateDir}`,
+        });
   const receiver = createGitHubReceiver({ secret, events, logger: silentLogger() });
   const server = await startHttpServer({
     logger: silentLogger(),

@@ -86,3 +86,73 @@ export async function benchQueueLatency(count = 200): Promise<void> {
     await database.close();
   }
 }
+
+/** `count` messages already queued, `agents` workers leasing and acking them at once: messages per second. */
+async function drainWithAgents(queue: Queue<unknown>, count: number, agents: number): Promise<number> {
+  for (let i = 0; i < count; i += 100)
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, k) =>
+        queue.enqueue({ n: i + k }, { labels: ['x86_64'] }),
+      ),
+    );
+  let done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: agents }, async (_, a) => {
+      const agent = { name: `bench-${a}`, labels: ['x86_64'] };
+      while (done < count) {
+        const lease = await queue.lease(agent, { visibilityTimeoutMs: 60_000, waitMs: 200 });
+        if (!lease) continue;
+        await queue.ack(lease);
+        done++;
+      }
+    }),
+  );
+  return count / ((performance.now() - t0) / 1000);
+}
+
+/** Jobs per second through 4 agents (lease + ack of jobs already queued), embedded beside the fleet. */
+export async function benchQueueThroughput(count = 2000, agents = 4): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-queue-'));
+  const sqlite = await SqliteQueue.open<unknown>({ path: path.join(dir, 'queue.db'), name: 'jobs' });
+  let embedded: number;
+  try {
+    embedded = await drainWithAgents(sqlite, count, agents);
+  } finally {
+    await sqlite.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`jobs through ${agents} agents (${count} queued, each leased and acked)`);
+  console.log(`  baseline  SQLite (embedded):                  ${embedded.toFixed(0)} jobs/s`);
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  let database: PostgresDatabase;
+  try {
+    database = await PostgresDatabase.open({ url: POSTGRES_URL, schema, signal: AbortSignal.timeout(5_000) });
+  } catch (error) {
+    console.log(`  fleet     skipped: ${(error as Error).message}`);
+    return;
+  }
+  const name = `bench-${schema}`;
+  try {
+    const rabbit = await RabbitMqQueue.open<unknown>({
+      amqpUrl: AMQP_URL,
+      database,
+      name,
+      signal: AbortSignal.timeout(5_000),
+    });
+    let fleet: number;
+    try {
+      fleet = await drainWithAgents(rabbit, count, agents);
+    } finally {
+      await rabbit.close();
+    }
+    console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      ${fleet.toFixed(0)} jobs/s`);
+    console.log(`  ratio     ${(fleet / embedded).toFixed(2)}× the embedded queue`);
+    await destroyRabbitMqQueue({ amqpUrl: AMQP_URL, database, name });
+  } catch (error) {
+    console.log(`  fleet     skipped: ${(error as Error).message}`);
+  } finally {
+    await database.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await database.close();
+  }
+}

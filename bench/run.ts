@@ -5,7 +5,7 @@
 import { benchActionColdStart } from './action-cold-start.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
-import { benchQueueLatency } from './queue-latency.ts';
+import { benchQueueLatency, benchQueueThroughput } from './queue-latency.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
 import { benchVmImageBuild } from './vm-image-build.ts';
@@ -18,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'webhook-intake': () => benchWebhookIntake(),
   'job-start': () => benchJobStartLatency(),
   'queue-latency': () => benchQueueLatency(),
+  'queue-throughput': () => benchQueueThroughput(),
   'vm-overlay': () => benchVmOverlay(),
   'vm-job': () => benchVmJob(),
   'vm-image-build': () => benchVmImageBuild(),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ function payload(i: number): string {
 }
 
 async function startServer(
-  mode: 'full' | 'bare',
+  mode: 'full' | 'bare' | 'fleet',
   stateDir: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
@@ -103,7 +103,15 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
       return { body, signature: await sign(SECRET, body) };
     }),
   );
-  const servers = { bare: await startServer('bare', stateDir), full: await startServer('full', stateDir) };
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const servers = {
+    bare: await startServer('bare', stateDir),
+    full: await startServer('full', stateDir),
+    fleet: await startServer('fleet', schema).catch((error: Error) => {
+      console.log(`  (fleet backends skipped: ${error.message})`);
+      return undefined;
+    }),
+  };
   try {
     const size = Buffer.byteLength(bodies[0]!.body);
     console.log(
@@ -112,15 +120,17 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
     // Warm both up, then measure them alternately so neither gets the quieter half of the run.
     await load(servers.bare.url, 500, bodies, 16);
     await load(servers.full.url, 500, bodies, 16);
+    if (servers.fleet) await load(servers.fleet.url, 500, bodies, 16);
     type Round = Awaited<ReturnType<typeof load>>;
     const best = (rs: Round[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     // A durable enqueue waits for an fsync'd group commit, so its throughput grows with concurrency:
     // show where it stands at a modest and at a busy webhook load.
     for (const connections of [16, 64]) {
-      const rounds = { bare: [] as Round[], full: [] as Round[] };
+      const rounds = { bare: [] as Round[], full: [] as Round[], fleet: [] as Round[] };
       for (let round = 0; round < 3; round++) {
         rounds.bare.push(await load(servers.bare.url, count, bodies, connections));
         rounds.full.push(await load(servers.full.url, count, bodies, connections));
+        if (servers.fleet) rounds.fleet.push(await load(servers.fleet.url, count, bodies, connections));
       }
       const bare = best(rounds.bare);
       const full = best(rounds.full);
@@ -134,10 +144,39 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
       console.log(
         `    ratio     ironbots / baseline = ${(full.perSecond / bare.perSecond).toFixed(2)}×  (goal ≥ 0.5×)`,
       );
+      if (servers.fleet) {
+        const fleet = best(rounds.fleet);
+        console.log(
+          `    fleet     verify + RabbitMQ/PostgreSQL:     ${fleet.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(fleet.p50)}  p99 ${ms(fleet.p99)}  (failures: ${fleet.failures})`,
+        );
+        console.log(`    ratio     fleet / baseline = ${(fleet.perSecond / bare.perSecond).toFixed(2)}×`);
+      }
     }
   } finally {
     servers.bare.child.kill();
     servers.full.child.kill();
+    servers.fleet?.child.kill();
     await rm(stateDir, { recursive: true, force: true });
+    if (servers.fleet) await dropFleetQueue(schema);
+  }
+}
+
+/** The fleet server's broker queues and PostgreSQL schema go with the benchmark. */
+async function dropFleetQueue(schema: string): Promise<void> {
+  const { PostgresDatabase } = await import('../runner-agent/src/queue/postgres-database.ts');
+  const { destroyRabbitMqQueue } = await import('../runner-agent/src/queue/rabbitmq-queue.ts');
+  const database = await PostgresDatabase.open({
+    url: process.env.IRONBOTS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    schema,
+  });
+  try {
+    await destroyRabbitMqQueue({
+      amqpUrl: process.env.IRONBOTS_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      database,
+      name: `bench-${schema}`,
+    });
+    await database.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await database.close();
   }
 }

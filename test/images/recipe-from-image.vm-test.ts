@@ -150,6 +150,7 @@ describe.skipIf(!toolsPresent)('a recipe on a downloaded disk image', () => {
 
   it('names the package the image’s apt sources do not have, and leaves nothing in the store', async () => {
     const recipeFile = path.join(dir.dir, 'recipes', 'broken.yml');
+    await mkdir(path.dirname(recipeFile), { recursive: true });
     await writeFile(
       recipeFile,
       [

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { debianKernel, defaultCacheDir, type DebianKernel } from '../vm/debian-kernel.ts';
 import {
   bootTestImage,
@@ -311,24 +312,24 @@ export class RecipeImageBuilder implements ImageBuilder {
       const tail: string[] = [];
       let command: number | undefined;
       let missingPackage: string | undefined;
-      const onData = (data: Buffer) => {
-        for (const line of data.toString('utf8').split(/\r?\n/).filter(Boolean)) {
-          if (line.startsWith(COMMAND_MARK)) {
-            command = Number(line.slice(COMMAND_MARK.length));
-            tail.length = 0;
-            io.log(`  running command ${command + 1}: ${recipe.spec.commands[command]!.split('\n')[0]}`);
-            continue;
-          }
-          missingPackage ??=
-            /E: Unable to locate package (\S+)/.exec(line)?.[1] ??
-            /Package '([^']+)' has no installation candidate/.exec(line)?.[1];
-          tail.push(line);
-          if (tail.length > 15) tail.shift();
-          if (/^[IWE]: /.test(line) || command !== undefined) io.log(`  ${line}`);
+      // Whole lines: apt writes "E", ": " and the message in separate pieces.
+      const onLine = (line: string) => {
+        if (!line) return;
+        if (line.startsWith(COMMAND_MARK)) {
+          command = Number(line.slice(COMMAND_MARK.length));
+          tail.length = 0;
+          io.log(`  running command ${command + 1}: ${recipe.spec.commands[command]!.split('\n')[0]}`);
+          return;
         }
+        missingPackage ??=
+          /E: Unable to locate package (\S+)/.exec(line)?.[1] ??
+          /Package '([^']+)' has no installation candidate/.exec(line)?.[1];
+        tail.push(line);
+        if (tail.length > 15) tail.shift();
+        if (/^[IWE]: /.test(line) || command !== undefined) io.log(`  ${line}`);
       };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
+      createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', onLine);
+      createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', onLine);
       child.once('error', (error) =>
         reject(
           (error as NodeJS.ErrnoException).code === 'ENOENT' && program === 'mmdebstrap'
