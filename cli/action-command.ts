@@ -31,6 +31,8 @@ export interface ActionCommandSpec {
   secretInputs?: Readonly<Record<string, string>>;
   /** Inputs whose default comes from an environment variable when set (a CI template's variables). */
   environment?: Readonly<Record<string, string>>;
+  /** Inputs renamed in action.yml (old → new): the old names are the action's alone, never options. */
+  renamedInputs?: Readonly<Record<string, string>>;
   /** Inputs taken as the command's argument instead of an option. */
   arguments?: ReadonlyArray<{ input: string; syntax: string; description: string }>;
   /** Options of the command's own, beside the action's inputs. */
@@ -63,7 +65,7 @@ export function registerActionCommand(program: Command, spec: ActionCommandSpec)
   for (const argument of spec.arguments ?? []) command.argument(argument.syntax, argument.description);
   const inputs = declaredInputs(spec.actionDir);
   for (const [name, declared] of inputs) {
-    if (name in secretInputs || argumentInputs.includes(name)) continue;
+    if (name in secretInputs || argumentInputs.includes(name) || name in (spec.renamedInputs ?? {})) continue;
     const variable = spec.environment?.[name];
     const description = oneLine(declared.description) + (variable ? ` (env ${variable})` : '');
     const fallback = declared.default?.includes('${{') ? '' : (declared.default ?? '');

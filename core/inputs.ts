@@ -30,6 +30,17 @@ export class InputError extends Error {
   }
 }
 
+export interface ActionInputsOptions {
+  /**
+   * Inputs renamed in action.yml, old name → new name, still read under the old name for one release. The
+   * old name stays declared (the runner warns about undeclared inputs). Set, it wins over the new name,
+   * which the runner fills with its default anyway (token's `${{ github.token }}`), and `warn` asks for the
+   * rename once.
+   */
+  renamed?: Readonly<Record<string, string>>;
+  warn?: (message: string) => void;
+}
+
 export interface InputOptions {
   /** An empty value is an error; a string says what the input is needed for. */
   required?: boolean | string;
@@ -48,23 +59,48 @@ const FALSE_VALUES = ['false', 'False', 'FALSE'];
 export class ActionInputs {
   readonly #source: (name: string) => string | undefined;
   readonly #defaults: Readonly<Record<string, string>>;
+  /** New name → old name, from ActionInputsOptions.renamed. */
+  readonly #oldNames: ReadonlyMap<string, string>;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
 
-  constructor(source: InputSource, defaults: Readonly<Record<string, string>> = {}) {
+  constructor(
+    source: InputSource,
+    defaults: Readonly<Record<string, string>> = {},
+    options: ActionInputsOptions = {},
+  ) {
     this.#source =
       typeof source === 'function'
         ? source
         : (name) => (Object.hasOwn(source, name) ? source[name] : undefined);
     this.#defaults = defaults;
+    this.#oldNames = new Map(Object.entries(options.renamed ?? {}).map(([from, to]) => [to, from]));
+    this.#warn = options.warn ?? (() => {});
   }
 
   getInput(name: string, options: InputOptions = {}): string {
-    const raw = this.#source(name) || this.#defaults[name] || '';
+    const raw = this.#renamedValue(name) || this.#source(name) || this.#defaults[name] || '';
     const value = options.trimWhitespace === false ? raw : raw.trim();
     if (options.required && !value)
       throw new InputError(
         name,
         typeof options.required === 'string' ? `required ${options.required}` : 'required',
       );
+    return value;
+  }
+
+  /** The value given under the input's old name, if it has one; the first read of it warns. */
+  #renamedValue(name: string): string | undefined {
+    const oldName = this.#oldNames.get(name);
+    const value = oldName === undefined ? undefined : this.#source(oldName);
+    if (!oldName || !value?.trim()) return undefined;
+    if (!this.#warned.has(oldName)) {
+      this.#warned.add(oldName);
+      this.#warn(
+        `input ${oldName} is deprecated and will be removed in the next release: rename it to ${name} ` +
+          `(until then ${oldName} is used, and wins over ${name})`,
+      );
+    }
     return value;
   }
 

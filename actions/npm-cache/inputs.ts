@@ -19,8 +19,12 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'test-command': 'npm test',
   branch: 'ironbots/npm-update',
   'base-branch': '',
+  token: '',
   'github-token': '',
 };
+
+/** Inputs renamed to the suite's one scheme (old → new), still read under the old name for one release. */
+export const RENAMED_INPUTS: Readonly<Record<string, string>> = { 'github-token': 'token' };
 
 export type Mode = 'restore' | 'save' | 'update';
 export type StoreKind = 'actions-cache' | 'directory' | 's3';
@@ -36,12 +40,20 @@ export interface NpmCacheSettings {
   testCommand: string;
   branch: string;
   baseBranch: string;
-  githubToken: string;
+  /** The forge token for open-pr. */
+  token: string;
 }
 
-/** Reads and checks every input; a bad one is an error naming it, before anything is touched. */
-export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): NpmCacheSettings {
-  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+/**
+ * Reads and checks every input; a bad one is an error naming it, before anything is touched. `warn` gets what
+ * the user should change, such as an input under its old name.
+ */
+export function readSettings(
+  values: InputSource,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): NpmCacheSettings {
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS, { renamed: RENAMED_INPUTS, warn });
   const get = (name: string) => inputs.getInput(name);
   const mode = get('mode');
   if (mode !== 'restore' && mode !== 'save' && mode !== 'update') {
@@ -68,8 +80,8 @@ export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): NpmCa
   if (store === 'directory' && !cacheDir) throw new InputError('cache-dir', 'required with store: directory');
   if (store === 's3' && !s3.bucket) throw new InputError('s3-bucket', 'required with store: s3');
   const openPr = inputs.getBooleanInput('open-pr');
-  const githubToken = get('github-token');
-  if (openPr && !githubToken) throw new InputError('github-token', 'required with open-pr: true');
+  const token = get('token');
+  if (openPr && !token) throw new InputError('token', 'required with open-pr: true');
   return {
     mode,
     projectDir: path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), get('working-directory')),
@@ -81,6 +93,6 @@ export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): NpmCa
     testCommand: get('test-command'),
     branch: get('branch'),
     baseBranch: get('base-branch'),
-    githubToken,
+    token,
   };
 }

@@ -6,9 +6,9 @@ import { readSettings, type NpmCacheSettings } from './inputs.ts';
 
 /** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
 void runActionStep('npm-cache', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
   const result = await runConfigured(settings, {
-    log: actionsLog([settings.githubToken]),
+    log: actionsLog([settings.token]),
     ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
   });
   core.setOutput('key', result.key);
@@ -44,7 +44,7 @@ async function pullRequestTarget(settings: NpmCacheSettings) {
   const { buildForge } = await import('../../forge/build-forge.ts');
   // GitHub only: the GitLab client stays out of this bundle.
   const forge = await buildForge(
-    { kind: 'github', token: settings.githubToken, apiUrl: process.env.GITHUB_API_URL || undefined },
+    { kind: 'github', token: settings.token, apiUrl: process.env.GITHUB_API_URL || undefined },
     {},
     { github: () => import('../../forge/github/github-forge.ts') },
   );

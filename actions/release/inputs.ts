@@ -18,6 +18,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'dry-run': 'false',
   'compare-link': 'true',
   'working-directory': '.',
+  token: '',
   'github-token': '',
   repository: '',
   'api-url': '',
@@ -41,6 +42,9 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'container-file': '',
   'container-tls-verify': 'true',
 };
+
+/** Inputs renamed to the suite's one scheme (old → new), still read under the old name for one release. */
+export const RENAMED_INPUTS: Readonly<Record<string, string>> = { 'github-token': 'token' };
 
 export const TARGET_NAMES = ['github', 'gitlab', 'npm', 'container'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -89,10 +93,15 @@ export interface ReleaseSettings {
 /**
  * Reads and checks every input; `env` supplies what
  * the CI system knows (GITHUB_REF, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL; CI_COMMIT_TAG,
- * CI_PROJECT_PATH, CI_SERVER_URL, CI_JOB_TOKEN on GitLab). A dry run needs no tokens.
+ * CI_PROJECT_PATH, CI_SERVER_URL, CI_JOB_TOKEN on GitLab). A dry run needs no tokens. `warn` gets what the
+ * user should change, such as an input under its old name.
  */
-export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): ReleaseSettings {
-  const inputs = new ActionInputs(values, INPUT_DEFAULTS);
+export function readSettings(
+  values: InputSource,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): ReleaseSettings {
+  const inputs = new ActionInputs(values, INPUT_DEFAULTS, { renamed: RENAMED_INPUTS, warn });
   const get = (name: string) => inputs.getInput(name);
   const dryRun = inputs.getBooleanInput('dry-run');
   const secrets: string[] = [];
@@ -142,7 +151,7 @@ export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): Relea
           );
         return {
           kind: 'github',
-          token: needed('github-token', secret('github-token'), 'for the github target (contents: write)'),
+          token: needed('token', secret('token'), 'for the github target (contents: write)'),
           repository,
           apiUrl: get('api-url') || env.GITHUB_API_URL || 'https://api.github.com',
           serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',

@@ -8,7 +8,7 @@ import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 
 /** The release action: read inputs → release → outputs and summary. Everything else is in release.ts. */
 void runActionStep('release', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
   const log = actionsLog(settings.secrets);
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RENAMED_INPUTS } from '../../actions/npm-cache/inputs.ts';
 import { registerActionCommand } from '../action-command.ts';
 
 /**
@@ -24,7 +25,8 @@ export function registerNpmCacheCommand(program: Command): void {
       's3-region': 'NPM_CACHE_S3_REGION',
       'key-prefix': 'NPM_CACHE_KEY_PREFIX',
     },
-    secretInputs: { 'github-token': 'IRONBOTS_FORGE_TOKEN' },
+    secretInputs: { token: 'IRONBOTS_FORGE_TOKEN' },
+    renamedInputs: RENAMED_INPUTS,
     extraOptions: (command) =>
       command
         .option('--forge <kind>', 'update: github or gitlab', env.GITLAB_CI ? 'gitlab' : 'github')
@@ -42,9 +44,11 @@ export function registerNpmCacheCommand(program: Command): void {
         import('../../actions/npm-cache/configured-run.ts'),
       ]);
       // Relative to where the command runs, not to a GitHub workspace.
-      const settings = readSettings(inputs, { ...env, GITHUB_WORKSPACE: process.cwd() });
+      const settings = readSettings(inputs, { ...env, GITHUB_WORKSPACE: process.cwd() }, (message) =>
+        log.warn(message),
+      );
       const pullRequest = settings.openPr
-        ? await pullRequestTarget(options, settings.githubToken, settings.branch, settings.baseBranch)
+        ? await pullRequestTarget(options, settings.token, settings.branch, settings.baseBranch)
         : undefined;
       const result = await runConfigured(settings, { log, ...(pullRequest ? { pullRequest } : {}) });
       if (result.mode === 'restore') process.stdout.write(`cache-hit=${result.hit}\n`);

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { RENAMED_INPUTS } from '../../actions/release/inputs.ts';
 import { registerActionCommand } from '../action-command.ts';
 
 /**
@@ -20,8 +21,9 @@ export function registerReleaseCommand(program: Command): void {
         description: 'the tag to release (default $CI_COMMIT_TAG or $GITHUB_REF)',
       },
     ],
+    renamedInputs: RENAMED_INPUTS,
     secretInputs: {
-      'github-token': 'GITHUB_TOKEN',
+      token: 'GITHUB_TOKEN',
       'gitlab-token': 'IRONBOTS_GITLAB_TOKEN',
       'npm-token': 'NPM_TOKEN',
       'container-password': 'IRONBOTS_CONTAINER_PASSWORD',
@@ -33,7 +35,7 @@ export function registerReleaseCommand(program: Command): void {
         import('../../actions/release/configured-run.ts'),
         import('../../actions/release/summary.ts'),
       ]);
-      const settings = readSettings(inputs, process.env);
+      const settings = readSettings(inputs, process.env, (message) => log.warn(message));
       for (const secret of settings.secrets) secrets.add(secret);
       const outcome = await runConfigured(settings, { log, env: process.env, workDir: os.tmpdir() });
       process.stdout.write(secrets.redact(planText(outcome)));

@@ -49,6 +49,23 @@ describe('action inputs (core/inputs.ts)', () => {
     expect(inputs.getListInput('targets')).toEqual(['github', 'npm', 'container']);
   });
 
+  it('reads a renamed input under its old name, over the new one, and warns once', () => {
+    const warnings: string[] = [];
+    const renamed = { renamed: { 'github-token': 'token' }, warn: (m: string) => warnings.push(m) };
+    const old = new ActionInputs({ token: 'default', 'github-token': ' old ' }, {}, renamed);
+    expect(old.getInput('token')).toBe('old');
+    expect(old.getInput('token')).toBe('old');
+    expect(warnings).toEqual([
+      'input github-token is deprecated and will be removed in the next release: rename it to token (until then github-token is used, and wins over token)',
+    ]);
+    // Not given (or blank) under the old name: the new name, or its default, and no warning.
+    expect(new ActionInputs({ token: 'new', 'github-token': ' ' }, {}, renamed).getInput('token')).toBe(
+      'new',
+    );
+    expect(new ActionInputs({}, { token: 'fallback' }, renamed).getInput('token')).toBe('fallback');
+    expect(warnings).toHaveLength(1);
+  });
+
   it('splits a command line without any expansion, and names the input of an unterminated quote', () => {
     expect(splitCommandLine(`sh -c 'printf "a\\nb" $HOME' '' *.tgz`, 'build')).toEqual([
       'sh',

@@ -41,4 +41,14 @@ describe('ironbots exit codes', () => {
   it('exits 0 for --help', async () => {
     expect((await ironbots('--help')).code).toBe(0);
   });
+
+  it.each(['release', 'npm-cache'])(
+    '%s takes its token from the variable --token-env names, and has no option for its old name',
+    async (command) => {
+      const help = await ironbots(command, '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('--token-env <variable>');
+      expect(help.stdout).not.toContain('--github-token');
+    },
+  );
 });

@@ -32,9 +32,16 @@ describe('npm-cache action.yml', () => {
       runs: { using: string; main: string };
     };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    // An expression is the runner's to apply; a local run has no workflow token.
     expect(
-      Object.fromEntries(Object.entries(action.inputs).map(([name, i]) => [name, i.default ?? ''])),
+      Object.fromEntries(
+        Object.entries(action.inputs).map(([name, i]) => [
+          name,
+          i.default?.includes('${{') ? '' : (i.default ?? ''),
+        ]),
+      ),
     ).toEqual(INPUT_DEFAULTS);
+    expect(action.inputs.token!.default).toBe('${{ github.token }}');
   });
 });
 
@@ -179,7 +186,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
     const cacheDir = path.join(tmp.dir, 'cache');
     const result = await runAction(
       dir,
-      { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN },
+      { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', token: TOKEN },
       runnerEnv(),
     );
     expect(result.log).not.toContain('::error::');
@@ -192,7 +199,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
     await world.publishLeftUpdate();
     const dir = await checkout('bumped');
     const cacheDir = path.join(tmp.dir, 'cache');
-    const inputs = { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', 'github-token': TOKEN };
+    const inputs = { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', token: TOKEN };
     const result = await runAction(dir, inputs, runnerEnv());
     expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
@@ -228,6 +235,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
         mode: 'update',
         'cache-dir': path.join(tmp.dir, 'cache-failing'),
         'open-pr': 'true',
+        // The token's old name still works for one release, with a warning.
         'github-token': TOKEN,
         branch: 'ironbots/npm-update-failing',
         'test-command': "node -e \"process.exit(require('ib-left') === 'left 1.0.0' ? 0 : 3)\"",
@@ -239,6 +247,7 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
       /::error::the tests \(node -e .*\) failed after npm update \(ib-left 1\.0\.0 → 1\.1\.0\), so no pull request was opened/,
     );
     expect(await forge.findOpenPullRequest(repo, 'ironbots/npm-update-failing')).toBeNull();
+    expect(result.log).toContain('::warning::input github-token is deprecated');
   });
 
   /** The PR's head as a fresh checkout (package files only), as its CI would see it. */

@@ -31,7 +31,7 @@ function inputs(extra: Record<string, string>): Record<string, string> {
     'dry-run': 'false',
     'compare-link': 'true',
     'working-directory': '.',
-    'github-token': TOKEN,
+    token: TOKEN,
     ...extra,
   };
 }
@@ -79,7 +79,7 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
   });
 
   it('a dry run prints the plan and creates nothing, without a token', async () => {
-    const run = await runAction(inputs({ tag: '1.1', 'dry-run': 'true', 'github-token': '' }));
+    const run = await runAction(inputs({ tag: '1.1', 'dry-run': 'true', token: '' }));
     expect(run.code).toBe(0);
     expect(run.log).toContain('Dry run: would release 1.1');
     expect(run.log).toMatch(/widget\.tar\.gz {2}7 B \(7 bytes\) {2}sha256:[0-9a-f]{64}/);
@@ -87,7 +87,18 @@ describe('the built release action (dist/index.js) run as the runner runs it', (
   });
 
   it('a token without write access is named before anything is created', async () => {
-    const run = await runAction(inputs({ tag: '1.1', 'github-token': READ_ONLY_TOKEN }));
+    const run = await runAction(inputs({ tag: '1.1', token: READ_ONLY_TOKEN }));
+    expect(run.code).toBe(1);
+    expect(run.log).toMatch(/::error::nothing was released: github could not prepare.*contents: write/);
+    expect(world.releases().filter((r) => r.tagName === '1.1')).toEqual([]);
+  });
+
+  it('the old input name github-token is still used, over token, with a warning to rename it', async () => {
+    // The runner sets token to the workflow token either way; the step named only github-token.
+    const run = await runAction(inputs({ tag: '1.1', token: TOKEN, 'github-token': READ_ONLY_TOKEN }));
+    expect(run.log).toContain(
+      '::warning::input github-token is deprecated and will be removed in the next release: rename it to token',
+    );
     expect(run.code).toBe(1);
     expect(run.log).toMatch(/::error::nothing was released: github could not prepare.*contents: write/);
     expect(world.releases().filter((r) => r.tagName === '1.1')).toEqual([]);

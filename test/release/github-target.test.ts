@@ -159,7 +159,7 @@ describe('GitHub release target against the emulator', () => {
   });
 
   it('names a missing token before any request, and a token without write access in prepare', async () => {
-    await expect(target(world, '').prepare(spec)).rejects.toThrow(/no token: pass github-token/);
+    await expect(target(world, '').prepare(spec)).rejects.toThrow(/no token: set the token input/);
     await expect(target(world, 'not-a-valid-token').prepare(spec)).rejects.toThrow(
       /token was rejected \(401/,
     );

@@ -9,12 +9,18 @@ import { INPUT_DEFAULTS, readSettings, type ReleaseSettings } from '../../action
 const SSH_LINE = 'rm@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr2';
 const PGP = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
 
-function parse(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): ReleaseSettings {
-  return readSettings((name) => inputs[name] ?? '', {
-    GITHUB_REF: 'refs/tags/v1.2',
-    GITHUB_REPOSITORY: 'acme/widget',
-    ...env,
-  });
+function parse(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+  warn = (message: string): void => {
+    throw new Error(`unexpected warning: ${message}`);
+  },
+): ReleaseSettings {
+  return readSettings(
+    (name) => inputs[name] ?? '',
+    { GITHUB_REF: 'refs/tags/v1.2', GITHUB_REPOSITORY: 'acme/widget', ...env },
+    warn,
+  );
 }
 
 describe('release inputs', () => {
@@ -24,9 +30,10 @@ describe('release inputs', () => {
     ) as { inputs: Record<string, { default?: string }>; runs: { using: string; main: string } };
     expect(yaml.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(yaml.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
+    // An expression is the runner's to apply; a local run has no workflow token.
     for (const [name, spec] of Object.entries(yaml.inputs))
-      if (name !== 'github-token') expect([name, spec.default ?? '']).toEqual([name, INPUT_DEFAULTS[name]]);
-    expect(yaml.inputs['github-token']!.default).toBe('${{ github.token }}');
+      if (name !== 'token') expect([name, spec.default ?? '']).toEqual([name, INPUT_DEFAULTS[name]]);
+    expect(yaml.inputs.token!.default).toBe('${{ github.token }}');
   });
 
   it('reads the tag from GITHUB_REF or CI_COMMIT_TAG, the keys of both kinds, and the build as argv', () => {
@@ -34,7 +41,7 @@ describe('release inputs', () => {
       'allowed-keys': `# release managers\n${PGP}\n${SSH_LINE}\n`,
       build: `make dist VERSION='1.2 final'`,
       assets: 'dist/*.tar.gz\n  dist/*.zip',
-      'github-token': 'ghs_secret0123',
+      token: 'ghs_secret0123',
     });
     expect(config.tag).toBe('v1.2');
     expect(config.trust).toEqual({ openpgpKeys: `${PGP}\n`, sshAllowedSigners: `${SSH_LINE}\n` });
@@ -62,7 +69,7 @@ describe('release inputs', () => {
       /input targets: unknown target "pypi"; known: github, gitlab, npm, container/,
     ],
     [{ keyring: 'k', targets: 'github,github' }, /input targets: a target is listed twice/],
-    [{ keyring: 'k' }, /input github-token: required for the github target \(contents: write\)/],
+    [{ keyring: 'k' }, /input token: required for the github target \(contents: write\)/],
     [{ keyring: 'k', 'dry-run': 'maybe' }, /input dry-run: "maybe" is not a boolean/],
     // @actions/core's booleans only: yes, 1 and on are not true.
     [{ keyring: 'k', 'dry-run': 'yes' }, /input dry-run: "yes" is not a boolean/],
@@ -92,6 +99,19 @@ describe('release inputs', () => {
     ],
   ])('refuses %o', (inputs, message) => {
     expect(() => parse(inputs)).toThrow(message);
+  });
+
+  it('still reads the token under its old name github-token, over token, and warns to rename it', () => {
+    const warnings: string[] = [];
+    // The runner fills token with its default (the workflow token) whether or not the step names it.
+    const config = parse({ keyring: 'k', token: 'ghs_default0123', 'github-token': 'ghs_old0123' }, {}, (m) =>
+      warnings.push(m),
+    );
+    expect(config.targets[0]).toMatchObject({ kind: 'github', token: 'ghs_old0123' });
+    expect(config.secrets).toEqual(['ghs_old0123']);
+    expect(warnings).toEqual([
+      'input github-token is deprecated and will be removed in the next release: rename it to token (until then github-token is used, and wins over token)',
+    ]);
   });
 
   it('needs no tag when started by a tag, and says so when it was not', () => {
@@ -133,7 +153,7 @@ describe('release inputs', () => {
     const config = parse({
       keyring: 'k',
       targets: 'npm, container,gitlab,github',
-      'github-token': 'ghs_x0123',
+      token: 'ghs_x0123',
       'gitlab-url': 'https://gitlab.example.org',
       'gitlab-project': 'g/p',
       'gitlab-token': 'glpat-x',

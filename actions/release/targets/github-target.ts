@@ -201,7 +201,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     if (!this.#options.token)
       throw new ReleaseTargetError(
         'github',
-        'no token: pass github-token (the workflow token needs `permissions: contents: write`)',
+        'no token: set the token input (the workflow token needs `permissions: contents: write`)',
       );
     const data = await this.#call('read the repository', () =>
       this.#octokit.rest.repos.get({ owner: this.#owner, repo: this.#repo }),
