@@ -393,7 +393,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
           heads.push({ queue, message, envelope });
           return;
         }
-        await this.#buryPoison(queue, message);
+        try {
+          await this.#buryPoison(queue, message);
+        } catch (error) {
+          safeNack(channel, message);
+          throw error;
+        }
         safeAck(channel, message);
       }
     };
@@ -403,13 +408,21 @@ export class RabbitMqQueue<T> implements Queue<T> {
         heads.sort((a, b) => b.envelope.priority - a.envelope.priority || a.envelope.seq - b.envelope.seq);
         const best = heads.shift();
         if (!best) return null;
-        const lease = await this.#settleDelivery(
-          channel,
-          best.message,
-          best.envelope,
-          holder,
-          visibilityTimeoutMs,
-        );
+        let lease: Lease<T> | null;
+        try {
+          lease = await this.#settleDelivery(
+            channel,
+            best.message,
+            best.envelope,
+            holder,
+            visibilityTimeoutMs,
+          );
+        } catch (error) {
+          // PostgreSQL or the broker went away half-way: this channel lives on, so a delivery left unsettled
+          // here would stay unacked, and its job unleasable, for as long as the connection does.
+          safeNack(channel, best.message);
+          throw error;
+        }
         if (lease) return lease;
         await fetchHead(best.queue);
       }
