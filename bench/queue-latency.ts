@@ -47,44 +47,13 @@ export async function benchQueueLatency(count = 200): Promise<void> {
   console.log(`enqueue → lease by a waiting agent (${count} messages one after another)`);
   console.log(`  baseline  SQLite (embedded):                  p50 ${ms(base.p50)}  p99 ${ms(base.p99)}`);
 
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const controller = new AbortController();
-  const giveUp = setTimeout(() => controller.abort(), 5_000);
-  let database: PostgresDatabase;
-  try {
-    database = await PostgresDatabase.open({ url: POSTGRES_URL, schema, signal: controller.signal });
-  } catch (error) {
-    console.log(`  fleet     skipped: ${(error as Error).message}`);
-    return;
-  } finally {
-    clearTimeout(giveUp);
-  }
-  const name = `bench-${schema}`;
-  try {
-    const rabbit = await RabbitMqQueue.open<unknown>({
-      amqpUrl: AMQP_URL,
-      database,
-      name,
-      signal: AbortSignal.timeout(5_000),
-    });
-    let fleet: number[];
-    try {
-      fleet = await enqueueToLease(rabbit, count);
-    } finally {
-      await rabbit.close();
-    }
-    const mq = summarize(fleet);
-    console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      p50 ${ms(mq.p50)}  p99 ${ms(mq.p99)}`);
-    console.log(
-      `  ratio     p50 ${(mq.p50 / base.p50).toFixed(2)}×, p99 ${(mq.p99 / base.p99).toFixed(2)}×  (goal: RabbitMQ p50 < 50 ms)`,
-    );
-    await destroyRabbitMqQueue({ amqpUrl: AMQP_URL, database, name });
-  } catch (error) {
-    console.log(`  fleet     skipped: ${(error as Error).message}`);
-  } finally {
-    await database.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await database.close();
-  }
+  const fleet = await withFleetQueue((rabbit) => enqueueToLease(rabbit, count));
+  if (!fleet) return;
+  const mq = summarize(fleet);
+  console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      p50 ${ms(mq.p50)}  p99 ${ms(mq.p99)}`);
+  console.log(
+    `  ratio     p50 ${(mq.p50 / base.p50).toFixed(2)}×, p99 ${(mq.p99 / base.p99).toFixed(2)}×  (goal: RabbitMQ p50 < 50 ms)`,
+  );
 }
 
 /** `count` messages already queued, `agents` workers leasing and acking them at once: messages per second. */
@@ -124,13 +93,24 @@ export async function benchQueueThroughput(count = 2000, agents = 4): Promise<vo
   }
   console.log(`jobs through ${agents} agents (${count} queued, each leased and acked)`);
   console.log(`  baseline  SQLite (embedded):                  ${embedded.toFixed(0)} jobs/s`);
+  const fleet = await withFleetQueue((rabbit) => drainWithAgents(rabbit, count, agents));
+  if (fleet === undefined) return;
+  console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      ${fleet.toFixed(0)} jobs/s`);
+  console.log(`  ratio     ${(fleet / embedded).toFixed(2)}× the embedded queue`);
+}
+
+/**
+ * Runs `use` on a fresh RabbitMQ queue with its PostgreSQL bookkeeping in a schema of its own, both removed
+ * afterwards; says "skipped" (and returns undefined) when the fleet's services are not there.
+ */
+async function withFleetQueue<R>(use: (queue: Queue<unknown>) => Promise<R>): Promise<R | undefined> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   let database: PostgresDatabase;
   try {
     database = await PostgresDatabase.open({ url: POSTGRES_URL, schema, signal: AbortSignal.timeout(5_000) });
   } catch (error) {
     console.log(`  fleet     skipped: ${(error as Error).message}`);
-    return;
+    return undefined;
   }
   const name = `bench-${schema}`;
   try {
@@ -140,17 +120,15 @@ export async function benchQueueThroughput(count = 2000, agents = 4): Promise<vo
       name,
       signal: AbortSignal.timeout(5_000),
     });
-    let fleet: number;
     try {
-      fleet = await drainWithAgents(rabbit, count, agents);
+      return await use(rabbit);
     } finally {
       await rabbit.close();
+      await destroyRabbitMqQueue({ amqpUrl: AMQP_URL, database, name });
     }
-    console.log(`  ironbots  RabbitMQ + PostgreSQL (fleet):      ${fleet.toFixed(0)} jobs/s`);
-    console.log(`  ratio     ${(fleet / embedded).toFixed(2)}× the embedded queue`);
-    await destroyRabbitMqQueue({ amqpUrl: AMQP_URL, database, name });
   } catch (error) {
     console.log(`  fleet     skipped: ${(error as Error).message}`);
+    return undefined;
   } finally {
     await database.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await database.close();

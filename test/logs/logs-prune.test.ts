@@ -6,31 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/logger.ts';
 import { startServerRole } from '../../runner-agent/src/deployment/server-role.ts';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
-import type { JobLogMeta } from '../../runner-agent/src/logs/log-store.ts';
 import type { Job } from '../../runner-agent/src/jobs/job.ts';
 import type { WebhookDelivery } from '../../runner-agent/src/webhooks/delivery.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
+import { runningJobMeta } from '../support/job-log-meta.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 const ironbots = path.resolve(import.meta.dirname, '../../cli/bin/ironbots');
 const DAY = 24 * 3_600_000;
 
-function meta(jobId: string, startedAt: number): JobLogMeta {
-  return {
-    jobId,
-    context: 'unit',
-    state: 'running',
-    agent: 'a',
-    attempt: 1,
-    startedAt: new Date(startedAt).toISOString(),
-  };
-}
-
 /** One job that ended `daysAgo` days ago, with an artifact. */
 async function jobEnded(store: FilesystemLogStore, jobId: string, daysAgo: number, scratch: string) {
   const at = Date.now() - daysAgo * DAY;
-  const writer = await store.create(meta(jobId, at - 60_000));
+  const writer = await store.create({
+    ...runningJobMeta(jobId),
+    startedAt: new Date(at - 60_000).toISOString(),
+  });
   writer.append(`${jobId}\n`);
   await writer.finish({ state: 'success', finishedAt: new Date(at).toISOString() });
   await writeFile(path.join(scratch, 'a.txt'), jobId);
