@@ -10,6 +10,7 @@ import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerTranslationsCommand } from './commands/translations-command.ts';
 import { registerValidateCommand } from './commands/validate-command.ts';
 import { errorMessage } from '../core/errors.ts';
+import { EXIT, isUnreachable } from './exit-codes.ts';
 import { InputError } from '../core/inputs.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -32,15 +33,14 @@ registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 registerNpmCacheCommand(program);
 
-/**
- * Exit codes, documented in the README: 0 done, 1 the job, release or run failed, 2 a usage error (a flag or
- * input that cannot work; commander has already said why), 3 the infrastructure failed (`ironbots run`).
- */
+// Exit codes: cli/exit-codes.ts. Commander has already said what was wrong with a usage error.
 await program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    process.exitCode = error.exitCode === 0 ? EXIT.passed : EXIT.usage;
     return;
   }
   process.stderr.write(`ironbots: ${errorMessage(error)}\n`);
-  process.exitCode = process.exitCode || (error instanceof InputError ? 2 : 1);
+  process.exitCode =
+    process.exitCode ||
+    (error instanceof InputError ? EXIT.usage : isUnreachable(error) ? EXIT.infrastructure : EXIT.failed);
 });

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
 import { createLogger } from '../../core/logger.ts';
 import { SecretRegistry } from '../../core/secrets.ts';
+import { EXIT } from '../exit-codes.ts';
 
 /** Exit codes of `ironbots run`, documented in the README. */
-const EXIT = { passed: 0, failed: 1, usage: 2, infrastructure: 3, interrupted: 130 } as const;
 
 export function registerRunCommand(program: Command): void {
   program

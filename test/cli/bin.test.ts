@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../emulators/free-port.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -36,6 +39,50 @@ describe('ironbots exit codes', () => {
     const choice = await ironbots('run', 'unit', '--executor', 'docker');
     expect(choice.code).toBe(2);
     expect(choice.stderr).toContain("argument 'docker' is invalid. Allowed choices are process, podman, vm.");
+  });
+
+  it('exits 3 when a server it needs cannot be reached, and 1 when what it asked for failed', async () => {
+    const port = await freePort();
+    const unreachable = await run(
+      path.join(repoRoot, 'cli/bin/ironbots'),
+      ['submit', '--server-url', `http://127.0.0.1:${port}`, '--', 'true'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          IRONBOTS_API_TOKEN: 'a-token-that-goes-nowhere',
+        },
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(unreachable).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining(`cannot reach the ironbots server at http://127.0.0.1:${port}`),
+    });
+    // A server that answers and refuses is not an outage: exit 1.
+    const server = http.createServer((_req, res) => res.writeHead(401).end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const refused = await run(
+        path.join(repoRoot, 'cli/bin/ironbots'),
+        [
+          'submit',
+          '--server-url',
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          '--',
+          'true',
+        ],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            IRONBOTS_API_TOKEN: 'a-token-that-is-refused',
+          },
+        },
+      ).catch((error: { code: number; stderr: string }) => error);
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('refused the token (401)') });
+    } finally {
+      server.close();
+    }
   });
 
   it('exits 0 for --help', async () => {
