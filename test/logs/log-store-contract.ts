@@ -208,7 +208,12 @@ export function logStoreContract(
       expect(bytes.length).toBeGreaterThan(CAP / 2);
       expect(text.startsWith(line.repeat(10))).toBe(true);
       expect(text).toMatch(/\nironbots: log truncated[^\n]*\nironbots: Passed in 1\.0 s \[agent\]\n$/);
-      expect(await store.meta('job-big')).toMatchObject({ state: 'success' });
+      // What did not fit is counted: everything appended minus what the log kept of it.
+      const kept = text.indexOf('\nironbots: log truncated');
+      expect(await store.meta('job-big')).toMatchObject({
+        state: 'success',
+        droppedBytes: line.length * 100 - kept,
+      });
     });
 
     it('keeps the logs of different jobs apart', async () => {

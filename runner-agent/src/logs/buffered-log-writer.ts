@@ -40,6 +40,8 @@ export class BufferedLogWriter implements LogWriter {
   /** Bytes in the file plus bytes pending. */
   #size: number;
   #truncated = false;
+  /** Output bytes past the cap: counted, never decoded or stored. */
+  #droppedBytes = 0;
   #finishing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
@@ -57,6 +59,11 @@ export class BufferedLogWriter implements LogWriter {
 
   append(chunk: Buffer | string): void {
     if (this.#finishing) return;
+    // Past the cap the output only counts: a job flooding its log costs no decoding or redaction.
+    if (this.#truncated) {
+      this.#droppedBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      return;
+    }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (!this.#redaction) return this.#accept(Buffer.from(bytes));
     const { decoder, redactor } = this.#redaction;
@@ -94,6 +101,7 @@ export class BufferedLogWriter implements LogWriter {
         ...final,
         jobId: this.#o.meta.jobId,
         finishedAt: final.finishedAt ?? new Date().toISOString(),
+        ...(this.#droppedBytes > 0 ? { droppedBytes: this.#droppedBytes } : {}),
       };
       await this.#o.sink.writeMeta(meta);
     }
@@ -115,7 +123,11 @@ export class BufferedLogWriter implements LogWriter {
   }
 
   #accept(data: Buffer): void {
-    if (data.length === 0 || this.#truncated || this.#error) return;
+    if (this.#truncated) {
+      this.#droppedBytes += data.length;
+      return;
+    }
+    if (data.length === 0 || this.#error) return;
     const notice = Buffer.from(
       `\nironbots: log truncated: it reached the limit of ${formatBytes(this.#o.maxLogBytes)}; later output was dropped\n`,
     );
@@ -124,7 +136,9 @@ export class BufferedLogWriter implements LogWriter {
       this.#queue(data);
     } else {
       this.#truncated = true;
-      if (room > 0) this.#queue(data.subarray(0, utf8Boundary(data, room)));
+      const kept = room > 0 ? utf8Boundary(data, room) : 0;
+      this.#droppedBytes += data.length - kept;
+      if (kept > 0) this.#queue(data.subarray(0, kept));
       if (room > -notice.length) this.#queue(notice);
     }
     if (this.#pendingBytes >= this.#o.eagerWriteBytes) void this.#drain();

@@ -18,6 +18,8 @@ export interface JobLogMeta {
   startedAt: string;
   finishedAt?: string;
   exitCode?: number;
+  /** Output bytes past the log's size cap, dropped (counted only); absent when nothing was. */
+  droppedBytes?: number;
   /** The same text as the final commit status description. */
   description?: string;
   /** The commit under test (`owner/name`, sha, pull request number) and its web pages, for the viewer's links. */
