@@ -12,6 +12,7 @@ import { registerValidateCommand } from './commands/validate-command.ts';
 import { errorMessage } from '../core/errors.ts';
 import { EXIT, isUnreachable } from './exit-codes.ts';
 import { InputError } from '../core/inputs.ts';
+import { DeploymentConfigError } from '../runner-agent/src/config/deployment-config.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** One CLI for people and for the infrastructure: what a deployment runs, a developer can run locally. */
@@ -42,5 +43,10 @@ await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`ironbots: ${errorMessage(error)}\n`);
   process.exitCode =
     process.exitCode ||
-    (error instanceof InputError ? EXIT.usage : isUnreachable(error) ? EXIT.infrastructure : EXIT.failed);
+    // A configuration that cannot work is a usage error too: nothing ran.
+    (error instanceof InputError || error instanceof DeploymentConfigError
+      ? EXIT.usage
+      : isUnreachable(error)
+        ? EXIT.infrastructure
+        : EXIT.failed);
 });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -39,6 +40,17 @@ describe('ironbots exit codes', () => {
     const choice = await ironbots('run', 'unit', '--executor', 'docker');
     expect(choice.code).toBe(2);
     expect(choice.stderr).toContain("argument 'docker' is invalid. Allowed choices are process, podman, vm.");
+    // A deployment configuration that cannot work: every problem said, nothing run.
+    const dir = await mkdtemp(path.join(tmpdir(), 'ironbots-bin-'));
+    try {
+      await writeFile(path.join(dir, 'config.yml'), 'stateDir: 5\nlogs: { kind: filesystem, bogus: 1 }\n');
+      const config = await ironbots('logs', 'prune', '--config', path.join(dir, 'config.yml'));
+      expect(config.code).toBe(2);
+      expect(config.stderr).toContain('config.yml: 2 problems:');
+      expect(config.stderr).toContain('line 2: logs.bogus: unknown field');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 3 when a server it needs cannot be reached, and 1 when what it asked for failed', async () => {

@@ -74,6 +74,36 @@ describe('deployment configuration', () => {
     );
   });
 
+  it('reports every problem at once, each with its line', async () => {
+    expect(
+      await failure('forge:\n  token: ${GITHUB_TOKEN}\nserver:\n  webhookSecret: ${file:/nope}\n'),
+    ).toMatch(
+      /^config\.yml: 2 problems:\n {2}environment variable GITHUB_TOKEN is not set\n {2}cannot read secret file \/nope: ENOENT/,
+    );
+    expect(
+      await failure(
+        [
+          'stateDir: 5',
+          'logs:',
+          '  kind: filesystem',
+          '  retentionDays: -1',
+          '  bogus: 1',
+          'agent:',
+          '  concurrency: 0',
+          '',
+        ].join('\n'),
+      ),
+    ).toBe(
+      [
+        'config.yml: 4 problems:',
+        '  line 1: stateDir: Invalid input: expected string, received number',
+        '  line 4: logs.retentionDays: Too small: expected number to be >=1',
+        '  line 5: logs.bogus: unknown field',
+        '  line 7: agent.concurrency: Too small: expected number to be >=1',
+      ].join('\n'),
+    );
+  });
+
   it('names the line and the field of a bad value', async () => {
     expect(await failure('server:\n  webhookSecret: long-enough-secret\n  listen: localhost\n')).toMatch(
       /^config\.yml line 3: server\.listen: expected host:port/,
@@ -89,7 +119,7 @@ describe('deployment configuration', () => {
     expect(await failure('forge:\n  token: x\n  repositories: [widget]\n')).toMatch(
       /forge\.repositories\.0: expected owner\/name/,
     );
-    expect(await failure('serer:\n  listen: 1.2.3.4:80\n')).toMatch(/Unrecognized key: "serer"/);
+    expect(await failure('serer:\n  listen: 1.2.3.4:80\n')).toBe('config.yml line 1: serer: unknown field');
     expect(await failure('server:\n  webhookSecret: short\n')).toMatch(/at least 8 characters/);
     expect(await failure('a: [\n')).toMatch(/^config\.yml line \d: invalid YAML/);
     expect(await failure('server:\n  apiTokens: [${API_TOKEN}]\n')).toMatch(

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -242,22 +242,54 @@ export async function parseDeploymentConfig(
       `${file} line ${line}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}${hint}`,
     );
   }
-  const raw = await substitute(doc.toJS() ?? {}, env, readSecretFile, file);
-  const result = DeploymentConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const node = doc.getIn(issue.path as (string | number)[], true);
-    const line = isNode(node) && node.range ? ` line ${lineCounter.linePos(node.range[0]).line}` : '';
-    throw new DeploymentConfigError(`${file}${line}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  // Every problem at once: a person fixing a configuration should not meet them one run at a time.
+  const problems: string[] = [];
+  const raw = await substitute(doc.toJS() ?? {}, env, readSecretFile, problems);
+  if (problems.length === 0) {
+    const result = DeploymentConfigSchema.safeParse(raw);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      let at = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      let message = issue.message;
+      // An unknown key is named by its own line, and said plainly.
+      if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) {
+        at = [...at, issue.keys[0]!];
+        message = 'unknown field';
+      }
+      // The line of the key itself (a block value starts on the next one), else of the nearest parent.
+      let line: number | undefined;
+      for (let depth = at.length; depth >= 0 && line === undefined; depth--) {
+        const start = keyStart(doc, at.slice(0, depth));
+        if (start !== undefined) line = lineCounter.linePos(start).line;
+      }
+      problems.push(`${line === undefined ? '' : `line ${line}: `}${at.join('.') || '(top)'}: ${message}`);
+    }
   }
-  return result.data;
+  throw new DeploymentConfigError(
+    problems.length === 1
+      ? `${file}${problems[0]!.startsWith('line ') ? ' ' : ': '}${problems[0]!}`
+      : `${file}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+  );
+}
+
+/** Where the entry at `path` starts in the document: its key in a mapping, the item in a list. */
+function keyStart(doc: Document, path: (string | number)[]): number | undefined {
+  if (path.length === 0) return isNode(doc.contents) ? doc.contents.range?.[0] : undefined;
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const last = path.at(-1);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+    if (pair && isNode(pair.key)) return pair.key.range?.[0];
+  }
+  const node = doc.getIn(path, true);
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 async function substitute(
   value: unknown,
   env: NodeJS.ProcessEnv,
   readSecretFile: (path: string) => Promise<string>,
-  file: string,
+  problems: string[],
 ): Promise<unknown> {
   if (typeof value === 'string') {
     let out = value;
@@ -265,26 +297,30 @@ async function substitute(
       const ref = match[1]!;
       let replacement: string;
       if (ref.startsWith('file:')) {
-        replacement = (
-          await readSecretFile(ref.slice(5)).catch((e: Error) => {
-            throw new DeploymentConfigError(`${file}: cannot read secret file ${ref.slice(5)}: ${e.message}`);
-          })
-        ).trim();
+        try {
+          replacement = (await readSecretFile(ref.slice(5))).trim();
+        } catch (e) {
+          problems.push(`cannot read secret file ${ref.slice(5)}: ${(e as Error).message}`);
+          continue;
+        }
       } else {
         const v = env[ref];
-        if (v === undefined)
-          throw new DeploymentConfigError(`${file}: environment variable ${ref} is not set`);
+        if (v === undefined) {
+          problems.push(`environment variable ${ref} is not set`);
+          continue;
+        }
         replacement = v;
       }
       out = out.replace(match[0], replacement);
     }
     return out;
   }
-  if (Array.isArray(value)) return Promise.all(value.map((v) => substitute(v, env, readSecretFile, file)));
+  if (Array.isArray(value))
+    return Promise.all(value.map((v) => substitute(v, env, readSecretFile, problems)));
   if (value && typeof value === 'object') {
     const entries = await Promise.all(
       Object.entries(value).map(
-        async ([k, v]) => [k, await substitute(v, env, readSecretFile, file)] as const,
+        async ([k, v]) => [k, await substitute(v, env, readSecretFile, problems)] as const,
       ),
     );
     return Object.fromEntries(entries);
