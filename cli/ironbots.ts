@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCompletionCommand } from './commands/completion-command.ts';
 import { registerContainerRefreshCommand } from './commands/container-refresh-command.ts';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
@@ -33,6 +34,7 @@ registerTranslationsCommand(program);
 registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 registerNpmCacheCommand(program);
+registerCompletionCommand(program);
 
 // Exit codes: cli/exit-codes.ts. Commander has already said what was wrong with a usage error.
 await program.parseAsync(process.argv).catch((error: unknown) => {
