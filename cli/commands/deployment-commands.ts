@@ -4,13 +4,18 @@ import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-c
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
 import type { Agent } from '../../runner-agent/src/agent/agent.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
+import { logDestination, logFormatOption, type LogFormat } from '../log-format.ts';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
-async function open(configFile: string): Promise<Deployment> {
+async function open(configFile: string, logFormat?: LogFormat): Promise<Deployment> {
   const config = await loadDeploymentConfig(configFile);
   const { openDeployment, secretsOf } = await import('../../runner-agent/src/deployment/deployment.ts');
   const secrets = secretsOf(config);
-  return openDeployment(config, { logger: createLogger({ name: 'ironbots', secrets }), secrets });
+  const destination = await logDestination(logFormat);
+  return openDeployment(config, {
+    logger: createLogger({ name: 'ironbots', secrets, destination }),
+    secrets,
+  });
 }
 
 function untilSignal(): Promise<void> {
@@ -61,8 +66,9 @@ export function registerDeploymentCommands(program: Command): void {
     .command('serve')
     .description('run the server (webhook receiver, job API, planner, scanner) and, if configured, an agent')
     .option(...configOption)
-    .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+    .addOption(logFormatOption())
+    .action(async (options: { config: string; logFormat?: LogFormat }) => {
+      const deployment = await open(options.config, options.logFormat);
       if (!deployment.config.server)
         throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
       await deployment.startServer();
@@ -75,8 +81,9 @@ export function registerDeploymentCommands(program: Command): void {
     .command('agent')
     .description('run an agent: take jobs whose labels this machine offers, run them, report statuses')
     .option(...configOption)
-    .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+    .addOption(logFormatOption())
+    .action(async (options: { config: string; logFormat?: LogFormat }) => {
+      const deployment = await open(options.config, options.logFormat);
       if (!deployment.config.agent)
         throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
       const agent = await deployment.startAgent().catch(async (error: unknown) => {
