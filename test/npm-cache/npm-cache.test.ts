@@ -239,7 +239,8 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
     await save(context);
     await expectCorruptMiss((bytes) => {
       const damaged = Buffer.from(bytes);
-      for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 16; i++) damaged[i] ^= 0xff;
+      for (let i = Math.floor(bytes.length / 3); i < Math.floor(bytes.length / 3) + 16; i++)
+        damaged[i] ^= 0xff;
       return damaged;
     });
   });
