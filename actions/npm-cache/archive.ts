@@ -15,17 +15,21 @@ const run = promisify(execFile);
  * without zstd that finds a zstd entry gets a miss with a warning saying to install zstd (it cannot save
  * its own gzip under a key that is taken; all hosted runners and the Debian/Ubuntu images have zstd).
  *
- * The level, measured on a real tree (this repository's node_modules: 558 MiB, 28,500 files; 2 cores, tar
- * + compressor, then decompressor + tar -x into an empty directory; wall seconds, other jobs running):
+ * The level, measured on a real tree (this repository's node_modules: 558 MiB in 28,500 files, as one tar;
+ * 2 cores shared with other jobs; wall seconds to compress the tar, and to decompress it to /dev/null):
  *
- *   gzip -6 (before)         ZSTD_FIGURES_GZIP
- *   zstd -1 -T0              ZSTD_FIGURES_1
- *   zstd -1 -T0 --long=30    ZSTD_FIGURES_1L
- *   zstd -3 -T0              ZSTD_FIGURES_3
- *   zstd -3 -T0 --long=30    ZSTD_FIGURES_3L
- *   zstd -6 -T0              ZSTD_FIGURES_6
+ *                            size      compress  decompress
+ *   gzip -6 (before)         116 MiB   31.5 s    6.6 s
+ *   zstd -1 -T0              122 MiB    2.9 s    0.9 s
+ *   zstd -3 -T0               98 MiB    4.1 s    1.1 s
+ *   zstd -6 -T0               89 MiB   10.0 s    1.1 s
+ *   zstd -1 -T0 --long=30     94 MiB    4.0 s    1.7 s
+ *   zstd -3 -T0 --long=30     86 MiB    6.1 s    1.5 s   ← chosen, as actions/cache
  *
- * ZSTD_CHOICE
+ * Level 3 with a 1 GiB window (node_modules repeats whole files far apart) is the smallest for less than
+ * level 6's time; restore time is fetch plus `tar -x` writing tens of thousands of files (10-30 s here for
+ * any of these, against which the decompressor runs in parallel), so a smaller download counts more than
+ * half a second of decompression. Decompressing needs --long=30 too, and up to 1 GiB of memory.
  */
 export const ZSTD_ARGS = ['-3', '-T0', '--long=30'];
 /** tar adds -d; decompression must allow the window the archive was made with (--long=30: 1 GiB). */
