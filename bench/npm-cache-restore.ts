@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ZSTD_ARGS } from '../actions/npm-cache/archive.ts';
 import { restore, save } from '../actions/npm-cache/npm-cache.ts';
 import { DirectoryStore } from '../actions/npm-cache/stores/directory-store.ts';
 import { startVerdaccio } from '../test/support/verdaccio.ts';
@@ -90,7 +91,7 @@ export async function benchNpmCacheRestore(): Promise<void> {
     const log = textLog((line) => {
       if (line.startsWith('warning: ')) console.log(`  ${line}`);
     });
-    await save({ projectDir: project, store, log });
+    const saved = await save({ projectDir: project, store, log });
 
     await rm(path.join(project, 'node_modules'), { recursive: true });
     t0 = performance.now();
@@ -122,14 +123,14 @@ export async function benchNpmCacheRestore(): Promise<void> {
     const archive = (await readdir(path.join(tmp.dir, 'store')))[0]!;
     const archiveBytes = (await stat(path.join(tmp.dir, 'store', archive))).size;
     console.log(
-      `  lockfile: ${PACKAGES} packages × ${FILES_PER_PACKAGE} files; archive ${(archiveBytes / 1024).toFixed(0)} KiB`,
+      `  lockfile: ${PACKAGES} packages × ${FILES_PER_PACKAGE} files; archive ${(archiveBytes / 1024).toFixed(0)} KiB, ${compression(saved.format)}`,
     );
     console.log(`  npm ci (warm npm cache)          ${ms(npmCi)}`);
     console.log(
       `  restore on hit (core, verified)  ${ms(restoreCore)}   ${(npmCi / restoreCore).toFixed(1)}× faster`,
     );
     console.log(
-      `    of which fetch ${ms(phases.fetch)}, unpack (tar) ${ms(phases.unpack)}, verify ${ms(phases.verify)}`,
+      `    of which fetch ${ms(phases.fetch)}, unpack (tar, ${hit.format}) ${ms(phases.unpack)}, verify ${ms(phases.verify)}`,
     );
     console.log(
       `  restore step (node dist/index.js) ${ms(restoreStep)}   ${(npmCi / restoreStep).toFixed(1)}× faster (goal ≥ 5×)`,
@@ -157,6 +158,13 @@ export async function benchNpmCacheRestore(): Promise<void> {
     await registry.stop();
     await tmp.remove();
   }
+}
+
+/** How the archive was compressed, as the log should say it. */
+function compression(format: 'zstd' | 'gzip' | undefined): string {
+  if (format === 'zstd') return `tar + zstd ${ZSTD_ARGS.join(' ')}`;
+  if (format === 'gzip') return 'tar + gzip (no zstd on this machine)';
+  return 'compression unknown';
 }
 
 function timeToFirstLine(cwd: string, cacheDir: string): Promise<number> {

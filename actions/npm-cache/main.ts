@@ -23,6 +23,8 @@ void runActionStep('npm-cache', async () => {
     core.setOutput('pull-request-url', result.pullRequest?.htmlUrl ?? '');
   }
   await writeJobSummary(summary(result));
+  // The node_modules a hit replaced goes now, with the outputs already set (the action has no post step).
+  if (result.mode === 'restore') await result.oldTreeRemoved;
 });
 
 function summary(result: NpmCacheOutcome): string {

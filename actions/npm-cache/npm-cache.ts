@@ -1,9 +1,10 @@
 import type { ActionLog } from '../../core/action-log.ts';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
+import { type ArchiveFormat, CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
 import { cacheKey, readLockfile } from './cache-key.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { verifyTree, type TreeMismatch } from './verify-tree.ts';
@@ -36,6 +37,13 @@ export interface RestoreResult {
   mismatches?: TreeMismatch[];
   /** Where a hit's time went, for the log and the benchmark. */
   phasesMs?: { fetch: number; unpack: number; verify: number };
+  /** A hit's archive format (zstd, or gzip for entries saved before zstd or where it is missing). */
+  format?: ArchiveFormat;
+  /**
+   * The node_modules a hit replaced, renamed aside, being removed in the background: off the critical
+   * path, but the caller waits for it (after setting its outputs) before the process ends. Never rejects.
+   */
+  oldTreeRemoved?: Promise<void>;
 }
 
 export interface SaveResult {
@@ -43,7 +51,12 @@ export interface SaveResult {
   saved: boolean;
   /** Why nothing was saved. */
   detail?: string;
+  /** The archive's format when one was made. */
+  format?: ArchiveFormat;
 }
+
+/** The prefix of the name a replaced node_modules gets beside the new one until it is removed. */
+export const OLD_TREE_PREFIX = 'node_modules.ironbots-old-';
 
 /** How many mismatches a log line names before it says "and N more". */
 const SHOWN_MISMATCHES = 10;
@@ -72,7 +85,7 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
   // Unpacked beside node_modules so the final swap is a rename on one file system.
   const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
   try {
-    const archive = path.join(work, 'node_modules.tgz');
+    const archive = path.join(work, 'node_modules.archive');
     let started = performance.now();
     const found = await store.fetch(key, archive);
     const fetchMs = performance.now() - started;
@@ -82,9 +95,10 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
     }
     const staging = path.join(work, 'tree');
     await mkdir(staging);
+    let format: ArchiveFormat;
     try {
       started = performance.now();
-      await extractArchive(archive, staging);
+      format = await extractArchive(archive, staging);
       if (!existsSync(path.join(staging, 'node_modules')))
         throw new CorruptArchiveError('it holds no node_modules');
     } catch (error) {
@@ -102,17 +116,21 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
       log.warn(detail);
       return { key, hit: false, outcome: 'mismatch', detail, mismatches };
     }
+    // Two renames on one file system; deleting the old tree (tens of thousands of files) waits until later.
     const target = path.join(projectDir, 'node_modules');
-    if (existsSync(target)) await rename(target, path.join(work, 'old-node_modules'));
+    if (existsSync(target))
+      await rename(target, path.join(projectDir, `${OLD_TREE_PREFIX}${randomBytes(6).toString('hex')}`));
     await rename(path.join(staging, 'node_modules'), target);
     log.info(
-      `cache hit: restored node_modules from ${store.description} (${key}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
+      `cache hit: restored node_modules from ${store.description} (${key}, ${format}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
     );
     return {
       key,
       hit: true,
       outcome: 'hit',
+      format,
       phasesMs: { fetch: fetchMs, unpack: unpackMs, verify: verifyMs },
+      oldTreeRemoved: removeOldTrees(projectDir, log),
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -137,17 +155,30 @@ export async function save(context: NpmCacheContext): Promise<SaveResult> {
   }
   const work = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-cache-'));
   try {
-    const archive = path.join(work, 'node_modules.tgz');
-    await createArchive(projectDir, archive);
+    const archive = path.join(work, 'node_modules.archive');
+    const format = await createArchive(projectDir, archive);
     if (!(await store.store(key, archive))) {
       const detail = `${store.description} already holds ${key} (or refused it); nothing saved`;
       log.info(detail);
-      return { key, saved: false, detail };
+      return { key, saved: false, detail, format };
     }
-    log.info(`saved node_modules to ${store.description} as ${key}`);
-    return { key, saved: true };
+    log.info(`saved node_modules to ${store.description} as ${key} (${format})`);
+    return { key, saved: true, format };
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes every node_modules a restore renamed aside in projectDir (this one's, and any a killed run left).
+ * A failure is a warning: the restored tree is in place whatever happens here.
+ */
+async function removeOldTrees(projectDir: string, log: ActionLog): Promise<void> {
+  try {
+    const old = (await readdir(projectDir)).filter((name) => name.startsWith(OLD_TREE_PREFIX));
+    await Promise.all(old.map((name) => rm(path.join(projectDir, name), { recursive: true, force: true })));
+  } catch (error) {
+    log.warn(`could not remove the replaced node_modules in ${projectDir}: ${(error as Error).message}`);
   }
 }
 

@@ -51,6 +51,7 @@ const LOCKFILE = 'package-lock.json';
 export async function update(options: UpdateOptions): Promise<UpdateResult> {
   const { log, projectDir } = options;
   const restored = await restore(options);
+  await restored.oldTreeRemoved;
   if (!restored.hit) {
     log.info('installing with npm ci to refresh the cache');
     await options.npm(['ci']);

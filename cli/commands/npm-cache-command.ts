@@ -51,8 +51,11 @@ export function registerNpmCacheCommand(program: Command): void {
         ? await pullRequestTarget(options, settings.token, settings.branch, settings.baseBranch)
         : undefined;
       const result = await runConfigured(settings, { log, ...(pullRequest ? { pullRequest } : {}) });
-      if (result.mode === 'restore') process.stdout.write(`cache-hit=${result.hit}\n`);
-      else if (result.mode === 'save') process.stdout.write(`saved=${result.saved}\n`);
+      if (result.mode === 'restore') {
+        process.stdout.write(`cache-hit=${result.hit}\n`);
+        // The node_modules a hit replaced goes after the result is out.
+        await result.oldTreeRemoved;
+      } else if (result.mode === 'save') process.stdout.write(`saved=${result.saved}\n`);
       else {
         process.stdout.write(`saved=${result.refreshed}\n`);
         if (result.pullRequest) process.stdout.write(`pull-request=${result.pullRequest.htmlUrl}\n`);

@@ -1,4 +1,5 @@
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,45 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     expect(corrupt.outputs).toMatchObject({ 'cache-hit': 'false', outcome: 'corrupt' });
     expect(corrupt.log).toMatch(
       /::warning::the cache archive for npm-cache-\S+ is corrupted \(.*\); treating it as a miss/,
+    );
+  });
+
+  it('saves gzip on a machine without zstd, which zstd machines restore, and misses on zstd entries', async () => {
+    // A PATH with tar and gzip but no zstd, like a minimal self-hosted runner.
+    const bin = path.join(tmp.dir, `bin-without-zstd-${projects}`);
+    await mkdir(bin);
+    for (const tool of ['tar', 'gzip', 'sh'])
+      await symlink(
+        execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(),
+        path.join(bin, tool),
+      );
+    const noZstd = { PATH: bin };
+    const cacheDir = path.join(tmp.dir, `cache-${projects}`);
+
+    const saved = await runAction(await workspace(true), { mode: 'save', 'cache-dir': cacheDir }, noZstd);
+    expect(saved.log).not.toContain('::error::');
+    expect(saved.outputs.saved).toBe('true');
+    const archive = path.join(cacheDir, `${saved.outputs.key}.tgz`);
+    expect([...(await readFile(archive)).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+
+    // Restored over an existing node_modules: the old one is gone by the time the step ends.
+    const dir = await workspace(true);
+    const hit = await runAction(dir, { mode: 'restore', 'cache-dir': cacheDir });
+    expect(hit.outputs).toMatchObject({ 'cache-hit': 'true', outcome: 'hit' });
+    expect(hit.log).toContain(`(${saved.outputs.key}, gzip)`);
+    expect((await world.npm(dir, ['test'])).stdout).toContain('left 1.0.0');
+    expect((await readdir(dir)).sort()).toEqual(['node_modules', 'package-lock.json', 'package.json']);
+
+    // A zstd entry where there is no zstd: a miss that says why, and the step passes.
+    await rm(archive);
+    const zstdSaved = await runAction(await workspace(true), { mode: 'save', 'cache-dir': cacheDir });
+    expect([...(await readFile(archive)).subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+    expect(zstdSaved.outputs.saved).toBe('true');
+    const miss = await runAction(await workspace(), { mode: 'restore', 'cache-dir': cacheDir }, noZstd);
+    expect(miss.code).toBe(0);
+    expect(miss.outputs).toMatchObject({ 'cache-hit': 'false', outcome: 'corrupt' });
+    expect(miss.log).toMatch(
+      /::warning::the cache archive for \S+ is corrupted \(.*no zstd binary; install zstd\)/,
     );
   });
 

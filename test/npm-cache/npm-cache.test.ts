@@ -5,7 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LockfileError } from '../../actions/npm-cache/cache-key.ts';
-import { keyFor, restore, save, type NpmCacheContext } from '../../actions/npm-cache/npm-cache.ts';
+import {
+  keyFor,
+  OLD_TREE_PREFIX,
+  restore,
+  save,
+  type NpmCacheContext,
+} from '../../actions/npm-cache/npm-cache.ts';
 import { DirectoryStore } from '../../actions/npm-cache/stores/directory-store.ts';
 import { verifyTree } from '../../actions/npm-cache/verify-tree.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -13,6 +19,9 @@ import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
 import { textLog } from '../../cli/text-log.ts';
 
 const run = promisify(execFile);
+
+/** The first four bytes of a zstd frame. */
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
 /** The text log, with its lines kept: `warning: …` lines are the warnings. */
 function recordingLog() {
@@ -77,7 +86,9 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
 
     await world.npm(project, ['ci']);
     const saved = await save(context);
-    expect(saved).toEqual({ key: miss.key, saved: true });
+    expect(saved).toEqual({ key: miss.key, saved: true, format: 'zstd' });
+    // A zstd frame, not gzip: what the machine (which has zstd) writes.
+    expect((await readFile(await storedArchive())).subarray(0, 4)).toEqual(ZSTD_MAGIC);
     expect(await save(context)).toMatchObject({
       saved: false,
       detail: expect.stringContaining('already holds'),
@@ -85,8 +96,37 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
 
     await rm(path.join(project, 'node_modules'), { recursive: true });
     const hit = await restore(context);
-    expect(hit).toMatchObject({ key: miss.key, hit: true, outcome: 'hit' });
+    expect(hit).toMatchObject({ key: miss.key, hit: true, outcome: 'hit', format: 'zstd' });
+    await hit.oldTreeRemoved;
     expect((await world.npm(project, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
+    expect(await readdir(project)).toEqual(['node_modules', 'package-lock.json', 'package.json']);
+  });
+
+  it('still restores a gzip entry saved before zstd, under the same key', async () => {
+    const { key } = await keyFor(context);
+    // What the gzip version of the action stored: `tar -czf` of node_modules, as <key>.tgz.
+    await mkdir(storeDir, { recursive: true });
+    await run('tar', ['-czf', path.join(storeDir, `${key}.tgz`), '-C', project, 'node_modules']);
+    await rm(path.join(project, 'node_modules'), { recursive: true });
+
+    const hit = await restore(context);
+    expect(hit).toMatchObject({ key, hit: true, outcome: 'hit', format: 'gzip' });
+    expect((await world.npm(project, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
+    expect(log.warnings()).toEqual([]);
+  });
+
+  it('puts the replaced node_modules aside and removes it (and one a killed run left) after the swap', async () => {
+    await save(context);
+    await writeFile(path.join(project, 'node_modules/stale-marker'), 'from the tree being replaced');
+    const leftover = path.join(project, `${OLD_TREE_PREFIX}killed`);
+    await mkdir(path.join(leftover, 'ib-left'), { recursive: true });
+
+    const hit = await restore(context);
+    expect(hit).toMatchObject({ hit: true, outcome: 'hit' });
+    // The new tree is in place before the old one is gone.
+    expect(existsSync(path.join(project, 'node_modules/stale-marker'))).toBe(false);
+    expect((await world.npm(project, ['test'])).stdout).toContain('left 1.0.0');
+    await hit.oldTreeRemoved;
     expect(await readdir(project)).toEqual(['node_modules', 'package-lock.json', 'package.json']);
   });
 
@@ -161,8 +201,8 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
     expect(existsSync(storeDir) ? await readdir(storeDir) : []).toEqual([]);
   });
 
-  it('treats a corrupted archive as a miss with a warning and leaves the existing node_modules alone', async () => {
-    await save(context);
+  it('treats a truncated zstd archive as a miss with a warning and leaves the existing node_modules alone', async () => {
+    expect(await save(context)).toMatchObject({ saved: true, format: 'zstd' });
     const archive = await storedArchive();
     await truncate(archive, Math.floor((await readFile(archive)).length / 2));
     const before = await readFile(path.join(project, 'node_modules/ib-left/index.js'), 'utf8');
@@ -177,7 +217,42 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
     expect((await readdir(project)).filter((name) => name.startsWith('.ironbots'))).toEqual([]);
 
     await writeFile(archive, 'not a tarball at all');
-    expect(await restore(context)).toMatchObject({ hit: false, outcome: 'corrupt' });
+    expect(await restore(context)).toMatchObject({
+      hit: false,
+      outcome: 'corrupt',
+      detail: expect.stringContaining('neither a zstd nor a gzip archive'),
+    });
+  });
+
+  /** Restores from the stored archive damaged by `damage`, expecting a miss that leaves no trace. */
+  async function expectCorruptMiss(damage: (bytes: Buffer) => Buffer): Promise<void> {
+    const archive = await storedArchive();
+    await writeFile(archive, damage(await readFile(archive)));
+    await rm(path.join(project, 'node_modules'), { recursive: true });
+    const result = await restore(context);
+    expect(result).toMatchObject({ hit: false, outcome: 'corrupt' });
+    expect(log.warnings()).toEqual([expect.stringMatching(/is corrupted \(.+\); treating it as a miss/)]);
+    expect(await readdir(project)).toEqual(['package-lock.json', 'package.json']);
+  }
+
+  it('treats a zstd archive with damaged bytes inside as a miss', async () => {
+    await save(context);
+    await expectCorruptMiss((bytes) => {
+      const at = Math.floor(bytes.length / 3);
+      return Buffer.concat([bytes.subarray(0, at), Buffer.alloc(16, 0xa5), bytes.subarray(at + 16)]);
+    });
+  });
+
+  it('treats a zstd archive cut just before its end as a miss', async () => {
+    await save(context);
+    await expectCorruptMiss((bytes) => bytes.subarray(0, bytes.length - 4));
+  });
+
+  it('treats a truncated gzip entry (saved before zstd) as a miss', async () => {
+    const { key } = await keyFor(context);
+    await mkdir(storeDir, { recursive: true });
+    await run('tar', ['-czf', path.join(storeDir, `${key}.tgz`), '-C', project, 'node_modules']);
+    await expectCorruptMiss((bytes) => bytes.subarray(0, Math.floor(bytes.length / 2)));
   });
 
   it('fails clearly on a lockfile that is not valid JSON, touching nothing', async () => {

@@ -53,7 +53,8 @@ class S3Store {
             Key: this.#key(key),
             Body: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file),
             ContentLength: (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(file)).size,
-            ContentType: 'application/gzip',
+            // zstd or gzip (see archive.ts); the name keeps .tgz so entries saved before zstd are still found.
+            ContentType: 'application/octet-stream',
         }));
         return true;
     }

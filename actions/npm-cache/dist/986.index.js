@@ -59,6 +59,7 @@ const LOCKFILE = 'package-lock.json';
 async function update(options) {
     const { log, projectDir } = options;
     const restored = await (0,npm_cache/* restore */.PF)(options);
+    await restored.oldTreeRemoved;
     if (!restored.hit) {
         log.info('installing with npm ci to refresh the cache');
         await options.npm(['ci']);

@@ -3,7 +3,10 @@ import { copyFile, link, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CacheStore } from './cache-store.ts';
 
-/** Archives as `<dir>/<key>.tgz`, e.g. on a runner's persistent disk or a shared volume. */
+/**
+ * Archives as `<dir>/<key>.tgz`, e.g. on a runner's persistent disk or a shared volume. The name predates
+ * zstd and stays, so earlier gzip entries are still found; the file's first bytes say its format.
+ */
 export class DirectoryStore implements CacheStore {
   readonly description: string;
   readonly #dir: string;

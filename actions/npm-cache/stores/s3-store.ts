@@ -41,7 +41,8 @@ export class S3Store implements CacheStore {
         Key: this.#key(key),
         Body: createReadStream(file),
         ContentLength: (await stat(file)).size,
-        ContentType: 'application/gzip',
+        // zstd or gzip (see archive.ts); the name keeps .tgz so entries saved before zstd are still found.
+        ContentType: 'application/octet-stream',
       }),
     );
     return true;
