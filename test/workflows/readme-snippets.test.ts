@@ -127,7 +127,7 @@ describe('the snippet checks (they can fail)', () => {
     [
       'a deployment configuration with an unknown field',
       'queue: { kind: sqlite, size: 3 }\n',
-      /queue: Unrecognized key: "size"/,
+      /line 1: queue\.size: unknown field/,
     ],
     [
       'a recipe with a placeholder checksum',
