@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { abandonTrial, defectCounts, runScenario, trialCount, type Scenario } from './harness.ts';
 import {
   killAfterFinalStatus,
+  killMidJob,
   pausedAgent,
   scanWithSlowWrites,
   statusWriteFailures,
@@ -19,6 +20,7 @@ const TRIALS = trialCount('fast');
 const cases: [Scenario, number][] = [
   [pausedAgent, 150_000],
   [killAfterFinalStatus, 120_000],
+  [killMidJob, 150_000],
   [statusWriteFailures, 120_000],
   [scanWithSlowWrites, 200_000],
   [tornProcessRecord, 120_000],

@@ -81,6 +81,28 @@ export const killAfterFinalStatus: Scenario = {
 };
 
 /**
+ * kill -9 of the agent while both jobs' commands run (issue 14's "kill -9 an agent mid-job"), restarted as
+ * systemd would: the jobs come back once their leases expire, run again and end with one verdict each.
+ */
+export const killMidJob: Scenario = {
+  name: 'kill -9 mid-job',
+  contexts: PASS_AND_FAIL(3),
+  async trial(world) {
+    await world.startServer();
+    const agent = await world.startAgent('agent-a', 2);
+    await world.openPullRequest();
+    await mustHappen(
+      waitUntil(async () => (await starts(world)) >= 2, 30_000),
+      'agent-a did not start both jobs',
+    );
+    await agent.kill();
+    await world.startAgent('agent-a', 2);
+    await waitUntil(() => world.allFinal(), 60_000, 500);
+    await world.settle(30_000);
+  },
+};
+
+/**
  * kill -9 of the agent on every attempt of a job, restarted each time, until the queue gives up on the
  * job. Its context must end with an error status, not stay `In progress` forever.
  */
