@@ -5,7 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   type S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
@@ -53,18 +53,11 @@ export class S3ImageStore implements ImageStore {
 
   async list(): Promise<StoredImage[]> {
     const objects: _Object[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListObjectsV2Command({
-          Bucket: this.#bucket,
-          Prefix: this.#prefix,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
+    for await (const page of paginateListObjectsV2(
+      { client: this.#client },
+      { Bucket: this.#bucket, Prefix: this.#prefix },
+    ))
       objects.push(...(page.Contents ?? []));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return objects
       .map((o) => ({
         blob: o.Key!.slice(this.#prefix.length),

@@ -4,8 +4,8 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
   NoSuchKey,
+  paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
   type _Object,
@@ -212,22 +212,15 @@ export class S3LogStore implements LogStore {
   /** The job ids with anything stored: the "directories" right below the prefix. */
   async #jobIds(): Promise<string[]> {
     const ids: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListObjectsV2Command({
-          Bucket: this.#bucket,
-          Prefix: this.#prefix,
-          Delimiter: '/',
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
+    const pages = paginateListObjectsV2(
+      { client: this.#client },
+      { Bucket: this.#bucket, Prefix: this.#prefix, Delimiter: '/' },
+    );
+    for await (const page of pages)
       for (const common of page.CommonPrefixes ?? []) {
         const id = common.Prefix!.slice(this.#prefix.length, -1);
         if (isValidJobId(id)) ids.push(id);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return ids;
   }
 
@@ -250,18 +243,11 @@ export class S3LogStore implements LogStore {
   /** Every object below `prefix`, across pages. */
   async #list(prefix: string): Promise<_Object[]> {
     const objects: _Object[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListObjectsV2Command({
-          Bucket: this.#bucket,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
+    for await (const page of paginateListObjectsV2(
+      { client: this.#client },
+      { Bucket: this.#bucket, Prefix: prefix },
+    ))
       objects.push(...(page.Contents ?? []));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return objects;
   }
 
