@@ -15,6 +15,11 @@ export class SecretRegistry {
     this.#secrets.add(secret);
   }
 
+  /** For a short-lived secret (a runner's one-job registration): forgotten once nothing can print it. */
+  remove(secret: string): void {
+    this.#secrets.delete(secret);
+  }
+
   get longest(): number {
     let max = 0;
     for (const s of this.#secrets) max = Math.max(max, s.length);

@@ -169,3 +169,69 @@ export class ForgeError extends Error {
     this.status = status;
   }
 }
+
+/**
+ * GitHub Actions' self-hosted runners, as the agent uses them: just-in-time registrations (one runner, one
+ * job), the registrations it made, and the queued workflow jobs that are waiting for one.
+ * Only GitHub has it; GitLab's runners use the custom executor driver instead (gitlab-executor/).
+ */
+
+/** Where runners are registered: one repository, or an organisation (its default runner group unless given). */
+export type RunnerScope = { repo: RepositoryId } | { org: string };
+
+export function describeScope(scope: RunnerScope): string {
+  return 'org' in scope ? `organisation ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
+}
+
+export interface SelfHostedRunner {
+  id: number;
+  name: string;
+  /** GitHub's `status`: a runner is online while its process talks to GitHub. */
+  online: boolean;
+  /** Running a job now. GitHub refuses to delete a busy runner. */
+  busy: boolean;
+  labels: string[];
+}
+
+export interface WorkflowJob {
+  id: number;
+  runId: number;
+  name: string;
+  /** queued, in_progress, completed (and waiting, pending, requested for jobs not yet queued). */
+  status: string;
+  conclusion: string | null;
+  labels: string[];
+  runnerName: string | null;
+  headSha: string;
+  /** ISO timestamps. */
+  createdAt: string;
+  startedAt: string | null;
+  htmlUrl: string;
+}
+
+export interface JitRunnerRequest {
+  name: string;
+  labels: string[];
+  /** 1, the default group, unless given. */
+  runnerGroupId?: number;
+  /** The runner's work directory inside its machine. Default `_work`. */
+  workFolder?: string;
+}
+
+export interface ActionsRunners {
+  /** Registers a single-use runner and returns the opaque configuration its `run.sh --jitconfig` takes. */
+  createJitRunner(
+    scope: RunnerScope,
+    request: JitRunnerRequest,
+  ): Promise<{ runner: SelfHostedRunner; jitConfig: string }>;
+  /** Every runner registered in the scope (all pages). */
+  listRunners(scope: RunnerScope): Promise<SelfHostedRunner[]>;
+  /** The runner, or null once it is gone (GitHub removes a JIT runner after its job). */
+  getRunner(scope: RunnerScope, id: number): Promise<SelfHostedRunner | null>;
+  /** `absent`: it was already gone; `busy`: GitHub refuses while the runner runs a job. */
+  deleteRunner(scope: RunnerScope, id: number): Promise<'deleted' | 'absent' | 'busy'>;
+  /** The jobs of the repository's queued workflow runs that are still queued. */
+  listQueuedWorkflowJobs(repo: RepositoryId): Promise<WorkflowJob[]>;
+  /** The job, or null when the forge does not know it. */
+  getWorkflowJob(repo: RepositoryId, id: number): Promise<WorkflowJob | null>;
+}

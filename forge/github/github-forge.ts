@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   ForgeError,
   truncateDescription,
+  type ActionsRunners,
   type Branch,
   type CommitState,
   type CommitStatus,
@@ -18,6 +19,10 @@ import {
   type PullRequestUpdate,
   type Repository,
   type RepositoryId,
+  type JitRunnerRequest,
+  type RunnerScope,
+  type SelfHostedRunner,
+  type WorkflowJob,
 } from '../forge.ts';
 
 /**
@@ -100,7 +105,7 @@ interface RateLimitedRequest {
 const PER_PAGE = 100;
 
 /** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
-export class GitHubForge implements Forge {
+export class GitHubForge implements Forge, ActionsRunners {
   readonly kind = 'github' as const;
   readonly #octokit: InstanceType<typeof ThrottledOctokit>;
   readonly #token: string;
@@ -391,6 +396,128 @@ export class GitHubForge implements Forge {
     return { username: 'x-access-token', password: this.#token };
   }
 
+  async createJitRunner(
+    scope: RunnerScope,
+    request: JitRunnerRequest,
+  ): Promise<{ runner: SelfHostedRunner; jitConfig: string }> {
+    const body = {
+      name: request.name,
+      runner_group_id: request.runnerGroupId ?? 1,
+      labels: request.labels,
+      work_folder: request.workFolder ?? '_work',
+    };
+    const { data } = await this.#callIn('POST', scope, '/actions/runners/generate-jitconfig', () =>
+      'org' in scope
+        ? this.#octokit.rest.actions.generateRunnerJitconfigForOrg({ org: scope.org, ...body })
+        : this.#octokit.rest.actions.generateRunnerJitconfigForRepo({
+            owner: scope.repo.owner,
+            repo: scope.repo.name,
+            ...body,
+          }),
+    );
+    return { runner: toRunner(data.runner as RestRunner), jitConfig: data.encoded_jit_config };
+  }
+
+  async listRunners(scope: RunnerScope): Promise<SelfHostedRunner[]> {
+    const runners = await this.#callIn('GET', scope, '/actions/runners', () =>
+      'org' in scope
+        ? this.#octokit.paginate(this.#octokit.rest.actions.listSelfHostedRunnersForOrg, {
+            org: scope.org,
+            per_page: PER_PAGE,
+          })
+        : this.#octokit.paginate(this.#octokit.rest.actions.listSelfHostedRunnersForRepo, {
+            owner: scope.repo.owner,
+            repo: scope.repo.name,
+            per_page: PER_PAGE,
+          }),
+    );
+    return (runners as RestRunner[]).map(toRunner);
+  }
+
+  async getRunner(scope: RunnerScope, id: number): Promise<SelfHostedRunner | null> {
+    try {
+      const { data } = await this.#callIn('GET', scope, `/actions/runners/${id}`, () =>
+        'org' in scope
+          ? this.#octokit.rest.actions.getSelfHostedRunnerForOrg({ org: scope.org, runner_id: id })
+          : this.#octokit.rest.actions.getSelfHostedRunnerForRepo({
+              owner: scope.repo.owner,
+              repo: scope.repo.name,
+              runner_id: id,
+            }),
+      );
+      return toRunner(data as RestRunner);
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async deleteRunner(scope: RunnerScope, id: number): Promise<'deleted' | 'absent' | 'busy'> {
+    try {
+      await this.#callIn('DELETE', scope, `/actions/runners/${id}`, () =>
+        'org' in scope
+          ? this.#octokit.rest.actions.deleteSelfHostedRunnerFromOrg({ org: scope.org, runner_id: id })
+          : this.#octokit.rest.actions.deleteSelfHostedRunnerFromRepo({
+              owner: scope.repo.owner,
+              repo: scope.repo.name,
+              runner_id: id,
+            }),
+      );
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return 'absent';
+      // "Bad request - Runner … is still running a job": it goes once its job ends.
+      if (error instanceof ForgeError && error.status === 422) return 'busy';
+      throw error;
+    }
+  }
+
+  async listQueuedWorkflowJobs(repo: RepositoryId): Promise<WorkflowJob[]> {
+    const runs = await this.#call('GET', repo, '/actions/runs?status=queued', () =>
+      this.#octokit.paginate(this.#octokit.rest.actions.listWorkflowRunsForRepo, {
+        owner: repo.owner,
+        repo: repo.name,
+        status: 'queued',
+        per_page: PER_PAGE,
+      }),
+    );
+    const jobs: WorkflowJob[] = [];
+    for (const run of runs as { id: number }[]) {
+      const runJobs = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () =>
+        this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
+          owner: repo.owner,
+          repo: repo.name,
+          run_id: run.id,
+          filter: 'latest',
+          per_page: PER_PAGE,
+        }),
+      );
+      for (const job of runJobs as RestWorkflowJob[])
+        if (job.status === 'queued') jobs.push(toWorkflowJob(job));
+    }
+    return jobs;
+  }
+
+  async getWorkflowJob(repo: RepositoryId, id: number): Promise<WorkflowJob | null> {
+    try {
+      const { data } = await this.#call('GET', repo, `/actions/jobs/${id}`, () =>
+        this.#octokit.rest.actions.getJobForWorkflowRun({ owner: repo.owner, repo: repo.name, job_id: id }),
+      );
+      return toWorkflowJob(data as RestWorkflowJob);
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async #callIn<T>(method: string, scope: RunnerScope, path: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw toForgeError(error, method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path);
+    }
+  }
+
   async #call<T>(method: string, repo: RepositoryId, path: string, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
@@ -458,9 +585,58 @@ interface GitHubErrorBody {
  * Names the request and says what GitHub said, validation details included. The token never appears:
  * the request's headers are never quoted. A network failure has no HTTP status: 0.
  */
-function toForgeError(error: unknown, method: string, repo: RepositoryId, path: string): ForgeError {
+interface RestRunner {
+  id: number;
+  name: string;
+  status: string;
+  busy: boolean;
+  labels: { name: string }[];
+}
+
+function toRunner(runner: RestRunner): SelfHostedRunner {
+  return {
+    id: runner.id,
+    name: runner.name,
+    online: runner.status === 'online',
+    busy: runner.busy,
+    labels: runner.labels.map((l) => l.name),
+  };
+}
+
+interface RestWorkflowJob {
+  id: number;
+  run_id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  labels: string[];
+  runner_name: string | null;
+  head_sha: string;
+  created_at: string;
+  started_at: string | null;
+  html_url: string | null;
+}
+
+function toWorkflowJob(job: RestWorkflowJob): WorkflowJob {
+  return {
+    id: job.id,
+    runId: job.run_id,
+    name: job.name,
+    status: job.status,
+    conclusion: job.conclusion,
+    labels: job.labels,
+    runnerName: job.runner_name ?? null,
+    headSha: job.head_sha,
+    createdAt: job.created_at,
+    startedAt: job.started_at ?? null,
+    htmlUrl: job.html_url ?? '',
+  };
+}
+
+function toForgeError(error: unknown, method: string, at: RepositoryId | string, path: string): ForgeError {
   if (error instanceof ForgeError) return error;
-  const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
+  const base = typeof at === 'string' ? at : `/repos/${at.owner}/${at.name}`;
+  const what = `${method} ${base}${path}`;
   const response = (
     error as {
       response?: { status: number; data?: GitHubErrorBody | string; headers?: Record<string, unknown> };
