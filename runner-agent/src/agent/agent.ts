@@ -19,6 +19,8 @@ import type { FinalState, JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
 import { modeFromLabels, type AgentRegistry } from '../agents/agent-registry.ts';
+import type { RunnerLauncher } from '../runners/jit-runner-launcher.ts';
+import type { RunnerReaper } from '../runners/runner-reaper.ts';
 
 export interface AgentOptions {
   name: string;
@@ -50,6 +52,11 @@ export interface AgentOptions {
   registry?: { store: AgentRegistry; version: string; heartbeatMs?: number } | null;
   /** Limits on what a job keeps from $IRONBOTS_ARTIFACTS. Defaults: 1 GiB, 1000 files. */
   artifacts?: { maxBytes?: number; maxFiles?: number; retryDelayMs?: number };
+  /**
+   * Registered runners: the launcher runs GitHub Actions runner jobs; the reaper removes this agent's ghost
+   * registrations at start and every `reapIntervalMs`.
+   */
+  runners?: { launcher: RunnerLauncher; reaper: RunnerReaper; reapIntervalMs: number } | null;
 }
 
 export type AgentEvent =
@@ -89,6 +96,8 @@ export class Agent {
   readonly #running = new Map<string, AbortController>();
   #loops: Promise<void>[] = [];
   #heartbeatTimer: NodeJS.Timeout | null = null;
+  #reapTimer: NodeJS.Timeout | null = null;
+  #reaping: Promise<unknown> = Promise.resolve();
   /** The heartbeat in flight, awaited before deregistering so a late one cannot register the agent again. */
   #lastBeat: Promise<void> = Promise.resolve();
 
@@ -105,6 +114,7 @@ export class Agent {
       gitCredentials: () => options.forge?.gitCredentials() ?? null,
       ...(options.artifacts?.maxBytes !== undefined ? { maxArtifactBytes: options.artifacts.maxBytes } : {}),
       ...(options.artifacts?.maxFiles !== undefined ? { maxArtifactFiles: options.artifacts.maxFiles } : {}),
+      ...(options.runners ? { runners: options.runners.launcher } : {}),
     });
     this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 300_000;
   }
@@ -145,6 +155,15 @@ export class Agent {
     for (const executor of this.#runner.executors) await executor.reapLeftovers?.();
     await rm(this.#o.workRoot, { recursive: true, force: true });
     await mkdir(this.#o.workRoot, { recursive: true });
+    const runners = this.#o.runners;
+    if (runners) {
+      // Registrations a killed run of this agent left behind go before any new one is made.
+      await this.#reapRunners();
+      this.#reapTimer = setInterval(() => {
+        this.#reaping = this.#reaping.then(() => this.#reapRunners());
+      }, runners.reapIntervalMs);
+      this.#reapTimer.unref();
+    }
     this.#offered = await this.offeredLabels();
     this.#o.logger.info({ agent: this.name, labels: this.#offered }, 'agent started');
     const slots = Math.max(1, this.#o.concurrency ?? 1);
@@ -153,6 +172,16 @@ export class Agent {
     if (registry) {
       await this.#beat(true);
       this.#heartbeatTimer = setInterval(() => this.#beatSoon(), registry.heartbeatMs ?? 10_000);
+    }
+  }
+
+  /** The forge being unreachable costs a warning; the next round tries again. */
+  async #reapRunners(): Promise<void> {
+    try {
+      const { alive, removed } = await this.#o.runners!.reaper.reap();
+      if (removed) this.#o.logger.info({ alive, removed }, 'ghost runner registrations removed');
+    } catch (error) {
+      this.#o.logger.warn({ err: error }, 'reaping runner registrations failed');
     }
   }
 
@@ -199,8 +228,10 @@ export class Agent {
     this.#draining.abort();
     this.#stopping.abort();
     if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    if (this.#reapTimer) clearInterval(this.#reapTimer);
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
     await Promise.all(this.#loops);
+    await this.#reaping;
     if (this.#o.registry) {
       await this.#lastBeat;
       await this.#o.registry.store

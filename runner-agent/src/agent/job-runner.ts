@@ -6,6 +6,7 @@ import { formatBytes } from '../images/transfer-progress.ts';
 import { artifactPathProblem } from '../logs/artifact-path.ts';
 import type { Job } from '../jobs/job.ts';
 import { formatDuration } from '../jobs/status-text.ts';
+import type { RunnerLauncher } from '../runners/jit-runner-launcher.ts';
 import { checkoutCommit } from './checkout.ts';
 
 export interface JobRunnerOptions {
@@ -18,6 +19,8 @@ export interface JobRunnerOptions {
   maxArtifactBytes?: number;
   /** The most artifact files a job may keep. Default 1000. */
   maxArtifactFiles?: number;
+  /** Runs GitHub Actions runner jobs (registered runners); without one they fail as an infrastructure error. */
+  runners?: RunnerLauncher;
 }
 
 /** Where the files a job leaves in $IRONBOTS_ARTIFACTS go (the agent: its log store, beside the log). */
@@ -102,6 +105,7 @@ export class JobRunner {
       return finish({ kind: 'infrastructure-error', message: `no ${job.executor} executor here` });
     try {
       await mkdir(workdir, { recursive: true });
+      if (job.runner) return await this.#runRunner(run, executor, workdir, line, finish);
       const prepared = await this.#prepare(run, workdir, line);
       if (prepared.kind !== 'exited') return finish(prepared);
       const artifacts = await makeArtifactsDir(workdir);
@@ -136,6 +140,55 @@ export class JobRunner {
     } finally {
       await rm(workdir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** A GitHub Actions runner job: no checkout of ours (the runner makes its own), the launcher's command. */
+  async #runRunner(
+    run: JobRun,
+    executor: Executor,
+    workdir: string,
+    line: (text: string) => void,
+    finish: (outcome: ExecutionOutcome, note?: string) => JobRunResult,
+  ): Promise<JobRunResult> {
+    const { job, jobId } = run;
+    const launcher = this.#o.runners;
+    if (!launcher)
+      return finish({
+        kind: 'infrastructure-error',
+        message: 'this agent has no runners.github configuration',
+      });
+    const ended = await launcher.launch(
+      {
+        jobId,
+        request: job.runner!,
+        command: job.command,
+        line,
+        ...(run.onStarted ? { onStarted: run.onStarted } : {}),
+        signal: run.signal,
+      },
+      ({ argv, env }, io) => {
+        line(
+          `starting the runner with the ${executor.name} executor${job.image ? ` (image ${job.image})` : ''}`,
+        );
+        return executor.run(
+          {
+            jobId,
+            argv,
+            workdir,
+            env: buildJobEnvironment({
+              jobEnv: { ...job.env, ...env },
+              ci: { IRONBOTS: 'true', IRONBOTS_JOB_ID: jobId },
+              home: workdir,
+            }),
+            timeoutMs: job.timeoutSeconds * 1000,
+            ...(job.image ? { image: job.image } : {}),
+            ...(job.network ? { network: job.network } : {}),
+          },
+          { onOutput: (chunk) => run.output(chunk), onStarted: io.onStarted, signal: io.signal, log: line },
+        );
+      },
+    );
+    return finish(ended.outcome, ended.note);
   }
 
   /**

@@ -174,6 +174,55 @@ export const DeploymentConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Registered runners: GitHub `runs-on: [self-hosted, …]` jobs run in the fleet's VMs, each on a
+     * just-in-time runner of its own. Read by the server (which jobs become runner jobs) and the agents.
+     */
+    runners: z
+      .object({
+        github: z
+          .object({
+            /** Register runners on the repository of each job, or on the organisation that owns it. */
+            scope: z.enum(['repository', 'organization']).default('repository'),
+            runnerGroupId: z.number().int().positive().default(1),
+            /** A workflow job is ours when its runs-on has all of these. */
+            claimLabels: z.array(z.string().min(1)).min(1).default(['self-hosted']),
+            /**
+             * Labels every runner has without an agent offering them (GitHub's own defaults); the rest of a
+             * job's runs-on must be labels some agent offers.
+             */
+            implicitLabels: z.array(z.string().min(1)).default(['self-hosted', 'linux', 'x64']),
+            executor: z.enum(['process', 'podman', 'vm']).default('vm'),
+            /** The VM image with the official runner in /opt/actions-runner (images/recipes/github-runner.yml). */
+            image: z.string().default('github-runner'),
+            /** The runner's command in that image; `--jitconfig <config>` is added. */
+            command: z.array(z.string().min(1)).min(1).default(['/opt/actions-runner/run.sh']),
+            /** The longest a runner VM lives: GitHub's own job limit is 6 h. */
+            timeoutMinutes: z
+              .number()
+              .int()
+              .min(1)
+              .max(7 * 24 * 60)
+              .default(370),
+            /** Registrations ironbots made are recognised by this prefix (the reaper removes only those). */
+            namePrefix: z
+              .string()
+              .regex(/^[A-Za-z0-9._-]{1,30}$/)
+              .default('ironbots-'),
+            /** A runner that is not online this long after its VM started is given up (and retried once). */
+            registrationTimeoutSeconds: z.number().min(1).max(3600).default(300),
+            /** An online runner that got no job this long is stopped when no queued job needs it. */
+            idleTimeoutSeconds: z.number().min(1).max(86_400).default(300),
+            /** How often an agent looks at its runners' registrations. */
+            pollSeconds: z.number().min(0.1).max(600).default(10),
+            /** How often offline registrations and orphaned VMs are reaped (and at agent start). */
+            reapIntervalSeconds: z.number().min(1).max(86_400).default(300),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     agent: z
       .object({
         name: z

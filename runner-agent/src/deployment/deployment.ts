@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { forgeFromConfig } from '../../../forge/forge-from-config.ts';
-import type { Forge, Repository } from '../../../forge/forge.ts';
+import type { ActionsRunners, Forge, Repository, RunnerScope } from '../../../forge/forge.ts';
 import { startHttpServer } from '../../../core/http/http-server.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
@@ -31,6 +31,10 @@ import { PostgresAgentRegistry } from '../agents/postgres-agent-registry.ts';
 import { SqliteAgentRegistry } from '../agents/sqlite-agent-registry.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { startServerRole, type ServerRole } from './server-role.ts';
+import { JitRunnerLauncher, LiveRunners } from '../runners/jit-runner-launcher.ts';
+import { RunnerDemand } from '../runners/runner-demand.ts';
+import { RunnerReaper } from '../runners/runner-reaper.ts';
+import type { GitHubRunnerSettings } from '../runners/github-runner-settings.ts';
 
 /**
  * The one composition root of the server side: every concrete engine (forge client, queues, log store,
@@ -211,6 +215,41 @@ export async function openDeployment(
     );
   };
 
+  const runnerSettings: GitHubRunnerSettings | undefined = config.runners.github;
+  const runnerForge = forge && isActionsRunners(forge) ? forge : null;
+  if (runnerSettings && !runnerForge)
+    throw new Error('runners.github needs a GitHub forge section (forge: { kind: github, token, … })');
+  const configuredRepos = (config.forge?.repositories ?? []).map((full) => {
+    const [owner, name] = full.split('/') as [string, string];
+    return { owner, name };
+  });
+  /** An agent's runner launcher and the reaper of its own ghost registrations. */
+  const agentRunners = (agentName: string) => {
+    if (!runnerSettings || !runnerForge) return null;
+    const live = new LiveRunners();
+    const runnerLogger = logger.child({ role: 'runners' });
+    return {
+      launcher: new JitRunnerLauncher({
+        forge: runnerForge,
+        settings: runnerSettings,
+        agentName,
+        logger: runnerLogger,
+        secrets,
+        observer: metrics,
+        live,
+      }),
+      reaper: new RunnerReaper({
+        forge: runnerForge,
+        settings: runnerSettings,
+        logger: runnerLogger,
+        observer: metrics,
+        owner: { kind: 'agent', name: agentName, live },
+        scopes: () => [...runnerScopes(runnerSettings, configuredRepos), ...live.scopes()],
+      }),
+      reapIntervalMs: runnerSettings.reapIntervalSeconds * 1000,
+    };
+  };
+
   return {
     config,
     secrets,
@@ -258,6 +297,29 @@ export async function openDeployment(
         reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
         dashboard: { public: server.dashboard.public, agents },
         logExpiry: { retentionDays: config.logs.retentionDays },
+        ...(runnerSettings && runnerForge
+          ? {
+              runners: {
+                demand: new RunnerDemand({
+                  forge: runnerForge,
+                  jobs,
+                  agents,
+                  settings: runnerSettings,
+                  logger: logger.child({ role: 'runners' }),
+                  observer: metrics,
+                }),
+                reaper: new RunnerReaper({
+                  forge: runnerForge,
+                  settings: runnerSettings,
+                  logger: logger.child({ role: 'runners' }),
+                  observer: metrics,
+                  owner: { kind: 'fleet' },
+                  scopes: () => runnerScopes(runnerSettings, configuredRepos),
+                }),
+                reapIntervalMs: runnerSettings.reapIntervalSeconds * 1000,
+              },
+            }
+          : {}),
         ...(serverOptions.onPlanned ? { onPlanned: serverOptions.onPlanned } : {}),
       });
       serverUrl ??= role.url;
@@ -303,6 +365,7 @@ export async function openDeployment(
         statusHoldMs: config.statuses.holdSeconds * 1000,
         artifacts: { maxBytes: Math.round(config.logs.maxArtifactMegabytes * 1024 * 1024) },
         registry: { store: agents, version: packageJson.version },
+        runners: agentRunners(agentConfig.name),
         onEvent: (event) => {
           metrics.observeAgent(event);
           agentOptions.onEvent?.(event);
@@ -319,6 +382,20 @@ export async function openDeployment(
       await database?.close();
     },
   };
+}
+
+function isActionsRunners(forge: Forge): forge is Forge & ActionsRunners {
+  return 'createJitRunner' in forge;
+}
+
+/** Where runners are registered for the configured repositories: each one, or their organisations. */
+function runnerScopes(
+  settings: GitHubRunnerSettings,
+  repositories: { owner: string; name: string }[],
+): RunnerScope[] {
+  return settings.scope === 'organization'
+    ? [...new Set(repositories.map((r) => r.owner))].map((org) => ({ org }))
+    : repositories.map((repo) => ({ repo }));
 }
 
 function parseListen(listen: string): { host: string; port: number } {

@@ -23,6 +23,8 @@ import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReconciler } from '../statuses/status-reconciler.ts';
 import type { AgentRegistry } from '../agents/agent-registry.ts';
 import { dashboardRoute } from '../dashboard/dashboard.ts';
+import type { RunnerDemand } from '../runners/runner-demand.ts';
+import type { RunnerReaper } from '../runners/runner-reaper.ts';
 
 export interface ServerRoleOptions {
   events: Queue<WebhookDelivery>;
@@ -51,6 +53,11 @@ export interface ServerRoleOptions {
   reconcileIntervalMs?: number;
   /** The dashboard at `/` (needs the job records); `public` serves it without a token. */
   dashboard?: { public: boolean; agents: AgentRegistry | null };
+  /**
+   * Registered runners: `workflow_job` deliveries and the scanner's queued workflow jobs become runner
+   * jobs; the fleet's reaper removes ghost registrations every `reapIntervalMs`.
+   */
+  runners?: { demand: RunnerDemand; reaper: RunnerReaper; reapIntervalMs: number };
 }
 
 export interface ServerRole {
@@ -137,11 +144,19 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
   const stopping = new AbortController();
   const workers: Promise<void>[] = [];
   if (planner) {
+    const runners = options.runners;
     workers.push(
       runPlannerWorker(
         {
           events: options.events,
-          planner,
+          planner: {
+            handleDelivery: (delivery) =>
+              delivery.event === 'workflow_job'
+                ? runners
+                  ? runners.demand.handleDelivery(delivery)
+                  : Promise.resolve({ kind: 'ignored', reason: 'no runners.github configuration' })
+                : planner.handleDelivery(delivery),
+          },
           logger,
           ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}),
         },
@@ -150,10 +165,18 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
     );
     if (options.scan && options.scan.intervalMs > 0 && options.scan.repositories.length) {
       workers.push(
-        runScanner(planner, options.scan.repositories, options.scan.intervalMs, logger, stopping.signal),
+        runScanner(
+          planner,
+          runners?.demand ?? null,
+          options.scan.repositories,
+          options.scan.intervalMs,
+          logger,
+          stopping.signal,
+        ),
       );
     }
   }
+  if (options.runners) workers.push(runRunnerReaper(options.runners, logger, stopping.signal));
   if (options.records && publisher) {
     const reconciler = new StatusReconciler({
       records: options.records,
@@ -184,6 +207,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
 
 async function runScanner(
   planner: Planner,
+  runnerDemand: RunnerDemand | null,
   repositories: Repository[],
   intervalMs: number,
   logger: Logger,
@@ -191,6 +215,17 @@ async function runScanner(
 ): Promise<void> {
   while (!signal.aborted) {
     for (const repo of repositories) {
+      if (runnerDemand) {
+        try {
+          const { queued, enqueued } = await runnerDemand.scanRepository(repo);
+          logger.info(
+            { repo: `${repo.owner}/${repo.name}`, queuedWorkflowJobs: queued, runnerJobsQueued: enqueued },
+            'runner scan done',
+          );
+        } catch (error) {
+          logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'runner scan failed');
+        }
+      }
       try {
         const results = await planner.scanRepository(repo);
         const planned = [...results.values()].filter(
@@ -205,6 +240,23 @@ async function runScanner(
       }
     }
     await pause(intervalMs, signal);
+  }
+}
+
+/** The fleet's ghost registrations (agents reap their own; this catches those of agents gone for good). */
+async function runRunnerReaper(
+  runners: NonNullable<ServerRoleOptions['runners']>,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      const { alive, removed } = await runners.reaper.reap();
+      if (removed) logger.info({ alive, removed }, 'ghost runner registrations removed');
+    } catch (error) {
+      logger.warn({ err: error }, 'reaping runner registrations failed');
+    }
+    await pause(runners.reapIntervalMs, signal);
   }
 }
 

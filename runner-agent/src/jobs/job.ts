@@ -16,6 +16,30 @@ export type RepositoryRef = z.infer<typeof RepositoryRefSchema>;
 export const ExecutorNameSchema = z.enum(['process', 'podman', 'vm']);
 export type ExecutorName = z.infer<typeof ExecutorNameSchema>;
 
+/**
+ * A job that is a GitHub Actions runner rather than a command of ours: a `workflow_job` queued for
+ * `runs-on: [self-hosted, …]` labels the fleet offers. The agent registers a just-in-time runner for it,
+ * boots the runner image with that registration, and the runner takes one job (not necessarily this one:
+ * GitHub hands a runner any queued job its labels fit, so demand is reconciled by counts).
+ */
+export const RunnerRequestSchema = z.object({
+  forge: z.literal('github'),
+  /** The repository whose workflow job asked for a runner. */
+  repository: z.object({ owner: z.string().min(1), name: z.string().min(1) }),
+  /** Where the runner registers: the repository itself, or the organisation that owns it. */
+  scope: z.enum(['repository', 'organization']),
+  runnerGroupId: z.number().int().positive().default(1),
+  workflowJobId: z.number().int().positive(),
+  runId: z.number().int().positive(),
+  workflowJobName: z.string(),
+  /** The workflow job's `runs-on` labels: the runner registers with exactly these. */
+  labels: z.array(z.string().min(1)).min(1),
+  headSha: z.string(),
+  /** When GitHub queued the workflow job (ISO): where "queued → started" is measured from. */
+  queuedAt: z.string(),
+});
+export type RunnerRequest = z.infer<typeof RunnerRequestSchema>;
+
 export const JobSchema = z.object({
   /** The commit status context, e.g. `unit` or `fedora-40/devel`. */
   context: z.string().min(1).max(100),
@@ -38,6 +62,8 @@ export const JobSchema = z.object({
     .regex(/^[0-9a-f]{40}$/)
     .optional(),
   pullRequest: z.number().int().positive().optional(),
+  /** Set for a GitHub Actions runner job: `command` is then the runner's, and the agent adds its config. */
+  runner: RunnerRequestSchema.optional(),
   /** Why the job exists: a webhook delivery, a rescan of the forge, or a submission through the API. */
   trigger: z.object({
     kind: z.enum(['webhook', 'scan', 'api']),

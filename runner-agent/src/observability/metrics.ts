@@ -4,18 +4,24 @@ import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import type { Route } from '../../../core/http/http-server.ts';
 import { sendError } from '../../../core/http/responses.ts';
 import type { Queue } from '../queue/queue.ts';
+import type { RunnerEvent, RunnerObserver } from '../runners/runner-events.ts';
 
 /**
  * Prometheus metrics of one ironbots process, served at GET /metrics. Names follow Prometheus conventions;
  * `ironbots_job_startup_duration_seconds` is the "queued → picked up" figure peers (ARC) watch most.
  */
-export class Metrics {
+export class Metrics implements RunnerObserver {
   readonly registry = new Registry();
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   readonly jobsFinished: Counter<'state'>;
   readonly jobDuration: Histogram<'state'>;
   readonly jobStartup: Histogram;
   readonly jobAttempts: Counter<'attempt'>;
+  readonly runnerVmStarted: Histogram<'labels'>;
+  readonly runnerJobStarted: Histogram<'labels'>;
+  readonly runnerRegistrations: Gauge;
+  readonly runnerGhostsRemoved: Counter;
+  readonly runnerLeakedVms: Counter;
   readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
@@ -53,6 +59,37 @@ export class Metrics {
       labelNames: ['attempt'],
       registers: [this.registry],
     });
+    // Registered runners: "queued → started" is what users of a runner fleet wait on.
+    const runnerBuckets = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800];
+    this.runnerVmStarted = new Histogram({
+      name: 'ironbots_runner_queued_to_vm_started_seconds',
+      help: 'From GitHub queueing a workflow job to the VM of a runner for it starting, by runs-on labels',
+      labelNames: ['labels'],
+      buckets: runnerBuckets,
+      registers: [this.registry],
+    });
+    this.runnerJobStarted = new Histogram({
+      name: 'ironbots_runner_queued_to_job_started_seconds',
+      help: 'From GitHub queueing a workflow job to it starting on an ironbots runner, by runs-on labels',
+      labelNames: ['labels'],
+      buckets: runnerBuckets,
+      registers: [this.registry],
+    });
+    this.runnerRegistrations = new Gauge({
+      name: 'ironbots_runner_registrations',
+      help: 'Runner registrations made by ironbots that the last reap found alive on the forge',
+      registers: [this.registry],
+    });
+    this.runnerGhostsRemoved = new Counter({
+      name: 'ironbots_runner_ghost_registrations_removed_total',
+      help: 'Runner registrations whose VM was gone, removed by a reaper',
+      registers: [this.registry],
+    });
+    this.runnerLeakedVms = new Counter({
+      name: 'ironbots_runner_leaked_vms_total',
+      help: 'VMs found running with no live job behind them, and stopped',
+      registers: [this.registry],
+    });
     const queues = options.queues ?? [];
     if (queues.length) {
       new Gauge({
@@ -84,6 +121,17 @@ export class Metrics {
       this.jobsFinished.inc({ state: event.state });
       if (job) this.jobDuration.observe({ state: event.state }, Math.max(0, event.at - job.leasedAt) / 1000);
     }
+  }
+
+  observeRunner(event: RunnerEvent): void {
+    if (event.type === 'vm-started')
+      this.runnerVmStarted.observe({ labels: event.labels }, event.queuedForMs / 1000);
+    else if (event.type === 'job-started')
+      this.runnerJobStarted.observe({ labels: event.labels }, event.queuedForMs / 1000);
+    else if (event.type === 'reaped') {
+      this.runnerRegistrations.set(event.alive);
+      this.runnerGhostsRemoved.inc(event.ghostsRemoved);
+    } else this.runnerLeakedVms.inc(event.count);
   }
 
   /** Feed for the webhook receiver's onOutcome. */

@@ -1,11 +1,12 @@
 import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
-import { isTransientForgeFailure, type Planner, type PlanResult } from './planner.ts';
+import { isTransientForgeFailure, type PlanResult } from './planner.ts';
 
 export interface PlannerWorkerOptions {
   events: Queue<WebhookDelivery>;
-  planner: Planner;
+  /** The planner, or whatever routes deliveries among planners (pull requests, runner demand). */
+  planner: { handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> };
   logger: Logger;
   name?: string;
   visibilityTimeoutMs?: number;
