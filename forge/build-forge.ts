@@ -6,7 +6,10 @@ import type * as GitLabClient from './gitlab/gitlab-forge.ts';
 /** Which forge, where, and with what token: the part of every configuration that names a forge. */
 export interface ForgeConfig {
   kind: 'github' | 'gitlab';
-  token: string;
+  /** A personal (or project) access token; on GitHub, or `app`. */
+  token?: string | undefined;
+  /** GitHub only: act as a GitHub App's installation (tokens made and renewed by the client). */
+  app?: { appId: number; privateKey: string; installationId: number } | undefined;
   /**
    * GitHub: the REST API's base URL (default https://api.github.com; …/api/v3 on GitHub Enterprise).
    * GitLab: the instance's URL (default https://gitlab.com; the API is under /api/v4).
@@ -56,7 +59,9 @@ export async function buildForge(
     throw new Error(`forge kind "${String(kind)}": expected github or gitlab`);
   const load = loaders[kind];
   if (!load) throw new Error(`forge kind "${kind}" is not supported here`);
-  if (typeof config.token !== 'string' || config.token.trim() === '')
+  if (config.app && kind !== 'github') throw new Error(`${kind} forge: only GitHub has apps; use a token`);
+  if (config.app && config.token) throw new Error(`${kind} forge: give a token or an app, not both`);
+  if (!config.app && (typeof config.token !== 'string' || config.token.trim() === ''))
     throw new Error(`${kind} forge: the token is empty`);
   const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
   if (!isHttpUrl(apiUrl)) throw new Error(`${kind} forge: apiUrl "${apiUrl}" is not an http(s) URL`);
@@ -64,10 +69,11 @@ export async function buildForge(
   if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0))
     throw new Error(`maxRateLimitWaitSeconds: ${wait} is not a number of seconds ≥ 0`);
 
-  wiring.secrets?.add(config.token);
+  if (config.token) wiring.secrets?.add(config.token);
+  if (config.app) wiring.secrets?.add(config.app.privateKey);
   const logger = wiring.logger?.child({ role: 'forge', forge: kind });
   const common = {
-    token: config.token,
+    token: config.token ?? '',
     ...(logger ? { logger } : {}),
     ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
   };
@@ -75,6 +81,9 @@ export async function buildForge(
     const { GitHubForge } = await (load as NonNullable<ForgeClientLoaders['github']>)();
     return new GitHubForge({
       ...common,
+      ...(config.app
+        ? { token: undefined, app: config.app, onToken: (token: string) => wiring.secrets?.add(token) }
+        : {}),
       baseUrl: apiUrl,
       ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
     });

@@ -1,3 +1,4 @@
+import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -50,8 +51,20 @@ const ThrottledOctokit = Octokit.plugin(bareRateLimitsAsSecondary, throttling, r
 /** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 
+/** A GitHub App's installation: the forge works with installation tokens it makes (and renews) itself. */
+export interface GitHubAppAuth {
+  appId: number;
+  /** The App's private key (PEM). */
+  privateKey: string;
+  installationId: number;
+}
+
 export interface GitHubForgeOptions {
-  token: string;
+  /** A personal access token; or `app`. */
+  token?: string;
+  app?: GitHubAppAuth;
+  /** Each installation token the App's credentials bring is handed here first (to redact it from logs). */
+  onToken?: (token: string) => void;
   /** https://api.github.com (default), a GitHub Enterprise API URL (…/api/v3), or the built-in emulator. */
   baseUrl?: string;
   userAgent?: string;
@@ -108,10 +121,16 @@ const PER_PAGE = 100;
 export class GitHubForge implements Forge, ActionsRunners {
   readonly kind = 'github' as const;
   readonly #octokit: InstanceType<typeof ThrottledOctokit>;
-  readonly #token: string;
+  /** The PAT, or the newest installation token of the App (renewed before it expires, an hour). */
+  #token: string;
+  readonly #app: GitHubAppAuth | undefined;
+  readonly #onToken: ((token: string) => void) | undefined;
 
   constructor(options: GitHubForgeOptions) {
-    this.#token = options.token;
+    if (!options.token === !options.app) throw new Error('GitHub forge: give a token or an app, not both');
+    this.#token = options.token ?? '';
+    this.#app = options.app;
+    this.#onToken = options.onToken;
     const logger = options.logger;
     const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
     const maxWait = options.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
@@ -129,7 +148,16 @@ export class GitHubForge implements Forge, ActionsRunners {
         return retrying;
       };
     this.#octokit = new ThrottledOctokit({
-      auth: options.token,
+      ...(options.app
+        ? {
+            authStrategy: createAppAuth,
+            auth: {
+              appId: options.app.appId,
+              privateKey: options.app.privateKey,
+              installationId: options.app.installationId,
+            },
+          }
+        : { auth: options.token }),
       baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       userAgent: options.userAgent ?? 'ironbots',
       log: {
@@ -392,8 +420,23 @@ export class GitHubForge implements Forge, ActionsRunners {
   }
 
   /** GitHub takes any username with a token as the password; x-access-token is what GitHub Apps use. */
+  /**
+   * With an App, the installation token of the newest API call (every job makes one before it clones):
+   * call `installationToken()` first where that may not hold.
+   */
   gitCredentials(): { username: string; password: string } {
     return { username: 'x-access-token', password: this.#token };
+  }
+
+  /** The App installation's current token (made or renewed as needed), or the PAT. */
+  async installationToken(): Promise<string> {
+    if (!this.#app) return this.#token;
+    const { token } = (await this.#octokit.auth({ type: 'installation' })) as { token: string };
+    if (token !== this.#token) {
+      this.#onToken?.(token);
+      this.#token = token;
+    }
+    return token;
   }
 
   async createJitRunner(
@@ -515,6 +558,8 @@ export class GitHubForge implements Forge, ActionsRunners {
       return await request();
     } catch (error) {
       throw toForgeError(error, method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path);
+    } finally {
+      if (this.#app) await this.installationToken().catch(() => undefined);
     }
   }
 
@@ -523,6 +568,8 @@ export class GitHubForge implements Forge, ActionsRunners {
       return await request();
     } catch (error) {
       throw toForgeError(error, method, repo, path);
+    } finally {
+      if (this.#app) await this.installationToken().catch(() => undefined);
     }
   }
 }

@@ -28,7 +28,17 @@ export const DeploymentConfigSchema = z
       .object({
         kind: z.literal('github').default('github'),
         apiUrl: z.string().url().default('https://api.github.com'),
-        token: z.string().min(1),
+        /** A personal access token, or `app` (a GitHub App's installation; tokens renewed by ironbots). */
+        token: z.string().min(1).optional(),
+        app: z
+          .object({
+            appId: z.number().int().positive(),
+            installationId: z.number().int().positive(),
+            /** The App's private key (PEM), e.g. "${file:/etc/ironbots/app.pem}". */
+            privateKey: z.string().includes('PRIVATE KEY', { message: 'expected a PEM private key' }),
+          })
+          .strict()
+          .optional(),
         /** owner/name of the repositories the scanner re-reads. */
         repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name')).default([]),
         /**
@@ -38,6 +48,9 @@ export const DeploymentConfigSchema = z
         secondaryRateLimits: z.boolean().default(true),
       })
       .strict()
+      .refine((forge) => !forge.token !== !forge.app, {
+        message: 'give the forge a token or an app (appId, installationId, privateKey), not both',
+      })
       .optional(),
     queue: z
       .discriminatedUnion('kind', [

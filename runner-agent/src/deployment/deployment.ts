@@ -88,6 +88,7 @@ export interface DeploymentOptions {
 export function secretsOf(config: DeploymentConfig): SecretRegistry {
   const secrets = new SecretRegistry();
   secrets.add(config.forge?.token);
+  secrets.add(config.forge?.app?.privateKey);
   secrets.add(config.server?.webhookSecret);
   if (config.logs.kind === 's3') secrets.add(config.logs.secretAccessKey);
   if (config.images.kind === 's3') secrets.add(config.images.secretAccessKey);
