@@ -3,6 +3,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import {
+  GitHubActionsApi,
+  type QueuedJobSpec,
+  type RunnerScope,
+  type WorkflowJobStatus,
+  type WorkflowJobView,
+  type WorkflowStep,
+} from './actions-api.ts';
 import { BareRepository } from './bare-repository.ts';
 import { routeBranches } from './branches-api.ts';
 import { GitHubIssuesApi } from './issues-api.ts';
@@ -28,6 +36,15 @@ import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
 export type { RateLimitFault } from '../rate-limit-fault.ts';
+export type {
+  QueuedJobSpec,
+  RunnerScope,
+  StandinJitConfig,
+  WorkflowJobConclusion,
+  WorkflowJobStatus,
+  WorkflowJobView,
+  WorkflowStep,
+} from './actions-api.ts';
 
 export interface GitHubEmulatorOptions {
   /** Bare repositories live here, as `<owner>/<name>.git`. */
@@ -41,6 +58,15 @@ export interface GitHubEmulatorOptions {
   logger?: Logger;
   /** The login the tokens belong to: author of pull requests, statuses and comments. Default `developer`. */
   login?: string;
+  /** A self-hosted runner with no contact for this long is `offline` (and fails the job it ran). Default 30 000. */
+  runnerOfflineAfterMs?: number;
+  /** An unused JIT runner configuration expires after this long. Default one hour. */
+  jitConfigTtlMs?: number;
+  /**
+   * The host name JIT configurations give runners to reach the emulator, e.g. `10.0.2.2` for a runner in a
+   * QEMU user-network guest. Default: the emulator's own host.
+   */
+  runnerHost?: string;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -72,10 +98,27 @@ export class GitHubEmulator {
   /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
   readonly #rateLimits = new RateLimitFaults();
+  readonly #actions: GitHubActionsApi;
 
   private constructor(options: GitHubEmulatorOptions) {
     this.#options = options;
     this.#login = options.login ?? 'developer';
+    this.#actions = new GitHubActionsApi({
+      nextId: () => this.#nextId++,
+      baseUrl: () => this.#url,
+      runnerUrl: () => {
+        if (!options.runnerHost) return this.#url;
+        const url = new URL(this.#url);
+        url.hostname = options.runnerHost;
+        return url.origin;
+      },
+      emit: (owner, name, event, payload) => {
+        const repo = this.#repos.get(`${owner}/${name}`.toLowerCase());
+        if (repo) this.#emit(repo, event, payload);
+      },
+      runnerOfflineAfterMs: options.runnerOfflineAfterMs ?? 30_000,
+      jitConfigTtlMs: options.jitConfigTtlMs ?? 3_600_000,
+    });
     this.releases = new GitHubReleasesApi({
       nextId: () => this.#nextId++,
       login: () => this.#login,
@@ -125,6 +168,7 @@ export class GitHubEmulator {
 
   /** Finishes pending webhook deliveries, then closes every connection. */
   async stop(): Promise<void> {
+    this.#actions.stop();
     await this.idle();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -218,6 +262,88 @@ export class GitHubEmulator {
     await this.#webhooks.idle();
   }
 
+  // ---- GitHub Actions: what a push or a workflow_dispatch would start ----
+
+  /**
+   * Queues a workflow run with one job (as a push to a workflow with one job does) and sends the job's
+   * `workflow_job` `queued` delivery. `sha` defaults to the head of the repository's default branch.
+   */
+  async queueWorkflowJob(spec: {
+    owner: string;
+    repo: string;
+    sha?: string;
+    branch?: string;
+    workflowName?: string;
+    jobName?: string;
+    labels: string[];
+    steps: WorkflowStep[];
+    timeoutMinutes?: number;
+  }): Promise<{ runId: number; jobId: number }> {
+    const { runId, jobIds } = await this.queueWorkflowRun({
+      ...spec,
+      jobs: [
+        {
+          labels: spec.labels,
+          steps: spec.steps,
+          ...(spec.jobName === undefined ? {} : { name: spec.jobName }),
+          ...(spec.timeoutMinutes === undefined ? {} : { timeoutMinutes: spec.timeoutMinutes }),
+        },
+      ],
+    });
+    return { runId, jobId: jobIds[0]! };
+  }
+
+  /** Queues a workflow run with several jobs, each with its own labels (`runs-on`) and steps. */
+  async queueWorkflowRun(spec: {
+    owner: string;
+    repo: string;
+    sha?: string;
+    branch?: string;
+    workflowName?: string;
+    jobs: QueuedJobSpec[];
+  }): Promise<{ runId: number; jobIds: number[] }> {
+    const repo = this.#repoOrThrow(
+      spec.owner,
+      spec.repo,
+      () => new Error(`no repository ${spec.owner}/${spec.repo}`),
+    );
+    const branch = spec.branch ?? repo.defaultBranch;
+    const sha = spec.sha ?? (await repo.git.branches()).get(branch);
+    if (!sha) throw new Error(`${spec.owner}/${spec.repo} has no commit on ${branch}: push one, or pass sha`);
+    return this.#actions.queueRun({
+      owner: repo.owner,
+      repo: repo.name,
+      sha,
+      branch,
+      workflowName: spec.workflowName ?? 'CI',
+      jobs: spec.jobs,
+    });
+  }
+
+  /** A workflow job in GitHub's shape, with its log as the runner sent it and how often it was completed. */
+  workflowJob(jobId: number): WorkflowJobView {
+    return this.#actions.job(jobId);
+  }
+
+  /** The self-hosted runners registered for a repository (`{owner, repo}`) or an organization (`{org}`). */
+  runners(scope: RunnerScope) {
+    return this.#actions.runnersOf(scope);
+  }
+
+  /** Cancels a run as its Cancel button does: queued jobs at once, running ones through their runner. */
+  cancelWorkflowRun(owner: string, repo: string, runId: number): void {
+    this.#actions.cancelRun(owner, repo, runId);
+  }
+
+  /**
+   * Loses the next `count` `workflow_job` deliveries (only those of `action`, when given), as when a
+   * delivery never arrived: nothing is sent and nothing is recorded. `Infinity` loses every one until called
+   * again with 0.
+   */
+  loseWorkflowJobDeliveries(count = 1, action?: WorkflowJobStatus): void {
+    this.#actions.loseDeliveries(count, action);
+  }
+
   // ---- HTTP ----
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -227,6 +353,8 @@ export class GitHubEmulator {
     const htmlPull = /^\/([^/]+)\/([^/]+)\/pull\/(\d+)$/.exec(url.pathname);
     if (htmlPull && req.method === 'GET')
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
+    // The stand-in runner's side of the JIT handshake: authenticated by the runner's own token.
+    if (url.pathname.startsWith('/_runner/')) return this.#actions.routeRunner(req, res, url);
 
     this.#authenticate(req);
     const limited = this.#rateLimits.take();
@@ -258,6 +386,13 @@ export class GitHubEmulator {
       return this.#createRepositoryFromApi(res, this.#login, body);
     if (method === 'POST' && segments.length === 3 && segments[0] === 'orgs' && segments[2] === 'repos')
       return this.#createRepositoryFromApi(res, segments[1]!, body);
+    if (segments[0] === 'orgs' && segments.length >= 3) {
+      const org = segments[1]!;
+      if (![...this.#repos.values()].some((r) => r.owner.toLowerCase() === org.toLowerCase()))
+        throw notFound();
+      if (this.#actions.route(res, url, method, { owner: org }, segments.slice(2), body)) return;
+      throw notFound();
+    }
     if (segments[0] !== 'repos' || segments.length < 3) throw notFound();
     const repo = this.#repoOrThrow(segments[1]!, segments[2]!, notFound);
     return this.#routeRepository(res, url, method, repo, segments.slice(3), body);
@@ -273,6 +408,7 @@ export class GitHubEmulator {
   ): Promise<void> {
     const [resource, id, sub] = rest;
     if (this.#issues.route(res, url, method, repo, rest, body)) return;
+    if (this.#actions.route(res, url, method, { owner: repo.owner, repo: repo.name }, rest, body)) return;
     if (await routeBranches(res, url, method, repo, rest, this.#url)) return;
     if (rest.length === 0 && method === 'GET') return sendJson(res, 200, repositoryJson(this.#url, repo));
 
