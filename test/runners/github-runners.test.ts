@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO, RunnerWorld } from '../support/runner-world.ts';
+
+/**
+ * Registered runners end to end in one process: the GitHub emulator queues workflow jobs and sends signed
+ * `workflow_job` deliveries; the server turns them into runner jobs; the agent registers a JIT runner and
+ * runs the stand-in runner (a process here; a VM in test/runners/*.vm-test.ts), which takes one job.
+ */
+describe('registered GitHub runners', () => {
+  let world: RunnerWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+
+  const completed = (jobId: number) => async () => world!.emulator.workflowJob(jobId).status;
+
+  it('runs a runs-on: [self-hosted, kvm] job on a just-in-time runner, once, and leaves no registration', async () => {
+    world = await RunnerWorld.start();
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobName: 'integration',
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ name: 'hello', run: 'echo "hello from $(hostname)"' }],
+    });
+    await expect.poll(completed(jobId), { timeout: 30_000 }).toBe('completed');
+    const job = world.emulator.workflowJob(jobId);
+    expect(job.conclusion).toBe('success');
+    expect(job.runner_name).toMatch(/^ironbots-kvm-1-/);
+    expect(job.log).toContain('hello from');
+    expect(job.completions).toBe(1);
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+    const metrics = await world.metrics();
+    expect(metrics).toMatch(
+      /ironbots_runner_queued_to_vm_started_seconds_count\{labels="kvm,self-hosted"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /ironbots_runner_queued_to_job_started_seconds_count\{labels="kvm,self-hosted"\} 1/,
+    );
+  });
+
+  it('says on the commit which labels nobody offers, instead of queueing forever', async () => {
+    world = await RunnerWorld.start();
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobName: 'gpu-tests',
+      labels: ['self-hosted', 'gpu'],
+      steps: [{ run: 'true' }],
+    });
+    const sha = world.emulator.workflowJob(jobId).head_sha;
+    await expect
+      .poll(
+        async () =>
+          (await world!.forge.listCommitStatuses(REPO, sha)).find((s) => s.context === 'ironbots/runs-on'),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toMatchObject({
+        state: 'error',
+        description: expect.stringMatching(
+          /gpu-tests: no ironbots agent offers gpu; on offer: kvm-1 \[.*kvm/,
+        ),
+      });
+    expect(world.emulator.workflowJob(jobId).status).toBe('queued');
+    expect(world.ourRegistrations()).toEqual([]);
+  });
+
+  it('ignores jobs for GitHub-hosted runners', async () => {
+    world = await RunnerWorld.start();
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['ubuntu-latest'],
+      steps: [{ run: 'true' }],
+    });
+    await world.emulator.idle();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await world.deployment.jobs.stats()).queued + (await world.deployment.jobs.stats()).done).toBe(0);
+    expect(world.emulator.workflowJob(jobId).status).toBe('queued');
+  });
+
+  it('recovers a job whose workflow_job webhook was lost, through the scanner', async () => {
+    world = await RunnerWorld.start({ scanIntervalSeconds: 1 });
+    world.emulator.loseWorkflowJobDeliveries(Infinity);
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo recovered' }],
+    });
+    await expect.poll(completed(jobId), { timeout: 30_000 }).toBe('completed');
+    expect(world.emulator.workflowJob(jobId)).toMatchObject({ conclusion: 'success', completions: 1 });
+  });
+
+  it('serves two queued jobs with two runners, each job once, a failing step failing only its job', async () => {
+    world = await RunnerWorld.start();
+    const { jobIds } = await world.emulator.queueWorkflowRun({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobs: [
+        { name: 'passes', labels: ['self-hosted', 'kvm'], steps: [{ run: 'sleep 1; echo ok' }] },
+        { name: 'fails', labels: ['self-hosted', 'kvm'], steps: [{ run: 'sleep 1; exit 3' }] },
+      ],
+    });
+    for (const id of jobIds) await expect.poll(completed(id), { timeout: 40_000 }).toBe('completed');
+    expect(jobIds.map((id) => world!.emulator.workflowJob(id).conclusion).sort()).toEqual([
+      'failure',
+      'success',
+    ]);
+    expect(jobIds.map((id) => world!.emulator.workflowJob(id).completions)).toEqual([1, 1]);
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('stops the runner at once when the workflow run is cancelled', async () => {
+    world = await RunnerWorld.start();
+    const { runId, jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo started; sleep 300' }],
+    });
+    await expect.poll(() => world!.emulator.workflowJob(jobId).log, { timeout: 30_000 }).toContain('started');
+    world.emulator.cancelWorkflowRun(REPO.owner, REPO.name, runId);
+    await expect.poll(completed(jobId), { timeout: 15_000 }).toBe('completed');
+    expect(world.emulator.workflowJob(jobId)).toMatchObject({ conclusion: 'cancelled', completions: 1 });
+    // The runner job ends (its process is gone) and its registration with it.
+    await expect.poll(async () => (await world!.deployment.jobs.stats()).done, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('gives up on a runner that never comes online, tries once more, then fails the runner job clearly', async () => {
+    // A "runner" that never talks to GitHub.
+    world = await RunnerWorld.start({
+      runners: { command: ['/bin/sh', '-c', 'sleep 600', 'never-registers'], registrationTimeoutSeconds: 1 },
+    });
+    await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'true' }],
+    });
+    await expect
+      .poll(async () => (await world!.deployment.jobs.deadLetters()).map((d) => d.reason), {
+        timeout: 40_000,
+      })
+      .toEqual([expect.stringMatching(/did not come online within 1 s \(tried twice\)/)]);
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+  });
+});
