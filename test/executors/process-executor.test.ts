@@ -120,6 +120,18 @@ describe('ProcessExecutor', () => {
     expect([...text.matchAll(/(?:pid|bg)=(\d+)/g)]).toHaveLength(2);
   });
 
+  it('stops what left the job’s process group (setsid), found by IRONBOTS_JOB_ID in its environment', async () => {
+    const jobId = `escape-${process.pid}-${Date.now()}`;
+    const { result, text } = await run(
+      ['sh', '-c', "setsid sh -c 'echo escaped=$$; exec sleep 300' </dev/null & sleep 0.5"],
+      { jobId, env: { PATH: DEFAULT_JOB_PATH, IRONBOTS_JOB_ID: jobId } },
+    );
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    const escaped = Number(/escaped=(\d+)/.exec(text)?.[1]);
+    expect(escaped).toBeGreaterThan(0);
+    expect(isProcessAlive(escaped)).toBe(false);
+  });
+
   it('reports a command killed by a signal as 128 + signal number, like a shell', async () => {
     const { result } = await run(['sh', '-c', 'kill -9 $$']);
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 137 });

@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { silentLogger, type Logger } from '../../core/logger.ts';
 import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
+import { writeStandinRunnerTarball } from '../../emulators/github/standin-runner.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import {
@@ -13,11 +18,14 @@ import { withTempDir } from './temp-dir.ts';
 export const RUNNER_TOKEN = 'ghp_runnerworldtoken0123456789';
 export const RUNNER_HOOK_SECRET = 'runner-world-hook-secret';
 export const REPO = { owner: 'acme', name: 'widget' };
-/** The stand-in for GitHub's runner (python3), run as a host process by the process executor. */
-export const STANDIN_RUN_SH = path.resolve(
-  import.meta.dirname,
-  '../../emulators/github/standin-runner/run.sh',
-);
+/** The stand-in runner unpacked from its release-like tarball into `dir`; returns its run.sh. */
+export async function unpackStandinRunner(dir: string): Promise<string> {
+  const tarball = await writeStandinRunnerTarball(dir);
+  const root = path.join(dir, 'actions-runner');
+  await mkdir(root, { recursive: true });
+  await promisify(execFile)('tar', ['-xzf', tarball.path, '-C', root]);
+  return path.join(root, 'run.sh');
+}
 
 export interface RunnerWorldOptions {
   /** Overrides of `runners.github` (the defaults run the stand-in runner as a process, with short timeouts). */
@@ -28,8 +36,12 @@ export interface RunnerWorldOptions {
   /** GitHubEmulator options past the defaults. */
   emulator?: Partial<Parameters<typeof GitHubEmulator.start>[0]>;
   logger?: Logger;
-  /** Start the agent (default true). */
+  /** Start the agent in this process (default true); false for a test that runs `ironbots agent` itself. */
   agent?: boolean;
+  /** Overrides of the `agent` section. */
+  agentConfig?: Record<string, unknown>;
+  /** More top-level sections (e.g. `images`). */
+  extraConfig?: Record<string, unknown>;
 }
 
 /**
@@ -41,6 +53,7 @@ export class RunnerWorld {
   readonly deployment: Deployment;
   readonly forge: GitHubForge;
   readonly dir: string;
+  readonly options: RunnerWorldOptions;
   readonly #remove: () => Promise<void>;
 
   private constructor(parts: {
@@ -48,7 +61,9 @@ export class RunnerWorld {
     deployment: Deployment;
     dir: string;
     remove: () => Promise<void>;
+    options: RunnerWorldOptions;
   }) {
+    this.options = parts.options;
     this.emulator = parts.emulator;
     this.deployment = parts.deployment;
     this.dir = parts.dir;
@@ -57,7 +72,12 @@ export class RunnerWorld {
   }
 
   static config(dir: string, emulatorUrl: string, options: RunnerWorldOptions): DeploymentConfig {
-    return DeploymentConfigSchema.parse({
+    return DeploymentConfigSchema.parse(RunnerWorld.rawConfig(dir, emulatorUrl, options));
+  }
+
+  /** The configuration as its file says it (what `ironbots agent --config` reads). */
+  static rawConfig(dir: string, emulatorUrl: string, options: RunnerWorldOptions): Record<string, unknown> {
+    return {
       stateDir: path.join(dir, 'state'),
       forge: {
         apiUrl: emulatorUrl,
@@ -73,7 +93,8 @@ export class RunnerWorld {
       runners: {
         github: {
           executor: 'process',
-          command: [STANDIN_RUN_SH],
+          // The stand-in runner as a host process, unpacked where it keeps its _work (see start()).
+          command: [path.join(dir, 'actions-runner', 'run.sh')],
           pollSeconds: 0.2,
           registrationTimeoutSeconds: 10,
           idleTimeoutSeconds: 3,
@@ -87,8 +108,10 @@ export class RunnerWorld {
         executors: ['process'],
         concurrency: 2,
         visibilityTimeoutSeconds: 10,
+        ...options.agentConfig,
       },
-    });
+      ...options.extraConfig,
+    };
   }
 
   static async start(options: RunnerWorldOptions = {}): Promise<RunnerWorld> {
@@ -101,6 +124,7 @@ export class RunnerWorld {
     });
     let deployment: Deployment | undefined;
     try {
+      await unpackStandinRunner(tmp.dir);
       await emulator.createRepository(REPO.owner, REPO.name);
       const copy = new GitWorkingCopy(path.join(tmp.dir, 'work'), { username: 'x', password: RUNNER_TOKEN });
       await copy.init(emulator.cloneUrl(REPO.owner, REPO.name));
@@ -118,7 +142,7 @@ export class RunnerWorld {
         events: ['workflow_job'],
       });
       if (options.agent ?? true) await deployment.startAgent();
-      return new RunnerWorld({ emulator, deployment, dir: tmp.dir, remove: tmp.remove });
+      return new RunnerWorld({ emulator, deployment, dir: tmp.dir, remove: tmp.remove, options });
     } catch (error) {
       await deployment?.close();
       await emulator.stop();
@@ -133,6 +157,13 @@ export class RunnerWorld {
       .runners({ owner: REPO.owner, repo: REPO.name })
       .map((r: { name: string }) => r.name)
       .filter((name: string) => name.startsWith('ironbots-'));
+  }
+
+  /** Writes this world's configuration for `ironbots agent --config`; returns the file. */
+  async writeConfigFile(): Promise<string> {
+    const file = path.join(this.dir, 'agent.yml');
+    await writeFile(file, stringify(RunnerWorld.rawConfig(this.dir, this.emulator.url, this.options)));
+    return file;
   }
 
   async metrics(): Promise<string> {

@@ -206,8 +206,12 @@ export const DeploymentConfigSchema = z
              */
             implicitLabels: z.array(z.string().min(1)).default(['self-hosted', 'linux', 'x64']),
             executor: z.enum(['process', 'podman', 'vm']).default('vm'),
-            /** The VM image with the official runner in /opt/actions-runner (images/recipes/github-runner.yml). */
-            image: z.string().default('github-runner'),
+            /**
+             * The image the runner runs in: for `vm`, the blob of images/recipes/github-runner.yml in the
+             * image store (`github-runner-<sha256>.qcow2`, as `ironbots image build|refresh` prints it);
+             * for `podman`, a podman image. Pinned, so every agent runs the same runner.
+             */
+            image: z.string().min(1).optional(),
             /** The runner's command in that image; `--jitconfig <config>` is added. */
             command: z.array(z.string().min(1)).min(1).default(['/opt/actions-runner/run.sh']),
             /** The longest a runner VM lives: GitHub's own job limit is 6 h. */
@@ -232,6 +236,11 @@ export const DeploymentConfigSchema = z
             reapIntervalSeconds: z.number().min(1).max(86_400).default(300),
           })
           .strict()
+          .refine((github) => github.executor === 'process' || github.image !== undefined, {
+            message:
+              'name the runner image (for vm: github-runner-<sha256>.qcow2 from `ironbots image build`)',
+            path: ['image'],
+          })
           .optional(),
       })
       .strict()

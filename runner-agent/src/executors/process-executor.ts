@@ -15,7 +15,13 @@ import type {
   Executor,
 } from './executor.ts';
 import { DEFAULT_JOB_PATH } from './job-environment.ts';
-import { liveGroupMembers, processStartTime, terminateProcessGroup } from './process-group.ts';
+import {
+  liveGroupMembers,
+  processesWithEnvironment,
+  processStartTime,
+  terminateProcesses,
+  terminateProcessGroup,
+} from './process-group.ts';
 
 export interface ProcessExecutorOptions {
   /** Time between SIGTERM and SIGKILL when a job is stopped or leaves processes behind. Default 5 s. */
@@ -84,6 +90,7 @@ export class ProcessExecutor implements Executor {
         if (ours && (liveGroupMembers(record.pgid)?.length ?? 0) > 0) {
           await terminateProcessGroup(record.pgid, this.#killGraceMs);
         }
+        await terminateProcesses(processesWithEnvironment(jobMarker(record.jobId)), this.#killGraceMs);
         await rm(full, { force: true });
       }),
     );
@@ -154,9 +161,13 @@ export class ProcessExecutor implements Executor {
       let spawnError: NodeJS.ErrnoException | undefined;
       let termination: Promise<void> | undefined;
       let closed = false;
+      // What left the group (its own setsid) is found by the job id in its environment.
+      const marker = request.env.IRONBOTS_JOB_ID === request.jobId ? jobMarker(request.jobId) : undefined;
       const terminate = (): Promise<void> => {
         if (pgid === undefined) return Promise.resolve();
-        termination ??= terminateProcessGroup(pgid, this.#killGraceMs);
+        termination ??= terminateProcessGroup(pgid, this.#killGraceMs).then(async () => {
+          if (marker) await terminateProcesses(processesWithEnvironment(marker), this.#killGraceMs);
+        });
         return termination;
       };
       const stop = (reason: 'timed-out' | 'cancelled') => {
@@ -205,6 +216,11 @@ export class ProcessExecutor implements Executor {
       });
     });
   }
+}
+
+/** The environment entry every process of a job carries (the JobRunner sets IRONBOTS_JOB_ID). */
+function jobMarker(jobId: string): string {
+  return `IRONBOTS_JOB_ID=${jobId}`;
 }
 
 /** spawn's own errors; the checks before spawning catch the common cases, these are races and oddities. */

@@ -87,3 +87,59 @@ async function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> 
   }
   return true;
 }
+
+/**
+ * Processes whose environment holds exactly `entry` (e.g. `IRONBOTS_JOB_ID=…`): what a job started, even
+ * where it left the job's process group with setsid (a runner's steps do, as GitHub's runner does). Only
+ * processes whose environment this user may read are seen.
+ */
+export function processesWithEnvironment(entry: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch {
+      continue; // exited while we looked, or not ours to read
+    }
+    if (environ.split('\0').includes(entry)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+/** SIGTERM (and SIGCONT), then SIGKILL after `graceMs`, to each process still running. */
+export async function terminateProcesses(pids: readonly number[], graceMs: number): Promise<void> {
+  const signal = (pid: number, sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // gone already
+    }
+  };
+  const alive = () => pids.filter(isRunning);
+  for (const pid of pids) {
+    signal(pid, 'SIGTERM');
+    signal(pid, 'SIGCONT');
+  }
+  const deadline = performance.now() + graceMs;
+  while (alive().length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  for (const pid of alive()) signal(pid, 'SIGKILL');
+}
+
+/** Running and not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@ export interface GitHubRunnerSettings {
   claimLabels: readonly string[];
   implicitLabels: readonly string[];
   executor: ExecutorName;
-  image: string;
+  image?: string | undefined;
   command: readonly string[];
   timeoutMinutes: number;
   namePrefix: string;

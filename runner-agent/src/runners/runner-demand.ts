@@ -158,7 +158,7 @@ export class RunnerDemand {
       timeoutSeconds: settings.timeoutMinutes * 60,
       env: {},
       executor: settings.executor,
-      ...(settings.executor === 'process' ? {} : { image: settings.image }),
+      ...(settings.image && settings.executor !== 'process' ? { image: settings.image } : {}),
       ...(settings.executor === 'vm' ? { network: 'user' as const } : {}),
       runner: {
         forge: 'github',
