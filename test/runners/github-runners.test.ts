@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO, RunnerWorld } from '../support/runner-world.ts';
+import { REPO, RunnerWorld, STANDIN } from '../support/runner-world.ts';
 
 /**
  * Registered runners end to end in one process: the GitHub emulator queues workflow jobs and sends signed
@@ -148,5 +148,70 @@ describe('registered GitHub runners', () => {
       })
       .toEqual([expect.stringMatching(/did not come online within 1 s \(tried twice\)/)]);
     await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+  });
+});
+
+describe('registered GitHub runners, more cases', () => {
+  let world: RunnerWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+
+  it('registers organisation runners when scope is organization', async () => {
+    world = await RunnerWorld.start({ runners: { scope: 'organization' } });
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo org runner' }],
+    });
+    await expect.poll(() => world!.emulator.workflowJob(jobId).status, { timeout: 30_000 }).toBe('completed');
+    expect(world.emulator.workflowJob(jobId)).toMatchObject({ conclusion: 'success', completions: 1 });
+    await expect
+      .poll(() => world!.emulator.runners({ org: REPO.owner }).map((r: { name: string }) => r.name), {
+        timeout: 10_000,
+      })
+      .toEqual([]);
+  });
+
+  it('retries once with a new registration when the runner is refused its expired configuration, then says so', async () => {
+    // The runner starts 2 s late, after its configuration expired (1 s unused).
+    world = await RunnerWorld.start({
+      emulator: { jitConfigTtlMs: 1_000 },
+      runners: { command: ['/bin/sh', '-c', 'sleep 2; exec "$0" "$@"', STANDIN] },
+    });
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'true' }],
+    });
+    await expect
+      .poll(async () => (await world!.deployment.jobs.deadLetters()).map((d) => d.reason), {
+        timeout: 60_000,
+      })
+      .toEqual([expect.stringMatching(/exited with code \d+ before it came online.*\(tried twice\)/)]);
+    expect(world.emulator.workflowJob(jobId).status).toBe('queued');
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('stops a runner that came online after its job was cancelled, once no queued job fits it', async () => {
+    // The runner comes online 2 s late; the run is cancelled meanwhile.
+    world = await RunnerWorld.start({
+      runners: { command: ['/bin/sh', '-c', 'sleep 2; exec "$0" "$@"', STANDIN], idleTimeoutSeconds: 1 },
+    });
+    const { runId, jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'true' }],
+    });
+    await expect.poll(() => world!.ourRegistrations().length, { timeout: 15_000 }).toBe(1);
+    world.emulator.cancelWorkflowRun(REPO.owner, REPO.name, runId);
+    expect(world.emulator.workflowJob(jobId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    await expect.poll(async () => (await world!.deployment.jobs.stats()).done, { timeout: 20_000 }).toBe(1);
+    expect(await world.deployment.jobs.deadLetters()).toEqual([]);
+    expect(world.ourRegistrations()).toEqual([]);
   });
 });

@@ -21,11 +21,14 @@ export const REPO = { owner: 'acme', name: 'widget' };
 /** The stand-in runner unpacked from its release-like tarball into `dir`; returns its run.sh. */
 export async function unpackStandinRunner(dir: string): Promise<string> {
   const tarball = await writeStandinRunnerTarball(dir);
-  const root = path.join(dir, 'actions-runner');
-  await mkdir(root, { recursive: true });
-  await promisify(execFile)('tar', ['-xzf', tarball.path, '-C', root]);
-  return path.join(root, 'run.sh');
+  const runSh = RunnerWorld.standinRunSh(dir);
+  await mkdir(path.dirname(runSh), { recursive: true });
+  await promisify(execFile)('tar', ['-xzf', tarball.path, '-C', path.dirname(runSh)]);
+  return runSh;
 }
+
+/** In `runners.command`: the stand-in runner's run.sh (unpacked into the world's directory). */
+export const STANDIN = '<stand-in run.sh>';
 
 export interface RunnerWorldOptions {
   /** Overrides of `runners.github` (the defaults run the stand-in runner as a process, with short timeouts). */
@@ -71,6 +74,10 @@ export class RunnerWorld {
     this.forge = new GitHubForge({ token: RUNNER_TOKEN, baseUrl: parts.emulator.url, throttle: false });
   }
 
+  static standinRunSh(dir: string): string {
+    return path.join(dir, 'actions-runner', 'run.sh');
+  }
+
   static config(dir: string, emulatorUrl: string, options: RunnerWorldOptions): DeploymentConfig {
     return DeploymentConfigSchema.parse(RunnerWorld.rawConfig(dir, emulatorUrl, options));
   }
@@ -93,13 +100,15 @@ export class RunnerWorld {
       runners: {
         github: {
           executor: 'process',
-          // The stand-in runner as a host process, unpacked where it keeps its _work (see start()).
-          command: [path.join(dir, 'actions-runner', 'run.sh')],
           pollSeconds: 0.2,
           registrationTimeoutSeconds: 10,
           idleTimeoutSeconds: 3,
           reapIntervalSeconds: 1,
           ...options.runners,
+          // The stand-in runner as a host process, unpacked where it keeps its _work (see start()).
+          command: ((options.runners?.command as string[] | undefined) ?? [STANDIN]).map((word) =>
+            word === STANDIN ? RunnerWorld.standinRunSh(dir) : word,
+          ),
         },
       },
       agent: {
