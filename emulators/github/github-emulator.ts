@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { GitHubAppsApi, type EmulatedApp } from './apps-api.ts';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -99,6 +100,7 @@ export class GitHubEmulator {
   readonly #background = new Set<Promise<void>>();
   readonly #rateLimits = new RateLimitFaults();
   readonly #actions: GitHubActionsApi;
+  readonly #apps = new GitHubAppsApi({ nextId: () => this.#nextId++ });
 
   private constructor(options: GitHubEmulatorOptions) {
     this.#options = options;
@@ -330,6 +332,19 @@ export class GitHubEmulator {
     return this.#actions.runnersOf(scope);
   }
 
+  /**
+   * Registers a GitHub App installed on everything here: its id, installation id and private key, as a
+   * deployment configures `forge.app`. Its installation tokens work like the fixed tokens, for an hour.
+   */
+  registerApp(): EmulatedApp {
+    return this.#apps.register();
+  }
+
+  /** Installation tokens made so far. */
+  get appTokensIssued(): number {
+    return this.#apps.tokensIssued;
+  }
+
   /** Cancels a run as its Cancel button does: queued jobs at once, running ones through their runner. */
   cancelWorkflowRun(owner: string, repo: string, runId: number): void {
     this.#actions.cancelRun(owner, repo, runId);
@@ -355,6 +370,13 @@ export class GitHubEmulator {
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
     // The stand-in runner's side of the JIT handshake: authenticated by the runner's own token.
     if (url.pathname.startsWith('/_runner/')) return this.#actions.routeRunner(req, res, url);
+
+    // An App trades its JWT for an installation token here, before (and instead of) token authentication.
+    const app = this.#apps.route(req.method ?? 'GET', url.pathname, req.headers.authorization);
+    if (app) {
+      req.resume();
+      return sendJson(res, app.status, app.body);
+    }
 
     this.#authenticate(req);
     const limited = this.#rateLimits.take();
@@ -458,10 +480,12 @@ export class GitHubEmulator {
 
   #validToken(candidate: string): boolean {
     const given = Buffer.from(candidate);
-    return this.#options.tokens.some((token) => {
-      const want = Buffer.from(token);
-      return want.length === given.length && timingSafeEqual(want, given);
-    });
+    return (
+      this.#options.tokens.some((token) => {
+        const want = Buffer.from(token);
+        return want.length === given.length && timingSafeEqual(want, given);
+      }) || this.#apps.validToken(candidate)
+    );
   }
 
   #repoOrThrow(owner: string, name: string, error: () => Error) {

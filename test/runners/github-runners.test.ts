@@ -158,6 +158,22 @@ describe('registered GitHub runners, more cases', () => {
     world = undefined;
   });
 
+  it('works as a GitHub App installation, with tokens the forge client makes and renews itself', async () => {
+    world = await RunnerWorld.start({ auth: 'app' });
+    const { jobId } = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo as an app' }],
+    });
+    await expect.poll(() => world!.emulator.workflowJob(jobId).status, { timeout: 30_000 }).toBe('completed');
+    expect(world.emulator.workflowJob(jobId)).toMatchObject({ conclusion: 'success', completions: 1 });
+    // One installation token for all those calls: it is cached until it nears expiry, not made per request.
+    expect(world.emulator.appTokensIssued).toBe(1);
+    // The private key and the token are secrets of the deployment: never in a log.
+    expect(world.deployment.secrets.redact(world.options.app!.privateKey)).not.toContain('PRIVATE KEY');
+  });
+
   it('registers organisation runners when scope is organization', async () => {
     world = await RunnerWorld.start({ runners: { scope: 'organization' } });
     const { jobId } = await world.emulator.queueWorkflowJob({

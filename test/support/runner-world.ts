@@ -43,6 +43,10 @@ export interface RunnerWorldOptions {
   agent?: boolean;
   /** Overrides of the `agent` section. */
   agentConfig?: Record<string, unknown>;
+  /** The forge's credentials: the token (default), or a GitHub App that start() registers on the emulator. */
+  auth?: 'token' | 'app';
+  /** Set by start() for `auth: 'app'`. */
+  app?: { appId: number; installationId: number; privateKey: string };
   /** More top-level sections (e.g. `images`). */
   extraConfig?: Record<string, unknown>;
 }
@@ -88,7 +92,7 @@ export class RunnerWorld {
       stateDir: path.join(dir, 'state'),
       forge: {
         apiUrl: emulatorUrl,
-        token: RUNNER_TOKEN,
+        ...(options.app ? { app: options.app } : { token: RUNNER_TOKEN }),
         repositories: [`${REPO.owner}/${REPO.name}`],
         secondaryRateLimits: false,
       },
@@ -132,6 +136,7 @@ export class RunnerWorld {
       ...options.emulator,
     });
     let deployment: Deployment | undefined;
+    if (options.auth === 'app') options = { ...options, app: emulator.registerApp() };
     try {
       await unpackStandinRunner(tmp.dir);
       await emulator.createRepository(REPO.owner, REPO.name);
