@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { forgeFromConfig } from '../../forge/forge-from-config.ts';
 import type { Forge, RepositoryId } from '../../forge/forge.ts';
 import {
@@ -9,6 +9,7 @@ import {
 } from '../../runner-agent/src/config/deployment-config.ts';
 import type { SecretRegistry } from '../../core/secrets.ts';
 import { positiveInteger, CONFIG_OPTION } from './options.ts';
+import { EXIT } from '../exit-codes.ts';
 
 interface Opened {
   config: DeploymentConfig;
@@ -54,6 +55,33 @@ function age(storedAt: Date, now = Date.now()): string {
   return hours < 48 ? `${Math.max(0, Math.floor(hours))}h` : `${Math.floor(hours / 24)}d`;
 }
 
+/** `--input key=value`, repeatable: a value for one of the recipe's inputs. */
+function collectInput(value: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([^=]+)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  const key = match[1]!.trim();
+  if (Object.hasOwn(previous, key)) throw new InvalidArgumentError(`the input "${key}" is given twice`);
+  return { ...previous, [key]: match[2]! };
+}
+
+const INPUT_OPTION = [
+  '--input <key=value>',
+  "a value for one of the recipe's inputs (repeatable), e.g. --input runner-sha256=…",
+  collectInput,
+  {} as Record<string, string>,
+] as const;
+
+/** The recipe with these input values; an input problem is a usage error (exit 2): nothing was built. */
+async function loadRecipe(file: string, inputs: Record<string, string>) {
+  const { loadImageRecipe, RecipeInputError } = await import('../../runner-agent/src/images/image-recipe.ts');
+  try {
+    return await loadImageRecipe(file, { inputs });
+  } catch (error) {
+    if (error instanceof RecipeInputError) process.exitCode = EXIT.usage;
+    throw error;
+  }
+}
+
 export function registerImageCommands(program: Command): void {
   const configOption = CONFIG_OPTION;
   program
@@ -70,10 +98,17 @@ export function registerImageCommands(program: Command): void {
     )
     .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
     .option('--project <dir>', 'the project whose images/recipes/<name>.yml builds the image', '.')
+    .option(...INPUT_OPTION)
     .action(
       async (
         name: string,
-        options: { config: string; repository?: string; workDir: string; project: string },
+        options: {
+          config: string;
+          repository?: string;
+          workDir: string;
+          project: string;
+          input: Record<string, string>;
+        },
       ) => {
         const opened = await open(options.config);
         const [repo] = repositoriesOf(opened, options.config, options.repository);
@@ -85,13 +120,19 @@ export function registerImageCommands(program: Command): void {
         const { refreshImage } = await import('../../runner-agent/src/images/image-refresh.ts');
         const { BusyboxImageBuilder } =
           await import('../../runner-agent/src/images/busybox-image-builder.ts');
-        const { loadImageRecipe, recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
+        const { recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
         const { RecipeImageBuilder } = await import('../../runner-agent/src/images/recipe-image-builder.ts');
         const { existsSync } = await import('node:fs');
         // A recipe in the project builds the image; without one, the busybox test image is built.
         const recipePath = recipeFile(name, path.resolve(options.project));
+        if (!existsSync(recipePath) && Object.keys(options.input).length > 0) {
+          process.exitCode = EXIT.usage;
+          throw new Error(
+            `--input: there is no recipe ${recipePath} to take inputs (the ${name} image is built without one)`,
+          );
+        }
         const builder = existsSync(recipePath)
-          ? new RecipeImageBuilder({ recipe: await loadImageRecipe(recipePath) })
+          ? new RecipeImageBuilder({ recipe: await loadRecipe(recipePath, options.input) })
           : new BusyboxImageBuilder();
         const { store } = imageStoreFromConfig(opened.config);
         const progress = await progressOn(`upload ${name}`);
@@ -122,22 +163,28 @@ export function registerImageCommands(program: Command): void {
     .argument('<recipe>', 'a recipe name (looked up in <project>/images/recipes) or a recipe file')
     .option('--project <dir>', 'the project holding images/recipes', '.')
     .option('--force', 'build even when this recipe was built here already', false)
-    .action(async (reference: string, options: { project: string; force: boolean }) => {
-      const { loadImageRecipe, recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
-      const { ensureRecipeImage, localImagesDir } =
-        await import('../../runner-agent/src/deployment/vm-setup.ts');
-      const recipe = await loadImageRecipe(recipeFile(reference, path.resolve(options.project)));
-      const controller = new AbortController();
-      process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-      const blob = await ensureRecipeImage({
-        recipe,
-        force: options.force,
-        print: (line) => process.stderr.write(`${line}\n`),
-        signal: controller.signal,
-      });
-      // stdout is only the result, for scripts.
-      process.stdout.write(`${path.join(localImagesDir(), blob)}\n`);
-    });
+    .option(...INPUT_OPTION)
+    .action(
+      async (
+        reference: string,
+        options: { project: string; force: boolean; input: Record<string, string> },
+      ) => {
+        const { recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
+        const { ensureRecipeImage, localImagesDir } =
+          await import('../../runner-agent/src/deployment/vm-setup.ts');
+        const recipe = await loadRecipe(recipeFile(reference, path.resolve(options.project)), options.input);
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+        const blob = await ensureRecipeImage({
+          recipe,
+          force: options.force,
+          print: (line) => process.stderr.write(`${line}\n`),
+          signal: controller.signal,
+        });
+        // stdout is only the result, for scripts.
+        process.stdout.write(`${path.join(localImagesDir(), blob)}\n`);
+      },
+    );
 
   image
     .command('list')

@@ -623,6 +623,31 @@ describe('GitHub emulator: the stand-in runner, as a host process', () => {
     expect(garbage.errors()).toMatch(/the JIT configuration cannot be read/);
   });
 
+  it('a runner deleted while it waits for a job is told so, and exits non-zero', async () => {
+    await start();
+    const { runner, encoded_jit_config: config } = await jitRunner('idle-1');
+    const waiting = await startRunner(config);
+    await until(() => emulator.runners({ owner: 'acme', repo: 'widget' })[0]?.status === 'online');
+    await octokit.rest.actions.deleteSelfHostedRunnerFromRepo({
+      owner: 'acme',
+      repo: 'widget',
+      runner_id: runner.id,
+    });
+    expect(await waiting.exited).toBe(2);
+    expect(waiting.errors()).toMatch(
+      /rejected \(HTTP 401\): This runner registration is gone: runner "idle-1" was deleted/,
+    );
+    // A job queued afterwards is nobody's yet.
+    const { jobId } = await emulator.queueWorkflowJob({
+      owner: 'acme',
+      repo: 'widget',
+      sha: SHA,
+      labels: ['kvm'],
+      steps: [{ run: 'true' }],
+    });
+    expect(emulator.workflowJob(jobId).status).toBe('queued');
+  });
+
   it('org runners take jobs of any repository of the organization; two runners take one job each', async () => {
     await start();
     const widget = await emulator.queueWorkflowJob({

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachedBaseImage } from '../../runner-agent/src/images/base-image.ts';
+import { cachedBaseImage, cachedRecipeDownload } from '../../runner-agent/src/images/base-image.ts';
 import { parseImageRecipe } from '../../runner-agent/src/images/image-recipe.ts';
 import { RecipeImageBuilder } from '../../runner-agent/src/images/recipe-image-builder.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -123,5 +123,60 @@ describe('a recipe’s downloaded base image', () => {
     );
     expect(error?.message).toMatch(/cloudy\.yml line 3: base\.image\.url: nothing to download at http/);
     expect(store).toEqual([]);
+  });
+});
+
+describe('a recipe’s downloads', () => {
+  it('are fetched once into the cache and verified', async () => {
+    const { url, requests } = await serveImage();
+    const cache = await withTempDir('ironbots-download-cache-');
+    try {
+      const spec = { url: `${url}/cloud.qcow2`, sha256: SHA256 };
+      const file = await cachedRecipeDownload(spec, cache.dir, { log: () => undefined });
+      expect(file).toBe(path.join(cache.dir, 'downloads', SHA256));
+      expect(await readFile(file)).toEqual(IMAGE);
+      const before = requests.length;
+      await cachedRecipeDownload(spec, cache.dir, { log: () => undefined });
+      expect(requests.length).toBe(before);
+    } finally {
+      await cache.remove();
+    }
+  });
+
+  it('whose sha256 (an input) is not the file’s: the recipe line is named before anything is built', async () => {
+    const { url } = await serveImage();
+    const dir = await withTempDir('ironbots-download-build-');
+    try {
+      const wrong = 'cd'.repeat(32);
+      const recipe = parseImageRecipe(
+        [
+          'base: { debian: { suite: bookworm } }',
+          'inputs:',
+          '  tool-sha256: { description: the sha256 }',
+          'downloads:',
+          `  - url: ${url}/cloud.qcow2`,
+          '    sha256: ${{ inputs.tool-sha256 }}',
+          '    path: /opt/tool',
+          '',
+        ].join('\n'),
+        path.join(dir.dir, 'tool.yml'),
+        { inputs: { 'tool-sha256': wrong } },
+      );
+      const error = await new RecipeImageBuilder({ recipe, cacheDir: path.join(dir.dir, 'cache') })
+        .build('tool', path.join(dir.dir, 'store'), { log: () => undefined })
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      expect(error?.message).toMatch(
+        new RegExp(
+          `tool\\.yml line 6: downloads\\.0\\.sha256: the file downloaded from ${url}/cloud\\.qcow2 has sha256 ${SHA256}, not this one; the download was deleted`,
+        ),
+      );
+      expect(await readdir(path.join(dir.dir, 'cache', 'downloads'))).toEqual([]);
+      expect(await readdir(path.join(dir.dir, 'store')).catch(() => [])).toEqual([]);
+    } finally {
+      await dir.remove();
+    }
   });
 });

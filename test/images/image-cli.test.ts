@@ -25,6 +25,39 @@ function ironbots(args: string[], env: NodeJS.ProcessEnv = {}) {
   });
 }
 
+describe('ironbots image build --input', () => {
+  it('exits 2 with a clear message for a malformed, undeclared, missing or mismatching input, building nothing', async () => {
+    const build = (...args: string[]) => ironbots(['image', 'build', ...args, '--project', repoRoot]);
+    const malformed = await build('github-runner', '--input', 'runner-url');
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(
+      /option '--input <key=value>' argument 'runner-url' is invalid\. expected key=value/,
+    );
+    const undeclared = await build('debian-12', '--input', 'colour=red');
+    expect(undeclared.code).toBe(2);
+    expect(undeclared.stderr).toMatch(
+      /debian-12\.yml: inputs: no input "colour" is declared \(this recipe declares no inputs\)/,
+    );
+    const missing = await build('github-runner', '--input', 'runner-url=http://127.0.0.1:9/runner.tar.gz');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /github-runner\.yml line \d+: inputs\.runner-sha256: the input "runner-sha256" is required and was not given/,
+    );
+    const mismatching = await build(
+      'github-runner',
+      '--input',
+      'runner-url=http://127.0.0.1:9/runner.tar.gz',
+      '--input',
+      'runner-sha256=not-a-checksum',
+    );
+    expect(mismatching.code).toBe(2);
+    expect(mismatching.stderr).toMatch(
+      /inputs\.runner-sha256: the input "runner-sha256" is "not-a-checksum", which does not match/,
+    );
+    expect(mismatching.stdout).toBe('');
+  });
+});
+
 describe('ironbots image … (the CLI as a process)', () => {
   let t: Awaited<ReturnType<typeof emulatedRepository>>;
   let config: string;

@@ -70,13 +70,34 @@ export async function cachedBaseImage(
   cacheDir: string,
   io: TransferIO & { log: (line: string) => void },
 ): Promise<string> {
-  const dest = path.join(cacheDir, 'base-images', spec.sha256);
+  return cachedVerifiedDownload(spec, path.join(cacheDir, 'base-images', spec.sha256), 'base', io);
+}
+
+/**
+ * A recipe's `downloads:` item in `<cacheDir>/downloads/<sha256>`, fetched and verified like a base image:
+ * resumed when interrupted, deleted (ImageChecksumError) when its sha256 is not the recipe's.
+ */
+export async function cachedRecipeDownload(
+  spec: { url: string; sha256: string },
+  cacheDir: string,
+  io: TransferIO & { log: (line: string) => void },
+): Promise<string> {
+  return cachedVerifiedDownload(spec, path.join(cacheDir, 'downloads', spec.sha256), 'download', io);
+}
+
+async function cachedVerifiedDownload(
+  spec: { url: string; sha256: string },
+  dest: string,
+  kind: 'base' | 'download',
+  io: TransferIO & { log: (line: string) => void },
+): Promise<string> {
   if (await stat(dest).catch(() => null)) return dest;
-  io.log(`downloading the base image ${spec.url}`);
+  io.log(`downloading ${kind === 'base' ? 'the base image ' : ''}${spec.url}`);
+  // downloadVerified checks against the sha256 in a blob name; the name itself only shows in messages.
   const { bytes, resumedFrom } = await downloadVerified(
     httpBlobReader(spec.url),
     spec.url,
-    `base-${spec.sha256}.qcow2`,
+    `${kind}-${spec.sha256}.qcow2`,
     dest,
     io,
   );

@@ -11,7 +11,7 @@ import {
   writeGuestInitrd,
 } from './busybox-image-builder.ts';
 import type { BuiltImage, ImageBuilder, ImageBuildIO } from './image-builder.ts';
-import { cachedBaseImage, unpackBaseImage } from './base-image.ts';
+import { cachedBaseImage, cachedRecipeDownload, unpackBaseImage } from './base-image.ts';
 import { ImageRecipeError, type ImageRecipe } from './image-recipe.ts';
 import { ImageChecksumError, ImageNotFoundError } from './image-store.ts';
 
@@ -92,6 +92,8 @@ export class RecipeImageBuilder implements ImageBuilder {
     const { spec } = recipe;
     // A base image is fetched and verified first: a wrong URL or sha256 fails before anything else is done.
     const baseFile = spec.base.image ? await this.#downloadBase(spec.base.image, io) : undefined;
+    // So are the recipe's downloads, before anything is built.
+    const downloaded = await this.#downloads(io);
     const kernel = await debianKernel({
       cacheDir: this.#cacheDir,
       log: io.log,
@@ -102,7 +104,7 @@ export class RecipeImageBuilder implements ImageBuilder {
     try {
       // What goes into the image besides packages, laid out as in the image, then copied in by a hook.
       const overlay = path.join(work, 'overlay');
-      await this.#prepareOverlay(overlay, kernel, name);
+      await this.#prepareOverlay(overlay, kernel, name, downloaded);
       const commandsDir = path.join(work, 'commands');
       await mkdir(commandsDir);
       // Run with the root filesystem as $1, after the packages are in.
@@ -205,22 +207,26 @@ export class RecipeImageBuilder implements ImageBuilder {
         ...(io.signal ? { signal: io.signal } : {}),
       });
     } catch (error) {
-      if (error instanceof ImageChecksumError)
-        throw new ImageRecipeError(
-          recipe.file,
-          recipe.lineOf(['base', 'image', 'sha256']),
-          'base.image.sha256',
-          `the image downloaded from ${base.url} has sha256 ${error.actual}, not this one; the download was deleted`,
-        );
-      if (error instanceof ImageNotFoundError)
-        throw new ImageRecipeError(
-          recipe.file,
-          recipe.lineOf(['base', 'image', 'url']),
-          'base.image.url',
-          `nothing to download at ${base.url}`,
-        );
-      throw error;
+      throw recipeDownloadError(recipe, ['base', 'image'], base.url, error);
     }
+  }
+
+  /** The recipe's `downloads:`, each from the cache, downloaded and verified first if need be. */
+  async #downloads(io: ImageBuildIO): Promise<{ file: string; path: string }[]> {
+    const { recipe } = this.#o;
+    const files = [];
+    for (const [index, download] of (recipe.spec.downloads ?? []).entries()) {
+      try {
+        const file = await cachedRecipeDownload(download, this.#cacheDir, {
+          log: io.log,
+          ...(io.signal ? { signal: io.signal } : {}),
+        });
+        files.push({ file, path: download.path });
+      } catch (error) {
+        throw recipeDownloadError(recipe, ['downloads', index], download.url, error);
+      }
+    }
+    return files;
   }
 
   /**
@@ -262,7 +268,12 @@ export class RecipeImageBuilder implements ImageBuilder {
     await this.#runLogged('sh', ['-c', script, 'sh', rootfs], io);
   }
 
-  async #prepareOverlay(overlay: string, kernel: DebianKernel, name: string): Promise<void> {
+  async #prepareOverlay(
+    overlay: string,
+    kernel: DebianKernel,
+    name: string,
+    downloads: { file: string; path: string }[],
+  ): Promise<void> {
     const { recipe } = this.#o;
     await mkdir(path.join(overlay, 'etc', 'systemd', 'system'), { recursive: true });
     await mkdir(path.join(overlay, 'usr', 'local', 'sbin'), { recursive: true });
@@ -291,6 +302,11 @@ export class RecipeImageBuilder implements ImageBuilder {
       const target = path.join(overlay, file.path);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.content, { mode: Number.parseInt(file.mode, 8) });
+    }
+    for (const download of downloads) {
+      const target = path.join(overlay, download.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      await cp(download.file, target);
     }
     // Modes as the recipe says, whatever this process's umask.
     await chmodAll(overlay, recipe);
@@ -346,10 +362,11 @@ export class RecipeImageBuilder implements ImageBuilder {
             .join('\n    ') || '(no output)';
         if (missingPackage) {
           const index = recipe.spec.packages.findIndex((p) => p.replace(/=.*/, '') === missingPackage);
+          const at = index >= 0 ? recipe.locate(['packages', index]) : { file: recipe.file, line: undefined };
           return reject(
             new ImageRecipeError(
-              recipe.file,
-              index >= 0 ? recipe.lineOf(['packages', index]) : undefined,
+              at.file,
+              at.line,
               index >= 0 ? `packages.${index}` : 'packages',
               `no package "${missingPackage}" in ${recipe.spec.base.debian ? "this suite's mirror" : "the base image's apt sources"}`,
             ),
@@ -358,8 +375,8 @@ export class RecipeImageBuilder implements ImageBuilder {
         if (command !== undefined)
           return reject(
             new ImageRecipeError(
-              recipe.file,
-              recipe.lineOf(['commands', command]),
+              recipe.locate(['commands', command]).file,
+              recipe.locate(['commands', command]).line,
               `commands.${command}`,
               `the command failed (exit ${code}); its output ends:\n    ${output}`,
             ),
@@ -386,6 +403,27 @@ export class RecipeImageBuilder implements ImageBuilder {
   }
 }
 
+/** A failed download of a recipe's base image or `downloads:` item, pinned on the recipe line that asked for it. */
+function recipeDownloadError(
+  recipe: ImageRecipe,
+  at: (string | number)[],
+  url: string,
+  error: unknown,
+): unknown {
+  const field = (key: string) => {
+    const where = recipe.locate([...at, key]);
+    return [where.file, where.line, [...at, key].join('.')] as const;
+  };
+  if (error instanceof ImageChecksumError)
+    return new ImageRecipeError(
+      ...field('sha256'),
+      `the ${at[0] === 'base' ? 'image' : 'file'} downloaded from ${url} has sha256 ${error.actual}, not this one; the download was deleted`,
+    );
+  if (error instanceof ImageNotFoundError)
+    return new ImageRecipeError(...field('url'), `nothing to download at ${url}`);
+  return error;
+}
+
 /** Printed by a hook before each recipe command, so a failure can be pinned on the command. */
 const COMMAND_MARK = 'ironbots-recipe-command ';
 
@@ -393,6 +431,7 @@ async function chmodAll(overlay: string, recipe: ImageRecipe): Promise<void> {
   await chmod(path.join(overlay, 'usr', 'local', 'sbin', 'ironbots-guest'), 0o755);
   for (const file of recipe.spec.files)
     await chmod(path.join(overlay, file.path), Number.parseInt(file.mode, 8));
+  for (const download of recipe.spec.downloads ?? []) await chmod(path.join(overlay, download.path), 0o644);
   // Directories the overlay creates are merged into the image's; 0755 like Debian's own.
   for (const entry of await readdir(overlay, { recursive: true, withFileTypes: true }))
     if (entry.isDirectory()) await chmod(path.join(entry.parentPath, entry.name), 0o755);

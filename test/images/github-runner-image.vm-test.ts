@@ -1,0 +1,136 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
+import { writeStandinRunnerTarball } from '../../emulators/github/standin-runner.ts';
+import { ensureRecipeImage, localImagesDir } from '../../runner-agent/src/deployment/vm-setup.ts';
+import { VmExecutor } from '../../runner-agent/src/executors/vm-executor.ts';
+import { loadImageRecipe, recipeFile } from '../../runner-agent/src/images/image-recipe.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { qemuProcessesUnder, vmToolsPresent } from '../executors/vm-test-image.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const TOKEN = 'ghp_githubrunnerimagetoken01';
+
+/**
+ * The project's github-runner recipe, built as `ironbots image build github-runner --input …` builds it, with
+ * the stand-in runner's tarball (GitHub's cannot be downloaded here) served over HTTP in place of a release;
+ * then the runner in a VM takes a queued workflow job from the emulator over QEMU's user network.
+ */
+describe.skipIf(!vmToolsPresent)('github-runner image', () => {
+  let dir: { dir: string; remove(): Promise<void> };
+  let server: Server;
+  let image: string;
+  let emulator: GitHubEmulator;
+
+  beforeAll(async () => {
+    dir = await withTempDir('ironbots-github-runner-image-');
+    const tarball = await writeStandinRunnerTarball(path.join(dir.dir, 'dist'));
+    const size = (await stat(tarball.path)).size;
+    server = createServer((request, response) => {
+      if (request.url !== `/${path.basename(tarball.path)}`) return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-length': size });
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(tarball.path).pipe(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const recipe = await loadImageRecipe(recipeFile('github-runner', repoRoot), {
+      inputs: {
+        'runner-url': `http://127.0.0.1:${port}/${path.basename(tarball.path)}`,
+        'runner-sha256': tarball.sha256,
+      },
+    });
+    const blob = await ensureRecipeImage({ recipe, print: (line) => console.log(line) });
+    image = path.join(localImagesDir(), blob);
+    emulator = await GitHubEmulator.start({
+      dataDir: path.join(dir.dir, 'forge'),
+      tokens: [TOKEN],
+      // The guest reaches the host's loopback, where the emulator listens, at QEMU's gateway address.
+      runnerHost: '10.0.2.2',
+    });
+    await emulator.createRepository('acme', 'widget');
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    server?.close();
+    await dir?.remove();
+  });
+
+  it('runs /opt/actions-runner/run.sh --jitconfig in a VM: the queued job runs its steps there and succeeds once', async () => {
+    const { jobId } = await emulator.queueWorkflowJob({
+      owner: 'acme',
+      repo: 'widget',
+      sha: 'f'.repeat(40),
+      labels: ['self-hosted', 'kvm'],
+      steps: [
+        {
+          name: 'where',
+          run: 'cat /etc/ironbots-image | cut -d" " -f1; . /etc/os-release; echo "$VERSION_CODENAME"',
+        },
+        {
+          name: 'tools',
+          run: 'git --version | cut -d" " -f1-2; test -x /opt/actions-runner/run.sh && echo runner installed',
+        },
+      ],
+    });
+    const response = await fetch(`${emulator.url}/repos/acme/widget/actions/runners/generate-jitconfig`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'vm-runner-1',
+        runner_group_id: 1,
+        labels: ['self-hosted', 'kvm'],
+        work_folder: '_work',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { encoded_jit_config: config } = (await response.json()) as { encoded_jit_config: string };
+    expect(JSON.parse(Buffer.from(config, 'base64').toString())).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/10\.0\.2\.2:\d+$/),
+    });
+
+    const state = await withTempDir('ironbots-github-runner-vm-');
+    const work = await withTempDir('ironbots-github-runner-work-');
+    try {
+      const chunks: Buffer[] = [];
+      const result = await new VmExecutor({ stateDir: state.dir }).run(
+        {
+          jobId: 'github-runner',
+          argv: ['/opt/actions-runner/run.sh', '--jitconfig', config],
+          workdir: work.dir,
+          env: {
+            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+            RUNNER_ALLOW_RUNASROOT: '1',
+          },
+          timeoutMs: 300_000,
+          image,
+          network: 'user',
+        },
+        { onOutput: (c) => chunks.push(c), signal: new AbortController().signal },
+      );
+      const output = Buffer.concat(chunks).toString('utf8');
+      expect(result.outcome, output).toEqual({ kind: 'exited', exitCode: 0 });
+      expect(output).toMatch(/Job \d+ completed with result: Succeeded/);
+      expect(qemuProcessesUnder(state.dir)).toEqual([]);
+    } finally {
+      await state.remove();
+      await work.remove();
+    }
+
+    const job = emulator.workflowJob(jobId);
+    expect(job).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      runner_name: 'vm-runner-1',
+      completions: 1,
+    });
+    expect(job.log).toContain('github-runner\nbookworm\n');
+    expect(job.log).toContain('git version\nrunner installed\n');
+    await emulator.idle();
+    expect(emulator.runners({ owner: 'acme', repo: 'widget' })).toEqual([]);
+  });
+});
