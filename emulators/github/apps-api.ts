@@ -1,5 +1,4 @@
 import {
-  createPublicKey,
   generateKeyPairSync,
   randomBytes,
   timingSafeEqual,
