@@ -8,6 +8,7 @@ import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchQueueLatency, benchQueueThroughput } from './queue-latency.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
+import { benchRunnerStartup } from './runner-startup.ts';
 import { benchVmImageBuild } from './vm-image-build.ts';
 import { benchVmJob } from './vm-job.ts';
 import { benchVmOverlay } from './vm-overlay.ts';
@@ -22,6 +23,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'vm-overlay': () => benchVmOverlay(),
   'vm-job': () => benchVmJob(),
   'vm-image-build': () => benchVmImageBuild(),
+  'runner-startup': () => benchRunnerStartup(),
   'release-action': () => benchReleaseAction(),
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),

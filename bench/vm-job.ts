@@ -17,7 +17,7 @@ import { summarize } from './stats.ts';
  * The same kernel, initramfs and image booted by hand: qemu with nothing but the disk, so the guest agent
  * finds no job ports and powers off at once. The floor a VM job sits on.
  */
-async function bareBoot(
+export async function bareBoot(
   mode: string,
   boot: { vmlinuz: string; initrd: string },
   image: string,

@@ -1,17 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
-import { writeStandinRunnerTarball } from '../../emulators/github/standin-runner.ts';
-import { ensureRecipeImage, localImagesDir } from '../../runner-agent/src/deployment/vm-setup.ts';
 import { VmExecutor } from '../../runner-agent/src/executors/vm-executor.ts';
-import { loadImageRecipe, recipeFile } from '../../runner-agent/src/images/image-recipe.ts';
+import { githubRunnerImage } from '../support/github-runner-image.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { qemuProcessesUnder, vmToolsPresent } from '../executors/vm-test-image.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 const TOKEN = 'ghp_githubrunnerimagetoken01';
 
 /**
@@ -21,30 +15,12 @@ const TOKEN = 'ghp_githubrunnerimagetoken01';
  */
 describe.skipIf(!vmToolsPresent)('github-runner image', () => {
   let dir: { dir: string; remove(): Promise<void> };
-  let server: Server;
   let image: string;
   let emulator: GitHubEmulator;
 
   beforeAll(async () => {
     dir = await withTempDir('ironbots-github-runner-image-');
-    const tarball = await writeStandinRunnerTarball(path.join(dir.dir, 'dist'));
-    const size = (await stat(tarball.path)).size;
-    server = createServer((request, response) => {
-      if (request.url !== `/${path.basename(tarball.path)}`) return void response.writeHead(404).end();
-      response.writeHead(200, { 'content-length': size });
-      if (request.method === 'HEAD') response.end();
-      else createReadStream(tarball.path).pipe(response);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const recipe = await loadImageRecipe(recipeFile('github-runner', repoRoot), {
-      inputs: {
-        'runner-url': `http://127.0.0.1:${port}/${path.basename(tarball.path)}`,
-        'runner-sha256': tarball.sha256,
-      },
-    });
-    const blob = await ensureRecipeImage({ recipe, print: (line) => console.log(line) });
-    image = path.join(localImagesDir(), blob);
+    image = (await githubRunnerImage()).path;
     emulator = await GitHubEmulator.start({
       dataDir: path.join(dir.dir, 'forge'),
       tokens: [TOKEN],
@@ -56,7 +32,6 @@ describe.skipIf(!vmToolsPresent)('github-runner image', () => {
 
   afterAll(async () => {
     await emulator?.stop();
-    server?.close();
     await dir?.remove();
   });
 
