@@ -195,6 +195,63 @@ export function registerDeploymentCommands(program: Command): void {
       await deployment.close();
     });
 
+  const runners = program
+    .command('runners')
+    .description(
+      'GitHub runners registered by ironbots (runners.github): what is there, and removing ghosts',
+    );
+  runners
+    .command('list')
+    .description('the runner registrations ironbots made, and the queued workflow jobs of each repository')
+    .option(...configOption)
+    .action(async (options: { config: string }) => {
+      const deployment = await open(options.config);
+      try {
+        const tools = requireRunners(deployment, options.config);
+        const { describeScope } = await import('../../forge/forge.ts');
+        const { runnerNameTime } = await import('../../runner-agent/src/runners/jit-runner-launcher.ts');
+        for (const scope of tools.scopes) {
+          const ours = (await tools.forge.listRunners(scope)).filter(
+            (r) => runnerNameTime(tools.settings.namePrefix, r.name) !== null,
+          );
+          process.stdout.write(`${describeScope(scope)}: ${ours.length} runner(s) of ironbots\n`);
+          for (const r of ours) {
+            const age = Math.round((Date.now() - runnerNameTime(tools.settings.namePrefix, r.name)!) / 1000);
+            process.stdout.write(
+              `  ${r.name}  id ${r.id}  ${r.online ? 'online' : 'offline'}${r.busy ? ', busy' : ''}  ${age} s old  [${r.labels.join(', ')}]\n`,
+            );
+          }
+        }
+        for (const repo of tools.repositories) {
+          const queued = await tools.forge.listQueuedWorkflowJobs(repo);
+          process.stdout.write(`${repo.owner}/${repo.name}: ${queued.length} queued workflow job(s)\n`);
+          for (const job of queued)
+            process.stdout.write(
+              `  ${job.id}  ${job.name}  runs-on [${job.labels.join(', ')}]  queued ${job.createdAt}\n`,
+            );
+        }
+      } finally {
+        await deployment.close();
+      }
+    });
+  runners
+    .command('reap')
+    .description(
+      'remove ghost registrations: offline runners of ironbots older than a runner could need to come online (the server does this every runners.github.reapIntervalSeconds)',
+    )
+    .option(...configOption)
+    .action(async (options: { config: string }) => {
+      const deployment = await open(options.config);
+      try {
+        const { alive, removed } = await requireRunners(deployment, options.config).reaper.reap();
+        process.stdout.write(
+          `removed ${removed} ghost registration(s); ${alive} registration(s) of ironbots remain\n`,
+        );
+      } finally {
+        await deployment.close();
+      }
+    });
+
   const logs = program.command('logs').description('job logs and artifacts in the deployment’s log store');
   logs
     .command('prune')
@@ -216,6 +273,13 @@ export function registerDeploymentCommands(program: Command): void {
         await deployment.close();
       }
     });
+}
+
+function requireRunners(deployment: Deployment, configFile: string) {
+  const tools = deployment.runners();
+  if (!tools)
+    throw new Error(`${configFile}: the runners.github section is required for \`ironbots runners\``);
+  return tools;
 }
 
 function parseDays(value: string): number {

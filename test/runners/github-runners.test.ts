@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { runnerName } from '../../runner-agent/src/runners/jit-runner-launcher.ts';
+import { IronbotsProcess } from '../support/ironbots-process.ts';
 import { REPO, RunnerWorld, STANDIN } from '../support/runner-world.ts';
 
 /**
@@ -229,5 +231,51 @@ describe('registered GitHub runners, more cases', () => {
     await expect.poll(async () => (await world!.deployment.jobs.stats()).done, { timeout: 20_000 }).toBe(1);
     expect(await world.deployment.jobs.deadLetters()).toEqual([]);
     expect(world.ourRegistrations()).toEqual([]);
+  });
+});
+
+describe('ironbots runners list|reap', () => {
+  let world: RunnerWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+
+  it('shows the registrations ironbots made and removes the ghosts among them, as the server would', async () => {
+    world = await RunnerWorld.start({ agent: false, runners: { reapIntervalSeconds: 3600 } });
+    const scope = { repo: REPO };
+    // A registration an agent made an hour ago whose VM never came: a ghost. One made now: still booting.
+    const hourAgo = runnerName('ironbots-', 'gone-agent', Date.now() - 3_600_000);
+    const fresh = runnerName('ironbots-', 'kvm-1', Date.now());
+    await world.forge.createJitRunner(scope, { name: hourAgo, labels: ['self-hosted', 'kvm'] });
+    await world.forge.createJitRunner(scope, { name: fresh, labels: ['self-hosted', 'kvm'] });
+    await world.forge.createJitRunner(scope, { name: 'someone-elses-runner', labels: ['self-hosted'] });
+    await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobName: 'waiting',
+      labels: ['self-hosted', 'gpu'],
+      steps: [{ run: 'true' }],
+    });
+    const config = await world.writeConfigFile();
+    const list = new IronbotsProcess('runners list', ['runners', 'list', '--config', config], {});
+    expect((await list.exited).code).toBe(0);
+    expect(list.stdout).toContain('acme/widget: 2 runner(s) of ironbots');
+    expect(list.stdout).toContain(hourAgo);
+    expect(list.stdout).toMatch(new RegExp(`${fresh}.*offline`));
+    expect(list.stdout).not.toContain('someone-elses-runner');
+    expect(list.stdout).toMatch(
+      /acme\/widget: 1 queued workflow job\(s\)\n.*waiting.*runs-on \[self-hosted, gpu\]/,
+    );
+
+    const reap = new IronbotsProcess('runners reap', ['runners', 'reap', '--config', config], {});
+    expect((await reap.exited).code).toBe(0);
+    expect(reap.stdout).toContain('removed 1 ghost registration(s); 1 registration(s) of ironbots remain');
+    expect(
+      world.emulator
+        .runners({ owner: REPO.owner, repo: REPO.name })
+        .map((r: { name: string }) => r.name)
+        .sort(),
+    ).toEqual([fresh, 'someone-elses-runner'].sort());
   });
 });

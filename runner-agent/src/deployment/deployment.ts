@@ -72,6 +72,17 @@ export interface Deployment {
   startAgent(options?: { onEvent?: (event: AgentEvent) => void }): Promise<Agent>;
   /** Where the agent's executors keep their state (process records, podman storage, VM overlays). */
   executorsDir(agentName: string): string;
+  /**
+   * Registered runners as a person looks at them (`ironbots runners list|reap`): the forge, the scopes of
+   * the configured repositories, and the fleet's reaper. Null without `runners.github`.
+   */
+  runners(): {
+    forge: ActionsRunners;
+    settings: GitHubRunnerSettings;
+    scopes: RunnerScope[];
+    repositories: { owner: string; name: string }[];
+    reaper: RunnerReaper;
+  } | null;
   /** Stops what was started through it (agent first, then servers) and closes the queues. */
   close(): Promise<void>;
 }
@@ -265,6 +276,23 @@ export async function openDeployment(
     agents,
     executorsDir,
     repositories,
+    runners() {
+      if (!runnerSettings || !runnerForge) return null;
+      return {
+        forge: runnerForge,
+        settings: runnerSettings,
+        scopes: runnerScopes(runnerSettings, configuredRepos),
+        repositories: configuredRepos,
+        reaper: new RunnerReaper({
+          forge: runnerForge,
+          settings: runnerSettings,
+          logger: logger.child({ role: 'runners' }),
+          observer: metrics,
+          owner: { kind: 'fleet' },
+          scopes: () => runnerScopes(runnerSettings, configuredRepos),
+        }),
+      };
+    },
     planner() {
       if (!forge) throw new Error('the configuration has no forge section');
       return new Planner({
