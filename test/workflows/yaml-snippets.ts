@@ -145,7 +145,11 @@ export class SnippetChecker {
           snippet.text,
           name,
           placeholderEnv,
-          async () => 'secret-from-a-file',
+          // A key file is PEM; any other secret file, a plain token.
+          async (file) =>
+            file.endsWith('.pem')
+              ? '-----BEGIN RSA PRIVATE KEY-----\nplaceholder\n-----END RSA PRIVATE KEY-----\n'
+              : 'secret-from-a-file',
         ).then(
           () => [],
           (error: Error) => [error.message],
