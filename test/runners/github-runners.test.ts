@@ -176,6 +176,46 @@ describe('registered GitHub runners, more cases', () => {
     expect(world.deployment.secrets.redact(world.options.app!.privateKey)).not.toContain('PRIVATE KEY');
   });
 
+  it('reconciles by counts: a runner may take another job than the one it was started for', async () => {
+    world = await RunnerWorld.start({ scanIntervalSeconds: 1 });
+    // The first job's webhook is lost: the second job's runner, started first, takes the first job (GitHub
+    // hands a runner any queued job its labels fit); the scan then starts a runner for what is left.
+    world.emulator.loseWorkflowJobDeliveries(1);
+    const first = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobName: 'first',
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo first' }],
+    });
+    const second = await world.emulator.queueWorkflowJob({
+      owner: REPO.owner,
+      repo: REPO.name,
+      jobName: 'second',
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'echo second' }],
+    });
+    for (const { jobId } of [first, second])
+      await expect
+        .poll(() => world!.emulator.workflowJob(jobId).status, { timeout: 30_000 })
+        .toBe('completed');
+    for (const { jobId } of [first, second])
+      expect(world.emulator.workflowJob(jobId)).toMatchObject({ conclusion: 'success', completions: 1 });
+    // Two runners for two jobs, and none left over.
+    const names = [first, second].map(({ jobId }) => world!.emulator.workflowJob(jobId).runner_name);
+    expect(new Set(names).size).toBe(2);
+    await expect.poll(() => world!.ourRegistrations(), { timeout: 10_000 }).toEqual([]);
+    await expect
+      .poll(
+        async () =>
+          (await world!.deployment.jobs.stats()).queued + (await world!.deployment.jobs.stats()).leased,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(0);
+  });
+
   it('registers organisation runners when scope is organization', async () => {
     world = await RunnerWorld.start({ runners: { scope: 'organization' } });
     const { jobId } = await world.emulator.queueWorkflowJob({
