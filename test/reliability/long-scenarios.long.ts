@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { abandonTrial, defectCounts, runScenario, trialCount, type Scenario } from './harness.ts';
-import { forgeOutage, killEveryAttempt } from './scenarios.ts';
+import { forgeOutage, forgeStorm, killEveryAttempt } from './scenarios.ts';
 import { formatTable } from './tally.ts';
 
 /**
- * The long scenarios of issue 18: each trial waits out a 45 s outage or three 10 s leases, so they run
+ * The long scenarios of issue 18: each trial waits out a 45 s outage (or 5xx/429 storm) or three 10 s leases, so they run
  * only under `npm run test:reliability` (IRONBOTS_RELIABILITY_SLOW_TRIALS trials, default 10 there).
  * IRONBOTS_RELIABILITY_OUTAGE_SECONDS changes the outage (default 45, as in the issue).
  */
@@ -14,6 +14,7 @@ const OUTAGE_SECONDS = Number(process.env.IRONBOTS_RELIABILITY_OUTAGE_SECONDS ??
 const cases: [Scenario, number][] = [
   [killEveryAttempt, 180_000],
   [forgeOutage(OUTAGE_SECONDS), OUTAGE_SECONDS * 1000 + 150_000],
+  [forgeStorm(OUTAGE_SECONDS), OUTAGE_SECONDS * 1000 + 150_000],
 ];
 
 describe('reliability with real server, agents and forge: long scenarios', () => {

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isFinalState, waitUntil, type DeploymentWorld } from '../support/deployment-world.ts';
+import type { FaultAnswer } from '../support/fault-proxy.ts';
 import type { IronbotsProcess } from '../support/ironbots-process.ts';
 import type { Scenario } from './harness.ts';
 
@@ -144,14 +145,14 @@ export const killEveryAttempt: Scenario = {
  * is the first request the outage refuses); the verdicts come during the outage and must still reach the
  * forge after it.
  */
-export function forgeOutage(seconds: number): Scenario {
+export function forgeOutage(seconds: number, storm?: FaultAnswer[]): Scenario {
   return {
-    name: `forge outage ${seconds} s`,
+    name: storm ? `forge 5xx/429 storm ${seconds} s` : `forge outage ${seconds} s`,
     contexts: PASS_AND_FAIL(1),
     async trial(world) {
       world.proxy.onStatusWrite((write, phase) => {
         if (phase === 'received' && write.description.startsWith('In progress') && !world.proxy.outageEndsAt)
-          world.proxy.outage(seconds * 1000);
+          world.proxy.outage(seconds * 1000, storm);
       });
       await world.startServer();
       await world.startAgent('agent-a', 2);
@@ -165,6 +166,20 @@ export function forgeOutage(seconds: number): Scenario {
       await world.settle(60_000);
     },
   };
+}
+
+/**
+ * Every request to the forge, reads and writes, answered with 500, 502, 503 or 429 (Retry-After 1–5 s) for
+ * `seconds`: the rate limits and errors of a forge under load, not a clean outage.
+ */
+export function forgeStorm(seconds: number): Scenario {
+  return forgeOutage(seconds, [
+    { status: 500 },
+    { status: 502 },
+    { status: 503 },
+    { status: 429, retryAfterSeconds: 1 },
+    { status: 429, retryAfterSeconds: 5 },
+  ]);
 }
 
 /** 60 % of all status writes fail: 502 Bad Gateway, or 429 with Retry-After. */

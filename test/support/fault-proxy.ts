@@ -23,7 +23,7 @@ export interface StatusWriteRecord extends StatusWrite {
 }
 
 /** A fault answer: a gateway error, or a rate limit with the Retry-After GitHub sends. */
-export type FaultAnswer = { status: 502 | 503 } | { status: 429; retryAfterSeconds: number };
+export type FaultAnswer = { status: 500 | 502 | 503 } | { status: 429; retryAfterSeconds: number };
 
 export interface FaultPlan {
   /** Fraction (0–1) of status writes answered with one of `answers` instead of being forwarded. */
@@ -54,6 +54,7 @@ export class FaultProxy {
   readonly #hooks: StatusWriteHook[] = [];
   #url = '';
   #outageUntil = 0;
+  #outageAnswers: FaultAnswer[] = [{ status: 502 }];
   plan: FaultPlan = { statusWriteFailureRate: 0, answers: [{ status: 502 }], statusWriteLatencyMs: [0, 0] };
   /** Every status write in the order they were answered. */
   readonly statusWrites: StatusWriteRecord[] = [];
@@ -87,9 +88,14 @@ export class FaultProxy {
     return this.#url;
   }
 
-  /** Every request is answered 502 for the next `ms` milliseconds, as by a load balancer with no backend. */
-  outage(ms: number): void {
+  /**
+   * Every request is answered with a fault for the next `ms` milliseconds: 502, as by a load balancer with
+   * no backend, or one of `answers` at random (a storm of 5xx and 429 with Retry-After, as a forge under
+   * load sends).
+   */
+  outage(ms: number, answers: FaultAnswer[] = [{ status: 502 }]): void {
     this.#outageUntil = Date.now() + ms;
+    this.#outageAnswers = answers;
   }
 
   get outageEndsAt(): number {
@@ -115,8 +121,9 @@ export class FaultProxy {
 
     if (Date.now() < this.#outageUntil) {
       this.outageAnswers++;
-      if (write) this.#record(write, receivedAt, 'injected', 502);
-      return sendFault(res, { status: 502 });
+      const answer = this.#outageAnswers[Math.floor(this.#random() * this.#outageAnswers.length)]!;
+      if (write) this.#record(write, receivedAt, 'injected', answer.status);
+      return sendFault(res, answer);
     }
     if (write) {
       const [min, max] = this.plan.statusWriteLatencyMs;
