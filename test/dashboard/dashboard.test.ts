@@ -207,7 +207,8 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
           mode: 'no VMs',
           version: packageJson.version,
           silent: false,
-          labels: ['executor:process', 'x86_64'],
+          // Every agent offers its version as a label too (version:<v>), for jobs that need one.
+          labels: ['executor:process', `version:${packageJson.version}`, 'x86_64'],
         },
         { name: 'vm-host', mode: 'KVM', version: '0.0.1', silent: true, labels: ['executor:vm', 'kvm'] },
       ]);

@@ -100,7 +100,7 @@ async function drain(): Promise<{ job: Job; labels: string[]; priority: number }
   const out = [];
   for (;;) {
     const lease = await jobs.lease(
-      { name: 't', labels: ['kvm', 'executor:vm', 'executor:process'] },
+      { name: 't', labels: ['kvm', 'executor:vm', 'executor:process', 'canary'] },
       { visibilityTimeoutMs: 60_000 },
     );
     if (!lease) return out;
@@ -246,5 +246,84 @@ describe('planner', () => {
     expect(isTransientForgeFailure(new ForgeError('rate limited', 429))).toBe(true);
     expect(isTransientForgeFailure(new ForgeError('forbidden', 403))).toBe(false);
     expect(isTransientForgeFailure(new Error('ECONNRESET'))).toBe(true);
+  });
+});
+
+describe('planner, canary agents', () => {
+  async function withRegistry(agents: { name: string; labels: string[]; lastHeartbeat: number }[]) {
+    const registry = {
+      list: async () =>
+        agents.map((a) => ({
+          ...a,
+          mode: null,
+          version: '0.2.0',
+          runningJobs: [],
+          startedAt: a.lastHeartbeat,
+        })),
+    };
+    return registry;
+  }
+
+  it('gives the canary percent of jobs the canary label while a live canary agent is registered', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const agents = await withRegistry([
+      { name: 'new', labels: ['canary', 'kvm'], lastHeartbeat: Date.now() },
+    ]);
+    const all = new Planner({ forge, jobs, logger: silentLogger(), canary: { percent: 100, agents } });
+    await all.handleDelivery(pullRequestDelivery(forge));
+    // Only an agent that offers canary can take them now.
+    expect(
+      await jobs.lease(
+        { name: 'old', labels: ['kvm', 'executor:vm', 'executor:process'] },
+        { visibilityTimeoutMs: 60_000 },
+      ),
+    ).toBeNull();
+    const leased = await jobs.lease(
+      { name: 'new', labels: ['canary', 'kvm', 'executor:vm', 'executor:process'] },
+      { visibilityTimeoutMs: 60_000 },
+    );
+    expect(leased?.message.labels).toContain('canary');
+  });
+
+  it('gives none the canary label at 0 %, and none when the canary agents are all gone', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const stale = await withRegistry([
+      { name: 'new', labels: ['canary'], lastHeartbeat: Date.now() - 3_600_000 },
+    ]);
+    await new Planner({
+      forge,
+      jobs,
+      logger: silentLogger(),
+      canary: { percent: 100, agents: stale },
+    }).handleDelivery(pullRequestDelivery(forge));
+    const zero = await withRegistry([{ name: 'new', labels: ['canary'], lastHeartbeat: Date.now() }]);
+    await new Planner({
+      forge,
+      jobs,
+      logger: silentLogger(),
+      canary: { percent: 0, agents: zero },
+    }).handleDelivery(pullRequestDelivery(forge, { sha: 'b'.repeat(40) }));
+    const planned = await drain();
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.flatMap((p) => p.labels)).not.toContain('canary');
+  });
+
+  it('chooses by each job’s key, about the percent of many', async () => {
+    const agents = await withRegistry([{ name: 'new', labels: ['canary'], lastHeartbeat: Date.now() }]);
+    let canary = 0;
+    for (let i = 0; i < 200; i++) {
+      const sha = i.toString(16).padStart(40, '0');
+      forge.setFile(sha, '.ironbots.yml', 'contexts:\n  unit:\n    run: [npm, test]\n');
+      await new Planner({
+        forge,
+        jobs,
+        logger: silentLogger(),
+        canary: { percent: 25, agents },
+      }).handleDelivery(pullRequestDelivery(forge, { sha }));
+    }
+    for (const p of await drain()) if (p.labels.includes('canary')) canary++;
+    // 25 % of 200, give or take what a hash of 200 keys gives.
+    expect(canary).toBeGreaterThan(30);
+    expect(canary).toBeLessThan(70);
   });
 });

@@ -147,6 +147,8 @@ export class Agent {
   /** Everything the agent offers: its own labels plus what its executors bring (executor:vm, kvm …). */
   async offeredLabels(): Promise<string[]> {
     const labels = new Set(this.#o.labels);
+    // Its version, so jobs (and people) can tell agents of a new release from the rest.
+    if (this.#o.registry) labels.add(`version:${this.#o.registry.version}`);
     for (const executor of this.#runner.executors) for (const l of await executor.labels()) labels.add(l);
     return [...labels].sort();
   }

@@ -177,6 +177,11 @@ export const DeploymentConfigSchema = z
         webhookSecret: z.string().min(8, 'webhookSecret: use at least 8 characters'),
         apiTokens: z.array(z.string().min(16, 'API tokens need at least 16 characters')).default([]),
         trustedAuthors: z.array(z.string()).default([]),
+        /**
+         * Percent of planned jobs that only canary agents (`agent.canary: true`, upgraded first) may take,
+         * while a live one is registered: a new ironbots version meets real jobs before the whole fleet runs it.
+         */
+        canaryPercent: z.number().min(0).max(100).default(0),
         /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
         scanIntervalSeconds: z.number().int().min(0).default(300),
         /** The dashboard at `/`: behind a bearer token from apiTokens unless `public` says anyone may read it. */
@@ -252,6 +257,8 @@ export const DeploymentConfigSchema = z
           .regex(/^[A-Za-z0-9._-]+$/)
           .default(os.hostname()),
         labels: z.array(z.string()).default([]),
+        /** A canary agent (upgraded first) offers the label `canary`; see server.canaryPercent. */
+        canary: z.boolean().default(false),
         executors: z
           .array(z.enum(['process', 'podman', 'vm']))
           .min(1)

@@ -15,7 +15,7 @@ import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import { S3LogStore } from '../logs/s3-log-store.ts';
 import { Metrics } from '../observability/metrics.ts';
-import { Planner, type PlanResult } from '../planner/planner.ts';
+import { CANARY_LABEL, Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import { PostgresDatabase, urlPassword } from '../queue/postgres-database.ts';
 import { RabbitMqQueue } from '../queue/rabbitmq-queue.ts';
@@ -300,6 +300,7 @@ export async function openDeployment(
         jobs,
         logger: logger.child({ role: 'planner' }),
         trust: { trustedAuthors: config.server?.trustedAuthors ?? [] },
+        canary: { percent: config.server?.canaryPercent ?? 0, agents },
         records,
         publisher: new StatusPublisher({ forge, records, logger: logger.child({ role: 'statuses' }) }),
       });
@@ -315,6 +316,7 @@ export async function openDeployment(
         webhookSecret: server.webhookSecret,
         apiTokens: server.apiTokens,
         trust: { trustedAuthors: server.trustedAuthors },
+        canary: { percent: server.canaryPercent, agents },
         logger: logger.child({ role: 'server' }),
         ...parseListen(server.listen),
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -373,7 +375,7 @@ export async function openDeployment(
       const base = logBase;
       const agent = new Agent({
         name: agentConfig.name,
-        labels: agentConfig.labels,
+        labels: agentConfig.canary ? [...agentConfig.labels, CANARY_LABEL] : agentConfig.labels,
         jobs,
         executors: await createExecutors(
           agentConfig.executors,

@@ -35,6 +35,8 @@ export interface ServerRoleOptions {
   webhookSecret: string;
   apiTokens: readonly string[];
   trust: TrustPolicy;
+  /** A share of planned jobs for canary agents only (see PlannerOptions.canary). */
+  canary?: { percent: number; agents: AgentRegistry };
   logger: Logger;
   host: string;
   port: number;
@@ -89,6 +91,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         jobs: options.jobs,
         logger: logger.child({ role: 'planner' }),
         trust: options.trust,
+        ...(options.canary ? { canary: options.canary } : {}),
         ...(options.records && publisher ? { records: options.records, publisher } : {}),
       })
     : null;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
@@ -17,6 +17,7 @@ import {
   NOT_YET_TESTED,
 } from '../jobs/status-text.ts';
 import type { Logger } from '../../../core/logger.ts';
+import type { AgentRegistry } from '../agents/agent-registry.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
@@ -51,7 +52,18 @@ export interface PlannerOptions {
   publisher?: StatusPublisher;
   /** An open record this old whose job may never have been queued is enqueued again. Default 60 s. */
   orphanAfterMs?: number;
+  /**
+   * `percent` of planned jobs (chosen by their dedup key, so a re-plan chooses alike) get the label
+   * `canary` while a live canary agent is registered: they run on agents upgraded first.
+   */
+  canary?: { percent: number; agents: Pick<AgentRegistry, 'list'> };
 }
+
+/** The label a canary agent offers (`agent.canary: true`). */
+export const CANARY_LABEL = 'canary';
+
+/** An agent heard from this recently is live enough to be given canary jobs. */
+const CANARY_LIVE_MS = 60_000;
 
 export type Trigger = Job['trigger']['kind'];
 
@@ -81,6 +93,7 @@ export class Planner {
   readonly #records: JobRecords | null;
   readonly #publisher: StatusPublisher | null;
   readonly #orphanAfterMs: number;
+  readonly #canary: PlannerOptions['canary'];
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -96,6 +109,18 @@ export class Planner {
     this.#records = options.records ?? null;
     this.#publisher = options.publisher ?? null;
     this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
+    this.#canary = options.canary;
+  }
+
+  /** Whether this job goes to canary agents only: its share of keys, and a live canary to take it. */
+  async #forCanary(dedupKey: string): Promise<boolean> {
+    const canary = this.#canary;
+    if (!canary || canary.percent <= 0) return false;
+    const bucket = createHash('sha256').update(dedupKey).digest().readUInt32BE(0) % 10_000;
+    if (bucket >= canary.percent * 100) return false;
+    const now = this.#clock().getTime();
+    const agents = await canary.agents.list().catch(() => []);
+    return agents.some((a) => a.labels.includes(CANARY_LABEL) && now - a.lastHeartbeat < CANARY_LIVE_MS);
   }
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
@@ -189,13 +214,17 @@ export class Planner {
       };
       const dedupKey = jobDedupKey(job)!;
       const enqueue = async () => {
+        const canary = await this.#forCanary(dedupKey);
         const queued = await this.#jobs.enqueue(job, {
           dedupKey,
           priority: spec.priority,
-          labels: requiredLabels(job),
+          labels: canary ? [...requiredLabels(job), CANARY_LABEL].sort() : requiredLabels(job),
         });
         jobs.push({ context, jobId: queued.id, duplicate: queued.duplicate });
-        log.info({ context, jobId: queued.id, duplicate: queued.duplicate, trigger }, 'job planned');
+        log.info(
+          { context, jobId: queued.id, duplicate: queued.duplicate, trigger, ...(canary ? { canary } : {}) },
+          'job planned',
+        );
       };
       const records = this.#records;
       if (!records) {
