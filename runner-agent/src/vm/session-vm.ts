@@ -38,6 +38,12 @@ export class SessionVmError extends Error {
   }
 }
 
+class PortClosedError extends SessionVmError {
+  constructor() {
+    super('the VM closed its control port');
+  }
+}
+
 const RECORD = 'vm.json';
 
 export async function readSessionVm(dir: string): Promise<SessionVm | undefined> {
@@ -212,7 +218,15 @@ async function bootOnce(
         }
       })(),
     ]);
-  } catch (error) {
+  } catch (caught) {
+    let error = caught;
+    if (error instanceof PortClosedError) {
+      // qemu closed the port on its way out: its exit (and the console) says why.
+      error = await Promise.race([
+        gone.catch((e: unknown) => e),
+        new Promise((r) => setTimeout(() => r(caught), 2_000)),
+      ]);
+    }
     qemu.kill('SIGKILL');
     throw error instanceof SessionVmError
       ? error
@@ -254,14 +268,13 @@ function controlMessages(socket: Socket): { next(): Promise<ControlMessage> } {
     .on('error', () => undefined)
     .once('close', () => {
       closed = true;
-      for (const waiter of waiters.splice(0))
-        waiter.reject(new SessionVmError('the VM closed its control port'));
+      for (const waiter of waiters.splice(0)) waiter.reject(new PortClosedError());
     });
   return {
     next() {
       const message = queue.shift();
       if (message) return Promise.resolve(message);
-      if (closed) return Promise.reject(new SessionVmError('the VM closed its control port'));
+      if (closed) return Promise.reject(new PortClosedError());
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },
   };
@@ -316,8 +329,10 @@ export async function runInSessionVm(
         options.signal.removeEventListener('abort', onAbort);
         resolve(outcome);
       };
+      let stopping = false;
       const kill = (outcome: ScriptOutcome) => {
-        if (settled) return;
+        if (settled || stopping) return;
+        stopping = true;
         void stopSessionVm(vm).then(() => finish(outcome));
       };
       const timer = setTimeout(() => kill({ kind: 'timed-out' }), Math.min(options.timeoutMs, 2 ** 31 - 1));
@@ -349,7 +364,8 @@ export async function runInSessionVm(
           }
         }
       })().catch(async () => {
-        if (settled) return;
+        // A VM killed for a timeout or an abort closes the port too: that kill says what happened.
+        if (settled || stopping) return;
         filter.flush();
         const stderr = await readFile(path.join(vm.dir, 'qemu.stderr'), 'utf8').catch(() => '');
         finish({
