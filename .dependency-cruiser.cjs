@@ -62,6 +62,17 @@ module.exports = {
       to: { path: '^emulators/' },
     },
     {
+      name: 'only-the-cli-drives-the-gitlab-executor',
+      comment:
+        'runner-agent/src/gitlab-executor/ (the GitLab custom executor driver) is a part the CLI or the composition root runs; no other part depends on it.',
+      severity: 'error',
+      from: {
+        path: '^(core|forge|actions|runner-agent|emulators)/',
+        pathNot: '^runner-agent/src/(gitlab-executor|deployment)/',
+      },
+      to: { path: '^runner-agent/src/gitlab-executor/' },
+    },
+    {
       name: 'production-never-imports-tests',
       severity: 'error',
       from: { path: production },

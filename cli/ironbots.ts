@@ -3,6 +3,7 @@ import { registerCompletionCommand } from './commands/completion-command.ts';
 import { registerContainerRefreshCommand } from './commands/container-refresh-command.ts';
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
+import { registerGitLabExecutorCommand } from './commands/gitlab-executor-command.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerNpmCacheCommand } from './commands/npm-cache-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
@@ -34,6 +35,7 @@ registerTranslationsCommand(program);
 registerContainerRefreshCommand(program);
 registerReleaseCommand(program);
 registerNpmCacheCommand(program);
+registerGitLabExecutorCommand(program);
 registerCompletionCommand(program);
 
 // Exit codes: cli/exit-codes.ts. Commander has already said what was wrong with a usage error.

@@ -9,6 +9,7 @@ import { GitCommits, type CommitInfo } from './git-commits.ts';
 import { GitLabIssuesApi } from './issues-api.ts';
 import { routeBranches } from './branches-api.ts';
 import { GitLabReleasesApi } from './releases-api.ts';
+import { GitLabJobsApi, type CiJobOptions, type EmulatedCiJob } from './jobs-api.ts';
 import {
   GitLabWebhookSender,
   type GitLabDeliveryRecord,
@@ -140,6 +141,7 @@ export class GitLabEmulator {
     nextId: () => this.#nextId++,
     author: () => this.#userJson(),
   });
+  readonly #jobs = new GitLabJobsApi({ nextId: () => this.#nextId++, serverUrl: () => this.#url });
   readonly #user: { id: number; username: string; name: string };
   #url = '';
   #nextId = 1;
@@ -271,6 +273,9 @@ export class GitLabEmulator {
       throw new GitLabApiError(404, { error: '404 Not Found' });
     }
 
+    // The runner-facing jobs API authenticates with runner and job tokens of its own.
+    const jobParts = url.pathname.split('/').filter(Boolean);
+    if (this.#jobs.handles(jobParts)) return this.#jobs.handle(req, res, jobParts);
     const canWrite = this.#authenticate(req);
     const limited = this.#rateLimits.take();
     if (limited) {
@@ -348,6 +353,38 @@ export class GitLabEmulator {
     )
       return this.#listStatuses(res, url, project, rest[2]!, params);
     throw new GitLabApiError(404, { error: '404 Not Found' });
+  }
+
+  // ---- CI jobs (the runner-facing jobs API) ----
+
+  /** Registers a runner (as `gitlab-runner register` does): its id and the token it requests jobs with. */
+  registerRunner(options: { tags: string[]; runUntagged?: boolean }): { id: number; token: string } {
+    return this.#jobs.registerRunner(options);
+  }
+
+  /** Creates a pending CI job of a pipeline on `ref` (default: the default branch) for a runner to take. */
+  async createCiJob(fullPath: string, options: CiJobOptions): Promise<EmulatedCiJob> {
+    const project = this.#projectByPath(fullPath);
+    const ref = options.ref ?? project.defaultBranch;
+    const sha = await project.git.resolveCommit(ref);
+    if (!sha) throw new Error(`${fullPath} has no ${ref} to run a job on`);
+    return this.#jobs.createJob(
+      {
+        id: project.id,
+        fullPath: `${project.namespace}/${project.path}`,
+        name: project.path,
+        namespace: project.namespace,
+        defaultBranch: project.defaultBranch,
+      },
+      sha,
+      ref,
+      options,
+    );
+  }
+
+  /** A CI job as it stands: its status, failure reason and trace. */
+  ciJob(id: number): EmulatedCiJob | undefined {
+    return this.#jobs.job(id);
   }
 
   /** Whether the caller may write (false for a reporter token). */

@@ -1,18 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import type { ImageResolver } from './image-resolver.ts';
 import { silentLogger, type Logger } from '../../../core/logger.ts';
-import { BaseImageError, BootFilesCache } from '../vm/boot-files.ts';
-import { probeAccelerator, type Accelerator } from '../vm/kvm-probe.ts';
-import { QEMU_NAME_PREFIX, qemuArgs } from '../vm/qemu-command.ts';
+import { BaseImageError } from '../vm/boot-files.ts';
+import { newTrailer, OutputUntilTrailer, parseControl } from '../vm/guest-protocol.ts';
+import { guestNetwork, type GuestNetwork } from '../vm/guest-network.ts';
+import type { Accelerator } from '../vm/kvm-probe.ts';
+import { listenForPort, type PortSocket } from '../vm/ports.ts';
 import { Qmp } from '../vm/qmp.ts';
-import { SavedStates, type SavedState } from '../vm/saved-state.ts';
+import type { SavedState } from '../vm/saved-state.ts';
+import { createOverlay, resumeRestoredVm, shellQuote, VmMachinery } from '../vm/vm-machinery.ts';
+import { explainVm, killAndWait, runningQemuOf } from '../vm/vm-processes.ts';
 import type {
   ExecutionIO,
   ExecutionOutcome,
@@ -21,7 +23,7 @@ import type {
   Executor,
 } from './executor.ts';
 
-const run = promisify(execFile);
+export { GUEST_GATEWAY, type GuestNetwork } from '../vm/guest-network.ts';
 
 export interface VmExecutorOptions {
   /** Per-agent state: one directory per running job (overlay, job share, pidfile), boot files cache. */
@@ -53,13 +55,21 @@ export interface VmExecutorOptions {
   savedStatesDir?: string;
 }
 
-/** What the guest agent reports on the ironbots.control port, one line each. */
-type ControlMessage =
-  | { type: 'booted'; kernel: string }
-  | { type: 'ready' }
-  | { type: 'started' }
-  | { type: 'exit'; code: number }
-  | { type: 'error'; message: string };
+/** The shared VM pieces the executor options describe (also used by the GitLab custom executor). */
+export function vmMachineryFor(options: VmExecutorOptions): VmMachinery {
+  return new VmMachinery({
+    bootFilesDir: options.bootFilesDir ?? path.join(options.stateDir, 'boot-files'),
+    ...(options.savedStates === false
+      ? {}
+      : { savedStatesDir: options.savedStatesDir ?? path.join(options.stateDir, 'vm-states') }),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.accelerator ? { accelerator: options.accelerator } : {}),
+    ...(options.bootTimeoutMs ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
+    ...(options.memoryMegabytes ? { memoryMegabytes: options.memoryMegabytes } : {}),
+    ...(options.qemuPath ? { qemuPath: options.qemuPath } : {}),
+    ...(options.kernelArguments ? { kernelArguments: options.kernelArguments } : {}),
+  });
+}
 
 /**
  * Runs the job's command in a throw-away VM: a qcow2 overlay on the read-only base image (O(1) in its size),
@@ -74,46 +84,18 @@ export class VmExecutor implements Executor {
   readonly #o: VmExecutorOptions;
   readonly #logger: Logger;
   readonly #jobsDir: string;
-  readonly #bootFiles: BootFilesCache;
-  readonly #savedStates: SavedStates | undefined;
-  #accelerator: Promise<Accelerator> | undefined;
+  readonly #vm: VmMachinery;
 
   constructor(options: VmExecutorOptions) {
     this.#o = options;
     this.#logger = options.logger ?? silentLogger();
     this.#jobsDir = path.join(options.stateDir, 'jobs');
-    this.#bootFiles = new BootFilesCache(options.bootFilesDir ?? path.join(options.stateDir, 'boot-files'));
-    this.#savedStates =
-      options.savedStates === false
-        ? undefined
-        : new SavedStates(options.savedStatesDir ?? path.join(options.stateDir, 'vm-states'));
-  }
-
-  #memoryMegabytes(): number {
-    return this.#o.memoryMegabytes ?? 256;
-  }
-
-  #bootTimeoutMs(accelerator: Accelerator): number {
-    return this.#o.bootTimeoutMs ?? (accelerator.mode === 'kvm' ? 60_000 : 180_000);
+    this.#vm = vmMachineryFor(options);
   }
 
   /** KVM or TCG, probed once per executor. */
   accelerator(): Promise<Accelerator> {
-    if (!this.#accelerator) {
-      const given = this.#o.accelerator;
-      this.#accelerator = (
-        typeof given === 'function'
-          ? given()
-          : given
-            ? Promise.resolve(given)
-            : probeAccelerator(this.#o.qemuPath ? { qemuPath: this.#o.qemuPath } : {})
-      ).then((accelerator) => {
-        if (accelerator.mode === 'kvm') this.#logger.info('VM executor: KVM works here');
-        else this.#logger.warn({ problem: accelerator.kvmProblem }, `VM executor: ${accelerator.describe}`);
-        return accelerator;
-      });
-    }
-    return this.#accelerator;
+    return this.#vm.accelerator();
   }
 
   async labels(): Promise<string[]> {
@@ -132,8 +114,8 @@ export class VmExecutor implements Executor {
         .map((e) => path.join(statesDir, e)),
     ];
     for (const jobDir of dirs) {
-      const pid = Number((await readFile(path.join(jobDir, 'qemu.pid'), 'utf8').catch(() => '')).trim());
-      if (pid > 0 && (await isOurQemu(pid, jobDir))) {
+      const pid = await runningQemuOf(jobDir);
+      if (pid) {
         this.#logger.warn({ pid, jobDir }, 'killing a VM a previous agent left running');
         await killAndWait(pid);
       }
@@ -164,7 +146,7 @@ export class VmExecutor implements Executor {
       accelerator = await this.accelerator();
       note = accelerator.mode === 'kvm' ? 'VM, KVM' : 'VM, TCG without KVM';
       baseImage = await this.#resolveImage(request, io);
-      boot = await this.#bootFiles.get(baseImage, (line) => log.info(line));
+      boot = await this.#vm.bootFiles(baseImage, (line) => log.info(line));
     } catch (error) {
       const message = (error as Error).message;
       log.error({ err: error }, 'cannot prepare the VM');
@@ -188,48 +170,21 @@ export class VmExecutor implements Executor {
         guestCommandScript({ ...request, env: { ...request.env, ...network.env } }),
         { mode: 0o600 },
       );
-      // Ends the guest's output: unguessable, so no command output is taken for it by chance.
-      // One line without a newline (the guest reads it with $(…), which strips newlines), starting with a
-      // character output rarely ends in, so nearly all output is passed on without being held back.
-      const trailer = `<<ironbots-end-of-output ${randomBytes(16).toString('hex')}>>`;
+      const trailer = newTrailer();
       await writeFile(path.join(share, 'trailer'), trailer);
-      let saved: SavedState | undefined;
-      if (this.#savedStates) {
-        try {
-          saved = await this.#savedStates.get(
-            {
-              baseImage,
-              boot,
-              accelerator,
-              memoryMegabytes: this.#memoryMegabytes(),
-              network: network.mode,
-              qemuPath: this.#o.qemuPath ?? 'qemu-system-x86_64',
-              kernelArguments: this.#o.kernelArguments ?? '',
-            },
-            (dir) => this.#saveState({ dir, baseImage, boot, accelerator, network, log, io }),
-            (line) => io.log?.(line),
-          );
-        } catch (error) {
-          // No state: this job boots cold, the next one tries to save it again.
-          log.warn({ err: error }, 'cannot save a VM state');
-          io.log?.(
-            `warning: cannot save a VM state to start from (${(error as Error).message}): booting cold`,
-          );
-        }
-      }
+      const saved = await this.#vm.savedState(
+        { baseImage, boot, accelerator, network: network.mode },
+        (line) => io.log?.(line),
+      );
       for (const attempt of saved ? [saved, undefined] : [undefined]) {
         const name = `${path.basename(jobDir)}${attempt ? '-restore' : ''}`;
         const overlay = path.join(jobDir, 'overlay.qcow2');
         const backing = attempt?.disk ?? baseImage;
         try {
-          await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', backing, overlay]);
+          await createOverlay(backing, overlay);
         } catch (error) {
-          const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
-          log.error({ baseImage: backing, detail }, 'cannot create the overlay');
-          return result({
-            kind: 'infrastructure-error',
-            message: `cannot create an overlay on ${backing}: ${detail}`,
-          });
+          log.error({ baseImage: backing, err: error }, 'cannot create the overlay');
+          return result({ kind: 'infrastructure-error', message: (error as Error).message });
         }
         // The guest's output and reports arrive on these sockets; qemu connects to them at start.
         const output = await listenForPort(`ironbots-vm-output-${name}`);
@@ -265,7 +220,7 @@ export class VmExecutor implements Executor {
           const why = outcome.result.outcome.message;
           log.warn({ why }, 'the saved VM state did not restore: booting cold');
           io.log?.(`warning: the saved VM state did not restore (${why}): booting cold`);
-          await this.#savedStates?.discard(attempt);
+          await this.#vm.discardState(attempt);
           continue;
         }
         return outcome.result;
@@ -308,22 +263,22 @@ export class VmExecutor implements Executor {
     const { request, io, accelerator, jobDir, log, result, restore } = job;
     // A restore takes seconds; one that takes longer is failing, and the job is better off booting cold.
     const bootTimeoutMs = restore
-      ? Math.min(this.#bootTimeoutMs(accelerator), 60_000)
-      : this.#bootTimeoutMs(accelerator);
-    const args = qemuArgs({
-      dir: jobDir,
+      ? this.#vm.restoreTimeoutMs(accelerator)
+      : this.#vm.bootTimeoutMs(accelerator);
+    const args = this.#vm.qemuArgs(
+      {
+        dir: jobDir,
+        boot: job.boot,
+        disk: job.overlay,
+        outputSocket: job.output.name,
+        controlSocket: job.control.name,
+        share: job.share,
+        workdir: request.workdir,
+        nic: job.network.nic,
+        ...(restore ? { qmpSocket: restore.qmp.name, incoming: restore.state.memory } : {}),
+      },
       accelerator,
-      memoryMegabytes: this.#memoryMegabytes(),
-      boot: job.boot,
-      ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
-      disk: job.overlay,
-      outputSocket: job.output.name,
-      controlSocket: job.control.name,
-      share: job.share,
-      workdir: request.workdir,
-      nic: job.network.nic,
-      ...(restore ? { qmpSocket: restore.qmp.name, incoming: restore.state.memory } : {}),
-    });
+    );
     log.info({ accelerator: accelerator.mode, jobDir, restore: !!restore }, 'starting the job VM');
     io.log?.(
       restore
@@ -334,7 +289,7 @@ export class VmExecutor implements Executor {
     return new Promise<{ result: ExecutionResult; started: boolean }>((resolveAttempt) => {
       let started = false;
       const resolve = (r: ExecutionResult) => resolveAttempt({ result: r, started });
-      const qemu = spawn(this.#o.qemuPath ?? 'qemu-system-x86_64', args, {
+      const qemu = spawn(this.#vm.qemuPath, args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       });
@@ -363,28 +318,14 @@ export class VmExecutor implements Executor {
       // Cancelled while the image was being prepared: the listener above will never fire.
       if (io.signal.aborted) onAbort();
 
-      // Output is passed on as it comes, except for an end that could be the start of the trailer.
-      let outputComplete = false;
-      const trailer = Buffer.from(job.trailer);
-      let held = Buffer.alloc(0);
+      // Output is passed on as it comes, up to the trailer that ends it.
+      const output = new OutputUntilTrailer(job.trailer, (chunk) => io.onOutput(chunk));
       const onOutputData = (chunk: Buffer) => {
-        if (outputComplete) return; // a background process still writing after the job: not the job's output
-        const data = held.length ? Buffer.concat([held, chunk]) : chunk;
-        const end = data.indexOf(trailer);
-        if (end >= 0) {
-          if (end > 0) io.onOutput(data.subarray(0, end));
-          held = Buffer.alloc(0);
-          outputComplete = true;
-          finishIfComplete();
-          return;
-        }
-        const keep = trailerPrefixAtEnd(data, trailer);
-        if (data.length > keep) io.onOutput(data.subarray(0, data.length - keep));
-        held = Buffer.from(data.subarray(data.length - keep));
+        if (output.push(chunk)) finishIfComplete();
       };
       /** The job is over once its exit code and every byte of its output are in: the VM can go. */
       const finishIfComplete = () => {
-        if (outputComplete && exitCode !== undefined) qemu.kill('SIGKILL');
+        if (output.complete && exitCode !== undefined) qemu.kill('SIGKILL');
       };
       const outputDone = job.output.connection.then(
         (socket) =>
@@ -409,15 +350,7 @@ export class VmExecutor implements Executor {
         // it, it gets its job.
         void Promise.all([restore.qmp.connection, job.control.connection])
           .then(async ([qmpSocket, controlSocket]) => {
-            const qmp = new Qmp(qmpSocket);
-            await qmp.start();
-            const status = await qmp.until<{ status: string }>(
-              'query-status',
-              (s) => s.status !== 'inmigrate',
-              bootTimeoutMs,
-              'loading the saved state',
-            );
-            if (status.status !== 'running') await qmp.execute('cont');
+            await resumeRestoredVm(new Qmp(qmpSocket), bootTimeoutMs);
             io.log?.(
               `restored the saved VM state in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s`,
             );
@@ -449,7 +382,7 @@ export class VmExecutor implements Executor {
           finishIfComplete();
           // Should the trailer never come (a broken port), the VM goes anyway.
           outputGrace = setTimeout(() => qemu.kill('SIGKILL'), 30_000);
-        } else {
+        } else if (message.type === 'error') {
           guestError = message.message;
         }
       }
@@ -464,12 +397,12 @@ export class VmExecutor implements Executor {
         // qemu closes both sockets on exit: read what they still carry, but never wait on a qemu that
         // died before it connected.
         void Promise.race([Promise.all([outputDone, controlDone]), new Promise((r) => setTimeout(r, 2_000))])
-          .then(() => this.#explain(jobDir, stderr))
+          .then(() => explainVm(jobDir, stderr))
           .then((why) => {
             if (exitCode !== undefined) {
-              if (!outputComplete) {
+              if (!output.complete) {
                 // qemu went before the trailer arrived: pass on what there is, and say so.
-                if (held.length) io.onOutput(held);
+                output.flush();
                 log.warn('the VM stopped before the end of the job output arrived');
               }
               return resolve(result({ kind: 'exited', exitCode }));
@@ -489,217 +422,6 @@ export class VmExecutor implements Executor {
       });
     });
   }
-
-  /**
-   * Boots the image to where its guest agent waits for a job ("ready"), then saves the VM into dir: the
-   * memory through QEMU's migration to a file, the disk as the qcow2 layer the guest wrote to while booting.
-   * The shares are not mounted yet at that point (a mounted 9p share blocks migration); the job's own shares,
-   * sockets and forwarded port are attached when a job restores the state.
-   */
-  async #saveState(options: {
-    dir: string;
-    baseImage: string;
-    boot: { vmlinuz: string; initrd: string };
-    accelerator: Accelerator;
-    network: GuestNetwork;
-    log: Logger;
-    io: ExecutionIO;
-  }): Promise<void> {
-    const { dir, accelerator } = options;
-    const state = { disk: path.join(dir, 'disk.qcow2'), memory: path.join(dir, 'memory.state') };
-    const share = path.join(dir, 'share');
-    const workdir = path.join(dir, 'workdir');
-    await mkdir(share);
-    await mkdir(workdir);
-    await run('qemu-img', [
-      'create',
-      '-q',
-      '-f',
-      'qcow2',
-      '-F',
-      'qcow2',
-      '-b',
-      options.baseImage,
-      state.disk,
-    ]);
-    const name = path.basename(dir);
-    const output = await listenForPort(`ironbots-vm-output-${name}`);
-    const control = await listenForPort(`ironbots-vm-control-${name}`);
-    const qmpPort = await listenForPort(`ironbots-vm-qmp-${name}`);
-    const qemu = spawn(
-      this.#o.qemuPath ?? 'qemu-system-x86_64',
-      qemuArgs({
-        dir,
-        accelerator,
-        memoryMegabytes: this.#memoryMegabytes(),
-        boot: options.boot,
-        ...(this.#o.kernelArguments ? { kernelArguments: this.#o.kernelArguments } : {}),
-        disk: state.disk,
-        outputSocket: output.name,
-        controlSocket: control.name,
-        qmpSocket: qmpPort.name,
-        share,
-        workdir,
-        // The same device as a job's; the forwarded port is the job's own.
-        nic: options.network.mode === 'user' ? 'user,model=virtio-net-pci' : 'none',
-      }),
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
-    );
-    let stderr = '';
-    qemu.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2_000)));
-    const exited = new Promise<void>((resolve) => qemu.once('close', () => resolve()));
-    const timeoutMs = this.#bootTimeoutMs(accelerator);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const ready = control.connection.then(
-        (socket) =>
-          new Promise<void>((resolve) =>
-            createInterface({ input: socket })
-              .on('line', (line) => {
-                if (parseControl(line)?.type === 'ready') resolve();
-              })
-              .on('error', () => undefined),
-          ),
-      );
-      await Promise.race([
-        ready,
-        exited.then(async () => {
-          throw new Error(`the VM stopped while booting${await this.#explain(dir, stderr)}`);
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`the VM did not boot within ${Math.round(timeoutMs / 1000)} s`)),
-            timeoutMs,
-          );
-        }),
-      ]);
-      const qmp = new Qmp(await qmpPort.connection);
-      await qmp.start();
-      await qmp.execute('stop');
-      await qmp.execute('migrate', { uri: `exec:cat > ${shellQuote(state.memory)}` });
-      const migration = await qmp.until<{ status?: string; 'error-desc'?: string }>(
-        'query-migrate',
-        (m) => m.status === 'completed' || m.status === 'failed' || m.status === 'cancelled',
-        timeoutMs,
-        'saving the VM state',
-      );
-      if (migration.status !== 'completed')
-        throw new Error(
-          `saving the VM state ${migration.status}: ${migration['error-desc'] ?? 'no reason given'}`,
-        );
-      await qmp.execute('quit').catch(() => undefined);
-      await exited;
-    } finally {
-      clearTimeout(timer);
-      qemu.kill('SIGKILL');
-      output.close();
-      control.close();
-      qmpPort.close();
-      await rm(share, { recursive: true, force: true });
-      await rm(workdir, { recursive: true, force: true });
-    }
-  }
-
-  /** The end of qemu's stderr and of the guest console, to say why a VM did not boot. */
-  async #explain(jobDir: string, stderr: string): Promise<string> {
-    const consoleTail = (await readFile(path.join(jobDir, 'console.log'), 'utf8').catch(() => ''))
-      .trim()
-      .split('\n')
-      .slice(-3)
-      .join(' | ');
-    const qemuTail = stderr.trim().split('\n').slice(-2).join(' | ');
-    return [qemuTail && `; qemu: ${qemuTail}`, consoleTail && `; console: ${consoleTail}`].join('');
-  }
-}
-
-/** The guest's network for one job: what qemu gets, what the job is told, what the log says. */
-export interface GuestNetwork {
-  mode: 'none' | 'user';
-  /** qemu's `-nic` value. */
-  nic: string;
-  /** Added to the job's environment. */
-  env: Record<string, string>;
-  describe: string;
-}
-
-/** QEMU's user-mode network puts the host's loopback at this address, as seen from the guest. */
-export const GUEST_GATEWAY = '10.0.2.2';
-
-/**
- * `user`: QEMU's user-mode network (no privileges, no bridge): the guest reaches the host's loopback services
- * at 10.0.2.2, and one host port on 127.0.0.1, free when chosen, is forwarded to the same port in the guest
- * so that a test on the host can reach a server the job starts. `none`: no network device at all.
- */
-async function guestNetwork(mode: 'none' | 'user'): Promise<GuestNetwork> {
-  if (mode === 'none')
-    return { mode, nic: 'none', env: {}, describe: 'network: none (the VM has no network device)' };
-  const port = await freeLoopbackPort();
-  return {
-    mode,
-    nic: `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${port}-:${port}`,
-    env: { IRONBOTS_HOST_ADDRESS: GUEST_GATEWAY, IRONBOTS_FORWARDED_PORT: String(port) },
-    describe: `network: user-mode (the host's loopback is ${GUEST_GATEWAY}; host 127.0.0.1:${port} forwards to guest port ${port}, IRONBOTS_FORWARDED_PORT)`,
-  };
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on now (the kernel picks it). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface PortSocket {
-  /** Abstract socket name (without the leading NUL). */
-  name: string;
-  /** qemu's connection, once it made it. */
-  connection: Promise<Socket>;
-  close(): void;
-}
-
-async function listenForPort(name: string): Promise<PortSocket> {
-  const server = createServer();
-  const connection = new Promise<Socket>((resolve) =>
-    server.once('connection', (socket) => {
-      // qemu killed with data unread resets the connection: that is its end, which 'close' reports.
-      socket.on('error', () => undefined);
-      resolve(socket);
-    }),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(`\0${name}`, resolve);
-  });
-  return {
-    name,
-    connection,
-    close() {
-      server.close();
-      void connection.then((socket) => socket.destroy());
-    },
-  };
-}
-
-/** How many bytes at the end of data are the beginning of the trailer (and so must wait for more). */
-function trailerPrefixAtEnd(data: Buffer, trailer: Buffer): number {
-  for (let k = Math.min(data.length, trailer.length - 1); k > 0; k--)
-    if (data.subarray(data.length - k).equals(trailer.subarray(0, k))) return k;
-  return 0;
-}
-
-function parseControl(line: string): ControlMessage | undefined {
-  const [word, ...rest] = line.trim().split(' ');
-  if (word === 'booted') return { type: 'booted', kernel: rest.join(' ') };
-  if (word === 'ready') return { type: 'ready' };
-  if (word === 'started') return { type: 'started' };
-  if (word === 'exit' && /^\d+$/.test(rest[0] ?? '')) return { type: 'exit', code: Number(rest[0]) };
-  if (word === 'error') return { type: 'error', message: rest.join(' ') };
-  return undefined;
 }
 
 /**
@@ -713,29 +435,4 @@ export function guestCommandScript(request: ExecutionRequest): string {
     `exec env -i ${[...env, ...request.argv.map(shellQuote)].join(' ')}`,
     '',
   ].join('\n');
-}
-
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/** Whether pid is a qemu we started for jobDir (not a later process that got the same pid). */
-async function isOurQemu(pid: number, jobDir: string): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.split('\0').includes(`${QEMU_NAME_PREFIX}:${path.basename(jobDir)}`);
-}
-
-async function killAndWait(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + 10_000;
-  while (existsSync(`/proc/${pid}`) && Date.now() < deadline) {
-    const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    // A zombie is dead; its parent (the killed agent) is gone, so init reaps it.
-    if (/\) [ZX] /.test(state)) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

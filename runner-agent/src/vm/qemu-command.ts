@@ -23,6 +23,11 @@ export interface QemuLayout {
   controlSocket: string;
   /** Abstract socket name qemu's QMP monitor connects to, when the VM's state is saved or restored. */
   qmpSocket?: string;
+  /**
+   * qemu listens on the sockets (`server=on,wait=off`) instead of connecting to them: a VM that outlives the
+   * process that started it (a GitLab job's session VM), which each later process connects to in turn.
+   */
+  serverSockets?: boolean;
   /** The read-only job share and the working directory, shared over 9p. */
   share: string;
   workdir: string;
@@ -33,6 +38,7 @@ export interface QemuLayout {
 }
 
 export function qemuArgs(l: QemuLayout): string[] {
+  const mode = l.serverSockets ? ',server=on,wait=off' : '';
   return [
     '-name',
     `${QEMU_NAME_PREFIX}:${path.basename(l.dir)}`,
@@ -66,11 +72,11 @@ export function qemuArgs(l: QemuLayout): string[] {
     'virtio-serial-pci,id=ports',
     '-chardev',
     // Abstract unix sockets: no path length limit, no file to clean up.
-    `socket,id=output,path=${l.outputSocket},abstract=on`,
+    `socket,id=output,path=${l.outputSocket},abstract=on${mode}`,
     '-device',
     'virtserialport,bus=ports.0,chardev=output,name=ironbots.output',
     '-chardev',
-    `socket,id=control,path=${l.controlSocket},abstract=on`,
+    `socket,id=control,path=${l.controlSocket},abstract=on${mode}`,
     '-device',
     'virtserialport,bus=ports.0,chardev=control,name=ironbots.control',
     '-fsdev',
@@ -86,7 +92,12 @@ export function qemuArgs(l: QemuLayout): string[] {
     '-device',
     'vmgenid,guid=auto',
     ...(l.qmpSocket
-      ? ['-chardev', `socket,id=qmp,path=${l.qmpSocket},abstract=on`, '-mon', 'chardev=qmp,mode=control']
+      ? [
+          '-chardev',
+          `socket,id=qmp,path=${l.qmpSocket},abstract=on${mode}`,
+          '-mon',
+          'chardev=qmp,mode=control',
+        ]
       : []),
     // exec: hands the rest to sh -c: the path is single-quoted.
     ...(l.incoming ? ['-incoming', `exec:cat ${shellQuote(l.incoming)}`] : []),

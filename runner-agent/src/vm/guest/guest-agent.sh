@@ -6,6 +6,10 @@
 # survive a restore — the clock, the 9p mounts, the network set-up — is done after it), then says "started" and
 # "exit N" and ends the output with the job's trailer. The host never hands argv to a shell: it writes
 # command.sh with every word single-quoted.
+# Session mode (a GitLab job's VM, one VM for all of its stages): "session <epoch> [restored]" instead of
+# "job …", and no working directory share; the agent says "session-ready", then takes "run <script> <shell>
+# <trailer>" lines, one after another, each from a host process that connects for that script only, and
+# answers each with "started", the output and its trailer, and "exit N". It never powers off by itself.
 # It is PID 1 of the busybox image and a systemd service (ironbots-guest.service) in recipe-built images.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 if [ "$$" = 1 ]; then
@@ -46,7 +50,7 @@ echo "booted $kernel" >&3
 echo ready >&3
 go=
 while read -r word epoch how <&3; do
-  [ "$word" = job ] && { go=1; break; }
+  case "$word" in job | session) go=$word && break ;; esac
 done
 [ -n "$go" ] || { console "the control port closed before a job came"; halt_now; }
 # The clock stood still while the state was saved: the host's time is the right one. A cold boot read it
@@ -62,6 +66,30 @@ if [ "$network" = user ]; then
     { ip link set lo up && ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2; } ||
     { echo "error cannot set up the network on eth0" >&3; halt_now; }
   echo 'nameserver 10.0.2.3' >/etc/resolv.conf
+fi
+if [ "$go" = session ]; then
+  echo session-ready >&3
+  while :; do
+    # Between two scripts no host process holds the port: reads end at once until the next one connects.
+    if ! read -r word name shell trailer <&3; then
+      sleep 0.2
+      continue
+    fi
+    [ "$word" = run ] || continue
+    case "$shell" in bash | sh) ;; *)
+      echo "error unknown shell $shell" >&3
+      continue
+      ;;
+    esac
+    command -v "$shell" >/dev/null 2>&1 || { echo "error this image has no $shell: run its jobs with --shell sh" >&3 && continue; }
+    [ -r "/run/job/scripts/$name" ] || { echo "error no script $name on the job share" >&3 && continue; }
+    echo started >&3
+    (cd / && exec env -i HOME=/root USER=root LOGNAME=root PATH="$PATH" LANG=C.UTF-8 "$shell" "/run/job/scripts/$name") </dev/null >"$output" 2>&1 &
+    wait $!
+    code=$?
+    printf '%s' "$trailer" >"$output"
+    echo "exit $code" >&3
+  done
 fi
 workdir=
 IFS= read -r workdir </run/job/workdir || true
