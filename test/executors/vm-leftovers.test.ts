@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +8,13 @@ import { withTempDir } from '../support/temp-dir.ts';
 import { qemuProcessesUnder, testImage, vmToolsPresent } from './vm-test-image.ts';
 
 describe.skipIf(!vmToolsPresent)('vm executor after the agent was killed', () => {
-  it(
-    'kills the VM and removes the overlay a kill -9 of the agent left behind',
+  it.each([
+    ['at the next agent start', false],
+    ['while an agent runs, as a VM with no live job', true],
+  ])(
+    'kills the VM and removes the overlay a kill -9 of the agent left behind, %s',
     { timeout: 240_000 },
-    async () => {
+    async (_when, orphans) => {
       const image = await testImage();
       const tmp = await withTempDir('ironbots-vm-leftovers-');
       const stateDir = path.join(tmp.dir, 'state');
@@ -26,14 +29,25 @@ describe.skipIf(!vmToolsPresent)('vm executor after the agent was killed', () =>
       });
       const [jobDir] = await readdir(path.join(stateDir, 'jobs'));
       expect(await readdir(path.join(stateDir, 'jobs', jobDir!))).toContain('overlay.qcow2');
+      const { jobId } = JSON.parse(
+        await readFile(path.join(stateDir, 'jobs', jobDir!, 'job.json'), 'utf8'),
+      ) as {
+        jobId: string;
+      };
 
       agent.kill('SIGKILL');
       await new Promise((resolve) => agent.once('close', resolve));
       // The job's VM outlived its agent…
       expect(qemuProcessesUnder(stateDir)).toHaveLength(1);
 
-      // …until the next agent starts.
-      await new VmExecutor({ stateDir, accelerator: { mode: 'tcg', describe: 'TCG' } }).reapLeftovers();
+      // …until the next agent starts (or a running agent looks for VMs whose job it does not run).
+      const executor = new VmExecutor({ stateDir, accelerator: { mode: 'tcg', describe: 'TCG' } });
+      if (orphans) {
+        // The job is one this agent runs: left alone. Then it is not: stopped, and counted.
+        expect(await executor.reapOrphans(new Set([jobId]))).toBe(0);
+        expect(qemuProcessesUnder(stateDir)).toHaveLength(1);
+        expect(await executor.reapOrphans(new Set(['another-job']))).toBe(1);
+      } else expect(await executor.reapLeftovers()).toBe(1);
       expect(qemuProcessesUnder(stateDir)).toEqual([]);
       expect(await readdir(path.join(stateDir, 'jobs'))).toEqual([]);
       await tmp.remove();

@@ -57,11 +57,15 @@ export interface AgentOptions {
    * registrations at start and every `reapIntervalMs`.
    */
   runners?: { launcher: RunnerLauncher; reaper: RunnerReaper; reapIntervalMs: number } | null;
+  /** How often executors are asked to stop what runs with no live job (reapOrphans). Default 5 min. */
+  orphanReapMs?: number;
 }
 
 export type AgentEvent =
   | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number; attempt: number }
   | { type: 'started'; jobId: string; at: number }
+  /** What an executor found running with no live job behind it (a killed agent's VMs, orphans) and stopped. */
+  | { type: 'leftovers'; executor: string; count: number }
   | {
       type: 'finished';
       jobId: string;
@@ -97,6 +101,7 @@ export class Agent {
   #loops: Promise<void>[] = [];
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #reapTimer: NodeJS.Timeout | null = null;
+  #orphanTimer: NodeJS.Timeout | null = null;
   #reaping: Promise<unknown> = Promise.resolve();
   /** The heartbeat in flight, awaited before deregistering so a late one cannot register the agent again. */
   #lastBeat: Promise<void> = Promise.resolve();
@@ -154,9 +159,17 @@ export class Agent {
   }
 
   async start(): Promise<void> {
-    for (const executor of this.#runner.executors) await executor.reapLeftovers?.();
+    for (const executor of this.#runner.executors) {
+      const count = await executor.reapLeftovers?.();
+      if (count) this.#o.onEvent?.({ type: 'leftovers', executor: executor.name, count });
+    }
     await rm(this.#o.workRoot, { recursive: true, force: true });
     await mkdir(this.#o.workRoot, { recursive: true });
+    // VMs with no live job behind them, every few minutes (a job's end that failed to stop its VM).
+    this.#orphanTimer = setInterval(() => {
+      this.#reaping = this.#reaping.then(() => this.#reapOrphans());
+    }, this.#o.orphanReapMs ?? 300_000);
+    this.#orphanTimer.unref();
     const runners = this.#o.runners;
     if (runners) {
       // Registrations a killed run of this agent left behind go before any new one is made.
@@ -174,6 +187,21 @@ export class Agent {
     if (registry) {
       await this.#beat(true);
       this.#heartbeatTimer = setInterval(() => this.#beatSoon(), registry.heartbeatMs ?? 10_000);
+    }
+  }
+
+  async #reapOrphans(): Promise<void> {
+    for (const executor of this.#runner.executors) {
+      if (!executor.reapOrphans) continue;
+      try {
+        const count = await executor.reapOrphans(new Set(this.#running.keys()));
+        if (count) {
+          this.#o.logger.warn({ executor: executor.name, count }, 'stopped VMs with no live job');
+          this.#o.onEvent?.({ type: 'leftovers', executor: executor.name, count });
+        }
+      } catch (error) {
+        this.#o.logger.warn({ err: error, executor: executor.name }, 'reaping orphans failed');
+      }
     }
   }
 
@@ -231,6 +259,7 @@ export class Agent {
     this.#stopping.abort();
     if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
     if (this.#reapTimer) clearInterval(this.#reapTimer);
+    if (this.#orphanTimer) clearInterval(this.#orphanTimer);
     for (const controller of this.#running.values()) controller.abort(new AgentStoppingError());
     await Promise.all(this.#loops);
     await this.#reaping;

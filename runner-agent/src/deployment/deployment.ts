@@ -397,6 +397,8 @@ export async function openDeployment(
         artifacts: { maxBytes: Math.round(config.logs.maxArtifactMegabytes * 1024 * 1024) },
         registry: { store: agents, version: packageJson.version },
         runners: agentRunners(agentConfig.name),
+        // VMs with no live job are looked for as often as ghost registrations, where runners are configured.
+        ...(runnerSettings ? { orphanReapMs: runnerSettings.reapIntervalSeconds * 1000 } : {}),
         onEvent: (event) => {
           metrics.observeAgent(event);
           agentOptions.onEvent?.(event);

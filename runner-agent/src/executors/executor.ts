@@ -49,5 +49,10 @@ export interface Executor {
   labels(): Promise<string[]>;
   run(request: ExecutionRequest, io: ExecutionIO): Promise<ExecutionResult>;
   /** Remove what a previous, killed agent left behind (processes, overlays, containers). */
-  reapLeftovers?(): Promise<void>;
+  reapLeftovers?(): Promise<number | void>;
+  /**
+   * While the agent runs: stops what runs with no live job behind it (a VM whose job this agent no longer
+   * runs), and says how many it stopped. `liveJobIds` are the jobs the agent runs now.
+   */
+  reapOrphans?(liveJobIds: ReadonlySet<string>): Promise<number>;
 }

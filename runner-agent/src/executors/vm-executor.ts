@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -103,8 +103,12 @@ export class VmExecutor implements Executor {
     return accelerator.mode === 'kvm' ? ['executor:vm', 'kvm'] : ['executor:vm'];
   }
 
-  /** Kills the qemu processes and removes the job directories (overlays) a killed agent left behind. */
-  async reapLeftovers(): Promise<void> {
+  /**
+   * Kills the qemu processes and removes the job directories (overlays) a killed agent left behind; returns
+   * how many VMs were still running.
+   */
+  async reapLeftovers(): Promise<number> {
+    let killed = 0;
     const statesDir = this.#o.savedStatesDir ?? path.join(this.#o.stateDir, 'vm-states');
     // Job VMs, and VMs that were saving a state (their half-saved state goes with them).
     const dirs = [
@@ -118,9 +122,39 @@ export class VmExecutor implements Executor {
       if (pid) {
         this.#logger.warn({ pid, jobDir }, 'killing a VM a previous agent left running');
         await killAndWait(pid);
+        killed++;
       }
       await rm(jobDir, { recursive: true, force: true });
     }
+    return killed;
+  }
+
+  /**
+   * Job VMs whose job this agent does not run (any more): a VM a job's end failed to stop, or a job
+   * directory left half made. A directory younger than a minute without its job.json is one being made.
+   */
+  async reapOrphans(liveJobIds: ReadonlySet<string>): Promise<number> {
+    let killed = 0;
+    for (const entry of await readdir(this.#jobsDir).catch(() => [] as string[])) {
+      const jobDir = path.join(this.#jobsDir, entry);
+      const record = await readFile(path.join(jobDir, 'job.json'), 'utf8').then(
+        (text) => JSON.parse(text) as { jobId?: string },
+        () => null,
+      );
+      if (record?.jobId !== undefined && liveJobIds.has(record.jobId)) continue;
+      if (!record) {
+        const made = await stat(jobDir).catch(() => null);
+        if (!made || Date.now() - made.mtimeMs < 60_000) continue;
+      }
+      const pid = await runningQemuOf(jobDir);
+      if (pid) {
+        this.#logger.warn({ pid, jobDir, jobId: record?.jobId }, 'killing a VM with no live job');
+        await killAndWait(pid);
+        killed++;
+      }
+      await rm(jobDir, { recursive: true, force: true });
+    }
+    return killed;
   }
 
   async run(request: ExecutionRequest, io: ExecutionIO): Promise<ExecutionResult> {

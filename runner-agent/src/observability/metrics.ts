@@ -21,7 +21,7 @@ export class Metrics implements RunnerObserver {
   readonly runnerJobStarted: Histogram<'labels'>;
   readonly runnerRegistrations: Gauge;
   readonly runnerGhostsRemoved: Counter;
-  readonly runnerLeakedVms: Counter;
+  readonly leftoversReaped: Counter<'executor'>;
   readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
@@ -85,9 +85,10 @@ export class Metrics implements RunnerObserver {
       help: 'Runner registrations whose VM was gone, removed by a reaper',
       registers: [this.registry],
     });
-    this.runnerLeakedVms = new Counter({
-      name: 'ironbots_runner_leaked_vms_total',
-      help: 'VMs found running with no live job behind them, and stopped',
+    this.leftoversReaped = new Counter({
+      name: 'ironbots_leftovers_reaped_total',
+      help: 'VMs (executor="vm": leaked VMs) and job processes found running with no live job, and stopped',
+      labelNames: ['executor'],
       registers: [this.registry],
     });
     const queues = options.queues ?? [];
@@ -110,6 +111,10 @@ export class Metrics implements RunnerObserver {
 
   /** Feed for Agent's onEvent: startup is measured from enqueue, so it includes the time spent queued. */
   observeAgent(event: AgentEvent): void {
+    if (event.type === 'leftovers') {
+      this.leftoversReaped.inc({ executor: event.executor }, event.count);
+      return;
+    }
     const job = this.#jobs.get(event.jobId);
     if (event.type === 'leased') {
       this.#jobs.set(event.jobId, { leasedAt: event.at, enqueuedAt: event.enqueuedAt });
@@ -128,10 +133,10 @@ export class Metrics implements RunnerObserver {
       this.runnerVmStarted.observe({ labels: event.labels }, event.queuedForMs / 1000);
     else if (event.type === 'job-started')
       this.runnerJobStarted.observe({ labels: event.labels }, event.queuedForMs / 1000);
-    else if (event.type === 'reaped') {
+    else {
       this.runnerRegistrations.set(event.alive);
       this.runnerGhostsRemoved.inc(event.ghostsRemoved);
-    } else this.runnerLeakedVms.inc(event.count);
+    }
   }
 
   /** Feed for the webhook receiver's onOutcome. */

@@ -5,9 +5,7 @@ export type RunnerEvent =
   /** A runner's VM started, `queuedForMs` after its workflow job was queued. */
   | { type: 'vm-started'; labels: string; queuedForMs: number }
   /** How many registrations with our prefix the reaper saw alive, and how many ghosts it removed. */
-  | { type: 'reaped'; alive: number; ghostsRemoved: number }
-  /** VMs found running with no job of a live agent behind them, and stopped. */
-  | { type: 'leaked-vms'; count: number };
+  | { type: 'reaped'; alive: number; ghostsRemoved: number };
 
 export interface RunnerObserver {
   observeRunner(event: RunnerEvent): void;
