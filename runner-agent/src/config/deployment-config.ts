@@ -26,8 +26,9 @@ export const DeploymentConfigSchema = z
     stateDir: z.string().default(path.join(os.homedir(), '.local/state/ironbots')),
     forge: z
       .object({
-        kind: z.literal('github').default('github'),
-        apiUrl: z.string().url().default('https://api.github.com'),
+        kind: z.enum(['github', 'gitlab']).default('github'),
+        /** GitHub's API (default https://api.github.com; …/api/v3 on Enterprise) or the GitLab instance's URL. */
+        apiUrl: z.string().url().optional(),
         /** A personal access token, or `app` (a GitHub App's installation; tokens renewed by ironbots). */
         token: z.string().min(1).optional(),
         app: z
@@ -50,6 +51,10 @@ export const DeploymentConfigSchema = z
       .strict()
       .refine((forge) => !forge.token !== !forge.app, {
         message: 'give the forge a token or an app (appId, installationId, privateKey), not both',
+      })
+      .refine((forge) => forge.kind === 'github' || !forge.app, {
+        message: 'only GitHub has apps: give a GitLab forge a token',
+        path: ['app'],
       })
       .optional(),
     queue: z
@@ -274,6 +279,10 @@ export const DeploymentConfigSchema = z
       .optional(),
   })
   .strict()
+  .refine((config) => !config.runners.github || (config.forge?.kind ?? 'github') === 'github', {
+    message: 'runners.github needs a GitHub forge (forge.kind: github)',
+    path: ['runners', 'github'],
+  })
   .refine((config) => config.queue.kind !== 'rabbitmq' || config.state.kind === 'postgres', {
     message: 'a rabbitmq queue keeps its bookkeeping in PostgreSQL: add state: { kind: postgres, url: … }',
     path: ['state'],

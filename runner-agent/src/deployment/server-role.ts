@@ -18,6 +18,7 @@ import { jobsApiRoute } from '../server/jobs-api.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
+import { createGitLabReceiver } from '../webhooks/gitlab-receiver.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReconciler } from '../statuses/status-reconciler.ts';
@@ -125,6 +126,18 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         logUrl,
         logger: logger.child({ role: 'api' }),
       }),
+      exactRoute(
+        'POST',
+        '/webhooks/gitlab',
+        createGitLabReceiver({
+          secret: options.webhookSecret,
+          events: options.events,
+          logger: logger.child({ role: 'receiver', forge: 'gitlab' }),
+          ...(options.metrics
+            ? { onOutcome: (event, outcome) => options.metrics!.metrics.observeDelivery(event, outcome) }
+            : {}),
+        }),
+      ),
       ...(options.metrics ? [options.metrics.metrics.route(options.metrics.access)] : []),
       ...(options.dashboard && options.records
         ? [

@@ -30,6 +30,12 @@ import {
 } from './project-config.ts';
 import { ProjectConfigParser } from './project-config-parser.ts';
 import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
+import {
+  mergeRequestNeedsPlan,
+  MergeRequestEventSchema,
+  projectFromEvent,
+  repositoryIdOf,
+} from './merge-request-event.ts';
 
 export interface TrustPolicy {
   /** Authors whose pull requests from forks are tested without a human looking first. */
@@ -124,6 +130,7 @@ export class Planner {
   }
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
+    if (delivery.forge === 'gitlab') return this.#handleGitLabDelivery(delivery);
     if (delivery.event !== 'pull_request')
       return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
     const parsed = PullRequestEventSchema.safeParse(delivery.payload);
@@ -137,6 +144,29 @@ export class Planner {
     if (!PLANNED_ACTIONS.has(event.action))
       return { kind: 'ignored', reason: `pull_request ${event.action}` };
     return this.planPullRequest(repositoryFromEvent(event), pullRequestFromEvent(event), 'webhook');
+  }
+
+  /**
+   * A GitLab Merge Request Hook: the merge request is re-read from the forge (the payload names it; the
+   * forge says what its head and source project are now), then planned like a pull request.
+   */
+  async #handleGitLabDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
+    if (delivery.event !== 'merge_request')
+      return { kind: 'ignored', reason: `GitLab event ${delivery.event} is not planned` };
+    const parsed = MergeRequestEventSchema.safeParse(delivery.payload);
+    if (!parsed.success)
+      return {
+        kind: 'ignored',
+        reason: `merge_request payload not understood: ${parsed.error.issues[0]?.message}`,
+      };
+    if (!mergeRequestNeedsPlan(parsed.data))
+      return { kind: 'ignored', reason: `merge_request ${parsed.data.object_attributes.action ?? 'event'}` };
+    const repository = projectFromEvent(parsed.data);
+    const mr = await this.#forge.getPullRequest(
+      repositoryIdOf(repository),
+      parsed.data.object_attributes.iid,
+    );
+    return this.planPullRequest(repository, mr, 'webhook');
   }
 
   /**

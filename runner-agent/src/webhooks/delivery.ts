@@ -1,6 +1,6 @@
 /** A webhook delivery as it sits in the events queue: verified, parsed, not yet interpreted. */
 export interface WebhookDelivery {
-  forge: 'github';
+  forge: 'github' | 'gitlab';
   deliveryId: string;
   event: string;
   /** ISO timestamp of receipt. */

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Repository, RepositoryId } from '../../../forge/forge.ts';
+
+/** The part of GitLab's Merge Request Hook payload the planner reads; the merge request itself is re-read. */
+export const MergeRequestEventSchema = z.object({
+  object_kind: z.literal('merge_request'),
+  project: z.object({
+    path_with_namespace: z.string().regex(/^[^/]+(\/[^/]+)+$/, 'expected namespace/project'),
+    git_http_url: z.string(),
+    web_url: z.string(),
+    default_branch: z.string().nullable().default('main'),
+  }),
+  object_attributes: z.object({
+    iid: z.number().int().positive(),
+    action: z.string().optional(),
+    /** Present on `update` when the source branch moved: new commits to test. */
+    oldrev: z.string().optional(),
+  }),
+});
+
+export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
+
+/**
+ * Whether the event asks for a plan: a merge request opened or reopened, or updated with new commits (an
+ * `update` without `oldrev` changed only its title, labels or the like).
+ */
+export function mergeRequestNeedsPlan(event: MergeRequestEvent): boolean {
+  const { action, oldrev } = event.object_attributes;
+  return action === 'open' || action === 'reopen' || (action === 'update' && oldrev !== undefined);
+}
+
+/** The project as a repository: its namespace (groups nest) is the owner. */
+export function projectFromEvent(event: MergeRequestEvent): Repository {
+  const full = event.project.path_with_namespace;
+  const slash = full.lastIndexOf('/');
+  return {
+    owner: full.slice(0, slash),
+    name: full.slice(slash + 1),
+    defaultBranch: event.project.default_branch ?? 'main',
+    cloneUrl: event.project.git_http_url,
+    htmlUrl: event.project.web_url,
+  };
+}
+
+export function repositoryIdOf(repo: Repository): RepositoryId {
+  return { owner: repo.owner, name: repo.name };
+}

@@ -1,0 +1,180 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../../core/logger.ts';
+import {
+  BodyBudgetExhaustedError,
+  BodyTooLargeError,
+  isClientGone,
+  readBodyWithin,
+  type BodyRead,
+  type ByteBudget,
+} from '../../../core/http/body.ts';
+import { sendError, sendJson } from '../../../core/http/responses.ts';
+import type { Queue } from '../queue/queue.ts';
+import { deliveryDedupKey, type WebhookDelivery } from './delivery.ts';
+
+/**
+ * What every forge's receiver does alike once it knows who sent a delivery: read the body within its
+ * limits, refuse what no forge sends, and enqueue durably before answering (so an answered delivery is
+ * never lost; a redelivery of the same id is answered 200 and stores nothing).
+ */
+
+/** Deeper JSON is not from a forge, and recursive code further on (the queue, the planner) need not cope. */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+export type DeliveryOutcome =
+  | 'queued'
+  | 'duplicate'
+  | 'ping'
+  | 'bad-signature'
+  | 'bad-request'
+  | 'too-large'
+  | 'too-deep'
+  | 'overloaded'
+  | 'queue-unavailable';
+
+/** How each delivery was answered, by event, for metrics. */
+export type OutcomeCounter = (event: string | undefined, outcome: DeliveryOutcome) => void;
+
+/**
+ * Reads the body within `limit` bytes and the shared budget; answers 413/503 (and drops the connection) or
+ * gives up on a sender that went away, returning null then. The caller releases what it got.
+ */
+export async function readDeliveryBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: {
+    limit: number;
+    pending: ByteBudget;
+    idleTimeoutMs: number;
+    onChunk?: (chunk: Buffer) => void;
+    logger: Logger;
+    count: OutcomeCounter;
+    event: string;
+    deliveryId: string;
+  },
+): Promise<BodyRead | null> {
+  const { logger, count, event, deliveryId, limit, pending } = options;
+  try {
+    return await readBodyWithin(req, limit, {
+      budget: pending,
+      idleTimeoutMs: options.idleTimeoutMs,
+      ...(options.onChunk ? { onChunk: options.onChunk } : {}),
+    });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError || error instanceof BodyBudgetExhaustedError) {
+      const tooLarge = error instanceof BodyTooLargeError;
+      logger.warn(
+        { deliveryId, event, limit, pendingBytes: pending.held },
+        tooLarge ? 'webhook body too large' : 'too many webhook bytes in progress: delivery refused',
+      );
+      count(event, tooLarge ? 'too-large' : 'overloaded');
+      // Don't read the rest: answer, then drop the connection.
+      res.once('finish', () => req.destroy());
+      if (tooLarge) sendError(res, 413, error.message, { connection: 'close' });
+      else sendError(res, 503, error.message, { connection: 'close', 'retry-after': '5' });
+      return null;
+    }
+    if (isClientGone(error, req)) {
+      logger.debug(
+        { deliveryId, event, err: error },
+        'webhook sender went away before the body was complete',
+      );
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * A verified body: parsed (400 for what is not a JSON object or nests too deep), answered 200 for a ping,
+ * else enqueued and answered 202 (200 for a duplicate), or 503 with Retry-After when the queue is down.
+ */
+export async function acceptDelivery(
+  body: Buffer,
+  res: ServerResponse,
+  options: {
+    forge: WebhookDelivery['forge'];
+    event: string;
+    deliveryId: string;
+    events: Queue<WebhookDelivery>;
+    logger: Logger;
+    count: OutcomeCounter;
+    clock: () => Date;
+    ping?: boolean;
+  },
+): Promise<void> {
+  const { event, deliveryId, logger, count } = options;
+  if (nestingExceeds(body, MAX_PAYLOAD_DEPTH)) {
+    logger.warn({ deliveryId, event }, 'webhook payload nested too deeply');
+    count(event, 'too-deep');
+    return sendError(res, 400, `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  }
+  // Invalid UTF-8 in a verified body becomes U+FFFD: a signature was over the bytes as sent.
+  const text = body.toString('utf8');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    count(event, 'bad-request');
+    return sendError(res, 400, 'payload is not valid JSON');
+  }
+  if (typeof payload !== 'object' || payload === null) {
+    count(event, 'bad-request');
+    return sendError(res, 400, 'payload must be a JSON object');
+  }
+  if (options.ping) {
+    count(event, 'ping');
+    return sendJson(res, 200, { ok: true, pong: deliveryId });
+  }
+  const delivery: WebhookDelivery = {
+    forge: options.forge,
+    deliveryId,
+    event,
+    receivedAt: options.clock().toISOString(),
+    payload,
+  };
+  let queued: { id: string; duplicate: boolean };
+  try {
+    queued = await options.events.enqueue(delivery, { dedupKey: deliveryDedupKey(delivery) });
+  } catch (error) {
+    logger.error({ err: error, deliveryId, event }, 'could not enqueue webhook delivery');
+    count(event, 'queue-unavailable');
+    return sendError(res, 503, 'queue unavailable; redeliver later', { 'retry-after': '30' });
+  }
+  logger.info(
+    { forge: options.forge, deliveryId, event, messageId: queued.id, duplicate: queued.duplicate },
+    'webhook delivery queued',
+  );
+  count(event, queued.duplicate ? 'duplicate' : 'queued');
+  sendJson(res, queued.duplicate ? 200 : 202, {
+    queued: !queued.duplicate,
+    duplicate: queued.duplicate,
+    id: queued.id,
+  });
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `max`, in one pass over the bytes and without
+ * parsing: brackets inside strings do not count.
+ */
+export function nestingExceeds(json: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i]!;
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value || undefined;
+}
