@@ -117,7 +117,11 @@ export class JobRunner {
           workdir,
           env: buildJobEnvironment({
             jobEnv: job.env,
-            ci: { ...ciVariables(jobId, job), IRONBOTS_ARTIFACTS: artifacts },
+            ci: {
+              ...ciVariables(jobId, job),
+              IRONBOTS_ATTEMPT: String(run.attempt),
+              IRONBOTS_ARTIFACTS: artifacts,
+            },
             home: workdir,
           }),
           timeoutMs: job.timeoutSeconds * 1000,
@@ -177,7 +181,7 @@ export class JobRunner {
             workdir,
             env: buildJobEnvironment({
               jobEnv: { ...job.env, ...env },
-              ci: { IRONBOTS: 'true', IRONBOTS_JOB_ID: jobId },
+              ci: { IRONBOTS: 'true', IRONBOTS_JOB_ID: jobId, IRONBOTS_ATTEMPT: String(run.attempt) },
               home: workdir,
             }),
             timeoutMs: job.timeoutSeconds * 1000,

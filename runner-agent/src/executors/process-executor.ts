@@ -38,6 +38,8 @@ export interface ProcessExecutorOptions {
 const ProcessGroupRecordSchema = z.object({
   pgid: z.number().int().positive(),
   jobId: z.string(),
+  /** The environment entries that mark this run's processes, also those that left the group (jobMarker). */
+  marker: z.array(z.string()).default([]),
   /** The leader's start time (clock ticks since boot): tells our process from a later one with its pid. */
   startTime: z.number().nullable(),
 });
@@ -90,17 +92,17 @@ export class ProcessExecutor implements Executor {
         if (ours && (liveGroupMembers(record.pgid)?.length ?? 0) > 0) {
           await terminateProcessGroup(record.pgid, this.#killGraceMs);
         }
-        await terminateProcesses(processesWithEnvironment(jobMarker(record.jobId)), this.#killGraceMs);
+        await terminateProcesses(processesWithEnvironment(record.marker), this.#killGraceMs);
         await rm(full, { force: true });
       }),
     );
   }
 
-  #record(pgid: number, jobId: string): string | undefined {
+  #record(pgid: number, jobId: string, marker: string[]): string | undefined {
     if (!this.#leftoverDir) return undefined;
     mkdirSync(this.#leftoverDir, { recursive: true });
     const file = path.join(this.#leftoverDir, `${pgid}.json`);
-    const record: ProcessGroupRecord = { pgid, jobId, startTime: processStartTime(pgid) };
+    const record: ProcessGroupRecord = { pgid, jobId, marker, startTime: processStartTime(pgid) };
     // Atomic: a crash mid-write must leave no torn record for the next start to trip over.
     writeFileAtomicSync(file, JSON.stringify(record));
     return file;
@@ -156,18 +158,18 @@ export class ProcessExecutor implements Executor {
       }
 
       const pgid = child.pid;
-      const record = pgid === undefined ? undefined : this.#record(pgid, request.jobId);
+      // What left the group (its own setsid) is found by this run's job id and attempt in its environment.
+      const marker = jobMarker(request);
+      const record = pgid === undefined ? undefined : this.#record(pgid, request.jobId, marker);
       let stopReason: 'timed-out' | 'cancelled' | undefined;
       let spawnError: NodeJS.ErrnoException | undefined;
       let termination: Promise<void> | undefined;
       let closed = false;
-      // What left the group (its own setsid) is found by the job id in its environment.
-      const marker = request.env.IRONBOTS_JOB_ID === request.jobId ? jobMarker(request.jobId) : undefined;
       const terminate = (): Promise<void> => {
         if (pgid === undefined) return Promise.resolve();
-        termination ??= terminateProcessGroup(pgid, this.#killGraceMs).then(async () => {
-          if (marker) await terminateProcesses(processesWithEnvironment(marker), this.#killGraceMs);
-        });
+        termination ??= terminateProcessGroup(pgid, this.#killGraceMs).then(() =>
+          terminateProcesses(processesWithEnvironment(marker), this.#killGraceMs),
+        );
         return termination;
       };
       const stop = (reason: 'timed-out' | 'cancelled') => {
@@ -218,9 +220,17 @@ export class ProcessExecutor implements Executor {
   }
 }
 
-/** The environment entry every process of a job carries (the JobRunner sets IRONBOTS_JOB_ID). */
-function jobMarker(jobId: string): string {
-  return `IRONBOTS_JOB_ID=${jobId}`;
+/**
+ * The environment entries every process of one run of a job carries (the JobRunner sets IRONBOTS_JOB_ID
+ * and IRONBOTS_ATTEMPT): two attempts of a job may run at once, and one's end must not stop the other.
+ * Empty (nothing is looked for) when the request's environment has no job id of its own.
+ */
+function jobMarker(request: { jobId: string; env: Record<string, string> }): string[] {
+  if (request.env.IRONBOTS_JOB_ID !== request.jobId) return [];
+  const marker = [`IRONBOTS_JOB_ID=${request.jobId}`];
+  if (request.env.IRONBOTS_ATTEMPT !== undefined)
+    marker.push(`IRONBOTS_ATTEMPT=${request.env.IRONBOTS_ATTEMPT}`);
+  return marker;
 }
 
 /** spawn's own errors; the checks before spawning catch the common cases, these are races and oddities. */

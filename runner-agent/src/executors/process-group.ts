@@ -89,19 +89,21 @@ async function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> 
 }
 
 /**
- * Processes whose environment holds exactly `entry` (e.g. `IRONBOTS_JOB_ID=…`): what a job started, even
- * where it left the job's process group with setsid (a runner's steps do, as GitHub's runner does). Only
- * processes whose environment this user may read are seen.
+ * Processes whose environment holds every one of `entries` exactly (e.g. `IRONBOTS_JOB_ID=…` and
+ * `IRONBOTS_ATTEMPT=…`): what one run of a job started, even where it left the job's process group with
+ * setsid (a runner's steps do, as GitHub's runner does). Only processes whose environment this user may
+ * read are seen.
  */
-export function processesWithEnvironment(entry: string): number[] {
-  let entries: string[];
+export function processesWithEnvironment(entries: readonly string[]): number[] {
+  if (entries.length === 0) return [];
+  let listed: string[];
   try {
-    entries = readdirSync('/proc');
+    listed = readdirSync('/proc');
   } catch {
     return [];
   }
   const pids: number[] = [];
-  for (const pid of entries) {
+  for (const pid of listed) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     let environ: string;
     try {
@@ -109,7 +111,8 @@ export function processesWithEnvironment(entry: string): number[] {
     } catch {
       continue; // exited while we looked, or not ours to read
     }
-    if (environ.split('\0').includes(entry)) pids.push(Number(pid));
+    const have = new Set(environ.split('\0'));
+    if (entries.every((entry) => have.has(entry))) pids.push(Number(pid));
   }
   return pids;
 }
