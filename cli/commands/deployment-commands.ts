@@ -150,7 +150,7 @@ export function registerDeploymentCommands(program: Command): void {
       for (const q of [deployment.events, deployment.jobs]) {
         const s = await q.stats();
         process.stdout.write(
-          `${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead\n`,
+          `${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead, ${s.cancelled} cancelled\n`,
         );
       }
       await deployment.close();
