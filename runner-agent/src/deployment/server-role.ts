@@ -121,6 +121,8 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         publicUrl: () => publicUrl!,
         logUrl,
         logger: logger.child({ role: 'api' }),
+        records: options.records ?? null,
+        publisher,
       }),
       ...(options.metrics ? [options.metrics.metrics.route(options.metrics.access)] : []),
       ...(options.dashboard && options.records
