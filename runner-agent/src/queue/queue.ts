@@ -160,6 +160,25 @@ export function backoffMs(tuning: QueueTuning, failedAttempt: number): number {
   return Math.min(tuning.backoffBaseMs * 2 ** Math.max(0, failedAttempt - 1), tuning.backoffCapMs);
 }
 
+/** A message's status from the columns both SQL-backed queues keep. */
+export function statusFromRow<T>(
+  row: {
+    state: MessageState;
+    reason: string | null;
+    lease_holder: string | null;
+    cancel_reason: string | null;
+  },
+  message: QueuedMessage<T>,
+): MessageStatus<T> {
+  return {
+    state: row.state,
+    message,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.lease_holder ? { holder: row.lease_holder } : {}),
+    ...(row.state === 'leased' && row.cancel_reason !== null ? { cancelRequested: row.cancel_reason } : {}),
+  };
+}
+
 export function labelsSatisfied(required: readonly string[], offered: readonly string[]): boolean {
   const have = new Set(offered);
   return required.every((label) => have.has(label));

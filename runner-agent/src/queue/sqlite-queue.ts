@@ -9,6 +9,7 @@ import {
   defaultQueueTuning,
   LeaseLostError,
   QueueClosedError,
+  statusFromRow,
   type CancelResult,
   type Consumer,
   type DeadLetter,
@@ -597,13 +598,7 @@ function canonicalLabels(labels: readonly string[]): string {
 }
 
 function toStatus<T>(row: MessageRow): MessageStatus<T> {
-  return {
-    state: row.state,
-    message: toMessage<T>(row),
-    ...(row.reason ? { reason: row.reason } : {}),
-    ...(row.lease_holder ? { holder: row.lease_holder } : {}),
-    ...(row.state === 'leased' && row.cancel_reason !== null ? { cancelRequested: row.cancel_reason } : {}),
-  };
+  return statusFromRow(row, toMessage<T>(row));
 }
 
 function toMessage<T>(row: MessageRow): QueuedMessage<T> {

@@ -121,10 +121,7 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
     return sendError(res, 400, 'body is not valid JSON');
   }
   const parsed = JobSubmissionSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return sendError(res, 400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
+  if (!parsed.success) return badRequest(res, parsed.error, 'body');
   const submission = parsed.data;
 
   let repository: Job['repository'];
@@ -222,10 +219,7 @@ async function findJob(id: string, options: JobsApiOptions): Promise<Record<stri
 
 async function list(url: URL, res: ServerResponse, options: JobsApiOptions): Promise<void> {
   const parsed = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return sendError(res, 400, `${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
+  if (!parsed.success) return badRequest(res, parsed.error, 'query');
   const { state, limit } = parsed.data;
   sendJson(res, 200, { jobs: await listJobs(options.jobs, { limit, ...(state ? { state } : {}) }) });
 }
@@ -245,10 +239,7 @@ async function cancel(
     return sendError(res, 400, 'body is not valid JSON');
   }
   const parsed = JobCancelSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return sendError(res, 400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
+  if (!parsed.success) return badRequest(res, parsed.error, 'body');
   const result = await cancelJob(
     {
       jobs: options.jobs,
@@ -275,4 +266,10 @@ async function cancel(
     ...(result.kind === 'cancelled' ? { description: result.description } : {}),
     ...(options.publicUrl ? { url: `${options.publicUrl()}/api/v1/jobs/${id}` } : {}),
   });
+}
+
+/** 400 naming the first field that is wrong. */
+function badRequest(res: ServerResponse, error: z.ZodError, what: string): void {
+  const issue = error.issues[0]!;
+  sendError(res, 400, `${issue.path.join('.') || what}: ${issue.message}`);
 }
