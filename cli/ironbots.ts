@@ -4,6 +4,7 @@ import { registerContainerRefreshCommand } from './commands/container-refresh-co
 import { registerDeploymentCommands } from './commands/deployment-commands.ts';
 import { registerImageCommands } from './commands/image-commands.ts';
 import { registerGitLabExecutorCommand } from './commands/gitlab-executor-command.ts';
+import { registerJobsCommand } from './commands/jobs-command.ts';
 import { registerLocalCommand } from './commands/local-command.ts';
 import { registerNpmCacheCommand } from './commands/npm-cache-command.ts';
 import { registerSubmitCommand } from './commands/submit-command.ts';
@@ -31,6 +32,7 @@ registerImageCommands(program);
 registerValidateCommand(program);
 registerDeploymentCommands(program);
 registerSubmitCommand(program);
+registerJobsCommand(program);
 registerTranslationsCommand(program);
 registerContainerRefreshCommand(program);
 registerReleaseCommand(program);

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../core/logger.ts';
 import { logDestination, logFormatOption, type LogFormat } from '../log-format.ts';
 
 /** Opens the deployment named by --config, with a logger that redacts every secret in it. */
-async function open(configFile: string, logFormat?: LogFormat): Promise<Deployment> {
+export async function openDeploymentFile(configFile: string, logFormat?: LogFormat): Promise<Deployment> {
   const config = await loadDeploymentConfig(configFile);
   const { openDeployment, secretsOf } = await import('../../runner-agent/src/deployment/deployment.ts');
   const secrets = secretsOf(config);
@@ -68,7 +68,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option(...configOption)
     .addOption(logFormatOption())
     .action(async (options: { config: string; logFormat?: LogFormat }) => {
-      const deployment = await open(options.config, options.logFormat);
+      const deployment = await openDeploymentFile(options.config, options.logFormat);
       if (!deployment.config.server)
         throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
       await deployment.startServer();
@@ -83,7 +83,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option(...configOption)
     .addOption(logFormatOption())
     .action(async (options: { config: string; logFormat?: LogFormat }) => {
-      const deployment = await open(options.config, options.logFormat);
+      const deployment = await openDeploymentFile(options.config, options.logFormat);
       if (!deployment.config.agent)
         throw new Error(`${options.config}: the agent section is required for \`ironbots agent\``);
       const agent = await deployment.startAgent().catch(async (error: unknown) => {
@@ -101,7 +101,7 @@ export function registerDeploymentCommands(program: Command): void {
     )
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       if (!deployment.forge)
         throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
       const planner = deployment.planner();
@@ -146,11 +146,11 @@ export function registerDeploymentCommands(program: Command): void {
     .command('stats')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         const s = await q.stats();
         process.stdout.write(
-          `${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead\n`,
+          `${q.name}: ${s.queued} queued, ${s.leased} running, ${s.done} done, ${s.dead} dead, ${s.cancelled} cancelled\n`,
         );
       }
       await deployment.close();
@@ -160,7 +160,7 @@ export function registerDeploymentCommands(program: Command): void {
     .description('list dead-lettered jobs and deliveries with the reason they died')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       for (const q of [deployment.events, deployment.jobs]) {
         for (const d of await q.deadLetters()) {
           process.stdout.write(
@@ -176,7 +176,7 @@ export function registerDeploymentCommands(program: Command): void {
     .argument('<id>')
     .option(...configOption)
     .action(async (id: string, options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       const found = (await deployment.jobs.state(id))
         ? deployment.jobs
         : (await deployment.events.state(id))
@@ -205,7 +205,7 @@ export function registerDeploymentCommands(program: Command): void {
     .description('the runner registrations ironbots made, and the queued workflow jobs of each repository')
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       try {
         const tools = requireRunners(deployment, options.config);
         const { describeScope } = await import('../../forge/forge.ts');
@@ -241,7 +241,7 @@ export function registerDeploymentCommands(program: Command): void {
     )
     .option(...configOption)
     .action(async (options: { config: string }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       try {
         const { alive, removed } = await requireRunners(deployment, options.config).reaper.reap();
         process.stdout.write(
@@ -261,7 +261,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option('--older-than <days>', 'days instead of logs.retentionDays', parseDays)
     .option(...configOption)
     .action(async (options: { config: string; olderThan?: number }) => {
-      const deployment = await open(options.config);
+      const deployment = await openDeploymentFile(options.config);
       try {
         const days = options.olderThan ?? deployment.config.logs.retentionDays;
         const before = new Date(Date.now() - days * 24 * 3_600_000);

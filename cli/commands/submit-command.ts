@@ -104,6 +104,10 @@ export function registerSubmitCommand(program: Command): void {
         process.stdout.write(
           `${JSON.stringify({ id: result.jobId, state: result.state, logUrl: result.logUrl })}\n`,
         );
+        if (result.state === 'cancelled')
+          process.stderr.write(
+            `ironbots: job ${result.jobId} was cancelled${result.description ? `: ${result.description}` : ''}\n`,
+          );
         if (options.wait && result.state !== 'success') process.exitCode = 1;
       },
     );

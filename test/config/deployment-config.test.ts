@@ -55,6 +55,7 @@ describe('deployment configuration', () => {
       executors: ['process'],
       concurrency: 1,
       supersededPollSeconds: 30,
+      cancelCheckSeconds: 10,
     });
     expect(config.queue).toEqual({ kind: 'sqlite' });
     expect(config.logs).toEqual({

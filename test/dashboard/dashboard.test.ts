@@ -16,6 +16,7 @@ const TOKEN = 'dashboard-test-token-0123456789';
 const HOSTILE_CONTEXT = `<script>window.pwned = 1</script>unit"'&`;
 const HOSTILE_DESCRIPTION = `<img src=x onerror="window.pwned = 2">Failed: 3 tests`;
 const HOSTILE_REASON = '<b>boom</b> after 1 attempt';
+const HOSTILE_CANCEL = 'by <b>mallory</b>';
 /** Where the screenshot is left for people to look at; the test inspects it itself. */
 const SCREENSHOT = path.join(os.tmpdir(), 'ironbots-dashboard.png');
 
@@ -103,6 +104,10 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
       'arm-agent',
     );
 
+    // Cancelled before it ran, by somebody whose name is markup.
+    ids.cancelled = await plan(deployment, job('nightly', ['gpu'], 'f'.repeat(40)));
+    await deployment.jobs.cancel(ids.cancelled, HOSTILE_CANCEL);
+
     // Dead-lettered after its only attempt.
     ids.dead = await plan(deployment, job('doomed', ['doomed'], 'd'.repeat(40)), { maxAttempts: 1 });
     const doomed = await deployment.jobs.lease(
@@ -178,7 +183,7 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
         (await page.locator('#queue-stats tbody tr').first().locator('th, td').allTextContents()).map((t) =>
           t.trim(),
         ),
-      ).toEqual(['jobs', '3', '1', '0', '1']);
+      ).toEqual(['jobs', '3', '1', '0', '1', '1']);
 
       const running = page.locator('#running tbody tr');
       expect(await running.count()).toBe(1);
@@ -215,6 +220,9 @@ describe('the dashboard, behind a token, in a real Chromium', () => {
 
       expect(await page.locator('#dead-letters .context').allTextContents()).toEqual(['doomed']);
       expect(await page.locator('#dead-letters .reason').allTextContents()).toEqual([HOSTILE_REASON]);
+      expect(await page.locator('#cancelled .context').allTextContents()).toEqual(['nightly']);
+      expect(await page.locator('#cancelled .reason').allTextContents()).toEqual([HOSTILE_CANCEL]);
+      expect(await page.locator('#cancelled a.log').getAttribute('href')).toBe(`/logs/${ids.cancelled}.html`);
       expect(await page.locator('#failures .description').allTextContents()).toEqual([HOSTILE_DESCRIPTION]);
       expect(await page.locator('#failures .failure').allTextContents()).toEqual(['failure']);
       expect(await page.locator('#failures .context').allTextContents()).toEqual([HOSTILE_CONTEXT]);

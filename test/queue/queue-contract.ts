@@ -348,7 +348,11 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       await leaseNow(agent('x'));
       const queued = await q.enqueue('queued');
 
-      expect(await q.stats()).toEqual({ queued: 1, leased: 1, done: 1, dead: 1 });
+      const cancelled = await q.enqueue('cancelled');
+      await q.cancel(cancelled.id, 'by test');
+
+      expect(await q.stats()).toEqual({ queued: 1, leased: 1, done: 1, dead: 1, cancelled: 1 });
+      expect((await q.state(cancelled.id))?.state).toBe('cancelled');
       expect((await q.state(done.id))?.state).toBe('done');
       expect((await q.state(dead.id))?.state).toBe('dead');
       expect((await q.state(leased.id))?.state).toBe('leased');
@@ -357,6 +361,173 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
         message: { id: queued.id, payload: 'queued' },
       });
       expect(await q.state('no-such-id')).toBeNull();
+    });
+
+    it('cancels a queued message at once: never delivered, kept and listed, its dedup key still used', async () => {
+      const { id } = await q.enqueue({ context: 'unit' }, { dedupKey: 'acme/widget@abc#unit' });
+      const other = await q.enqueue('other');
+      const result = await q.cancel(id, 'by alice (superseded)');
+      expect(result).toMatchObject({
+        outcome: 'cancelled',
+        status: {
+          state: 'cancelled',
+          message: { id, payload: { context: 'unit' } },
+          reason: 'by alice (superseded)',
+        },
+      });
+      expect(await q.state(id)).toMatchObject({ state: 'cancelled', reason: 'by alice (superseded)' });
+      // Only the other message is delivered, now and later.
+      const lease = await leaseNow(agent('a'));
+      expect(lease?.message.id).toBe(other.id);
+      await q.ack(lease!);
+      expect(await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 500 })).toBeNull();
+      expect(await q.enqueue({ context: 'unit' }, { dedupKey: 'acme/widget@abc#unit' })).toEqual({
+        id,
+        duplicate: true,
+      });
+      expect(await q.list({ state: 'cancelled', limit: 10 })).toEqual([
+        expect.objectContaining({ state: 'cancelled', message: expect.objectContaining({ id }) }),
+      ]);
+      // A second cancel says it is over already.
+      expect(await q.cancel(id, 'by bob')).toMatchObject({
+        outcome: 'finished',
+        status: { state: 'cancelled', reason: 'by alice (superseded)' },
+      });
+    });
+
+    it('cancels a message waiting out a backoff or a delay: it never comes back', async () => {
+      const delayed = await q.enqueue('later', { delayMs: 300 });
+      const flaky = await q.enqueue('flaky');
+      const lease = await leaseNow(agent('a'));
+      expect(lease?.message.id).toBe(flaky.id);
+      expect((await q.nack(lease!, { reason: 'infra hiccup', retry: true })).outcome).toBe('retry');
+      expect((await q.cancel(flaky.id, 'by test')).outcome).toBe('cancelled');
+      expect((await q.cancel(delayed.id, 'by test')).outcome).toBe('cancelled');
+      await passTime(1_200);
+      expect(await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 500 })).toBeNull();
+      expect((await q.state(flaky.id))?.state).toBe('cancelled');
+      expect((await q.state(delayed.id))?.state).toBe('cancelled');
+    });
+
+    it('tells the holder of a cancelled lease on its next extend; its ack or nack ends the message cancelled', async () => {
+      const acked = await q.enqueue('runs long');
+      const nacked = await q.enqueue('runs long too');
+      let first = (await leaseNow(agent('a')))!;
+      let second = (await leaseNow(agent('b')))!;
+      expect(first.message.id).toBe(acked.id);
+      first = await q.extend(first, VISIBLE);
+      expect(first.cancelRequested).toBeUndefined();
+
+      expect(await q.cancel(acked.id, 'by alice')).toMatchObject({
+        outcome: 'cancelling',
+        status: { state: 'leased', cancelRequested: 'by alice', holder: 'a' },
+      });
+      expect(await q.cancel(nacked.id, 'by bob')).toMatchObject({ outcome: 'cancelling' });
+      // Still the holder's until it stops: nobody else gets it, and a second cancel keeps the first reason.
+      expect(await leaseNow(agent('c'))).toBeNull();
+      expect(await q.cancel(acked.id, 'by carol')).toMatchObject({
+        outcome: 'cancelling',
+        status: { cancelRequested: 'by alice' },
+      });
+      first = await q.extend(first, VISIBLE);
+      expect(first.cancelRequested).toBe('by alice');
+      second = await q.extend(second, VISIBLE);
+      expect(second.cancelRequested).toBe('by bob');
+
+      await q.ack(first);
+      expect(await q.state(acked.id)).toMatchObject({ state: 'cancelled', reason: 'by alice' });
+      // A nack asking for a retry does not bring it back.
+      expect(await q.nack(second, { reason: 'killed', retry: true })).toEqual({ outcome: 'cancelled' });
+      expect(await q.state(nacked.id)).toMatchObject({ state: 'cancelled', reason: 'by bob' });
+      await passTime(1_200);
+      expect(await leaseNow(agent('c'))).toBeNull();
+      expect(await q.stats()).toMatchObject({ queued: 0, leased: 0, done: 0, dead: 0, cancelled: 2 });
+    });
+
+    it('ends a cancelled lease whose holder never came back as cancelled, not delivered again', async () => {
+      const { id } = await q.enqueue('holder dies');
+      const lease = await leaseNow(agent('crashed'), SHORT_LEASE);
+      expect((await q.cancel(id, 'by alice')).outcome).toBe('cancelling');
+      await passTime(2 * SHORT_LEASE);
+      expect(await q.lease(agent('healthy'), { visibilityTimeoutMs: VISIBLE, waitMs: 500 })).toBeNull();
+      expect(await q.state(id)).toMatchObject({ state: 'cancelled', reason: 'by alice' });
+      await expect(q.ack(lease!)).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
+    it('says so when cancelling a message that already ended, and for an unknown id', async () => {
+      const done = await q.enqueue('done');
+      await q.ack((await leaseNow(agent('x')))!);
+      const dead = await q.enqueue('dead');
+      await q.nack((await leaseNow(agent('x')))!, { reason: 'broken', retry: false });
+      expect(await q.cancel(done.id, 'by test')).toMatchObject({
+        outcome: 'finished',
+        status: { state: 'done', message: { id: done.id } },
+      });
+      expect(await q.cancel(dead.id, 'by test')).toMatchObject({
+        outcome: 'finished',
+        status: { state: 'dead', reason: 'broken' },
+      });
+      expect(await q.cancel('no-such-id', 'by test')).toEqual({ outcome: 'unknown' });
+      expect((await q.state(done.id))?.state).toBe('done');
+      expect((await q.state(dead.id))?.state).toBe('dead');
+    });
+
+    it('lists messages newest first, in one state or all, with payloads and who holds them', async () => {
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push((await q.enqueue({ n: i }, { labels: ['kvm'] })).id);
+      const lease = await leaseNow(agent('kvm-box', ['kvm']));
+      expect(lease?.message.id).toBe(ids[0]);
+      await q.cancel(ids[1]!, 'by test');
+
+      const all = await q.list({ limit: 10 });
+      expect(all.map((s) => s.message.id)).toEqual([...ids].reverse());
+      expect(all.map((s) => s.state)).toEqual(['queued', 'queued', 'queued', 'cancelled', 'leased']);
+      expect(all[4]).toMatchObject({ holder: 'kvm-box', message: { payload: { n: 0 }, labels: ['kvm'] } });
+      expect((await q.list({ limit: 2 })).map((s) => s.message.id)).toEqual([ids[4], ids[3]]);
+      expect((await q.list({ state: 'queued', limit: 10 })).map((s) => s.message.payload)).toEqual([
+        { n: 4 },
+        { n: 3 },
+        { n: 2 },
+      ]);
+      expect((await q.list({ state: 'leased', limit: 10 })).map((s) => s.message.id)).toEqual([ids[0]]);
+      expect(await q.list({ state: 'dead', limit: 10 })).toEqual([]);
+    });
+
+    it('cancels while agents take work: each message is either never delivered or ends cancelled by its one holder', async () => {
+      const ids = (await Promise.all(Array.from({ length: 30 }, (_, i) => q.enqueue(i)))).map((r) => r.id);
+      const deliveries = new Map<string, number>();
+      const drain = async (name: string) => {
+        for (;;) {
+          let lease = await q.lease(agent(name), { visibilityTimeoutMs: VISIBLE, waitMs: 300 });
+          if (!lease) return;
+          deliveries.set(lease.message.id, (deliveries.get(lease.message.id) ?? 0) + 1);
+          await sleep(5);
+          lease = await q.extend(lease, VISIBLE);
+          await q.ack(lease);
+        }
+      };
+      const [outcomes] = await Promise.all([
+        Promise.all(ids.map((id) => q.cancel(id, 'by test'))),
+        drain('a'),
+        drain('b'),
+      ]);
+      for (const [i, id] of ids.entries()) {
+        const outcome = outcomes[i]!.outcome;
+        const state = (await q.state(id))?.state;
+        if (outcome === 'cancelled') {
+          expect(deliveries.get(id)).toBeUndefined();
+          expect(state).toBe('cancelled');
+        } else if (outcome === 'cancelling') {
+          expect(deliveries.get(id)).toBe(1);
+          expect(state).toBe('cancelled');
+        } else {
+          expect(outcome).toBe('finished');
+          expect(deliveries.get(id)).toBe(1);
+          expect(state).toBe('done');
+        }
+      }
+      expect([...deliveries.values()].every((n) => n === 1)).toBe(true);
+      expect(await q.lease(agent('a'), { visibilityTimeoutMs: VISIBLE, waitMs: 500 })).toBeNull();
     });
 
     it('refuses work after close and releases waiters', async () => {
@@ -375,6 +546,8 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       await expect(q.stats()).rejects.toBeInstanceOf(QueueClosedError);
       await expect(q.deadLetters()).rejects.toBeInstanceOf(QueueClosedError);
       await expect(q.redrive(lease!.message.id)).rejects.toBeInstanceOf(QueueClosedError);
+      await expect(q.cancel(lease!.message.id, 'by test')).rejects.toBeInstanceOf(QueueClosedError);
+      await expect(q.list({ limit: 10 })).rejects.toBeInstanceOf(QueueClosedError);
       // Closing twice is harmless.
       await q.close();
     });

@@ -110,7 +110,7 @@ describe('RabbitMqQueue specifics', () => {
     expect(trouble.join('\n')).toMatch(/connection to 127\.0\.0\.1:5672 lost.*CONNECTION_FORCED/);
     expect(taken).toHaveLength(30);
     expect(new Set(taken)).toEqual(new Set(ids));
-    expect(await queue.stats()).toEqual({ queued: 0, leased: 1, done: 30, dead: 0 });
+    expect(await queue.stats()).toEqual({ queued: 0, leased: 1, done: 30, dead: 0, cancelled: 0 });
     // And new work flows on the new connection.
     await queue.enqueue('after', { labels: ['cpu'] });
     expect(
@@ -139,7 +139,7 @@ describe('RabbitMqQueue specifics', () => {
     expect(cut).toBe(true);
     expect(taken).toHaveLength(60);
     expect(new Set(taken)).toEqual(new Set(ids));
-    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 60, dead: 0 });
+    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 60, dead: 0, cancelled: 0 });
   });
 
   it('reports an unreachable broker clearly and keeps retrying until told to stop', async () => {
@@ -182,7 +182,7 @@ describe('RabbitMqQueue specifics', () => {
     expect(new Set(taken).size).toBe(100);
     expect(takenBy.a!.length).toBeGreaterThan(0);
     expect(takenBy.b!.length).toBeGreaterThan(0);
-    expect(await hostB.stats()).toEqual({ queued: 0, leased: 0, done: 100, dead: 0 });
+    expect(await hostB.stats()).toEqual({ queued: 0, leased: 0, done: 100, dead: 0, cancelled: 0 });
   });
 
   it('wakes a waiter on one host when another host enqueues for a label set new to both', async () => {
@@ -195,6 +195,29 @@ describe('RabbitMqQueue specifics', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const { id } = await producer.enqueue('arm job', { labels: ['arm64'] });
     expect((await waiting)?.message.id).toBe(id);
+  });
+
+  it('drops the broker copy of a message cancelled while it waited, when the copy arrives', async () => {
+    const queue = await open();
+    const { id } = await queue.enqueue('cancelled in the broker');
+    const kept = await queue.enqueue('kept');
+    const workQueue = `ironbots.${name}.work.any`;
+    const connection = await amqp.connect(TEST_AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      // Both copies are in the broker when the cancel comes.
+      expect((await channel.checkQueue(workQueue)).messageCount).toBe(2);
+      expect((await queue.cancel(id, 'by test')).outcome).toBe('cancelled');
+      const lease = await queue.lease(anyAgent('a'), { visibilityTimeoutMs: 60_000, waitMs: 2_000 });
+      expect(lease?.message.id).toBe(kept.id);
+      await queue.ack(lease!);
+      expect(await queue.lease(anyAgent('a'), { visibilityTimeoutMs: 60_000, waitMs: 500 })).toBeNull();
+      // The cancelled copy was taken off the broker and dropped, not put back.
+      expect((await channel.checkQueue(workQueue)).messageCount).toBe(0);
+      expect((await queue.state(id))?.state).toBe('cancelled');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('sends a copy that a crashed process recorded but never sent, and drops the stale one', async () => {

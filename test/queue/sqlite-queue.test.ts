@@ -101,6 +101,40 @@ describe('SqliteQueue specifics', () => {
     }
   });
 
+  it('brings a file from before cancelling up to date, keeping its messages, leases and dedup keys', async () => {
+    // The schema of the first two migrations, as a deployment that never cancelled left it.
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE messages (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, queue TEXT NOT NULL, payload TEXT NOT NULL,
+       labels TEXT NOT NULL, priority INTEGER NOT NULL,
+       state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead')),
+       attempt INTEGER NOT NULL, max_attempts INTEGER NOT NULL, available_at INTEGER NOT NULL,
+       enqueued_at INTEGER NOT NULL, lease_token TEXT, lease_holder TEXT, lease_expires_at INTEGER,
+       finished_at INTEGER, dedup_key TEXT, reason TEXT);
+     CREATE UNIQUE INDEX messages_dedup ON messages (queue, dedup_key) WHERE dedup_key IS NOT NULL;
+     CREATE INDEX messages_ready ON messages (queue, state, priority DESC, seq);
+     CREATE INDEX messages_leases ON messages (queue, state, lease_expires_at);
+     CREATE INDEX messages_finished ON messages (queue, state, finished_at);
+     INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at,
+         enqueued_at, lease_token, lease_holder, lease_expires_at, dedup_key)
+       VALUES ('m-queued', 'jobs', '"waiting"', '[]', 0, 'queued', 0, 3, 0, 1, NULL, NULL, NULL, 'k1'),
+              ('m-leased', 'jobs', '"running"', '[]', 0, 'leased', 1, 3, 0, 2, 't', 'box-1', ${nowMs + 60_000}, 'k2');
+     PRAGMA user_version = 2;`);
+    old.close();
+
+    const queue = await open<string>();
+    expect(await queue.stats()).toEqual({ queued: 1, leased: 1, done: 0, dead: 0, cancelled: 0 });
+    expect(await queue.enqueue('again', { dedupKey: 'k1' })).toEqual({ id: 'm-queued', duplicate: true });
+    expect(await queue.cancel('m-leased', 'by alice')).toMatchObject({
+      outcome: 'cancelling',
+      status: { holder: 'box-1', cancelRequested: 'by alice' },
+    });
+    expect((await queue.cancel('m-queued', 'by alice')).outcome).toBe('cancelled');
+    // New messages come after the old ones.
+    const { id } = await queue.enqueue('new');
+    expect((await queue.list({ limit: 3 })).map((s) => s.message.id)).toEqual([id, 'm-leased', 'm-queued']);
+  });
+
   it('keeps messages and leases across a restart of the process', async () => {
     const before = await open<{ step: string }>();
     const { id: runningId } = await before.enqueue({ step: 'was running' }, { labels: ['kvm'], priority: 3 });
@@ -110,7 +144,7 @@ describe('SqliteQueue specifics', () => {
     await before.close();
 
     const after = await open<{ step: string }>();
-    expect(await after.stats()).toEqual({ queued: 1, leased: 1, done: 0, dead: 0 });
+    expect(await after.stats()).toEqual({ queued: 1, leased: 1, done: 0, dead: 0, cancelled: 0 });
     expect(await after.enqueue({ step: 'dup' }, { dedupKey: 'w' })).toEqual({
       id: waitingId,
       duplicate: true,
@@ -186,7 +220,7 @@ describe('SqliteQueue specifics', () => {
     expect((await jobs.enqueue('job', { dedupKey: 'same-key' })).duplicate).toBe(false);
     expect((await jobs.lease(anyAgent('a'), { visibilityTimeoutMs: 1000 }))?.message.payload).toBe('job');
     expect(await jobs.lease(anyAgent('a'), { visibilityTimeoutMs: 1000 })).toBeNull();
-    expect(await events.stats()).toEqual({ queued: 1, leased: 0, done: 0, dead: 0 });
+    expect(await events.stats()).toEqual({ queued: 1, leased: 0, done: 0, dead: 0, cancelled: 0 });
     expect((await events.lease(anyAgent('a'), { visibilityTimeoutMs: 1000 }))?.message.payload).toBe(
       'delivery',
     );
@@ -229,7 +263,7 @@ describe('SqliteQueue specifics', () => {
     const taken = takenPerWorker.flat();
     expect(taken).toHaveLength(300);
     expect(new Set(taken)).toEqual(new Set(ids.map((r) => r.id)));
-    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 300, dead: 0 });
+    expect(await queue.stats()).toEqual({ queued: 0, leased: 0, done: 300, dead: 0, cancelled: 0 });
   });
 
   it('wakes a waiter in this process on enqueue, even through another instance, without polling', async () => {

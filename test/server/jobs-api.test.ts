@@ -205,6 +205,106 @@ describe('job submission API', () => {
 
   it('answers 404 for an unknown job and 405 for the wrong method', async () => {
     expect((await call('GET', '/api/v1/jobs/no-such-job')).status).toBe(404);
-    expect((await call('GET', '/api/v1/jobs')).status).toBe(405);
+    expect((await call('DELETE', '/api/v1/jobs')).status).toBe(405);
+    expect((await call('PUT', '/api/v1/jobs/no-such-job')).status).toBe(405);
+  });
+});
+
+describe('listing and cancelling jobs', () => {
+  const submit = async (context: string) =>
+    (await call('POST', '/api/v1/jobs', { context, command: ['true'] })).body.id as string;
+
+  it('lists jobs newest first, by state, with what each is and where it runs', async () => {
+    const first = await submit('first');
+    const second = await submit('second');
+    const third = await submit('third');
+    const lease = await jobs.lease(
+      { name: 'box-1', labels: ['executor:process'] },
+      { visibilityTimeoutMs: 60_000 },
+    );
+    expect(lease?.message.id).toBe(first);
+
+    const all = await call('GET', '/api/v1/jobs');
+    expect(all.status).toBe(200);
+    expect((all.body.jobs as { id: string }[]).map((j) => j.id)).toEqual([third, second, first]);
+    expect((all.body.jobs as unknown[])[2]).toEqual({
+      id: first,
+      context: 'first',
+      state: 'running',
+      attempt: 1,
+      agent: 'box-1',
+      enqueuedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const queued = await call('GET', '/api/v1/jobs?state=queued&limit=1');
+    expect(queued.body.jobs).toEqual([expect.objectContaining({ id: third, state: 'queued', attempt: 0 })]);
+    expect((await call('GET', '/api/v1/jobs?state=running')).body.jobs).toEqual([
+      expect.objectContaining({ id: first }),
+    ]);
+    expect(await call('GET', '/api/v1/jobs?state=sleeping')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^state: /) },
+    });
+    expect((await call('GET', '/api/v1/jobs?limit=0')).status).toBe(400);
+  });
+
+  it('cancels a queued job (202), says 409 for one that ended and 404 for an unknown one', async () => {
+    const id = await submit('nightly');
+    const res = await call('POST', `/api/v1/jobs/${id}/cancel`, { by: 'alice', reason: 'not tonight' });
+    expect(res).toMatchObject({
+      status: 202,
+      body: {
+        id,
+        state: 'cancelled',
+        reason: 'by alice (not tonight)',
+        description: expect.stringMatching(/^Cancelled: by alice \(not tonight\), before it started$/),
+      },
+    });
+    expect((await jobs.state(id))?.state).toBe('cancelled');
+    expect(
+      await jobs.lease({ name: 'a', labels: ['executor:process'] }, { visibilityTimeoutMs: 1000 }),
+    ).toBeNull();
+    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({
+      state: 'cancelled',
+      description: 'Cancelled: by alice (not tonight), before it started',
+    });
+    expect((await call('GET', '/api/v1/jobs?state=cancelled')).body.jobs).toEqual([
+      expect.objectContaining({ id, state: 'cancelled' }),
+    ]);
+    // Its log says what happened, and is complete.
+    expect((await logStore.meta(id))?.state).toBe('cancelled');
+
+    expect(await call('POST', `/api/v1/jobs/${id}/cancel`)).toMatchObject({
+      status: 409,
+      body: { id, state: 'cancelled', error: `job ${id} already ended: cancelled` },
+    });
+    expect(await call('POST', '/api/v1/jobs/no-such-job/cancel')).toMatchObject({
+      status: 404,
+      body: { error: 'no job no-such-job' },
+    });
+    const done = await submit('done');
+    await jobs.ack(
+      (await jobs.lease({ name: 'a', labels: ['executor:process'] }, { visibilityTimeoutMs: 1000 }))!,
+    );
+    expect((await call('POST', `/api/v1/jobs/${done}/cancel`)).status).toBe(409);
+  });
+
+  it('marks a running job for its agent to stop (202 cancelling), and refuses bad requests', async () => {
+    const id = await submit('long');
+    await jobs.lease({ name: 'box-1', labels: ['executor:process'] }, { visibilityTimeoutMs: 60_000 });
+    expect(await call('POST', `/api/v1/jobs/${id}/cancel`, {})).toMatchObject({
+      status: 202,
+      body: { id, state: 'cancelling', agent: 'box-1', reason: 'by an API client' },
+    });
+    expect((await call('GET', `/api/v1/jobs/${id}`)).body).toMatchObject({
+      state: 'cancelling',
+      cancelRequested: 'by an API client',
+    });
+    expect(await call('POST', `/api/v1/jobs/${id}/cancel`, { who: 'x' })).toMatchObject({ status: 400 });
+    expect(await call('POST', `/api/v1/jobs/${id}/cancel`, 'not json')).toMatchObject({ status: 400 });
+    expect((await call('GET', `/api/v1/jobs/${id}/cancel`)).status).toBe(405);
+    expect(
+      await call('POST', `/api/v1/jobs/${id}/cancel`, {}, { authorization: 'Bearer wrong-token-0123456789' }),
+    ).toMatchObject({ status: 401 });
+    expect((await call('GET', '/api/v1/jobs', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
   });
 });

@@ -182,6 +182,32 @@ describe('exactly one correct final status', () => {
     expect(finals()).toHaveLength(1);
   });
 
+  it('a job cancelled while its agent was gone for good ends with one error naming who cancelled it', async () => {
+    const id = await enqueue(job());
+    const a = agent('a');
+    await lease(a, 100); // the agent "dies" with the job: never runs, never acks
+    expect((await jobs.cancel(id, 'by alice')).outcome).toBe('cancelling');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await jobs.state(id))?.state).toBe('cancelled');
+    expect(await reconciler().pass()).toMatchObject({ abandoned: 1, published: 1 });
+    expect(finals().map((s) => [s.state, s.description])).toEqual([['error', 'Cancelled: by alice [a]']]);
+    expect((await reconciler().pass()).abandoned).toBe(0);
+    expect(finals()).toHaveLength(1);
+  });
+
+  it('a running job its agent stops on a cancel ends with the agent’s one error status, never the reconciler’s', async () => {
+    const id = await enqueue(job(['0', '30']));
+    const a = agent('a', { visibilityTimeoutMs: 60_000, cancelCheckMs: 50 });
+    const running = a.runLease(await lease(a, 60_000));
+    await expect.poll(runs, { timeout: 10_000 }).toBe(1);
+    expect((await jobs.cancel(id, 'by bob')).outcome).toBe('cancelling');
+    const report = await running;
+    expect(report).toMatchObject({ state: 'cancelled', description: 'Cancelled: by bob [a]' });
+    expect((await jobs.state(id))?.state).toBe('cancelled');
+    expect(await reconciler().pass()).toMatchObject({ abandoned: 0 });
+    expect(finals().map((s) => [s.state, s.description])).toEqual([['error', 'Cancelled: by bob [a]']]);
+  });
+
   it('a final status the forge refused during an outage is posted once the forge is back, exactly once', async () => {
     await enqueue(job());
     const a = agent('a');

@@ -246,7 +246,9 @@ export class DeploymentWorld {
   /** The job queue's counts, through `ironbots queue stats` (which also settles expired leases). */
   async queueCounts(): Promise<QueueCounts> {
     const out = await this.run('queue stats', ['queue', 'stats', '--config', this.serverConfig()]);
-    const match = /^jobs: (\d+) queued, (\d+) running, (\d+) done, (\d+) dead$/m.exec(out);
+    const match = /^jobs: (\d+) queued, (\d+) running, (\d+) done, (\d+) dead(?:, \d+ cancelled)?$/m.exec(
+      out,
+    );
     if (!match) throw new Error(`unexpected \`ironbots queue stats\` output: ${out}`);
     const [queued, running, done, dead] = match.slice(1).map(Number) as [number, number, number, number];
     return { queued, running, done, dead };

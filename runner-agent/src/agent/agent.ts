@@ -43,6 +43,11 @@ export interface AgentOptions {
   visibilityTimeoutMs?: number;
   /** How often a running PR job checks whether its PR moved on or closed. Default 30 s. */
   supersededPollMs?: number;
+  /**
+   * A running job's lease is extended at least this often (more often than a third of the visibility timeout
+   * asks for): the extend is how the agent learns that somebody cancelled the job. Default 10 s.
+   */
+  cancelCheckMs?: number;
   onEvent?: (event: AgentEvent) => void;
   /** Where outcomes are recorded before they are published; null: statuses are posted directly, unfenced. */
   records?: JobRecords | null;
@@ -487,7 +492,10 @@ export class Agent {
       return { jobId, state: 'overtaken', description: `Stopped: the lease was lost [${this.name}]` };
     }
     let final: { state: FinalState | 'cancelled'; description: string; exitCode?: number };
-    if (outcome.kind === 'infrastructure-error') {
+    if (cancelReason instanceof CancelRequested && outcome.kind === 'infrastructure-error') {
+      // Stopping it broke something on the way (a VM torn down mid-boot): still the cancel the user asked for.
+      final = { state: 'cancelled', description: `Cancelled: ${cancelReason.message} [${this.name}]` };
+    } else if (outcome.kind === 'infrastructure-error') {
       writer?.append(`ironbots: infrastructure error: ${outcome.message}\n`);
       const { attempt, maxAttempts } = lease.message;
       if (attempt < maxAttempts) {
@@ -513,7 +521,7 @@ export class Agent {
     // A cancelled job shows as an error on the forge, which has no cancelled state.
     const forgeState: FinalState = final.state === 'cancelled' ? 'error' : final.state;
     const settle = async () => {
-      if (outcome.kind === 'infrastructure-error')
+      if (outcome.kind === 'infrastructure-error' && final.state !== 'cancelled')
         await this.#o.jobs.nack(lease, { reason: outcome.message, retry: false }).catch(() => undefined);
       else
         await this.#o.jobs.ack(lease).catch((error: unknown) => {
@@ -566,6 +574,10 @@ export class Agent {
           (extended) => {
             current = extended;
             Object.assign(lease, { token: extended.token, expiresAt: extended.expiresAt });
+            if (extended.cancelRequested !== undefined && !cancel.signal.aborted) {
+              log.info({ reason: extended.cancelRequested }, 'job cancelled: stopping it');
+              cancel.abort(new CancelRequested(extended.cancelRequested));
+            }
           },
           (error: unknown) => {
             if (error instanceof LeaseLostError) {
@@ -575,7 +587,7 @@ export class Agent {
           },
         );
       },
-      Math.max(50, Math.floor(this.#visibilityTimeoutMs / 3)),
+      Math.max(50, Math.min(Math.floor(this.#visibilityTimeoutMs / 3), this.#o.cancelCheckMs ?? 10_000)),
     );
     timer.unref();
     return timer;
@@ -602,6 +614,14 @@ export class Agent {
 
 /** How long a job waits for its "In progress" status before it starts anyway (a slow forge must not stall it). */
 const IN_PROGRESS_WAIT_MS = 5_000;
+
+/** Somebody cancelled the job (`ironbots jobs cancel`, the job API); the message says who and why. */
+class CancelRequested extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CancelRequested';
+  }
+}
 
 class LeaseLostCancel extends Error {
   constructor() {

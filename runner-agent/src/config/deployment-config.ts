@@ -274,6 +274,8 @@ export const DeploymentConfigSchema = z
         visibilityTimeoutSeconds: z.number().int().min(10).default(300),
         /** How often a running PR job checks whether its PR moved on or was closed. */
         supersededPollSeconds: z.number().min(0.1).default(30),
+        /** How often a running job's lease is extended at least, which is how the agent learns it was cancelled. */
+        cancelCheckSeconds: z.number().min(0.1).default(10),
       })
       .strict()
       .optional(),

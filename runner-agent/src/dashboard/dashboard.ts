@@ -5,7 +5,7 @@ import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { AgentRegistry, RegisteredAgent } from '../agents/agent-registry.ts';
 import type { Job } from '../jobs/job.ts';
-import type { DeadLetter, Queue, QueueStats } from '../queue/queue.ts';
+import type { DeadLetter, MessageStatus, Queue, QueueStats } from '../queue/queue.ts';
 import type { JobRecord, JobRecords } from '../statuses/job-records.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -54,6 +54,8 @@ export interface DashboardSnapshot {
   running: RunningJob[];
   agents: RegisteredAgent[] | null;
   dead: DeadLetter<Job>[];
+  /** The most recently cancelled jobs, newest first, with who cancelled them. */
+  cancelled: MessageStatus<Job>[];
   failures: JobRecord[];
 }
 
@@ -62,12 +64,13 @@ const OPEN_RECORDS_LIMIT = 1_000;
 
 export async function dashboardSnapshot(options: DashboardOptions): Promise<DashboardSnapshot> {
   const now = (options.clock ?? Date.now)();
-  const [jobStats, eventStats, open, agents, dead, finished] = await Promise.all([
+  const [jobStats, eventStats, open, agents, dead, cancelled, finished] = await Promise.all([
     options.jobs.stats(),
     options.events.stats(),
     options.records.openSince(now + 1, OPEN_RECORDS_LIMIT),
     options.agents ? options.agents.list() : Promise.resolve(null),
     options.jobs.deadLetters(),
+    options.jobs.list({ state: 'cancelled', limit: 20 }),
     options.records.recentlyFinished(100),
   ]);
   // Per-label depth and running jobs come from the open job records and where their messages are now.
@@ -105,6 +108,7 @@ export async function dashboardSnapshot(options: DashboardOptions): Promise<Dash
     running,
     agents,
     dead: dead.sort((a, b) => b.deadAt - a.deadAt).slice(0, 50),
+    cancelled,
     failures: finished.filter((r) => r.outcome && r.outcome.state !== 'success').slice(0, 20),
   };
 }
@@ -171,6 +175,7 @@ export function renderDashboard(
       <td>${s.leased}</td>
       <td>${s.done}</td>
       <td>${s.dead}</td>
+      <td>${s.cancelled}</td>
     </tr>`;
 
   return html`<!doctype html>
@@ -248,6 +253,7 @@ export function renderDashboard(
               <th>running</th>
               <th>done</th>
               <th>dead</th>
+              <th>cancelled</th>
             </tr>
           </thead>
           <tbody>
@@ -360,6 +366,43 @@ export function renderDashboard(
                       </tr>`,
                   )
                 : empty(4, 'none')
+            }
+          </tbody>
+        </table>
+
+        <h2>Recently cancelled</h2>
+        <table id="cancelled">
+          <thead>
+            <tr>
+              <th>job</th>
+              <th>context</th>
+              <th>commit</th>
+              <th>cancelled</th>
+              <th>last agent</th>
+              <th>log</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              snapshot.cancelled.length
+                ? snapshot.cancelled.map((c) => {
+                    const job = c.message.payload;
+                    return html`<tr>
+                      <td>${c.message.id}</td>
+                      <td class="context">${job.context}</td>
+                      <td>
+                        ${
+                          job.repository
+                            ? `${job.repository.owner}/${job.repository.name}${job.sha ? `@${job.sha.slice(0, 8)}` : ''}`
+                            : '—'
+                        }
+                      </td>
+                      <td class="reason">${c.reason ?? ''}</td>
+                      <td>${c.holder ?? '—'}</td>
+                      <td>${logLink(c.message.id)}</td>
+                    </tr>`;
+                  })
+                : empty(6, 'none')
             }
           </tbody>
         </table>

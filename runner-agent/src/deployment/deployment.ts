@@ -392,6 +392,7 @@ export async function openDeployment(
         concurrency: agentConfig.concurrency,
         visibilityTimeoutMs: agentConfig.visibilityTimeoutSeconds * 1000,
         supersededPollMs: agentConfig.supersededPollSeconds * 1000,
+        cancelCheckMs: agentConfig.cancelCheckSeconds * 1000,
         records,
         statusHoldMs: config.statuses.holdSeconds * 1000,
         artifacts: { maxBytes: Math.round(config.logs.maxArtifactMegabytes * 1024 * 1024) },

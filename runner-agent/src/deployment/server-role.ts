@@ -125,6 +125,8 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         publicUrl: () => publicUrl!,
         logUrl,
         logger: logger.child({ role: 'api' }),
+        records: options.records ?? null,
+        publisher,
       }),
       exactRoute(
         'POST',

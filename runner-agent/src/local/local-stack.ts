@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   agentName?: string;
   /** How often a running job checks whether its PR moved on. */
   supersededPollMs?: number;
+  /** How often a running job's agent learns whether it was cancelled. */
+  cancelCheckMs?: number;
   onAgentEvent?: (event: AgentEvent) => void;
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
   /** Executors the agent runs. Default: process. */
@@ -124,6 +126,7 @@ export class LocalStack {
           labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
           executors: options.executors ?? ['process'],
           supersededPollSeconds: (options.supersededPollMs ?? 2_000) / 1000,
+          ...(options.cancelCheckMs ? { cancelCheckSeconds: options.cancelCheckMs / 1000 } : {}),
         },
       });
       const deployment = await openDeployment(config, { logger, secrets, processMetrics: false });

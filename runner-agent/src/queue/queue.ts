@@ -11,6 +11,10 @@
  *   exponential backoff; once `maxAttempts` deliveries are used up (by nacks or by expired leases) the
  *   message is dead-lettered: kept and listed by `deadLetters`, never dropped.
  * - Acting on a lease that has expired and was re-delivered throws `LeaseLostError`.
+ * - `cancel` takes a queued message out of delivery at once (state `cancelled`: kept, listed, never delivered
+ *   again, its dedup key still used). A leased one stays with its holder, who learns it from `cancelRequested`
+ *   on its next `extend`; its `ack` or `nack` then ends it as `cancelled`, and so does its lease expiring.
+ *   Cancelling a message that already ended, or an unknown id, says so in the result; it never throws.
  */
 
 export interface Consumer {
@@ -51,6 +55,11 @@ export interface Lease<T> {
   token: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * Set by `extend` once somebody cancelled the message (why, e.g. "by alice"): the holder should stop the
+   * work; its ack or nack ends the message as cancelled.
+   */
+  cancelRequested?: string;
 }
 
 export interface LeaseOptions {
@@ -60,7 +69,9 @@ export interface LeaseOptions {
   signal?: AbortSignal;
 }
 
-export type NackResult = { outcome: 'retry'; availableAt: number } | { outcome: 'dead' };
+/** `cancelled`: the message was cancelled while leased, so it ends cancelled whatever the nack asked for. */
+export type NackResult =
+  { outcome: 'retry'; availableAt: number } | { outcome: 'dead' } | { outcome: 'cancelled' };
 
 export interface DeadLetter<T> {
   message: QueuedMessage<T>;
@@ -69,13 +80,45 @@ export interface DeadLetter<T> {
   deadAt: number;
 }
 
-export type MessageState = 'queued' | 'leased' | 'done' | 'dead';
+export type MessageState = 'queued' | 'leased' | 'done' | 'dead' | 'cancelled';
+
+export const MESSAGE_STATES: readonly MessageState[] = ['queued', 'leased', 'done', 'dead', 'cancelled'];
 
 export interface QueueStats {
   queued: number;
   leased: number;
   done: number;
   dead: number;
+  cancelled: number;
+}
+
+/** Where a message is: what `state` and `list` answer. */
+export interface MessageStatus<T> {
+  state: MessageState;
+  message: QueuedMessage<T>;
+  /** Why it died, or why it was cancelled. */
+  reason?: string;
+  /** Who holds it, or held it last (a consumer's name), if anybody did. */
+  holder?: string;
+  /** A leased message somebody cancelled: why. Its holder learns it on its next extend. */
+  cancelRequested?: string;
+}
+
+/**
+ * What `cancel` did: `cancelled` (it was queued: never delivered now), `cancelling` (it is leased: its holder
+ * stops it), `finished` (it had already ended, in `state`), or `unknown` (no such id).
+ */
+export type CancelResult<T> =
+  | { outcome: 'cancelled'; status: MessageStatus<T> }
+  | { outcome: 'cancelling'; status: MessageStatus<T> }
+  | { outcome: 'finished'; status: MessageStatus<T> }
+  | { outcome: 'unknown' };
+
+export interface ListOptions {
+  /** Only messages in this state. Default: every state. */
+  state?: MessageState;
+  /** At most this many, newest first. */
+  limit: number;
 }
 
 export interface Queue<T> {
@@ -87,7 +130,11 @@ export interface Queue<T> {
   ack(lease: Lease<T>): Promise<void>;
   nack(lease: Lease<T>, options: { reason: string; retry: boolean }): Promise<NackResult>;
   /** Where a message is now, or null for an unknown id. */
-  state(id: string): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null>;
+  state(id: string): Promise<MessageStatus<T> | null>;
+  /** Messages newest first (by enqueue order), with their payloads. */
+  list(options: ListOptions): Promise<MessageStatus<T>[]>;
+  /** Cancels a message (see above); `reason` says who and why, e.g. "by alice (superseded)". */
+  cancel(id: string, reason: string): Promise<CancelResult<T>>;
   deadLetters(): Promise<DeadLetter<T>[]>;
   /** Put a dead-lettered message back with a fresh attempt budget. */
   redrive(id: string): Promise<void>;
@@ -111,6 +158,25 @@ export const defaultQueueTuning: QueueTuning = {
 
 export function backoffMs(tuning: QueueTuning, failedAttempt: number): number {
   return Math.min(tuning.backoffBaseMs * 2 ** Math.max(0, failedAttempt - 1), tuning.backoffCapMs);
+}
+
+/** A message's status from the columns both SQL-backed queues keep. */
+export function statusFromRow<T>(
+  row: {
+    state: MessageState;
+    reason: string | null;
+    lease_holder: string | null;
+    cancel_reason: string | null;
+  },
+  message: QueuedMessage<T>,
+): MessageStatus<T> {
+  return {
+    state: row.state,
+    message,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.lease_holder ? { holder: row.lease_holder } : {}),
+    ...(row.state === 'leased' && row.cancel_reason !== null ? { cancelRequested: row.cancel_reason } : {}),
+  };
 }
 
 export function labelsSatisfied(required: readonly string[], offered: readonly string[]): boolean {

@@ -8,12 +8,16 @@ import {
   defaultQueueTuning,
   LeaseLostError,
   QueueClosedError,
+  statusFromRow,
+  type CancelResult,
   type Consumer,
   type DeadLetter,
   type EnqueueOptions,
   type Lease,
   type LeaseOptions,
+  type ListOptions,
   type MessageState,
+  type MessageStatus,
   type NackResult,
   type Queue,
   type QueuedMessage,
@@ -105,6 +109,14 @@ const MIGRATIONS: Migration[] = [
        PRIMARY KEY (queue, broker_queue)
      );`,
   },
+  {
+    // Cancelling: a `cancelled` state, and why a leased message was cancelled while its holder runs it.
+    sql: `ALTER TABLE queue_messages DROP CONSTRAINT queue_messages_state_check;
+     ALTER TABLE queue_messages ADD CONSTRAINT queue_messages_state_check
+       CHECK (state IN ('queued', 'leased', 'done', 'dead', 'cancelled'));
+     ALTER TABLE queue_messages ADD COLUMN cancel_reason TEXT;
+     CREATE INDEX queue_messages_newest ON queue_messages (queue, seq DESC);`,
+  },
 ];
 
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -121,8 +133,11 @@ const POISON_KEEP_BYTES = 16 * 1024;
 
 const EXPIRED_REASON = `format('lease expired on attempt %s of %s, no attempts left (last holder: %s)',
   attempt, max_attempts, coalesce(lease_holder, 'unknown'))`;
+/** How a lease that ran out ends for good: cancelled if somebody cancelled it meanwhile, else dead. */
+const EXPIRED_END = `state = CASE WHEN cancel_reason IS NULL THEN 'dead' ELSE 'cancelled' END,
+  reason = coalesce(cancel_reason, ${EXPIRED_REASON})`;
 const COLUMNS =
-  'seq, id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, finished_at, reason';
+  'seq, id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, finished_at, reason, lease_holder, cancel_reason';
 
 interface MessageRow {
   seq: number;
@@ -136,6 +151,8 @@ interface MessageRow {
   enqueued_at: number;
   finished_at: number | null;
   reason: string | null;
+  lease_holder: string | null;
+  cancel_reason: string | null;
 }
 
 /** What travels through the broker: which message, which copy of it, and its place in line. */
@@ -557,7 +574,8 @@ export class RabbitMqQueue<T> implements Queue<T> {
       `UPDATE queue_messages SET state = 'leased', attempt = attempt + 1, lease_token = $1, lease_holder = $2,
          lease_expires_at = $3, live_copy = $4, copy_sent = false, changed_at = $5
        WHERE queue = $6 AND id = $7 AND live_copy = $8
-         AND (state = 'queued' OR (state = 'leased' AND lease_expires_at <= $5 AND attempt < max_attempts))
+         AND (state = 'queued' OR (state = 'leased' AND lease_expires_at <= $5 AND attempt < max_attempts
+           AND cancel_reason IS NULL))
        RETURNING ${COLUMNS}`,
       [token, holder, expiresAt, copy, now, this.name, envelope.id, envelope.copy],
     );
@@ -578,9 +596,10 @@ export class RabbitMqQueue<T> implements Queue<T> {
     const row = current[0];
     if (!row || row.state !== 'leased' || row.lease_expires_at === null) return { kind: 'discard' };
     if (row.lease_expires_at <= now) {
-      // Its last attempt hung: dead-lettered, never delivered once more than allowed.
+      // Its last attempt hung: dead-lettered, never delivered once more than allowed. Or it was cancelled
+      // while leased and its holder never came back: it ends cancelled.
       await this.#db.pool.query(
-        `UPDATE queue_messages SET state = 'dead', reason = ${EXPIRED_REASON}, finished_at = $1,
+        `UPDATE queue_messages SET ${EXPIRED_END}, finished_at = $1,
            lease_token = NULL, lease_expires_at = NULL, live_copy = NULL, changed_at = $1
          WHERE queue = $2 AND id = $3 AND live_copy = $4 AND state = 'leased'`,
         [now, this.name, envelope.id, envelope.copy],
@@ -606,25 +625,32 @@ export class RabbitMqQueue<T> implements Queue<T> {
     const now = Date.now();
     const expiresAt = now + visibilityTimeoutMs;
     const copy = randomUUID();
-    const { rows } = await this.#db.pool.query<{ seq: number; priority: number; labels: string[] }>(
+    const { rows } = await this.#db.pool.query<{
+      seq: number;
+      priority: number;
+      labels: string[];
+      cancel_reason: string | null;
+    }>(
       `UPDATE queue_messages SET lease_expires_at = $1, live_copy = $2, copy_sent = false, changed_at = $3
        WHERE queue = $4 AND id = $5 AND state = 'leased' AND lease_token = $6
-       RETURNING seq, priority, labels`,
+       RETURNING seq, priority, labels, cancel_reason`,
       [expiresAt, copy, now, this.name, lease.message.id, lease.token],
     );
     const row = rows[0];
     if (!row) throw new LeaseLostError(lease.message.id);
+    const { cancel_reason: cancelReason, ...target } = row;
     // The old timer copy is now stale and will be dropped when it surfaces.
-    await this.#sendCopy({ id: lease.message.id, copy, ...row }, visibilityTimeoutMs);
-    return { ...lease, expiresAt };
+    await this.#sendCopy({ id: lease.message.id, copy, ...target }, visibilityTimeoutMs);
+    return { ...lease, expiresAt, ...(cancelReason !== null ? { cancelRequested: cancelReason } : {}) };
   }
 
   async ack(lease: Lease<T>): Promise<void> {
     this.#assertOpen();
     const now = Date.now();
     const { rowCount } = await this.#db.pool.query(
-      `UPDATE queue_messages SET state = 'done', lease_token = NULL, lease_expires_at = NULL, live_copy = NULL,
-         finished_at = $1, reason = NULL, changed_at = $1
+      `UPDATE queue_messages SET state = CASE WHEN cancel_reason IS NULL THEN 'done' ELSE 'cancelled' END,
+         lease_token = NULL, lease_expires_at = NULL, live_copy = NULL, finished_at = $1, reason = cancel_reason,
+         changed_at = $1
        WHERE queue = $2 AND id = $3 AND state = 'leased' AND lease_token = $4`,
       [now, this.name, lease.message.id, lease.token],
     );
@@ -637,53 +663,115 @@ export class RabbitMqQueue<T> implements Queue<T> {
     const { id } = lease.message;
     const now = Date.now();
     // The stored row, not the caller's copy, decides whether an attempt is left.
-    const { rows } = await this.#db.pool.query<{ attempt: number; max_attempts: number }>(
-      `SELECT attempt, max_attempts FROM queue_messages
+    const { rows } = await this.#db.pool.query<{
+      attempt: number;
+      max_attempts: number;
+      cancel_reason: string | null;
+    }>(
+      `SELECT attempt, max_attempts, cancel_reason FROM queue_messages
        WHERE queue = $1 AND id = $2 AND state = 'leased' AND lease_token = $3`,
       [this.name, id, lease.token],
     );
     const held = rows[0];
     if (!held) throw new LeaseLostError(id);
+    if (held.cancel_reason !== null) {
+      const ended = await this.#db.pool.query(
+        `UPDATE queue_messages SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL,
+           live_copy = NULL, finished_at = $1, reason = cancel_reason, changed_at = $1
+         WHERE queue = $2 AND id = $3 AND state = 'leased' AND lease_token = $4`,
+        [now, this.name, id, lease.token],
+      );
+      if (ended.rowCount !== 1) throw new LeaseLostError(id);
+      return { outcome: 'cancelled' };
+    }
     if (options.retry && held.attempt < held.max_attempts) {
       const delayMs = backoffMs(this.#tuning, held.attempt);
       const copy = randomUUID();
       const retried = await this.#db.pool.query<{ seq: number; priority: number; labels: string[] }>(
         `UPDATE queue_messages SET state = 'queued', lease_token = NULL, lease_expires_at = NULL,
            available_at = $1, reason = $2, live_copy = $3, copy_sent = false, changed_at = $4
-         WHERE queue = $5 AND id = $6 AND state = 'leased' AND lease_token = $7
+         WHERE queue = $5 AND id = $6 AND state = 'leased' AND lease_token = $7 AND cancel_reason IS NULL
          RETURNING seq, priority, labels`,
         [now + delayMs, options.reason, copy, now, this.name, id, lease.token],
       );
       const row = retried.rows[0];
-      if (!row) throw new LeaseLostError(id);
+      // Lost, or cancelled since the look above: the look again says which.
+      if (!row) return this.nack(lease, options);
       await this.#sendCopy({ id, copy, ...row }, delayMs);
       return { outcome: 'retry', availableAt: now + delayMs };
     }
     const reason = options.retry
       ? `${options.reason} (attempt ${held.attempt} of ${held.max_attempts}, no attempts left)`
       : options.reason;
-    const buried = await this.#db.pool.query(
-      `UPDATE queue_messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, live_copy = NULL,
-         finished_at = $1, reason = $2, changed_at = $1
-       WHERE queue = $3 AND id = $4 AND state = 'leased' AND lease_token = $5`,
+    const buried = await this.#db.pool.query<{ state: MessageState }>(
+      `UPDATE queue_messages SET state = CASE WHEN cancel_reason IS NULL THEN 'dead' ELSE 'cancelled' END,
+         lease_token = NULL, lease_expires_at = NULL, live_copy = NULL, finished_at = $1,
+         reason = coalesce(cancel_reason, $2), changed_at = $1
+       WHERE queue = $3 AND id = $4 AND state = 'leased' AND lease_token = $5
+       RETURNING state`,
       [now, reason, this.name, id, lease.token],
     );
-    if (buried.rowCount !== 1) throw new LeaseLostError(id);
-    return { outcome: 'dead' };
+    const buriedRow = buried.rows[0];
+    if (!buriedRow) throw new LeaseLostError(id);
+    return { outcome: buriedRow.state === 'cancelled' ? 'cancelled' : 'dead' };
   }
 
-  async state(
-    id: string,
-  ): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
+  async state(id: string): Promise<MessageStatus<T> | null> {
     this.#assertOpen();
     await this.#settleExpiredLeases();
     const { rows } = await this.#db.pool.query<MessageRow>(
       `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND id = $2`,
       [this.name, id],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return { state: row.state, message: toMessage<T>(row), ...(row.reason ? { reason: row.reason } : {}) };
+    return rows[0] ? toStatus<T>(rows[0]) : null;
+  }
+
+  async list(options: ListOptions): Promise<MessageStatus<T>[]> {
+    this.#assertOpen();
+    await this.#settleExpiredLeases();
+    const limit = Math.max(0, Math.floor(options.limit));
+    const { rows } = await this.#db.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND ($2::text IS NULL OR state = $2)
+       ORDER BY seq DESC LIMIT $3`,
+      [this.name, options.state ?? null, limit],
+    );
+    return rows.map((row) => toStatus<T>(row));
+  }
+
+  /**
+   * One statement decides, so a delivery racing the cancel is either before it (then the message is leased
+   * and its holder is told) or after it (then the copy finds the row cancelled and is dropped). A lease that
+   * already ran out counts as queued: its timer copy must not deliver it again.
+   */
+  async cancel(id: string, reason: string): Promise<CancelResult<T>> {
+    this.#assertOpen();
+    const now = Date.now();
+    const { rows } = await this.#db.pool.query<MessageRow>(
+      `UPDATE queue_messages SET
+         state = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN 'cancelled' ELSE state END,
+         finished_at = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN $1 ELSE finished_at END,
+         reason = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN coalesce(cancel_reason, $2)
+           ELSE reason END,
+         live_copy = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN NULL ELSE live_copy END,
+         lease_token = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN NULL ELSE lease_token END,
+         lease_expires_at = CASE WHEN state = 'queued' OR lease_expires_at <= $1 THEN NULL ELSE lease_expires_at END,
+         cancel_reason = coalesce(cancel_reason, $2),
+         changed_at = $1
+       WHERE queue = $3 AND id = $4 AND state IN ('queued', 'leased')
+       RETURNING ${COLUMNS}`,
+      [now, reason, this.name, id],
+    );
+    const changed = rows[0];
+    if (changed)
+      return {
+        outcome: changed.state === 'cancelled' ? 'cancelled' : 'cancelling',
+        status: toStatus<T>(changed),
+      };
+    const { rows: ended } = await this.#db.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND id = $2`,
+      [this.name, id],
+    );
+    return ended[0] ? { outcome: 'finished', status: toStatus<T>(ended[0]) } : { outcome: 'unknown' };
   }
 
   async deadLetters(): Promise<DeadLetter<T>[]> {
@@ -719,7 +807,7 @@ export class RabbitMqQueue<T> implements Queue<T> {
   async stats(): Promise<QueueStats> {
     this.#assertOpen();
     await this.#settleExpiredLeases();
-    const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0 };
+    const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0, cancelled: 0 };
     const { rows } = await this.#db.pool.query<{ state: MessageState; count: number }>(
       'SELECT state, count(*)::integer AS count FROM queue_messages WHERE queue = $1 GROUP BY state',
       [this.name],
@@ -736,10 +824,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
     const now = Date.now();
     await this.#db.pool.query(
       `UPDATE queue_messages SET
-         state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
-         reason = CASE WHEN attempt >= max_attempts THEN ${EXPIRED_REASON} ELSE reason END,
-         finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE finished_at END,
-         live_copy = CASE WHEN attempt >= max_attempts THEN NULL ELSE live_copy END,
+         state = CASE WHEN cancel_reason IS NOT NULL THEN 'cancelled'
+           WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
+         reason = CASE WHEN cancel_reason IS NOT NULL THEN cancel_reason
+           WHEN attempt >= max_attempts THEN ${EXPIRED_REASON} ELSE reason END,
+         finished_at = CASE WHEN cancel_reason IS NOT NULL OR attempt >= max_attempts THEN $1 ELSE finished_at END,
+         live_copy = CASE WHEN cancel_reason IS NOT NULL OR attempt >= max_attempts THEN NULL ELSE live_copy END,
          available_at = $1, lease_token = NULL, lease_expires_at = NULL, changed_at = $1
        WHERE queue = $2 AND state = 'leased' AND lease_expires_at <= $1`,
       [now, this.name],
@@ -935,12 +1025,12 @@ export class RabbitMqQueue<T> implements Queue<T> {
     }
   }
 
-  /** Done rows past retention go, and with them their dedup keys. Dead letters stay until redriven. */
+  /** Done and cancelled rows past retention go, and with them their dedup keys. Dead letters stay until redriven. */
   async #purgeFinishedOccasionally(now: number): Promise<void> {
     if (now - this.#lastPurgeAt < PURGE_INTERVAL_MS) return;
     this.#lastPurgeAt = now;
     await this.#db.pool.query(
-      `DELETE FROM queue_messages WHERE queue = $1 AND state = 'done' AND finished_at < $2`,
+      `DELETE FROM queue_messages WHERE queue = $1 AND state IN ('done', 'cancelled') AND finished_at < $2`,
       [this.name, now - this.#retentionMs],
     );
   }
@@ -1046,6 +1136,10 @@ function toJson(payload: unknown): string {
 /** Sorted and without repeats, so equal label sets are stored equally. */
 function canonicalLabels(labels: readonly string[]): string[] {
   return [...new Set(labels)].sort();
+}
+
+function toStatus<T>(row: MessageRow): MessageStatus<T> {
+  return statusFromRow(row, toMessage<T>(row));
 }
 
 function toMessage<T>(row: MessageRow): QueuedMessage<T> {

@@ -18,7 +18,9 @@ const insert = db.prepare(
   `INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at, dedup_key)
    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
 );
-const purgeDone = db.prepare(`DELETE FROM messages WHERE queue = ? AND state = 'done' AND finished_at < ?`);
+const purgeDone = db.prepare(
+  `DELETE FROM messages WHERE queue = ? AND state IN ('done', 'cancelled') AND finished_at < ?`,
+);
 
 parentPort!.on('message', (batch: EnqueueBatch | 'close') => {
   if (batch === 'close') {

@@ -9,12 +9,16 @@ import {
   defaultQueueTuning,
   LeaseLostError,
   QueueClosedError,
+  statusFromRow,
+  type CancelResult,
   type Consumer,
   type DeadLetter,
   type EnqueueOptions,
   type Lease,
   type LeaseOptions,
+  type ListOptions,
   type MessageState,
+  type MessageStatus,
   type NackResult,
   type Queue,
   type QueuedMessage,
@@ -70,6 +74,38 @@ const MIGRATIONS = [
    CREATE INDEX IF NOT EXISTS messages_leases ON messages (queue, state, lease_expires_at);`,
   // Purging done rows and listing dead letters by when they finished.
   `CREATE INDEX IF NOT EXISTS messages_finished ON messages (queue, state, finished_at);`,
+  // Cancelling: a `cancelled` state, and the reason a leased message was cancelled while its holder runs it.
+  // SQLite cannot change a CHECK constraint in place, so the table is rebuilt (rows and seq kept).
+  `CREATE TABLE messages_v3 (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     queue TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     labels TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead', 'cancelled')),
+     attempt INTEGER NOT NULL,
+     max_attempts INTEGER NOT NULL,
+     available_at INTEGER NOT NULL,
+     enqueued_at INTEGER NOT NULL,
+     lease_token TEXT,
+     lease_holder TEXT,
+     lease_expires_at INTEGER,
+     finished_at INTEGER,
+     dedup_key TEXT,
+     reason TEXT,
+     cancel_reason TEXT
+   );
+   INSERT INTO messages_v3 (seq, id, queue, payload, labels, priority, state, attempt, max_attempts,
+       available_at, enqueued_at, lease_token, lease_holder, lease_expires_at, finished_at, dedup_key, reason)
+     SELECT seq, id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at,
+       lease_token, lease_holder, lease_expires_at, finished_at, dedup_key, reason FROM messages;
+   DROP TABLE messages;
+   ALTER TABLE messages_v3 RENAME TO messages;
+   CREATE UNIQUE INDEX messages_dedup ON messages (queue, dedup_key) WHERE dedup_key IS NOT NULL;
+   CREATE INDEX messages_ready ON messages (queue, state, priority DESC, seq);
+   CREATE INDEX messages_leases ON messages (queue, state, lease_expires_at);
+   CREATE INDEX messages_finished ON messages (queue, state, finished_at);`,
 ];
 
 interface MessageRow {
@@ -84,6 +120,7 @@ interface MessageRow {
   lease_holder: string | null;
   finished_at: number | null;
   reason: string | null;
+  cancel_reason: string | null;
 }
 
 interface PendingEnqueue {
@@ -258,7 +295,10 @@ export class SqliteQueue<T> implements Queue<T> {
    */
   #reapExpiredLeases(now: number): void {
     for (const row of this.#sql.expiredLeases.all(this.name, now) as unknown as ExpiredLeaseRow[]) {
-      if (row.attempt >= row.max_attempts) {
+      if (row.cancel_reason !== null) {
+        // Cancelled while its holder had it, and the holder never came back: it ends here, not run again.
+        this.#sql.endCancelled.run(now, row.id);
+      } else if (row.attempt >= row.max_attempts) {
         const reason =
           `lease expired on attempt ${row.attempt} of ${row.max_attempts}, no attempts left ` +
           `(last holder: ${row.lease_holder ?? 'unknown'})`;
@@ -295,10 +335,14 @@ export class SqliteQueue<T> implements Queue<T> {
   async extend(lease: Lease<T>, visibilityTimeoutMs: number): Promise<Lease<T>> {
     this.#assertOpen();
     const expiresAt = this.#clock() + visibilityTimeoutMs;
-    if (this.#sql.extend.run(expiresAt, lease.message.id, lease.token).changes === 0) {
-      throw new LeaseLostError(lease.message.id);
-    }
-    return { ...lease, expiresAt };
+    const row = this.#sql.extend.get(expiresAt, lease.message.id, lease.token) as
+      { cancel_reason: string | null } | undefined;
+    if (!row) throw new LeaseLostError(lease.message.id);
+    return {
+      ...lease,
+      expiresAt,
+      ...(row.cancel_reason !== null ? { cancelRequested: row.cancel_reason } : {}),
+    };
   }
 
   async ack(lease: Lease<T>): Promise<void> {
@@ -318,6 +362,10 @@ export class SqliteQueue<T> implements Queue<T> {
       // The stored row, not the caller's copy, decides whether an attempt is left.
       const held = this.#sql.heldLease.get(id, lease.token) as AttemptRow | undefined;
       if (!held) throw new LeaseLostError(id);
+      if (held.cancel_reason !== null) {
+        this.#sql.endCancelled.run(now, id);
+        return { outcome: 'cancelled' };
+      }
       if (options.retry && held.attempt < held.max_attempts) {
         const availableAt = now + backoffMs(this.#tuning, held.attempt);
         this.#sql.retry.run(availableAt, options.reason, id);
@@ -331,14 +379,42 @@ export class SqliteQueue<T> implements Queue<T> {
     });
   }
 
-  async state(
-    id: string,
-  ): Promise<{ state: MessageState; message: QueuedMessage<T>; reason?: string } | null> {
+  async state(id: string): Promise<MessageStatus<T> | null> {
     this.#assertOpen();
     this.#reapExpiredLeasesIfAny();
     const row = this.#sql.byId.get(this.name, id) as MessageRow | undefined;
-    if (!row) return null;
-    return { state: row.state, message: toMessage<T>(row), ...(row.reason ? { reason: row.reason } : {}) };
+    return row ? toStatus<T>(row) : null;
+  }
+
+  async list(options: ListOptions): Promise<MessageStatus<T>[]> {
+    this.#assertOpen();
+    this.#reapExpiredLeasesIfAny();
+    const limit = Math.max(0, Math.floor(options.limit));
+    const rows = (options.state
+      ? this.#sql.listInState.all(this.name, options.state, limit)
+      : this.#sql.list.all(this.name, limit)) as unknown as MessageRow[];
+    return rows.map((row) => toStatus<T>(row));
+  }
+
+  async cancel(id: string, reason: string): Promise<CancelResult<T>> {
+    this.#assertOpen();
+    return this.#inWriteTransaction((): CancelResult<T> => {
+      const now = this.#clock();
+      this.#reapExpiredLeases(now);
+      const current = () => this.#sql.byId.get(this.name, id) as MessageRow | undefined;
+      const before = current();
+      if (!before) return { outcome: 'unknown' };
+      if (before.state === 'queued') {
+        this.#sql.cancelQueued.run(now, reason, this.name, id);
+        return { outcome: 'cancelled', status: toStatus<T>(current()!) };
+      }
+      if (before.state === 'leased') {
+        // The first reason stands: the holder may already be stopping for it.
+        if (before.cancel_reason === null) this.#sql.requestCancel.run(reason, this.name, id);
+        return { outcome: 'cancelling', status: toStatus<T>(current()!) };
+      }
+      return { outcome: 'finished', status: toStatus<T>(before) };
+    });
   }
 
   async deadLetters(): Promise<DeadLetter<T>[]> {
@@ -362,7 +438,7 @@ export class SqliteQueue<T> implements Queue<T> {
   async stats(): Promise<QueueStats> {
     this.#assertOpen();
     this.#reapExpiredLeasesIfAny();
-    const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0 };
+    const stats: QueueStats = { queued: 0, leased: 0, done: 0, dead: 0, cancelled: 0 };
     for (const row of this.#sql.countByState.all(this.name) as unknown as StateCountRow[]) {
       stats[row.state] = row.count;
     }
@@ -386,7 +462,10 @@ export class SqliteQueue<T> implements Queue<T> {
     if (this.#closed) throw new QueueClosedError(this.name);
   }
 
-  /** Done rows past retention go, and with them their dedup keys. Dead letters stay until redriven. */
+  /**
+   * Done and cancelled rows past retention go, and with them their dedup keys. Dead letters stay until
+   * redriven.
+   */
   #purgeFinishedOccasionally(now: number): void {
     if (now - this.#lastPurgeAt < PURGE_INTERVAL_MS) return;
     this.#lastPurgeAt = now;
@@ -412,6 +491,7 @@ interface IdRow {
 interface AttemptRow {
   attempt: number;
   max_attempts: number;
+  cancel_reason: string | null;
 }
 interface ExpiredLeaseRow extends AttemptRow {
   id: string;
@@ -426,13 +506,13 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
   const columns =
-    'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_holder, finished_at, reason';
+    'id, payload, labels, priority, state, attempt, max_attempts, enqueued_at, lease_holder, finished_at, reason, cancel_reason';
   const clearLease = 'lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL';
   const expired = `queue = ? AND state = 'leased' AND lease_expires_at <= ?`;
   return {
     anyExpiredLease: db.prepare(`SELECT 1 FROM messages WHERE ${expired} LIMIT 1`),
     expiredLeases: db.prepare(
-      `SELECT id, attempt, max_attempts, lease_holder FROM messages WHERE ${expired}`,
+      `SELECT id, attempt, max_attempts, lease_holder, cancel_reason FROM messages WHERE ${expired}`,
     ),
     // The best available message whose labels are all among the consumer's (a JSON array). Walks the
     // ready index in serving order and stops at the first match, so messages for other consumers are
@@ -454,14 +534,33 @@ function prepareStatements(db: DatabaseSync) {
     ),
     requeue: db.prepare(`UPDATE messages SET state = 'queued', ${clearLease}, available_at = ? WHERE id = ?`),
     heldLease: db.prepare(
-      `SELECT attempt, max_attempts FROM messages WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+      `SELECT attempt, max_attempts, cancel_reason FROM messages WHERE id = ? AND state = 'leased' AND lease_token = ?`,
     ),
     extend: db.prepare(
-      `UPDATE messages SET lease_expires_at = ? WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+      `UPDATE messages SET lease_expires_at = ? WHERE id = ? AND state = 'leased' AND lease_token = ?
+       RETURNING cancel_reason`,
     ),
+    // A message cancelled while leased ends cancelled, whatever its holder concluded.
     finish: db.prepare(
-      `UPDATE messages SET state = 'done', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = NULL
+      `UPDATE messages SET state = CASE WHEN cancel_reason IS NULL THEN 'done' ELSE 'cancelled' END,
+         lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = cancel_reason
        WHERE id = ? AND state = 'leased' AND lease_token = ?`,
+    ),
+    endCancelled: db.prepare(
+      `UPDATE messages SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = ?,
+         reason = cancel_reason
+       WHERE id = ?`,
+    ),
+    cancelQueued: db.prepare(
+      `UPDATE messages SET state = 'cancelled', finished_at = ?, reason = ?, cancel_reason = NULL
+       WHERE queue = ? AND id = ? AND state = 'queued'`,
+    ),
+    requestCancel: db.prepare(
+      `UPDATE messages SET cancel_reason = ? WHERE queue = ? AND id = ? AND state = 'leased'`,
+    ),
+    list: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? ORDER BY seq DESC LIMIT ?`),
+    listInState: db.prepare(
+      `SELECT ${columns} FROM messages WHERE queue = ? AND state = ? ORDER BY seq DESC LIMIT ?`,
     ),
     retry: db.prepare(
       `UPDATE messages SET state = 'queued', ${clearLease}, available_at = ?, reason = ? WHERE id = ?`,
@@ -480,7 +579,9 @@ function prepareStatements(db: DatabaseSync) {
        WHERE queue = ? AND id = ? AND state = 'dead'`,
     ),
     countByState: db.prepare('SELECT state, COUNT(*) AS count FROM messages WHERE queue = ? GROUP BY state'),
-    purgeDone: db.prepare(`DELETE FROM messages WHERE queue = ? AND state = 'done' AND finished_at < ?`),
+    purgeDone: db.prepare(
+      `DELETE FROM messages WHERE queue = ? AND state IN ('done', 'cancelled') AND finished_at < ?`,
+    ),
   };
 }
 
@@ -494,6 +595,10 @@ function toJson(payload: unknown): string {
 /** Sorted and without repeats, so equal label sets are stored equally. */
 function canonicalLabels(labels: readonly string[]): string {
   return JSON.stringify([...new Set(labels)].sort());
+}
+
+function toStatus<T>(row: MessageRow): MessageStatus<T> {
+  return statusFromRow(row, toMessage<T>(row));
 }
 
 function toMessage<T>(row: MessageRow): QueuedMessage<T> {

@@ -10,13 +10,20 @@ import { NOT_YET_TESTED } from '../jobs/status-text.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
+import type { JobRecords } from '../statuses/job-records.ts';
+import type { StatusPublisher } from '../statuses/status-publisher.ts';
+import { cancelJob, cancelReason, LISTED_STATES, listJobs } from './job-control.ts';
 
 /**
  * The job submission API: what the root action (and `ironbots submit`) call from a workflow, e.g. a weekly
  * image refresh. Authenticated with bearer tokens from the server's configuration.
  *
- *   POST /api/v1/jobs      → 201 { id, state: 'queued', duplicate, url, logUrl }
- *   GET  /api/v1/jobs/<id> → 200 { id, context, state, description?, logUrl?, exitCode? }
+ *   POST /api/v1/jobs                 → 201 { id, state: 'queued', duplicate, url, logUrl }
+ *   GET  /api/v1/jobs?state=&limit=   → 200 { jobs: [{ id, context, repository?, sha?, state, attempt, agent?,
+ *                                        enqueuedAt, reason? }] } newest first (job-control.ts)
+ *   GET  /api/v1/jobs/<id>            → 200 { id, context, state, description?, logUrl?, exitCode? }
+ *   POST /api/v1/jobs/<id>/cancel     { by?, reason? } → 202 { id, state: 'cancelled' | 'cancelling', … },
+ *                                        404 for an unknown id, 409 { state } for a job that already ended
  * An `Idempotency-Key` header makes a retried submission return the first job (200, duplicate: true).
  */
 
@@ -41,7 +48,22 @@ export const JobSubmissionSchema = z
 
 export type JobSubmission = z.input<typeof JobSubmissionSchema>;
 
-export type PublicJobState = 'queued' | 'running' | 'success' | 'failure' | 'error' | 'cancelled' | 'dead';
+/** `cancelling`: running, and cancelled: its agent is stopping it. */
+export type PublicJobState =
+  'queued' | 'running' | 'cancelling' | 'success' | 'failure' | 'error' | 'cancelled' | 'dead';
+
+export const JobCancelSchema = z
+  .object({
+    /** Who cancels, for the status: "Cancelled: by alice". Default "an API client". */
+    by: z.string().min(1).max(64).optional(),
+    reason: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+const ListQuerySchema = z.object({
+  state: z.enum(LISTED_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
 
 export interface JobsApiOptions {
   tokens: readonly string[];
@@ -54,23 +76,34 @@ export interface JobsApiOptions {
   logUrl: (jobId: string) => string;
   logger: Logger;
   clock?: () => Date;
+  /** Where a job cancelled before it ran gets its final status; none: no statuses are recorded. */
+  records?: JobRecords | null;
+  publisher?: StatusPublisher | null;
 }
 
 const JOB_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})$/;
+const CANCEL_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})\/cancel$/;
 
 export function jobsApiRoute(options: JobsApiOptions): Route {
   const authorized = bearerTokenCheck(options.tokens);
 
   return async (req, res, url) => {
-    if (url.pathname !== '/api/v1/jobs' && !JOB_PATH.test(url.pathname)) return false;
+    const cancelling = CANCEL_PATH.exec(url.pathname);
+    if (url.pathname !== '/api/v1/jobs' && !JOB_PATH.test(url.pathname) && !cancelling) return false;
     if (!authorized(req)) {
       req.resume();
       sendError(res, 401, 'missing or invalid bearer token', { 'www-authenticate': 'Bearer' });
       return true;
     }
     if (url.pathname === '/api/v1/jobs') {
-      if (req.method !== 'POST') sendError(res, 405, 'POST a job here', { allow: 'POST' });
-      else await submit(req, res, options);
+      if (req.method === 'POST') await submit(req, res, options);
+      else if (req.method === 'GET') await list(url, res, options);
+      else sendError(res, 405, 'POST a job here, or GET the list', { allow: 'GET, POST' });
+      return true;
+    }
+    if (cancelling) {
+      if (req.method !== 'POST') sendError(res, 405, 'POST to cancel the job', { allow: 'POST' });
+      else await cancel(cancelling[1]!, req, res, options);
       return true;
     }
     if (req.method !== 'GET') sendError(res, 405, 'GET a job here', { allow: 'GET' });
@@ -88,10 +121,7 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
     return sendError(res, 400, 'body is not valid JSON');
   }
   const parsed = JobSubmissionSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return sendError(res, 400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
+  if (!parsed.success) return badRequest(res, parsed.error, 'body');
   const submission = parsed.data;
 
   let repository: Job['repository'];
@@ -151,23 +181,95 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
 }
 
 async function describe(id: string, res: ServerResponse, options: JobsApiOptions): Promise<void> {
+  const found = await findJob(id, options);
+  if (!found) return sendError(res, 404, `no job ${id}`);
+  sendJson(res, 200, found);
+}
+
+/** What GET /api/v1/jobs/<id> answers, or null for a job neither the queue nor the log store knows. */
+async function findJob(id: string, options: JobsApiOptions): Promise<Record<string, unknown> | null> {
   const queued = await options.jobs.state(id);
   const meta = await options.logStore.meta(id);
-  if (!queued && !meta) return sendError(res, 404, `no job ${id}`);
+  if (!queued && !meta) return null;
   let state: PublicJobState;
   if (queued?.state === 'dead') state = 'dead';
+  else if (queued?.state === 'cancelled') state = 'cancelled';
   else if (meta && meta.state !== 'running' && queued?.state !== 'queued' && queued?.state !== 'leased')
     state = meta.state;
+  else if (queued?.state === 'leased' && queued.cancelRequested !== undefined) state = 'cancelling';
   else if (queued?.state === 'leased' || meta?.state === 'running') state = 'running';
   else state = 'queued';
-  sendJson(res, 200, {
+  const description =
+    queued?.state === 'dead' && queued.reason
+      ? `dead-lettered: ${queued.reason}`
+      : queued?.state === 'cancelled' && meta?.state !== 'cancelled'
+        ? `Cancelled: ${queued.reason ?? 'by request'}`
+        : meta?.description;
+  return {
     id,
     context: meta?.context ?? queued?.message.payload.context,
     state,
-    ...(meta?.description ? { description: meta.description } : {}),
-    ...(queued?.state === 'dead' && queued.reason ? { description: `dead-lettered: ${queued.reason}` } : {}),
+    ...(description ? { description } : {}),
+    ...(queued?.cancelRequested !== undefined ? { cancelRequested: queued.cancelRequested } : {}),
     ...(meta ? { logUrl: options.logUrl(id) } : {}),
     ...(meta?.exitCode !== undefined ? { exitCode: meta.exitCode } : {}),
     attempt: queued?.message.attempt ?? meta?.attempt,
+  };
+}
+
+async function list(url: URL, res: ServerResponse, options: JobsApiOptions): Promise<void> {
+  const parsed = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) return badRequest(res, parsed.error, 'query');
+  const { state, limit } = parsed.data;
+  sendJson(res, 200, { jobs: await listJobs(options.jobs, { limit, ...(state ? { state } : {}) }) });
+}
+
+async function cancel(
+  id: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: JobsApiOptions,
+): Promise<void> {
+  let body: unknown = {};
+  try {
+    const text = (await readBody(req, 16 * 1024)).toString('utf8');
+    if (text.trim()) body = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendError(res, 413, error.message);
+    return sendError(res, 400, 'body is not valid JSON');
+  }
+  const parsed = JobCancelSchema.safeParse(body);
+  if (!parsed.success) return badRequest(res, parsed.error, 'body');
+  const result = await cancelJob(
+    {
+      jobs: options.jobs,
+      logStore: options.logStore,
+      logger: options.logger,
+      statuses: options.records ? { records: options.records, publisher: options.publisher ?? null } : null,
+      logUrl: options.logUrl,
+    },
+    id,
+    cancelReason(parsed.data.by ?? 'an API client', parsed.data.reason),
+  );
+  if (result.kind === 'unknown') {
+    // A job only the log store knows (its queue row expired) ended long ago.
+    const found = await findJob(id, options);
+    if (!found) return sendError(res, 404, `no job ${id}`);
+    return sendJson(res, 409, { ...found, error: `job ${id} already ended: ${String(found.state)}` });
+  }
+  if (result.kind === 'finished') {
+    const found = (await findJob(id, options)) ?? { id, state: result.job.state };
+    return sendJson(res, 409, { ...found, error: `job ${id} already ended: ${String(found.state)}` });
+  }
+  sendJson(res, 202, {
+    ...result.job,
+    ...(result.kind === 'cancelled' ? { description: result.description } : {}),
+    ...(options.publicUrl ? { url: `${options.publicUrl()}/api/v1/jobs/${id}` } : {}),
   });
+}
+
+/** 400 naming the first field that is wrong. */
+function badRequest(res: ServerResponse, error: z.ZodError, what: string): void {
+  const issue = error.issues[0]!;
+  sendError(res, 400, `${issue.path.join('.') || what}: ${issue.message}`);
 }

@@ -4,6 +4,10 @@ import { jobDedupKey, type Job } from '../jobs/job.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { JobRecords } from './job-records.ts';
 import type { StatusPublisher } from './status-publisher.ts';
+import { endCancelledRecord } from './cancelled-jobs.ts';
+
+/** How many of the most recently cancelled jobs each pass looks at for a record nobody ended. */
+const CANCELLED_LOOKBACK = 50;
 
 export interface StatusReconcilerOptions {
   records: JobRecords;
@@ -18,8 +22,9 @@ export interface StatusReconcilerOptions {
 
 /**
  * The server's guarantee that every job ends with exactly one final status: each pass ends the record of
- * every dead-lettered job with an error naming why (a job whose agents all died never reports), and posts
- * every recorded outcome the forge has not confirmed yet, for as long as it takes.
+ * every dead-lettered job with an error naming why (a job whose agents all died never reports), and of every
+ * recently cancelled job nobody ended (a canceller that could not post, an agent gone after the cancel), and
+ * posts every recorded outcome the forge has not confirmed yet, for as long as it takes.
  */
 export class StatusReconciler {
   readonly #o: StatusReconcilerOptions;
@@ -49,6 +54,14 @@ export class StatusReconciler {
           { jobId: dead.message.id, reason: dead.reason },
           'dead-lettered job ended with an error status',
         );
+      }
+    }
+    for (const status of await this.#o.jobs.list({ state: 'cancelled', limit: CANCELLED_LOOKBACK })) {
+      const statuses = { records: this.#o.records, publisher: null };
+      const logUrl = this.#o.logUrl;
+      if (await endCancelledRecord({ statuses, logUrl }, status, { publish: false })) {
+        abandoned++;
+        this.#o.logger.warn({ jobId: status.message.id }, 'cancelled job ended with an error status');
       }
     }
     let published = 0;
