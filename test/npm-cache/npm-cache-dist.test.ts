@@ -30,9 +30,15 @@ describe('npm-cache action.yml', () => {
   it('declares exactly the inputs, with the defaults, that the code applies for a local run', async () => {
     const action = parseYaml(await readFile(path.join(actionDir, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string; required?: boolean }>;
-      runs: { using: string; main: string };
+      runs: Record<string, string>;
     };
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    // One bundle for both steps; post-if reads save-always's variable (the runner gives it no inputs).
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/index.js',
+      'post-if': "success() || env.IRONBOTS_NPM_CACHE_SAVE_ALWAYS == 'true'",
+    });
     // An expression is the runner's to apply; a local run has no workflow token.
     expect(
       Object.fromEntries(
@@ -90,7 +96,12 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     const second = await workspace();
     const restored = await runAction(second, { mode: 'restore' }, cacheService.env);
     expect(restored.code).toBe(0);
-    expect(restored.outputs).toEqual({ key: saved.outputs.key, 'cache-hit': 'true', outcome: 'hit' });
+    expect(restored.outputs).toEqual({
+      key: saved.outputs.key,
+      'cache-hit': 'true',
+      'cache-matched-key': saved.outputs.key,
+      outcome: 'hit',
+    });
     expect((await world.npm(second, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
     // Nothing of the toolkit's staging is left in the workspace.
     expect((await readFile(path.join(second, 'package.json'), 'utf8')).length).toBeGreaterThan(0);
@@ -173,7 +184,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     expect(result.outputs).toEqual({});
 
     const bad = await runAction(dir, { mode: 'sideways' });
-    expect(bad.log).toContain('::error::input mode: "sideways" is not one of restore, save, update');
+    expect(bad.log).toContain('::error::input mode: "sideways" is not one of install, restore, save, update');
     const noStore = await runAction(dir, { mode: 'restore' });
     expect(noStore.log).toContain(
       '::error::input store: no Actions cache service here; give cache-dir or s3-bucket',
