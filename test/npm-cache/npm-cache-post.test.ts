@@ -3,14 +3,9 @@ import path from 'node:path';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startActionsCacheEmulator,
-  type ActionsCacheEmulator,
-} from '../../emulators/actions-cache-emulator.ts';
 import { runActionDist, type ActionDistRun } from '../support/run-action-dist.ts';
-import { startS3Server } from '../support/s3-server.ts';
-import { withTempDir } from '../support/temp-dir.ts';
-import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
+import { startDistWorld, type DistWorld } from './dist-world.ts';
+import type { NpmWorld } from './npm-project-fixture.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const actionYml = path.join(repoRoot, 'actions/npm-cache/action.yml');
@@ -61,35 +56,21 @@ interface StepRun extends ActionDistRun {
 }
 
 describe('npm-cache install mode: main step, then the post step, as the runner runs them', () => {
+  let dist: DistWorld;
   let world: NpmWorld;
-  let tmp: Awaited<ReturnType<typeof withTempDir>>;
+  let tmp: DistWorld['tmp'];
   let installed: string;
-  let cacheService: ActionsCacheEmulator;
-  let s3: Awaited<ReturnType<typeof startS3Server>>;
+  let cacheService: DistWorld['cacheService'];
+  let s3: DistWorld['s3'];
   let runs = 0;
 
   beforeAll(async () => {
-    [world, tmp, cacheService, s3] = await Promise.all([
-      startNpmWorld(),
-      withTempDir('ironbots-npm-cache-post-'),
-      startActionsCacheEmulator(),
-      startS3Server('npm-cache'),
-    ]);
-    installed = await world.createProject();
-    await world.npm(installed, ['ci']);
+    dist = await startDistWorld('ironbots-npm-cache-post-');
+    ({ world, tmp, installed, cacheService, s3 } = dist);
   });
-  afterAll(async () => {
-    await Promise.all([world.stop(), cacheService.stop(), s3.stop()]);
-    await tmp.remove();
-  });
+  afterAll(() => dist.stop());
 
-  /** A fresh workspace holding the project (without node_modules unless asked). */
-  async function workspace(withNodeModules = false): Promise<string> {
-    const dir = path.join(tmp.dir, `workspace-${runs++}`);
-    await cp(installed, dir, { recursive: true, verbatimSymlinks: true });
-    if (!withNodeModules) await rm(path.join(dir, 'node_modules'), { recursive: true });
-    return dir;
-  }
+  const workspace = (withNodeModules = false) => dist.workspace(withNodeModules);
 
   /** One step of the job: the bundle with the inputs, the npm registry's environment, and STATE_* given. */
   async function step(
