@@ -1,7 +1,17 @@
 import { exec } from '@actions/exec';
 import type { ActionLog } from '../../core/action-log.ts';
+import { InputError } from '../../core/inputs.ts';
 import type { NpmCacheSettings } from './inputs.ts';
-import { restore, save, type NpmCacheContext, type RestoreResult, type SaveResult } from './npm-cache.ts';
+import {
+  install,
+  restore,
+  save,
+  type InstallResult,
+  type NpmCacheContext,
+  type RestoreResult,
+  type SaveResult,
+  type StepReport,
+} from './npm-cache.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { DirectoryStore } from './stores/directory-store.ts';
 import type { PullRequestTarget, UpdateResult } from './update.ts';
@@ -14,17 +24,15 @@ export type NpmCacheOutcome =
 /**
  * One run with the real store and npm: what the action and `ironbots npm-cache` both run. `pullRequest` is
  * where an update proposes its lockfile (the caller knows its forge); without it, update only refreshes.
+ * `report` is filled in as the run goes, for a summary that a failure still has.
  */
 export async function runConfigured(
   settings: NpmCacheSettings,
-  deps: { log: ActionLog; pullRequest?: PullRequestTarget },
+  deps: { log: ActionLog; pullRequest?: PullRequestTarget; report?: StepReport },
 ): Promise<NpmCacheOutcome> {
-  const context: NpmCacheContext = {
-    projectDir: settings.projectDir,
-    store: await createStore(settings),
-    keyPrefix: settings.keyPrefix,
-    log: deps.log,
-  };
+  if (settings.mode === 'install')
+    throw new Error('install mode needs the post step: run it with runInstall');
+  const context = await configuredContext(settings, deps);
   deps.log.info(`npm-cache ${settings.mode} in ${settings.projectDir} with ${context.store.description}`);
   if (settings.mode === 'restore') return { mode: 'restore', ...(await restore(context)) };
   if (settings.mode === 'save') return { mode: 'save', ...(await save(context)) };
@@ -37,6 +45,42 @@ export async function runConfigured(
       testCommand: settings.testCommand,
       ...(deps.pullRequest ? { pullRequest: deps.pullRequest } : {}),
     })),
+  };
+}
+
+/**
+ * install mode's main step with the real store and npm (the action's; its post step saves): restore, else
+ * restore keys and npm install, else npm ci.
+ */
+export async function runInstall(
+  settings: NpmCacheSettings,
+  deps: { log: ActionLog; report?: StepReport },
+): Promise<InstallResult> {
+  const context = await configuredContext(settings, deps);
+  deps.log.info(`npm-cache install in ${settings.projectDir} with ${context.store.description}`);
+  return install({
+    ...context,
+    npm: npmIn(settings.projectDir, deps.log),
+    restoreKeys: settings.restoreKeys,
+  });
+}
+
+/** The store and the rest of what restore and save need; a restore key the store can never hold is an error. */
+export async function configuredContext(
+  settings: NpmCacheSettings,
+  deps: { log: ActionLog; report?: StepReport },
+): Promise<NpmCacheContext> {
+  const store = await createStore(settings);
+  for (const restoreKey of settings.restoreKeys) {
+    const problem = store.keyProblem(restoreKey);
+    if (problem) throw new InputError('restore-keys', `${problem}, so it can match nothing`);
+  }
+  return {
+    projectDir: settings.projectDir,
+    store,
+    keyPrefix: settings.keyPrefix,
+    log: deps.log,
+    ...(deps.report ? { report: deps.report } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   's3-endpoint': '',
   's3-region': 'us-east-1',
   'key-prefix': 'npm-cache',
+  'restore-keys': '',
+  'save-always': 'false',
   'open-pr': 'false',
   'test-command': 'npm test',
   branch: 'ironbots/npm-update',
@@ -26,7 +28,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
 /** Inputs renamed to the suite's one scheme (old → new), still read under the old name for one release. */
 export const RENAMED_INPUTS: Readonly<Record<string, string>> = { 'github-token': 'token' };
 
-export type Mode = 'restore' | 'save' | 'update';
+export type Mode = 'install' | 'restore' | 'save' | 'update';
 export type StoreKind = 'actions-cache' | 'directory' | 's3';
 
 export interface NpmCacheSettings {
@@ -36,6 +38,10 @@ export interface NpmCacheSettings {
   cacheDir: string;
   s3: { bucket: string; prefix: string; endpoint: string; region: string };
   keyPrefix: string;
+  /** install mode: key prefixes tried in order when the key misses. */
+  restoreKeys: string[];
+  /** install mode: the post step saves after a failed job too. */
+  saveAlways: boolean;
   openPr: boolean;
   testCommand: string;
   branch: string;
@@ -46,19 +52,36 @@ export interface NpmCacheSettings {
 
 /**
  * Reads and checks every input; a bad one is an error naming it, before anything is touched. `warn` gets what
- * the user should change, such as an input under its old name.
+ * the user should change, such as an input under its old name. `postStep`: the caller is the action, whose
+ * post step saves for install mode (the command line has none, so it offers restore, save and update).
  */
 export function readSettings(
   values: InputSource,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
+  options: { postStep?: boolean } = {},
 ): NpmCacheSettings {
   const inputs = new ActionInputs(values, INPUT_DEFAULTS, { renamed: RENAMED_INPUTS, warn });
   const get = (name: string) => inputs.getInput(name);
   const mode = get('mode');
-  if (mode !== 'restore' && mode !== 'save' && mode !== 'update') {
-    throw new InputError('mode', `"${mode}" is not one of restore, save, update`);
+  const modes = options.postStep ? ['install', 'restore', 'save', 'update'] : ['restore', 'save', 'update'];
+  if (!modes.includes(mode)) {
+    const known =
+      mode === 'install'
+        ? " (install saves in the action's post step; here, run restore, npm ci and save)"
+        : '';
+    throw new InputError('mode', `"${mode}" is not one of ${modes.join(', ')}${known}`);
   }
+  // Empty lines are ignored, as in actions/cache.
+  const restoreKeys = inputs.getMultilineInput('restore-keys');
+  if (restoreKeys.length && mode !== 'install')
+    throw new InputError(
+      'restore-keys',
+      `only with mode install (after ${mode}, npm ci would throw a partial tree away)`,
+    );
+  const saveAlways = inputs.getBooleanInput('save-always');
+  if (saveAlways && mode !== 'install')
+    throw new InputError('save-always', `only with mode install, whose post step saves (not ${mode})`);
   const cacheDir = get('cache-dir');
   const s3 = {
     bucket: get('s3-bucket'),
@@ -83,12 +106,14 @@ export function readSettings(
   const token = get('token');
   if (openPr && !token) throw new InputError('token', 'required with open-pr: true');
   return {
-    mode,
+    mode: mode as Mode,
     projectDir: path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), get('working-directory')),
     store,
     cacheDir,
     s3,
     keyPrefix: get('key-prefix'),
+    restoreKeys,
+    saveAlways,
     openPr,
     testCommand: get('test-command'),
     branch: get('branch'),

@@ -1,43 +1,150 @@
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
-import { runConfigured, type NpmCacheOutcome } from './configured-run.ts';
+import { configuredContext, runConfigured, runInstall, type NpmCacheOutcome } from './configured-run.ts';
 import { readSettings, type NpmCacheSettings } from './inputs.ts';
+import { save, type InstallResult, type StepReport } from './npm-cache.ts';
+import { formatBytes, formatDuration } from './sizes.ts';
 
-/** The npm-cache action: inputs → restore, save or update → outputs. Everything else is in the modules. */
-void runActionStep('npm-cache', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
-  const result = await runConfigured(settings, {
-    log: actionsLog([settings.token]),
-    ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
+/**
+ * The npm-cache action: inputs → install, restore, save or update → outputs; and its post step, which saves
+ * what install mode installed. The runner runs this same file for both: the main step leaves the state
+ * `npm-cache-post` (STATE_npm-cache-post in the post step's environment), set before anything can fail.
+ */
+const POST_STATE = 'npm-cache-post';
+/** The key install mode installed for, which the post step saves; unset after a hit or in other modes. */
+const SAVE_KEY_STATE = 'npm-cache-save-key';
+/**
+ * save-always's variable: the runner gives post-if no `inputs` (actions/cache's save-always never worked for
+ * that reason), but it does give `env`, which the main step sets through GITHUB_ENV.
+ */
+const SAVE_ALWAYS_VARIABLE = 'IRONBOTS_NPM_CACHE_SAVE_ALWAYS';
+
+const settingsHere = () =>
+  readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message), {
+    postStep: true,
   });
-  core.setOutput('key', result.key);
-  if (result.mode === 'restore') {
-    core.setOutput('cache-hit', String(result.hit));
-    core.setOutput('outcome', result.outcome);
-  } else if (result.mode === 'save') {
-    core.setOutput('saved', String(result.saved));
-  } else {
-    core.setOutput('saved', String(result.refreshed));
-    core.setOutput('changes', result.changes.join('\n'));
-    core.setOutput('pull-request-url', result.pullRequest?.htmlUrl ?? '');
-  }
-  await writeJobSummary(summary(result));
-  // The node_modules a hit replaced goes now, with the outputs already set (the action has no post step).
-  if (result.mode === 'restore') await result.oldTreeRemoved;
-});
 
-function summary(result: NpmCacheOutcome): string {
-  const lines = [`### npm-cache ${result.mode}`, '', `- key: \`${result.key}\``];
-  if (result.mode === 'restore') lines.push(`- ${result.hit ? 'hit' : 'miss'} (${result.outcome})`);
-  else if (result.mode === 'save')
-    lines.push(`- ${result.saved ? 'saved' : 'not saved: the key already holds an archive'}`);
-  else {
-    lines.push(`- cache ${result.refreshed ? 'refreshed' : 'already up to date'}`);
-    if (result.changes.length) lines.push(`- npm update changed: ${result.changes.join(', ')}`);
-    if (result.pullRequest) lines.push(`- pull request: ${result.pullRequest.htmlUrl}`);
+if (core.getState(POST_STATE) === 'true') {
+  void runActionStep('npm-cache post', post);
+} else {
+  core.saveState(POST_STATE, 'true');
+  void runActionStep('npm-cache', main);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const report: StepReport = {};
+  let mode = core.getInput('mode');
+  try {
+    const settings = settingsHere();
+    mode = settings.mode;
+    const log = actionsLog([settings.token]);
+    if (settings.mode === 'install') {
+      if (settings.saveAlways) core.exportVariable(SAVE_ALWAYS_VARIABLE, 'true');
+      const result = await runInstall(settings, { log, report });
+      core.setOutput('key', result.key);
+      core.setOutput('cache-hit', String(result.hit));
+      core.setOutput('cache-matched-key', result.matchedKey ?? '');
+      core.setOutput('outcome', result.outcome);
+      if (!result.hit) core.saveState(SAVE_KEY_STATE, result.key);
+      await writeJobSummary(summary('install', installStatus(result), report, started));
+      // The node_modules a restore replaced goes now, with the outputs already set.
+      await result.oldTreeRemoved;
+      return;
+    }
+    const result = await runConfigured(settings, {
+      log,
+      report,
+      ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
+    });
+    core.setOutput('key', result.key);
+    if (result.mode === 'restore') {
+      core.setOutput('cache-hit', String(result.hit));
+      core.setOutput('cache-matched-key', result.hit ? result.key : '');
+      core.setOutput('outcome', result.outcome);
+    } else if (result.mode === 'save') {
+      core.setOutput('saved', String(result.saved));
+    } else {
+      core.setOutput('saved', String(result.refreshed));
+      core.setOutput('changes', result.changes.join('\n'));
+      core.setOutput('pull-request-url', result.pullRequest?.htmlUrl ?? '');
+    }
+    await writeJobSummary(summary(result.mode, status(result), report, started, details(result)));
+    if (result.mode === 'restore') await result.oldTreeRemoved;
+  } catch (error) {
+    await writeJobSummary(summary(mode, 'failed', report, started, [errorMessage(error).split('\n')[0]!]));
+    throw error;
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The post step: after install mode installed (no hit), save node_modules under its key, verified against
+ * the lockfile first as in save mode. A cache is an optimisation, so a failure here is a warning, as in
+ * actions/cache: the job's own result stands.
+ */
+async function post(): Promise<void> {
+  const key = core.getState(SAVE_KEY_STATE);
+  if (!key) {
+    core.info('npm-cache: nothing to save (a cache hit, or not install mode)');
+    return;
+  }
+  const started = performance.now();
+  const report: StepReport = {};
+  try {
+    const settings = settingsHere();
+    const log = actionsLog([settings.token]);
+    const result = await save(await configuredContext(settings, { log, report }));
+    if (result.key !== key)
+      log.info(`package-lock.json changed during the job: the tree is saved under ${result.key}, not ${key}`);
+    await writeJobSummary(
+      summary('save (post)', result.saved ? 'saved' : 'not saved', report, started, [result.detail]),
+    );
+  } catch (error) {
+    const message = errorMessage(error);
+    core.warning(`npm-cache could not save node_modules: ${message}`);
+    await writeJobSummary(summary('save (post)', 'failed', report, started, [message.split('\n')[0]!]));
+  }
+}
+
+function installStatus(result: InstallResult): string {
+  if (result.hit) return 'hit';
+  const partial = result.partial ? `, partial hit \`${result.partial.matchedKey}\`` : '';
+  return `miss (${result.outcome})${partial}, installed with ${result.installedWith}; the post step saves`;
+}
+
+function status(result: NpmCacheOutcome): string {
+  if (result.mode === 'restore') return result.hit ? 'hit' : `miss (${result.outcome})`;
+  if (result.mode === 'save') return result.saved ? 'saved' : 'not saved';
+  return result.refreshed ? 'cache refreshed' : 'cache already up to date';
+}
+
+function details(result: NpmCacheOutcome): Array<string | undefined> {
+  if (result.mode === 'restore') return [result.hit ? undefined : result.detail];
+  if (result.mode === 'save') return [result.saved ? undefined : result.detail];
+  return [
+    result.changes.length ? `npm update changed: ${result.changes.join(', ')}` : undefined,
+    result.pullRequest ? `pull request: ${result.pullRequest.htmlUrl}` : undefined,
+  ];
+}
+
+/** The job summary: one line with the status, key, archive size and time, then any details. */
+function summary(
+  mode: string,
+  what: string,
+  report: StepReport,
+  started: number,
+  more: Array<string | undefined> = [],
+): string {
+  const line = [
+    `**${what}**`,
+    `key \`${report.key ?? '(not computed)'}\``,
+    report.archiveBytes === undefined ? 'no archive' : `archive ${formatBytes(report.archiveBytes)}`,
+    formatDuration(performance.now() - started),
+  ].join(' · ');
+  const extra = more.filter((m): m is string => Boolean(m)).map((m) => `- ${m}`);
+  return `### npm-cache ${mode || '(no mode)'}\n\n- ${line}\n${extra.length ? `${extra.join('\n')}\n` : ''}`;
 }
 
 async function pullRequestTarget(settings: NpmCacheSettings) {

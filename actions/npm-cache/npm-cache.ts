@@ -1,11 +1,12 @@
 import type { ActionLog } from '../../core/action-log.ts';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { type ArchiveFormat, CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
 import { cacheKey, readLockfile } from './cache-key.ts';
+import { formatBytes, formatDuration, formatRate } from './sizes.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { verifyTree, type TreeMismatch } from './verify-tree.ts';
 
@@ -24,6 +25,17 @@ export interface NpmCacheContext {
   nodeVersion?: string;
   platform?: string;
   arch?: string;
+  /** Filled in as the work goes, so that a failure's summary can still say what was known. */
+  report?: StepReport;
+}
+
+/** What a step knew so far: the key, what the store had, the archive's size. */
+export interface StepReport {
+  key?: string;
+  /** hit, no-entry, corrupt, mismatch; partial for a restore key's tree. */
+  outcome?: RestoreOutcome | 'partial';
+  matchedKey?: string;
+  archiveBytes?: number;
 }
 
 export type RestoreOutcome = 'hit' | 'no-entry' | 'corrupt' | 'mismatch';
@@ -39,6 +51,8 @@ export interface RestoreResult {
   phasesMs?: { fetch: number; unpack: number; verify: number };
   /** A hit's archive format (zstd, or gzip for entries saved before zstd or where it is missing). */
   format?: ArchiveFormat;
+  /** The size of the archive fetched (also for a corrupt or mismatched one). */
+  archiveBytes?: number;
   /**
    * The node_modules a hit replaced, renamed aside, being removed in the background: off the critical
    * path, but the caller waits for it (after setting its outputs) before the process ends. Never rejects.
@@ -51,8 +65,9 @@ export interface SaveResult {
   saved: boolean;
   /** Why nothing was saved. */
   detail?: string;
-  /** The archive's format when one was made. */
+  /** The archive's format and size when one was made. */
   format?: ArchiveFormat;
+  archiveBytes?: number;
 }
 
 /** The prefix of the name a replaced node_modules gets beside the new one until it is removed. */
@@ -81,66 +96,246 @@ export async function keyFor(
  */
 export async function restore(context: NpmCacheContext): Promise<RestoreResult> {
   const { key, lockfile } = await keyFor(context);
-  const { log, store, projectDir } = context;
+  const { log, store, projectDir, report } = context;
+  if (report) report.key = key;
   // Unpacked beside node_modules so the final swap is a rename on one file system.
   const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
   try {
-    const archive = path.join(work, 'node_modules.archive');
-    let started = performance.now();
-    const found = await store.fetch(key, archive);
-    const fetchMs = performance.now() - started;
-    if (!found) {
+    const unpacked = await fetchAndUnpack(context, key, work);
+    if (unpacked === 'no-entry') {
       log.info(`cache miss: ${store.description} has no entry for ${key}`);
+      if (report) report.outcome = 'no-entry';
       return { key, hit: false, outcome: 'no-entry' };
     }
-    const staging = path.join(work, 'tree');
-    await mkdir(staging);
-    let format: ArchiveFormat;
-    try {
-      started = performance.now();
-      format = await extractArchive(archive, staging);
-      if (!existsSync(path.join(staging, 'node_modules')))
-        throw new CorruptArchiveError('it holds no node_modules');
-    } catch (error) {
-      if (!(error instanceof CorruptArchiveError)) throw error;
-      const detail = `the cache archive for ${key} is corrupted (${error.message}); treating it as a miss`;
+    const { archiveBytes } = unpacked;
+    if (!unpacked.ok) {
+      const detail = `the cache archive for ${key} is corrupted (${unpacked.corrupt}); treating it as a miss`;
       log.warn(detail);
-      return { key, hit: false, outcome: 'corrupt', detail };
+      if (report) report.outcome = 'corrupt';
+      return { key, hit: false, outcome: 'corrupt', detail, archiveBytes };
     }
-    const unpackMs = performance.now() - started;
-    started = performance.now();
+    const { staging, format, fetchMs, unpackMs } = unpacked;
+    const started = performance.now();
     const mismatches = await verifyTree(staging, lockfile.lockfile);
     const verifyMs = performance.now() - started;
     if (mismatches.length) {
       const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
       log.warn(detail);
-      return { key, hit: false, outcome: 'mismatch', detail, mismatches };
+      if (report) report.outcome = 'mismatch';
+      return { key, hit: false, outcome: 'mismatch', detail, mismatches, archiveBytes };
     }
-    // Two renames on one file system; deleting the old tree (tens of thousands of files) waits until later.
-    const target = path.join(projectDir, 'node_modules');
-    if (existsSync(target))
-      await rename(target, path.join(projectDir, `${OLD_TREE_PREFIX}${randomBytes(6).toString('hex')}`));
-    await rename(path.join(staging, 'node_modules'), target);
+    const { oldTreeRemoved } = await swapIntoPlace(projectDir, staging, log);
     log.info(
       `cache hit: restored node_modules from ${store.description} (${key}, ${format}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
     );
+    if (report) Object.assign(report, { outcome: 'hit', matchedKey: key });
     return {
       key,
       hit: true,
       outcome: 'hit',
       format,
+      archiveBytes,
       phasesMs: { fetch: fetchMs, unpack: unpackMs, verify: verifyMs },
-      oldTreeRemoved: removeOldTrees(projectDir, log),
+      oldTreeRemoved,
     };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
+type Unpacked =
+  | 'no-entry'
+  | { ok: false; corrupt: string; archiveBytes: number }
+  | {
+      ok: true;
+      archiveBytes: number;
+      /** Holds node_modules/. */
+      staging: string;
+      format: ArchiveFormat;
+      fetchMs: number;
+      unpackMs: number;
+    };
+
+/** Fetches key's archive into work and unpacks it there, logging its size and the transfer rate. */
+async function fetchAndUnpack(context: NpmCacheContext, key: string, work: string): Promise<Unpacked> {
+  const { log, store, report } = context;
+  const archive = path.join(work, 'node_modules.archive');
+  let started = performance.now();
+  if (!(await store.fetch(key, archive))) return 'no-entry';
+  const fetchMs = performance.now() - started;
+  const archiveBytes = (await stat(archive)).size;
+  if (report) report.archiveBytes = archiveBytes;
+  log.info(
+    `fetched ${key}: ${formatBytes(archiveBytes)} from ${store.description} in ${formatDuration(fetchMs)} (${formatRate(archiveBytes, fetchMs)})`,
+  );
+  const staging = path.join(work, 'tree');
+  await mkdir(staging);
+  try {
+    started = performance.now();
+    const format = await extractArchive(archive, staging);
+    if (!existsSync(path.join(staging, 'node_modules')))
+      throw new CorruptArchiveError('it holds no node_modules');
+    return { ok: true, archiveBytes, staging, format, fetchMs, unpackMs: performance.now() - started };
+  } catch (error) {
+    if (!(error instanceof CorruptArchiveError)) throw error;
+    return { ok: false, corrupt: error.message, archiveBytes };
+  }
+}
+
+/**
+ * Moves staging/node_modules to projectDir/node_modules: two renames on one file system; deleting the old
+ * tree (tens of thousands of files) goes on in the background, and the returned promise says when it is done.
+ */
+async function swapIntoPlace(
+  projectDir: string,
+  staging: string,
+  log: ActionLog,
+): Promise<{ oldTreeRemoved: Promise<void> }> {
+  const target = path.join(projectDir, 'node_modules');
+  if (existsSync(target))
+    await rename(target, path.join(projectDir, `${OLD_TREE_PREFIX}${randomBytes(6).toString('hex')}`));
+  await rename(path.join(staging, 'node_modules'), target);
+  return { oldTreeRemoved: removeOldTrees(projectDir, log) };
+}
+
+export interface PartialRestore {
+  /** The entry restored, found by a restore key. */
+  matchedKey: string;
+  restoreKey: string;
+  archiveBytes: number;
+  oldTreeRemoved: Promise<void>;
+}
+
+/**
+ * After a miss: the newest entry under the first restore key that has one put in place as node_modules,
+ * unverified (the caller installs over it). Entries built for another OS, CPU or Node major, or not in this
+ * action's key format, are passed over (their native addons would not run here), as are damaged archives.
+ */
+export async function restorePartial(
+  context: NpmCacheContext,
+  restoreKeys: readonly string[],
+): Promise<PartialRestore | undefined> {
+  const { log, store, projectDir, report } = context;
+  for (const restoreKey of restoreKeys) {
+    const found = await store.findLatest(restoreKey);
+    if (!found) {
+      log.info(`restore key ${restoreKey}: ${store.description} has no entry under it`);
+      continue;
+    }
+    const foreign = foreignBuild(found, context);
+    if (foreign) {
+      log.warn(`restore key ${restoreKey}: not restoring ${found}, ${foreign}`);
+      continue;
+    }
+    const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
+    try {
+      const unpacked = await fetchAndUnpack(context, found, work);
+      if (unpacked === 'no-entry' || !unpacked.ok) {
+        log.warn(
+          `restore key ${restoreKey}: the archive for ${found} ${unpacked === 'no-entry' ? 'is gone' : `is corrupted (${unpacked.corrupt})`}; not using it`,
+        );
+        continue;
+      }
+      const { oldTreeRemoved } = await swapIntoPlace(projectDir, unpacked.staging, log);
+      log.info(
+        `partial hit: restored node_modules from ${store.description} (${found}, ${unpacked.format}) by restore key ${restoreKey}; it is installed over, not trusted as it is`,
+      );
+      if (report) Object.assign(report, { outcome: 'partial', matchedKey: found });
+      return { matchedKey: found, restoreKey, archiveBytes: unpacked.archiveBytes, oldTreeRemoved };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  return undefined;
+}
+
+/** Why an entry's tree cannot serve here (another OS, CPU or Node major), from its key; undefined when it can. */
+function foreignBuild(key: string, context: NpmCacheContext): string | undefined {
+  const parts = /-([^-]+)-([^-]+)-node(\d+)-[0-9a-f]{64}$/.exec(key);
+  if (!parts) return 'its key is not one of npm-cache (<prefix>-<os>-<arch>-node<major>-<sha256>)';
+  const here = {
+    platform: context.platform ?? process.platform,
+    arch: context.arch ?? process.arch,
+    major: /^v?(\d+)\./.exec(context.nodeVersion ?? process.version)?.[1],
+  };
+  const [, platform, arch, major] = parts;
+  if (platform !== here.platform || arch !== here.arch || major !== here.major)
+    return `built for ${platform}-${arch} Node ${major}, not ${here.platform}-${here.arch} Node ${here.major}`;
+  return undefined;
+}
+
+export interface InstallOptions extends NpmCacheContext {
+  /** Runs npm in the project directory. */
+  npm(args: string[]): Promise<void>;
+  /** Key prefixes tried in order when the key misses (the newest entry under the first that has one). */
+  restoreKeys?: readonly string[];
+}
+
+export interface InstallResult extends RestoreResult {
+  /** The entry restored: the key itself on a hit, a restore key's match on a partial hit. */
+  matchedKey?: string;
+  partial?: PartialRestore;
+  /** How node_modules was made after a miss. */
+  installedWith?: 'npm ci' | 'npm install';
+}
+
+/**
+ * install mode's main step: a verified hit, else the tree a restore key finds completed with `npm install`
+ * (which keeps what already matches the lockfile), else `npm ci`. The result of `npm install` must leave
+ * package-lock.json as it was and match it exactly, as after npm ci; otherwise npm ci runs after all. Saving
+ * is the post step's (see save).
+ */
+export async function install(options: InstallOptions): Promise<InstallResult> {
+  const { log, npm } = options;
+  const restored = await restore(options);
+  if (restored.hit) return { ...restored, matchedKey: restored.key };
+  const partial = options.restoreKeys?.length
+    ? await restorePartial(options, options.restoreKeys)
+    : undefined;
+  await partial?.oldTreeRemoved;
+  if (partial && (await installOver(options))) {
+    return { ...restored, matchedKey: partial.matchedKey, partial, installedWith: 'npm install' };
+  }
+  log.info('installing with npm ci');
+  await npm(['ci']);
+  return {
+    ...restored,
+    ...(partial ? { matchedKey: partial.matchedKey, partial } : {}),
+    installedWith: 'npm ci',
+  };
+}
+
+/** npm install over a restored tree; true when the result matches the unchanged lockfile exactly. */
+async function installOver(options: InstallOptions): Promise<boolean> {
+  const { log, projectDir, npm } = options;
+  const lockfilePath = path.join(projectDir, 'package-lock.json');
+  const before = await readFile(lockfilePath);
+  log.info('installing over the restored tree with npm install (what matches the lockfile stays)');
+  let problem: string | undefined;
+  try {
+    await npm(['install', '--no-save', '--no-audit', '--no-fund']);
+  } catch (error) {
+    problem = `npm install failed (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (!problem && !before.equals(await readFile(lockfilePath))) {
+    problem = 'npm install changed package-lock.json (is it out of step with package.json?)';
+  }
+  if (!before.equals(await readFile(lockfilePath))) await writeFile(lockfilePath, before);
+  if (!problem) {
+    const { lockfile } = await keyFor(options);
+    const mismatches = await verifyTree(projectDir, lockfile.lockfile);
+    if (mismatches.length)
+      problem = `the tree npm install left does not match package-lock.json: ${describeMismatches(mismatches)}`;
+  }
+  if (problem) log.warn(`${problem}; installing with npm ci instead`);
+  return !problem;
+}
+
 /** Saves node_modules under the key, unless it does not match the lockfile or the key is already saved. */
 export async function save(context: NpmCacheContext): Promise<SaveResult> {
   const { key, lockfile } = await keyFor(context);
-  const { log, store, projectDir } = context;
+  const { log, store, projectDir, report } = context;
+  if (report) report.key = key;
   if (!existsSync(path.join(projectDir, 'node_modules'))) {
     throw new Error(
       `nothing to save: ${path.join(projectDir, 'node_modules')} does not exist (run npm ci first)`,
@@ -156,14 +351,25 @@ export async function save(context: NpmCacheContext): Promise<SaveResult> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-cache-'));
   try {
     const archive = path.join(work, 'node_modules.archive');
+    let started = performance.now();
     const format = await createArchive(projectDir, archive);
+    const archiveMs = performance.now() - started;
+    const archiveBytes = (await stat(archive)).size;
+    if (report) report.archiveBytes = archiveBytes;
+    log.info(
+      `archived node_modules: ${formatBytes(archiveBytes)} (${format}) in ${formatDuration(archiveMs)}`,
+    );
+    started = performance.now();
     if (!(await store.store(key, archive))) {
       const detail = `${store.description} already holds ${key} (or refused it); nothing saved`;
       log.info(detail);
-      return { key, saved: false, detail, format };
+      return { key, saved: false, detail, format, archiveBytes };
     }
-    log.info(`saved node_modules to ${store.description} as ${key} (${format})`);
-    return { key, saved: true, format };
+    const storeMs = performance.now() - started;
+    log.info(
+      `saved node_modules to ${store.description} as ${key} (${format}): ${formatBytes(archiveBytes)} in ${formatDuration(storeMs)} (${formatRate(archiveBytes, storeMs)})`,
+    );
+    return { key, saved: true, format, archiveBytes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

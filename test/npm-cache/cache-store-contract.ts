@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { CacheStore } from '../../actions/npm-cache/stores/cache-store.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -8,9 +9,13 @@ import { withTempDir } from '../support/temp-dir.ts';
 /**
  * What every cache store promises, run against each one for real (directory, S3 on s3rver, the Actions
  * cache through @actions/cache and the cache-service emulator): a miss is false, what was stored comes back
- * byte for byte, and a key, once saved, is never replaced.
+ * byte for byte, a key, once saved, is never replaced, and a restore key finds the newest entry under it.
  */
-export function cacheStoreContract(createStore: () => Promise<CacheStore> | CacheStore): void {
+export function cacheStoreContract(
+  createStore: () => Promise<CacheStore> | CacheStore,
+  /** How far apart two saves must be for the store to tell which is newer: S3 keeps LastModified to the second. */
+  options: { timestampResolutionMs?: number } = {},
+): void {
   let tmp: Awaited<ReturnType<typeof withTempDir>>;
   let store: CacheStore;
   beforeEach(async () => {
@@ -58,5 +63,31 @@ export function cacheStoreContract(createStore: () => Promise<CacheStore> | Cach
     await store.store(key, await archiveFile('short-src', Buffer.from('short')));
     expect(await store.fetch(key, path.join(tmp.dir, 'short'))).toBe(true);
     expect(await readFile(path.join(tmp.dir, 'short'), 'utf8')).toBe('short');
+  });
+
+  it('finds the newest entry under a restore-key prefix, and nothing under a prefix no key has', async () => {
+    const prefix = uniqueKey('prefix');
+    expect(await store.findLatest(`${prefix}-`)).toBeUndefined();
+    // Saved so that the newest sorts first: neither the first saved nor the greatest name wins by accident.
+    const keys = [`${prefix}-c`, `${prefix}-b`, `${prefix}-a`];
+    for (const [i, key] of keys.entries()) {
+      if (i) await sleep(options.timestampResolutionMs ?? 20);
+      expect(await store.store(key, await archiveFile(`entry-${i}`, Buffer.from(key)))).toBe(true);
+    }
+    await store.store(`${prefix}x-newer-but-other-prefix`, await archiveFile('other', Buffer.from('x')));
+    expect(await store.findLatest(`${prefix}-`)).toBe(`${prefix}-a`);
+    expect(await store.findLatest(`${prefix}-b`)).toBe(`${prefix}-b`);
+    expect(await store.findLatest(`${prefix}-z`)).toBeUndefined();
+    // Finding is only looking: the entry then fetches by its key.
+    const target = path.join(tmp.dir, 'found');
+    expect(await store.fetch(`${prefix}-a`, target)).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe(`${prefix}-a`);
+  });
+
+  it('says why a key too long for the store can never be stored, and accepts a usual one', () => {
+    expect(store.keyProblem(uniqueKey('usual'))).toBeUndefined();
+    expect(store.keyProblem(`npm-cache-${'x'.repeat(1100)}`)).toMatch(
+      /^"npm-cache-x+…" is \d+ (bytes|characters) long; .+ takes keys of at most \d+$/,
+    );
   });
 }

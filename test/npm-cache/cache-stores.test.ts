@@ -27,7 +27,11 @@ describe('S3 store on a local S3-compatible server', () => {
     s3 = await startS3Server('npm-cache');
   });
   afterAll(async () => s3.stop());
-  cacheStoreContract(() => new S3Store(s3.client, 'npm-cache', 'project-a'));
+  // LastModified is to the second, on S3 as on s3rver.
+  const s3Timestamps = { timestampResolutionMs: 1100 };
+  cacheStoreContract(() => new S3Store(s3.client, 'npm-cache', 'project-a'), s3Timestamps);
+  // Listing in small pages cannot run here: s3rver 3.7 makes continuation tokens with crypto.createCipher,
+  // which Node 22 removed, so it answers any truncated ListObjectsV2 page with InternalError.
 });
 
 for (const protocol of ['v2', 'v1'] as const) {

@@ -7,12 +7,8 @@ import { INPUT_DEFAULTS } from '../../actions/npm-cache/inputs.ts';
 import { GitHubEmulator } from '../../emulators/github/github-emulator.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
-import {
-  startActionsCacheEmulator,
-  type ActionsCacheEmulator,
-} from '../../emulators/actions-cache-emulator.ts';
-import { startS3Server } from '../support/s3-server.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { startDistWorld, type DistWorld } from './dist-world.ts';
 import { startNpmWorld, type NpmWorld } from './npm-project-fixture.ts';
 import { runActionDist } from '../support/run-action-dist.ts';
 
@@ -30,9 +26,15 @@ describe('npm-cache action.yml', () => {
   it('declares exactly the inputs, with the defaults, that the code applies for a local run', async () => {
     const action = parseYaml(await readFile(path.join(actionDir, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string; required?: boolean }>;
-      runs: { using: string; main: string };
+      runs: Record<string, string>;
     };
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    // One bundle for both steps; post-if reads save-always's variable (the runner gives it no inputs).
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/index.js',
+      'post-if': "success() || env.IRONBOTS_NPM_CACHE_SAVE_ALWAYS == 'true'",
+    });
     // An expression is the runner's to apply; a local run has no workflow token.
     expect(
       Object.fromEntries(
@@ -47,35 +49,19 @@ describe('npm-cache action.yml', () => {
 });
 
 describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
+  let dist: DistWorld;
   let world: NpmWorld;
-  let tmp: Awaited<ReturnType<typeof withTempDir>>;
-  let installed: string;
-  let cacheService: ActionsCacheEmulator;
-  let s3: Awaited<ReturnType<typeof startS3Server>>;
-  let projects = 0;
+  let tmp: DistWorld['tmp'];
+  let cacheService: DistWorld['cacheService'];
+  let s3: DistWorld['s3'];
 
   beforeAll(async () => {
-    [world, tmp, cacheService, s3] = await Promise.all([
-      startNpmWorld(),
-      withTempDir('ironbots-npm-cache-dist-'),
-      startActionsCacheEmulator(),
-      startS3Server('npm-cache'),
-    ]);
-    installed = await world.createProject();
-    await world.npm(installed, ['ci']);
+    dist = await startDistWorld('ironbots-npm-cache-dist-');
+    ({ world, tmp, cacheService, s3 } = dist);
   });
-  afterAll(async () => {
-    await Promise.all([world.stop(), cacheService.stop(), s3.stop()]);
-    await tmp.remove();
-  });
+  afterAll(() => dist.stop());
 
-  /** A fresh workspace holding the installed project; without node_modules unless asked. */
-  async function workspace(withNodeModules = false): Promise<string> {
-    const dir = path.join(tmp.dir, `workspace-${projects++}`, 'project');
-    await cp(installed, dir, { recursive: true, verbatimSymlinks: true });
-    if (!withNodeModules) await rm(path.join(dir, 'node_modules'), { recursive: true });
-    return dir;
-  }
+  const workspace = (withNodeModules = false) => dist.workspace(withNodeModules);
 
   it('saves to and restores from the Actions cache service (v2 protocol, emulated)', async () => {
     const first = await workspace(true);
@@ -90,7 +76,12 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     const second = await workspace();
     const restored = await runAction(second, { mode: 'restore' }, cacheService.env);
     expect(restored.code).toBe(0);
-    expect(restored.outputs).toEqual({ key: saved.outputs.key, 'cache-hit': 'true', outcome: 'hit' });
+    expect(restored.outputs).toEqual({
+      key: saved.outputs.key,
+      'cache-hit': 'true',
+      'cache-matched-key': saved.outputs.key,
+      outcome: 'hit',
+    });
     expect((await world.npm(second, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
     // Nothing of the toolkit's staging is left in the workspace.
     expect((await readFile(path.join(second, 'package.json'), 'utf8')).length).toBeGreaterThan(0);
@@ -127,7 +118,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
 
   it('saves gzip on a machine without zstd, which zstd machines restore, and misses on zstd entries', async () => {
     // A PATH with tar and gzip but no zstd, like a minimal self-hosted runner.
-    const bin = path.join(tmp.dir, `bin-without-zstd-${projects}`);
+    const bin = path.join(tmp.dir, 'bin-without-zstd');
     await mkdir(bin);
     for (const tool of ['tar', 'gzip', 'sh'])
       await symlink(
@@ -135,7 +126,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
         path.join(bin, tool),
       );
     const noZstd = { PATH: bin };
-    const cacheDir = path.join(tmp.dir, `cache-${projects}`);
+    const cacheDir = path.join(tmp.dir, 'cache-gzip');
 
     const saved = await runAction(await workspace(true), { mode: 'save', 'cache-dir': cacheDir }, noZstd);
     expect(saved.log).not.toContain('::error::');
@@ -173,7 +164,7 @@ describe('npm-cache dist/index.js run as the Actions runner runs it', () => {
     expect(result.outputs).toEqual({});
 
     const bad = await runAction(dir, { mode: 'sideways' });
-    expect(bad.log).toContain('::error::input mode: "sideways" is not one of restore, save, update');
+    expect(bad.log).toContain('::error::input mode: "sideways" is not one of install, restore, save, update');
     const noStore = await runAction(dir, { mode: 'restore' });
     expect(noStore.log).toContain(
       '::error::input store: no Actions cache service here; give cache-dir or s3-bucket',

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -86,7 +86,12 @@ describe('npm-cache restore and save with a real lockfile, npm ci and a director
 
     await world.npm(project, ['ci']);
     const saved = await save(context);
-    expect(saved).toEqual({ key: miss.key, saved: true, format: 'zstd' });
+    expect(saved).toEqual({
+      key: miss.key,
+      saved: true,
+      format: 'zstd',
+      archiveBytes: (await stat(await storedArchive())).size,
+    });
     // A zstd frame, not gzip: what the machine (which has zstd) writes.
     expect((await readFile(await storedArchive())).subarray(0, 4)).toEqual(ZSTD_MAGIC);
     expect(await save(context)).toMatchObject({

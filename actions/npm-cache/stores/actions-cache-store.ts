@@ -1,7 +1,10 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
-import type { CacheStore } from './cache-store.ts';
+import { keyLengthProblem, type CacheStore } from './cache-store.ts';
+
+/** What @actions/cache accepts as a key (it throws a ValidationError on more). */
+const MAX_KEY_CHARACTERS = 512;
 
 /**
  * The GitHub Actions cache service, through @actions/cache (which picks the v2 Twirp service when the runner
@@ -37,6 +40,20 @@ export class ActionsCacheStore implements CacheStore {
     } finally {
       await rm(path.dirname(staged), { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The service's own restore-key match (newest entry with the prefix, within this path's version), asked
+   * with lookupOnly: nothing is downloaded until the caller fetches the key it chose.
+   */
+  async findLatest(prefix: string): Promise<string | undefined> {
+    this.#staged();
+    return cache.restoreCache([STAGED_ARCHIVE], prefix, [prefix], { lookupOnly: true });
+  }
+
+  keyProblem(key: string): string | undefined {
+    if (key.includes(',')) return `"${key}" holds a comma, which the GitHub Actions cache does not take`;
+    return keyLengthProblem(key, MAX_KEY_CHARACTERS, 'characters', this.description);
   }
 
   /**

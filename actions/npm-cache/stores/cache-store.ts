@@ -9,4 +9,24 @@ export interface CacheStore {
   fetch(key: string, file: string): Promise<boolean>;
   /** Saves file under key; false when the key already holds an archive (nothing is replaced). */
   store(key: string, file: string): Promise<boolean>;
+  /**
+   * The key of the newest entry whose key starts with prefix (a restore key), or undefined when there is
+   * none. Only looks: the caller fetches what it chooses.
+   */
+  findLatest(prefix: string): Promise<string | undefined>;
+  /** Why key (or a prefix of keys) can never be stored here, e.g. too long; undefined when it can. */
+  keyProblem(key: string): string | undefined;
+}
+
+/** The common check: a key longer than the store takes can never be stored (nor match, as a prefix). */
+export function keyLengthProblem(
+  key: string,
+  max: number,
+  unit: 'characters' | 'bytes',
+  store: string,
+): string | undefined {
+  const length = unit === 'bytes' ? Buffer.byteLength(key) : key.length;
+  if (length <= max) return undefined;
+  const shown = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+  return `"${shown}" is ${length} ${unit} long; ${store} takes keys of at most ${max}`;
 }

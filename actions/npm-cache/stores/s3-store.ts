@@ -2,8 +2,18 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { CacheStore } from './cache-store.ts';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { keyLengthProblem, type CacheStore } from './cache-store.ts';
+
+const SUFFIX = '.tgz';
+/** S3's limit on an object key, in UTF-8 bytes. */
+const MAX_OBJECT_KEY_BYTES = 1024;
 
 /** Archives as objects `<prefix><key>.tgz` in an S3 (or S3-compatible) bucket. */
 export class S3Store implements CacheStore {
@@ -58,8 +68,45 @@ export class S3Store implements CacheStore {
     }
   }
 
-  #key(key: string): string {
-    return `${this.#prefix}${key}.tgz`;
+  /**
+   * Every object under the prefix, page by page (ListObjectsV2 with Prefix and the continuation token), the
+   * newest LastModified winning. S3 keeps LastModified to the second: of entries saved within one second,
+   * the greatest key wins.
+   */
+  async findLatest(prefix: string): Promise<string | undefined> {
+    let newest: { key: string; modified: number } | undefined;
+    let token: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#bucket,
+          Prefix: this.#key(prefix, ''),
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.endsWith(SUFFIX)) continue;
+        const key = object.Key.slice(this.#prefix.length, -SUFFIX.length);
+        const modified = object.LastModified?.getTime() ?? 0;
+        if (!newest || modified > newest.modified || (modified === newest.modified && key > newest.key))
+          newest = { key, modified };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return newest?.key;
+  }
+
+  keyProblem(key: string): string | undefined {
+    return keyLengthProblem(
+      key,
+      MAX_OBJECT_KEY_BYTES - Buffer.byteLength(this.#prefix) - SUFFIX.length,
+      'bytes',
+      this.description,
+    );
+  }
+
+  #key(key: string, suffix = SUFFIX): string {
+    return `${this.#prefix}${key}${suffix}`;
   }
 }
 

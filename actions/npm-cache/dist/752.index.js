@@ -1,8 +1,8 @@
-export const id = 130;
-export const ids = [130];
+export const id = 752;
+export const ids = [752];
 export const modules = {
 
-/***/ 5130:
+/***/ 9752:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -15,11 +15,16 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3711);
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5423);
+/* harmony import */ var _cache_store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6026);
 
 
 
 
+
+const SUFFIX = '.tgz';
+/** S3's limit on an object key, in UTF-8 bytes. */
+const MAX_OBJECT_KEY_BYTES = 1024;
 /** Archives as objects `<prefix><key>.tgz` in an S3 (or S3-compatible) bucket. */
 class S3Store {
     description;
@@ -69,8 +74,37 @@ class S3Store {
             throw error;
         }
     }
-    #key(key) {
-        return `${this.#prefix}${key}.tgz`;
+    /**
+     * Every object under the prefix, page by page (ListObjectsV2 with Prefix and the continuation token), the
+     * newest LastModified winning. S3 keeps LastModified to the second: of entries saved within one second,
+     * the greatest key wins.
+     */
+    async findLatest(prefix) {
+        let newest;
+        let token;
+        do {
+            const page = await this.#client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_3__.ListObjectsV2Command({
+                Bucket: this.#bucket,
+                Prefix: this.#key(prefix, ''),
+                ...(token ? { ContinuationToken: token } : {}),
+            }));
+            for (const object of page.Contents ?? []) {
+                if (!object.Key?.endsWith(SUFFIX))
+                    continue;
+                const key = object.Key.slice(this.#prefix.length, -SUFFIX.length);
+                const modified = object.LastModified?.getTime() ?? 0;
+                if (!newest || modified > newest.modified || (modified === newest.modified && key > newest.key))
+                    newest = { key, modified };
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+        return newest?.key;
+    }
+    keyProblem(key) {
+        return (0,_cache_store_js__WEBPACK_IMPORTED_MODULE_4__/* .keyLengthProblem */ .B)(key, MAX_OBJECT_KEY_BYTES - Buffer.byteLength(this.#prefix) - SUFFIX.length, 'bytes', this.description);
+    }
+    #key(key, suffix = SUFFIX) {
+        return `${this.#prefix}${key}${suffix}`;
     }
 }
 function isNotFound(error) {

@@ -1,8 +1,8 @@
-export const id = 958;
-export const ids = [958];
+export const id = 464;
+export const ids = [464];
 export const modules = {
 
-/***/ 7958:
+/***/ 6464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,10 +14,14 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5255);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3415);
+/* harmony import */ var _cache_store_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6026);
 
 
 
+
+/** What @actions/cache accepts as a key (it throws a ValidationError on more). */
+const MAX_KEY_CHARACTERS = 512;
 /**
  * The GitHub Actions cache service, through @actions/cache (which picks the v2 Twirp service when the runner
  * sets ACTIONS_CACHE_SERVICE_V2, else v1). The toolkit caches paths, not files, and puts the paths into the
@@ -52,6 +56,19 @@ class ActionsCacheStore {
         finally {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(staged), { recursive: true, force: true });
         }
+    }
+    /**
+     * The service's own restore-key match (newest entry with the prefix, within this path's version), asked
+     * with lookupOnly: nothing is downloaded until the caller fetches the key it chose.
+     */
+    async findLatest(prefix) {
+        this.#staged();
+        return _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .restoreCache */ .P3([STAGED_ARCHIVE], prefix, [prefix], { lookupOnly: true });
+    }
+    keyProblem(key) {
+        if (key.includes(','))
+            return `"${key}" holds a comma, which the GitHub Actions cache does not take`;
+        return (0,_cache_store_js__WEBPACK_IMPORTED_MODULE_3__/* .keyLengthProblem */ .B)(key, MAX_KEY_CHARACTERS, 'characters', this.description);
     }
     /**
      * @actions/cache globs the path from the working directory but tars it relative to GITHUB_WORKSPACE; the
