@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   Hy: () => (/* binding */ truncateDescription),
 /* harmony export */   Q8: () => (/* binding */ ForgeError)
 /* harmony export */ });
-/* unused harmony export STATUS_DESCRIPTION_LIMIT */
+/* unused harmony exports STATUS_DESCRIPTION_LIMIT, describeScope */
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
  * and files are read from it, so a lost event can always be recovered by re-reading it.
@@ -26,6 +26,9 @@ class ForgeError extends Error {
         this.name = 'ForgeError';
         this.status = status;
     }
+}
+function describeScope(scope) {
+    return 'org' in scope ? `organisation ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
 }
 
 

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   Hy: () => (/* binding */ truncateDescription),
 /* harmony export */   Q8: () => (/* binding */ ForgeError)
 /* harmony export */ });
-/* unused harmony export STATUS_DESCRIPTION_LIMIT */
+/* unused harmony exports STATUS_DESCRIPTION_LIMIT, describeScope */
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
  * and files are read from it, so a lost event can always be recovered by re-reading it.
@@ -27,6 +27,9 @@ class ForgeError extends Error {
         this.status = status;
     }
 }
+function describeScope(scope) {
+    return 'org' in scope ? `organisation ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
+}
 
 
 /***/ }),
@@ -39,10 +42,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: () => (/* binding */ DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
 /* harmony export */   GitHubForge: () => (/* binding */ GitHubForge)
 /* harmony export */ });
+/* harmony import */ var _octokit_auth_app__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6479);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);
-/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9988);
+/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7432);
 /* harmony import */ var _forge_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2969);
+
 
 
 
@@ -72,9 +77,16 @@ const PER_PAGE = 100;
 class GitHubForge {
     kind = 'github';
     #octokit;
+    /** The PAT, or the newest installation token of the App (renewed before it expires, an hour). */
     #token;
+    #app;
+    #onToken;
     constructor(options) {
-        this.#token = options.token;
+        if (!options.token === !options.app)
+            throw new Error('GitHub forge: give a token or an app, not both');
+        this.#token = options.token ?? '';
+        this.#app = options.app;
+        this.#onToken = options.onToken;
         const logger = options.logger;
         const retryAfterBaseValue = options.retryDelayUnitMs ?? 1000;
         const maxWait = options.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
@@ -87,7 +99,16 @@ class GitHubForge {
             return retrying;
         };
         this.#octokit = new ThrottledOctokit({
-            auth: options.token,
+            ...(options.app
+                ? {
+                    authStrategy: _octokit_auth_app__WEBPACK_IMPORTED_MODULE_4__/* .createAppAuth */ .K,
+                    auth: {
+                        appId: options.app.appId,
+                        privateKey: options.app.privateKey,
+                        installationId: options.app.installationId,
+                    },
+                }
+                : { auth: options.token }),
             baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
             userAgent: options.userAgent ?? 'ironbots',
             log: {
@@ -296,8 +317,134 @@ class GitHubForge {
         return toIssue(data);
     }
     /** GitHub takes any username with a token as the password; x-access-token is what GitHub Apps use. */
+    /**
+     * With an App, the installation token of the newest API call (every job makes one before it clones):
+     * call `installationToken()` first where that may not hold.
+     */
     gitCredentials() {
         return { username: 'x-access-token', password: this.#token };
+    }
+    /** The App installation's current token (made or renewed as needed), or the PAT. */
+    async installationToken() {
+        if (!this.#app)
+            return this.#token;
+        const { token } = (await this.#octokit.auth({ type: 'installation' }));
+        if (token !== this.#token) {
+            this.#onToken?.(token);
+            this.#token = token;
+        }
+        return token;
+    }
+    async createJitRunner(scope, request) {
+        const body = {
+            name: request.name,
+            runner_group_id: request.runnerGroupId ?? 1,
+            labels: request.labels,
+            work_folder: request.workFolder ?? '_work',
+        };
+        const { data } = await this.#callIn('POST', scope, '/actions/runners/generate-jitconfig', () => 'org' in scope
+            ? this.#octokit.rest.actions.generateRunnerJitconfigForOrg({ org: scope.org, ...body })
+            : this.#octokit.rest.actions.generateRunnerJitconfigForRepo({
+                owner: scope.repo.owner,
+                repo: scope.repo.name,
+                ...body,
+            }));
+        return { runner: toRunner(data.runner), jitConfig: data.encoded_jit_config };
+    }
+    async listRunners(scope) {
+        const runners = await this.#callIn('GET', scope, '/actions/runners', () => 'org' in scope
+            ? this.#octokit.paginate(this.#octokit.rest.actions.listSelfHostedRunnersForOrg, {
+                org: scope.org,
+                per_page: PER_PAGE,
+            })
+            : this.#octokit.paginate(this.#octokit.rest.actions.listSelfHostedRunnersForRepo, {
+                owner: scope.repo.owner,
+                repo: scope.repo.name,
+                per_page: PER_PAGE,
+            }));
+        return runners.map(toRunner);
+    }
+    async getRunner(scope, id) {
+        try {
+            const { data } = await this.#callIn('GET', scope, `/actions/runners/${id}`, () => 'org' in scope
+                ? this.#octokit.rest.actions.getSelfHostedRunnerForOrg({ org: scope.org, runner_id: id })
+                : this.#octokit.rest.actions.getSelfHostedRunnerForRepo({
+                    owner: scope.repo.owner,
+                    repo: scope.repo.name,
+                    runner_id: id,
+                }));
+            return toRunner(data);
+        }
+        catch (error) {
+            if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8 && error.status === 404)
+                return null;
+            throw error;
+        }
+    }
+    async deleteRunner(scope, id) {
+        try {
+            await this.#callIn('DELETE', scope, `/actions/runners/${id}`, () => 'org' in scope
+                ? this.#octokit.rest.actions.deleteSelfHostedRunnerFromOrg({ org: scope.org, runner_id: id })
+                : this.#octokit.rest.actions.deleteSelfHostedRunnerFromRepo({
+                    owner: scope.repo.owner,
+                    repo: scope.repo.name,
+                    runner_id: id,
+                }));
+            return 'deleted';
+        }
+        catch (error) {
+            if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8 && error.status === 404)
+                return 'absent';
+            // "Bad request - Runner … is still running a job": it goes once its job ends.
+            if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8 && error.status === 422)
+                return 'busy';
+            throw error;
+        }
+    }
+    async listQueuedWorkflowJobs(repo) {
+        const runs = await this.#call('GET', repo, '/actions/runs?status=queued', () => this.#octokit.paginate(this.#octokit.rest.actions.listWorkflowRunsForRepo, {
+            owner: repo.owner,
+            repo: repo.name,
+            status: 'queued',
+            per_page: PER_PAGE,
+        }));
+        const jobs = [];
+        for (const run of runs) {
+            const runJobs = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () => this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
+                owner: repo.owner,
+                repo: repo.name,
+                run_id: run.id,
+                filter: 'latest',
+                per_page: PER_PAGE,
+            }));
+            for (const job of runJobs)
+                if (job.status === 'queued')
+                    jobs.push(toWorkflowJob(job));
+        }
+        return jobs;
+    }
+    async getWorkflowJob(repo, id) {
+        try {
+            const { data } = await this.#call('GET', repo, `/actions/jobs/${id}`, () => this.#octokit.rest.actions.getJobForWorkflowRun({ owner: repo.owner, repo: repo.name, job_id: id }));
+            return toWorkflowJob(data);
+        }
+        catch (error) {
+            if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8 && error.status === 404)
+                return null;
+            throw error;
+        }
+    }
+    async #callIn(method, scope, path, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw toForgeError(error, method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path);
+        }
+        finally {
+            if (this.#app)
+                await this.installationToken().catch(() => undefined);
+        }
     }
     async #call(method, repo, path, request) {
         try {
@@ -305,6 +452,10 @@ class GitHubForge {
         }
         catch (error) {
             throw toForgeError(error, method, repo, path);
+        }
+        finally {
+            if (this.#app)
+                await this.installationToken().catch(() => undefined);
         }
     }
 }
@@ -344,14 +495,35 @@ function toPullRequest(pr) {
         ...(pr.head.repo ? {} : { headRepositoryDeleted: true }),
     };
 }
-/**
- * Names the request and says what GitHub said, validation details included. The token never appears:
- * the request's headers are never quoted. A network failure has no HTTP status: 0.
- */
-function toForgeError(error, method, repo, path) {
+function toRunner(runner) {
+    return {
+        id: runner.id,
+        name: runner.name,
+        online: runner.status === 'online',
+        busy: runner.busy,
+        labels: runner.labels.map((l) => l.name),
+    };
+}
+function toWorkflowJob(job) {
+    return {
+        id: job.id,
+        runId: job.run_id,
+        name: job.name,
+        status: job.status,
+        conclusion: job.conclusion,
+        labels: job.labels,
+        runnerName: job.runner_name ?? null,
+        headSha: job.head_sha,
+        createdAt: job.created_at,
+        startedAt: job.started_at ?? null,
+        htmlUrl: job.html_url ?? '',
+    };
+}
+function toForgeError(error, method, at, path) {
     if (error instanceof _forge_js__WEBPACK_IMPORTED_MODULE_0__/* .ForgeError */ .Q8)
         return error;
-    const what = `${method} /repos/${repo.owner}/${repo.name}${path}`;
+    const base = typeof at === 'string' ? at : `/repos/${at.owner}/${at.name}`;
+    const what = `${method} ${base}${path}`;
     const response = error.response;
     // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
     if (!response)

@@ -1,8 +1,8 @@
-export const id = 390;
-export const ids = [390];
+export const id = 132;
+export const ids = [132];
 export const modules = {
 
-/***/ 8390:
+/***/ 5132:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
