@@ -15,6 +15,7 @@ import { Planner, type PlannerForge, type PlanResult, type TrustPolicy } from '.
 import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobsApiRoute } from '../server/jobs-api.ts';
+import { cancelSupersededJobs } from '../server/job-control.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
@@ -93,6 +94,20 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         logger: logger.child({ role: 'planner' }),
         trust: options.trust,
         ...(options.canary ? { canary: options.canary } : {}),
+        // A pull request that moved on or closed: its jobs that are no longer needed are cancelled.
+        supersede: (pullRequest, keepSha, reason) =>
+          cancelSupersededJobs(
+            {
+              jobs: options.jobs,
+              logStore: options.logStore,
+              logger: logger.child({ role: 'planner' }),
+              statuses: options.records ? { records: options.records, publisher } : null,
+              logUrl,
+            },
+            pullRequest,
+            keepSha,
+            reason,
+          ),
         ...(options.records && publisher ? { records: options.records, publisher } : {}),
       })
     : null;

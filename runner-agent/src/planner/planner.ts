@@ -63,6 +63,15 @@ export interface PlannerOptions {
    * `canary` while a live canary agent is registered: they run on agents upgraded first.
    */
   canary?: { percent: number; agents: Pick<AgentRegistry, 'list'> };
+  /**
+   * Cancels the jobs of a pull request that are no longer needed: those of another head than `keepSha`,
+   * or all (`keepSha` null: closed or merged). Queued ones never start. Returns how many.
+   */
+  supersede?: (
+    pullRequest: { owner: string; name: string; number: number },
+    keepSha: string | null,
+    reason: string,
+  ) => Promise<number>;
 }
 
 /** The label a canary agent offers (`agent.canary: true`). */
@@ -100,6 +109,7 @@ export class Planner {
   readonly #publisher: StatusPublisher | null;
   readonly #orphanAfterMs: number;
   readonly #canary: PlannerOptions['canary'];
+  readonly #supersede: PlannerOptions['supersede'];
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -116,6 +126,27 @@ export class Planner {
     this.#publisher = options.publisher ?? null;
     this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
     this.#canary = options.canary;
+    this.#supersede = options.supersede;
+  }
+
+  /** Jobs of an older head or of a closed pull request are dropped before planning anything new. */
+  async #dropSuperseded(
+    repository: Pick<Repository, 'owner' | 'name'>,
+    number: number,
+    keepSha: string | null,
+  ): Promise<void> {
+    if (!this.#supersede) return;
+    const reason = keepSha ? `superseded by ${keepSha.slice(0, 7)}` : 'the pull request was closed';
+    const cancelled = await this.#supersede(
+      { owner: repository.owner, name: repository.name, number },
+      keepSha,
+      reason,
+    );
+    if (cancelled)
+      this.#logger.info(
+        { repo: `${repository.owner}/${repository.name}`, pr: number, cancelled, reason },
+        'jobs of the pull request no longer needed: cancelled',
+      );
   }
 
   /** Whether this job goes to canary agents only: its share of keys, and a live canary to take it. */
@@ -141,9 +172,13 @@ export class Planner {
       };
     }
     const event = parsed.data;
+    const repository = repositoryFromEvent(event);
+    if (event.action === 'closed') await this.#dropSuperseded(repository, event.number, null);
     if (!PLANNED_ACTIONS.has(event.action))
       return { kind: 'ignored', reason: `pull_request ${event.action}` };
-    return this.planPullRequest(repositoryFromEvent(event), pullRequestFromEvent(event), 'webhook');
+    if (event.action === 'synchronize')
+      await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
+    return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
   }
 
   /**
@@ -159,13 +194,13 @@ export class Planner {
         kind: 'ignored',
         reason: `merge_request payload not understood: ${parsed.error.issues[0]?.message}`,
       };
-    if (!mergeRequestNeedsPlan(parsed.data))
-      return { kind: 'ignored', reason: `merge_request ${parsed.data.object_attributes.action ?? 'event'}` };
     const repository = projectFromEvent(parsed.data);
-    const mr = await this.#forge.getPullRequest(
-      repositoryIdOf(repository),
-      parsed.data.object_attributes.iid,
-    );
+    const { iid, action } = parsed.data.object_attributes;
+    if (action === 'close' || action === 'merge') await this.#dropSuperseded(repository, iid, null);
+    if (!mergeRequestNeedsPlan(parsed.data))
+      return { kind: 'ignored', reason: `merge_request ${action ?? 'event'}` };
+    const mr = await this.#forge.getPullRequest(repositoryIdOf(repository), iid);
+    if (action === 'update') await this.#dropSuperseded(repository, iid, mr.headSha);
     return this.planPullRequest(repository, mr, 'webhook');
   }
 

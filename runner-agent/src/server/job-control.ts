@@ -143,3 +143,36 @@ async function writeCancelledLog(
   });
   await writer.finish({ state: 'cancelled', description, finishedAt: now }, `ironbots: ${description}`);
 }
+
+/**
+ * Cancels the jobs of a pull request that no longer need to run: those of another head than `keepSha`
+ * (the pull request moved on), or all of them (`keepSha` null: it was closed or merged). A queued one never
+ * starts; a running one is stopped by its agent. Returns how many were cancelled.
+ */
+export async function cancelSupersededJobs(
+  options: JobControlOptions,
+  pullRequest: { owner: string; name: string; number: number },
+  keepSha: string | null,
+  reason: string,
+): Promise<number> {
+  let cancelled = 0;
+  for (const state of ['queued', 'leased'] as const) {
+    for (const status of await options.jobs.list({ state, limit: SUPERSEDE_SCAN_LIMIT })) {
+      const job = status.message.payload;
+      if (
+        job.pullRequest !== pullRequest.number ||
+        job.repository?.owner !== pullRequest.owner ||
+        job.repository.name !== pullRequest.name ||
+        (keepSha !== null && job.sha === keepSha)
+      )
+        continue;
+      if (status.cancelRequested !== undefined) continue;
+      const result = await cancelJob(options, status.message.id, cancelReason('ironbots', reason));
+      if (result.kind === 'cancelled' || result.kind === 'cancelling') cancelled++;
+    }
+  }
+  return cancelled;
+}
+
+/** The newest queued and running jobs looked at for a superseded pull request. */
+const SUPERSEDE_SCAN_LIMIT = 1000;
