@@ -1,10 +1,4 @@
-import {
-  generateKeyPairSync,
-  randomBytes,
-  timingSafeEqual,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+import { generateKeyPairSync, randomBytes, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 
 /**
  * GitHub Apps as far as an App's installation authenticates: the App signs a JWT (RS256, `iss` = its id,
