@@ -1,8 +1,8 @@
-export const id = 409;
-export const ids = [409];
+export const id = 405;
+export const ids = [405];
 export const modules = {
 
-/***/ 8409:
+/***/ 1405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -32,7 +32,11 @@ async function buildForge(config, wiring, loaders) {
     const load = loaders[kind];
     if (!load)
         throw new Error(`forge kind "${kind}" is not supported here`);
-    if (typeof config.token !== 'string' || config.token.trim() === '')
+    if (config.app && kind !== 'github')
+        throw new Error(`${kind} forge: only GitHub has apps; use a token`);
+    if (config.app && config.token)
+        throw new Error(`${kind} forge: give a token or an app, not both`);
+    if (!config.app && (typeof config.token !== 'string' || config.token.trim() === ''))
         throw new Error(`${kind} forge: the token is empty`);
     const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
     if (!isHttpUrl(apiUrl))
@@ -40,10 +44,13 @@ async function buildForge(config, wiring, loaders) {
     const wait = wiring.maxRateLimitWaitSeconds;
     if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0))
         throw new Error(`maxRateLimitWaitSeconds: ${wait} is not a number of seconds ≥ 0`);
-    wiring.secrets?.add(config.token);
+    if (config.token)
+        wiring.secrets?.add(config.token);
+    if (config.app)
+        wiring.secrets?.add(config.app.privateKey);
     const logger = wiring.logger?.child({ role: 'forge', forge: kind });
     const common = {
-        token: config.token,
+        token: config.token ?? '',
         ...(logger ? { logger } : {}),
         ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
     };
@@ -51,6 +58,9 @@ async function buildForge(config, wiring, loaders) {
         const { GitHubForge } = await load();
         return new GitHubForge({
             ...common,
+            ...(config.app
+                ? { token: undefined, app: config.app, onToken: (token) => wiring.secrets?.add(token) }
+                : {}),
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
         });
@@ -78,8 +88,8 @@ function isHttpUrl(text) {
  */
 function forgeFromConfig(config, wiring = {}) {
     return buildForge(config, wiring, {
-        github: () => Promise.all(/* import() */[__webpack_require__.e(167), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523)),
-        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
+        github: () => Promise.all(/* import() */[__webpack_require__.e(13), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 4717)),
+        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(845)]).then(__webpack_require__.bind(__webpack_require__, 7693)),
     });
 }
 
@@ -88,7 +98,7 @@ var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./core/errors.ts
-var errors = __webpack_require__(265);
+var errors = __webpack_require__(2551);
 ;// CONCATENATED MODULE: ./actions/container-refresh/container-refresh.ts
 
 

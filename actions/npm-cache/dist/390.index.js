@@ -1,8 +1,8 @@
-export const id = 132;
-export const ids = [132];
+export const id = 390;
+export const ids = [390];
 export const modules = {
 
-/***/ 5132:
+/***/ 8390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -24,7 +24,11 @@ async function buildForge(config, wiring, loaders) {
     const load = loaders[kind];
     if (!load)
         throw new Error(`forge kind "${kind}" is not supported here`);
-    if (typeof config.token !== 'string' || config.token.trim() === '')
+    if (config.app && kind !== 'github')
+        throw new Error(`${kind} forge: only GitHub has apps; use a token`);
+    if (config.app && config.token)
+        throw new Error(`${kind} forge: give a token or an app, not both`);
+    if (!config.app && (typeof config.token !== 'string' || config.token.trim() === ''))
         throw new Error(`${kind} forge: the token is empty`);
     const apiUrl = config.apiUrl || DEFAULT_API_URLS[kind];
     if (!isHttpUrl(apiUrl))
@@ -32,10 +36,13 @@ async function buildForge(config, wiring, loaders) {
     const wait = wiring.maxRateLimitWaitSeconds;
     if (wait !== undefined && !(Number.isFinite(wait) && wait >= 0))
         throw new Error(`maxRateLimitWaitSeconds: ${wait} is not a number of seconds ≥ 0`);
-    wiring.secrets?.add(config.token);
+    if (config.token)
+        wiring.secrets?.add(config.token);
+    if (config.app)
+        wiring.secrets?.add(config.app.privateKey);
     const logger = wiring.logger?.child({ role: 'forge', forge: kind });
     const common = {
-        token: config.token,
+        token: config.token ?? '',
         ...(logger ? { logger } : {}),
         ...(wait !== undefined ? { maxRateLimitWaitSeconds: wait } : {}),
     };
@@ -43,6 +50,9 @@ async function buildForge(config, wiring, loaders) {
         const { GitHubForge } = await load();
         return new GitHubForge({
             ...common,
+            ...(config.app
+                ? { token: undefined, app: config.app, onToken: (token) => wiring.secrets?.add(token) }
+                : {}),
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
         });
