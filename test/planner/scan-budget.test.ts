@@ -75,8 +75,18 @@ describe(`scanning ${N} open pull requests within the rate limit`, () => {
     const records = new SqliteJobRecords({ path: path.join(state, 'job-records.db') });
     const plannedHeads = new SqlitePlannedHeads({ path: path.join(state, 'planned-heads.db') });
     const publisher = new StatusPublisher({ forge, records, logger: silentLogger() });
+    // The jobs here end within the test: no grace before a shown outcome counts as settled (its own test
+    // is in scan-memory.test.ts).
     const plannerWith = (memory: SqlitePlannedHeads) =>
-      new Planner({ forge, jobs, logger: silentLogger(), records, publisher, plannedHeads: memory });
+      new Planner({
+        forge,
+        jobs,
+        logger: silentLogger(),
+        records,
+        publisher,
+        plannedHeads: memory,
+        settleAfterMs: 0,
+      });
     let planner = plannerWith(plannedHeads);
     const figures: string[] = [];
     const scan = async (what: string) => {

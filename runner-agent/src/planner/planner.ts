@@ -57,6 +57,12 @@ export interface PlannerOptions {
    * unchanged one costs nothing beyond its page of the list. Without it every scan plans every pull request.
    */
   plannedHeads?: PlannedHeads;
+  /**
+   * A context whose outcome the forge shows counts as settled once it was published this long ago: a status
+   * write still in flight when it was posted has landed by then, and the scan after it would see it.
+   * Default 2 minutes.
+   */
+  settleAfterMs?: number;
 }
 
 export type Trigger = Job['trigger']['kind'];
@@ -100,6 +106,7 @@ export class Planner {
   readonly #publisher: StatusPublisher | null;
   readonly #orphanAfterMs: number;
   readonly #plannedHeads: PlannedHeads | null;
+  readonly #settleAfterMs: number;
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -116,6 +123,7 @@ export class Planner {
     this.#publisher = options.publisher ?? null;
     this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
     this.#plannedHeads = options.plannedHeads ?? null;
+    this.#settleAfterMs = options.settleAfterMs ?? 120_000;
   }
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
@@ -283,6 +291,12 @@ export class Planner {
           unsettled++;
           await records.markUnpublished(dedupKey);
           await this.#publisher?.publishIfFree(dedupKey, `planner/${trigger}/${randomUUID()}`, 10_000);
+        } else if (
+          record.publishedAt === null ||
+          this.#clock().getTime() - record.publishedAt < this.#settleAfterMs
+        ) {
+          // Shown, but so lately that a write still in flight then (a stale "In progress") may land yet.
+          unsettled++;
         }
         skipped.push(context);
         continue;
