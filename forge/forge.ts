@@ -148,6 +148,20 @@ export interface GitAccess {
   gitCredentials(): { username: string; password: string } | null;
 }
 
+/** What a forge's answers said of its rate limit (GitHub's `x-ratelimit-*` headers). */
+export interface RateLimitFigures {
+  /** Requests per window. */
+  limit: number;
+  remaining: number;
+  /** When the window resets, epoch milliseconds. */
+  resetAt: number;
+}
+
+export interface RateLimitReport {
+  /** The figures of the newest answer that carried them; null before any did, or on a forge without limits. */
+  rateLimit(): RateLimitFigures | null;
+}
+
 /**
  * Everything a forge client offers. Consumers ask for the capabilities they use (e.g.
  * `CommitStatuses & RepositoryFiles`), so a fake or a future client needs only those.

@@ -30,9 +30,22 @@ export interface CommitInfo {
   committer: { name: string; email: string };
 }
 
-/** A bare git repository on disk, read with git itself (argv only, never a shell). */
+/** What is remembered of a commit's tree: a path's answer at one commit never changes. */
+const PATH_CACHE_ENTRIES = 1024;
+const PATH_CACHE_MAX_BYTES = 64 * 1024;
+
+type PathAnswer =
+  { kind: 'file'; content: Buffer; sha: string } | { kind: 'dir'; entries: TreeEntry[] } | null;
+
+/**
+ * A bare git repository on disk, read with git itself (argv only, never a shell). Objects are immutable, so
+ * commit ids once verified and what a path holds at a commit are remembered instead of asked again: a
+ * scan of hundreds of pull requests would otherwise start several git processes for each.
+ */
 export class BareRepository {
   readonly dir: string;
+  readonly #commits = new Set<string>();
+  readonly #paths = new Map<string, PathAnswer>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -54,9 +67,13 @@ export class BareRepository {
 
   /** The commit a branch, tag or commit id names, or null. */
   async resolveCommit(ref: string): Promise<string | null> {
+    if (this.#commits.has(ref)) return ref;
     if (!safeRevision(ref)) return null;
     try {
-      return (await this.#git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`)).trim() || null;
+      const commit = (await this.#git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`)).trim() || null;
+      // A commit id names the same commit forever; a branch or tag name does not.
+      if (commit && commit === ref) this.#commits.add(commit);
+      return commit;
     } catch {
       return null;
     }
@@ -160,11 +177,22 @@ export class BareRepository {
     });
   }
 
-  /** A file's bytes and blob id at a commit, a directory listing, or null when the path does not exist. */
-  async readPath(
-    commit: string,
-    path: string,
-  ): Promise<{ kind: 'file'; content: Buffer; sha: string } | { kind: 'dir'; entries: TreeEntry[] } | null> {
+  /**
+   * A file's bytes and blob id at a commit (a resolved commit id), a directory listing, or null when the path
+   * does not exist.
+   */
+  async readPath(commit: string, path: string): Promise<PathAnswer> {
+    const key = `${commit}:${path}`;
+    if (this.#paths.has(key)) return this.#paths.get(key)!;
+    const answer = await this.#readPath(commit, path);
+    if (!(answer?.kind === 'file' && answer.content.length > PATH_CACHE_MAX_BYTES)) {
+      this.#paths.set(key, answer);
+      if (this.#paths.size > PATH_CACHE_ENTRIES) this.#paths.delete(this.#paths.keys().next().value!);
+    }
+    return answer;
+  }
+
+  async #readPath(commit: string, path: string): Promise<PathAnswer> {
     const clean = path.replace(/^\/+|\/+$/g, '');
     if (clean.split('/').some((part) => part === '..' || part === '.')) return null;
     const spec = `${commit}:${clean}`;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { BareRepository } from './bare-repository.ts';
+import { sendJson } from './github-http.ts';
 
 /**
  * `GET /repos/:owner/:repo/branches` in GitHub's shape (name, head commit, protected), paged with a Link
@@ -31,9 +32,8 @@ export async function routeBranches(
     u.searchParams.set('per_page', String(perPage));
     return u.toString();
   };
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  const headers: Record<string, string> = {};
   if (page < last) headers.link = `<${at(page + 1)}>; rel="next", <${at(last)}>; rel="last"`;
-  res.writeHead(200, headers);
-  res.end(JSON.stringify(branches.slice((page - 1) * perPage, page * perPage)));
+  sendJson(res, 200, branches.slice((page - 1) * perPage, page * perPage), headers);
   return true;
 }

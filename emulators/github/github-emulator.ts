@@ -34,9 +34,17 @@ import {
 import { WebhookSender, type DeliveryRecord, type WebhookConfig } from './webhook-sender.ts';
 import { GitHubApiError, paginate, readJson, sendJson } from './github-http.ts';
 import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
+import {
+  PrimaryRateLimit,
+  type PrimaryRateLimitSettings,
+  type PrimaryRateLimitState,
+} from './primary-rate-limit.ts';
+import { RequestCounter, type RequestCounts } from './request-counts.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
 export type { RateLimitFault } from '../rate-limit-fault.ts';
+export type { PrimaryRateLimitSettings, PrimaryRateLimitState } from './primary-rate-limit.ts';
+export type { EndpointCount, RequestCounts } from './request-counts.ts';
 export type {
   QueuedJobSpec,
   RunnerScope,
@@ -99,6 +107,8 @@ export class GitHubEmulator {
   /** Work a request starts that outlives its response (what happens after a push). */
   readonly #background = new Set<Promise<void>>();
   readonly #rateLimits = new RateLimitFaults();
+  #primaryRateLimit: PrimaryRateLimit | null = null;
+  readonly #requests = new RequestCounter();
   readonly #actions: GitHubActionsApi;
   readonly #apps = new GitHubAppsApi({ nextId: () => this.#nextId++ });
 
@@ -258,6 +268,30 @@ export class GitHubEmulator {
     return this.#rateLimits.refused;
   }
 
+  /**
+   * Switches GitHub's primary rate limit on (`null`: off, the default, as on a GitHub Enterprise server
+   * without rate limits): every API answer then carries `x-ratelimit-limit`, `-remaining`, `-used`, `-reset`
+   * and `-resource`, a 304 is free, and once the budget is spent requests are refused with 403 and
+   * `x-ratelimit-remaining: 0` until the window resets.
+   */
+  setPrimaryRateLimit(settings: PrimaryRateLimitSettings | null): void {
+    this.#primaryRateLimit = settings ? new PrimaryRateLimit(settings) : null;
+  }
+
+  /** What is left of the primary rate limit, or null while it is off. */
+  get primaryRateLimit(): PrimaryRateLimitState | null {
+    return this.#primaryRateLimit?.state ?? null;
+  }
+
+  /** The API requests answered so far (git over HTTP excluded): in all, 304s, and per endpoint. */
+  requestCounts(): RequestCounts {
+    return this.#requests.snapshot();
+  }
+
+  resetRequestCounts(): void {
+    this.#requests.reset();
+  }
+
   /** Resolves when the work of every request so far is done, webhook deliveries included. */
   async idle(): Promise<void> {
     while (this.#background.size > 0) await Promise.all(this.#background);
@@ -371,6 +405,10 @@ export class GitHubEmulator {
     // The stand-in runner's side of the JIT handshake: authenticated by the runner's own token.
     if (url.pathname.startsWith('/_runner/')) return this.#actions.routeRunner(req, res, url);
 
+    const counted = this.#requests.count(req.method ?? 'GET', url.pathname);
+    res.once('finish', () => {
+      if (res.statusCode === 304) counted.notModified();
+    });
     // An App trades its JWT for an installation token here, before (and instead of) token authentication.
     const app = this.#apps.route(req.method ?? 'GET', url.pathname, req.headers.authorization);
     if (app) {
@@ -379,6 +417,22 @@ export class GitHubEmulator {
     }
 
     this.#authenticate(req);
+    const primary = this.#primaryRateLimit;
+    if (primary) {
+      const { refused, headers } = primary.charge();
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      if (refused) {
+        req.resume();
+        return sendJson(res, 403, {
+          message:
+            'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.',
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-primary-rate-limits`,
+        });
+      }
+      res.once('finish', () => {
+        if (res.statusCode === 304) primary.refund();
+      });
+    }
     const limited = this.#rateLimits.take();
     if (limited) {
       req.resume();
@@ -648,7 +702,13 @@ export class GitHubEmulator {
     );
     // GitHub lists newest first unless asked otherwise.
     if (url.searchParams.get('direction') !== 'asc') pulls.reverse();
-    this.#sendPage(res, url, await Promise.all(pulls.map((p) => this.#pullJson(repo, p))));
+    // One look at the branches for the whole list, not one git process per pull request.
+    const branches = await repo.git.branches();
+    this.#sendPage(
+      res,
+      url,
+      pulls.map((p) => pullRequestJson(this.#url, repo, p, branches.get(p.base) ?? null)),
+    );
   }
 
   async #createPull(

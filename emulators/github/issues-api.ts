@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { sendPage as sendGitHubPage } from './github-http.ts';
+import { sendJson, sendPage as sendGitHubPage } from './github-http.ts';
 
 /** What the issue routes need to know about the repository a request is for. */
 export interface IssuesRepository {
@@ -230,8 +230,7 @@ function timestamp(): string {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, body, headers);
   return true;
 }
 

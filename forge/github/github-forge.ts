@@ -18,6 +18,8 @@ import {
   type NewPullRequest,
   type PullRequest,
   type PullRequestUpdate,
+  type RateLimitFigures,
+  type RateLimitReport,
   type Repository,
   type RepositoryId,
   type JitRunnerRequest,
@@ -25,6 +27,7 @@ import {
   type SelfHostedRunner,
   type WorkflowJob,
 } from '../forge.ts';
+import { ConditionalCache } from './conditional-cache.ts';
 
 /**
  * Registered first, so it sees each answer before the throttling plugin does. That plugin waits only on
@@ -87,6 +90,13 @@ export interface GitHubForgeOptions {
    * at once with ForgeError 403/429 instead of waiting. Default 120.
    */
   maxRateLimitWaitSeconds?: number;
+  /**
+   * How many list pages the conditional requests remember (ETag and contents), least recently used out
+   * first. Default 512: a page holds up to 100 pull requests.
+   */
+  conditionalCacheEntries?: number;
+  /** The page size of the conditional lists (open pull requests, queued runs): 100, GitHub's most. */
+  conditionalPageSize?: number;
 }
 
 /** The fields of GitHub's pull request JSON that ironbots reads. */
@@ -117,10 +127,32 @@ interface RateLimitedRequest {
 /** GitHub's limit on one page: fewer requests for long lists. */
 const PER_PAGE = 100;
 
+/** One page of a conditional list as last read: its ETag, its items, and whether a next page followed. */
+interface CachedPage<T> {
+  etag: string;
+  items: T[];
+  next: boolean;
+}
+
+/** What a list request's answer carries: Octokit's response, of which these parts are read. */
+interface PageResponse {
+  data: unknown;
+  headers: Record<string, string | number | undefined>;
+}
+
+/** A queued workflow run, as far as listing its queued jobs needs it. */
+interface QueuedRun {
+  id: number;
+  updatedAt: string;
+}
+
 /** The forge on GitHub's REST API through Octokit, with throttling and retries of transient failures. */
-export class GitHubForge implements Forge, ActionsRunners {
+export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
   readonly kind = 'github' as const;
   readonly #octokit: InstanceType<typeof ThrottledOctokit>;
+  readonly #conditional: ConditionalCache;
+  readonly #conditionalPageSize: number;
+  #rateLimit: RateLimitFigures | null = null;
   /** The PAT, or the newest installation token of the App (renewed before it expires, an hour). */
   #token: string;
   readonly #app: GitHubAppAuth | undefined;
@@ -179,6 +211,65 @@ export class GitHubForge implements Forge, ActionsRunners {
         onSecondaryRateLimit: retryOnce('secondary rate limit'),
       },
     });
+    this.#conditional = new ConditionalCache(options.conditionalCacheEntries ?? 512);
+    this.#conditionalPageSize = options.conditionalPageSize ?? PER_PAGE;
+    this.#octokit.hook.after('request', (response) => this.#noteRateLimit(response.headers));
+    this.#octokit.hook.error('request', (error) => {
+      this.#noteRateLimit((error as { response?: PageResponse }).response?.headers);
+      throw error;
+    });
+  }
+
+  /** The core rate limit as the newest answer that reported it said (a 304 reports it too). */
+  rateLimit(): RateLimitFigures | null {
+    return this.#rateLimit ? { ...this.#rateLimit } : null;
+  }
+
+  #noteRateLimit(headers: PageResponse['headers'] | undefined): void {
+    if (!headers) return;
+    // Search, GraphQL and the others have budgets of their own.
+    const resource = headers['x-ratelimit-resource'];
+    if (resource !== undefined && resource !== 'core') return;
+    const limit = Number(headers['x-ratelimit-limit']);
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (headers['x-ratelimit-limit'] === undefined || ![limit, remaining, reset].every(Number.isFinite))
+      return;
+    this.#rateLimit = { limit, remaining, resetAt: reset * 1000 };
+  }
+
+  /**
+   * Every page of a list, each page a conditional request: the ETag of the page's last answer goes along as
+   * If-None-Match, and a 304 (free on GitHub's rate limit) is answered with what that answer held. An
+   * unchanged page that was full may have a next page now (an old pull request reopened): it is asked for
+   * too, so a list of exactly 100·k items costs one more request.
+   */
+  async #conditionalPages<T>(
+    key: string,
+    request: (page: number, headers: Record<string, string>) => Promise<PageResponse>,
+    items: (data: unknown) => T[],
+  ): Promise<T[]> {
+    const all: T[] = [];
+    for (let page = 1; ; page++) {
+      const pageKey = `${key} page=${page}`;
+      const cached = this.#conditional.get<CachedPage<T>>(pageKey);
+      let read: T[];
+      let next: boolean;
+      try {
+        const response = await request(page, cached ? { 'if-none-match': cached.etag } : {});
+        read = items(response.data);
+        next = /\brel="next"/.test(String(response.headers.link ?? ''));
+        const etag = response.headers.etag;
+        if (typeof etag === 'string' && etag) this.#conditional.set(pageKey, { etag, items: read, next });
+        else this.#conditional.delete(pageKey);
+      } catch (error) {
+        if (!cached || (error as { status?: number }).status !== 304) throw error;
+        read = cached.items;
+        next = cached.next || read.length === this.#conditionalPageSize;
+      }
+      all.push(...read);
+      if (!next || read.length === 0) return all;
+    }
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -201,16 +292,23 @@ export class GitHubForge implements Forge, ActionsRunners {
     return toPullRequest(data as RestPull);
   }
 
+  /** Conditional: an unchanged list costs its pages' 304s, which GitHub does not count. */
   async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
-    const pulls = await this.#call('GET', repo, '/pulls?state=open', () =>
-      this.#octokit.paginate(this.#octokit.rest.pulls.list, {
-        owner: repo.owner,
-        repo: repo.name,
-        state: 'open',
-        per_page: PER_PAGE,
-      }),
+    return this.#call('GET', repo, '/pulls?state=open', () =>
+      this.#conditionalPages(
+        `GET ${repoKey(repo)}/pulls?state=open`,
+        (page, headers) =>
+          this.#octokit.rest.pulls.list({
+            owner: repo.owner,
+            repo: repo.name,
+            state: 'open',
+            per_page: this.#conditionalPageSize,
+            page,
+            headers,
+          }),
+        (data) => (data as RestPull[]).map(toPullRequest),
+      ),
     );
-    return (pulls as RestPull[]).map(toPullRequest);
   }
 
   async listBranches(repo: RepositoryId): Promise<Branch[]> {
@@ -515,28 +613,49 @@ export class GitHubForge implements Forge, ActionsRunners {
     }
   }
 
+  /**
+   * Conditional: the queued runs list is asked with its ETag, and a run's jobs are read once per version of
+   * the run (its `updated_at`): a queued run's jobs change only as the run does. An unchanged repository
+   * costs one 304 per page of queued runs.
+   */
   async listQueuedWorkflowJobs(repo: RepositoryId): Promise<WorkflowJob[]> {
     const runs = await this.#call('GET', repo, '/actions/runs?status=queued', () =>
-      this.#octokit.paginate(this.#octokit.rest.actions.listWorkflowRunsForRepo, {
-        owner: repo.owner,
-        repo: repo.name,
-        status: 'queued',
-        per_page: PER_PAGE,
-      }),
+      this.#conditionalPages<QueuedRun>(
+        `GET ${repoKey(repo)}/actions/runs?status=queued`,
+        (page, headers) =>
+          this.#octokit.rest.actions.listWorkflowRunsForRepo({
+            owner: repo.owner,
+            repo: repo.name,
+            status: 'queued',
+            per_page: this.#conditionalPageSize,
+            page,
+            headers,
+          }),
+        (data) =>
+          (data as { workflow_runs: { id: number; updated_at: string }[] }).workflow_runs.map((r) => ({
+            id: r.id,
+            updatedAt: r.updated_at,
+          })),
+      ),
     );
     const jobs: WorkflowJob[] = [];
-    for (const run of runs as { id: number }[]) {
-      const runJobs = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () =>
-        this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
-          owner: repo.owner,
-          repo: repo.name,
-          run_id: run.id,
-          filter: 'latest',
-          per_page: PER_PAGE,
-        }),
-      );
-      for (const job of runJobs as RestWorkflowJob[])
-        if (job.status === 'queued') jobs.push(toWorkflowJob(job));
+    for (const run of runs) {
+      const key = `GET ${repoKey(repo)}/actions/runs/${run.id}/jobs updated=${run.updatedAt}`;
+      let runJobs = this.#conditional.get<WorkflowJob[]>(key);
+      if (!runJobs) {
+        const rest = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () =>
+          this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
+            owner: repo.owner,
+            repo: repo.name,
+            run_id: run.id,
+            filter: 'latest',
+            per_page: PER_PAGE,
+          }),
+        );
+        runJobs = (rest as RestWorkflowJob[]).map(toWorkflowJob);
+        this.#conditional.set(key, runJobs);
+      }
+      jobs.push(...runJobs.filter((job) => job.status === 'queued'));
     }
     return jobs;
   }
@@ -572,6 +691,11 @@ export class GitHubForge implements Forge, ActionsRunners {
       if (this.#app) await this.installationToken().catch(() => undefined);
     }
   }
+}
+
+/** Owner and name as a cache key: GitHub does not tell their cases apart. */
+function repoKey(repo: RepositoryId): string {
+  return `/repos/${repo.owner}/${repo.name}`.toLowerCase();
 }
 
 function toStatus(s: RestStatus): CommitStatus {

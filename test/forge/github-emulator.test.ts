@@ -213,3 +213,108 @@ describe('GitHub emulator', () => {
     expect((await api('GET', '/repos/acme/widget/contents/a.txt?ref=--output=x')).status).toBe(404);
   });
 });
+
+describe('GitHub emulator: conditional requests, request counts and the primary rate limit', () => {
+  async function conditionalGet(url: string, etag?: string) {
+    const res = await fetch(`${emulator.url}${url}`, {
+      headers: { authorization: `token ${TOKEN}`, ...(etag ? { 'if-none-match': etag } : {}) },
+    });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
+  it('answers a GET with a weak ETag over its body, and 304 with no body while it still matches', async () => {
+    const { number } = await openPullRequest();
+    emulator.resetRequestCounts();
+    const first = await conditionalGet('/repos/acme/widget/pulls?state=open&per_page=100');
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    const again = await conditionalGet('/repos/acme/widget/pulls?state=open&per_page=100', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    // Another list, or another page of the same, has an ETag of its own.
+    const single = await conditionalGet(`/repos/acme/widget/pulls/${number}`, etag);
+    expect(single.status).toBe(200);
+    expect(single.headers.get('etag')).not.toBe(etag);
+    // A push moves the head: the list changed, so the old ETag no longer matches.
+    await copy.writeFiles({ 'b.txt': { content: 'b\n' } });
+    await copy.commit('b');
+    await copy.push('feature');
+    await emulator.idle();
+    const changed = await conditionalGet('/repos/acme/widget/pulls?state=open&per_page=100', etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(emulator.requestCounts()).toEqual({
+      total: 4,
+      notModified: 1,
+      endpoints: {
+        'GET /repos/acme/widget/pulls': { total: 3, notModified: 1 },
+        [`GET /repos/acme/widget/pulls/${number}`]: { total: 1, notModified: 0 },
+      },
+    });
+    // Writes are never conditional; a 304 is only for GETs.
+    const post = await fetch(`${emulator.url}/repos/acme/widget/issues/${number}/comments`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'if-none-match': '*' },
+      body: JSON.stringify({ body: 'hi' }),
+    });
+    expect(post.status).toBe(201);
+    expect(post.headers.get('etag')).toBeNull();
+  });
+
+  it("makes the queued workflow runs list conditional: unchanged is 304, a newly queued run isn't", async () => {
+    const list = '/repos/acme/widget/actions/runs?status=queued&per_page=100';
+    const empty = await conditionalGet(list);
+    expect(JSON.parse(empty.text)).toEqual({ total_count: 0, workflow_runs: [] });
+    const etag = empty.headers.get('etag')!;
+    expect((await conditionalGet(list, etag)).status).toBe(304);
+    await emulator.queueWorkflowJob({
+      owner: 'acme',
+      repo: 'widget',
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'true' }],
+    });
+    const queued = await conditionalGet(list, etag);
+    expect(queued.status).toBe(200);
+    expect(JSON.parse(queued.text)).toMatchObject({ total_count: 1 });
+    expect((await conditionalGet(list, queued.headers.get('etag')!)).status).toBe(304);
+  });
+
+  it('reports the primary rate limit on every answer, does not count a 304, and refuses once it is spent', async () => {
+    // Off by default, as on a GitHub Enterprise server without rate limits.
+    expect((await conditionalGet('/repos/acme/widget')).headers.get('x-ratelimit-remaining')).toBeNull();
+    emulator.setPrimaryRateLimit({ limit: 3, resetInSeconds: 600 });
+    const first = await conditionalGet('/repos/acme/widget');
+    expect(first.status).toBe(200);
+    expect(
+      Object.fromEntries([...first.headers].filter(([name]) => name.startsWith('x-ratelimit-'))),
+    ).toEqual({
+      'x-ratelimit-limit': '3',
+      'x-ratelimit-remaining': '2',
+      'x-ratelimit-used': '1',
+      'x-ratelimit-reset': expect.stringMatching(/^\d+$/),
+      'x-ratelimit-resource': 'core',
+    });
+    const reset = Number(first.headers.get('x-ratelimit-reset'));
+    expect(reset * 1000).toBeGreaterThan(Date.now() + 500_000);
+    const free = await conditionalGet('/repos/acme/widget', first.headers.get('etag')!);
+    expect(free.status).toBe(304);
+    expect(free.headers.get('x-ratelimit-remaining')).toBe('2');
+    expect(emulator.primaryRateLimit).toMatchObject({ limit: 3, remaining: 2 });
+    expect((await conditionalGet('/repos/acme/widget')).headers.get('x-ratelimit-remaining')).toBe('1');
+    expect((await conditionalGet('/repos/acme/widget')).headers.get('x-ratelimit-remaining')).toBe('0');
+    const refused = await conditionalGet('/repos/acme/widget');
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.text).message).toMatch(/^API rate limit exceeded/);
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(refused.headers.get('x-ratelimit-reset')).toBe(String(reset));
+    // A window that has ended starts anew with the next request.
+    emulator.setPrimaryRateLimit({ limit: 5, remaining: 0, resetInSeconds: 0 });
+    const renewed = await conditionalGet('/repos/acme/widget');
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.get('x-ratelimit-remaining')).toBe('4');
+    emulator.setPrimaryRateLimit(null);
+    expect(emulator.primaryRateLimit).toBeNull();
+  });
+});

@@ -309,3 +309,137 @@ describe('GitHubForge and Retry-After, against the emulator', () => {
     ]);
   });
 });
+
+describe('GitHubForge: conditional lists and the rate limit it reports, against the emulator', () => {
+  let t: Awaited<ReturnType<typeof startEmulatorWithRepository>>;
+  beforeEach(async () => {
+    t = await startEmulatorWithRepository();
+  });
+  afterEach(async () => t.cleanup());
+
+  const pullsEndpoint = () => t.emulator.requestCounts().endpoints['GET /repos/acme/widget/pulls'];
+  const setState = async (number: number, state: 'open' | 'closed') => {
+    const res = await fetch(`${t.emulator.url}/repos/acme/widget/pulls/${number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKEN}` },
+      body: JSON.stringify({ state }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it('lists open pull requests with If-None-Match: an unchanged page is a 304 answered from its last read', async () => {
+    // Two to a page, so that four pull requests make pages.
+    const forge = new GitHubForge({
+      token: TOKEN,
+      baseUrl: t.emulator.url,
+      retries: 0,
+      throttle: false,
+      conditionalPageSize: 2,
+    });
+    for (const n of [1, 2, 3, 4]) {
+      await t.clone.createBranchWithFile(`topic-${n}`, 'a.txt', `${n}\n`);
+      await forge.createPullRequest(t.repo, { title: `T${n}`, head: `topic-${n}`, base: 'main' });
+    }
+    await setState(1, 'closed');
+    const numbers = async () => (await forge.listOpenPullRequests(t.repo)).map((p) => p.number);
+    t.emulator.resetRequestCounts();
+    expect(await numbers()).toEqual([4, 3, 2]);
+    expect(pullsEndpoint()).toEqual({ total: 2, notModified: 0 });
+    expect(await numbers()).toEqual([4, 3, 2]);
+    expect(pullsEndpoint()).toEqual({ total: 4, notModified: 2 });
+
+    // A change on the second page: the first is still a 304.
+    const moved = await t.clone.createBranchWithFile('topic-2', 'b.txt', 'b\n');
+    await t.emulator.idle();
+    const pulls = await forge.listOpenPullRequests(t.repo);
+    expect(pulls.find((p) => p.number === 2)?.headSha).toBe(moved);
+    expect(pullsEndpoint()).toEqual({ total: 6, notModified: 3 });
+
+    // Exactly one full page: its Link names no next page, yet a 304 of it asks for the next one, where an
+    // old pull request reopened would show up.
+    await setState(2, 'closed');
+    expect(await numbers()).toEqual([4, 3]);
+    await setState(1, 'open');
+    expect(await numbers()).toEqual([4, 3, 1]);
+    t.emulator.resetRequestCounts();
+    expect(await numbers()).toEqual([4, 3, 1]);
+    expect(pullsEndpoint()).toEqual({ total: 2, notModified: 2 });
+  });
+
+  it("lists queued workflow jobs conditionally: an unchanged list is one 304, and no run's jobs are read again", async () => {
+    const { runId, jobId } = await t.emulator.queueWorkflowJob({
+      owner: 'acme',
+      repo: 'widget',
+      labels: ['self-hosted', 'kvm'],
+      steps: [{ run: 'true' }],
+    });
+    t.emulator.resetRequestCounts();
+    const ids = async () => (await t.forge.listQueuedWorkflowJobs(t.repo)).map((j) => j.id);
+    expect(await ids()).toEqual([jobId]);
+    expect(await ids()).toEqual([jobId]);
+    expect(t.emulator.requestCounts().endpoints).toEqual({
+      'GET /repos/acme/widget/actions/runs': { total: 2, notModified: 1 },
+      [`GET /repos/acme/widget/actions/runs/${runId}/jobs`]: { total: 1, notModified: 0 },
+    });
+    t.emulator.cancelWorkflowRun('acme', 'widget', runId);
+    expect(await ids()).toEqual([]);
+    expect(t.emulator.requestCounts()).toMatchObject({ total: 4, notModified: 1 });
+  });
+
+  it('keeps the conditional cache bounded: a page it let go of is read in full again', async () => {
+    const forge = new GitHubForge({
+      token: TOKEN,
+      baseUrl: t.emulator.url,
+      retries: 0,
+      throttle: false,
+      conditionalCacheEntries: 1,
+    });
+    const other = { owner: 'acme', name: 'gadget' };
+    await t.emulator.createRepository(other.owner, other.name);
+    t.emulator.resetRequestCounts();
+    await forge.listOpenPullRequests(t.repo);
+    await forge.listOpenPullRequests(t.repo);
+    expect(t.emulator.requestCounts().notModified).toBe(1);
+    // The other repository's page pushes this one's out.
+    await forge.listOpenPullRequests(other);
+    await forge.listOpenPullRequests(t.repo);
+    expect(t.emulator.requestCounts()).toMatchObject({ total: 4, notModified: 1 });
+  });
+
+  it('reports the rate limit of the newest answer, a 304 included', async () => {
+    expect(t.forge.rateLimit()).toBeNull();
+    await t.forge.getRepository(t.repo);
+    // The emulator sends no rate-limit headers unless told to.
+    expect(t.forge.rateLimit()).toBeNull();
+    t.emulator.setPrimaryRateLimit({ limit: 5000, remaining: 400, resetInSeconds: 1800 });
+    t.emulator.resetRequestCounts();
+    await t.forge.listOpenPullRequests(t.repo);
+    const figures = t.forge.rateLimit()!;
+    expect(figures).toMatchObject({ limit: 5000, remaining: 399 });
+    expect(figures.resetAt).toBe(Math.ceil(t.emulator.primaryRateLimit!.resetAt / 1000) * 1000);
+    // A 304 is free, and says so.
+    t.emulator.setPrimaryRateLimit({ limit: 5000, remaining: 300, resetInSeconds: 1800 });
+    await t.forge.listOpenPullRequests(t.repo);
+    expect(t.emulator.requestCounts().notModified).toBe(1);
+    expect(t.forge.rateLimit()).toMatchObject({ remaining: 300 });
+    await t.forge.getRepository(t.repo);
+    expect(t.forge.rateLimit()).toMatchObject({ remaining: 299 });
+    expect(t.emulator.primaryRateLimit).toMatchObject({ remaining: 299 });
+  });
+
+  it('waits for the reset when the primary rate limit is spent, then succeeds; gives up on a far reset', async () => {
+    const { logger, lines } = capturedLogger();
+    // Throttling on, with real seconds: the emulator's window really has to end.
+    const forge = new GitHubForge({ token: TOKEN, baseUrl: t.emulator.url, logger, retries: 0 });
+    t.emulator.setPrimaryRateLimit({ limit: 100, remaining: 0, resetInSeconds: 1 });
+    expect(await forge.getRepository(t.repo)).toMatchObject({ name: 'widget' });
+    expect(lines.filter((l) => /rate limit hit/.test(l.msg)).map((l) => l.retrying)).toEqual([true]);
+    expect(forge.rateLimit()).toMatchObject({ limit: 100, remaining: 99 });
+
+    t.emulator.setPrimaryRateLimit({ limit: 100, remaining: 0, resetInSeconds: 3600 });
+    const error = await forgeErrorOf(forge.getRepository(t.repo));
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(/^GET \/repos\/acme\/widget: 403 API rate limit exceeded/);
+    expect(forge.rateLimit()).toMatchObject({ remaining: 0 });
+  });
+});

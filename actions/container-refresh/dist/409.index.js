@@ -88,7 +88,7 @@ function isHttpUrl(text) {
  */
 function forgeFromConfig(config, wiring = {}) {
     return buildForge(config, wiring, {
-        github: () => Promise.all(/* import() */[__webpack_require__.e(349), __webpack_require__.e(523)]).then(__webpack_require__.bind(__webpack_require__, 2523)),
+        github: () => Promise.all(/* import() */[__webpack_require__.e(349), __webpack_require__.e(210)]).then(__webpack_require__.bind(__webpack_require__, 1210)),
         gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
     });
 }

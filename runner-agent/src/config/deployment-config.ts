@@ -189,6 +189,11 @@ export const DeploymentConfigSchema = z
         canaryPercent: z.number().min(0).max(100).default(0),
         /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
         scanIntervalSeconds: z.number().int().min(0).default(300),
+        /**
+         * The share of the forge's rate limit (percent) the scanner leaves to everything else: while less
+         * remains, it skips its rounds until the limit resets. 0: it never does.
+         */
+        scanReservePercent: z.number().min(0).max(100).default(10),
         /** The dashboard at `/`: behind a bearer token from apiTokens unless `public` says anyone may read it. */
         dashboard: z
           .object({ public: z.boolean().default(false) })

@@ -1,7 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { forgeFromConfig } from '../../../forge/forge-from-config.ts';
-import type { ActionsRunners, Forge, Repository, RunnerScope } from '../../../forge/forge.ts';
+import type {
+  ActionsRunners,
+  Forge,
+  RateLimitReport,
+  Repository,
+  RunnerScope,
+} from '../../../forge/forge.ts';
 import { startHttpServer } from '../../../core/http/http-server.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
@@ -29,6 +35,9 @@ import { createExecutors } from './executors.ts';
 import type { AgentRegistry } from '../agents/agent-registry.ts';
 import { PostgresAgentRegistry } from '../agents/postgres-agent-registry.ts';
 import { SqliteAgentRegistry } from '../agents/sqlite-agent-registry.ts';
+import type { PlannedHeads } from '../planner/planned-heads.ts';
+import { PostgresPlannedHeads } from '../planner/postgres-planned-heads.ts';
+import { SqlitePlannedHeads } from '../planner/sqlite-planned-heads.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { startServerRole, type ServerRole } from './server-role.ts';
 import { JitRunnerLauncher, LiveRunners } from '../runners/jit-runner-launcher.ts';
@@ -124,6 +133,7 @@ async function openQueuesAndRecords(
   jobs: Queue<Job>;
   records: JobRecords;
   agents: AgentRegistry;
+  plannedHeads: PlannedHeads;
   database: PostgresDatabase | null;
 }> {
   const trouble = logger.child({ role: 'fleet' });
@@ -180,7 +190,16 @@ async function openQueuesAndRecords(
       : new SqliteAgentRegistry({
           path: path.join(queuePath ? path.dirname(queuePath) : stateDir, 'agents.db'),
         });
-    return { events, jobs, records, agents, database };
+    // What the scanner planned, beside the records it is checked against.
+    const plannedHeads: PlannedHeads = database
+      ? await PostgresPlannedHeads.open({ database }).catch(async (error: unknown) => {
+          await Promise.allSettled([events.close(), jobs.close(), records.close(), agents.close()]);
+          throw error;
+        })
+      : new SqlitePlannedHeads({
+          path: path.join(queuePath ? path.dirname(queuePath) : stateDir, 'planned-heads.db'),
+        });
+    return { events, jobs, records, agents, plannedHeads, database };
   } catch (error) {
     await database?.close();
     throw error;
@@ -206,7 +225,11 @@ export async function openDeployment(
       })
     : null;
 
-  const { events, jobs, records, agents, database } = await openQueuesAndRecords(config, stateDir, logger);
+  const { events, jobs, records, agents, plannedHeads, database } = await openQueuesAndRecords(
+    config,
+    stateDir,
+    logger,
+  );
   const logStore = openLogStore(config.logs, stateDir, secrets);
   const metrics = new Metrics({
     queues: [events, jobs] as Queue<unknown>[],
@@ -303,6 +326,7 @@ export async function openDeployment(
         canary: { percent: config.server?.canaryPercent ?? 0, agents },
         records,
         publisher: new StatusPublisher({ forge, records, logger: logger.child({ role: 'statuses' }) }),
+        plannedHeads,
       });
     },
     async startServer(serverOptions = {}) {
@@ -322,7 +346,13 @@ export async function openDeployment(
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         // Logs are served from the store, wherever it is (a local directory or S3).
         extraRoutes: [logHttpRoute(logStore)],
-        scan: { repositories: await repositories(), intervalMs: server.scanIntervalSeconds * 1000 },
+        scan: {
+          repositories: await repositories(),
+          intervalMs: server.scanIntervalSeconds * 1000,
+          ...(forge && isRateLimitReport(forge) ? { rateLimit: () => forge.rateLimit() } : {}),
+          reservePercent: server.scanReservePercent,
+        },
+        plannedHeads,
         metrics: { metrics, access: config.metrics },
         records,
         reconcileIntervalMs: config.statuses.reconcileIntervalSeconds * 1000,
@@ -412,7 +442,13 @@ export async function openDeployment(
     async close() {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       started.length = 0;
-      await Promise.allSettled([events.close(), jobs.close(), records.close(), agents.close()]);
+      await Promise.allSettled([
+        events.close(),
+        jobs.close(),
+        records.close(),
+        agents.close(),
+        plannedHeads.close(),
+      ]);
       await database?.close();
     },
   };
@@ -420,6 +456,10 @@ export async function openDeployment(
 
 function isActionsRunners(forge: Forge): forge is Forge & ActionsRunners {
   return 'createJitRunner' in forge;
+}
+
+function isRateLimitReport(forge: Forge): forge is Forge & RateLimitReport {
+  return 'rateLimit' in forge && typeof forge.rateLimit === 'function';
 }
 
 /** Where runners are registered for the configured repositories: each one, or their organisations. */

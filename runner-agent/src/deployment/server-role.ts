@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../../core/errors.ts';
-import type { Repositories, Repository } from '../../../forge/forge.ts';
+import type { RateLimitFigures, Repositories, Repository } from '../../../forge/forge.ts';
 import {
   exactRoute,
   startHttpServer,
@@ -27,6 +27,8 @@ import type { AgentRegistry } from '../agents/agent-registry.ts';
 import { dashboardRoute } from '../dashboard/dashboard.ts';
 import type { RunnerDemand } from '../runners/runner-demand.ts';
 import type { RunnerReaper } from '../runners/runner-reaper.ts';
+import type { PlannedHeads } from '../planner/planned-heads.ts';
+import { Scanner } from './scanner.ts';
 
 export interface ServerRoleOptions {
   events: Queue<WebhookDelivery>;
@@ -46,8 +48,18 @@ export interface ServerRoleOptions {
   publicUrl?: string;
   /** Extra routes served by the same server, e.g. the log viewer in embedded mode. */
   extraRoutes?: Route[];
-  /** Repositories to re-read periodically (lost webhooks); none turns the scanner off. */
-  scan?: { repositories: Repository[]; intervalMs: number };
+  /**
+   * Repositories to re-read periodically (lost webhooks); none turns the scanner off. With the forge's
+   * rate-limit figures, rounds are skipped while less than `reservePercent` (default 10) of it remains.
+   */
+  scan?: {
+    repositories: Repository[];
+    intervalMs: number;
+    rateLimit?: () => RateLimitFigures | null;
+    reservePercent?: number;
+  };
+  /** What earlier scans planned (planner/planned-heads.ts): unchanged pull requests cost no requests. */
+  plannedHeads?: PlannedHeads;
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
   metrics?: { metrics: Metrics; access: { public: boolean; tokens: readonly string[] } };
   /** Logs and artifacts older than this are removed, at start and every `intervalMs` (default 1 h). */
@@ -109,6 +121,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
             reason,
           ),
         ...(options.records && publisher ? { records: options.records, publisher } : {}),
+        ...(options.plannedHeads ? { plannedHeads: options.plannedHeads } : {}),
       })
     : null;
   const http = await startHttpServer({
@@ -196,17 +209,18 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         stopping.signal,
       ),
     );
-    if (options.scan && options.scan.intervalMs > 0 && options.scan.repositories.length) {
-      workers.push(
-        runScanner(
-          planner,
-          runners?.demand ?? null,
-          options.scan.repositories,
-          options.scan.intervalMs,
-          logger,
-          stopping.signal,
-        ),
-      );
+    const scan = options.scan;
+    if (scan && scan.intervalMs > 0 && scan.repositories.length) {
+      const scanner = new Scanner({
+        planner,
+        runnerDemand: runners?.demand ?? null,
+        repositories: scan.repositories,
+        logger,
+        ...(scan.rateLimit
+          ? { rateLimit: { figures: scan.rateLimit, reservePercent: scan.reservePercent ?? 10 } }
+          : {}),
+      });
+      workers.push(scanner.run(scan.intervalMs, stopping.signal));
     }
   }
   if (options.runners) workers.push(runRunnerReaper(options.runners, logger, stopping.signal));
@@ -236,44 +250,6 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
       await Promise.allSettled(workers);
     },
   };
-}
-
-async function runScanner(
-  planner: Planner,
-  runnerDemand: RunnerDemand | null,
-  repositories: Repository[],
-  intervalMs: number,
-  logger: Logger,
-  signal: AbortSignal,
-): Promise<void> {
-  while (!signal.aborted) {
-    for (const repo of repositories) {
-      if (runnerDemand) {
-        try {
-          const { queued, enqueued } = await runnerDemand.scanRepository(repo);
-          logger.info(
-            { repo: `${repo.owner}/${repo.name}`, queuedWorkflowJobs: queued, runnerJobsQueued: enqueued },
-            'runner scan done',
-          );
-        } catch (error) {
-          logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'runner scan failed');
-        }
-      }
-      try {
-        const results = await planner.scanRepository(repo);
-        const planned = [...results.values()].filter(
-          (r) => r.kind === 'planned' && r.jobs.some((j) => !j.duplicate),
-        );
-        logger.info(
-          { repo: `${repo.owner}/${repo.name}`, pullRequests: results.size, replanned: planned.length },
-          'scan done',
-        );
-      } catch (error) {
-        logger.warn({ err: error, repo: `${repo.owner}/${repo.name}` }, 'scan failed');
-      }
-    }
-    await pause(intervalMs, signal);
-  }
 }
 
 /** The fleet's ghost registrations (agents reap their own; this catches those of agents gone for good). */

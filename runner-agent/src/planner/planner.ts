@@ -29,6 +29,7 @@ import {
   type ProjectConfig,
 } from './project-config.ts';
 import { ProjectConfigParser } from './project-config-parser.ts';
+import type { PlannedHead, PlannedHeads } from './planned-heads.ts';
 import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
 import {
   mergeRequestNeedsPlan,
@@ -72,6 +73,17 @@ export interface PlannerOptions {
     keepSha: string | null,
     reason: string,
   ) => Promise<number>;
+  /**
+   * What scans planned before: a pull request whose head was settled at the last scan is left alone, so an
+   * unchanged one costs nothing beyond its page of the list. Without it every scan plans every pull request.
+   */
+  plannedHeads?: PlannedHeads;
+  /**
+   * A context whose outcome the forge shows counts as settled once it was published this long ago: a status
+   * write still in flight when it was posted has landed by then, and the scan after it would see it.
+   * Default 2 minutes.
+   */
+  settleAfterMs?: number;
 }
 
 /** The label a canary agent offers (`agent.canary: true`). */
@@ -86,10 +98,22 @@ export type PlanResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'untrusted'; contexts: string[] }
   | { kind: 'config-error'; message: string }
-  | { kind: 'planned'; jobs: { context: string; jobId: string; duplicate: boolean }[]; skipped: string[] };
+  | {
+      kind: 'planned';
+      jobs: { context: string; jobId: string; duplicate: boolean }[];
+      skipped: string[];
+      /**
+       * Nothing is left to do at this head: every context has a final status the records agree with. The
+       * planner always says; results of the same shape from elsewhere (runner jobs) may not.
+       */
+      settled?: boolean;
+    };
 
-/** What a scan did with one pull request: planned it, or could not (the others are planned regardless). */
-export type ScanResult = PlanResult | { kind: 'failed'; message: string };
+/**
+ * What a scan did with one pull request: planned it, could not (the others are planned regardless), or left
+ * it alone because its head is the one a scan found settled before.
+ */
+export type ScanResult = PlanResult | { kind: 'failed'; message: string } | { kind: 'unchanged' };
 
 const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
 
@@ -110,6 +134,8 @@ export class Planner {
   readonly #orphanAfterMs: number;
   readonly #canary: PlannerOptions['canary'];
   readonly #supersede: PlannerOptions['supersede'];
+  readonly #plannedHeads: PlannedHeads | null;
+  readonly #settleAfterMs: number;
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -125,6 +151,8 @@ export class Planner {
     this.#records = options.records ?? null;
     this.#publisher = options.publisher ?? null;
     this.#orphanAfterMs = options.orphanAfterMs ?? 60_000;
+    this.#plannedHeads = options.plannedHeads ?? null;
+    this.#settleAfterMs = options.settleAfterMs ?? 120_000;
     this.#canary = options.canary;
     this.#supersede = options.supersede;
   }
@@ -207,21 +235,59 @@ export class Planner {
   /**
    * Re-reads the forge and plans every open pull request: recovers events whose webhook was lost. One pull
    * request that cannot be planned (the forge failed on it) is reported and the others are planned anyway.
+   *
+   * With planned heads, a pull request whose head a scan found settled before is left alone: a new head, a
+   * new pull request, or one whose jobs had not all ended and shown their statuses is planned as always.
+   * Memory that cannot be read or written only costs requests: everything is planned again.
    */
   async scanRepository(repository: Repository): Promise<Map<number, ScanResult>> {
+    const repo = `${repository.owner}/${repository.name}`;
     const results = new Map<number, ScanResult>();
-    for (const pr of await this.#forge.listOpenPullRequests(repository)) {
+    const pulls = await this.#forge.listOpenPullRequests(repository);
+    const memory = this.#plannedHeads;
+    const remembered = memory
+      ? await memory.list(repository).catch((error: unknown) => {
+          this.#logger.warn(
+            { err: error, repo },
+            'could not read the planned heads: planning every pull request',
+          );
+          return new Map<number, PlannedHead>();
+        })
+      : new Map<number, PlannedHead>();
+    for (const pr of pulls) {
+      const known = remembered.get(pr.number);
+      if (known?.settled && known.headSha === pr.headSha) {
+        results.set(pr.number, { kind: 'unchanged' });
+        continue;
+      }
+      let result: PlanResult;
       try {
-        results.set(pr.number, await this.planPullRequest(repository, pr, 'scan'));
+        result = await this.planPullRequest(repository, pr, 'scan');
       } catch (error) {
         const message = (error as Error).message ?? String(error);
-        this.#logger.warn(
-          { err: error, repo: `${repository.owner}/${repository.name}`, pr: pr.number },
-          'could not plan pull request during scan',
-        );
+        this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not plan pull request during scan');
         results.set(pr.number, { kind: 'failed', message });
+        continue;
       }
+      results.set(pr.number, result);
+      // A head with a broken or no `.ironbots.yml`, or an author waiting for a human, stays as it is.
+      const settled = result.kind === 'planned' ? result.settled === true : true;
+      if (memory && (known?.headSha !== pr.headSha || known.settled !== settled))
+        await memory
+          .remember(repository, { number: pr.number, headSha: pr.headSha, settled })
+          .catch((error: unknown) =>
+            this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not remember the planned head'),
+          );
     }
+    if (memory)
+      await memory
+        .forgetAllBut(
+          repository,
+          pulls.map((p) => p.number),
+        )
+        .catch((error: unknown) =>
+          this.#logger.warn({ err: error, repo }, 'could not forget closed pull requests'),
+        );
     return results;
   }
 
@@ -269,6 +335,8 @@ export class Planner {
 
     const jobs: { context: string; jobId: string; duplicate: boolean }[] = [];
     const skipped: string[] = [];
+    // Contexts that may still change at this head: a job queued or running, an outcome being republished.
+    let unsettled = 0;
     for (const [context, spec] of Object.entries(config.contexts)) {
       const status = existing.get(context);
       const job: Job = {
@@ -295,8 +363,10 @@ export class Planner {
       if (!records) {
         if (status && !this.#needsJob(status, spec.timeout)) {
           skipped.push(context);
+          if (status.state === 'pending') unsettled++;
           continue;
         }
+        unsettled++;
         // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
         if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
         await enqueue();
@@ -312,13 +382,21 @@ export class Planner {
             { context, shows: status?.description ?? null },
             'the forge does not show the recorded outcome: republishing',
           );
+          unsettled++;
           await records.markUnpublished(dedupKey);
           await this.#publisher?.publishIfFree(dedupKey, `planner/${trigger}/${randomUUID()}`, 10_000);
+        } else if (
+          record.publishedAt === null ||
+          this.#clock().getTime() - record.publishedAt < this.#settleAfterMs
+        ) {
+          // Shown, but so lately that a write still in flight then (a stale "In progress") may land yet.
+          unsettled++;
         }
         skipped.push(context);
         continue;
       }
       if (record?.state === 'open') {
+        unsettled++;
         // Its planner enqueues it; only a record left open for long (a planner that died between recording
         // and enqueueing) is enqueued again here, which dedup makes safe.
         if (this.#clock().getTime() - record.createdAt >= this.#orphanAfterMs) await enqueue();
@@ -327,8 +405,10 @@ export class Planner {
       }
       if (status && !this.#needsJob(status, spec.timeout)) {
         skipped.push(context);
+        if (status.state === 'pending') unsettled++;
         continue;
       }
+      unsettled++;
       const target = { repo: repository, sha: pr.headSha, context };
       const { created } = await records.create(dedupKey, target);
       if (!created) {
@@ -344,7 +424,7 @@ export class Planner {
         );
       await enqueue();
     }
-    return { kind: 'planned', jobs, skipped };
+    return { kind: 'planned', jobs, skipped, settled: unsettled === 0 };
   }
 
   /**

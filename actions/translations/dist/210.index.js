@@ -1,28 +1,15 @@
-export const id = 138;
-export const ids = [138];
+export const id = 210;
+export const ids = [210];
 export const modules = {
 
-/***/ 8138:
+/***/ 2969:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: () => (/* binding */ DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
-  GitHubForge: () => (/* binding */ GitHubForge)
-});
-
-// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
-var dist_node = __webpack_require__(6479);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6856);
-// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 16 modules
-var dist_src = __webpack_require__(7432);
-;// CONCATENATED MODULE: ./forge/forge.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hy: () => (/* binding */ truncateDescription),
+/* harmony export */   Q8: () => (/* binding */ ForgeError)
+/* harmony export */ });
+/* unused harmony exports STATUS_DESCRIPTION_LIMIT, describeScope */
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
  * and files are read from it, so a lost event can always be recovered by re-reading it.
@@ -44,7 +31,72 @@ function describeScope(scope) {
     return 'org' in scope ? `organisation ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
 }
 
+
+/***/ }),
+
+/***/ 1210:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS: () => (/* binding */ DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS),
+  GitHubForge: () => (/* binding */ GitHubForge)
+});
+
+// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
+var dist_node = __webpack_require__(6479);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 16 modules
+var dist_src = __webpack_require__(7432);
+// EXTERNAL MODULE: ./forge/forge.ts
+var forge = __webpack_require__(2969);
+;// CONCATENATED MODULE: ./forge/github/conditional-cache.ts
+/**
+ * What conditional requests remember: per request (a list page), the ETag GitHub sent and what was read from
+ * the answer, so that a `304 Not Modified` (which GitHub does not count against the rate limit) can be
+ * answered from here. Bounded: the least recently used entry goes first.
+ */
+class ConditionalCache {
+    #capacity;
+    #entries = new Map();
+    constructor(capacity) {
+        if (!Number.isInteger(capacity) || capacity < 1)
+            throw new Error(`conditional cache: capacity ${capacity} is not ≥ 1`);
+        this.#capacity = capacity;
+    }
+    get size() {
+        return this.#entries.size;
+    }
+    get(key) {
+        const value = this.#entries.get(key);
+        if (value === undefined)
+            return undefined;
+        this.#entries.delete(key);
+        this.#entries.set(key, value);
+        return value;
+    }
+    set(key, value) {
+        this.#entries.delete(key);
+        this.#entries.set(key, value);
+        for (const oldest of this.#entries.keys()) {
+            if (this.#entries.size <= this.#capacity)
+                break;
+            this.#entries.delete(oldest);
+        }
+    }
+    delete(key) {
+        this.#entries.delete(key);
+    }
+}
+
 ;// CONCATENATED MODULE: ./forge/github/github-forge.ts
+
 
 
 
@@ -75,6 +127,9 @@ const PER_PAGE = 100;
 class GitHubForge {
     kind = 'github';
     #octokit;
+    #conditional;
+    #conditionalPageSize;
+    #rateLimit = null;
     /** The PAT, or the newest installation token of the App (renewed before it expires, an hour). */
     #token;
     #app;
@@ -128,6 +183,65 @@ class GitHubForge {
                 onSecondaryRateLimit: retryOnce('secondary rate limit'),
             },
         });
+        this.#conditional = new ConditionalCache(options.conditionalCacheEntries ?? 512);
+        this.#conditionalPageSize = options.conditionalPageSize ?? PER_PAGE;
+        this.#octokit.hook.after('request', (response) => this.#noteRateLimit(response.headers));
+        this.#octokit.hook.error('request', (error) => {
+            this.#noteRateLimit(error.response?.headers);
+            throw error;
+        });
+    }
+    /** The core rate limit as the newest answer that reported it said (a 304 reports it too). */
+    rateLimit() {
+        return this.#rateLimit ? { ...this.#rateLimit } : null;
+    }
+    #noteRateLimit(headers) {
+        if (!headers)
+            return;
+        // Search, GraphQL and the others have budgets of their own.
+        const resource = headers['x-ratelimit-resource'];
+        if (resource !== undefined && resource !== 'core')
+            return;
+        const limit = Number(headers['x-ratelimit-limit']);
+        const remaining = Number(headers['x-ratelimit-remaining']);
+        const reset = Number(headers['x-ratelimit-reset']);
+        if (headers['x-ratelimit-limit'] === undefined || ![limit, remaining, reset].every(Number.isFinite))
+            return;
+        this.#rateLimit = { limit, remaining, resetAt: reset * 1000 };
+    }
+    /**
+     * Every page of a list, each page a conditional request: the ETag of the page's last answer goes along as
+     * If-None-Match, and a 304 (free on GitHub's rate limit) is answered with what that answer held. An
+     * unchanged page that was full may have a next page now (an old pull request reopened): it is asked for
+     * too, so a list of exactly 100·k items costs one more request.
+     */
+    async #conditionalPages(key, request, items) {
+        const all = [];
+        for (let page = 1;; page++) {
+            const pageKey = `${key} page=${page}`;
+            const cached = this.#conditional.get(pageKey);
+            let read;
+            let next;
+            try {
+                const response = await request(page, cached ? { 'if-none-match': cached.etag } : {});
+                read = items(response.data);
+                next = /\brel="next"/.test(String(response.headers.link ?? ''));
+                const etag = response.headers.etag;
+                if (typeof etag === 'string' && etag)
+                    this.#conditional.set(pageKey, { etag, items: read, next });
+                else
+                    this.#conditional.delete(pageKey);
+            }
+            catch (error) {
+                if (!cached || error.status !== 304)
+                    throw error;
+                read = cached.items;
+                next = cached.next || read.length === this.#conditionalPageSize;
+            }
+            all.push(...read);
+            if (!next || read.length === 0)
+                return all;
+        }
     }
     async getRepository(repo) {
         const { data } = await this.#call('GET', repo, '', () => this.#octokit.rest.repos.get({ owner: repo.owner, repo: repo.name }));
@@ -143,14 +257,16 @@ class GitHubForge {
         const { data } = await this.#call('GET', repo, `/pulls/${number}`, () => this.#octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }));
         return toPullRequest(data);
     }
+    /** Conditional: an unchanged list costs its pages' 304s, which GitHub does not count. */
     async listOpenPullRequests(repo) {
-        const pulls = await this.#call('GET', repo, '/pulls?state=open', () => this.#octokit.paginate(this.#octokit.rest.pulls.list, {
+        return this.#call('GET', repo, '/pulls?state=open', () => this.#conditionalPages(`GET ${repoKey(repo)}/pulls?state=open`, (page, headers) => this.#octokit.rest.pulls.list({
             owner: repo.owner,
             repo: repo.name,
             state: 'open',
-            per_page: PER_PAGE,
-        }));
-        return pulls.map(toPullRequest);
+            per_page: this.#conditionalPageSize,
+            page,
+            headers,
+        }), (data) => data.map(toPullRequest)));
     }
     async listBranches(repo) {
         const branches = await this.#call('GET', repo, '/branches', () => this.#octokit.paginate(this.#octokit.rest.repos.listBranches, {
@@ -232,7 +348,7 @@ class GitHubForge {
             sha,
             state: status.state,
             context: status.context,
-            ...(status.description !== undefined ? { description: truncateDescription(status.description) } : {}),
+            ...(status.description !== undefined ? { description: (0,forge/* truncateDescription */.Hy)(status.description) } : {}),
             ...(status.targetUrl !== undefined ? { target_url: status.targetUrl } : {}),
         }));
     }
@@ -374,7 +490,7 @@ class GitHubForge {
             return toRunner(data);
         }
         catch (error) {
-            if (error instanceof ForgeError && error.status === 404)
+            if (error instanceof forge/* ForgeError */.Q8 && error.status === 404)
                 return null;
             throw error;
         }
@@ -391,33 +507,47 @@ class GitHubForge {
             return 'deleted';
         }
         catch (error) {
-            if (error instanceof ForgeError && error.status === 404)
+            if (error instanceof forge/* ForgeError */.Q8 && error.status === 404)
                 return 'absent';
             // "Bad request - Runner … is still running a job": it goes once its job ends.
-            if (error instanceof ForgeError && error.status === 422)
+            if (error instanceof forge/* ForgeError */.Q8 && error.status === 422)
                 return 'busy';
             throw error;
         }
     }
+    /**
+     * Conditional: the queued runs list is asked with its ETag, and a run's jobs are read once per version of
+     * the run (its `updated_at`): a queued run's jobs change only as the run does. An unchanged repository
+     * costs one 304 per page of queued runs.
+     */
     async listQueuedWorkflowJobs(repo) {
-        const runs = await this.#call('GET', repo, '/actions/runs?status=queued', () => this.#octokit.paginate(this.#octokit.rest.actions.listWorkflowRunsForRepo, {
+        const runs = await this.#call('GET', repo, '/actions/runs?status=queued', () => this.#conditionalPages(`GET ${repoKey(repo)}/actions/runs?status=queued`, (page, headers) => this.#octokit.rest.actions.listWorkflowRunsForRepo({
             owner: repo.owner,
             repo: repo.name,
             status: 'queued',
-            per_page: PER_PAGE,
-        }));
+            per_page: this.#conditionalPageSize,
+            page,
+            headers,
+        }), (data) => data.workflow_runs.map((r) => ({
+            id: r.id,
+            updatedAt: r.updated_at,
+        }))));
         const jobs = [];
         for (const run of runs) {
-            const runJobs = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () => this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
-                owner: repo.owner,
-                repo: repo.name,
-                run_id: run.id,
-                filter: 'latest',
-                per_page: PER_PAGE,
-            }));
-            for (const job of runJobs)
-                if (job.status === 'queued')
-                    jobs.push(toWorkflowJob(job));
+            const key = `GET ${repoKey(repo)}/actions/runs/${run.id}/jobs updated=${run.updatedAt}`;
+            let runJobs = this.#conditional.get(key);
+            if (!runJobs) {
+                const rest = await this.#call('GET', repo, `/actions/runs/${run.id}/jobs`, () => this.#octokit.paginate(this.#octokit.rest.actions.listJobsForWorkflowRun, {
+                    owner: repo.owner,
+                    repo: repo.name,
+                    run_id: run.id,
+                    filter: 'latest',
+                    per_page: PER_PAGE,
+                }));
+                runJobs = rest.map(toWorkflowJob);
+                this.#conditional.set(key, runJobs);
+            }
+            jobs.push(...runJobs.filter((job) => job.status === 'queued'));
         }
         return jobs;
     }
@@ -427,7 +557,7 @@ class GitHubForge {
             return toWorkflowJob(data);
         }
         catch (error) {
-            if (error instanceof ForgeError && error.status === 404)
+            if (error instanceof forge/* ForgeError */.Q8 && error.status === 404)
                 return null;
             throw error;
         }
@@ -456,6 +586,10 @@ class GitHubForge {
                 await this.installationToken().catch(() => undefined);
         }
     }
+}
+/** Owner and name as a cache key: GitHub does not tell their cases apart. */
+function repoKey(repo) {
+    return `/repos/${repo.owner}/${repo.name}`.toLowerCase();
 }
 function toStatus(s) {
     return {
@@ -518,14 +652,14 @@ function toWorkflowJob(job) {
     };
 }
 function toForgeError(error, method, at, path) {
-    if (error instanceof ForgeError)
+    if (error instanceof forge/* ForgeError */.Q8)
         return error;
     const base = typeof at === 'string' ? at : `/repos/${at.owner}/${at.name}`;
     const what = `${method} ${base}${path}`;
     const response = error.response;
     // Octokit reports a failure to connect as a 500 without a response; it is no HTTP status at all.
     if (!response)
-        return new ForgeError(`${what}: no response: ${error.message}`, 0);
+        return new forge/* ForgeError */.Q8(`${what}: no response: ${error.message}`, 0);
     const { status, data: body = {} } = response;
     const message = typeof body === 'string' ? body.slice(0, 200) : (body.message ?? 'no message');
     const details = (typeof body === 'object' ? (body.errors ?? []) : [])
@@ -535,7 +669,7 @@ function toForgeError(error, method, at, path) {
     // Seconds, or an HTTP date.
     if (retryAfter !== undefined)
         details.push(`retry after ${String(retryAfter)}${/^\d+$/.test(String(retryAfter)) ? ' s' : ''}`);
-    return new ForgeError(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
+    return new forge/* ForgeError */.Q8(`${what}: ${status} ${message}${details.length ? ` (${details.join('; ')})` : ''}`, status);
 }
 
 
