@@ -13,33 +13,26 @@ import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
-import { s3ClientFromConfig } from '../config/s3-client.ts';
-import { imageResolverFromConfig } from '../images/image-store-from-config.ts';
 import type { Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import { S3LogStore } from '../logs/s3-log-store.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { CANARY_LABEL, Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
-import { PostgresDatabase, urlPassword } from '../queue/postgres-database.ts';
-import { RabbitMqQueue } from '../queue/rabbitmq-queue.ts';
+import type { PostgresDatabase } from '../queue/postgres-database.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
-import { PostgresJobRecords } from '../statuses/postgres-job-records.ts';
 import { SqliteJobRecords } from '../statuses/sqlite-job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createExecutors } from './executors.ts';
 import type { AgentRegistry } from '../agents/agent-registry.ts';
-import { PostgresAgentRegistry } from '../agents/postgres-agent-registry.ts';
 import { SqliteAgentRegistry } from '../agents/sqlite-agent-registry.ts';
 import type { PlannedHeads } from '../planner/planned-heads.ts';
-import { PostgresPlannedHeads } from '../planner/postgres-planned-heads.ts';
 import { SqlitePlannedHeads } from '../planner/sqlite-planned-heads.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { startServerRole, type ServerRole } from './server-role.ts';
+import type { ServerRole } from './server-role.ts';
 import { JitRunnerLauncher, LiveRunners } from '../runners/jit-runner-launcher.ts';
 import { RunnerDemand } from '../runners/runner-demand.ts';
 import { RunnerReaper } from '../runners/runner-reaper.ts';
@@ -104,6 +97,16 @@ export interface DeploymentOptions {
   processMetrics?: boolean;
 }
 
+/** The password in a URL (amqp://user:password@…), decoded; undefined without one. */
+function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every secret in the configuration is registered before anything can log. */
 export function secretsOf(config: DeploymentConfig): SecretRegistry {
   const secrets = new SecretRegistry();
@@ -137,9 +140,21 @@ async function openQueuesAndRecords(
   database: PostgresDatabase | null;
 }> {
   const trouble = logger.child({ role: 'fleet' });
+  // The fleet's engines (amqplib, pg) load only where the configuration uses them: an embedded agent's
+  // memory is not spent on them.
+  const fleet =
+    config.state.kind === 'postgres' || config.queue.kind === 'rabbitmq'
+      ? {
+          ...(await import('../queue/postgres-database.ts')),
+          ...(await import('../queue/rabbitmq-queue.ts')),
+          ...(await import('../statuses/postgres-job-records.ts')),
+          ...(await import('../agents/postgres-agent-registry.ts')),
+          ...(await import('../planner/postgres-planned-heads.ts')),
+        }
+      : null;
   const database =
     config.state.kind === 'postgres'
-      ? await PostgresDatabase.open({
+      ? await fleet!.PostgresDatabase.open({
           url: config.state.url,
           schema: config.state.schema,
           onRetry: (message) => trouble.warn(message),
@@ -154,7 +169,7 @@ async function openQueuesAndRecords(
       if (!database) throw new Error('a rabbitmq queue needs state: { kind: postgres }');
       const { url, prefix } = config.queue;
       const open = <T>(name: string) =>
-        RabbitMqQueue.open<T>({
+        fleet!.RabbitMqQueue.open<T>({
           amqpUrl: url,
           database,
           name,
@@ -172,7 +187,7 @@ async function openQueuesAndRecords(
     }
     // The server and the agents sharing the queue share the records: beside the SQLite queue by default.
     const records: JobRecords = database
-      ? await PostgresJobRecords.open({ database }).catch(async (error: unknown) => {
+      ? await fleet!.PostgresJobRecords.open({ database }).catch(async (error: unknown) => {
           await Promise.allSettled([events.close(), jobs.close()]);
           throw error;
         })
@@ -183,7 +198,7 @@ async function openQueuesAndRecords(
         });
     // The agent registry lives with the records: in PostgreSQL for a fleet, beside them in SQLite otherwise.
     const agents: AgentRegistry = database
-      ? await PostgresAgentRegistry.open({ database }).catch(async (error: unknown) => {
+      ? await fleet!.PostgresAgentRegistry.open({ database }).catch(async (error: unknown) => {
           await Promise.allSettled([events.close(), jobs.close(), records.close()]);
           throw error;
         })
@@ -192,7 +207,7 @@ async function openQueuesAndRecords(
         });
     // What the scanner planned, beside the records it is checked against.
     const plannedHeads: PlannedHeads = database
-      ? await PostgresPlannedHeads.open({ database }).catch(async (error: unknown) => {
+      ? await fleet!.PostgresPlannedHeads.open({ database }).catch(async (error: unknown) => {
           await Promise.allSettled([events.close(), jobs.close(), records.close(), agents.close()]);
           throw error;
         })
@@ -230,7 +245,7 @@ export async function openDeployment(
     stateDir,
     logger,
   );
-  const logStore = openLogStore(config.logs, stateDir, secrets);
+  const logStore = await openLogStore(config.logs, stateDir, secrets);
   const metrics = new Metrics({
     queues: [events, jobs] as Queue<unknown>[],
     defaultMetrics: options.processMetrics ?? true,
@@ -332,6 +347,8 @@ export async function openDeployment(
     async startServer(serverOptions = {}) {
       const server = config.server;
       if (!server) throw new Error('the configuration has no server section');
+      // The server's parts (receivers, planner, dashboard) load only in a process that serves.
+      const { startServerRole } = await import('./server-role.ts');
       const role = await startServerRole({
         events,
         jobs,
@@ -411,7 +428,9 @@ export async function openDeployment(
           agentConfig.executors,
           executorsDir(agentConfig.name),
           logger,
-          agentConfig.executors.includes('vm') ? imageResolverFromConfig(config) : undefined,
+          agentConfig.executors.includes('vm')
+            ? (await import('../images/image-store-from-config.ts')).imageResolverFromConfig(config)
+            : undefined,
         ),
         forge,
         logStore,
@@ -477,10 +496,19 @@ function parseListen(listen: string): { host: string; port: number } {
   return { host: listen.slice(0, i), port: Number(listen.slice(i + 1)) };
 }
 
-function openLogStore(logs: DeploymentConfig['logs'], stateDir: string, secrets: SecretRegistry): LogStore {
+async function openLogStore(
+  logs: DeploymentConfig['logs'],
+  stateDir: string,
+  secrets: SecretRegistry,
+): Promise<LogStore> {
   const maxLogBytes = Math.round(logs.maxLogMegabytes * 1024 * 1024);
   if (logs.kind === 'filesystem')
     return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets, maxLogBytes });
+  // The S3 SDK is the largest library here: loaded only for an S3 log store.
+  const [{ s3ClientFromConfig }, { S3LogStore }] = await Promise.all([
+    import('../config/s3-client.ts'),
+    import('../logs/s3-log-store.ts'),
+  ]);
   const client = s3ClientFromConfig(logs);
   return new S3LogStore({ client, bucket: logs.bucket, prefix: logs.prefix, secrets, maxLogBytes });
 }

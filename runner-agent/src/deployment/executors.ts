@@ -1,10 +1,7 @@
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Executor } from '../executors/executor.ts';
-import { importBusyboxImage } from '../executors/busybox-image.ts';
-import { PodmanExecutor } from '../executors/podman-executor.ts';
 import { ProcessExecutor } from '../executors/process-executor.ts';
-import { createVmExecutor } from './vm-setup.ts';
 import type { ImageResolver } from '../executors/image-resolver.ts';
 import type { Logger } from '../../../core/logger.ts';
 
@@ -29,10 +26,13 @@ export async function createExecutors(
     if (kind === 'process') {
       executors.push(new ProcessExecutor({ leftoverDir: path.join(stateDir, 'process-groups'), logger }));
     } else if (kind === 'vm') {
+      // The VM and podman code loads only on an agent that offers them.
+      const { createVmExecutor } = await import('./vm-setup.ts');
       executors.push(
         createVmExecutor(path.join(stateDir, 'vm'), logger, imageResolver ? { imageResolver } : {}),
       );
     } else {
+      const { PodmanExecutor } = await import('../executors/podman-executor.ts');
       const podman = new PodmanExecutor({ stateDir: path.join(stateDir, 'podman') });
       if (await podman.available()) executors.push(podman);
       else
@@ -52,5 +52,6 @@ export async function ensureLocalBusyboxImage(stateDir: string): Promise<void> {
     spawnSync('podman', ['--runtime', 'runc', 'image', 'exists', LOCAL_BUSYBOX_IMAGE], { env }).status === 0
   )
     return;
+  const { importBusyboxImage } = await import('../executors/busybox-image.ts');
   await importBusyboxImage({ image: LOCAL_BUSYBOX_IMAGE, containersConf });
 }
