@@ -273,6 +273,16 @@ export async function openDeployment(
     const [owner, name] = full.split('/') as [string, string];
     return { owner, name };
   });
+  /** The server's reaper (and `ironbots runners reap`): ghosts of any agent, offline and old enough. */
+  const fleetReaper = (runnerForge: Forge & ActionsRunners, settings: GitHubRunnerSettings) =>
+    new RunnerReaper({
+      forge: runnerForge,
+      settings,
+      logger: logger.child({ role: 'runners' }),
+      observer: metrics,
+      owner: { kind: 'fleet' },
+      scopes: () => runnerScopes(settings, configuredRepos),
+    });
   /** An agent's runner launcher and the reaper of its own ghost registrations. */
   const agentRunners = (agentName: string) => {
     if (!runnerSettings || !runnerForge) return null;
@@ -321,14 +331,7 @@ export async function openDeployment(
         settings: runnerSettings,
         scopes: runnerScopes(runnerSettings, configuredRepos),
         repositories: configuredRepos,
-        reaper: new RunnerReaper({
-          forge: runnerForge,
-          settings: runnerSettings,
-          logger: logger.child({ role: 'runners' }),
-          observer: metrics,
-          owner: { kind: 'fleet' },
-          scopes: () => runnerScopes(runnerSettings, configuredRepos),
-        }),
+        reaper: fleetReaper(runnerForge, runnerSettings),
       };
     },
     planner() {
@@ -386,14 +389,7 @@ export async function openDeployment(
                   logger: logger.child({ role: 'runners' }),
                   observer: metrics,
                 }),
-                reaper: new RunnerReaper({
-                  forge: runnerForge,
-                  settings: runnerSettings,
-                  logger: logger.child({ role: 'runners' }),
-                  observer: metrics,
-                  owner: { kind: 'fleet' },
-                  scopes: () => runnerScopes(runnerSettings, configuredRepos),
-                }),
+                reaper: fleetReaper(runnerForge, runnerSettings),
                 reapIntervalMs: runnerSettings.reapIntervalSeconds * 1000,
               },
             }
