@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../core/logger.ts';
 import { SecretRegistry } from '../../core/secrets.ts';
 import { positiveInteger } from './options.ts';
@@ -18,6 +18,7 @@ export function registerLocalCommand(program: Command): void {
       180,
     )
     .option('--executor <name>', 'where the demo jobs run: process, podman or vm', 'process')
+    .option('--forge <kind>', 'the forge the emulator plays: github (a pull request) or gitlab (a merge request)', 'github')
     .option('--verbose', 'show the structured logs of every component on stderr', false)
     .action(
       async (options: {
@@ -26,7 +27,11 @@ export function registerLocalCommand(program: Command): void {
         timeout: number;
         verbose: boolean;
         executor: string;
+        forge: string;
       }) => {
+        if (options.forge !== 'github' && options.forge !== 'gitlab') {
+          throw new InvalidArgumentError(`--forge must be github or gitlab, not "${options.forge}"`);
+        }
         if (options.executor !== 'process' && options.executor !== 'podman' && options.executor !== 'vm') {
           throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
         }
@@ -41,6 +46,7 @@ export function registerLocalCommand(program: Command): void {
           keep: options.keep,
           timeoutSeconds: options.timeout,
           executor: options.executor,
+          forge: options.forge,
           print,
           logger,
           ...(options.stateDir ? { stateDir: options.stateDir } : {}),

@@ -68,6 +68,25 @@ describe('ironbots local', () => {
     }
   });
 
+  it('does the same with a merge request on the GitLab emulator (--forge gitlab)', async () => {
+    const lines: string[] = [];
+    const result = await runLocalDemo({
+      keep: false,
+      timeoutSeconds: 120,
+      print: (l) => lines.push(l),
+      logger: silentLogger(),
+      forge: 'gitlab',
+    });
+    expect(result.reason).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(lines.join('\n')).toMatch(/webhooks: http:\/\/127\.0\.0\.1:\d+\/webhooks\/gitlab/);
+    expect(result.urls.pullRequest).toMatch(/\/-\/merge_requests\/1$/);
+    expect(result.statuses.map((s) => [s.context, s.state]).sort()).toEqual([
+      ['lint', 'success'],
+      ['unit', 'success'],
+    ]);
+  });
+
   it.skipIf(!podmanWorks)('runs the contexts in podman containers with --executor podman', async () => {
     const result = await runLocalDemo({
       keep: true,
@@ -153,11 +172,11 @@ describe('the full loop on the local stack', () => {
       const stats = await stack.jobs.stats();
       return stats.leased === 0 && stats.queued === 0 ? stats : undefined;
     }, 'the jobs to be acked');
-    const delivery = stack.emulator.deliveries().find((d) => d.event === 'pull_request')!;
-    await stack.emulator.redeliver(delivery.id);
-    await stack.emulator.idle();
+    const delivery = stack.github.deliveries().find((d) => d.event === 'pull_request')!;
+    await stack.github.redeliver(delivery.id);
+    await stack.github.idle();
     expect(
-      stack.emulator
+      stack.github
         .deliveries()
         .filter((d) => d.id === delivery.id)
         .map((d) => d.status),
@@ -167,7 +186,7 @@ describe('the full loop on the local stack', () => {
 
   it('recovers a PR whose webhook was lost when the scanner re-reads the forge', async () => {
     // The repository exists but its webhook points nowhere: the PR event is lost.
-    await stack.emulator.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
+    await stack.github.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
     const { workingCopy } = await stack.createRepositoryCopyWithoutWebhook(repo);
     await workingCopy.writeFiles(DEMO_FILES_MAIN);
     await workingCopy.commit('main');

@@ -23,6 +23,8 @@ export interface LocalDemoOptions {
   logger: Logger;
   /** Where the demo's contexts run. Default: process. */
   executor?: ExecutorKind;
+  /** Which forge the emulator plays: a pull request on GitHub, or a merge request on GitLab. Default github. */
+  forge?: 'github' | 'gitlab';
 }
 
 export interface LocalDemoResult {
@@ -48,6 +50,7 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
   const stack = await LocalStack.start({
     logger: options.logger,
     executors: [executor],
+    ...(options.forge ? { forge: options.forge } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   });
   try {
@@ -61,7 +64,7 @@ export async function runLocalDemo(options: LocalDemoOptions): Promise<LocalDemo
     // The VM image is built once per machine into the ironbots cache; the demo repository points at it.
     const vmImageBlob = executor === 'vm' ? await ensureLocalVmImage({ print }) : undefined;
     print(`forge emulator   ${stack.emulator.url}`);
-    print(`ironbots server  ${stack.server.url}  (webhooks: ${stack.server.url}/webhooks/github)`);
+    print(`ironbots server  ${stack.server.url}  (webhooks: ${stack.webhookUrl})`);
     print(`agent            ${stack.agent.name}  labels: ${(await stack.agent.offeredLabels()).join(', ')}`);
 
     const repo: RepositoryId = { owner: DEMO_OWNER, name: DEMO_REPOSITORY };

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitHubEmulator } from '../../../emulators/github/github-emulator.ts';
+import { GitLabEmulator } from '../../../emulators/gitlab/gitlab-emulator.ts';
 import type { Forge, RepositoryId } from '../../../forge/forge.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
@@ -33,6 +34,8 @@ export interface LocalStackOptions {
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
   /** Executors the agent runs. Default: process. */
   executors?: ExecutorKind[];
+  /** Which forge the emulator plays. Default: github. */
+  forge?: 'github' | 'gitlab';
 }
 
 /**
@@ -41,7 +44,7 @@ export interface LocalStackOptions {
  * `ironbots local` and the end-to-end tests both run on it.
  */
 export class LocalStack {
-  readonly emulator: GitHubEmulator;
+  readonly emulator: GitHubEmulator | GitLabEmulator;
   readonly forge: Forge;
   readonly server: ServerRole;
   readonly agent: Agent;
@@ -58,7 +61,7 @@ export class LocalStack {
   readonly #ownsStateDir: boolean;
 
   private constructor(parts: {
-    emulator: GitHubEmulator;
+    emulator: GitHubEmulator | GitLabEmulator;
     forge: Forge;
     server: ServerRole;
     agent: Agent;
@@ -104,16 +107,21 @@ export class LocalStack {
     };
 
     try {
-      const emulator = await GitHubEmulator.start({
+      const kind = options.forge ?? 'github';
+      const emulatorOptions = {
         dataDir: path.join(stateDir, 'forge'),
         tokens: [apiToken],
         logger: logger.child({ role: 'forge-emulator' }),
-      });
+      };
+      const emulator =
+        kind === 'gitlab'
+          ? await GitLabEmulator.start(emulatorOptions)
+          : await GitHubEmulator.start(emulatorOptions);
       cleanups.push(() => emulator.stop());
-      // The production wiring, configured as an operator would point it at a GitHub: the emulator is one.
+      // The production wiring, configured as an operator would point it at a forge: the emulator is one.
       const config = DeploymentConfigSchema.parse({
         stateDir,
-        forge: { apiUrl: emulator.url, token: apiToken, secondaryRateLimits: false },
+        forge: { kind, apiUrl: emulator.url, token: apiToken, secondaryRateLimits: false },
         // VM images come from this machine's ironbots cache, where `ensureLocalVmImage` builds them.
         images: {
           kind: 'filesystem',
@@ -160,14 +168,35 @@ export class LocalStack {
     }
   }
 
+  /** The GitHub emulator (the default); throws for a stack that plays GitLab. */
+  get github(): GitHubEmulator {
+    if (!(this.emulator instanceof GitHubEmulator)) throw new Error('this local stack plays GitLab');
+    return this.emulator;
+  }
+
+  /** Where the forge's webhooks go: `/webhooks/github` or `/webhooks/gitlab`. */
+  get webhookUrl(): string {
+    return `${this.server.url}/webhooks/${this.emulator instanceof GitLabEmulator ? 'gitlab' : 'github'}`;
+  }
+
   /** A repository on the emulator whose webhooks go to this stack's server, and a working copy of it. */
   async createRepository(repo: RepositoryId): Promise<{ cloneUrl: string; workingCopy: GitWorkingCopy }> {
-    await this.emulator.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
-    await this.emulator.addWebhook(repo.owner, repo.name, {
-      url: `${this.server.url}/webhooks/github`,
-      secret: this.webhookSecret,
-      events: ['pull_request', 'push'],
-    });
+    if (this.emulator instanceof GitLabEmulator) {
+      await this.emulator.createProject(repo.owner, repo.name, { defaultBranch: 'main' });
+      // GitLab sends the secret token back in X-Gitlab-Token rather than signing the body.
+      this.emulator.addWebhook(repo.owner, repo.name, {
+        url: this.webhookUrl,
+        token: this.webhookSecret,
+        events: ['merge_request', 'push'],
+      });
+    } else {
+      await this.emulator.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
+      this.emulator.addWebhook(repo.owner, repo.name, {
+        url: this.webhookUrl,
+        secret: this.webhookSecret,
+        events: ['pull_request', 'push'],
+      });
+    }
     return this.createRepositoryCopyWithoutWebhook(repo);
   }
 
