@@ -203,12 +203,12 @@ describe('image recipes: extends, inputs and downloads', () => {
   });
 
   it('extends the project’s debian-12 recipe', async () => {
-    const { dir, file } = await recipes({ mine: ['extends: debian-12', 'packages: [git]'] });
+    const { dir, file } = await recipes({ mine: ['extends: debian-12', 'packages: [jq]'] });
     try {
       await writeFile(file('debian-12'), await readFile(recipeFile('debian-12', repoRoot), 'utf8'));
       const recipe = await loadImageRecipe(file('mine'));
       const debian = await loadImageRecipe(recipeFile('debian-12', repoRoot));
-      expect(recipe.spec.packages).toEqual([...debian.spec.packages, 'git']);
+      expect(recipe.spec.packages).toEqual([...debian.spec.packages, 'jq']);
       expect(recipe.spec.commands).toEqual(debian.spec.commands);
       expect(recipe.spec.base).toEqual(debian.spec.base);
     } finally {
