@@ -56,6 +56,11 @@ export const DeploymentConfigSchema = z
         message: 'only GitHub has apps: give a GitLab forge a token',
         path: ['app'],
       })
+      // The API's address defaults by forge: github.com's API, or gitlab.com.
+      .transform((forge) => ({
+        ...forge,
+        apiUrl: forge.apiUrl ?? (forge.kind === 'gitlab' ? 'https://gitlab.com' : 'https://api.github.com'),
+      }))
       .optional(),
     queue: z
       .discriminatedUnion('kind', [
