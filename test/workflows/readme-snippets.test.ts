@@ -28,7 +28,14 @@ describe('YAML snippets in the documentation', () => {
     expect(documents).toEqual(expect.arrayContaining(['README.md', 'actions/release/README.md']));
     const kinds = new Set(snippets.map((s) => snippetKind(s.text)));
     expect([...kinds].sort()).toEqual(
-      ['deployment-config', 'github-workflow', 'gitlab-ci', 'image-recipe', 'project-config'].sort(),
+      [
+        'deployment-config',
+        'github-workflow',
+        'gitlab-ci',
+        'image-recipe',
+        'known-issues',
+        'project-config',
+      ].sort(),
     );
   });
 

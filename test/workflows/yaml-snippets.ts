@@ -1,3 +1,4 @@
+import { parseKnownIssues } from '../../runner-agent/src/agent/known-issues.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
@@ -61,6 +62,7 @@ export type SnippetKind =
   | 'project-config'
   | 'deployment-config'
   | 'image-recipe'
+  | 'known-issues'
   | 'unknown';
 
 const DEPLOYMENT_KEYS = Object.keys(DeploymentConfigSchema.shape);
@@ -71,6 +73,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** What a snippet is, by a `# fragment` comment line or else by its content (its top-level keys). */
 export function snippetKind(text: string): SnippetKind {
   if (/^\s*# fragment\b/m.test(text)) return 'fragment';
+  if (/^\s*# \.ironbots\/known-issues\.yml\b/m.test(text)) return 'known-issues';
   const doc = parseDocument(text);
   const value: unknown = doc.toJS();
   if (isSeq(doc.contents))
@@ -115,6 +118,11 @@ export class SnippetChecker {
     switch (kind) {
       case 'fragment':
         return [];
+      case 'known-issues': {
+        const problems: string[] = [];
+        parseKnownIssues(snippet.text, (message) => problems.push(`${name}: ${message}`));
+        return problems;
+      }
       case 'github-workflow':
         return [
           ...(await githubWorkflowErrors(name, snippet.text)),

@@ -18,6 +18,7 @@ import { JobRunner, verdictOf, type ArtifactSink, type JobRunResult } from './jo
 import type { FinalState, JobRecords } from '../statuses/job-records.ts';
 import { StatusPublisher } from '../statuses/status-publisher.ts';
 import { StatusReporter } from './status-reporter.ts';
+import { issueRef, matchKnownIssue, OutputTail } from './known-issues.ts';
 import { modeFromLabels, type AgentRegistry } from '../agents/agent-registry.ts';
 import type { RunnerLauncher } from '../runners/jit-runner-launcher.ts';
 import type { RunnerReaper } from '../runners/runner-reaper.ts';
@@ -69,6 +70,8 @@ export interface AgentOptions {
 export type AgentEvent =
   | { type: 'leased'; jobId: string; context: string; at: number; enqueuedAt: number; attempt: number }
   | { type: 'started'; jobId: string; at: number }
+  /** A failed job's log matched a known infrastructure failure of its project. */
+  | { type: 'known-issue'; jobId: string; issue: string }
   /** What an executor found running with no live job behind it (a killed agent's VMs, orphans) and stopped. */
   | { type: 'leftovers'; executor: string; count: number }
   | {
@@ -353,6 +356,7 @@ export class Agent {
         new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_WAIT_MS).unref()),
       ]);
       const output = writer;
+      const tail = new OutputTail();
       // The job's last line may lack its newline: ironbots' closing line must still start a line of its own.
       let atLineStart = true;
       const result = await this.#runner.run({
@@ -364,6 +368,7 @@ export class Agent {
         output: (chunk) => {
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
           if (bytes.length) atLineStart = bytes.at(-1) === 0x0a;
+          tail.push(bytes);
           output.append(chunk);
         },
         onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
@@ -379,6 +384,7 @@ export class Agent {
         reporter,
         progress,
         log,
+        tail,
       );
       closingLine = `${atLineStart ? '' : '\n'}ironbots: ${report.description}`;
     } catch (error) {
@@ -477,6 +483,8 @@ export class Agent {
     reporter: StatusReporter,
     progress: (state: CommitState, description: string) => Promise<void>,
     log: Logger,
+    /** The end of the job's output, matched against the project's known issues when it failed. */
+    tail?: OutputTail,
   ): Promise<JobReport> {
     const jobId = lease.message.id;
     const job = lease.message.payload;
@@ -515,6 +523,28 @@ export class Agent {
         cancelReason,
       });
       final = verdict;
+      const known =
+        verdict.state === 'failure' && result.knownIssues && tail
+          ? matchKnownIssue(result.knownIssues, tail.text())
+          : undefined;
+      if (known) {
+        const { attempt, maxAttempts } = lease.message;
+        const ref = issueRef(known.issue);
+        // Attempts are the queue's: retries beyond its limit would dead-letter the job, not run it.
+        const allowed = Math.min(known.retries + 1, maxAttempts);
+        writer?.append(`ironbots: the log matches known issue ${known.issue}\n`);
+        this.#o.onEvent?.({ type: 'known-issue', jobId, issue: known.issue });
+        if (attempt < allowed) {
+          const description = `Retrying: known issue ${ref} (attempt ${attempt} of ${allowed})`;
+          await progress('pending', description);
+          const nacked = await this.#o.jobs.nack(lease, {
+            reason: `known issue ${known.issue}`,
+            retry: true,
+          });
+          if (nacked.outcome === 'retry') return { jobId, state: 'retry', description };
+        }
+        final = { ...verdict, description: `Known issue ${ref}: ${verdict.description}` };
+      }
     }
     const description = truncateDescription(this.#o.secrets.redact(final.description));
     const report: JobReport = { jobId, ...final, description };

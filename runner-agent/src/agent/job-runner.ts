@@ -8,6 +8,7 @@ import type { Job } from '../jobs/job.ts';
 import { formatDuration } from '../jobs/status-text.ts';
 import type { RunnerLauncher } from '../runners/jit-runner-launcher.ts';
 import { checkoutCommit } from './checkout.ts';
+import { readKnownIssues, type KnownIssue } from './known-issues.ts';
 
 export interface JobRunnerOptions {
   executors: readonly Executor[];
@@ -58,6 +59,8 @@ export interface JobRun {
 
 export interface JobRunResult {
   outcome: ExecutionOutcome;
+  /** The checkout's known infrastructure failures (.ironbots/known-issues.yml), read before it is removed. */
+  knownIssues?: KnownIssue[];
   /** Something the executor wants the status to say, e.g. the VM's acceleration mode. */
   note?: string;
   durationMs: number;
@@ -137,7 +140,11 @@ export class JobRunner {
       );
       // Whatever the outcome: a failed job's screenshots and reports are what a person wants most.
       if (result.outcome.kind !== 'infrastructure-error') await this.#keepArtifacts(run, artifacts, line);
-      return finish(result.outcome, result.note);
+      const failed = result.outcome.kind === 'exited' && result.outcome.exitCode !== 0;
+      const knownIssues = failed
+        ? await readKnownIssues(workdir, (message) => line(`warning: ${message}`))
+        : [];
+      return { ...finish(result.outcome, result.note), ...(knownIssues.length ? { knownIssues } : {}) };
     } catch (error) {
       // A broken executor or a full disk: the machine's fault, never the job's.
       return finish({ kind: 'infrastructure-error', message: (error as Error).message });

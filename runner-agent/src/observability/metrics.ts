@@ -22,6 +22,7 @@ export class Metrics implements RunnerObserver {
   readonly runnerRegistrations: Gauge;
   readonly runnerGhostsRemoved: Counter;
   readonly leftoversReaped: Counter<'executor'>;
+  readonly knownIssues: Counter<'issue'>;
   readonly #jobs = new Map<string, { leasedAt: number; enqueuedAt: number }>();
 
   constructor(options: { queues?: Queue<unknown>[]; defaultMetrics?: boolean } = {}) {
@@ -85,6 +86,12 @@ export class Metrics implements RunnerObserver {
       help: 'Runner registrations whose VM was gone, removed by a reaper',
       registers: [this.registry],
     });
+    this.knownIssues = new Counter({
+      name: 'ironbots_known_issue_failures_total',
+      help: 'Failed jobs whose log matched a known infrastructure failure of their project, by issue (retried while attempts last)',
+      labelNames: ['issue'],
+      registers: [this.registry],
+    });
     this.leftoversReaped = new Counter({
       name: 'ironbots_leftovers_reaped_total',
       help: 'VMs (executor="vm": leaked VMs) and job processes found running with no live job, and stopped',
@@ -113,6 +120,10 @@ export class Metrics implements RunnerObserver {
   observeAgent(event: AgentEvent): void {
     if (event.type === 'leftovers') {
       this.leftoversReaped.inc({ executor: event.executor }, event.count);
+      return;
+    }
+    if (event.type === 'known-issue') {
+      this.knownIssues.inc({ issue: event.issue });
       return;
     }
     const job = this.#jobs.get(event.jobId);
