@@ -1,3 +1,4 @@
+import { thirdPartyEnv } from './third-party-env.ts';
 import { exec } from '@actions/exec';
 import type { ActionLog } from '../../core/action-log.ts';
 import { InputError } from '../../core/inputs.ts';
@@ -41,8 +42,9 @@ export async function runConfigured(
     mode: 'update',
     ...(await update({
       ...context,
-      npm: npmIn(settings.projectDir, deps.log),
+      npm: npmIn(settings.projectDir, deps.log, [settings.token]),
       testCommand: settings.testCommand,
+      commandEnv: thirdPartyEnv([settings.token]),
       ...(deps.pullRequest ? { pullRequest: deps.pullRequest } : {}),
     })),
   };
@@ -60,7 +62,7 @@ export async function runInstall(
   deps.log.info(`npm-cache install in ${settings.projectDir} with ${context.store.description}`);
   return install({
     ...context,
-    npm: npmIn(settings.projectDir, deps.log),
+    npm: npmIn(settings.projectDir, deps.log, [settings.token]),
     restoreKeys: settings.restoreKeys,
   });
 }
@@ -123,7 +125,12 @@ export async function createStore(settings: NpmCacheSettings): Promise<CacheStor
 const TAIL_LINES = 20;
 
 /** npm in the project directory, each run a log group; a failure carries npm's last lines. */
-export function npmIn(projectDir: string, log: ActionLog): (args: string[]) => Promise<void> {
+export function npmIn(
+  projectDir: string,
+  log: ActionLog,
+  /** npm runs packages' scripts: it never sees these (the write token), nor the action's inputs. */
+  secrets: readonly string[] = [],
+): (args: string[]) => Promise<void> {
   return (args) =>
     log.group(`npm ${args.join(' ')}`, async () => {
       const tail: string[] = [];
@@ -134,6 +141,7 @@ export function npmIn(projectDir: string, log: ActionLog): (args: string[]) => P
       };
       const code = await exec('npm', args, {
         cwd: projectDir,
+        env: thirdPartyEnv(secrets) as Record<string, string>,
         silent: true,
         ignoreReturnCode: true,
         listeners: { stdline: line, errline: line },

@@ -18,6 +18,8 @@ export interface UpdateOptions extends NpmCacheContext {
   npm(args: string[]): Promise<void>;
   /** The project's tests, as a shell command run in the project directory. */
   testCommand: string;
+  /** The tests' environment: without the write token (see third-party-env.ts). Default this process's. */
+  commandEnv?: NodeJS.ProcessEnv;
   pullRequest?: PullRequestTarget;
 }
 
@@ -72,7 +74,7 @@ export async function update(options: UpdateOptions): Promise<UpdateResult> {
   log.info(`npm update changed: ${result.changes.join(', ')}`);
 
   const tests = await log.group(`tests: ${options.testCommand}`, async () => {
-    const ran = await runShell(options.testCommand, projectDir);
+    const ran = await runShell(options.testCommand, projectDir, options.commandEnv);
     for (const line of ran.output.trimEnd().split('\n')) log.info(line);
     return ran;
   });
@@ -169,9 +171,13 @@ function gitIn(dir: string, credentials: { username: string; password: string } 
   };
 }
 
-async function runShell(command: string, cwd: string): Promise<{ code: number; output: string }> {
+async function runShell(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('sh', ['-c', command], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

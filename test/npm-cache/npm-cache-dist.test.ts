@@ -230,17 +230,29 @@ describe('npm-cache update mode opening a pull request on the GitHub emulator', 
     await world.publishLeftUpdate();
     const dir = await checkout('bumped');
     const cacheDir = path.join(tmp.dir, 'cache');
-    const inputs = { mode: 'update', 'cache-dir': cacheDir, 'open-pr': 'true', token: TOKEN };
+    // The tests (like npm and the packages' scripts) run third-party code: they never see the write token.
+    const envFile = path.join(tmp.dir, 'test-command-env.txt');
+    const inputs = {
+      mode: 'update',
+      'cache-dir': cacheDir,
+      'open-pr': 'true',
+      token: TOKEN,
+      'test-command': `env > ${envFile} && npm test`,
+    };
     const result = await runAction(dir, inputs, runnerEnv());
     expect(result.log).not.toContain('::error::');
     expect(result.code).toBe(0);
     expect(result.outputs.changes).toBe('ib-left 1.0.0 → 1.1.0');
     expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    const testEnv = await readFile(envFile, 'utf8');
+    expect(testEnv).toContain('PATH=');
+    expect(testEnv).not.toContain(TOKEN);
+    expect(testEnv).not.toMatch(/^INPUT_/m);
 
     const pr = await forge.findOpenPullRequest(repo, 'ironbots/npm-update');
     expect(pr).toMatchObject({ title: 'npm update: ib-left 1.0.0 → 1.1.0', baseRef: 'main', state: 'open' });
     expect(result.outputs['pull-request-url']).toBe(pr!.htmlUrl);
-    expect(pr!.body).toContain('`npm test` passed on the updated tree');
+    expect(pr!.body).toContain(`\`env > ${envFile} && npm test\` passed on the updated tree`);
     const lock = JSON.parse((await forge.getFileContent(repo, 'package-lock.json', pr!.headSha))!) as {
       packages: Record<string, { version: string }>;
     };

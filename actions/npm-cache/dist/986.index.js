@@ -79,7 +79,7 @@ async function update(options) {
     }
     log.info(`npm update changed: ${result.changes.join(', ')}`);
     const tests = await log.group(`tests: ${options.testCommand}`, async () => {
-        const ran = await runShell(options.testCommand, projectDir);
+        const ran = await runShell(options.testCommand, projectDir, options.commandEnv);
         for (const line of ran.output.trimEnd().split('\n'))
             log.info(line);
         return ran;
@@ -163,9 +163,9 @@ function gitIn(dir, credentials) {
         }
     };
 }
-async function runShell(command, cwd) {
+async function runShell(command, cwd, env = process.env) {
     try {
-        const { stdout, stderr } = await run('sh', ['-c', command], { cwd, maxBuffer: 64 * 1024 * 1024 });
+        const { stdout, stderr } = await run('sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
         return { code: 0, output: stdout + stderr };
     }
     catch (error) {
