@@ -18,7 +18,11 @@ export function registerLocalCommand(program: Command): void {
       180,
     )
     .option('--executor <name>', 'where the demo jobs run: process, podman or vm', 'process')
-    .option('--forge <kind>', 'the forge the emulator plays: github (a pull request) or gitlab (a merge request)', 'github')
+    .option(
+      '--forge <kind>',
+      'the forge the emulator plays: github (a pull request) or gitlab (a merge request)',
+      'github',
+    )
     .option('--verbose', 'show the structured logs of every component on stderr', false)
     .action(
       async (options: {
