@@ -8,7 +8,7 @@ import {
   type DeploymentConfig,
 } from '../../runner-agent/src/config/deployment-config.ts';
 import type { SecretRegistry } from '../../core/secrets.ts';
-import { positiveInteger, CONFIG_OPTION } from './options.ts';
+import { positiveInteger, CONFIG_OPTION, DIR_OPTION, directoryOf, renamedDirOption } from './options.ts';
 import { EXIT } from '../exit-codes.ts';
 
 interface Opened {
@@ -97,7 +97,8 @@ export function registerImageCommands(program: Command): void {
       process.env.IRONBOTS_REPOSITORY || undefined,
     )
     .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
-    .option('--project <dir>', 'the project whose images/recipes/<name>.yml builds the image', '.')
+    .option(...DIR_OPTION('the project whose images/recipes/<name>.yml builds the image'))
+    .addOption(renamedDirOption('--project'))
     .option(...INPUT_OPTION)
     .action(
       async (
@@ -106,7 +107,8 @@ export function registerImageCommands(program: Command): void {
           config: string;
           repository?: string;
           workDir: string;
-          project: string;
+          dir?: string;
+          project?: string;
           input: Record<string, string>;
         },
       ) => {
@@ -124,7 +126,7 @@ export function registerImageCommands(program: Command): void {
         const { RecipeImageBuilder } = await import('../../runner-agent/src/images/recipe-image-builder.ts');
         const { existsSync } = await import('node:fs');
         // A recipe in the project builds the image; without one, the busybox test image is built.
-        const recipePath = recipeFile(name, path.resolve(options.project));
+        const recipePath = recipeFile(name, path.resolve(directoryOf(options)));
         if (!existsSync(recipePath) && Object.keys(options.input).length > 0) {
           process.exitCode = EXIT.usage;
           throw new Error(
@@ -161,18 +163,22 @@ export function registerImageCommands(program: Command): void {
       'build a VM image from its recipe (images/recipes/<name>.yml), boot-test it, and make it the local <name> image',
     )
     .argument('<recipe>', 'a recipe name (looked up in <project>/images/recipes) or a recipe file')
-    .option('--project <dir>', 'the project holding images/recipes', '.')
+    .option(...DIR_OPTION('the project holding images/recipes'))
+    .addOption(renamedDirOption('--project'))
     .option('--force', 'build even when this recipe was built here already', false)
     .option(...INPUT_OPTION)
     .action(
       async (
         reference: string,
-        options: { project: string; force: boolean; input: Record<string, string> },
+        options: { dir?: string; project?: string; force: boolean; input: Record<string, string> },
       ) => {
         const { recipeFile } = await import('../../runner-agent/src/images/image-recipe.ts');
         const { ensureRecipeImage, localImagesDir } =
           await import('../../runner-agent/src/deployment/vm-setup.ts');
-        const recipe = await loadRecipe(recipeFile(reference, path.resolve(options.project)), options.input);
+        const recipe = await loadRecipe(
+          recipeFile(reference, path.resolve(directoryOf(options))),
+          options.input,
+        );
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort(new Error('interrupted')));
         const blob = await ensureRecipeImage({
@@ -207,8 +213,9 @@ export function registerImageCommands(program: Command): void {
     .description('download an image into the local cache (resuming, verified) and print its path')
     .argument('<image>', 'an image name (read from <checkout>/images/<name>) or a blob name')
     .option(...configOption)
-    .option('--checkout <dir>', 'the repository checkout holding images/<name>', '.')
-    .action(async (reference: string, options: { config: string; checkout: string }) => {
+    .option(...DIR_OPTION('the repository checkout holding images/<name>'))
+    .addOption(renamedDirOption('--checkout'))
+    .action(async (reference: string, options: { config: string; dir?: string; checkout?: string }) => {
       const opened = await open(options.config);
       const { imageStoreFromConfig } =
         await import('../../runner-agent/src/images/image-store-from-config.ts');
@@ -223,7 +230,7 @@ export function registerImageCommands(program: Command): void {
         ...(tty ? { onProgress: (done: number, total: number) => progress.update(done, total) } : {}),
       });
       // Messages go to stderr (over the bar's line on a terminal): stdout is only the path, for scripts.
-      const file = await resolver.resolve(reference, path.resolve(options.checkout), {
+      const file = await resolver.resolve(reference, path.resolve(directoryOf(options)), {
         log: (line) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${opened.secrets.redact(line)}\n`),
       });
       process.stdout.write(`${file}\n`);

@@ -27,7 +27,7 @@ function ironbots(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('ironbots image build --input', () => {
   it('exits 2 with a clear message for a malformed, undeclared, missing or mismatching input, building nothing', async () => {
-    const build = (...args: string[]) => ironbots(['image', 'build', ...args, '--project', repoRoot]);
+    const build = (...args: string[]) => ironbots(['image', 'build', ...args, '-C', repoRoot]);
     const malformed = await build('github-runner', '--input', 'runner-url');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(
@@ -55,6 +55,22 @@ describe('ironbots image build --input', () => {
       /inputs\.runner-sha256: the input "runner-sha256" is "not-a-checksum", which does not match/,
     );
     expect(mismatching.stdout).toBe('');
+  });
+
+  it('takes --project, the old name of --dir, with a warning', async () => {
+    const old = await ironbots([
+      'image',
+      'build',
+      'debian-12',
+      '--input',
+      'colour=red',
+      '--project',
+      repoRoot,
+    ]);
+    expect(old.stderr).toContain('warning: --project is renamed to --dir (-C)');
+    // It still names the same directory: the recipe was found there (and refused the undeclared input).
+    expect(old.stderr).toMatch(/debian-12\.yml: inputs: no input "colour" is declared/);
+    expect(old.code).toBe(2);
   });
 });
 
@@ -104,7 +120,7 @@ describe('ironbots image … (the CLI as a process)', () => {
     const checkout = path.join(t.dir, 'checkout');
     await mkdir(path.join(checkout, 'images'), { recursive: true });
     await writeFile(path.join(checkout, 'images', 'debian'), `${blob}\n`);
-    const fetched = await run('image', 'fetch', 'debian', '--checkout', checkout);
+    const fetched = await run('image', 'fetch', 'debian', '--dir', checkout);
     expect(fetched.code).toBe(0);
     expect(fetched.stdout).toBe(`${path.join(cacheDir, blob)}\n`);
     expect(fetched.stderr).toContain(`image ${blob}: sha256 verified`);
