@@ -132,8 +132,19 @@ describe('ContainerImageTarget', () => {
   it('pushes by digest in prepare, tags in publish; a rebuild of the same context is already released', async () => {
     const context = await buildContext(tmp.dir, 'release 1.2.0\n');
     const spec = releaseSpec('1.2.0', []);
-    const first = target({ image, buildContext: context, movingTags: ['latest'] });
+    const lines: string[] = [];
+    const log = {
+      info: (message: string) => lines.push(message),
+      warn: () => undefined,
+      error: () => undefined,
+      debug: () => undefined,
+      group: <T>(_name: string, run: () => Promise<T>) => run(),
+    };
+    const first = target({ image, buildContext: context, movingTags: ['latest'], log });
     const { plan } = await first.prepare(spec);
+    // The push shows its progress in the log, as skopeo reports it.
+    expect(lines.join('\n')).toMatch(/container: Copying blob sha256:[0-9a-f]+/);
+    expect(lines.join('\n')).toMatch(/container: Writing manifest/);
     expect(plan.map((p) => p.action)).toEqual(['push image', 'tag', 'move tag']);
     const digest = plan[0]!.detail!.match(/@(sha256:[0-9a-f]{64})/)![1]!;
     expect(await registry.hasManifest(image, digest, USER)).toBe(true);

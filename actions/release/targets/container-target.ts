@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -121,11 +122,11 @@ export class ContainerImageTarget implements ReleaseTarget {
           detail: `${this.#repository}@${prepared.digest}`,
         });
       } else {
+        // skopeo's own lines ("Copying blob sha256:… done", "Writing manifest") are the push's progress.
         await this.#tool(
           'skopeo',
           [
             'copy',
-            '--quiet',
             '--preserve-digests',
             '--authfile',
             prepared.authfile,
@@ -133,7 +134,7 @@ export class ContainerImageTarget implements ReleaseTarget {
             source,
             `docker://${this.#repository}@${prepared.digest}`,
           ],
-          { signal, what: `pushing to ${this.#repository}` },
+          { signal, what: `pushing to ${this.#repository}`, progress: true },
         );
         prepared.pushedManifest = true;
         this.#options.log?.info(`${this.name}: image pushed by digest ${prepared.digest}`);
@@ -349,7 +350,14 @@ export class ContainerImageTarget implements ReleaseTarget {
   async #tool(
     command: string,
     args: string[],
-    options: { input?: string; env?: Record<string, string>; signal?: AbortSignal; what?: string } = {},
+    options: {
+      input?: string;
+      env?: Record<string, string>;
+      signal?: AbortSignal;
+      what?: string;
+      /** Its stdout and stderr lines go to the log as they come (a push's progress). */
+      progress?: boolean;
+    } = {},
   ): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
@@ -361,6 +369,13 @@ export class ContainerImageTarget implements ReleaseTarget {
       let err = '';
       child.stdout!.on('data', (d: Buffer) => out.push(d));
       child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+      if (options.progress && this.#options.log) {
+        const log = this.#options.log;
+        for (const stream of [child.stdout!, child.stderr!])
+          createInterface({ input: stream }).on('line', (line) => {
+            if (line.trim()) log.info(`${this.name}: ${line.trim()}`);
+          });
+      }
       child.on('error', (error) => reject(this.#error(`${command} could not run: ${error.message}`, error)));
       child.on('close', (code) => {
         if (code === 0) return resolve(Buffer.concat(out));
