@@ -672,17 +672,17 @@ export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
     }
   }
 
-  async #callIn<T>(method: string, scope: RunnerScope, path: string, request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw toForgeError(error, method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path);
-    } finally {
-      if (this.#app) await this.installationToken().catch(() => undefined);
-    }
+  /** #call for a runner scope: errors name `/orgs/<org>…` for an organisation. */
+  #callIn<T>(method: string, scope: RunnerScope, path: string, request: () => Promise<T>): Promise<T> {
+    return this.#call(method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path, request);
   }
 
-  async #call<T>(method: string, repo: RepositoryId, path: string, request: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    method: string,
+    repo: RepositoryId | string,
+    path: string,
+    request: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await request();
     } catch (error) {
