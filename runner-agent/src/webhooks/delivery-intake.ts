@@ -3,10 +3,10 @@ import type { Logger } from '../../../core/logger.ts';
 import {
   BodyBudgetExhaustedError,
   BodyTooLargeError,
+  ByteBudget,
   isClientGone,
   readBodyWithin,
   type BodyRead,
-  type ByteBudget,
 } from '../../../core/http/body.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -34,6 +34,45 @@ export type DeliveryOutcome =
 
 /** How each delivery was answered, by event, for metrics. */
 export type OutcomeCounter = (event: string | undefined, outcome: DeliveryOutcome) => void;
+
+/** GitHub caps payloads at 25 MB (GitLab at less); anything larger is not from a forge. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+/** All deliveries being received (not yet verified) hold at most this much memory together. */
+export const MAX_PENDING_WEBHOOK_BYTES = 64 * 1024 * 1024;
+/** A sender that sends nothing for this long is cut off (forges send their whole body at once). */
+export const WEBHOOK_BODY_IDLE_MS = 10_000;
+
+/** What every forge's receiver takes. */
+export interface ReceiverOptions {
+  /** The shared secret: GitHub signs bodies with it, GitLab sends it back as X-Gitlab-Token. */
+  secret: string;
+  events: Queue<WebhookDelivery>;
+  logger: Logger;
+  maxBodyBytes?: number;
+  /** Cap on the bytes of all deliveries being received at once; over it → 503 with Retry-After. */
+  maxPendingBytes?: number;
+  bodyIdleMs?: number;
+  clock?: () => Date;
+  /** How each delivery was answered, for metrics. */
+  onOutcome?: (event: string, outcome: DeliveryOutcome) => void;
+}
+
+/** A receiver's limits and counters, with their defaults: one memory budget per receiver. */
+export function intakeSettings(options: ReceiverOptions): {
+  limit: number;
+  pending: ByteBudget;
+  idleTimeoutMs: number;
+  clock: () => Date;
+  count: OutcomeCounter;
+} {
+  return {
+    limit: options.maxBodyBytes ?? MAX_WEBHOOK_BYTES,
+    pending: new ByteBudget(options.maxPendingBytes ?? MAX_PENDING_WEBHOOK_BYTES),
+    idleTimeoutMs: options.bodyIdleMs ?? WEBHOOK_BODY_IDLE_MS,
+    clock: options.clock ?? (() => new Date()),
+    count: (event, outcome) => options.onOutcome?.(event ?? 'unknown', outcome),
+  };
+}
 
 /**
  * Reads the body within `limit` bytes and the shared budget; answers 413/503 (and drops the connection) or

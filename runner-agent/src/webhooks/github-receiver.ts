@@ -1,33 +1,24 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../../core/logger.ts';
-import type { Queue } from '../queue/queue.ts';
-import { ByteBudget } from '../../../core/http/body.ts';
 import { sendError } from '../../../core/http/responses.ts';
-import type { WebhookDelivery } from './delivery.ts';
-import { acceptDelivery, header, readDeliveryBody, type DeliveryOutcome } from './delivery-intake.ts';
+import {
+  acceptDelivery,
+  header,
+  intakeSettings,
+  readDeliveryBody,
+  type ReceiverOptions,
+} from './delivery-intake.ts';
 
-export { MAX_PAYLOAD_DEPTH, nestingExceeds, type DeliveryOutcome } from './delivery-intake.ts';
+export {
+  MAX_PAYLOAD_DEPTH,
+  MAX_PENDING_WEBHOOK_BYTES,
+  MAX_WEBHOOK_BYTES,
+  WEBHOOK_BODY_IDLE_MS,
+  nestingExceeds,
+  type DeliveryOutcome,
+} from './delivery-intake.ts';
 
-/** GitHub caps payloads at 25 MB; anything larger is not from GitHub. */
-export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
-/** All deliveries being received (not yet verified) hold at most this much memory together. */
-export const MAX_PENDING_WEBHOOK_BYTES = 64 * 1024 * 1024;
-/** A sender that sends nothing for this long is cut off (GitHub sends its whole body at once). */
-export const WEBHOOK_BODY_IDLE_MS = 10_000;
-
-export interface GitHubReceiverOptions {
-  secret: string;
-  events: Queue<WebhookDelivery>;
-  logger: Logger;
-  maxBodyBytes?: number;
-  /** Cap on the bytes of all deliveries being received at once; over it → 503 with Retry-After. */
-  maxPendingBytes?: number;
-  bodyIdleMs?: number;
-  clock?: () => Date;
-  /** How each delivery was answered, for metrics. */
-  onOutcome?: (event: string, outcome: DeliveryOutcome) => void;
-}
+export type GitHubReceiverOptions = ReceiverOptions;
 
 /**
  * Receives GitHub webhook deliveries. It only verifies and stores: interpreting an event needs the forge,
@@ -42,13 +33,8 @@ export interface GitHubReceiverOptions {
  * or ping · 503 with Retry-After: too many deliveries in progress, or queue unavailable.
  */
 export function createGitHubReceiver(options: GitHubReceiverOptions) {
-  const limit = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
-  const pending = new ByteBudget(options.maxPendingBytes ?? MAX_PENDING_WEBHOOK_BYTES);
-  const bodyIdleMs = options.bodyIdleMs ?? WEBHOOK_BODY_IDLE_MS;
-  const clock = options.clock ?? (() => new Date());
+  const { limit, pending, idleTimeoutMs, clock, count } = intakeSettings(options);
   const { logger, events, secret } = options;
-  const count = (event: string | undefined, outcome: DeliveryOutcome) =>
-    options.onOutcome?.(event ?? 'unknown', outcome);
 
   const receiveGitHubWebhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendError(res, 405, 'webhooks are POSTed', { allow: 'POST' });
@@ -78,7 +64,7 @@ export function createGitHubReceiver(options: GitHubReceiverOptions) {
     const read = await readDeliveryBody(req, res, {
       limit,
       pending,
-      idleTimeoutMs: bodyIdleMs,
+      idleTimeoutMs,
       onChunk: (chunk) => hmac.update(chunk),
       logger,
       count,

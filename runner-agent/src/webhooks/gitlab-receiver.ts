@@ -1,24 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../../core/logger.ts';
-import { ByteBudget } from '../../../core/http/body.ts';
 import { sendError } from '../../../core/http/responses.ts';
-import type { Queue } from '../queue/queue.ts';
-import type { WebhookDelivery } from './delivery.ts';
-import { acceptDelivery, header, readDeliveryBody, type DeliveryOutcome } from './delivery-intake.ts';
-import { MAX_PENDING_WEBHOOK_BYTES, MAX_WEBHOOK_BYTES, WEBHOOK_BODY_IDLE_MS } from './github-receiver.ts';
+import {
+  acceptDelivery,
+  header,
+  intakeSettings,
+  readDeliveryBody,
+  type ReceiverOptions,
+} from './delivery-intake.ts';
 
-export interface GitLabReceiverOptions {
-  /** The webhook's secret token, which GitLab sends back verbatim as X-Gitlab-Token. */
-  secret: string;
-  events: Queue<WebhookDelivery>;
-  logger: Logger;
-  maxBodyBytes?: number;
-  maxPendingBytes?: number;
-  bodyIdleMs?: number;
-  clock?: () => Date;
-  onOutcome?: (event: string, outcome: DeliveryOutcome) => void;
-}
+export type GitLabReceiverOptions = ReceiverOptions;
 
 /**
  * The event a GitLab delivery carries, from its X-Gitlab-Event header: "Merge Request Hook" →
@@ -42,15 +33,10 @@ export function gitlabEventName(headerValue: string): string {
  * 413 too large · 202 queued · 200 duplicate · 503 with Retry-After: overloaded or queue unavailable.
  */
 export function createGitLabReceiver(options: GitLabReceiverOptions) {
-  const limit = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
-  const pending = new ByteBudget(options.maxPendingBytes ?? MAX_PENDING_WEBHOOK_BYTES);
-  const idleTimeoutMs = options.bodyIdleMs ?? WEBHOOK_BODY_IDLE_MS;
-  const clock = options.clock ?? (() => new Date());
+  const { limit, pending, idleTimeoutMs, clock, count } = intakeSettings(options);
   const { logger, events } = options;
   // Compared as digests: equal lengths, so timingSafeEqual cannot leak the secret's length.
   const secretDigest = createHash('sha256').update(options.secret).digest();
-  const count = (event: string | undefined, outcome: DeliveryOutcome) =>
-    options.onOutcome?.(event ?? 'unknown', outcome);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendError(res, 405, 'webhooks are POSTed', { allow: 'POST' });
