@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-const GIT_ENV = {
+/** git with no user or system configuration, and a fixed author: what every test repository is made with. */
+export const GIT_ENV = {
   PATH: process.env.PATH,
   HOME: '/nonexistent',
   GIT_CONFIG_NOSYSTEM: '1',

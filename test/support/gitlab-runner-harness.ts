@@ -1,3 +1,4 @@
+import { GIT_ENV } from './git-fixture.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -305,16 +306,7 @@ export async function pushProject(
   const { mkdir } = await import('node:fs/promises');
   const run = promisify(execFile);
   const work = await mkdtemp(path.join(os.tmpdir(), 'gitlab-push-'));
-  const env = {
-    PATH: process.env.PATH,
-    HOME: '/nonexistent',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.invalid',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.invalid',
-  };
+  const env = GIT_ENV;
   try {
     const git = (...args: string[]) => run('git', ['-C', work, ...args], { env });
     await git('init', '--quiet', '--initial-branch', 'main');
