@@ -550,17 +550,9 @@ class GitHubForge {
             throw error;
         }
     }
-    async #callIn(method, scope, path, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            throw toForgeError(error, method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path);
-        }
-        finally {
-            if (this.#app)
-                await this.installationToken().catch(() => undefined);
-        }
+    /** #call for a runner scope: errors name `/orgs/<org>…` for an organisation. */
+    #callIn(method, scope, path, request) {
+        return this.#call(method, 'org' in scope ? `/orgs/${scope.org}` : scope.repo, path, request);
     }
     async #call(method, repo, path, request) {
         try {
