@@ -60,7 +60,7 @@ describe('deployment configuration', () => {
     expect(config.queue).toEqual({ kind: 'sqlite' });
     expect(config.logs).toEqual({
       kind: 'filesystem',
-      maxLogMegabytes: 50,
+      maxBytes: 50 * 1024 * 1024,
       retentionDays: 30,
       maxArtifactMegabytes: 1024,
     });
@@ -121,6 +121,15 @@ describe('deployment configuration', () => {
       /forge\.repositories\.0: expected owner\/name/,
     );
     expect(await failure('serer:\n  listen: 1.2.3.4:80\n')).toBe('config.yml line 1: serer: unknown field');
+    expect(await failure('logs:\n  kind: filesystem\n  maxBytes: 512\n')).toMatch(
+      /^config\.yml line 3: logs\.maxBytes: must be at least 1024 bytes/,
+    );
+    expect(await failure('logs:\n  kind: filesystem\n  maxBytes: 2048.5\n')).toMatch(
+      /logs\.maxBytes: must be a whole number of bytes/,
+    );
+    expect(await failure('logs:\n  kind: filesystem\n  maxLogMegabytes: 50\n')).toBe(
+      'config.yml line 3: logs.maxLogMegabytes: renamed to logs.maxBytes, in bytes (52428800 is 50 MiB)',
+    );
     expect(await failure('server:\n  webhookSecret: short\n')).toMatch(/at least 8 characters/);
     expect(await failure('a: [\n')).toMatch(/^config\.yml line \d: invalid YAML/);
     expect(await failure('server:\n  apiTokens: [${API_TOKEN}]\n')).toMatch(

@@ -14,8 +14,16 @@ import { z } from 'zod';
 
 const HostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080');
 
-/** A job log stops growing here (a notice, then the verdict, end it). */
-const MaxLogMegabytes = z.number().min(0.01).max(10_240).default(50);
+/**
+ * Bytes at which a job log stops growing (a notice with the dropped byte count, then the verdict, end it).
+ * The floor keeps room for those two lines.
+ */
+const MaxLogBytes = z
+  .number()
+  .int('must be a whole number of bytes, e.g. 52428800 for 50 MiB')
+  .min(1024, 'must be at least 1024 bytes (1 KiB): the log keeps room for its truncation notice and verdict')
+  .max(Number.MAX_SAFE_INTEGER)
+  .default(50 * 1024 * 1024);
 /** Days a job's log and artifacts are kept after it ended; `ironbots logs prune` and the server remove them. */
 const RetentionDays = z.number().int().min(1).max(3650).default(30);
 /** What one job may keep from $IRONBOTS_ARTIFACTS. */
@@ -104,7 +112,7 @@ export const DeploymentConfigSchema = z
           .object({
             kind: z.literal('filesystem'),
             dir: z.string().optional(),
-            maxLogMegabytes: MaxLogMegabytes,
+            maxBytes: MaxLogBytes,
             retentionDays: RetentionDays,
             maxArtifactMegabytes: MaxArtifactMegabytes,
           })
@@ -115,7 +123,7 @@ export const DeploymentConfigSchema = z
             kind: z.literal('s3'),
             bucket: z.string().min(3),
             prefix: z.string().default('logs/'),
-            maxLogMegabytes: MaxLogMegabytes,
+            maxBytes: MaxLogBytes,
             retentionDays: RetentionDays,
             maxArtifactMegabytes: MaxArtifactMegabytes,
             endpoint: z.string().url().optional(),
@@ -129,7 +137,12 @@ export const DeploymentConfigSchema = z
             message: 'set both accessKeyId and secretAccessKey, or neither',
           }),
       ])
-      .default({ kind: 'filesystem', maxLogMegabytes: 50, retentionDays: 30, maxArtifactMegabytes: 1024 }),
+      .default({
+        kind: 'filesystem',
+        maxBytes: 50 * 1024 * 1024,
+        retentionDays: 30,
+        maxArtifactMegabytes: 1024,
+      }),
     /** Where VM images are stored (see runner-agent/src/images/image-store.ts) and cached on this machine. */
     images: z
       .discriminatedUnion('kind', [
@@ -302,6 +315,11 @@ export const DeploymentConfigSchema = z
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 
+/** Fields that were renamed: a configuration still using the old name is told the new one. */
+const RENAMED_FIELDS: Record<string, string> = {
+  'logs.maxLogMegabytes': 'renamed to logs.maxBytes, in bytes (52428800 is 50 MiB)',
+};
+
 export class DeploymentConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -353,7 +371,7 @@ export async function parseDeploymentConfig(
       // An unknown key is named by its own line, and said plainly.
       if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) {
         at = [...at, issue.keys[0]!];
-        message = 'unknown field';
+        message = RENAMED_FIELDS[at.join('.')] ?? 'unknown field';
       }
       // The line of the key itself (a block value starts on the next one), else of the nearest parent.
       let line: number | undefined;

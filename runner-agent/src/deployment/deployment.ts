@@ -497,7 +497,7 @@ async function openLogStore(
   stateDir: string,
   secrets: SecretRegistry,
 ): Promise<LogStore> {
-  const maxLogBytes = Math.round(logs.maxLogMegabytes * 1024 * 1024);
+  const maxLogBytes = logs.maxBytes;
   if (logs.kind === 'filesystem')
     return new FilesystemLogStore({ root: logs.dir ?? path.join(stateDir, 'logs'), secrets, maxLogBytes });
   // The S3 SDK is the largest library here: loaded only for an S3 log store.
