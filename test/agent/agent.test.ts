@@ -218,6 +218,38 @@ describe('agent', () => {
     expect(await logText(id)).toMatch(/no newline at the end\nironbots: Passed in /);
   });
 
+  it('ends a log cut at its cap with the verdict; bytes before it as written, a split secret redacted', async () => {
+    const capped = new FilesystemLogStore({
+      root: path.join(dir, 'capped-logs'),
+      secrets,
+      maxLogBytes: 4096,
+    });
+    const half = AGENT_SECRET.length / 2;
+    const id = await enqueue(
+      job({
+        command: [
+          'sh',
+          '-c',
+          // Invalid UTF-8, then the secret in two writes, then far more than the cap.
+          `printf '\\377\\376 token='; printf '%s' "$A"; sleep 0.2; printf '%s\\n' "$B"; head -c 1000000 /dev/zero | tr '\\0' y`,
+        ],
+        env: { A: AGENT_SECRET.slice(0, half), B: AGENT_SECRET.slice(half) },
+      }),
+    );
+    const report = await runNext(makeAgent({ logStore: capped }));
+    expect(report.state).toBe('success');
+    const bytes = (await capped.read(id))!.data;
+    expect(bytes.length).toBeLessThanOrEqual(4096);
+    expect(bytes.includes(Buffer.from('\xff\xfe token=***\nyyy', 'latin1'))).toBe(true);
+    const text = bytes.toString('utf8');
+    expect(text).not.toContain(AGENT_SECRET.slice(0, half));
+    const lines = text.split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.at(-2)).toMatch(/^ironbots: Passed in .* \[test-agent\]$/);
+    expect(lines.at(-3)).toMatch(/^ironbots: log truncated: it reached the limit of 4096 bytes/);
+    expect((await capped.meta(id))!.droppedBytes).toBeGreaterThan(990_000);
+  });
+
   it('reports a failing command as failure with its exit code, and does not retry it', async () => {
     const repo = await bareRepositoryWith(path.join(dir, 'git'), SCRIPT);
     const id = await enqueue(

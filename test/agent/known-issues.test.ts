@@ -93,6 +93,21 @@ describe('OutputTail', () => {
     for (const chunk of ['aaaa', 'bbbb', 'cccc', 'dd']) tail.push(chunk);
     expect(tail.text()).toBe('bbbbccccdd');
   });
+
+  it('copies what it keeps: a chunk’s buffer may be reused after push', () => {
+    const tail = new OutputTail(10);
+    const buffer = Buffer.alloc(3);
+    for (const word of ['abc', 'def', 'ghi', 'jkl']) {
+      buffer.write(word);
+      tail.push(buffer);
+    }
+    buffer.fill('x');
+    expect(tail.text()).toBe('cdefghijkl');
+    tail.push('0123456789ABCDEF');
+    expect(tail.text()).toBe('6789ABCDEF');
+    tail.push('!');
+    expect(tail.text()).toBe('789ABCDEF!');
+  });
 });
 
 describe('readKnownIssues', () => {

@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionRequest } from '../../runner-agent/src/executors/executor.ts';
@@ -54,6 +55,46 @@ describe('ProcessExecutor', () => {
     );
     return { result, text: Buffer.concat(chunks).toString('utf8') };
   }
+
+  it('keeps stdout and stderr in the order the job wrote them', async () => {
+    const { result, text } = await run(['sh', '-c', 'for i in 1 2 3; do echo out $i; echo err $i >&2; done']);
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(text).toBe('out 1\nerr 1\nout 2\nerr 2\nout 3\nerr 3\n');
+  });
+
+  it('hands out views of one reused buffer when the caller copies (transientChunks), losing nothing', async () => {
+    const copies: Buffer[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    const bytes = 4 * 1024 * 1024;
+    const result = await new ProcessExecutor().run(
+      {
+        jobId: 'j1',
+        argv: ['head', '-c', String(bytes), '/dev/urandom'],
+        workdir,
+        env: { PATH: DEFAULT_JOB_PATH },
+        timeoutMs: 30_000,
+      },
+      {
+        onOutput: (chunk) => {
+          seen.add(chunk.buffer);
+          copies.push(Buffer.from(chunk));
+        },
+        transientChunks: true,
+        signal: new AbortController().signal,
+      },
+    );
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(Buffer.concat(copies).length).toBe(bytes);
+    expect(copies.length).toBeGreaterThan(1);
+    expect(seen.size).toBe(1);
+  });
+
+  it('leaves no output pipe behind in the temporary directory', async () => {
+    const before = (await readdir(os.tmpdir())).filter((name) => name.startsWith('ironbots-output-'));
+    await run(['echo', 'hi']);
+    const after = (await readdir(os.tmpdir())).filter((name) => name.startsWith('ironbots-output-'));
+    expect(after.filter((name) => !before.includes(name))).toEqual([]);
+  });
 
   it('offers the executor:process label', async () => {
     const executor = new ProcessExecutor();

@@ -171,6 +171,49 @@ export function logStoreContract(
       }
     });
 
+    it('redacts a secret split across two chunks at every byte position', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const bytes = Buffer.from(`token=${SECRET};\n`);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const jobId = `split-${cut}`;
+        const writer = await store.create(meta(jobId));
+        writer.append(bytes.subarray(0, cut));
+        writer.append(bytes.subarray(cut));
+        await writer.finish({ state: 'success' });
+        expect((await readAll(store, jobId)).text, `split at byte ${cut}`).toBe('token=***;\n');
+      }
+    });
+
+    it('stores bytes that are not valid UTF-8 exactly as written (a reader decodes them as U+FFFD)', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const invalid = Buffer.from([0xff, 0xfe, 0x80, 0xc3]);
+      const bytes = Buffer.concat([invalid, Buffer.from(` ${SECRET} `), invalid, Buffer.from('\n')]);
+      const expected = Buffer.concat([invalid, Buffer.from(' *** '), invalid, Buffer.from('\n')]);
+      for (const cut of [1, 3, 4, 6, 20, bytes.length - 2]) {
+        const jobId = `invalid-${cut}`;
+        const writer = await store.create(meta(jobId));
+        writer.append(bytes.subarray(0, cut));
+        writer.append(bytes.subarray(cut));
+        await writer.finish({ state: 'success' });
+        const stored = (await readAll(store, jobId)).bytes;
+        expect(stored.equals(expected), `split at byte ${cut}: ${stored.toString('hex')}`).toBe(true);
+        expect(stored.toString('utf8')).toBe('\uFFFD\uFFFD\uFFFD\uFFFD *** \uFFFD\uFFFD\uFFFD\uFFFD\n');
+      }
+    });
+
+    it('copies what it keeps: the caller may reuse its buffer once append returns', async () => {
+      const store = await open({ secrets: [SECRET] });
+      const writer = await store.create(meta('job-reuse'));
+      const buffer = Buffer.alloc(6);
+      for (const word of ['first\n', 'again\n', 'third\n']) {
+        buffer.write(word);
+        writer.append(buffer);
+      }
+      buffer.fill('x');
+      await writer.finish({ state: 'success' });
+      expect((await readAll(store, 'job-reuse')).text).toBe('first\nagain\nthird\n');
+    });
+
     it('rejects invalid job ids instead of touching paths', async () => {
       const store = await open();
       for (const bad of [
@@ -214,6 +257,36 @@ export function logStoreContract(
         state: 'success',
         droppedBytes: line.length * 100 - kept,
       });
+    });
+
+    it('ends a log cut by one huge chunk with the notice and the verdict, the secret in it redacted', async () => {
+      const store = await open({ secrets: [SECRET], maxLogBytes: CAP });
+      const writer = await store.create(meta('job-flood'));
+      writer.append(`${SECRET}\n`);
+      writer.append(Buffer.alloc(3 * CAP, 'z'));
+      writer.append(`${SECRET}\n`);
+      await writer.finish({ state: 'failure' }, `ironbots: Failed (exit code 1) in 2.0 s [agent] ${SECRET}`);
+      const { text, bytes } = await readAll(store, 'job-flood');
+      expect(bytes.length).toBeLessThanOrEqual(CAP);
+      expect(text).not.toContain(SECRET);
+      expect(text.startsWith('***\nzzz')).toBe(true);
+      const lines = text.split('\n');
+      expect(lines.at(-1)).toBe('');
+      expect(lines.at(-2)).toBe('ironbots: Failed (exit code 1) in 2.0 s [agent] ***');
+      expect(lines.at(-3)).toMatch(/^ironbots: log truncated: it reached the limit of 4096 bytes/);
+      // Dropped: the z's that did not fit, and the whole second line (counted, never looked at).
+      const keptZs = text.indexOf('\nironbots: log truncated') - '***\n'.length;
+      expect((await store.meta('job-flood'))!.droppedBytes).toBe(3 * CAP - keptZs + SECRET.length + 1);
+    });
+
+    it('starts the closing line on a line of its own when the output does not end with a newline', async () => {
+      const store = await open();
+      const writer = await store.create(meta('job-no-newline'));
+      writer.append('no newline at the end');
+      await writer.finish({ state: 'success' }, 'ironbots: Passed in 1.0 s [agent]');
+      expect((await readAll(store, 'job-no-newline')).text).toBe(
+        'no newline at the end\nironbots: Passed in 1.0 s [agent]\n',
+      );
     });
 
     it('keeps the logs of different jobs apart', async () => {

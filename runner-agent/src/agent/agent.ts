@@ -357,18 +357,18 @@ export class Agent {
       ]);
       const output = writer;
       const tail = new OutputTail();
-      // The job's last line may lack its newline: ironbots' closing line must still start a line of its own.
-      let atLineStart = true;
       const result = await this.#runner.run({
         jobId,
         job,
         runner: `agent ${this.name}`,
         attempt,
         maxAttempts,
+        // The tail and the log writer copy what they keep: executors may reuse their read buffer.
+        transientOutput: true,
+        // A log store slower than the job holds the job back rather than filling this process's memory.
+        backlog: () => output.backlog(),
         output: (chunk) => {
-          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          if (bytes.length) atLineStart = bytes.at(-1) === 0x0a;
-          tail.push(bytes);
+          tail.push(chunk);
           output.append(chunk);
         },
         onStarted: (at) => this.#o.onEvent?.({ type: 'started', jobId, at }),
@@ -386,7 +386,8 @@ export class Agent {
         log,
         tail,
       );
-      closingLine = `${atLineStart ? '' : '\n'}ironbots: ${report.description}`;
+      // The writer starts it on a line of its own when the job's last line lacks its newline.
+      closingLine = `ironbots: ${report.description}`;
     } catch (error) {
       // A bug or a broken store: never lose the job over it.
       log.error({ err: error }, 'job failed inside the agent');

@@ -51,6 +51,13 @@ export interface JobRun {
   source?: { kind: 'commit' } | { kind: 'directory'; dir: string; files: readonly string[] };
   /** Every byte of the job's log: ironbots' own lines, the checkout's and the command's output. */
   output(chunk: Buffer | string): void;
+  /**
+   * `output` copies what it keeps of a chunk before returning, so executors may pass views of a buffer they
+   * reuse (see ExecutionIO.transientChunks).
+   */
+  transientOutput?: boolean;
+  /** See ExecutionIO.backlog: a promise pauses reading the command's output until it settles. */
+  backlog?(): Promise<void> | undefined;
   onStarted?(at: number): void;
   /** Without one, what the job leaves in $IRONBOTS_ARTIFACTS goes with its working directory. */
   artifacts?: ArtifactSink;
@@ -133,6 +140,8 @@ export class JobRunner {
         },
         {
           onOutput: (chunk) => run.output(chunk),
+          ...(run.transientOutput ? { transientChunks: true } : {}),
+          ...(run.backlog ? { backlog: () => run.backlog!() } : {}),
           ...(run.onStarted ? { onStarted: run.onStarted } : {}),
           signal: run.signal,
           log: line,
@@ -195,7 +204,14 @@ export class JobRunner {
             ...(job.image ? { image: job.image } : {}),
             ...(job.network ? { network: job.network } : {}),
           },
-          { onOutput: (chunk) => run.output(chunk), onStarted: io.onStarted, signal: io.signal, log: line },
+          {
+            onOutput: (chunk) => run.output(chunk),
+            ...(run.transientOutput ? { transientChunks: true } : {}),
+            ...(run.backlog ? { backlog: () => run.backlog!() } : {}),
+            onStarted: io.onStarted,
+            signal: io.signal,
+            log: line,
+          },
         );
       },
     );

@@ -85,26 +85,44 @@ export function matchKnownIssue(issues: readonly KnownIssue[], logTail: string):
   return issues.find((known) => known.pattern.test(logTail));
 }
 
-/** The last `max` bytes of a job's output, for matching known issues without keeping the whole log. */
+/**
+ * The last `max` bytes of a job's output, for matching known issues without keeping the whole log: a ring
+ * buffer that copies what it is given (chunks may be views of a buffer the executor reuses).
+ */
 export class OutputTail {
-  readonly #max: number;
-  #chunks: Buffer[] = [];
-  #bytes = 0;
+  readonly #ring: Buffer;
+  /** Where the next byte goes; once the ring has wrapped, also where the oldest byte is. */
+  #end = 0;
+  #wrapped = false;
 
   constructor(max = 256 * 1024) {
-    this.#max = max;
+    this.#ring = Buffer.alloc(max);
   }
 
   push(chunk: Buffer | string): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.#chunks.push(bytes);
-    this.#bytes += bytes.length;
-    while (this.#bytes - (this.#chunks[0]?.length ?? 0) >= this.#max)
-      this.#bytes -= this.#chunks.shift()!.length;
+    const ring = this.#ring;
+    if (bytes.length >= ring.length) {
+      bytes.copy(ring, 0, bytes.length - ring.length);
+      this.#end = 0;
+      this.#wrapped = true;
+      return;
+    }
+    const first = bytes.copy(ring, this.#end);
+    if (first < bytes.length) {
+      this.#end = bytes.copy(ring, 0, first);
+      this.#wrapped = true;
+    } else if ((this.#end += first) === ring.length) {
+      this.#end = 0;
+      this.#wrapped = true;
+    }
   }
 
   text(): string {
-    const all = Buffer.concat(this.#chunks);
-    return all.subarray(Math.max(0, all.length - this.#max)).toString('utf8');
+    const ring = this.#ring;
+    const bytes = this.#wrapped
+      ? Buffer.concat([ring.subarray(this.#end), ring.subarray(0, this.#end)])
+      : ring.subarray(0, this.#end);
+    return bytes.toString('utf8');
   }
 }

@@ -21,6 +21,16 @@ export interface ExecutionRequest {
 export interface ExecutionIO {
   /** stdout and stderr, interleaved in the order they arrive. */
   onOutput(chunk: Buffer): void;
+  /**
+   * The caller copies what it keeps of a chunk before onOutput returns, so the executor may hand out views
+   * of a buffer it reads into again (no allocation per read). Unset: every chunk is the caller's to keep.
+   */
+  transientChunks?: boolean;
+  /**
+   * Asked after each chunk: a promise when the caller is behind (its log store is slower than the job), and
+   * the executor reads no more output until it settles (the job waits on its pipe, as on a slow terminal).
+   */
+  backlog?(): Promise<void> | undefined;
   /** Called once when the command has actually started (epoch ms, from performance.timeOrigin + now()). */
   onStarted?(at: number): void;
   /** Abort to cancel: the command and everything it started is killed. */

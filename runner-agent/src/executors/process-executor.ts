@@ -15,6 +15,7 @@ import type {
   Executor,
 } from './executor.ts';
 import { DEFAULT_JOB_PATH } from './job-environment.ts';
+import { OutputFifo } from './output-fifo.ts';
 import {
   liveGroupMembers,
   processesWithEnvironment,
@@ -46,7 +47,7 @@ const ProcessGroupRecordSchema = z.object({
 type ProcessGroupRecord = z.infer<typeof ProcessGroupRecordSchema>;
 
 /**
- * After the job's processes are gone, how long its stdout/stderr may stay open. Only a process that escaped
+ * After the job's processes are gone, how long its output pipe may stay open. Only a process that escaped
  * the process group (its own setsid) can hold them longer; we stop reading rather than wait for it.
  */
 const STDIO_DRAIN_MS = 2_000;
@@ -140,6 +141,23 @@ export class ProcessExecutor implements Executor {
     }
     if (io.signal.aborted) return result({ kind: 'cancelled' });
 
+    let output: OutputFifo;
+    try {
+      output = await OutputFifo.open(
+        (chunk) => io.onOutput(io.transientChunks ? chunk : Buffer.from(chunk)),
+        io.backlog && (() => io.backlog!()),
+      );
+    } catch (error) {
+      return result({
+        kind: 'infrastructure-error',
+        message: `could not make the job's output pipe: ${(error as Error).message}`,
+      });
+    }
+    if (io.signal.aborted) {
+      output.stop();
+      return result({ kind: 'cancelled' });
+    }
+
     return new Promise<ExecutionResult>((resolve) => {
       let child: ChildProcess;
       try {
@@ -147,14 +165,19 @@ export class ProcessExecutor implements Executor {
           argv0: command,
           cwd: request.workdir,
           env: request.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
+          // stdout and stderr are one pipe: the log shows them in the order the job wrote them.
+          stdio: ['ignore', output.writeFd, output.writeFd],
           // setsid(): the command leads a new process group that we can signal as a whole.
           detached: true,
           shell: false,
         });
       } catch (error) {
+        output.stop();
         resolve(result(spawnFailure(command, error as NodeJS.ErrnoException, io)));
         return;
+      } finally {
+        // The child has its own copy now: the pipe ends when the job's processes have closed theirs.
+        output.closeWriteEnd();
       }
 
       const pgid = child.pid;
@@ -164,7 +187,6 @@ export class ProcessExecutor implements Executor {
       let stopReason: 'timed-out' | 'cancelled' | undefined;
       let spawnError: NodeJS.ErrnoException | undefined;
       let termination: Promise<void> | undefined;
-      let closed = false;
       const terminate = (): Promise<void> => {
         if (pgid === undefined) return Promise.resolve();
         termination ??= terminateProcessGroup(pgid, this.#killGraceMs).then(() =>
@@ -182,32 +204,30 @@ export class ProcessExecutor implements Executor {
       io.signal.addEventListener('abort', onAbort, { once: true });
 
       child.once('spawn', () => io.onStarted?.(performance.timeOrigin + performance.now()));
-      child.stdout!.on('data', (chunk: Buffer) => io.onOutput(chunk));
-      child.stderr!.on('data', (chunk: Buffer) => io.onOutput(chunk));
       child.once('error', (error: NodeJS.ErrnoException) => {
         spawnError = error;
       });
       // The command is done; a background process it left in its group must not outlive the job (nor keep
-      // our pipes open).
+      // our pipe open).
       child.once('exit', () => {
         clearTimeout(timer);
         void terminate().then(() => {
-          if (closed) return;
+          if (output.isClosed) return;
           const drain = setTimeout(() => {
             io.onOutput(
               Buffer.from('\nironbots: output still open after the job ended; stopped reading it\n'),
             );
-            child.stdout?.destroy();
-            child.stderr?.destroy();
+            output.stop();
           }, STDIO_DRAIN_MS);
-          child.once('close', () => clearTimeout(drain));
+          void output.closed.then(() => clearTimeout(drain));
         });
       });
       child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-        closed = true;
         clearTimeout(timer);
         io.signal.removeEventListener('abort', onAbort);
-        void (termination ?? Promise.resolve()).then(() => {
+        // A child that never started has no 'exit' to stop the reading: nothing can write to the pipe.
+        if (spawnError) output.stop();
+        void Promise.all([termination, output.closed]).then(() => {
           if (record) rmSync(record, { force: true });
           if (spawnError) resolve(result(spawnFailure(command, spawnError, io)));
           else if (stopReason) resolve(result({ kind: stopReason }));

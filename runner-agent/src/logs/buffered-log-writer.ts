@@ -1,4 +1,3 @@
-import { TextDecoder } from 'node:util';
 import { StreamRedactor, type SecretRegistry } from '../../../core/secrets.ts';
 import { CLOSING_LINE_BYTES, type JobLogMeta, type LogWriter } from './log-store.ts';
 
@@ -6,8 +5,11 @@ const MiB = 1024 * 1024;
 
 /** Where a writer's bytes and final meta go: a file, S3 objects … */
 export interface LogSink {
-  /** Appends bytes after everything written before; called one at a time. */
-  write(data: Buffer): Promise<void>;
+  /**
+   * Appends the bytes of `data`, in order, after everything written before; called one at a time. The
+   * buffers are the writer's again once the promise settles.
+   */
+  write(data: Buffer[]): Promise<void>;
   writeMeta(meta: JobLogMeta): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,49 +27,71 @@ export interface BufferedLogWriterOptions {
   secrets: SecretRegistry | undefined;
 }
 
+/** Appended output is copied into buffers of this size, reused once written: no allocation per chunk. */
+const STAGING_BYTES = 64 * 1024;
+
+interface Staged {
+  buffer: Buffer;
+  length: number;
+}
+
 /**
- * The log writer every store shares: redacts secrets from the stream, keeps multi-byte characters whole,
- * caps the size with a final notice, and batches appended output into few writes to the sink without ever
- * blocking the job that produces it.
+ * The log writer every store shares: redacts secrets from the byte stream, caps the size with a final
+ * notice, and batches appended output into few writes to the sink without ever blocking the job that
+ * produces it. Output is stored byte for byte (bytes that are not valid UTF-8 too; a reader's decoder shows
+ * them as U+FFFD). `append` copies what it keeps, so a caller may reuse its buffer once it returns.
  */
 export class BufferedLogWriter implements LogWriter {
   readonly #o: BufferedLogWriterOptions;
-  readonly #redaction: { decoder: TextDecoder; redactor: StreamRedactor } | undefined;
-  /** A UTF-16 high surrogate whose low half the redactor still holds back; see #encode. */
-  #carry = '';
-  #pending: Buffer[] = [];
+  readonly #redactor: StreamRedactor | undefined;
+  /** Filled (or, when a write took them, partly filled) staging buffers, oldest first. */
+  #pending: Staged[] = [];
   #pendingBytes = 0;
+  /** Written staging buffers, for reuse. */
+  #spare: Buffer[] = [];
   /** Bytes in the file plus bytes pending. */
   #size: number;
+  /** Whether the stored log ends with a newline (or is empty): the closing line must start a line of its own. */
+  #atLineStart = true;
   #truncated = false;
-  /** Output bytes past the cap: counted, never decoded or stored. */
+  /** Output bytes past the cap: counted, never redacted or stored. */
   #droppedBytes = 0;
   #finishing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #error: Error | undefined;
+  /** Above this much pending output, backlog() asks the source to wait. */
+  readonly #highWaterBytes: number;
+  #backlog: PromiseWithResolvers<void> | undefined;
 
   constructor(options: BufferedLogWriterOptions) {
     this.#o = options;
     this.#size = options.existingBytes;
-    this.#redaction = options.secrets && {
-      // Streaming decode keeps a multi-byte character split across chunks whole; BOMs are output, not markers.
-      decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
-      redactor: new StreamRedactor(options.secrets),
-    };
+    this.#redactor = options.secrets && new StreamRedactor(options.secrets);
+    this.#highWaterBytes = 4 * options.eagerWriteBytes;
+  }
+
+  backlog(): Promise<void> | undefined {
+    if (this.#pendingBytes < this.#highWaterBytes) return undefined;
+    this.#backlog ??= Promise.withResolvers<void>();
+    return this.#backlog.promise;
+  }
+
+  /** The pending output went to the sink (or never will): the source may go on. */
+  #releaseBacklog(): void {
+    this.#backlog?.resolve();
+    this.#backlog = undefined;
   }
 
   append(chunk: Buffer | string): void {
     if (this.#finishing) return;
-    // Past the cap the output only counts: a job flooding its log costs no decoding or redaction.
+    // Past the cap the output only counts: a job flooding its log costs no redaction or copying.
     if (this.#truncated) {
       this.#droppedBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
       return;
     }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (!this.#redaction) return this.#accept(Buffer.from(bytes));
-    const { decoder, redactor } = this.#redaction;
-    this.#accept(this.#encode(redactor.push(decoder.decode(bytes, { stream: true }))));
+    this.#accept(this.#redactor ? this.#redactor.push(bytes) : bytes);
   }
 
   async flush(): Promise<void> {
@@ -81,16 +105,12 @@ export class BufferedLogWriter implements LogWriter {
   }
 
   async #finish(final: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>, closingLine?: string): Promise<void> {
-    if (this.#redaction) {
-      const { decoder, redactor } = this.#redaction;
-      this.#accept(this.#encode(redactor.push(decoder.decode()) + redactor.end()));
-      if (this.#carry) this.#accept(Buffer.from(this.#carry));
-    }
+    if (this.#redactor) this.#accept(this.#redactor.end());
     if (closingLine && !this.#error) {
       // Written past the cap into the room kept for it: a truncated log still ends with the verdict.
       const text = this.#o.secrets ? this.#o.secrets.redact(closingLine) : closingLine;
-      const line = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
-      this.#queue(line.subarray(0, utf8Boundary(line, CLOSING_LINE_BYTES)));
+      const line = Buffer.from(`${this.#atLineStart ? '' : '\n'}${text}${text.endsWith('\n') ? '' : '\n'}`);
+      this.#stage(line.subarray(0, utf8Boundary(line, CLOSING_LINE_BYTES)));
     }
     try {
       await this.flush();
@@ -107,21 +127,6 @@ export class BufferedLogWriter implements LogWriter {
     }
   }
 
-  /**
-   * The redactor cuts text at arbitrary UTF-16 positions, which may fall inside a surrogate pair (an emoji);
-   * encoding half a pair would write U+FFFD, so a trailing high surrogate waits for its partner.
-   */
-  #encode(text: string): Buffer {
-    let whole = this.#carry + text;
-    this.#carry = '';
-    const last = whole.charCodeAt(whole.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
-      this.#carry = whole.slice(-1);
-      whole = whole.slice(0, -1);
-    }
-    return Buffer.from(whole);
-  }
-
   #accept(data: Buffer): void {
     if (this.#truncated) {
       this.#droppedBytes += data.length;
@@ -133,22 +138,34 @@ export class BufferedLogWriter implements LogWriter {
     );
     const room = this.#o.maxLogBytes - CLOSING_LINE_BYTES - notice.length - this.#size;
     if (data.length <= room) {
-      this.#queue(data);
+      this.#stage(data);
     } else {
       this.#truncated = true;
       const kept = room > 0 ? utf8Boundary(data, room) : 0;
       this.#droppedBytes += data.length - kept;
-      if (kept > 0) this.#queue(data.subarray(0, kept));
-      if (room > -notice.length) this.#queue(notice);
+      if (kept > 0) this.#stage(data.subarray(0, kept));
+      if (room > -notice.length) this.#stage(notice);
     }
     if (this.#pendingBytes >= this.#o.eagerWriteBytes) void this.#drain();
     else this.#timer ??= setTimeout(() => void this.#drain(), this.#o.flushIntervalMs).unref();
   }
 
-  #queue(data: Buffer): void {
-    this.#pending.push(data);
+  /** Copies `data` behind the pending output. */
+  #stage(data: Buffer): void {
+    let from = 0;
+    while (from < data.length) {
+      let last = this.#pending.at(-1);
+      if (!last || last.length === last.buffer.length) {
+        last = { buffer: this.#spare.pop() ?? Buffer.allocUnsafeSlow(STAGING_BYTES), length: 0 };
+        this.#pending.push(last);
+      }
+      const copied = data.copy(last.buffer, last.length, from);
+      last.length += copied;
+      from += copied;
+    }
     this.#pendingBytes += data.length;
     this.#size += data.length;
+    if (data.length) this.#atLineStart = data[data.length - 1] === 0x0a;
   }
 
   /** One write at a time, each taking everything pending: batching without blocking the appender. */
@@ -165,16 +182,23 @@ export class BufferedLogWriter implements LogWriter {
   async #writeOut(): Promise<void> {
     try {
       while (this.#pending.length) {
-        const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
+        const batch = this.#pending;
         this.#pending = [];
         this.#pendingBytes = 0;
-        await this.#o.sink.write(data);
+        this.#releaseBacklog();
+        await this.#o.sink.write(batch.map((s) => s.buffer.subarray(0, s.length)));
+        // Every buffer the writer can hold at once (a batch in flight and one pending, each up to the high
+        // water mark) is reused: one dropped would be garbage that V8 frees only much later.
+        for (const { buffer } of batch)
+          if (this.#spare.length * STAGING_BYTES < 2 * this.#highWaterBytes + 2 * STAGING_BYTES)
+            this.#spare.push(buffer);
       }
     } catch (error) {
       // A full or broken disk: keep the job running, drop the log, and let flush()/finish() report it.
       this.#error = error as Error;
       this.#pending = [];
       this.#pendingBytes = 0;
+      this.#releaseBacklog();
     }
   }
 }

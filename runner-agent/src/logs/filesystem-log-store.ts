@@ -80,9 +80,7 @@ export class FilesystemLogStore implements LogStore {
       const metaPath = path.join(dir, 'meta.json');
       return new BufferedLogWriter({
         sink: {
-          write: async (data) => {
-            await file.write(data);
-          },
+          write: (data) => writeAll(file, data),
           writeMeta: (final) => writeJsonAtomically(metaPath, final),
           close: () => file.close(),
         },
@@ -211,6 +209,16 @@ export class FilesystemLogStore implements LogStore {
   #dir(jobId: string): string {
     assertValidJobId(jobId);
     return path.join(this.#root, jobId);
+  }
+}
+
+/** writev() may write less than asked (a disk filling up, a signal): the rest follows until all is written. */
+async function writeAll(file: FileHandle, data: Buffer[]): Promise<void> {
+  let rest = data;
+  while (rest.length) {
+    let { bytesWritten } = await file.writev(rest);
+    while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+    if (rest.length && bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
   }
 }
 

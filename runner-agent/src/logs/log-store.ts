@@ -34,13 +34,22 @@ export interface JobLogMeta {
 export const CLOSING_LINE_BYTES = 512;
 
 export interface LogWriter {
-  /** Appends output; buffered, never blocks the job. Secrets are redacted before anything is stored. */
+  /**
+   * Appends output, buffered; secrets are redacted before anything is stored. Copies what it keeps: the
+   * caller may reuse its buffer once this returns.
+   */
   append(chunk: Buffer | string): void;
+  /**
+   * A promise while the writer holds more output than it should (its store is slower than the job): a source
+   * that can wait (a pipe) reads no more until it settles. Undefined when it may go on.
+   */
+  backlog(): Promise<void> | undefined;
   /** Makes everything appended so far readable. */
   flush(): Promise<void>;
   /**
    * Flushes and records the final state; the log is complete afterwards. `closingLine` (ironbots' verdict,
-   * at most CLOSING_LINE_BYTES) is written last even when the log reached its size cap: room is kept for it.
+   * at most CLOSING_LINE_BYTES) is written last, on a line of its own, even when the log reached its size
+   * cap: room is kept for it.
    */
   finish(meta: Pick<JobLogMeta, 'state'> & Partial<JobLogMeta>, closingLine?: string): Promise<void>;
 }

@@ -78,7 +78,9 @@ export class S3LogStore implements LogStore {
     await this.#put(`${base}meta.json`, JSON.stringify(meta, null, 2) + '\n', 'application/json');
     return new BufferedLogWriter({
       sink: {
-        write: async (data) => {
+        write: async (buffers) => {
+          // One object per write: the buffers are the writer's again afterwards, so they are copied into it.
+          const data = Buffer.concat(buffers);
           await this.#put(
             `${base}chunks/${String(size).padStart(OFFSET_DIGITS, '0')}`,
             data,
