@@ -4,6 +4,7 @@
  */
 import { benchActionColdStart } from './action-cold-start.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
+import { benchLogStream } from './log-stream.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchQueueLatency, benchQueueThroughput } from './queue-latency.ts';
 import { benchReleaseAction } from './release-action.ts';
@@ -28,6 +29,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),
   'action-cold-start': () => benchActionColdStart(),
+  'log-stream': () => benchLogStream(),
 };
 
 console.log(

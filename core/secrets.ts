@@ -127,7 +127,8 @@ function possibleSecretStart(data: Buffer, secrets: readonly Buffer[], longest: 
     const byte = data[start];
     const tail = data.length - start;
     for (const secret of secrets)
-      if (secret[0] === byte && secret.length > tail && data.compare(secret, 0, tail, start) === 0) return tail;
+      if (secret[0] === byte && secret.length > tail && data.compare(secret, 0, tail, start) === 0)
+        return tail;
   }
   return 0;
 }

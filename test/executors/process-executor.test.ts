@@ -62,6 +62,16 @@ describe('ProcessExecutor', () => {
     expect(text).toBe('out 1\nerr 1\nout 2\nerr 2\nout 3\nerr 3\n');
   });
 
+  it('lets the job open /dev/stdout and /dev/stderr, as scripts do', async () => {
+    const { result, text } = await run([
+      'sh',
+      '-c',
+      'echo one >/dev/stdout; echo two >/dev/stderr; echo three | tee /dev/stderr',
+    ]);
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(text).toBe('one\ntwo\nthree\nthree\n');
+  });
+
   it('hands out views of one reused buffer when the caller copies (transientChunks), losing nothing', async () => {
     const copies: Buffer[] = [];
     const seen = new Set<ArrayBufferLike>();

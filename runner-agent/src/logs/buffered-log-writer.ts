@@ -63,12 +63,17 @@ export class BufferedLogWriter implements LogWriter {
   /** Above this much pending output, backlog() asks the source to wait. */
   readonly #highWaterBytes: number;
   #backlog: PromiseWithResolvers<void> | undefined;
+  /** The line that says where and why the log was cut. */
+  readonly #notice: Buffer;
 
   constructor(options: BufferedLogWriterOptions) {
     this.#o = options;
     this.#size = options.existingBytes;
     this.#redactor = options.secrets && new StreamRedactor(options.secrets);
     this.#highWaterBytes = 4 * options.eagerWriteBytes;
+    this.#notice = Buffer.from(
+      `\nironbots: log truncated: it reached the limit of ${formatBytes(options.maxLogBytes)}; later output was dropped\n`,
+    );
   }
 
   backlog(): Promise<void> | undefined {
@@ -133,9 +138,7 @@ export class BufferedLogWriter implements LogWriter {
       return;
     }
     if (data.length === 0 || this.#error) return;
-    const notice = Buffer.from(
-      `\nironbots: log truncated: it reached the limit of ${formatBytes(this.#o.maxLogBytes)}; later output was dropped\n`,
-    );
+    const notice = this.#notice;
     const room = this.#o.maxLogBytes - CLOSING_LINE_BYTES - notice.length - this.#size;
     if (data.length <= room) {
       this.#stage(data);
