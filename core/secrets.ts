@@ -63,19 +63,37 @@ export class StreamRedactor {
     this.#registry = registry;
   }
 
-  /** What can be shown of the stream so far; a view of `chunk` when it needed no change. */
-  push(chunk: Buffer): Buffer {
+  /**
+   * What can be shown of the stream so far, in pieces (views of `chunk` where it needed no change): a large
+   * chunk is never copied just to be joined to a held-back tail.
+   */
+  push(chunk: Buffer): Buffer[] {
     const { list, longest } = this.#encodedSecrets();
-    const data = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
-    if (list.length === 0) {
+    const pieces: Buffer[] = [];
+    let data = chunk;
+    if (this.#pending.length) {
+      const held = this.#pending;
       this.#pending = EMPTY;
-      return data;
+      if (list.length === 0) pieces.push(held);
+      // Short: cheap to join, and it may still end inside a secret.
+      else if (chunk.length < longest) data = Buffer.concat([held, chunk]);
+      else {
+        // Long enough to complete any secret that began in the held tail: one did, or the tail is output.
+        const across = secretAcross(held, chunk, list);
+        pieces.push(across ? Buffer.concat([held.subarray(0, across.start), REDACTED_BYTES]) : held);
+        if (across) data = chunk.subarray(across.end);
+      }
+    }
+    if (list.length === 0) {
+      pieces.push(data);
+      return pieces;
     }
     const redacted = redactBytes(data, list);
     const hold = possibleSecretStart(redacted, list, longest);
     // Copied: holding a view would keep the whole chunk (perhaps a buffer the caller reuses).
     this.#pending = hold ? Buffer.from(redacted.subarray(redacted.length - hold)) : EMPTY;
-    return redacted.subarray(0, redacted.length - hold);
+    pieces.push(redacted.subarray(0, redacted.length - hold));
+    return pieces;
   }
 
   /** The held-back tail, redacted: the stream has ended. */
@@ -119,6 +137,28 @@ function redactBytes(data: Buffer, secrets: readonly Buffer[]): Buffer {
     out = Buffer.concat(parts);
   }
   return out;
+}
+
+/**
+ * The leftmost secret (the longest, of several there) that begins in `held` and ends in `chunk`: where it
+ * starts in `held`, and where it ends in `chunk`.
+ */
+function secretAcross(
+  held: Buffer,
+  chunk: Buffer,
+  secrets: readonly Buffer[],
+): { start: number; end: number } | undefined {
+  for (let start = 0; start < held.length; start++) {
+    const inHeld = held.length - start;
+    for (const secret of secrets)
+      if (
+        secret.length > inHeld &&
+        held.compare(secret, 0, inHeld, start) === 0 &&
+        chunk.compare(secret, inHeld, secret.length, 0, secret.length - inHeld) === 0
+      )
+        return { start, end: secret.length - inHeld };
+  }
+  return undefined;
 }
 
 /** Length of the longest tail of `data` that some secret begins with (shorter than that secret). */

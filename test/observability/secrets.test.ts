@@ -13,13 +13,13 @@ function registry(...secrets: string[]): SecretRegistry {
 /** Feeds the chunks (text or bytes) through a fresh redactor and returns everything it let out, as text. */
 function stream(reg: SecretRegistry, chunks: (string | Buffer)[]): string {
   const redactor = new StreamRedactor(reg);
-  const out = chunks.map((c) => redactor.push(typeof c === 'string' ? Buffer.from(c) : c));
+  const out = chunks.flatMap((c) => redactor.push(typeof c === 'string' ? Buffer.from(c) : c));
   return Buffer.concat([...out, redactor.end()]).toString('utf8');
 }
 
 /** What one push lets out, as text. */
 function push(redactor: StreamRedactor, text: string): string {
-  return redactor.push(Buffer.from(text)).toString('utf8');
+  return Buffer.concat(redactor.push(Buffer.from(text))).toString('utf8');
 }
 
 describe('SecretRegistry', () => {
@@ -111,18 +111,60 @@ describe('StreamRedactor', () => {
     for (let cut = 0; cut <= bytes.length; cut++) {
       const redactor = new StreamRedactor(reg);
       const out = Buffer.concat([
-        redactor.push(bytes.subarray(0, cut)),
-        redactor.push(bytes.subarray(cut)),
+        ...redactor.push(bytes.subarray(0, cut)),
+        ...redactor.push(bytes.subarray(cut)),
         redactor.end(),
       ]);
       expect(out.equals(expected), `cut at byte ${cut}`).toBe(true);
     }
   });
 
+  it('finds a secret that begins anywhere in a held-back tail, the next chunk long or short', () => {
+    const reg = registry('abcabd');
+    const padding = '.'.repeat(20);
+    // The tail held back after the first chunk is "abcab": the secret could begin at its first or fourth byte.
+    expect(stream(reg, ['x abcab', `d ${padding}`])).toBe(`x *** ${padding}`);
+    expect(stream(reg, ['x abcab', `cabd ${padding}`])).toBe(`x abc*** ${padding}`);
+    expect(stream(reg, ['x abcab', 'cabd'])).toBe('x abc***');
+    expect(stream(reg, ['x abcab', `x ${padding}`])).toBe(`x abcabx ${padding}`);
+  });
+
+  it('agrees with SecretRegistry.redact on the whole text, however the stream is cut (seeded)', () => {
+    const reg = registry(TOKEN, HOOK_SECRET);
+    let seed = 42;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const words = [
+      TOKEN,
+      HOOK_SECRET,
+      TOKEN.slice(0, 9),
+      HOOK_SECRET.slice(0, 6),
+      'ghp_',
+      'hook',
+      'ü€😀',
+      ' ',
+      '\n',
+      'ok',
+    ];
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      while (text.length < 300) text += words[random(words.length)];
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + random(round % 2 ? 8 : 120);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      expect(stream(reg, chunks), `round ${round}`).toBe(reg.redact(text));
+    }
+  });
+
   it('hands a chunk without secrets on as it came, without copying it', () => {
     const redactor = new StreamRedactor(registry(TOKEN));
     const chunk = Buffer.from('nothing to hide here\n');
-    expect(redactor.push(chunk).buffer).toBe(chunk.buffer);
+    const pieces = redactor.push(chunk);
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0]!.buffer).toBe(chunk.buffer);
   });
 
   it('lets everything through at once when no secret is registered', () => {

@@ -96,7 +96,8 @@ export class BufferedLogWriter implements LogWriter {
       return;
     }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    this.#accept(this.#redactor ? this.#redactor.push(bytes) : bytes);
+    if (!this.#redactor) return this.#accept(bytes);
+    for (const piece of this.#redactor.push(bytes)) this.#accept(piece);
   }
 
   async flush(): Promise<void> {
