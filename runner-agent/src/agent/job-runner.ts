@@ -36,6 +36,12 @@ export interface ArtifactSink {
  */
 export const ARTIFACTS_DIR = '.ironbots-artifacts';
 
+/**
+ * Where a cross-project job's infrastructure pull request is checked out ($IRONBOTS_INFRA_DIR): inside the
+ * working directory for the same reason as the artifacts, and ignored by the project's git alike.
+ */
+export const INFRA_DIR = '.ironbots-infra';
+
 /** One run of a job: what the agent leased, or what `ironbots run` made of a context. */
 export interface JobRun {
   jobId: string;
@@ -103,6 +109,10 @@ export class JobRunner {
       durationMs: performance.now() - started,
     });
     line(`job ${jobId} (${job.context}) on ${run.runner}, attempt ${run.attempt} of ${run.maxAttempts}`);
+    if (job.infra)
+      line(
+        `infrastructure: ${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest} at ${job.infra.sha}`,
+      );
     const executor = this.#executors.get(job.executor);
     if (!executor)
       return finish({ kind: 'infrastructure-error', message: `no ${job.executor} executor here` });
@@ -122,6 +132,7 @@ export class JobRunner {
             jobEnv: job.env,
             ci: {
               ...ciVariables(jobId, job),
+              ...(job.infra ? infraVariables(job.infra, workdir) : {}),
               IRONBOTS_ATTEMPT: String(run.attempt),
               IRONBOTS_ARTIFACTS: artifacts,
             },
@@ -257,10 +268,25 @@ export class JobRunner {
     }
     if (!job.repository || !job.sha) return { kind: 'exited', exitCode: 0 };
     line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
+    const project = await this.#checkout(run, job.repository.cloneUrl, job.sha, workdir);
+    if (project.kind !== 'exited' || !job.infra) return project;
+    const infra = job.infra;
+    const infraDir = path.join(workdir, INFRA_DIR);
+    line(
+      `checking out ${infra.repository.owner}/${infra.repository.name}#${infra.pullRequest} at ${infra.sha} into $IRONBOTS_INFRA_DIR (${INFRA_DIR})`,
+    );
+    // Not part of the project's checkout: its `git status` does not see the other repository.
+    await appendFile(path.join(workdir, '.git', 'info', 'exclude'), `/${INFRA_DIR}/\n`);
+    await mkdir(infraDir);
+    return this.#checkout(run, infra.repository.cloneUrl, infra.sha, infraDir);
+  }
+
+  /** One commit into `dir`; a failure is the infrastructure's (retried), or a cancellation. */
+  #checkout(run: JobRun, cloneUrl: string, sha: string, dir: string): Promise<ExecutionOutcome> {
     return checkoutCommit({
-      cloneUrl: job.repository.cloneUrl,
-      sha: job.sha,
-      dir: workdir,
+      cloneUrl,
+      sha,
+      dir,
       credentials: this.#o.gitCredentials(),
       onOutput: (chunk) => run.output(chunk),
       signal: run.signal,
@@ -341,6 +367,16 @@ async function artifactFiles(dir: string): Promise<FoundArtifact[]> {
     });
   }
   return found;
+}
+
+/** Where the infrastructure pull request of a cross-project job is, and which commit of it. */
+function infraVariables(infra: NonNullable<Job['infra']>, workdir: string): Record<string, string> {
+  return {
+    IRONBOTS_INFRA_DIR: path.join(workdir, INFRA_DIR),
+    IRONBOTS_INFRA_REPOSITORY: `${infra.repository.owner}/${infra.repository.name}`,
+    IRONBOTS_INFRA_PULL_REQUEST: String(infra.pullRequest),
+    IRONBOTS_INFRA_SHA: infra.sha,
+  };
 }
 
 /** What a job can learn about itself, like GitHub's GITHUB_* variables. */

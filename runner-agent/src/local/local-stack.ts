@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   executors?: ExecutorKind[];
   /** Which forge the emulator plays. Default: github. */
   forge?: 'github' | 'gitlab';
+  /** `server.infraRepositories`: what cross-project contexts may check out. Default none. */
+  infraRepositories?: string[];
 }
 
 /**
@@ -128,7 +130,13 @@ export class LocalStack {
           dir: localImagesDir(),
           cacheDir: path.join(defaultCacheDir(), 'image-cache'),
         },
-        server: { listen: '127.0.0.1:0', webhookSecret, apiTokens: [apiToken], scanIntervalSeconds: 0 },
+        server: {
+          listen: '127.0.0.1:0',
+          webhookSecret,
+          apiTokens: [apiToken],
+          scanIntervalSeconds: 0,
+          infraRepositories: options.infraRepositories ?? [],
+        },
         agent: {
           name: options.agentName ?? 'local-agent',
           labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
@@ -194,7 +202,8 @@ export class LocalStack {
       this.emulator.addWebhook(repo.owner, repo.name, {
         url: this.webhookUrl,
         secret: this.webhookSecret,
-        events: ['pull_request', 'push'],
+        // status: a person asking for a cross-project context posts one (jobs/cross-project.ts).
+        events: ['pull_request', 'push', 'status'],
       });
     }
     return this.createRepositoryCopyWithoutWebhook(repo);

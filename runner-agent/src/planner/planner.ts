@@ -6,9 +6,11 @@ import {
   type CommitStatuses,
   type PullRequest,
   type PullRequests,
+  type Repositories,
   type Repository,
   type RepositoryFiles,
 } from '../../../forge/forge.ts';
+import { notRun, parseCrossProjectContext, resolveInfraPullRequest } from '../jobs/cross-project.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
   CONFIG_CONTEXT,
@@ -26,11 +28,17 @@ import {
   jobFromContext,
   PROJECT_CONFIG_PATH,
   ProjectConfigError,
+  type ContextConfig,
   type ProjectConfig,
 } from './project-config.ts';
 import { ProjectConfigParser } from './project-config-parser.ts';
 import type { PlannedHead, PlannedHeads } from './planned-heads.ts';
-import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
+import {
+  PullRequestEventSchema,
+  pullRequestFromEvent,
+  repositoryFromEvent,
+  StatusEventSchema,
+} from './pull-request-event.ts';
 import {
   mergeRequestNeedsPlan,
   MergeRequestEventSchema,
@@ -41,10 +49,18 @@ import {
 export interface TrustPolicy {
   /** Authors whose pull requests from forks are tested without a human looking first. */
   trustedAuthors: readonly string[];
+  /**
+   * `owner/name` of the repositories whose pull requests a cross-project context may check out beside a
+   * project (`fedora-40@acme/bots#12`, jobs/cross-project.ts). None: every such request is refused.
+   */
+  infraRepositories?: readonly string[];
 }
 
-/** What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses. */
-export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses;
+/**
+ * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, and the
+ * infrastructure repositories of cross-project contexts.
+ */
+export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Repositories;
 
 export interface PlannerOptions {
   forge: PlannerForge;
@@ -190,6 +206,7 @@ export class Planner {
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
     if (delivery.forge === 'gitlab') return this.#handleGitLabDelivery(delivery);
+    if (delivery.event === 'status') return this.#handleStatusDelivery(delivery);
     if (delivery.event !== 'pull_request')
       return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
     const parsed = PullRequestEventSchema.safeParse(delivery.payload);
@@ -207,6 +224,40 @@ export class Planner {
     if (event.action === 'synchronize')
       await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
     return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+  }
+
+  /**
+   * A status someone posted. `pending "Not yet tested"` under a cross-project context name is a request for
+   * that job (as Cockpit's tests-trigger posts it) on every open pull request whose head the commit is; any
+   * other status, our own included, is ignored without a request to the forge. Posting a status needs push
+   * access to the repository, so the request itself comes from a maintainer.
+   */
+  async #handleStatusDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
+    const parsed = StatusEventSchema.safeParse(delivery.payload);
+    if (!parsed.success)
+      return { kind: 'ignored', reason: `status payload not understood: ${parsed.error.issues[0]?.message}` };
+    const event = parsed.data;
+    if (
+      event.state !== 'pending' ||
+      event.description !== NOT_YET_TESTED ||
+      parseCrossProjectContext(event.context) === null
+    )
+      return { kind: 'ignored', reason: 'status: not a cross-project request' };
+    const repository = repositoryFromEvent(event);
+    const pulls = (await this.#forge.listOpenPullRequests(repository)).filter((p) => p.headSha === event.sha);
+    if (pulls.length === 0) {
+      await this.#forge.setCommitStatus(repository, event.sha, {
+        state: 'error',
+        context: event.context,
+        description: truncateDescription(
+          notRun(`${event.sha.slice(0, 7)} is not the head of an open pull request`),
+        ),
+      });
+      return { kind: 'ignored', reason: `${event.sha} is not the head of an open pull request` };
+    }
+    let result: PlanResult = { kind: 'ignored', reason: 'no pull request' };
+    for (const pr of pulls) result = await this.planPullRequest(repository, pr, 'webhook');
+    return result;
   }
 
   /**
@@ -322,7 +373,11 @@ export class Planner {
     );
 
     if (!this.#trusted(repository, pr)) {
-      for (const context of contexts.filter((c) => !existing.has(c))) {
+      // A cross-project context asked for on it waits for the same human as the file's own contexts.
+      const requested = [...existing.values()]
+        .filter((s) => s.description === NOT_YET_TESTED && parseCrossProjectContext(s.context) !== null)
+        .map((s) => s.context);
+      for (const context of [...contexts.filter((c) => !existing.has(c)), ...requested]) {
         await this.#forge.setCommitStatus(repository, pr.headSha, {
           state: 'pending',
           context,
@@ -337,13 +392,14 @@ export class Planner {
     const skipped: string[] = [];
     // Contexts that may still change at this head: a job queued or running, an outcome being republished.
     let unsettled = 0;
-    for (const [context, spec] of Object.entries(config.contexts)) {
+    const planContext = async (context: string, spec: ContextConfig, infra?: Job['infra']): Promise<void> => {
       const status = existing.get(context);
       const job: Job = {
         ...jobFromContext(context, spec, { kind: trigger }, this.#clock()),
         repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
         sha: pr.headSha,
         pullRequest: pr.number,
+        ...(infra ? { infra } : {}),
       };
       const dedupKey = jobDedupKey(job)!;
       const enqueue = async () => {
@@ -355,7 +411,14 @@ export class Planner {
         });
         jobs.push({ context, jobId: queued.id, duplicate: queued.duplicate });
         log.info(
-          { context, jobId: queued.id, duplicate: queued.duplicate, trigger, ...(canary ? { canary } : {}) },
+          {
+            context,
+            jobId: queued.id,
+            duplicate: queued.duplicate,
+            trigger,
+            ...(canary ? { canary } : {}),
+            ...(infra ? { infraSha: infra.sha } : {}),
+          },
           'job planned',
         );
       };
@@ -364,13 +427,13 @@ export class Planner {
         if (status && !this.#needsJob(status, spec.timeout)) {
           skipped.push(context);
           if (status.state === 'pending') unsettled++;
-          continue;
+          return;
         }
         unsettled++;
         // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
         if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
         await enqueue();
-        continue;
+        return;
       }
       // The job record, not the forge, says whether a context has a job: the forge may lag, or show a
       // stale write, and posting "Not yet tested" over a context that has a job regresses its status.
@@ -393,7 +456,7 @@ export class Planner {
           unsettled++;
         }
         skipped.push(context);
-        continue;
+        return;
       }
       if (record?.state === 'open') {
         unsettled++;
@@ -401,19 +464,19 @@ export class Planner {
         // and enqueueing) is enqueued again here, which dedup makes safe.
         if (this.#clock().getTime() - record.createdAt >= this.#orphanAfterMs) await enqueue();
         else skipped.push(context);
-        continue;
+        return;
       }
       if (status && !this.#needsJob(status, spec.timeout)) {
         skipped.push(context);
         if (status.state === 'pending') unsettled++;
-        continue;
+        return;
       }
       unsettled++;
       const target = { repo: repository, sha: pr.headSha, context };
       const { created } = await records.create(dedupKey, target);
       if (!created) {
         skipped.push(context);
-        continue;
+        return;
       }
       // Only the planner that created the record says "Not yet tested", and before the job can start.
       // Best effort: a forge that refuses it must not keep the job from being queued (the agent's statuses
@@ -423,6 +486,40 @@ export class Planner {
           log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
         );
       await enqueue();
+    };
+    for (const [context, spec] of Object.entries(config.contexts)) await planContext(context, spec);
+    // Cross-project contexts someone asked for (a "Not yet tested" status under such a name): they run a
+    // context of this file with another repository's pull request beside it.
+    for (const [context, status] of existing) {
+      const request = parseCrossProjectContext(context);
+      if (request === null || status.state !== 'pending' || status.description === MANUAL_TESTING_REQUIRED)
+        continue;
+      // Only a request is answered with a refusal: a job already running is left alone.
+      const refuse = async (reason: string) => {
+        skipped.push(context);
+        if (status.description !== NOT_YET_TESTED) {
+          unsettled++;
+          return;
+        }
+        log.info({ context, reason }, 'cross-project context not run');
+        await this.#forge.setCommitStatus(repository, pr.headSha, {
+          state: 'error',
+          context,
+          description: truncateDescription(notRun(reason)),
+        });
+      };
+      if (typeof request === 'string') {
+        await refuse(request);
+        continue;
+      }
+      const spec = config.contexts[request.base];
+      if (!spec) {
+        await refuse(`${PROJECT_CONFIG_PATH} has no context ${request.base}`);
+        continue;
+      }
+      const resolved = await resolveInfraPullRequest(this.#forge, request.infra, this.#crossProjectPolicy());
+      if (resolved.kind === 'refused') await refuse(resolved.reason);
+      else await planContext(context, spec, resolved.infra);
     }
     return { kind: 'planned', jobs, skipped, settled: unsettled === 0 };
   }
@@ -448,6 +545,13 @@ export class Planner {
       context,
       description: NOT_YET_TESTED,
     });
+  }
+
+  #crossProjectPolicy() {
+    return {
+      infraRepositories: this.#trust.infraRepositories ?? [],
+      trustedAuthors: this.#trust.trustedAuthors,
+    };
   }
 
   #trusted(repository: Repository, pr: PullRequest): boolean {

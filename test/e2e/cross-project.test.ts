@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../core/logger.ts';
+import type { CommitStatus, RepositoryId } from '../../forge/forge.ts';
+import { NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
+import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
+
+const project: RepositoryId = { owner: 'acme', name: 'widget' };
+const bots: RepositoryId = { owner: 'acme', name: 'bots' };
+const other: RepositoryId = { owner: 'acme', name: 'elsewhere' };
+
+/**
+ * Cross-project testing on the GitHub emulator, through the production wiring: a person asks for
+ * `unit@acme/bots#1` on the project's pull request (a "Not yet tested" status, as Cockpit's tests-trigger
+ * posts it), and the project's `unit` runs with the infrastructure pull request's head beside it; its
+ * status lands on the project's commit under that name. The infrastructure repository's main branch says
+ * otherwise than its pull request, so only a checkout of the pull request's head passes.
+ */
+describe('cross-project contexts (a project PR tested with an infrastructure PR)', () => {
+  let stack: LocalStack;
+  let markers: string;
+  let projectSha: string;
+  let botsPrSha: string;
+  let botsPr: number;
+
+  const config = () =>
+    [
+      'contexts:',
+      '  unit:',
+      // Without an infrastructure checkout it only says so; with one, it needs the pull request's file.
+      '    run:',
+      '      - sh',
+      '      - -c',
+      `      - 'if [ -z "$IRONBOTS_INFRA_DIR" ]; then echo "plain" >>${markers}; exit 0; fi;` +
+        ` echo "$IRONBOTS_CONTEXT $IRONBOTS_INFRA_REPOSITORY $IRONBOTS_INFRA_PULL_REQUEST $IRONBOTS_INFRA_SHA $(cat "$IRONBOTS_INFRA_DIR/VERSION")" >>${markers};` +
+        ` test "$(cat "$IRONBOTS_INFRA_DIR/VERSION")" = from-pull-request && test -z "$(git status --porcelain)"'`,
+      '',
+    ].join('\n');
+
+  beforeAll(async () => {
+    stack = await LocalStack.start({ logger: silentLogger(), infraRepositories: ['acme/bots'] });
+    markers = path.join(stack.stateDir, 'markers.txt');
+
+    const infra = (await stack.createRepository(bots)).workingCopy;
+    await infra.writeFiles({ VERSION: { content: 'main\n' } });
+    await infra.commit('main');
+    await infra.push('main');
+    await infra.checkoutNewBranch('new-images');
+    await infra.writeFiles({ VERSION: { content: 'from-pull-request\n' } });
+    botsPrSha = await infra.commit('new images');
+    await infra.push('new-images');
+    botsPr = (
+      await stack.forge.createPullRequest(bots, { title: 'images', head: 'new-images', base: 'main' })
+    ).number;
+
+    const elsewhere = (await stack.createRepository(other)).workingCopy;
+    await elsewhere.writeFiles({ VERSION: { content: 'x\n' } });
+    await elsewhere.commit('main');
+    await elsewhere.push('main');
+
+    const copy = (await stack.createRepository(project)).workingCopy;
+    await copy.writeFiles({ 'README.md': { content: 'widget\n' } });
+    await copy.commit('main');
+    await copy.push('main');
+    await copy.checkoutNewBranch('topic');
+    await copy.writeFiles({ '.ironbots.yml': { content: config() } });
+    projectSha = await copy.commit('tests');
+    await copy.push('topic');
+    await stack.forge.createPullRequest(project, { title: 'change', head: 'topic', base: 'main' });
+  }, 120_000);
+  afterAll(async () => stack?.stop());
+
+  const latest = async (sha: string, context: string): Promise<CommitStatus | undefined> =>
+    (await stack.forge.listCommitStatuses(project, sha)).find((s) => s.context === context);
+
+  /** What a person (or Cockpit's tests-trigger) does to ask for a context. */
+  const ask = (context: string) =>
+    stack.forge.setCommitStatus(project, projectSha, {
+      state: 'pending',
+      context,
+      description: NOT_YET_TESTED,
+    });
+
+  const finalOf = async (context: string): Promise<CommitStatus> => {
+    await expect
+      .poll(async () => (await latest(projectSha, context))?.state, { timeout: 60_000 })
+      .toMatch(/^(success|failure|error)$/);
+    return (await latest(projectSha, context))!;
+  };
+
+  it('runs the project’s context with the infrastructure PR’s head checked out and posts on the project’s commit', async () => {
+    // The project's own `unit` runs as always, with no infrastructure checkout.
+    expect((await finalOf('unit')).state).toBe('success');
+    expect(await readFile(markers, 'utf8')).toBe('plain\n');
+    const context = `unit@acme/bots#${botsPr}`;
+    await ask(context);
+    const final = await finalOf(context);
+    expect([final.state, final.description]).toEqual(['success', expect.stringMatching(/^Passed in /)]);
+    expect(await readFile(markers, 'utf8')).toContain(
+      `${context} acme/bots ${botsPr} ${botsPrSha} from-pull-request\n`,
+    );
+    // The log's header names the infrastructure commit, so a re-run is known to run the same one.
+    const log = await (await fetch(final.targetUrl!.replace(/\.html$/, ''))).text();
+    expect(log).toContain(`ironbots: infrastructure: acme/bots#${botsPr} at ${botsPrSha}\n`);
+    // The infrastructure repository's own statuses are untouched.
+    expect(await stack.forge.listCommitStatuses(bots, botsPrSha)).toEqual([]);
+  });
+
+  it('refuses a repository that is not on the allowlist, with a status saying so, and runs nothing', async () => {
+    const before = await readFile(markers, 'utf8');
+    const final = await finalOf((await ask('unit@acme/elsewhere#1'), 'unit@acme/elsewhere#1'));
+    expect([final.state, final.description]).toEqual([
+      'error',
+      'Not run: acme/elsewhere is not an allowed infrastructure repository (server.infraRepositories)',
+    ]);
+    expect(await readFile(markers, 'utf8')).toBe(before);
+  });
+
+  it('refuses a pull request that does not exist, and a context the project does not have', async () => {
+    await ask('unit@acme/bots#99');
+    await ask(`integration@acme/bots#${botsPr}`);
+    expect(
+      [await finalOf('unit@acme/bots#99'), await finalOf(`integration@acme/bots#${botsPr}`)].map((s) => [
+        s.state,
+        s.description,
+      ]),
+    ).toEqual([
+      ['error', 'Not run: acme/bots#99 does not exist'],
+      ['error', 'Not run: .ironbots.yml has no context integration'],
+    ]);
+  });
+
+  it('never lets a repository name with shell metacharacters get further than the status refusing it', async () => {
+    const hostile = 'unit@acme/bots;touch${IFS}pwned#1';
+    await ask(hostile);
+    const final = await finalOf(hostile);
+    expect([final.state, final.description]).toEqual([
+      'error',
+      `Not run: "${hostile}" is not <context>@<owner>/<repository>#<pull request>`,
+    ]);
+  });
+
+  it('takes the same context through the job API (`ironbots submit`), and refuses there what it refuses on a PR', async () => {
+    const submit = (context: string) =>
+      fetch(`${stack.server.url}/api/v1/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          context,
+          command: ['sh', '-c', 'cat "$IRONBOTS_INFRA_DIR/VERSION" | grep -qx from-pull-request'],
+          repository: project,
+          sha: projectSha,
+        }),
+      });
+    const refused = await submit('api@acme/elsewhere#1');
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([
+      422,
+      'context: acme/elsewhere is not an allowed infrastructure repository (server.infraRepositories)',
+    ]);
+    const malformed = await submit('api@acme/$(reboot)#1');
+    expect(malformed.status).toBe(400);
+
+    const accepted = await submit(`api@acme/bots#${botsPr}`);
+    expect(accepted.status).toBe(201);
+    const final = await finalOf(`api@acme/bots#${botsPr}`);
+    expect(final.state).toBe('success');
+  });
+});
