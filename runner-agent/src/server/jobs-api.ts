@@ -31,6 +31,8 @@ import { cancelJob, cancelReason, LISTED_STATES, listJobs } from './job-control.
  *   POST /api/v1/jobs/<id>/cancel     { by?, reason? } → 202 { id, state: 'cancelled' | 'cancelling', … },
  *                                        404 for an unknown id, 409 { state } for a job that already ended
  * An `Idempotency-Key` header makes a retried submission return the first job (200, duplicate: true).
+ * A cross-project context (`name@owner/infra#12`, jobs/cross-project.ts) needs `repository` and `sha`: the
+ * infrastructure pull request is checked out beside them; 422 says why one is refused, 400 a malformed name.
  */
 
 export const JobSubmissionSchema = z
