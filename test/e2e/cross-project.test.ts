@@ -21,6 +21,7 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
   let stack: LocalStack;
   let markers: string;
   let projectSha: string;
+  let projectMainSha: string;
   let botsPrSha: string;
   let botsPr: number;
 
@@ -33,13 +34,17 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
       '      - sh',
       '      - -c',
       `      - 'if [ -z "$IRONBOTS_INFRA_DIR" ]; then echo "plain" >>${markers}; exit 0; fi;` +
-        ` echo "$IRONBOTS_CONTEXT $IRONBOTS_INFRA_REPOSITORY $IRONBOTS_INFRA_PULL_REQUEST $IRONBOTS_INFRA_SHA $(cat "$IRONBOTS_INFRA_DIR/VERSION")" >>${markers};` +
+        ` echo "$IRONBOTS_CONTEXT $IRONBOTS_REPOSITORY $IRONBOTS_SHA $IRONBOTS_INFRA_REPOSITORY $IRONBOTS_INFRA_PULL_REQUEST $IRONBOTS_INFRA_SHA $(cat "$IRONBOTS_INFRA_DIR/VERSION")" >>${markers};` +
         ` test "$(cat "$IRONBOTS_INFRA_DIR/VERSION")" = from-pull-request && test -z "$(git status --porcelain)"'`,
       '',
     ].join('\n');
 
   beforeAll(async () => {
-    stack = await LocalStack.start({ logger: silentLogger(), infraRepositories: ['acme/bots'] });
+    stack = await LocalStack.start({
+      logger: silentLogger(),
+      infraRepositories: ['acme/bots'],
+      infraProjects: ['acme/widget'],
+    });
     markers = path.join(stack.stateDir, 'markers.txt');
 
     const infra = (await stack.createRepository(bots)).workingCopy;
@@ -60,12 +65,12 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     await elsewhere.push('main');
 
     const copy = (await stack.createRepository(project)).workingCopy;
-    await copy.writeFiles({ 'README.md': { content: 'widget\n' } });
-    await copy.commit('main');
+    await copy.writeFiles({ 'README.md': { content: 'widget\n' }, '.ironbots.yml': { content: config() } });
+    projectMainSha = await copy.commit('main');
     await copy.push('main');
     await copy.checkoutNewBranch('topic');
-    await copy.writeFiles({ '.ironbots.yml': { content: config() } });
-    projectSha = await copy.commit('tests');
+    await copy.writeFiles({ 'README.md': { content: 'widget, changed\n' } });
+    projectSha = await copy.commit('change');
     await copy.push('topic');
     await stack.forge.createPullRequest(project, { title: 'change', head: 'topic', base: 'main' });
   }, 120_000);
@@ -98,7 +103,7 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     const final = await finalOf(context);
     expect([final.state, final.description]).toEqual(['success', expect.stringMatching(/^Passed in /)]);
     expect(await readFile(markers, 'utf8')).toContain(
-      `${context} acme/bots ${botsPr} ${botsPrSha} from-pull-request\n`,
+      `${context} acme/widget ${projectSha} acme/bots ${botsPr} ${botsPrSha} from-pull-request\n`,
     );
     // The log's header names the infrastructure commit, so a re-run is known to run the same one.
     const log = await (await fetch(final.targetUrl!.replace(/\.html$/, ''))).text();
@@ -139,6 +144,40 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
       'error',
       `Not run: "${hostile}" is not <context>@<owner>/<repository>#<pull request>`,
     ]);
+  });
+
+  it('tests the project’s default branch for the infrastructure PR when asked on that PR (the other direction)', async () => {
+    const askOnBots = (context: string) =>
+      stack.forge.setCommitStatus(bots, botsPrSha, {
+        state: 'pending',
+        context,
+        description: NOT_YET_TESTED,
+      });
+    const finalOnBots = async (context: string) => {
+      await expect
+        .poll(
+          async () =>
+            (await stack.forge.listCommitStatuses(bots, botsPrSha)).find((s) => s.context === context)?.state,
+          { timeout: 60_000 },
+        )
+        .toMatch(/^(success|failure|error)$/);
+      return (await stack.forge.listCommitStatuses(bots, botsPrSha)).find((s) => s.context === context)!;
+    };
+    await askOnBots('unit@acme/widget');
+    await askOnBots('unit@acme/elsewhere');
+    const final = await finalOnBots('unit@acme/widget');
+    expect([final.state, final.description]).toEqual(['success', expect.stringMatching(/^Passed in /)]);
+    // The project at its default branch's head, the infrastructure pull request beside it.
+    expect(await readFile(markers, 'utf8')).toContain(
+      `unit@acme/widget acme/widget ${projectMainSha} acme/bots ${botsPr} ${botsPrSha} from-pull-request\n`,
+    );
+    const refused = await finalOnBots('unit@acme/elsewhere');
+    expect([refused.state, refused.description]).toEqual([
+      'error',
+      'Not run: acme/elsewhere is not a project infrastructure pull requests are tested with (server.infraProjects)',
+    ]);
+    // Nothing was posted on the project's commits.
+    expect((await stack.forge.listCommitStatuses(project, projectMainSha)).map((s) => s.context)).toEqual([]);
   });
 
   it('takes the same context through the job API (`ironbots submit`), and refuses there what it refuses on a PR', async () => {

@@ -4,6 +4,7 @@ import { ForgeError, type RepositoryId } from '../../forge/forge.ts';
 import { silentLogger } from '../../core/logger.ts';
 import {
   parseCrossProjectContext,
+  parseProjectRequest,
   resolveInfraPullRequest,
   type CrossProjectPolicy,
 } from '../../runner-agent/src/jobs/cross-project.ts';
@@ -56,6 +57,29 @@ describe('cross-project context names', () => {
       expect(parseCrossProjectContext(context), context).toBe(
         `"${context}" is not <context>@<owner>/<repository>#<pull request>`,
       );
+  });
+});
+
+describe('project requests on an infrastructure pull request (the other direction)', () => {
+  it('reads <context>@<owner>/<project> for a listed project, with the listed spelling', () => {
+    expect(parseProjectRequest('fedora-40/devel@ACME/Widget', ['acme/widget'])).toEqual({
+      base: 'fedora-40/devel',
+      project: { owner: 'acme', name: 'widget' },
+    });
+  });
+
+  it('refuses a project not listed, and is no request for other names', () => {
+    expect(parseProjectRequest('unit@acme/other', ['acme/widget'])).toBe(
+      'acme/other is not a project infrastructure pull requests are tested with (server.infraProjects)',
+    );
+    for (const context of [
+      'unit',
+      'unit@node20',
+      'unit@acme/widget#1',
+      'unit@acme/w;reboot',
+      'unit@acme/$(x)',
+    ])
+      expect(parseProjectRequest(context, ['acme/widget']), context).toBeNull();
   });
 });
 
@@ -147,6 +171,7 @@ describe('planning cross-project contexts', () => {
   let planner: Planner;
   let cleanup: () => Promise<void>;
   let projectSha: string;
+  let projectMainSha: string;
   let botsSha: string;
 
   beforeEach(async () => {
@@ -167,9 +192,10 @@ describe('planning cross-project contexts', () => {
       forge,
       jobs,
       logger: silentLogger(),
-      trust: { trustedAuthors: ['maintainer'], infraRepositories: ['acme/bots'] },
+      trust: { trustedAuthors: ['maintainer'], infraRepositories: ['acme/bots'], projects: ['acme/widget'] },
     });
-    projectSha = project.push('topic', '.ironbots.yml', CONFIG);
+    projectMainSha = project.push('main', '.ironbots.yml', CONFIG);
+    projectSha = project.push('topic', 'README.md', 'changed\n');
     project.addPull({ number: 3, headSha: projectSha, headRef: 'topic' });
     botsSha = bots.push('new-images', 'VERSION', '2\n');
     bots.addPull({ number: 12, headSha: botsSha, headRef: 'new-images' });
@@ -200,8 +226,12 @@ describe('planning cross-project contexts', () => {
     }
   }
 
-  const statusDelivery = (context: string, description: string, sha = projectSha): WebhookDelivery => {
-    const repo = project.repository;
+  const statusDelivery = (
+    context: string,
+    description: string,
+    sha = projectSha,
+    repo = project.repository,
+  ): WebhookDelivery => {
     return {
       forge: 'github',
       deliveryId: `d-${context}-${description}`,
@@ -318,6 +348,55 @@ describe('planning cross-project contexts', () => {
     const result = await planner.handleDelivery(statusDelivery('unit@acme/bots#12', NOT_YET_TESTED, forkSha));
     expect(result.kind).toBe('untrusted');
     expect(project.statusesFor(forkSha, 'unit@acme/bots#12').map((s) => s.description)).toEqual([
+      NOT_YET_TESTED,
+      MANUAL_TESTING_REQUIRED,
+    ]);
+    expect(await drain()).toEqual([]);
+  });
+
+  it('plans a project’s default branch for an infrastructure pull request, its status on that pull request', async () => {
+    await bots.setCommitStatus(bots.repository, botsSha, {
+      state: 'pending',
+      context: 'unit@acme/widget',
+      description: NOT_YET_TESTED,
+    });
+    await planner.handleDelivery(
+      statusDelivery('unit@acme/widget', NOT_YET_TESTED, botsSha, bots.repository),
+    );
+    expect(await drain()).toMatchObject([
+      {
+        context: 'unit@acme/widget',
+        command: ['npm', 'test'],
+        repository: { owner: 'acme', name: 'bots' },
+        sha: botsSha,
+        pullRequest: 12,
+        checkout: { repository: { owner: 'acme', name: 'widget' }, sha: projectMainSha },
+        infra: { repository: { owner: 'acme', name: 'bots' }, pullRequest: 12, sha: botsSha },
+      },
+    ]);
+    // A scan of the infrastructure repository (no .ironbots.yml of its own) finds the same request: no second job.
+    await planner.scanRepository(bots.repository);
+    expect(await drain()).toEqual([]);
+  });
+
+  it('lets a project request on an untrusted fork’s infrastructure pull request wait for a human', async () => {
+    const forkSha = 'f'.repeat(40);
+    bots.files.set(forkSha, new Map());
+    bots.addPull({
+      number: 13,
+      headSha: forkSha,
+      headCloneUrl: 'http://127.0.0.1:1/mallory/bots.git',
+      author: 'mallory',
+    });
+    await bots.setCommitStatus(bots.repository, forkSha, {
+      state: 'pending',
+      context: 'unit@acme/widget',
+      description: NOT_YET_TESTED,
+    });
+    await planner.handleDelivery(
+      statusDelivery('unit@acme/widget', NOT_YET_TESTED, forkSha, bots.repository),
+    );
+    expect(bots.statusesFor(forkSha).map((s) => s.description)).toEqual([
       NOT_YET_TESTED,
       MANUAL_TESTING_REQUIRED,
     ]);

@@ -266,9 +266,16 @@ export class JobRunner {
       }
       return { kind: 'exited', exitCode: 0 };
     }
-    if (!job.repository || !job.sha) return { kind: 'exited', exitCode: 0 };
-    line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
-    const project = await this.#checkout(run, job.repository.cloneUrl, job.sha, workdir);
+    // A project tested for an infrastructure pull request: the status goes on that, the project is checked out.
+    const tree =
+      job.checkout ?? (job.repository && job.sha ? { repository: job.repository, sha: job.sha } : null);
+    if (!tree) return { kind: 'exited', exitCode: 0 };
+    if (job.checkout && job.repository && job.sha)
+      line(
+        `testing for ${job.repository.owner}/${job.repository.name} at ${job.sha} (its status goes there)`,
+      );
+    line(`checking out ${tree.repository.owner}/${tree.repository.name} at ${tree.sha}`);
+    const project = await this.#checkout(run, tree.repository.cloneUrl, tree.sha, workdir);
     if (project.kind !== 'exited' || !job.infra) return project;
     const infra = job.infra;
     const infraDir = path.join(workdir, INFRA_DIR);
@@ -386,8 +393,10 @@ function ciVariables(jobId: string, job: Job): Record<string, string> {
     IRONBOTS_JOB_ID: jobId,
     IRONBOTS_CONTEXT: job.context,
   };
-  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
-  if (job.sha) vars.IRONBOTS_SHA = job.sha;
-  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
+  // What is checked out in the working directory; its pull request only when the status goes on it.
+  const tree = job.checkout ?? job;
+  if (tree.repository) vars.IRONBOTS_REPOSITORY = `${tree.repository.owner}/${tree.repository.name}`;
+  if (tree.sha) vars.IRONBOTS_SHA = tree.sha;
+  if (job.pullRequest && !job.checkout) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
   return vars;
 }

@@ -202,6 +202,17 @@ export const DeploymentConfigSchema = z
           )
           .default([]),
         /**
+         * The other direction: the projects (`owner/name`) a pull request of an infrastructure repository may
+         * ask to be tested with (`unit@acme/widget` on it runs acme/widget's `unit` at its default branch).
+         */
+        infraProjects: z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'projects are owner/name'),
+          )
+          .default([]),
+        /**
          * Percent of planned jobs that only canary agents (`agent.canary: true`, upgraded first) may take,
          * while a live one is registered: a new ironbots version meets real jobs before the whole fleet runs it.
          */

@@ -343,6 +343,7 @@ export async function openDeployment(
         trust: {
           trustedAuthors: config.server?.trustedAuthors ?? [],
           infraRepositories: config.server?.infraRepositories ?? [],
+          projects: config.server?.infraProjects ?? [],
         },
         canary: { percent: config.server?.canaryPercent ?? 0, agents },
         records,
@@ -362,7 +363,11 @@ export async function openDeployment(
         forge,
         webhookSecret: server.webhookSecret,
         apiTokens: server.apiTokens,
-        trust: { trustedAuthors: server.trustedAuthors, infraRepositories: server.infraRepositories },
+        trust: {
+          trustedAuthors: server.trustedAuthors,
+          infraRepositories: server.infraRepositories,
+          projects: server.infraProjects,
+        },
         canary: { percent: server.canaryPercent, agents },
         logger: logger.child({ role: 'server' }),
         ...parseListen(server.listen),

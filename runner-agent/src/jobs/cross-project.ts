@@ -99,6 +99,31 @@ export async function resolveInfraPullRequest(
   };
 }
 
+/**
+ * The other direction, Cockpit's `fedora-40@cockpit-project/cockpit` on a bots pull request: on a pull
+ * request of an infrastructure repository, `<context>@<owner>/<project>` asks for the project's context at
+ * the head of its default branch with this pull request checked out beside it, its status on this pull
+ * request. A project not listed for it (`server.infraProjects`) is refused (a message); null for a name
+ * not of that form. The names returned are the listed ones, never the status's text.
+ */
+export function parseProjectRequest(
+  context: string,
+  projects: readonly string[],
+): { base: string; project: { owner: string; name: string } } | string | null {
+  const match =
+    /^(?<base>[A-Za-z0-9][A-Za-z0-9._/-]*)@(?<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/(?<name>[A-Za-z0-9._-]{1,100})$/.exec(
+      context,
+    );
+  const groups = match?.groups;
+  if (!groups) return null;
+  const named = `${groups.owner}/${groups.name}`;
+  const project = projects.find((p) => p.toLowerCase() === named.toLowerCase());
+  if (!project)
+    return `${named} is not a project infrastructure pull requests are tested with (server.infraProjects)`;
+  const [owner, name] = project.split('/') as [string, string];
+  return { base: groups.base!, project: { owner, name } };
+}
+
 /** The status description of a request that is not run. */
 export function notRun(reason: string): string {
   return `Not run: ${reason}`;

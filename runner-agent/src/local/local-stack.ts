@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   forge?: 'github' | 'gitlab';
   /** `server.infraRepositories`: what cross-project contexts may check out. Default none. */
   infraRepositories?: string[];
+  /** `server.infraProjects`: what an infrastructure pull request may ask to be tested with. Default none. */
+  infraProjects?: string[];
 }
 
 /**
@@ -136,6 +138,7 @@ export class LocalStack {
           apiTokens: [apiToken],
           scanIntervalSeconds: 0,
           infraRepositories: options.infraRepositories ?? [],
+          infraProjects: options.infraProjects ?? [],
         },
         agent: {
           name: options.agentName ?? 'local-agent',

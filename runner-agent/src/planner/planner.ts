@@ -9,8 +9,14 @@ import {
   type Repositories,
   type Repository,
   type RepositoryFiles,
+  type RepositoryId,
 } from '../../../forge/forge.ts';
-import { notRun, parseCrossProjectContext, resolveInfraPullRequest } from '../jobs/cross-project.ts';
+import {
+  notRun,
+  parseCrossProjectContext,
+  parseProjectRequest,
+  resolveInfraPullRequest,
+} from '../jobs/cross-project.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
   CONFIG_CONTEXT,
@@ -54,6 +60,11 @@ export interface TrustPolicy {
    * project (`fedora-40@acme/bots#12`, jobs/cross-project.ts). None: every such request is refused.
    */
   infraRepositories?: readonly string[];
+  /**
+   * `owner/name` of the projects a pull request of an infrastructure repository may ask to be tested with
+   * (`unit@acme/widget` on it): the deployment's `server.infraProjects`.
+   */
+  projects?: readonly string[];
 }
 
 /**
@@ -237,13 +248,17 @@ export class Planner {
     if (!parsed.success)
       return { kind: 'ignored', reason: `status payload not understood: ${parsed.error.issues[0]?.message}` };
     const event = parsed.data;
+    const repository = repositoryFromEvent(event);
     if (
       event.state !== 'pending' ||
       event.description !== NOT_YET_TESTED ||
-      parseCrossProjectContext(event.context) === null
+      (parseCrossProjectContext(event.context) === null &&
+        !(
+          this.#isInfraRepository(repository) &&
+          parseProjectRequest(event.context, this.#trust.projects ?? []) !== null
+        ))
     )
       return { kind: 'ignored', reason: 'status: not a cross-project request' };
-    const repository = repositoryFromEvent(event);
     const pulls = (await this.#forge.listOpenPullRequests(repository)).filter((p) => p.headSha === event.sha);
     if (pulls.length === 0) {
       await this.#forge.setCommitStatus(repository, event.sha, {
@@ -351,21 +366,31 @@ export class Planner {
     if (pr.state !== 'open') return { kind: 'ignored', reason: 'pull request is closed' };
 
     const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);
-    if (text === null) return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
+    // An infrastructure repository's pull request may ask for projects' contexts without a file of its own.
+    const isInfra = this.#isInfraRepository(repository);
+    if (text === null && !isInfra)
+      return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
 
-    let config: ProjectConfig;
-    try {
-      config = await this.#parseConfig(text);
-    } catch (error) {
-      if (!(error instanceof ProjectConfigError)) throw error;
-      log.warn({ err: error.message }, 'invalid project config');
-      await this.#forge.setCommitStatus(repository, pr.headSha, {
-        state: 'error',
-        context: CONFIG_CONTEXT,
-        description: truncateDescription(error.message),
-      });
-      return { kind: 'config-error', message: error.message };
+    let config: ProjectConfig = { contexts: {} };
+    if (text !== null) {
+      try {
+        config = await this.#parseConfig(text);
+      } catch (error) {
+        if (!(error instanceof ProjectConfigError)) throw error;
+        log.warn({ err: error.message }, 'invalid project config');
+        await this.#forge.setCommitStatus(repository, pr.headSha, {
+          state: 'error',
+          context: CONFIG_CONTEXT,
+          description: truncateDescription(error.message),
+        });
+        return { kind: 'config-error', message: error.message };
+      }
     }
+    // `unit@acme/widget` on an infrastructure pull request, unless the repository's own file has that name.
+    const projectRequest = (context: string) =>
+      isInfra && !Object.hasOwn(config.contexts, context)
+        ? parseProjectRequest(context, this.#trust.projects ?? [])
+        : null;
 
     const contexts = Object.keys(config.contexts);
     const existing = new Map(
@@ -375,7 +400,11 @@ export class Planner {
     if (!this.#trusted(repository, pr)) {
       // A cross-project context asked for on it waits for the same human as the file's own contexts.
       const requested = [...existing.values()]
-        .filter((s) => s.description === NOT_YET_TESTED && parseCrossProjectContext(s.context) !== null)
+        .filter(
+          (s) =>
+            s.description === NOT_YET_TESTED &&
+            (parseCrossProjectContext(s.context) !== null || projectRequest(s.context) !== null),
+        )
         .map((s) => s.context);
       for (const context of [...contexts.filter((c) => !existing.has(c)), ...requested]) {
         await this.#forge.setCommitStatus(repository, pr.headSha, {
@@ -392,7 +421,12 @@ export class Planner {
     const skipped: string[] = [];
     // Contexts that may still change at this head: a job queued or running, an outcome being republished.
     let unsettled = 0;
-    const planContext = async (context: string, spec: ContextConfig, infra?: Job['infra']): Promise<void> => {
+    const planContext = async (
+      context: string,
+      spec: ContextConfig,
+      infra?: Job['infra'],
+      checkout?: Job['checkout'],
+    ): Promise<void> => {
       const status = existing.get(context);
       const job: Job = {
         ...jobFromContext(context, spec, { kind: trigger }, this.#clock()),
@@ -400,6 +434,7 @@ export class Planner {
         sha: pr.headSha,
         pullRequest: pr.number,
         ...(infra ? { infra } : {}),
+        ...(checkout ? { checkout } : {}),
       };
       const dedupKey = jobDedupKey(job)!;
       const enqueue = async () => {
@@ -490,37 +525,67 @@ export class Planner {
     for (const [context, spec] of Object.entries(config.contexts)) await planContext(context, spec);
     // Cross-project contexts someone asked for (a "Not yet tested" status under such a name): they run a
     // context of this file with another repository's pull request beside it.
+    // Only a request is answered with a refusal: a job already running is left alone.
+    const refuse = async (context: string, status: CommitStatus, reason: string) => {
+      skipped.push(context);
+      if (status.description !== NOT_YET_TESTED) {
+        unsettled++;
+        return;
+      }
+      log.info({ context, reason }, 'cross-project context not run');
+      await this.#forge.setCommitStatus(repository, pr.headSha, {
+        state: 'error',
+        context,
+        description: truncateDescription(notRun(reason)),
+      });
+    };
+    const asked = (status: CommitStatus) =>
+      status.state === 'pending' && status.description !== MANUAL_TESTING_REQUIRED;
     for (const [context, status] of existing) {
       const request = parseCrossProjectContext(context);
-      if (request === null || status.state !== 'pending' || status.description === MANUAL_TESTING_REQUIRED)
-        continue;
-      // Only a request is answered with a refusal: a job already running is left alone.
-      const refuse = async (reason: string) => {
-        skipped.push(context);
-        if (status.description !== NOT_YET_TESTED) {
-          unsettled++;
-          return;
-        }
-        log.info({ context, reason }, 'cross-project context not run');
-        await this.#forge.setCommitStatus(repository, pr.headSha, {
-          state: 'error',
-          context,
-          description: truncateDescription(notRun(reason)),
-        });
-      };
+      if (request === null || !asked(status)) continue;
       if (typeof request === 'string') {
-        await refuse(request);
+        await refuse(context, status, request);
         continue;
       }
       const spec = config.contexts[request.base];
       if (!spec) {
-        await refuse(`${PROJECT_CONFIG_PATH} has no context ${request.base}`);
+        await refuse(context, status, `${PROJECT_CONFIG_PATH} has no context ${request.base}`);
         continue;
       }
       const resolved = await resolveInfraPullRequest(this.#forge, request.infra, this.#crossProjectPolicy());
-      if (resolved.kind === 'refused') await refuse(resolved.reason);
+      if (resolved.kind === 'refused') await refuse(context, status, resolved.reason);
       else await planContext(context, spec, resolved.infra);
     }
+    // The other direction: this is the infrastructure pull request, a project's default branch is tested.
+    for (const [context, status] of existing) {
+      const request = projectRequest(context);
+      if (request === null || !asked(status)) continue;
+      if (typeof request === 'string') {
+        await refuse(context, status, request);
+        continue;
+      }
+      const head = await this.#projectHead(request.project);
+      if (typeof head === 'string') {
+        await refuse(context, status, head);
+        continue;
+      }
+      const spec = head.config.contexts[request.base];
+      if (!spec) {
+        const named = `${request.project.owner}/${request.project.name}`;
+        await refuse(context, status, `${named}'s ${PROJECT_CONFIG_PATH} has no context ${request.base}`);
+        continue;
+      }
+      const infra = {
+        // The repository keeps the pull request's head, a trusted fork's included (refs/pull/N/head).
+        repository: { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl },
+        pullRequest: pr.number,
+        sha: pr.headSha,
+      };
+      await planContext(context, spec, infra, { repository: head.repository, sha: head.sha });
+    }
+    if (text === null && jobs.length === 0 && skipped.length === 0)
+      return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
     return { kind: 'planned', jobs, skipped, settled: unsettled === 0 };
   }
 
@@ -545,6 +610,42 @@ export class Planner {
       context,
       description: NOT_YET_TESTED,
     });
+  }
+
+  #isInfraRepository(repository: RepositoryId): boolean {
+    const named = `${repository.owner}/${repository.name}`.toLowerCase();
+    return (this.#trust.infraRepositories ?? []).some((r) => r.toLowerCase() === named);
+  }
+
+  /**
+   * A project's default branch as a project request runs it: its head commit (recorded in the job) and its
+   * `.ironbots.yml` there; or why it cannot be run. Forge outages are thrown, to be retried.
+   */
+  async #projectHead(
+    project: RepositoryId,
+  ): Promise<{ repository: NonNullable<Job['repository']>; sha: string; config: ProjectConfig } | string> {
+    const named = `${project.owner}/${project.name}`;
+    let repo: Repository;
+    try {
+      repo = await this.#forge.getRepository(project);
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return `repository ${named} does not exist`;
+      throw error;
+    }
+    const branch = (await this.#forge.listBranches(project)).find((b) => b.name === repo.defaultBranch);
+    if (!branch) return `${named} has no branch ${repo.defaultBranch}`;
+    const text = await this.#forge.getFileContent(project, PROJECT_CONFIG_PATH, branch.sha);
+    if (text === null) return `${named} has no ${PROJECT_CONFIG_PATH} on ${repo.defaultBranch}`;
+    try {
+      return {
+        repository: { owner: repo.owner, name: repo.name, cloneUrl: repo.cloneUrl },
+        sha: branch.sha,
+        config: await this.#parseConfig(text),
+      };
+    } catch (error) {
+      if (error instanceof ProjectConfigError) return `${named}'s ${error.message}`;
+      throw error;
+    }
   }
 
   #crossProjectPolicy() {
