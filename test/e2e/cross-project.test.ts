@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,22 @@ import { silentLogger } from '../../core/logger.ts';
 import type { CommitStatus, RepositoryId } from '../../forge/forge.ts';
 import { NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** The `ironbots` command, as a person runs it. */
+async function ironbots(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'cli/ironbots.ts'), ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
 
 const project: RepositoryId = { owner: 'acme', name: 'widget' };
 const bots: RepositoryId = { owner: 'acme', name: 'bots' };
@@ -200,9 +217,33 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     const malformed = await submit('api@acme/$(reboot)#1');
     expect(malformed.status).toBe(400);
 
-    const accepted = await submit(`api@acme/bots#${botsPr}`);
-    expect(accepted.status).toBe(201);
-    const final = await finalOf(`api@acme/bots#${botsPr}`);
-    expect(final.state).toBe('success');
+    const submitted = (context: string) =>
+      ironbots(
+        [
+          'submit',
+          '--server-url',
+          stack.server.url,
+          '--repository',
+          'acme/widget',
+          '--sha',
+          projectSha,
+          '--context',
+          context,
+          '--wait',
+          '--',
+          'sh',
+          '-c',
+          'echo "infra $IRONBOTS_INFRA_SHA"; grep -qx from-pull-request "$IRONBOTS_INFRA_DIR/VERSION"',
+        ],
+        { IRONBOTS_API_TOKEN: stack.apiToken },
+      );
+    const cli = await submitted(`api@acme/bots#${botsPr}`);
+    expect([cli.code, cli.stdout]).toEqual([0, expect.stringContaining(`infra ${botsPrSha}\n`)]);
+    expect((await latest(projectSha, `api@acme/bots#${botsPr}`))?.state).toBe('success');
+    const cliRefused = await submitted('api@acme/bots#99');
+    expect([cliRefused.code, cliRefused.stderr]).toEqual([
+      1,
+      expect.stringContaining('failed with 422: context: acme/bots#99 does not exist'),
+    ]);
   });
 });
