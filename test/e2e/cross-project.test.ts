@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/logger.ts';
 import type { CommitStatus, RepositoryId } from '../../forge/forge.ts';
+import { JobRunner } from '../../runner-agent/src/agent/job-runner.ts';
+import { ProcessExecutor } from '../../runner-agent/src/executors/process-executor.ts';
+import type { Job } from '../../runner-agent/src/jobs/job.ts';
 import { NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 
@@ -40,6 +43,7 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
   let projectSha: string;
   let projectMainSha: string;
   let botsPrSha: string;
+  let botsMainSha: string;
   let botsPr: number;
 
   const config = () =>
@@ -66,7 +70,7 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
 
     const infra = (await stack.createRepository(bots)).workingCopy;
     await infra.writeFiles({ VERSION: { content: 'main\n' } });
-    await infra.commit('main');
+    botsMainSha = await infra.commit('main');
     await infra.push('main');
     await infra.checkoutNewBranch('new-images');
     await infra.writeFiles({ VERSION: { content: 'from-pull-request\n' } });
@@ -195,6 +199,48 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     ]);
     // Nothing was posted on the project's commits.
     expect((await stack.forge.listCommitStatuses(project, projectMainSha)).map((s) => s.context)).toEqual([]);
+  });
+
+  it('checks out the infrastructure commit the job recorded, not whatever its pull request’s head is now', async () => {
+    const { cloneUrl } = await stack.forge.getRepository(bots);
+    const runner = new JobRunner({
+      executors: [new ProcessExecutor()],
+      workRoot: path.join(stack.stateDir, 'runner-work'),
+      gitCredentials: () => stack.forge.gitCredentials(),
+    });
+    const run = async (infraSha: string) => {
+      let output = '';
+      const job: Job = {
+        context: `unit@acme/bots#${botsPr}`,
+        command: ['sh', '-c', 'cat "$IRONBOTS_INFRA_DIR/VERSION"'],
+        labels: [],
+        timeoutSeconds: 60,
+        env: {},
+        executor: 'process',
+        repository: { ...project, cloneUrl: (await stack.forge.getRepository(project)).cloneUrl },
+        sha: projectSha,
+        infra: { repository: { ...bots, cloneUrl }, pullRequest: botsPr, sha: infraSha },
+        trigger: { kind: 'api' },
+        createdAt: new Date().toISOString(),
+      };
+      const result = await runner.run({
+        jobId: `recorded-${infraSha.slice(0, 7)}`,
+        job,
+        runner: 'test',
+        attempt: 1,
+        maxAttempts: 1,
+        output: (chunk) => (output += chunk.toString()),
+        signal: new AbortController().signal,
+      });
+      return { outcome: result.outcome, output };
+    };
+    const recorded = await run(botsMainSha);
+    expect(recorded.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(recorded.output).toContain(`infrastructure: acme/bots#${botsPr} at ${botsMainSha}\n`);
+    expect(recorded.output).toMatch(/\nmain\n/);
+    // A commit the repository does not have is the infrastructure's failure (retried), never the job's.
+    const missing = await run('0'.repeat(40));
+    expect(missing.outcome).toMatchObject({ kind: 'infrastructure-error' });
   });
 
   it('takes the same context through the job API (`ironbots submit`), and refuses there what it refuses on a PR', async () => {
