@@ -129,6 +129,17 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     // The log's header names the infrastructure commit, so a re-run is known to run the same one.
     const log = await (await fetch(final.targetUrl!.replace(/\.html$/, ''))).text();
     expect(log).toContain(`ironbots: infrastructure: acme/bots#${botsPr} at ${botsPrSha}\n`);
+    const logUrl = final.targetUrl!.replace(/\.html$/, '');
+    expect(await (await fetch(`${logUrl}/meta`)).json()).toMatchObject({
+      repository: 'acme/widget',
+      sha: projectSha,
+      infra: `acme/bots#${botsPr}`,
+      infraSha: botsPrSha,
+      infraUrl: expect.stringMatching(new RegExp(`/acme/bots/pull/${botsPr}$`)),
+    });
+    expect(await (await fetch(final.targetUrl!)).text()).toContain(
+      `>with acme/bots#${botsPr} at ${botsPrSha.slice(0, 10)}</a>`,
+    );
     // The infrastructure repository's own statuses are untouched.
     expect(await stack.forge.listCommitStatuses(bots, botsPrSha)).toEqual([]);
   });
