@@ -35,6 +35,14 @@ describe('cross-project context names', () => {
     });
   });
 
+  it('refuses a name longer than a job’s context may be', () => {
+    const long = `${'a'.repeat(90)}@acme/bots#1`;
+    expect(parseCrossProjectContext(long)).toBe(`"${'a'.repeat(40)}…" is longer than 100 characters`);
+    expect(parseCrossProjectContext(`${'a'.repeat(88)}@acme/bots#1`)).toMatchObject({
+      infra: { name: 'bots' },
+    });
+  });
+
   it('leaves ordinary contexts alone, Cockpit’s other-repository form too', () => {
     for (const context of ['unit', 'fedora-40/devel', 'fedora-40@cockpit-project/cockpit'])
       expect(parseCrossProjectContext(context)).toBeNull();

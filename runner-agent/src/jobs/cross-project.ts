@@ -26,6 +26,8 @@ export interface CrossProjectContext {
  */
 export function parseCrossProjectContext(context: string): CrossProjectContext | string | null {
   if (!/@[^@]*#/.test(context)) return null;
+  // A job's context is at most 100 characters (jobs/job.ts), as a `.ironbots.yml` context name is.
+  if (context.length > 100) return `"${context.slice(0, 40)}…" is longer than 100 characters`;
   const match = CROSS_PROJECT_CONTEXT.exec(context);
   const groups = match?.groups;
   if (!groups || groups.name === '.' || groups.name === '..')
@@ -116,6 +118,7 @@ export function parseProjectRequest(
     );
   const groups = match?.groups;
   if (!groups) return null;
+  if (context.length > 100) return `"${context.slice(0, 40)}…" is longer than 100 characters`;
   const named = `${groups.owner}/${groups.name}`;
   const project = projects.find((p) => p.toLowerCase() === named.toLowerCase());
   if (!project)
