@@ -677,22 +677,28 @@ function viewerUrl(logUrl: string): string {
 }
 
 /** The commit and pull request a job's log links to; web pages derived from the clone URL. */
-function commitLinks(
-  job: Job,
-  forge: AgentOptions['forge'],
-): Pick<JobLogMeta, 'repository' | 'sha' | 'pullRequest' | 'commitUrl' | 'pullRequestUrl'> {
+function commitLinks(job: Job, forge: AgentOptions['forge']): Pick<JobLogMeta, LinkedFields> {
   if (!job.repository) return {};
+  const gitlab = forge !== null && 'kind' in forge && forge.kind === 'gitlab';
+  const pullPage = (web: string, number: number) =>
+    gitlab ? `${web}/-/merge_requests/${number}` : `${web}/pull/${number}`;
   const web = job.repository.cloneUrl.replace(/\.git$/, '');
-  const links: Pick<JobLogMeta, 'repository' | 'sha' | 'pullRequest' | 'commitUrl' | 'pullRequestUrl'> = {
+  const links: Pick<JobLogMeta, LinkedFields> = {
     repository: `${job.repository.owner}/${job.repository.name}`,
   };
+  if (job.infra)
+    Object.assign(links, {
+      infra: `${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest}`,
+      infraSha: job.infra.sha,
+      infraUrl: pullPage(job.infra.repository.cloneUrl.replace(/\.git$/, ''), job.infra.pullRequest),
+    });
   if (job.sha) Object.assign(links, { sha: job.sha, commitUrl: `${web}/commit/${job.sha}` });
   if (job.pullRequest) {
-    const gitlab = forge !== null && 'kind' in forge && forge.kind === 'gitlab';
     links.pullRequest = job.pullRequest;
-    links.pullRequestUrl = gitlab
-      ? `${web}/-/merge_requests/${job.pullRequest}`
-      : `${web}/pull/${job.pullRequest}`;
+    links.pullRequestUrl = pullPage(web, job.pullRequest);
   }
   return links;
 }
+
+type LinkedFields =
+  'repository' | 'sha' | 'pullRequest' | 'commitUrl' | 'pullRequestUrl' | 'infra' | 'infraSha' | 'infraUrl';

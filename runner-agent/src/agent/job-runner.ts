@@ -36,6 +36,12 @@ export interface ArtifactSink {
  */
 export const ARTIFACTS_DIR = '.ironbots-artifacts';
 
+/**
+ * Where a cross-project job's infrastructure pull request is checked out ($IRONBOTS_INFRA_DIR): inside the
+ * working directory for the same reason as the artifacts, and ignored by the project's git alike.
+ */
+export const INFRA_DIR = '.ironbots-infra';
+
 /** One run of a job: what the agent leased, or what `ironbots run` made of a context. */
 export interface JobRun {
   jobId: string;
@@ -110,6 +116,10 @@ export class JobRunner {
       durationMs: performance.now() - started,
     });
     line(`job ${jobId} (${job.context}) on ${run.runner}, attempt ${run.attempt} of ${run.maxAttempts}`);
+    if (job.infra)
+      line(
+        `infrastructure: ${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest} at ${job.infra.sha}`,
+      );
     const executor = this.#executors.get(job.executor);
     if (!executor)
       return finish({ kind: 'infrastructure-error', message: `no ${job.executor} executor here` });
@@ -129,6 +139,7 @@ export class JobRunner {
             jobEnv: job.env,
             ci: {
               ...ciVariables(jobId, job),
+              ...(job.infra ? infraVariables(job.infra, workdir) : {}),
               IRONBOTS_ATTEMPT: String(run.attempt),
               IRONBOTS_ARTIFACTS: artifacts,
             },
@@ -271,12 +282,34 @@ export class JobRunner {
       }
       return { kind: 'exited', exitCode: 0 };
     }
-    if (!job.repository || !job.sha) return { kind: 'exited', exitCode: 0 };
-    line(`checking out ${job.repository.owner}/${job.repository.name} at ${job.sha}`);
+    // A project tested for an infrastructure pull request: the status goes on that, the project is checked out.
+    const tree =
+      job.checkout ?? (job.repository && job.sha ? { repository: job.repository, sha: job.sha } : null);
+    if (!tree) return { kind: 'exited', exitCode: 0 };
+    if (job.checkout && job.repository && job.sha)
+      line(
+        `testing for ${job.repository.owner}/${job.repository.name} at ${job.sha} (its status goes there)`,
+      );
+    line(`checking out ${tree.repository.owner}/${tree.repository.name} at ${tree.sha}`);
+    const project = await this.#checkout(run, tree.repository.cloneUrl, tree.sha, workdir);
+    if (project.kind !== 'exited' || !job.infra) return project;
+    const infra = job.infra;
+    const infraDir = path.join(workdir, INFRA_DIR);
+    line(
+      `checking out ${infra.repository.owner}/${infra.repository.name}#${infra.pullRequest} at ${infra.sha} into $IRONBOTS_INFRA_DIR (${INFRA_DIR})`,
+    );
+    // Not part of the project's checkout: its `git status` does not see the other repository.
+    await appendFile(path.join(workdir, '.git', 'info', 'exclude'), `/${INFRA_DIR}/\n`);
+    await mkdir(infraDir);
+    return this.#checkout(run, infra.repository.cloneUrl, infra.sha, infraDir);
+  }
+
+  /** One commit into `dir`; a failure is the infrastructure's (retried), or a cancellation. */
+  #checkout(run: JobRun, cloneUrl: string, sha: string, dir: string): Promise<ExecutionOutcome> {
     return checkoutCommit({
-      cloneUrl: job.repository.cloneUrl,
-      sha: job.sha,
-      dir: workdir,
+      cloneUrl,
+      sha,
+      dir,
       credentials: this.#o.gitCredentials(),
       onOutput: (chunk) => run.output(chunk),
       signal: run.signal,
@@ -359,6 +392,16 @@ async function artifactFiles(dir: string): Promise<FoundArtifact[]> {
   return found;
 }
 
+/** Where the infrastructure pull request of a cross-project job is, and which commit of it. */
+function infraVariables(infra: NonNullable<Job['infra']>, workdir: string): Record<string, string> {
+  return {
+    IRONBOTS_INFRA_DIR: path.join(workdir, INFRA_DIR),
+    IRONBOTS_INFRA_REPOSITORY: `${infra.repository.owner}/${infra.repository.name}`,
+    IRONBOTS_INFRA_PULL_REQUEST: String(infra.pullRequest),
+    IRONBOTS_INFRA_SHA: infra.sha,
+  };
+}
+
 /** What a job can learn about itself, like GitHub's GITHUB_* variables. */
 function ciVariables(jobId: string, job: Job): Record<string, string> {
   const vars: Record<string, string> = {
@@ -366,8 +409,10 @@ function ciVariables(jobId: string, job: Job): Record<string, string> {
     IRONBOTS_JOB_ID: jobId,
     IRONBOTS_CONTEXT: job.context,
   };
-  if (job.repository) vars.IRONBOTS_REPOSITORY = `${job.repository.owner}/${job.repository.name}`;
-  if (job.sha) vars.IRONBOTS_SHA = job.sha;
-  if (job.pullRequest) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
+  // What is checked out in the working directory; its pull request only when the status goes on it.
+  const tree = job.checkout ?? job;
+  if (tree.repository) vars.IRONBOTS_REPOSITORY = `${tree.repository.owner}/${tree.repository.name}`;
+  if (tree.sha) vars.IRONBOTS_SHA = tree.sha;
+  if (job.pullRequest && !job.checkout) vars.IRONBOTS_PULL_REQUEST = String(job.pullRequest);
   return vars;
 }

@@ -201,6 +201,31 @@ export const DeploymentConfigSchema = z
         apiTokens: z.array(z.string().min(16, 'API tokens need at least 16 characters')).default([]),
         trustedAuthors: z.array(z.string()).default([]),
         /**
+         * Cross-project testing: the repositories (`owner/name`, on this forge) whose pull requests a context
+         * like `fedora-40@acme/bots#12` may check out beside a project. Any other is refused.
+         */
+        infraRepositories: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+                'infrastructure repositories are owner/name',
+              ),
+          )
+          .default([]),
+        /**
+         * The other direction: the projects (`owner/name`) a pull request of an infrastructure repository may
+         * ask to be tested with (`unit@acme/widget` on it runs acme/widget's `unit` at its default branch).
+         */
+        infraProjects: z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'projects are owner/name'),
+          )
+          .default([]),
+        /**
          * Percent of planned jobs that only canary agents (`agent.canary: true`, upgraded first) may take,
          * while a live one is registered: a new ironbots version meets real jobs before the whole fleet runs it.
          */

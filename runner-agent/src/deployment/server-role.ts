@@ -152,6 +152,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         forge: options.forge,
         publicUrl: () => publicUrl!,
         logUrl,
+        trust: options.trust,
         logger: logger.child({ role: 'api' }),
         records: options.records ?? null,
         publisher,

@@ -62,6 +62,23 @@ export const JobSchema = z.object({
     .regex(/^[0-9a-f]{40}$/)
     .optional(),
   pullRequest: z.number().int().positive().optional(),
+  /**
+   * Cross-project testing (jobs/cross-project.ts): an infrastructure repository's pull request checked out
+   * beside the project, at the head it had when the job was planned (so every attempt runs the same code).
+   */
+  infra: z
+    .object({
+      repository: RepositoryRefSchema,
+      pullRequest: z.number().int().positive(),
+      sha: z.string().regex(/^[0-9a-f]{40}$/),
+    })
+    .optional(),
+  /**
+   * What is checked out in the working directory when it is not the commit the status goes on: a project's
+   * default branch tested for an infrastructure pull request (`unit@acme/widget` on acme/bots' pull
+   * request, jobs/cross-project.ts), whose commit and pull request are `repository`, `sha`, `pullRequest`.
+   */
+  checkout: z.object({ repository: RepositoryRefSchema, sha: z.string().regex(/^[0-9a-f]{40}$/) }).optional(),
   /** Set for a GitHub Actions runner job: `command` is then the runner's, and the agent adds its config. */
   runner: RunnerRequestSchema.optional(),
   /** Why the job exists: a webhook delivery, a rescan of the forge, or a submission through the API. */
@@ -73,10 +90,17 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-/** The key that makes planning idempotent: one job per commit and context. */
-export function jobDedupKey(job: Pick<Job, 'repository' | 'sha' | 'context'>): string | undefined {
+/**
+ * The key that makes planning idempotent: one job per commit and context, and for a cross-project context
+ * per infrastructure commit too (asking again after the infrastructure pull request moved runs again).
+ */
+export function jobDedupKey(
+  job: Pick<Job, 'repository' | 'sha' | 'context' | 'infra' | 'checkout'>,
+): string | undefined {
   if (!job.repository || !job.sha) return undefined;
-  return `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
+  const key = `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
+  const withInfra = job.infra ? `${key}+${job.infra.sha}` : key;
+  return job.checkout ? `${withInfra}~${job.checkout.sha}` : withInfra;
 }
 
 /** The executor is itself a capability: an agent takes `vm` jobs only if it offers `executor:vm`. */

@@ -4,6 +4,8 @@
  * and ran jobs twice.)
  */
 export const NOT_YET_TESTED = 'Not yet tested';
+/** A job submitted through the API under a cross-project context, before it starts. */
+export const SUBMITTED_NOT_YET_TESTED = 'Not yet tested (submitted)';
 export const MANUAL_TESTING_REQUIRED = 'Manual testing required';
 export const IN_PROGRESS_PREFIX = 'In progress';
 /** The context of the status that reports a broken `.ironbots.yml`. */

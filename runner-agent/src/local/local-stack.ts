@@ -36,6 +36,10 @@ export interface LocalStackOptions {
   executors?: ExecutorKind[];
   /** Which forge the emulator plays. Default: github. */
   forge?: 'github' | 'gitlab';
+  /** `server.infraRepositories`: what cross-project contexts may check out. Default none. */
+  infraRepositories?: string[];
+  /** `server.infraProjects`: what an infrastructure pull request may ask to be tested with. Default none. */
+  infraProjects?: string[];
 }
 
 /**
@@ -128,7 +132,14 @@ export class LocalStack {
           dir: localImagesDir(),
           cacheDir: path.join(defaultCacheDir(), 'image-cache'),
         },
-        server: { listen: '127.0.0.1:0', webhookSecret, apiTokens: [apiToken], scanIntervalSeconds: 0 },
+        server: {
+          listen: '127.0.0.1:0',
+          webhookSecret,
+          apiTokens: [apiToken],
+          scanIntervalSeconds: 0,
+          infraRepositories: options.infraRepositories ?? [],
+          infraProjects: options.infraProjects ?? [],
+        },
         agent: {
           name: options.agentName ?? 'local-agent',
           labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
@@ -194,7 +205,8 @@ export class LocalStack {
       this.emulator.addWebhook(repo.owner, repo.name, {
         url: this.webhookUrl,
         secret: this.webhookSecret,
-        events: ['pull_request', 'push'],
+        // status: a person asking for a cross-project context posts one (jobs/cross-project.ts).
+        events: ['pull_request', 'push', 'status'],
       });
     }
     return this.createRepositoryCopyWithoutWebhook(repo);

@@ -28,6 +28,10 @@ export interface JobLogMeta {
   pullRequest?: number;
   commitUrl?: string;
   pullRequestUrl?: string;
+  /** A cross-project job's infrastructure pull request (`owner/name#12`), its commit, and its web page. */
+  infra?: string;
+  infraSha?: string;
+  infraUrl?: string;
 }
 
 /** Room every log keeps for its closing line, so a capped log still says how the job ended. */

@@ -40,6 +40,11 @@ export async function logViewerPage(meta: JobLogMeta, nonce: string): Promise<st
     const label = meta.pullRequest ? `PR #${meta.pullRequest}` : 'pull request';
     links.push(`<a id="pr-link" href="${escapeHtml(pullRequestUrl)}">${escapeHtml(label)}</a>`);
   }
+  const infraUrl = webUrl(meta.infraUrl);
+  if (infraUrl) {
+    const label = `with ${meta.infra ?? 'infrastructure'}${meta.infraSha ? ` at ${meta.infraSha.slice(0, 10)}` : ''}`;
+    links.push(`<a id="infra-link" href="${escapeHtml(infraUrl)}">${escapeHtml(label)}</a>`);
+  }
   const repository = meta.repository ? ` · ${escapeHtml(meta.repository)}` : '';
   return `<!doctype html>
 <html lang="en">

@@ -6,9 +6,17 @@ import {
   type CommitStatuses,
   type PullRequest,
   type PullRequests,
+  type Repositories,
   type Repository,
   type RepositoryFiles,
+  type RepositoryId,
 } from '../../../forge/forge.ts';
+import {
+  notRun,
+  parseCrossProjectContext,
+  parseProjectRequest,
+  resolveInfraPullRequest,
+} from '../jobs/cross-project.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
   CONFIG_CONTEXT,
@@ -26,11 +34,17 @@ import {
   jobFromContext,
   PROJECT_CONFIG_PATH,
   ProjectConfigError,
+  type ContextConfig,
   type ProjectConfig,
 } from './project-config.ts';
 import { ProjectConfigParser } from './project-config-parser.ts';
 import type { PlannedHead, PlannedHeads } from './planned-heads.ts';
-import { PullRequestEventSchema, pullRequestFromEvent, repositoryFromEvent } from './pull-request-event.ts';
+import {
+  PullRequestEventSchema,
+  pullRequestFromEvent,
+  repositoryFromEvent,
+  StatusEventSchema,
+} from './pull-request-event.ts';
 import {
   mergeRequestNeedsPlan,
   MergeRequestEventSchema,
@@ -41,10 +55,23 @@ import {
 export interface TrustPolicy {
   /** Authors whose pull requests from forks are tested without a human looking first. */
   trustedAuthors: readonly string[];
+  /**
+   * `owner/name` of the repositories whose pull requests a cross-project context may check out beside a
+   * project (`fedora-40@acme/bots#12`, jobs/cross-project.ts). None: every such request is refused.
+   */
+  infraRepositories?: readonly string[];
+  /**
+   * `owner/name` of the projects a pull request of an infrastructure repository may ask to be tested with
+   * (`unit@acme/widget` on it): the deployment's `server.infraProjects`.
+   */
+  projects?: readonly string[];
 }
 
-/** What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses. */
-export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses;
+/**
+ * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, and the
+ * infrastructure repositories of cross-project contexts.
+ */
+export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Repositories;
 
 export interface PlannerOptions {
   forge: PlannerForge;
@@ -190,6 +217,7 @@ export class Planner {
 
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
     if (delivery.forge === 'gitlab') return this.#handleGitLabDelivery(delivery);
+    if (delivery.event === 'status') return this.#handleStatusDelivery(delivery);
     if (delivery.event !== 'pull_request')
       return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
     const parsed = PullRequestEventSchema.safeParse(delivery.payload);
@@ -207,6 +235,44 @@ export class Planner {
     if (event.action === 'synchronize')
       await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
     return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+  }
+
+  /**
+   * A status someone posted. `pending "Not yet tested"` under a cross-project context name is a request for
+   * that job (as Cockpit's tests-trigger posts it) on every open pull request whose head the commit is; any
+   * other status, our own included, is ignored without a request to the forge. Posting a status needs push
+   * access to the repository, so the request itself comes from a maintainer.
+   */
+  async #handleStatusDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
+    const parsed = StatusEventSchema.safeParse(delivery.payload);
+    if (!parsed.success)
+      return { kind: 'ignored', reason: `status payload not understood: ${parsed.error.issues[0]?.message}` };
+    const event = parsed.data;
+    const repository = repositoryFromEvent(event);
+    if (
+      event.state !== 'pending' ||
+      event.description !== NOT_YET_TESTED ||
+      (parseCrossProjectContext(event.context) === null &&
+        !(
+          this.#isInfraRepository(repository) &&
+          parseProjectRequest(event.context, this.#trust.projects ?? []) !== null
+        ))
+    )
+      return { kind: 'ignored', reason: 'status: not a cross-project request' };
+    const pulls = (await this.#forge.listOpenPullRequests(repository)).filter((p) => p.headSha === event.sha);
+    if (pulls.length === 0) {
+      await this.#forge.setCommitStatus(repository, event.sha, {
+        state: 'error',
+        context: event.context,
+        description: truncateDescription(
+          notRun(`${event.sha.slice(0, 7)} is not the head of an open pull request`),
+        ),
+      });
+      return { kind: 'ignored', reason: `${event.sha} is not the head of an open pull request` };
+    }
+    let result: PlanResult = { kind: 'ignored', reason: 'no pull request' };
+    for (const pr of pulls) result = await this.planPullRequest(repository, pr, 'webhook');
+    return result;
   }
 
   /**
@@ -300,21 +366,31 @@ export class Planner {
     if (pr.state !== 'open') return { kind: 'ignored', reason: 'pull request is closed' };
 
     const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);
-    if (text === null) return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
+    // An infrastructure repository's pull request may ask for projects' contexts without a file of its own.
+    const isInfra = this.#isInfraRepository(repository);
+    if (text === null && !isInfra)
+      return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
 
-    let config: ProjectConfig;
-    try {
-      config = await this.#parseConfig(text);
-    } catch (error) {
-      if (!(error instanceof ProjectConfigError)) throw error;
-      log.warn({ err: error.message }, 'invalid project config');
-      await this.#forge.setCommitStatus(repository, pr.headSha, {
-        state: 'error',
-        context: CONFIG_CONTEXT,
-        description: truncateDescription(error.message),
-      });
-      return { kind: 'config-error', message: error.message };
+    let config: ProjectConfig = { contexts: {} };
+    if (text !== null) {
+      try {
+        config = await this.#parseConfig(text);
+      } catch (error) {
+        if (!(error instanceof ProjectConfigError)) throw error;
+        log.warn({ err: error.message }, 'invalid project config');
+        await this.#forge.setCommitStatus(repository, pr.headSha, {
+          state: 'error',
+          context: CONFIG_CONTEXT,
+          description: truncateDescription(error.message),
+        });
+        return { kind: 'config-error', message: error.message };
+      }
     }
+    // `unit@acme/widget` on an infrastructure pull request, unless the repository's own file has that name.
+    const projectRequest = (context: string) =>
+      isInfra && !Object.hasOwn(config.contexts, context)
+        ? parseProjectRequest(context, this.#trust.projects ?? [])
+        : null;
 
     const contexts = Object.keys(config.contexts);
     const existing = new Map(
@@ -322,7 +398,15 @@ export class Planner {
     );
 
     if (!this.#trusted(repository, pr)) {
-      for (const context of contexts.filter((c) => !existing.has(c))) {
+      // A cross-project context asked for on it waits for the same human as the file's own contexts.
+      const requested = [...existing.values()]
+        .filter(
+          (s) =>
+            s.description === NOT_YET_TESTED &&
+            (parseCrossProjectContext(s.context) !== null || projectRequest(s.context) !== null),
+        )
+        .map((s) => s.context);
+      for (const context of [...contexts.filter((c) => !existing.has(c)), ...requested]) {
         await this.#forge.setCommitStatus(repository, pr.headSha, {
           state: 'pending',
           context,
@@ -337,13 +421,20 @@ export class Planner {
     const skipped: string[] = [];
     // Contexts that may still change at this head: a job queued or running, an outcome being republished.
     let unsettled = 0;
-    for (const [context, spec] of Object.entries(config.contexts)) {
+    const planContext = async (
+      context: string,
+      spec: ContextConfig,
+      infra?: Job['infra'],
+      checkout?: Job['checkout'],
+    ): Promise<void> => {
       const status = existing.get(context);
       const job: Job = {
         ...jobFromContext(context, spec, { kind: trigger }, this.#clock()),
         repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
         sha: pr.headSha,
         pullRequest: pr.number,
+        ...(infra ? { infra } : {}),
+        ...(checkout ? { checkout } : {}),
       };
       const dedupKey = jobDedupKey(job)!;
       const enqueue = async () => {
@@ -355,7 +446,14 @@ export class Planner {
         });
         jobs.push({ context, jobId: queued.id, duplicate: queued.duplicate });
         log.info(
-          { context, jobId: queued.id, duplicate: queued.duplicate, trigger, ...(canary ? { canary } : {}) },
+          {
+            context,
+            jobId: queued.id,
+            duplicate: queued.duplicate,
+            trigger,
+            ...(canary ? { canary } : {}),
+            ...(infra ? { infraSha: infra.sha } : {}),
+          },
           'job planned',
         );
       };
@@ -364,13 +462,13 @@ export class Planner {
         if (status && !this.#needsJob(status, spec.timeout)) {
           skipped.push(context);
           if (status.state === 'pending') unsettled++;
-          continue;
+          return;
         }
         unsettled++;
         // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
         if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
         await enqueue();
-        continue;
+        return;
       }
       // The job record, not the forge, says whether a context has a job: the forge may lag, or show a
       // stale write, and posting "Not yet tested" over a context that has a job regresses its status.
@@ -393,7 +491,7 @@ export class Planner {
           unsettled++;
         }
         skipped.push(context);
-        continue;
+        return;
       }
       if (record?.state === 'open') {
         unsettled++;
@@ -401,19 +499,19 @@ export class Planner {
         // and enqueueing) is enqueued again here, which dedup makes safe.
         if (this.#clock().getTime() - record.createdAt >= this.#orphanAfterMs) await enqueue();
         else skipped.push(context);
-        continue;
+        return;
       }
       if (status && !this.#needsJob(status, spec.timeout)) {
         skipped.push(context);
         if (status.state === 'pending') unsettled++;
-        continue;
+        return;
       }
       unsettled++;
       const target = { repo: repository, sha: pr.headSha, context };
       const { created } = await records.create(dedupKey, target);
       if (!created) {
         skipped.push(context);
-        continue;
+        return;
       }
       // Only the planner that created the record says "Not yet tested", and before the job can start.
       // Best effort: a forge that refuses it must not keep the job from being queued (the agent's statuses
@@ -423,7 +521,71 @@ export class Planner {
           log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
         );
       await enqueue();
+    };
+    for (const [context, spec] of Object.entries(config.contexts)) await planContext(context, spec);
+    // Cross-project contexts someone asked for (a "Not yet tested" status under such a name): they run a
+    // context of this file with another repository's pull request beside it.
+    // Only a request is answered with a refusal: a job already running is left alone.
+    const refuse = async (context: string, status: CommitStatus, reason: string) => {
+      skipped.push(context);
+      if (status.description !== NOT_YET_TESTED) {
+        unsettled++;
+        return;
+      }
+      log.info({ context, reason }, 'cross-project context not run');
+      await this.#forge.setCommitStatus(repository, pr.headSha, {
+        state: 'error',
+        context,
+        description: truncateDescription(notRun(reason)),
+      });
+    };
+    const asked = (status: CommitStatus) =>
+      status.state === 'pending' && status.description !== MANUAL_TESTING_REQUIRED;
+    for (const [context, status] of existing) {
+      const request = parseCrossProjectContext(context);
+      if (request === null || !asked(status)) continue;
+      if (typeof request === 'string') {
+        await refuse(context, status, request);
+        continue;
+      }
+      const spec = config.contexts[request.base];
+      if (!spec) {
+        await refuse(context, status, `${PROJECT_CONFIG_PATH} has no context ${request.base}`);
+        continue;
+      }
+      const resolved = await resolveInfraPullRequest(this.#forge, request.infra, this.#crossProjectPolicy());
+      if (resolved.kind === 'refused') await refuse(context, status, resolved.reason);
+      else await planContext(context, spec, resolved.infra);
     }
+    // The other direction: this is the infrastructure pull request, a project's default branch is tested.
+    for (const [context, status] of existing) {
+      const request = projectRequest(context);
+      if (request === null || !asked(status)) continue;
+      if (typeof request === 'string') {
+        await refuse(context, status, request);
+        continue;
+      }
+      const head = await this.#projectHead(request.project);
+      if (typeof head === 'string') {
+        await refuse(context, status, head);
+        continue;
+      }
+      const spec = head.config.contexts[request.base];
+      if (!spec) {
+        const named = `${request.project.owner}/${request.project.name}`;
+        await refuse(context, status, `${named}'s ${PROJECT_CONFIG_PATH} has no context ${request.base}`);
+        continue;
+      }
+      const infra = {
+        // The repository keeps the pull request's head, a trusted fork's included (refs/pull/N/head).
+        repository: { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl },
+        pullRequest: pr.number,
+        sha: pr.headSha,
+      };
+      await planContext(context, spec, infra, { repository: head.repository, sha: head.sha });
+    }
+    if (text === null && jobs.length === 0 && skipped.length === 0)
+      return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
     return { kind: 'planned', jobs, skipped, settled: unsettled === 0 };
   }
 
@@ -448,6 +610,49 @@ export class Planner {
       context,
       description: NOT_YET_TESTED,
     });
+  }
+
+  #isInfraRepository(repository: RepositoryId): boolean {
+    const named = `${repository.owner}/${repository.name}`.toLowerCase();
+    return (this.#trust.infraRepositories ?? []).some((r) => r.toLowerCase() === named);
+  }
+
+  /**
+   * A project's default branch as a project request runs it: its head commit (recorded in the job) and its
+   * `.ironbots.yml` there; or why it cannot be run. Forge outages are thrown, to be retried.
+   */
+  async #projectHead(
+    project: RepositoryId,
+  ): Promise<{ repository: NonNullable<Job['repository']>; sha: string; config: ProjectConfig } | string> {
+    const named = `${project.owner}/${project.name}`;
+    let repo: Repository;
+    try {
+      repo = await this.#forge.getRepository(project);
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return `repository ${named} does not exist`;
+      throw error;
+    }
+    const branch = (await this.#forge.listBranches(project)).find((b) => b.name === repo.defaultBranch);
+    if (!branch) return `${named} has no branch ${repo.defaultBranch}`;
+    const text = await this.#forge.getFileContent(project, PROJECT_CONFIG_PATH, branch.sha);
+    if (text === null) return `${named} has no ${PROJECT_CONFIG_PATH} on ${repo.defaultBranch}`;
+    try {
+      return {
+        repository: { owner: repo.owner, name: repo.name, cloneUrl: repo.cloneUrl },
+        sha: branch.sha,
+        config: await this.#parseConfig(text),
+      };
+    } catch (error) {
+      if (error instanceof ProjectConfigError) return `${named}'s ${error.message}`;
+      throw error;
+    }
+  }
+
+  #crossProjectPolicy() {
+    return {
+      infraRepositories: this.#trust.infraRepositories ?? [],
+      trustedAuthors: this.#trust.trustedAuthors,
+    };
   }
 
   #trusted(repository: Repository, pr: PullRequest): boolean {

@@ -29,7 +29,16 @@ export const PullRequestEventSchema = z.object({
 
 export type PullRequestEvent = z.infer<typeof PullRequestEventSchema>;
 
-export function repositoryFromEvent(event: PullRequestEvent): Repository {
+/** The part of GitHub's `status` webhook payload the planner reads (cross-project requests). */
+export const StatusEventSchema = z.object({
+  sha: z.string(),
+  context: z.string(),
+  state: z.string(),
+  description: z.string().nullable().default(null),
+  repository: RepoSchema,
+});
+
+export function repositoryFromEvent(event: Pick<PullRequestEvent, 'repository'>): Repository {
   const r = event.repository;
   return {
     owner: r.owner.login,

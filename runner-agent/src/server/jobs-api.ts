@@ -1,12 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ForgeError, type CommitStatuses, type Repositories } from '../../../forge/forge.ts';
+import {
+  ForgeError,
+  type CommitStatuses,
+  type PullRequests,
+  type Repositories,
+} from '../../../forge/forge.ts';
 import { BodyTooLargeError, readBody } from '../../../core/http/body.ts';
 import type { Route } from '../../../core/http/http-server.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import { ExecutorNameSchema, requiredLabels, type Job } from '../jobs/job.ts';
-import { NOT_YET_TESTED } from '../jobs/status-text.ts';
+import { parseCrossProjectContext, resolveInfraPullRequest } from '../jobs/cross-project.ts';
+import { NOT_YET_TESTED, SUBMITTED_NOT_YET_TESTED } from '../jobs/status-text.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
@@ -25,6 +31,8 @@ import { cancelJob, cancelReason, LISTED_STATES, listJobs } from './job-control.
  *   POST /api/v1/jobs/<id>/cancel     { by?, reason? } → 202 { id, state: 'cancelled' | 'cancelling', … },
  *                                        404 for an unknown id, 409 { state } for a job that already ended
  * An `Idempotency-Key` header makes a retried submission return the first job (200, duplicate: true).
+ * A cross-project context (`name@owner/infra#12`, jobs/cross-project.ts) needs `repository` and `sha`: the
+ * infrastructure pull request is checked out beside them; 422 says why one is refused, 400 a malformed name.
  */
 
 export const JobSubmissionSchema = z
@@ -69,8 +77,13 @@ export interface JobsApiOptions {
   tokens: readonly string[];
   jobs: Queue<Job>;
   logStore: LogStore;
-  /** Looks up a submitted job's repository and marks its commit pending. */
-  forge: (Repositories & CommitStatuses) | null;
+  /**
+   * Looks up a submitted job's repository and marks its commit pending; for a cross-project context, the
+   * infrastructure pull request.
+   */
+  forge: (Repositories & CommitStatuses & PullRequests) | null;
+  /** Which infrastructure repositories and fork authors a cross-project context may use (none: refused). */
+  trust?: { trustedAuthors: readonly string[]; infraRepositories?: readonly string[] };
   /** Base URL under which this server is reached, for the URLs it hands out. */
   publicUrl: () => string;
   logUrl: (jobId: string) => string;
@@ -141,6 +154,24 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
       throw error;
     }
   }
+  // `unit@acme/bots#12`: the project's commit with that pull request's head beside it (jobs/cross-project.ts).
+  const crossProject = parseCrossProjectContext(submission.context);
+  if (typeof crossProject === 'string') return sendError(res, 400, `context: ${crossProject}`);
+  let infra: Job['infra'];
+  if (crossProject) {
+    if (!repository || !submission.sha)
+      return sendError(
+        res,
+        400,
+        'context: a cross-project context needs repository and sha (the project commit it tests)',
+      );
+    const resolved = await resolveInfraPullRequest(options.forge!, crossProject.infra, {
+      infraRepositories: options.trust?.infraRepositories ?? [],
+      trustedAuthors: options.trust?.trustedAuthors ?? [],
+    });
+    if (resolved.kind === 'refused') return sendError(res, 422, `context: ${resolved.reason}`);
+    infra = resolved.infra;
+  }
   const job: Job = {
     context: submission.context,
     command: submission.command,
@@ -151,6 +182,7 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
     ...(submission.image ? { image: submission.image } : {}),
     ...(repository ? { repository } : {}),
     ...(submission.sha ? { sha: submission.sha } : {}),
+    ...(infra ? { infra } : {}),
     trigger: { kind: 'api' },
     createdAt: (options.clock?.() ?? new Date()).toISOString(),
   };
@@ -159,7 +191,8 @@ async function submit(req: IncomingMessage, res: ServerResponse, options: JobsAp
     await options.forge!.setCommitStatus(repository, submission.sha, {
       state: 'pending',
       context: job.context,
-      description: NOT_YET_TESTED,
+      // Not the text of a request: the planner would take a cross-project one as someone asking for it.
+      description: infra ? SUBMITTED_NOT_YET_TESTED : NOT_YET_TESTED,
     });
   }
   const queued = await options.jobs.enqueue(job, {
