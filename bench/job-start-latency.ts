@@ -37,7 +37,8 @@ async function enqueueToStart(count: number): Promise<number[]> {
     name: 'bench',
     labels: [],
     jobs,
-    executors: [new ProcessExecutor()],
+    // As a deployment builds it: the leftover records' directory also holds the next job's output pipe.
+    executors: [new ProcessExecutor({ leftoverDir: path.join(dir, 'process-groups') })],
     forge: null,
     logStore: new FilesystemLogStore({ root: path.join(dir, 'logs'), secrets: new SecretRegistry() }),
     logUrl: (id) => `http://127.0.0.1/logs/${id}`,

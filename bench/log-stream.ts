@@ -79,7 +79,8 @@ async function agentRun(bytes: number, maxLogBytes: number): Promise<void> {
     name: 'bench',
     labels: [],
     jobs,
-    executors: [new ProcessExecutor()],
+    // As a deployment builds it: the leftover records' directory also holds the next job's output pipe.
+    executors: [new ProcessExecutor({ leftoverDir: path.join(dir, 'process-groups') })],
     forge: null,
     logStore,
     logUrl: (id) => `http://127.0.0.1/logs/${id}`,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
+
+/** The directories `make` creates start so (a dead agent's spare is found by it). */
+export const OUTPUT_FIFO_DIR_PREFIX = 'ironbots-output-';
 
 /** One read's worth: what a pipe holds by default on Linux. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -28,18 +31,33 @@ export class OutputFifo {
   #writeEndOpen = true;
 
   /**
-   * `onChunk` gets a view of the reused buffer, valid only during the call: copy what you keep. After each
-   * chunk, a promise from `backlog` pauses reading until it settles.
+   * Makes a FIFO for a later `open` (in a directory of its own that `open` removes): creating one takes a
+   * process (mkfifo), which an executor keeps off a job's start by making the next one ahead.
    */
-  static async open(
-    onChunk: (chunk: Buffer) => void,
-    backlog?: () => Promise<void> | undefined,
-  ): Promise<OutputFifo> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-output-'));
+  static async make(parent = os.tmpdir()): Promise<string> {
+    const dir = await mkdtemp(path.join(parent, OUTPUT_FIFO_DIR_PREFIX));
+    const fifo = path.join(dir, 'output');
     try {
-      const fifo = path.join(dir, 'output');
       // No Node API creates a FIFO; coreutils' mkfifo does.
       await execFileAsync('mkfifo', ['-m', '600', fifo]);
+      return fifo;
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a FIFO from `make` and unlinks it: nothing else can open this pipe afterwards, not even a process
+   * an earlier job left behind. `onChunk` gets a view of the reused buffer, valid only during the call: copy
+   * what you keep. After each chunk, a promise from `backlog` pauses reading until it settles.
+   */
+  static open(
+    fifo: string,
+    onChunk: (chunk: Buffer) => void,
+    backlog?: () => Promise<void> | undefined,
+  ): OutputFifo {
+    try {
       // Read end first and non-blocking, so that opening the write end does not wait for a reader.
       const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
       let writeFd: number;
@@ -51,8 +69,7 @@ export class OutputFifo {
       }
       return new OutputFifo(readFd, writeFd, onChunk, backlog);
     } finally {
-      // Unlinked at once: nothing else can open this pipe, not even a process the last job left behind.
-      await rm(dir, { recursive: true, force: true });
+      rmSync(path.dirname(fifo), { recursive: true, force: true });
     }
   }
 

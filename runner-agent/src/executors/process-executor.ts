@@ -15,7 +15,7 @@ import type {
   Executor,
 } from './executor.ts';
 import { DEFAULT_JOB_PATH } from './job-environment.ts';
-import { OutputFifo } from './output-fifo.ts';
+import { OUTPUT_FIFO_DIR_PREFIX, OutputFifo } from './output-fifo.ts';
 import {
   liveGroupMembers,
   processesWithEnvironment,
@@ -67,6 +67,8 @@ export class ProcessExecutor implements Executor {
   readonly #killGraceMs: number;
   readonly #leftoverDir: string | undefined;
   readonly #logger: Logger;
+  /** A FIFO made ahead for the next job's output (making one runs mkfifo); only with a leftoverDir. */
+  #spareFifo: Promise<string> | undefined;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.#killGraceMs = options.killGraceMs ?? 5_000;
@@ -83,6 +85,8 @@ export class ProcessExecutor implements Executor {
         const full = path.join(this.#leftoverDir!, file);
         // A crash mid-write leaves the temporary file; the record it was to become never existed.
         if (isAtomicWriteTempFile(file)) return rm(full, { force: true });
+        // The output pipe a dead agent made for a job it never ran.
+        if (file.startsWith(OUTPUT_FIFO_DIR_PREFIX)) return rm(full, { recursive: true, force: true });
         if (!file.endsWith('.json')) return;
         // A torn record is removed with a warning: it must not keep the agent from starting.
         const record = await readJsonStateFile(full, ProcessGroupRecordSchema, this.#logger);
@@ -107,6 +111,29 @@ export class ProcessExecutor implements Executor {
     // Atomic: a crash mid-write must leave no torn record for the next start to trip over.
     writeFileAtomicSync(file, JSON.stringify(record));
     return file;
+  }
+
+  /**
+   * The job's output pipe. With a leftoverDir, the next job's is made meanwhile (there, where the next
+   * agent start removes it if this agent never uses it), so that mkfifo stays off a job's start.
+   */
+  async #openOutput(
+    onChunk: (chunk: Buffer) => void,
+    backlog: (() => Promise<void> | undefined) | undefined,
+  ): Promise<OutputFifo> {
+    const spare = this.#spareFifo;
+    if (this.#leftoverDir) {
+      mkdirSync(this.#leftoverDir, { recursive: true });
+      this.#spareFifo = OutputFifo.make(this.#leftoverDir);
+      this.#spareFifo.catch(() => undefined);
+    }
+    try {
+      return OutputFifo.open(await (spare ?? OutputFifo.make()), onChunk, backlog);
+    } catch (error) {
+      if (!spare) throw error;
+      // The spare is gone or could not be made: one made now.
+      return OutputFifo.open(await OutputFifo.make(), onChunk, backlog);
+    }
   }
 
   async labels(): Promise<string[]> {
@@ -143,7 +170,7 @@ export class ProcessExecutor implements Executor {
 
     let output: OutputFifo;
     try {
-      output = await OutputFifo.open(
+      output = await this.#openOutput(
         (chunk) => io.onOutput(io.transientChunks ? chunk : Buffer.from(chunk)),
         io.backlog && (() => io.backlog!()),
       );
