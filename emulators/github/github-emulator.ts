@@ -44,13 +44,13 @@ import {
   type PrimaryRateLimitSettings,
   type PrimaryRateLimitState,
 } from './primary-rate-limit.ts';
-import { RequestCounter, type RequestCounts } from './request-counts.ts';
+import { RequestCounter, type RequestCounts } from '../request-counts.ts';
 import { matchGitHubRoute } from './routes.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
 export type { RateLimitFault } from '../rate-limit-fault.ts';
 export type { PrimaryRateLimitSettings, PrimaryRateLimitState } from './primary-rate-limit.ts';
-export type { EndpointCount, RequestCounts } from './request-counts.ts';
+export type { EndpointCount, RequestCounts } from '../request-counts.ts';
 export { GITHUB_ROUTES, type GitHubRoute } from './routes.ts';
 export type {
   QueuedJobSpec,

@@ -18,6 +18,9 @@ import {
 } from './gitlab-webhook-sender.ts';
 import { GitLabApiError, readParams, sendJson, sendPage } from './gitlab-http.ts';
 import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
+import { RequestCounter, type RequestCounts } from '../request-counts.ts';
+
+export type { EndpointCount, RequestCounts } from '../request-counts.ts';
 
 export interface GitLabEmulatorOptions {
   /** Bare repositories live here, one folder per namespace. */
@@ -148,6 +151,7 @@ export class GitLabEmulator {
   /** Work triggered by a request that outlives its response (post-push processing). */
   readonly #background = new Set<Promise<void>>();
   readonly #rateLimits = new RateLimitFaults();
+  readonly #requests = new RequestCounter();
 
   private constructor(options: GitLabEmulatorOptions) {
     this.#options = options;
@@ -248,6 +252,15 @@ export class GitLabEmulator {
     return config;
   }
 
+  /** The REST requests answered so far (git over HTTP and the runner-facing jobs API excluded). */
+  requestCounts(): RequestCounts {
+    return this.#requests.snapshot();
+  }
+
+  resetRequestCounts(): void {
+    this.#requests.reset();
+  }
+
   deliveries(): GitLabDeliveryRecord[] {
     return [...this.#webhooks.records];
   }
@@ -276,6 +289,7 @@ export class GitLabEmulator {
     // The runner-facing jobs API authenticates with runner and job tokens of its own.
     const jobParts = url.pathname.split('/').filter(Boolean);
     if (this.#jobs.handles(jobParts)) return this.#jobs.handle(req, res, jobParts);
+    this.#requests.count(req.method ?? 'GET', url.pathname);
     const canWrite = this.#authenticate(req);
     const limited = this.#rateLimits.take();
     if (limited) {
@@ -506,9 +520,14 @@ export class GitLabEmulator {
     if (!['created_at', 'updated_at'].includes(orderBy)) throw invalid('order_by');
     const key = orderBy === 'updated_at' ? 'updatedAt' : 'createdAt';
     const direction = params.sort === 'asc' ? 1 : -1;
+    const updatedAfter = timeParam(params, 'updated_after');
+    const updatedBefore = timeParam(params, 'updated_before');
     const mrs = project.mergeRequests
       .filter((m) => state === 'all' || m.state === state)
       .filter((m) => !params.source_branch || m.sourceBranch === params.source_branch)
+      // GitLab's bounds are inclusive: updated on or after, on or before.
+      .filter((m) => updatedAfter === null || Date.parse(m.updatedAt) >= updatedAfter)
+      .filter((m) => updatedBefore === null || Date.parse(m.updatedAt) <= updatedBefore)
       .sort((a, b) => direction * (a[key].localeCompare(b[key]) || a.id - b.id));
     sendPage(
       res,
@@ -1090,4 +1109,13 @@ function isHttpUrl(text: string): boolean {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** An ISO 8601 time parameter (epoch ms), null when absent; GitLab answers 400 to one it cannot read. */
+function timeParam(params: Record<string, string>, name: string): number | null {
+  const value = params[name];
+  if (value === undefined || value === '') return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw invalid(name);
+  return time;
 }
