@@ -145,6 +145,15 @@ export class BareRepository {
     return parseCommits(out).reverse();
   }
 
+  /** The best common ancestor of two commits, or null when they have none. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    try {
+      return (await this.#git('merge-base', a, b)).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
   /** One commit, or null when `sha` names none. */
   async commit(sha: string): Promise<CommitInfo | null> {
     if (!safeRevision(sha)) return null;
