@@ -11,8 +11,9 @@ import { withTempDir } from '../support/temp-dir.ts';
 /**
  * Every endpoint the GitLab emulator serves (its route table, so a new one cannot escape) answers a real
  * request with a body that has what GitLab's response for it has. GitLab publishes no complete machine-readable
- * description of its responses: its OpenAPI v2 document (doc/api/openapi/openapi_v2.yaml in gitlab-org/gitlab)
- * covers part of the API and marks no response property as required. So the reference here is gitbeaker's
+ * description of its responses: its OpenAPI v2 document (doc/api/openapi/openapi_v2.yaml in gitlab-org/gitlab,
+ * looked at in the gitlabhq/gitlabhq mirror at 0338625c4996c8b4dde44bd86d1767b654121ee7) covers part of the API,
+ * and its response entities (`API_Entities_…`) mark no property as required. So the reference here is gitbeaker's
  * TypeScript schema types (`@gitbeaker/core`, the client our GitLab forge uses), read with the TypeScript
  * compiler: every property those types do not mark optional must be present, at every depth, with the type
  * they give it (string, number, boolean, null, literal unions, arrays, objects).
