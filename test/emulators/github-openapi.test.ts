@@ -92,6 +92,7 @@ let receiver: http.Server;
 const deliveries: { event: string; body: Record<string, unknown> }[] = [];
 let headSha = '';
 let pullNumber = 0;
+let copy: GitWorkingCopy;
 
 async function call(
   method: string,
@@ -384,7 +385,7 @@ beforeAll(async () => {
     secret: 'hook-secret',
     events: ['*'],
   });
-  const copy = new GitWorkingCopy(path.join(tmp.dir, 'work'), {
+  copy = new GitWorkingCopy(path.join(tmp.dir, 'work'), {
     username: 'x-access-token',
     password: TOKEN,
   });
@@ -436,6 +437,14 @@ describe('the GitHub emulator against GitHub OpenAPI description', () => {
 
   it('sends webhook deliveries that match the description webhook schemas', async () => {
     // A push to an open pull request's branch, a close and a reopen: synchronize, closed, reopened.
+    await copy.git('checkout', '-q', 'topic');
+    await copy.writeFiles({ 'topic.txt': { content: 'topic, again\n' } });
+    await copy.commit('change topic');
+    await copy.push('topic');
+    // git is answered before the emulator looks at what the push changed, as on GitHub.
+    await emulator.idle();
+    await json('PATCH', `${repoApi}/pulls/${pullNumber}`, { state: 'closed' });
+    await json('PATCH', `${repoApi}/pulls/${pullNumber}`, { state: 'open' });
     await emulator.idle();
     const webhooks = description['x-webhooks'];
     const checked: string[] = [];
@@ -460,6 +469,9 @@ describe('the GitHub emulator against GitHub OpenAPI description', () => {
         'push',
         'pull-request-opened',
         'pull-request-edited',
+        'pull-request-synchronize',
+        'pull-request-closed',
+        'pull-request-reopened',
         'status',
         'issue-comment-created',
         'workflow-job-queued',
