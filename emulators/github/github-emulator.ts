@@ -416,6 +416,18 @@ export class GitHubEmulator {
     const htmlPull = /^\/([^/]+)\/([^/]+)\/pull\/(\d+)$/.exec(url.pathname);
     if (htmlPull && req.method === 'GET')
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
+    // A file's `download_url` (raw.githubusercontent.com on GitHub): anonymous, as for a public repository.
+    const raw = /^\/([^/]+)\/([^/]+)\/raw\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (raw && req.method === 'GET') {
+      const [, owner, name, ref, filePath] = raw;
+      return this.#rawFile(
+        res,
+        owner!,
+        name!,
+        decodeSegments(`/${ref!}`)[0]!,
+        decodeSegments(`/${filePath!}`).join('/'),
+      );
+    }
     // The stand-in runner's side of the JIT handshake: authenticated by the runner's own token.
     if (url.pathname.startsWith('/_runner/')) return this.#actions.routeRunner(req, res, url);
 
@@ -885,6 +897,28 @@ export class GitHubEmulator {
       // GitHub wraps base64 at 60 columns.
       content: inline ? found.content.toString('base64').replace(/.{60}/g, '$&\n') : '',
     });
+  }
+
+  async #rawFile(
+    res: ServerResponse,
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string,
+  ): Promise<void> {
+    const repo = this.#repoOrThrow(owner, name, notFound);
+    const commit = await repo.git.resolveCommit(ref);
+    const found = commit ? await repo.git.readPath(commit, filePath) : null;
+    if (!found || found.kind !== 'file') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('404: Not Found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': found.content.length,
+    });
+    res.end(found.content);
   }
 
   async #blob(res: ServerResponse, repo: EmulatedRepository, sha: string): Promise<void> {
