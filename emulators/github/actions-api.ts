@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http.ts';
 import { GitHubApiError, paginate, readJson, sendJson } from './github-http.ts';
-import { timestamp } from './payloads.ts';
+import type { CommitInfo } from './bare-repository.ts';
+import { nodeId, stableId, timestamp, userJson } from './payloads.ts';
 
 /** Where a self-hosted runner is registered: one repository, or every repository of an organization. */
 export type RunnerScope = { owner: string; repo: string } | { org: string };
@@ -31,6 +32,10 @@ export interface ActionsApiOptions {
   baseUrl: () => string;
   /** The base URL a runner is told in its JIT configuration (the emulator as the runner's machine reaches it). */
   runnerUrl: () => string;
+  /** The login runs are triggered by (their actor). */
+  login: () => string;
+  /** The repository in GitHub's JSON, for the runs that embed it; null when it is gone. */
+  repository: (owner: string, repo: string) => Record<string, unknown> | null;
   /** Queues a webhook delivery of the repository (`repository` and `sender` are added). */
   emit: (owner: string, repo: string, event: string, payload: Record<string, unknown>) => void;
   runnerOfflineAfterMs: number;
@@ -80,6 +85,8 @@ interface EmulatedRun {
   name: string;
   headSha: string;
   headBranch: string;
+  /** The head commit, as `head_commit` shows it; null when the emulator could not read it. */
+  headCommit: CommitInfo | null;
   createdAt: string;
   updatedAt: string;
   cancelled: boolean;
@@ -161,6 +168,7 @@ export class GitHubActionsApi {
     sha: string;
     branch: string;
     workflowName: string;
+    headCommit?: CommitInfo | null;
     jobs: QueuedJobSpec[];
   }): { runId: number; jobIds: number[] } {
     if (spec.jobs.length === 0) throw new Error('a workflow run needs at least one job');
@@ -176,6 +184,7 @@ export class GitHubActionsApi {
       name: spec.workflowName,
       headSha: spec.sha,
       headBranch: spec.branch,
+      headCommit: spec.headCommit ?? null,
       createdAt: now,
       updatedAt: now,
       cancelled: false,
@@ -573,11 +582,13 @@ export class GitHubActionsApi {
     const taken = job.runnerId !== null;
     return {
       id: job.id,
+      node_id: nodeId('CheckRun', job.id),
       run_id: run.id,
       run_attempt: 1,
       run_url: `${base}/repos/${run.owner}/${run.repo}/actions/runs/${run.id}`,
       url: `${base}/repos/${run.owner}/${run.repo}/actions/jobs/${job.id}`,
       html_url: `${base}/${run.owner}/${run.repo}/actions/runs/${run.id}/job/${job.id}`,
+      check_run_url: `${base}/repos/${run.owner}/${run.repo}/check-runs/${job.id}`,
       head_sha: run.headSha,
       head_branch: run.headBranch,
       workflow_name: run.name,
@@ -590,7 +601,8 @@ export class GitHubActionsApi {
       runner_group_id: taken ? 1 : null,
       runner_group_name: taken ? 'Default' : null,
       created_at: job.createdAt,
-      started_at: job.startedAt,
+      // GitHub reports a job that waits for a runner as started when it was queued.
+      started_at: job.startedAt ?? job.createdAt,
       completed_at: job.completedAt,
       steps: job.steps.map((step, index) => ({
         name: step.name ?? `Run step ${index + 1}`,
@@ -605,23 +617,62 @@ export class GitHubActionsApi {
 
   #runJson(run: EmulatedRun) {
     const base = this.#o.baseUrl();
-    const api = `${base}/repos/${run.owner}/${run.repo}/actions/runs/${run.id}`;
+    const repoApi = `${base}/repos/${run.owner}/${run.repo}`;
+    const api = `${repoApi}/actions/runs/${run.id}`;
+    const workflowFile = `${
+      run.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'ci'
+    }.yml`;
+    const workflowId = stableId('workflow', run.owner, run.repo, run.name);
+    const checkSuiteId = stableId('check-suite', String(run.id));
+    const commit = run.headCommit;
+    const repository = this.#o.repository(run.owner, run.repo);
+    const actor = userJson(base, this.#o.login());
     return {
       id: run.id,
       name: run.name,
-      head_sha: run.headSha,
+      node_id: nodeId('WorkflowRun', run.id),
+      check_suite_id: checkSuiteId,
+      check_suite_node_id: nodeId('CheckSuite', checkSuiteId),
       head_branch: run.headBranch,
+      head_sha: run.headSha,
+      path: `.github/workflows/${workflowFile}`,
+      display_title: commit?.message.split('\n')[0] || run.name,
+      run_number: run.id,
       event: 'push',
       status: this.#runStatus(run),
       conclusion: this.#runConclusion(run),
-      run_attempt: 1,
-      run_number: run.id,
-      created_at: run.createdAt,
-      updated_at: run.updatedAt,
+      workflow_id: workflowId,
       url: api,
       html_url: `${base}/${run.owner}/${run.repo}/actions/runs/${run.id}`,
+      pull_requests: [] as unknown[],
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      actor,
+      triggering_actor: actor,
+      run_attempt: 1,
+      referenced_workflows: [] as unknown[],
+      run_started_at: run.createdAt,
       jobs_url: `${api}/jobs`,
+      logs_url: `${api}/logs`,
+      check_suite_url: `${repoApi}/check-suites/${checkSuiteId}`,
+      artifacts_url: `${api}/artifacts`,
       cancel_url: `${api}/cancel`,
+      rerun_url: `${api}/rerun`,
+      previous_attempt_url: null,
+      workflow_url: `${repoApi}/actions/workflows/${workflowId}`,
+      head_commit: commit && {
+        id: commit.id,
+        tree_id: commit.treeId,
+        message: commit.message,
+        timestamp: commit.timestamp,
+        author: commit.author,
+        committer: commit.committer,
+      },
+      repository,
+      head_repository: repository,
     };
   }
 

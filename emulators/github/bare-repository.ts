@@ -24,6 +24,8 @@ export type TreeEntry = { type: 'blob' | 'tree' | 'commit'; sha: string; path: s
 
 export interface CommitInfo {
   id: string;
+  treeId: string;
+  parents: string[];
   message: string;
   timestamp: string;
   author: { name: string; email: string };
@@ -134,27 +136,54 @@ export class BareRepository {
     const out = await this.#git(
       'log',
       `--max-count=${limit}`,
-      '--format=%H%x00%an%x00%ae%x00%cn%x00%ce%x00%cI%x00%B%x1e',
+      COMMIT_FORMAT,
       after,
       '--not',
       ...exclude,
       '--',
     );
-    return out
-      .split('\x1e')
-      .map((record) => record.replace(/^\n/, ''))
-      .filter(Boolean)
-      .map((record) => {
-        const [id, an, ae, cn, ce, timestamp, message] = record.split('\0') as string[];
-        return {
-          id: id!,
-          message: (message ?? '').replace(/\n+$/, ''),
-          timestamp: timestamp!,
-          author: { name: an!, email: ae! },
-          committer: { name: cn!, email: ce! },
-        };
-      })
-      .reverse();
+    return parseCommits(out).reverse();
+  }
+
+  /** The best common ancestor of two commits, or null when they have none. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    try {
+      return (await this.#git('merge-base', a, b)).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** One commit, or null when `sha` names none. */
+  async commit(sha: string): Promise<CommitInfo | null> {
+    if (!safeRevision(sha)) return null;
+    try {
+      return parseCommits(await this.#git('log', '-1', COMMIT_FORMAT, `${sha}^{commit}`, '--'))[0] ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * What a pull request changes, as GitHub counts it: the diff from the merge base of `base` and `head` to
+   * `head` (lines added and deleted, files changed).
+   */
+  async diffStat(
+    base: string,
+    head: string,
+  ): Promise<{ additions: number; deletions: number; files: number }> {
+    const out = await this.#git('diff', '--numstat', '-z', `${base}...${head}`, '--');
+    let additions = 0;
+    let deletions = 0;
+    let files = 0;
+    for (const line of out.split('\0')) {
+      const match = /^(\d+|-)\t(\d+|-)\t/.exec(line);
+      if (!match) continue;
+      files++;
+      additions += Number(match[1]) || 0;
+      deletions += Number(match[2]) || 0;
+    }
+    return { additions, deletions, files };
   }
 
   /** A blob's bytes by id, or null when there is no such blob. */
@@ -232,4 +261,26 @@ export class BareRepository {
       });
     return { kind: 'dir', entries };
   }
+}
+
+const COMMIT_FORMAT = '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%cI%x00%B%x1e';
+
+/** `git log` output in COMMIT_FORMAT, newest first as git lists it. */
+function parseCommits(out: string): CommitInfo[] {
+  return out
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter(Boolean)
+    .map((record) => {
+      const [id, treeId, parents, an, ae, cn, ce, timestamp, message] = record.split('\0') as string[];
+      return {
+        id: id!,
+        treeId: treeId!,
+        parents: parents ? parents.split(' ') : [],
+        message: (message ?? '').replace(/\n+$/, ''),
+        timestamp: timestamp!,
+        author: { name: an!, email: ae! },
+        committer: { name: cn!, email: ce! },
+      };
+    });
 }

@@ -21,13 +21,18 @@ import {
   combinedState,
   commentJson,
   hookJson,
+  issueJson,
+  pullAsIssue,
   pullRequestJson,
   pushEventJson,
   repositoryJson,
   statusEventJson,
   statusJson,
+  nodeId,
   timestamp,
+  userJson,
   type EmulatedPull,
+  type HookResponse,
   type EmulatedRepository,
   type EmulatedStatus,
 } from './payloads.ts';
@@ -39,12 +44,14 @@ import {
   type PrimaryRateLimitSettings,
   type PrimaryRateLimitState,
 } from './primary-rate-limit.ts';
-import { RequestCounter, type RequestCounts } from './request-counts.ts';
+import { RequestCounter, type RequestCounts } from '../request-counts.ts';
+import { matchGitHubRoute } from './routes.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
 export type { RateLimitFault } from '../rate-limit-fault.ts';
 export type { PrimaryRateLimitSettings, PrimaryRateLimitState } from './primary-rate-limit.ts';
-export type { EndpointCount, RequestCounts } from './request-counts.ts';
+export type { EndpointCount, RequestCounts } from '../request-counts.ts';
+export { GITHUB_ROUTES, type GitHubRoute } from './routes.ts';
 export type {
   QueuedJobSpec,
   RunnerScope,
@@ -123,6 +130,11 @@ export class GitHubEmulator {
         const url = new URL(this.#url);
         url.hostname = options.runnerHost;
         return url.origin;
+      },
+      login: () => this.#login,
+      repository: (owner, name) => {
+        const repo = this.#repos.get(`${owner}/${name}`.toLowerCase());
+        return repo ? repositoryJson(this.#url, repo) : null;
       },
       emit: (owner, name, event, payload) => {
         const repo = this.#repos.get(`${owner}/${name}`.toLowerCase());
@@ -240,6 +252,7 @@ export class GitHubEmulator {
       secret: hook.secret,
       events: [...hook.events],
       active: true,
+      createdAt: timestamp(),
     };
     repo.hooks.push(config);
     return config;
@@ -352,6 +365,7 @@ export class GitHubEmulator {
       sha,
       branch,
       workflowName: spec.workflowName ?? 'CI',
+      headCommit: await repo.git.commit(sha),
       jobs: spec.jobs,
     });
   }
@@ -402,6 +416,18 @@ export class GitHubEmulator {
     const htmlPull = /^\/([^/]+)\/([^/]+)\/pull\/(\d+)$/.exec(url.pathname);
     if (htmlPull && req.method === 'GET')
       return this.#pullPage(res, htmlPull[1]!, htmlPull[2]!, Number(htmlPull[3]));
+    // A file's `download_url` (raw.githubusercontent.com on GitHub): anonymous, as for a public repository.
+    const raw = /^\/([^/]+)\/([^/]+)\/raw\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (raw && req.method === 'GET') {
+      const [, owner, name, ref, filePath] = raw;
+      return this.#rawFile(
+        res,
+        owner!,
+        name!,
+        decodeSegments(`/${ref!}`)[0]!,
+        decodeSegments(`/${filePath!}`).join('/'),
+      );
+    }
     // The stand-in runner's side of the JIT handshake: authenticated by the runner's own token.
     if (url.pathname.startsWith('/_runner/')) return this.#actions.routeRunner(req, res, url);
 
@@ -446,6 +472,11 @@ export class GitHubEmulator {
         },
         limited.headers,
       );
+    }
+    // Only the endpoints GITHUB_ROUTES names are served: the schema test checks each of them.
+    if (!matchGitHubRoute(req.method ?? 'GET', url.pathname)) {
+      req.resume();
+      throw notFound();
     }
     // Release routes read their own bodies: asset uploads are raw bytes, not JSON.
     const releasePath = /^\/repos\/([^/]+)\/([^/]+)\/(releases(?:\/.*)?)$/.exec(url.pathname);
@@ -517,7 +548,7 @@ export class GitHubEmulator {
         return this.#sendPage(
           res,
           url,
-          repo.hooks.map((h) => hookJson(this.#url, repo, h)),
+          repo.hooks.map((h) => hookJson(this.#url, repo, h, this.#lastResponse(h.id))),
         );
       if (method === 'POST') return this.#createHook(res, repo, body);
     }
@@ -684,9 +715,21 @@ export class GitHubEmulator {
 
   // ---- pull requests ----
 
+  /** A pull request in the full shape (GET, POST, PATCH and webhooks), with its commits and diff counted. */
   async #pullJson(repo: EmulatedRepository, pull: EmulatedPull) {
     const baseSha = (await repo.git.branches()).get(pull.base) ?? null;
-    return pullRequestJson(this.#url, repo, pull, baseSha);
+    const [commits, diff] = baseSha
+      ? await Promise.all([
+          repo.git.countCommitsBetween(baseSha, pull.headSha),
+          repo.git.diffStat(baseSha, pull.headSha),
+        ])
+      : [0, { additions: 0, deletions: 0, files: 0 }];
+    return pullRequestJson(this.#url, repo, pull, baseSha, {
+      commits,
+      additions: diff.additions,
+      deletions: diff.deletions,
+      changedFiles: diff.files,
+    });
   }
 
   async #listPulls(res: ServerResponse, url: URL, repo: EmulatedRepository): Promise<void> {
@@ -752,7 +795,7 @@ export class GitHubEmulator {
     };
     repo.pulls.push(pull);
     await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
-    const json = pullRequestJson(this.#url, repo, pull, baseSha);
+    const json = await this.#pullJson(repo, pull);
     sendJson(res, 201, json);
     this.#emit(repo, 'pull_request', { action: 'opened', number: pull.number, pull_request: json });
   }
@@ -818,16 +861,26 @@ export class GitHubEmulator {
     const found = await repo.git.readPath(commit, filePath);
     if (!found) throw notFound();
     const apiBase = `${this.#url}/repos/${repo.owner}/${repo.name}`;
-    const entryJson = (type: string, entryPath: string, sha: string, size: number) => ({
-      type,
-      name: path.posix.basename(entryPath),
-      path: entryPath,
-      sha,
-      size,
-      url: `${apiBase}/contents/${encodePath(entryPath)}?ref=${encodeURIComponent(ref)}`,
-      html_url: `${this.#url}/${repo.owner}/${repo.name}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${entryPath}`,
-      git_url: `${apiBase}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`,
-    });
+    const entryJson = (type: string, entryPath: string, sha: string, size: number) => {
+      const self = `${apiBase}/contents/${encodePath(entryPath)}?ref=${encodeURIComponent(ref)}`;
+      const html = `${this.#url}/${repo.owner}/${repo.name}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${encodePath(entryPath)}`;
+      const git = `${apiBase}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`;
+      return {
+        type,
+        name: path.posix.basename(entryPath),
+        path: entryPath,
+        sha,
+        size,
+        url: self,
+        html_url: html,
+        git_url: git,
+        download_url:
+          type === 'file'
+            ? `${this.#url}/${repo.owner}/${repo.name}/raw/${encodeURIComponent(ref)}/${encodePath(entryPath)}`
+            : null,
+        _links: { self, git, html },
+      };
+    };
     if (found.kind === 'dir') {
       const kinds = { tree: 'dir', commit: 'submodule', blob: 'file' } as const;
       return sendJson(
@@ -846,11 +899,34 @@ export class GitHubEmulator {
     });
   }
 
+  async #rawFile(
+    res: ServerResponse,
+    owner: string,
+    name: string,
+    ref: string,
+    filePath: string,
+  ): Promise<void> {
+    const repo = this.#repoOrThrow(owner, name, notFound);
+    const commit = await repo.git.resolveCommit(ref);
+    const found = commit ? await repo.git.readPath(commit, filePath) : null;
+    if (!found || found.kind !== 'file') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('404: Not Found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': found.content.length,
+    });
+    res.end(found.content);
+  }
+
   async #blob(res: ServerResponse, repo: EmulatedRepository, sha: string): Promise<void> {
     const content = await repo.git.readBlob(sha);
     if (!content) throw notFound();
     sendJson(res, 200, {
       sha,
+      node_id: nodeId('Blob', sha),
       size: content.length,
       url: `${this.#url}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`,
       encoding: 'base64',
@@ -884,7 +960,9 @@ export class GitHubEmulator {
     };
     repo.statuses.set(commit, [...(repo.statuses.get(commit) ?? []), status]);
     sendJson(res, 201, statusJson(this.#url, repo, commit, status));
-    this.#emit(repo, 'status', statusEventJson(commit, repo, status));
+    const [info, branches] = await Promise.all([repo.git.commit(commit), repo.git.branches()]);
+    const tips = [...branches].filter(([, sha]) => sha === commit).map(([name]) => name);
+    if (info) this.#emit(repo, 'status', statusEventJson(this.#url, repo, info, tips, status));
   }
 
   async #commitOrThrow(repo: EmulatedRepository, ref: string): Promise<string> {
@@ -959,18 +1037,10 @@ export class GitHubEmulator {
     repo.comments.set(number, [...(repo.comments.get(number) ?? []), comment]);
     const json = commentJson(this.#url, repo, number, comment);
     sendJson(res, 201, json);
-    const pullJson = await this.#pullJson(repo, pull);
     this.#emit(repo, 'issue_comment', {
       action: 'created',
       // A pull request is an issue with a pull_request field, as GitHub reports it.
-      issue: {
-        number,
-        title: pull.title,
-        state: pull.state,
-        user: pullJson.user,
-        html_url: pullJson.html_url,
-        pull_request: { url: pullJson.url, html_url: pullJson.html_url },
-      },
+      issue: issueJson(this.#url, repo, pullAsIssue(pull, repo.comments.get(number)!.length)),
       comment: json,
     });
   }
@@ -996,6 +1066,19 @@ export class GitHubEmulator {
     sendJson(res, 201, hookJson(this.#url, repo, hook));
   }
 
+  /** What the hook's receiver answered last, as GitHub's hook API shows it; undefined before any delivery. */
+  #lastResponse(hookId: number): HookResponse | undefined {
+    const last = this.#webhooks.records.findLast((r) => r.hookId === hookId);
+    if (!last) return undefined;
+    if (last.status >= 200 && last.status < 300)
+      return { code: last.status, status: 'active', message: 'OK' };
+    return {
+      code: last.status || null,
+      status: 'failed',
+      message: last.error ?? `Invalid HTTP Response: ${last.status}`,
+    };
+  }
+
   // ---- shared ----
 
   #sendPage(res: ServerResponse, url: URL, all: unknown[]): void {
@@ -1008,7 +1091,7 @@ export class GitHubEmulator {
     const full = {
       ...payload,
       repository: repositoryJson(this.#url, repo),
-      sender: { login: this.#login, type: 'User' },
+      sender: userJson(this.#url, this.#login),
     };
     for (const hook of repo.hooks) {
       if (hook.active && (hook.events.includes('*') || hook.events.includes(event)))

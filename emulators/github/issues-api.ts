@@ -1,5 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, sendPage as sendGitHubPage } from './github-http.ts';
+import {
+  commentJson,
+  issueJson,
+  pullAsIssue,
+  timestamp,
+  type EmulatedComment,
+  type EmulatedPull,
+} from './payloads.ts';
 
 /** What the issue routes need to know about the repository a request is for. */
 export interface IssuesRepository {
@@ -9,7 +17,9 @@ export interface IssuesRepository {
    * Its pull requests: issues and pull requests share one sequence of numbers on GitHub, and GitHub lists
    * pull requests among the issues (with a pull_request field).
    */
-  pulls: { number: number; title: string; state: 'open' | 'closed'; body: string | null; user: string }[];
+  pulls: EmulatedPull[];
+  /** Comments on its pull requests, by number. */
+  comments: Map<number, EmulatedComment[]>;
 }
 
 interface EmulatedIssue {
@@ -24,7 +34,7 @@ interface EmulatedIssue {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
-  comments: { id: number; body: string; user: string; createdAt: string }[];
+  comments: EmulatedComment[];
 }
 
 /**
@@ -75,26 +85,15 @@ export class GitHubIssuesApi {
         return sendPage(
           res,
           url,
-          issue.comments.map((c) => ({
-            id: c.id,
-            body: c.body,
-            user: { login: c.user, type: 'User' },
-            created_at: c.createdAt,
-            html_url: `${this.#htmlUrl(repo, issue)}#issuecomment-${c.id}`,
-          })),
+          issue.comments.map((c) => commentJson(this.#baseUrl(), repo, issue.number, c, false)),
         );
       if (method === 'POST') {
         if (typeof body.body !== 'string' || !body.body)
           return validation(res, 'IssueComment', 'body', 'missing_field');
         const comment = { id: this.#nextId(), body: body.body, user: this.#login(), createdAt: timestamp() };
         issue.comments.push(comment);
-        return send(res, 201, {
-          id: comment.id,
-          body: comment.body,
-          user: { login: comment.user, type: 'User' },
-          created_at: comment.createdAt,
-          html_url: `${this.#htmlUrl(repo, issue)}#issuecomment-${comment.id}`,
-        });
+        issue.updatedAt = comment.createdAt;
+        return send(res, 201, commentJson(this.#baseUrl(), repo, issue.number, comment, false));
       }
     }
     return false;
@@ -111,7 +110,6 @@ export class GitHubIssuesApi {
     const state = url.searchParams.get('state') ?? 'open';
     if (!['open', 'closed', 'all'].includes(state)) return validation(res, 'Issue', 'state', 'invalid');
     const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
-    const base = this.#baseUrl();
     const entries = [
       ...issues
         .filter((i) => labels.every((l) => i.labels.includes(l)))
@@ -120,19 +118,7 @@ export class GitHubIssuesApi {
       ...(labels.length ? [] : repo.pulls).map((p) => ({
         number: p.number,
         state: p.state,
-        json: {
-          number: p.number,
-          state: p.state,
-          title: p.title,
-          body: p.body,
-          labels: [],
-          user: { login: p.user, type: 'User' },
-          html_url: `${base}/${repo.owner}/${repo.name}/pull/${p.number}`,
-          pull_request: {
-            url: `${base}/repos/${repo.owner}/${repo.name}/pulls/${p.number}`,
-            html_url: `${base}/${repo.owner}/${repo.name}/pull/${p.number}`,
-          },
-        },
+        json: issueJson(this.#baseUrl(), repo, pullAsIssue(p, (repo.comments.get(p.number) ?? []).length)),
       })),
     ]
       .filter((e) => state === 'all' || e.state === state)
@@ -200,33 +186,13 @@ export class GitHubIssuesApi {
     return send(res, 200, this.#json(repo, issue));
   }
 
-  #htmlUrl(repo: IssuesRepository, issue: EmulatedIssue): string {
-    return `${this.#baseUrl()}/${repo.owner}/${repo.name}/issues/${issue.number}`;
-  }
-
   #json(repo: IssuesRepository, issue: EmulatedIssue) {
-    const base = this.#baseUrl();
-    return {
-      id: issue.id,
-      number: issue.number,
-      state: issue.state,
-      state_reason: issue.stateReason,
-      title: issue.title,
-      body: issue.body,
-      labels: issue.labels.map((name) => ({ name })),
-      user: { login: issue.user, type: 'User' },
+    return issueJson(this.#baseUrl(), repo, {
+      ...issue,
       comments: issue.comments.length,
-      created_at: issue.createdAt,
-      updated_at: issue.updatedAt,
-      closed_at: issue.closedAt,
-      url: `${base}/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
-      html_url: this.#htmlUrl(repo, issue),
-    };
+      pull: false,
+    });
   }
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

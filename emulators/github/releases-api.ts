@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GitHubApiError, readJson, sendJson, sendPage } from './github-http.ts';
+import { nodeId, reactionsJson, userJson } from './payloads.ts';
 
 /** What the release routes need to know about the repository a request is for. */
 export interface ReleasesRepository {
@@ -375,6 +376,7 @@ export class GitHubReleasesApi {
     const html = `${this.#baseUrl()}/${repo.owner}/${repo.name}/releases`;
     return {
       id: r.id,
+      node_id: nodeId('Release', r.id),
       url: api,
       assets_url: `${api}/assets`,
       upload_url: `${api}/assets{?name,label}`,
@@ -387,16 +389,18 @@ export class GitHubReleasesApi {
       prerelease: r.prerelease,
       created_at: r.createdAt,
       published_at: r.publishedAt,
-      author: { login: this.#login(), type: 'User' },
+      author: userJson(this.#baseUrl(), this.#login()),
       tarball_url: `${this.#baseUrl()}/repos/${repo.owner}/${repo.name}/tarball/${r.tagName}`,
       zipball_url: `${this.#baseUrl()}/repos/${repo.owner}/${repo.name}/zipball/${r.tagName}`,
       assets: r.assets.map((a) => this.#assetJson(repo, r, a)),
+      reactions: reactionsJson(api),
     };
   }
 
   #assetJson(repo: ReleasesRepository, r: EmulatedRelease, a: EmulatedAsset) {
     return {
       id: a.id,
+      node_id: nodeId('ReleaseAsset', a.id),
       url: `${this.#baseUrl()}/repos/${repo.owner}/${repo.name}/releases/assets/${a.id}`,
       browser_download_url: `${this.#baseUrl()}/${repo.owner}/${repo.name}/releases/download/${encodeURIComponent(r.tagName)}/${encodeURIComponent(a.name)}`,
       name: a.name,
@@ -408,7 +412,7 @@ export class GitHubReleasesApi {
       download_count: 0,
       created_at: a.createdAt,
       updated_at: a.createdAt,
-      uploader: { login: this.#login(), type: 'User' },
+      uploader: userJson(this.#baseUrl(), this.#login()),
     };
   }
 }

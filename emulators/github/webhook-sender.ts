@@ -11,6 +11,7 @@ export interface WebhookConfig {
   /** Event names, or ['*'] for all. */
   events: string[];
   active: boolean;
+  createdAt: string;
 }
 
 export interface DeliveryRecord {

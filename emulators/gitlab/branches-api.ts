@@ -14,16 +14,45 @@ export async function routeBranches(
 ): Promise<boolean> {
   if (rest.length !== 2 || rest[0] !== 'repository' || rest[1] !== 'branches' || method !== 'GET')
     return false;
-  const all = [...(await project.git.branches())]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, sha]) => ({
+  const branches = [...(await project.git.branches())].sort(([a], [b]) => a.localeCompare(b));
+  // One look per distinct head: many branches usually share a few commits.
+  const commits = new Map(
+    await Promise.all(
+      [...new Set(branches.map(([, sha]) => sha))].map(
+        async (sha) => [sha, await project.git.commit(sha)] as const,
+      ),
+    ),
+  );
+  const all = branches.map(([name, sha]) => {
+    const c = commits.get(sha);
+    return {
       name,
-      commit: { id: sha, short_id: sha.slice(0, 8) },
-      default: name === project.defaultBranch,
-      protected: false,
+      commit: {
+        id: sha,
+        short_id: sha.slice(0, 8),
+        created_at: c?.timestamp ?? null,
+        parent_ids: c?.parents ?? [],
+        title: c?.message.split('\n')[0] ?? '',
+        message: c?.message ?? '',
+        author_name: c?.author.name ?? '',
+        author_email: c?.author.email ?? '',
+        authored_date: c?.timestamp ?? null,
+        committer_name: c?.committer.name ?? '',
+        committer_email: c?.committer.email ?? '',
+        committed_date: c?.timestamp ?? null,
+        trailers: {},
+        extended_trailers: {},
+        web_url: `${project.webUrl}/-/commit/${sha}`,
+      },
       merged: false,
+      protected: false,
+      developers_can_push: false,
+      developers_can_merge: false,
+      can_push: true,
+      default: name === project.defaultBranch,
       web_url: `${project.webUrl}/-/tree/${encodeURIComponent(name)}`,
-    }));
+    };
+  });
   const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
   const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
   const totalPages = Math.max(1, Math.ceil(all.length / perPage));

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,6 +18,11 @@ import {
 } from './gitlab-webhook-sender.ts';
 import { GitLabApiError, readParams, sendJson, sendPage } from './gitlab-http.ts';
 import { RateLimitFaults, type RateLimitFault } from '../rate-limit-fault.ts';
+import { RequestCounter, type RequestCounts } from '../request-counts.ts';
+import { matchGitLabRoute } from './routes.ts';
+
+export type { EndpointCount, RequestCounts } from '../request-counts.ts';
+export { GITLAB_ROUTES, type GitLabRoute } from './routes.ts';
 
 export interface GitLabEmulatorOptions {
   /** Bare repositories live here, one folder per namespace. */
@@ -148,6 +153,7 @@ export class GitLabEmulator {
   /** Work triggered by a request that outlives its response (post-push processing). */
   readonly #background = new Set<Promise<void>>();
   readonly #rateLimits = new RateLimitFaults();
+  readonly #requests = new RequestCounter();
 
   private constructor(options: GitLabEmulatorOptions) {
     this.#options = options;
@@ -248,6 +254,15 @@ export class GitLabEmulator {
     return config;
   }
 
+  /** The REST requests answered so far (git over HTTP and the runner-facing jobs API excluded). */
+  requestCounts(): RequestCounts {
+    return this.#requests.snapshot();
+  }
+
+  resetRequestCounts(): void {
+    this.#requests.reset();
+  }
+
   deliveries(): GitLabDeliveryRecord[] {
     return [...this.#webhooks.records];
   }
@@ -276,6 +291,7 @@ export class GitLabEmulator {
     // The runner-facing jobs API authenticates with runner and job tokens of its own.
     const jobParts = url.pathname.split('/').filter(Boolean);
     if (this.#jobs.handles(jobParts)) return this.#jobs.handle(req, res, jobParts);
+    this.#requests.count(req.method ?? 'GET', url.pathname);
     const canWrite = this.#authenticate(req);
     const limited = this.#rateLimits.take();
     if (limited) {
@@ -291,6 +307,12 @@ export class GitLabEmulator {
       });
       res.end('Retry later\n');
       return;
+    }
+    // Only the endpoints GITLAB_ROUTES names are served: the schema test checks each of them.
+    const apiPath = url.pathname.startsWith('/api/v4/') ? url.pathname.slice('/api/v4'.length) : '';
+    if (!matchGitLabRoute(req.method ?? 'GET', apiPath)) {
+      req.resume();
+      throw new GitLabApiError(404, { error: '404 Not Found' });
     }
     // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -325,7 +347,7 @@ export class GitLabEmulator {
       const mr = project.mergeRequests.find((m) => String(m.iid) === rest[1]);
       if (!mr) throw new GitLabApiError(404, { message: '404 Not found' });
       if (rest.length === 2 && method === 'GET')
-        return sendJson(res, 200, this.#mergeRequestJson(project, mr));
+        return sendJson(res, 200, await this.#expandedMergeRequestJson(project, mr));
       if (rest.length === 2 && method === 'PUT') return this.#updateMergeRequest(res, project, mr, params);
       if (rest.length === 3 && rest[2] === 'notes') {
         if (method === 'GET')
@@ -506,9 +528,14 @@ export class GitLabEmulator {
     if (!['created_at', 'updated_at'].includes(orderBy)) throw invalid('order_by');
     const key = orderBy === 'updated_at' ? 'updatedAt' : 'createdAt';
     const direction = params.sort === 'asc' ? 1 : -1;
+    const updatedAfter = timeParam(params, 'updated_after');
+    const updatedBefore = timeParam(params, 'updated_before');
     const mrs = project.mergeRequests
       .filter((m) => state === 'all' || m.state === state)
       .filter((m) => !params.source_branch || m.sourceBranch === params.source_branch)
+      // GitLab's bounds are inclusive: updated on or after, on or before.
+      .filter((m) => updatedAfter === null || Date.parse(m.updatedAt) >= updatedAfter)
+      .filter((m) => updatedBefore === null || Date.parse(m.updatedAt) <= updatedBefore)
       .sort((a, b) => direction * (a[key].localeCompare(b[key]) || a.id - b.id));
     sendPage(
       res,
@@ -557,7 +584,7 @@ export class GitLabEmulator {
     await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
     // Built before answering, so that idle() after the answer sees the delivery queued.
     const hook = await this.#mergeRequestHook(project, mr, 'open');
-    sendJson(res, 201, this.#mergeRequestJson(project, mr));
+    sendJson(res, 201, await this.#expandedMergeRequestJson(project, mr));
     this.#emit(project, 'merge_request', hook);
   }
 
@@ -597,7 +624,7 @@ export class GitLabEmulator {
     }
     if (action) mr.updatedAt = now();
     const hook = action ? await this.#mergeRequestHook(project, mr, action, { changes }) : null;
-    sendJson(res, 200, this.#mergeRequestJson(project, mr));
+    sendJson(res, 200, await this.#expandedMergeRequestJson(project, mr));
     if (hook) this.#emit(project, 'merge_request', hook);
   }
 
@@ -646,6 +673,7 @@ export class GitLabEmulator {
           size: found.content.length,
           encoding: 'base64',
           content: found.content.toString('base64'),
+          content_sha256: createHash('sha256').update(found.content).digest('hex'),
           ref,
           blob_id: found.sha,
           commit_id: commit,
@@ -895,16 +923,20 @@ export class GitLabEmulator {
       username: this.#user.username,
       name: this.#user.name,
       state: 'active',
-      avatar_url: null,
+      locked: false,
+      avatar_url: `${this.#url}/uploads/-/system/user/avatar/${this.#user.id}/avatar.png`,
       web_url: `${this.#url}/${this.#user.username}`,
     };
   }
 
   #projectJson(project: EmulatedProject, empty: boolean) {
     const namespaceName = project.namespace.split('/').at(-1)!;
+    const api = `${this.#url}/api/v4/projects/${project.id}`;
+    const openIssues = this.#issues.openCount(project.id);
     return {
       id: project.id,
       description: null,
+      description_html: '',
       name: project.path,
       name_with_namespace: `${project.namespace.split('/').join(' / ')} / ${project.path}`,
       path: project.path,
@@ -912,10 +944,16 @@ export class GitLabEmulator {
       created_at: project.createdAt,
       // GitLab has none until the first push.
       default_branch: empty ? null : project.defaultBranch,
+      tag_list: [],
       topics: [],
       ssh_url_to_repo: `git@${new URL(this.#url).hostname}:${project.namespace}/${project.path}.git`,
       http_url_to_repo: `${this.#webUrl(project)}.git`,
       web_url: this.#webUrl(project),
+      readme_url: null,
+      forks_count: 0,
+      avatar_url: null,
+      star_count: 0,
+      last_activity_at: project.createdAt,
       visibility: 'public',
       empty_repo: empty,
       archived: false,
@@ -925,12 +963,102 @@ export class GitLabEmulator {
         path: namespaceName,
         kind: 'group',
         full_path: project.namespace,
+        parent_id: null,
+        avatar_url: null,
         web_url: `${this.#url}/groups/${project.namespace}`,
       },
+      container_registry_image_prefix: `${new URL(this.#url).host}/${project.namespace}/${project.path}`,
       _links: {
-        self: `${this.#url}/api/v4/projects/${project.id}`,
-        merge_requests: `${this.#url}/api/v4/projects/${project.id}/merge_requests`,
+        self: api,
+        issues: `${api}/issues`,
+        merge_requests: `${api}/merge_requests`,
+        repo_branches: `${api}/repository/branches`,
+        labels: `${api}/labels`,
+        events: `${api}/events`,
+        members: `${api}/members`,
+        cluster_agents: `${api}/cluster_agents`,
       },
+      packages_enabled: true,
+      marked_for_deletion_on: null,
+      updated_at: project.createdAt,
+      issues_enabled: true,
+      merge_requests_enabled: true,
+      wiki_enabled: true,
+      jobs_enabled: true,
+      snippets_enabled: true,
+      container_registry_enabled: false,
+      service_desk_enabled: false,
+      service_desk_address: null,
+      can_create_merge_request_in: true,
+      issues_access_level: 'enabled',
+      repository_access_level: 'enabled',
+      merge_requests_access_level: 'enabled',
+      builds_access_level: 'enabled',
+      container_registry_access_level: 'disabled',
+      security_and_compliance_access_level: 'private',
+      emails_disabled: false,
+      emails_enabled: true,
+      shared_runners_enabled: true,
+      lfs_enabled: false,
+      creator_id: this.#user.id,
+      import_url: null,
+      import_type: null,
+      import_status: 'none',
+      import_error: null,
+      open_issues_count: openIssues,
+      description_html_version: 0,
+      ci_default_git_depth: 20,
+      ci_forward_deployment_enabled: true,
+      ci_forward_deployment_rollback_allowed: true,
+      ci_job_token_scope_enabled: false,
+      ci_separated_caches: true,
+      ci_allow_fork_pipelines_to_run_in_parent_project: true,
+      ci_restrict_pipeline_cancellation_role: 'developer',
+      ci_pipeline_variables_minimum_override_role: 'developer',
+      build_git_strategy: 'fetch',
+      keep_latest_artifact: true,
+      restrict_user_defined_variables: false,
+      runners_token: `GR1348941${createHash('sha256').update(`runners:${project.id}`).digest('hex').slice(0, 20)}`,
+      group_runners_enabled: true,
+      resolve_outdated_diff_discussions: false,
+      container_expiration_policy: {
+        cadence: '1d',
+        enabled: false,
+        keep_n: 10,
+        older_than: '90d',
+        name_regex: '.*',
+        name_regex_keep: null,
+        name_regex_delete: null,
+        next_run_at: project.createdAt,
+      },
+      public_jobs: true,
+      shared_with_groups: [],
+      repository_storage: 'default',
+      only_allow_merge_if_pipeline_succeeds: false,
+      allow_merge_on_skipped_pipeline: false,
+      only_allow_merge_if_all_discussions_are_resolved: false,
+      remove_source_branch_after_merge: true,
+      printing_merge_request_link_enabled: true,
+      printing_merge_requests_link_enabled: true,
+      request_access_enabled: true,
+      merge_method: 'merge',
+      squash_option: 'default_off',
+      auto_devops_enabled: false,
+      auto_devops_deploy_strategy: 'continuous',
+      autoclose_referenced_issues: true,
+      suggestion_commit_message: null,
+      enforce_auth_checks_on_uploads: true,
+      merge_commit_template: null,
+      squash_commit_template: null,
+      issue_branch_template: null,
+      warn_about_potentially_unwanted_characters: true,
+      external_authorization_classification_label: null,
+      mirror: false,
+      mirror_user_id: null,
+      mirror_trigger_builds: false,
+      only_mirror_protected_branches: false,
+      mirror_overwrites_diverged_branches: false,
+      compliance_frameworks: [],
     };
   }
 
@@ -1029,9 +1157,46 @@ export class GitLabEmulator {
         full: `${project.namespace}/${project.path}${reference}`,
       },
       web_url: this.#mergeRequestUrl(project, mr),
+      time_stats: {
+        time_estimate: 0,
+        total_time_spent: 0,
+        human_time_estimate: null,
+        human_total_time_spent: null,
+      },
       squash: false,
+      squash_on_merge: false,
+      task_completion_status: { count: 0, completed_count: 0 },
       has_conflicts: false,
       blocking_discussions_resolved: true,
+      approvals_before_merge: null,
+      prepared_at: mr.createdAt,
+      imported: false,
+      imported_from: 'none',
+    };
+  }
+
+  /**
+   * A merge request as GitLab answers for one (get, create, update): the list's fields and its diff: the
+   * merge base, the target's head and the number of files changed.
+   */
+  async #expandedMergeRequestJson(project: EmulatedProject, mr: EmulatedMergeRequest) {
+    const target = (await project.git.branches()).get(mr.targetBranch) ?? null;
+    const [base, diff] = target
+      ? await Promise.all([project.git.mergeBase(target, mr.sha), project.git.diffStat(target, mr.sha)])
+      : [null, null];
+    return {
+      ...this.#mergeRequestJson(project, mr),
+      subscribed: true,
+      changes_count: String(diff?.files ?? 0),
+      latest_build_started_at: null,
+      latest_build_finished_at: null,
+      first_deployed_to_production_at: null,
+      pipeline: null,
+      head_pipeline: null,
+      diff_refs: { base_sha: base ?? target, head_sha: mr.sha, start_sha: target },
+      merge_error: null,
+      first_contribution: false,
+      user: { can_merge: true },
     };
   }
 
@@ -1049,6 +1214,7 @@ export class GitLabEmulator {
       noteable_iid: mr.iid,
       project_id: project.id,
       resolvable: false,
+      attachment: null,
       confidential: false,
       internal: false,
     };
@@ -1090,4 +1256,13 @@ function isHttpUrl(text: string): boolean {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** An ISO 8601 time parameter (epoch ms), null when absent; GitLab answers 400 to one it cannot read. */
+function timeParam(params: Record<string, string>, name: string): number | null {
+  const value = params[name];
+  if (value === undefined || value === '') return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw invalid(name);
+  return time;
 }

@@ -36,6 +36,11 @@ export class GitLabIssuesApi {
     this.#author = options.author;
   }
 
+  /** How many of the project's issues are open (the project's `open_issues_count`). */
+  openCount(projectId: number): number {
+    return (this.#issues.get(projectId) ?? []).filter((i) => i.state === 'opened').length;
+  }
+
   /** Whether a route below /projects/:id belongs here. */
   handles(rest: string[]): boolean {
     return rest[0] === 'issues' && rest.length <= 2;
@@ -143,19 +148,59 @@ export class GitLabIssuesApi {
   }
 
   #json(project: IssuesProject, issue: EmulatedIssue) {
+    const api = `${new URL(project.webUrl).origin}/api/v4/projects/${project.id}`;
+    const reference = `#${issue.iid}`;
     return {
       id: issue.id,
       iid: issue.iid,
       project_id: project.id,
-      state: issue.state,
       title: issue.title,
       description: issue.description,
-      labels: issue.labels,
-      author: this.#author(),
+      state: issue.state,
       created_at: issue.createdAt,
       updated_at: issue.updatedAt,
       closed_at: issue.closedAt,
+      closed_by: issue.state === 'closed' ? this.#author() : null,
+      labels: issue.labels,
+      milestone: null,
+      assignees: [],
+      author: this.#author(),
+      type: 'ISSUE',
+      assignee: null,
+      user_notes_count: 0,
+      merge_requests_count: 0,
+      upvotes: 0,
+      downvotes: 0,
+      due_date: null,
+      confidential: false,
+      discussion_locked: null,
+      issue_type: 'issue',
       web_url: `${project.webUrl}/-/issues/${issue.iid}`,
+      time_stats: {
+        time_estimate: 0,
+        total_time_spent: 0,
+        human_time_estimate: null,
+        human_total_time_spent: null,
+      },
+      task_completion_status: { count: 0, completed_count: 0 },
+      has_tasks: false,
+      task_status: '0 of 0 checklist items completed',
+      _links: {
+        self: `${api}/issues/${issue.iid}`,
+        notes: `${api}/issues/${issue.iid}/notes`,
+        award_emoji: `${api}/issues/${issue.iid}/award_emoji`,
+        project: api,
+        closed_as_duplicate_of: null,
+      },
+      references: {
+        short: reference,
+        relative: reference,
+        full: `${new URL(project.webUrl).pathname.slice(1)}${reference}`,
+      },
+      severity: 'UNKNOWN',
+      subscribed: true,
+      moved_to_id: null,
+      service_desk_reply_to: null,
     };
   }
 }

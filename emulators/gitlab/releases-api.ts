@@ -124,25 +124,27 @@ export class GitLabReleasesApi {
       return sendPage(
         res,
         url,
-        [...state.releases.values()]
-          .sort((a, b) => b.releasedAt.localeCompare(a.releasedAt))
-          .map((r) => this.#releaseJson(project, r)),
+        await Promise.all(
+          [...state.releases.values()]
+            .sort((a, b) => b.releasedAt.localeCompare(a.releasedAt))
+            .map((r) => this.#releaseJson(project, r)),
+        ),
       );
     if (rest.length === 0 && method === 'POST') return this.#createRelease(req, res, project, state);
     const tag = rest[0]!;
     const release = state.releases.get(tag);
     if (!release) throw new GitLabApiError(404, { message: '404 Not Found' });
     if (rest.length === 1) {
-      if (method === 'GET') return sendJson(res, 200, this.#releaseJson(project, release));
+      if (method === 'GET') return sendJson(res, 200, await this.#releaseJson(project, release));
       if (method === 'PUT') {
         const body = await readJson(req);
         if (typeof body.name === 'string') release.name = body.name;
         if (typeof body.description === 'string') release.description = body.description;
-        return sendJson(res, 200, this.#releaseJson(project, release));
+        return sendJson(res, 200, await this.#releaseJson(project, release));
       }
       if (method === 'DELETE') {
         state.releases.delete(tag);
-        return sendJson(res, 200, this.#releaseJson(project, release));
+        return sendJson(res, 200, await this.#releaseJson(project, release));
       }
     }
     if (rest[1] === 'assets' && rest[2] === 'links') {
@@ -207,7 +209,7 @@ export class GitLabReleasesApi {
     const links = Array.isArray(assets?.links) ? (assets.links as Record<string, unknown>[]) : [];
     for (const link of links) release.links.push(this.#validLink(release, link));
     state.releases.set(tag, release);
-    sendJson(res, 201, this.#releaseJson(project, release));
+    sendJson(res, 201, await this.#releaseJson(project, release));
   }
 
   /** A link as GitLab validates it: name and http(s) url required, both unique within the release. */
@@ -260,11 +262,17 @@ export class GitLabReleasesApi {
         ? `${project.webUrl}/-/releases/${encodeURIComponent(release.tagName)}/downloads${link.directAssetPath}`
         : link.url,
       link_type: link.linkType,
+      // GitLab's word for a link that leads outside this GitLab.
+      external: !link.url.startsWith(`${new URL(project.webUrl).origin}/`),
     };
   }
 
-  #releaseJson(project: ReleasesProject, release: EmulatedRelease) {
+  async #releaseJson(project: ReleasesProject, release: EmulatedRelease) {
     const tag = encodeURIComponent(release.tagName);
+    const commit = await project.git.commit(release.commit);
+    const apiProject = `${new URL(project.webUrl).origin}/api/v4/projects/${project.id}`;
+    const listed = (what: string, state: string) =>
+      `${project.webUrl}/-/${what}?release_tag=${tag}&scope=all&state=${state}`;
     return {
       tag_name: release.tagName,
       name: release.name,
@@ -273,7 +281,27 @@ export class GitLabReleasesApi {
       released_at: release.releasedAt,
       upcoming_release: false,
       author: this.#author(),
-      commit: { id: release.commit, short_id: release.commit.slice(0, 8) },
+      commit: {
+        id: release.commit,
+        short_id: release.commit.slice(0, 8),
+        created_at: commit?.timestamp ?? release.createdAt,
+        parent_ids: commit?.parents ?? [],
+        title: commit?.message.split('\n')[0] ?? '',
+        message: commit?.message ?? '',
+        author_name: commit?.author.name ?? '',
+        author_email: commit?.author.email ?? '',
+        authored_date: commit?.timestamp ?? release.createdAt,
+        committer_name: commit?.committer.name ?? '',
+        committer_email: commit?.committer.email ?? '',
+        committed_date: commit?.timestamp ?? release.createdAt,
+        trailers: {},
+        extended_trailers: {},
+        web_url: `${project.webUrl}/-/commit/${release.commit}`,
+      },
+      commit_path: `${new URL(project.webUrl).pathname}/-/commit/${release.commit}`,
+      tag_path: `${new URL(project.webUrl).pathname}/-/tags/${tag}`,
+      milestones: [],
+      evidences: [],
       assets: {
         count: release.links.length + 2,
         sources: ['zip', 'tar.gz'].map((format) => ({
@@ -281,8 +309,17 @@ export class GitLabReleasesApi {
           url: `${project.webUrl}/-/archive/${tag}/${tag}.${format}`,
         })),
         links: release.links.map((l) => this.#linkJson(project, release, l)),
+        evidence_file_path: `${apiProject}/releases/${tag}/evidence.json`,
       },
-      _links: { self: `${project.webUrl}/-/releases/${tag}` },
+      _links: {
+        closed_issues_url: listed('issues', 'closed'),
+        closed_merge_requests_url: listed('merge_requests', 'closed'),
+        edit_url: `${project.webUrl}/-/releases/${tag}/edit`,
+        merged_merge_requests_url: listed('merge_requests', 'merged'),
+        opened_issues_url: listed('issues', 'opened'),
+        opened_merge_requests_url: listed('merge_requests', 'opened'),
+        self: `${project.webUrl}/-/releases/${tag}`,
+      },
     };
   }
 

@@ -44,6 +44,28 @@ export interface GitLabForgeOptions {
   maxRateLimitWaitSeconds?: number;
   /** One second of the waits above, in ms. Default 1000; tests shrink it. */
   retryDelayUnitMs?: number;
+  /**
+   * Between two full listings of a project's open merge requests, a listing asks GitLab only for those
+   * updated since the last one (`updated_after`) and applies them to what it remembers. A full listing this
+   * often still catches what no update announces (a deleted merge request). Default one hour.
+   */
+  fullMergeRequestListingEveryMs?: number;
+  /** Projects whose open merge requests are remembered, least recently listed out first. Default 256. */
+  mergeRequestListingEntries?: number;
+}
+
+/**
+ * How far before the newest `updated_at` already seen the next listing asks from: an update whose
+ * transaction committed after a listing may carry an earlier time than what that listing saw.
+ */
+const UPDATED_AFTER_OVERLAP_MS = 60_000;
+
+/** A project's open merge requests as the last listing left them. */
+interface OpenMergeRequests {
+  byNumber: Map<number, PullRequest>;
+  /** The newest `updated_at` seen (epoch ms); null when none was (no merge requests at all). */
+  newest: number | null;
+  fullListingAt: number;
 }
 
 interface RestProject {
@@ -62,6 +84,7 @@ interface RestMergeRequest {
   description: string | null;
   author: { username: string } | null;
   sha: string;
+  updated_at: string;
   source_branch: string;
   target_branch: string;
   source_project_id: number;
@@ -107,10 +130,17 @@ export class GitLabForge implements Forge {
   readonly #commits: Commits;
   readonly #issues: Issues;
   readonly #branches: Branches;
+  readonly #openMergeRequests = new Map<string, OpenMergeRequests>();
+  /** Clone URLs of the projects merge requests come from, by project id; forgotten at each full listing. */
+  readonly #cloneUrls = new Map<number, Promise<string>>();
+  readonly #fullListingEveryMs: number;
+  readonly #listingEntries: number;
 
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
     this.#logger = options.logger;
+    this.#fullListingEveryMs = options.fullMergeRequestListingEveryMs ?? 3_600_000;
+    this.#listingEntries = options.mergeRequestListingEntries ?? 256;
     const config = {
       host: options.host ?? 'https://gitlab.com',
       token: options.token,
@@ -150,11 +180,46 @@ export class GitLabForge implements Forge {
     return (await this.#toPullRequests([mr as unknown as RestMergeRequest]))[0]!;
   }
 
+  /**
+   * GitLab's REST API has no conditional requests (it sends no ETag for a list, and a repeated request costs
+   * its full price), so a scan is kept cheap another way: after one full listing, each listing asks only for
+   * the merge requests updated since (in any state, so that closed and merged ones leave), usually an empty
+   * page, and applies them to what it remembers.
+   */
   async listOpenPullRequests(repo: RepositoryId): Promise<PullRequest[]> {
-    const mrs = await this.#call(`GET ${projectPath(repo)}/merge_requests?state=opened`, () =>
-      this.#mergeRequests.all({ projectId: projectId(repo), state: 'opened', perPage: 100 }),
-    );
-    return this.#toPullRequests(mrs as unknown as RestMergeRequest[]);
+    const key = projectPath(repo);
+    const known = this.#openMergeRequests.get(key);
+    this.#openMergeRequests.delete(key);
+    const now = Date.now();
+    let listing: OpenMergeRequests;
+    if (!known || known.newest === null || now - known.fullListingAt >= this.#fullListingEveryMs) {
+      // A project renamed meanwhile has a new clone URL.
+      this.#cloneUrls.clear();
+      const mrs = (await this.#call(`GET ${key}/merge_requests?state=opened`, () =>
+        this.#mergeRequests.all({ projectId: projectId(repo), state: 'opened', perPage: 100 }),
+      )) as unknown as RestMergeRequest[];
+      const pulls = await this.#toPullRequests(mrs);
+      listing = {
+        byNumber: new Map(pulls.map((p) => [p.number, p])),
+        newest: newestUpdate(mrs, null),
+        fullListingAt: now,
+      };
+    } else {
+      const since = new Date(known.newest - UPDATED_AFTER_OVERLAP_MS).toISOString();
+      const mrs = (await this.#call(`GET ${key}/merge_requests?updated_after=${since}`, () =>
+        this.#mergeRequests.all({ projectId: projectId(repo), updatedAfter: since, perPage: 100 }),
+      )) as unknown as RestMergeRequest[];
+      const byNumber = new Map(known.byNumber);
+      const opened = mrs.filter((mr) => mr.state === 'opened');
+      for (const mr of mrs) if (mr.state !== 'opened') byNumber.delete(mr.iid);
+      for (const pull of await this.#toPullRequests(opened)) byNumber.set(pull.number, pull);
+      listing = { byNumber, newest: newestUpdate(mrs, known.newest), fullListingAt: known.fullListingAt };
+    }
+    this.#openMergeRequests.set(key, listing);
+    if (this.#openMergeRequests.size > this.#listingEntries)
+      this.#openMergeRequests.delete(this.#openMergeRequests.keys().next().value!);
+    // Newest first, as GitLab lists them.
+    return [...listing.byNumber.values()].sort((a, b) => b.number - a.number);
   }
 
   async listBranches(repo: RepositoryId): Promise<Branch[]> {
@@ -382,12 +447,14 @@ export class GitLabForge implements Forge {
 
   /** Merge requests from forks live in another project: their clone URL is that project's. */
   async #toPullRequests(mrs: RestMergeRequest[]): Promise<PullRequest[]> {
-    const cloneUrls = new Map<number, Promise<string>>();
     const cloneUrl = (id: number) => {
-      let url = cloneUrls.get(id);
+      let url = this.#cloneUrls.get(id);
       if (!url) {
         url = this.#project(id).then((p) => p.http_url_to_repo);
-        cloneUrls.set(id, url);
+        // A failed lookup is asked again next time.
+        url.catch(() => this.#cloneUrls.delete(id));
+        if (this.#cloneUrls.size >= 1024) this.#cloneUrls.clear();
+        this.#cloneUrls.set(id, url);
       }
       return url;
     };
@@ -510,4 +577,12 @@ function toForgeError(error: unknown, what: string): ForgeError {
     return new ForgeError(`${what}: ${status || 'network error'} ${error.message.trim()}${after}`, status);
   }
   return new ForgeError(`${what}: network error ${(error as Error).message}`, 0);
+}
+
+/** The newest `updated_at` among `mrs` and `since` (epoch ms). */
+function newestUpdate(mrs: RestMergeRequest[], since: number | null): number | null {
+  return mrs.reduce<number | null>((newest, mr) => {
+    const at = Date.parse(mr.updated_at);
+    return Number.isNaN(at) || (newest !== null && newest >= at) ? newest : at;
+  }, since);
 }

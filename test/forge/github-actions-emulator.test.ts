@@ -357,12 +357,13 @@ describe('GitHub emulator: Actions runners and workflow jobs (REST)', () => {
       runner_id: null,
       runner_name: null,
       runner_group_id: null,
-      started_at: null,
       completed_at: null,
       html_url: `${emulator.url}/acme/widget/actions/runs/${runId}/job/${jobId}`,
       steps: [{ name: 'say hi', number: 1, status: 'queued', conclusion: null }],
     });
     expect(typeof job.created_at).toBe('string');
+    // GitHub reports a job still waiting for a runner as started when it was queued.
+    expect(job.started_at).toBe(job.created_at);
     const one = await octokit.rest.actions.getJobForWorkflowRun({
       owner: 'acme',
       repo: 'widget',

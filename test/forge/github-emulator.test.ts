@@ -207,6 +207,10 @@ describe('GitHub emulator', () => {
     const file = await api('GET', `/repos/acme/widget/contents/a.txt?ref=${sha}`);
     expect(file.body).toMatchObject({ type: 'file', encoding: 'base64', path: 'a.txt', size: 2 });
     expect(Buffer.from(String(file.body.content), 'base64').toString()).toBe('a\n');
+    // Its download_url serves the bytes, without a token, as raw.githubusercontent.com does.
+    const download = await fetch(String(file.body.download_url));
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe('a\n');
     const dir = await api('GET', `/repos/acme/widget/contents/?ref=${sha}`);
     expect((dir.body as { path: string }[]).map((e) => e.path).sort()).toEqual(['README.md', 'a.txt']);
     expect((await api('GET', '/repos/acme/widget/contents/a.txt?ref=main')).status).toBe(404);

@@ -204,3 +204,59 @@ describe('GitLabForge and failing gateways', () => {
     }
   });
 });
+
+describe('GitLabForge lists open merge requests by what changed since its last listing', () => {
+  let t: Awaited<ReturnType<typeof startEmulatorWithProject>>;
+  beforeEach(async () => {
+    t = await startEmulatorWithProject();
+  });
+  afterEach(async () => t.cleanup());
+
+  const LIST = 'GET /api/v4/projects/acme%2Fwidget/merge_requests';
+
+  it('asks only for merge requests updated since, and still sees pushes, closes and new ones', async () => {
+    // Someone else at the same GitLab: changes the scanner's forge did not make itself.
+    const other = new GitLabForge({ token: TOKEN, host: t.emulator.url });
+    for (const branch of ['one', 'two', 'three']) {
+      await t.clone.createBranchWithFile(branch, `${branch}.txt`, `${branch}\n`);
+      await other.createPullRequest(t.repo, { title: branch, head: branch, base: 'main' });
+    }
+    t.emulator.resetRequestCounts();
+    const first = await t.forge.listOpenPullRequests(t.repo);
+    expect(first.map((p) => p.headRef)).toEqual(['three', 'two', 'one']);
+    // The full listing, and the project for the clone URL.
+    expect(t.emulator.requestCounts().total).toBe(2);
+
+    t.emulator.resetRequestCounts();
+    expect(await t.forge.listOpenPullRequests(t.repo)).toEqual(first);
+    expect(t.emulator.requestCounts()).toMatchObject({ total: 1, endpoints: { [LIST]: { total: 1 } } });
+
+    const moved = await t.clone.createBranchWithFile('two', 'two.txt', 'two, again\n');
+    const one = first.find((p) => p.headRef === 'one')!;
+    await other.closePullRequest(t.repo, one.number);
+    await t.clone.createBranchWithFile('four', 'four.txt', 'four\n');
+    const four = await other.createPullRequest(t.repo, { title: 'four', head: 'four', base: 'main' });
+    await t.emulator.idle();
+    const after = await t.forge.listOpenPullRequests(t.repo);
+    expect(after.map((p) => [p.number, p.headRef])).toEqual([
+      [four.number, 'four'],
+      ...first.filter((p) => p.headRef !== 'one').map((p) => [p.number, p.headRef]),
+    ]);
+    expect(after.find((p) => p.headRef === 'two')!.headSha).toBe(moved);
+    // What a fresh client lists in full is what the remembering one put together.
+    expect(
+      await new GitLabForge({ token: TOKEN, host: t.emulator.url }).listOpenPullRequests(t.repo),
+    ).toEqual(after);
+  });
+
+  it('lists in full again once fullMergeRequestListingEveryMs has passed', async () => {
+    const forge = new GitLabForge({ token: TOKEN, host: t.emulator.url, fullMergeRequestListingEveryMs: 0 });
+    await t.clone.createBranchWithFile('one', 'one.txt', 'one\n');
+    await forge.createPullRequest(t.repo, { title: 'one', head: 'one', base: 'main' });
+    await forge.listOpenPullRequests(t.repo);
+    t.emulator.resetRequestCounts();
+    await forge.listOpenPullRequests(t.repo);
+    // Full: the list, and the project for the clone URL.
+    expect(t.emulator.requestCounts().total).toBe(2);
+  });
+});
