@@ -318,7 +318,7 @@ describe('agent', () => {
     forge.addPull({ number: 9, headSha: 'f'.repeat(40) });
     const report = await running;
     expect(report.state).toBe('cancelled');
-    expect(report.description).toMatch(/pull request moved on to fffffff/);
+    expect(report.description).toMatch(/^Cancelled: by ironbots \(superseded by fffffff\)/);
     expect((await jobs.state(id))?.state).toBe('done');
   });
 

@@ -227,7 +227,7 @@ describe('the full loop on the local stack', () => {
       const s = await newest(sha, 'slow');
       return s?.state === 'error' ? s : undefined;
     }, 'the old job to be cancelled');
-    expect(cancelled.description).toMatch(/^Cancelled: pull request moved on to /);
+    expect(cancelled.description).toMatch(/^Cancelled: by ironbots \(superseded by [0-9a-f]{7}\)/);
     const final = await followStatuses(stack.forge, repo, newSha, ['slow'], 60_000, () => undefined);
     expect(final[0]).toMatchObject({ state: 'success' });
   });

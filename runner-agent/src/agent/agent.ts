@@ -631,9 +631,12 @@ export class Agent {
     const timer = setInterval(() => {
       forge.getPullRequest(job.repository!, job.pullRequest!).then(
         (pr) => {
-          if (pr.state !== 'open') cancel.abort(new Error(`pull request #${pr.number} was closed`));
+          // Worded as the server's cancel of the same event (job-control), so whichever comes first, the
+          // final status reads the same.
+          if (pr.state !== 'open')
+            cancel.abort(new CancelRequested('by ironbots (the pull request was closed)'));
           else if (pr.headSha !== job.sha)
-            cancel.abort(new Error(`pull request moved on to ${pr.headSha.slice(0, 7)}`));
+            cancel.abort(new CancelRequested(`by ironbots (superseded by ${pr.headSha.slice(0, 7)})`));
         },
         (error: unknown) => log.debug({ err: error }, 'could not check whether the PR moved on'),
       );
