@@ -5,7 +5,7 @@ import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { configuredContext, runConfigured, runInstall, type NpmCacheOutcome } from './configured-run.ts';
 import { readSettings, type NpmCacheSettings } from './inputs.ts';
 import { save, type InstallResult, type StepReport } from './npm-cache.ts';
-import { formatBytes, formatDuration } from './sizes.ts';
+import { formatBytes, formatDuration } from '../../core/sizes.ts';
 
 /**
  * The npm-cache action: inputs → install, restore, save or update → outputs; and its post step, which saves

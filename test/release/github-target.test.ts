@@ -1,15 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ActionLog } from '../../core/action-log.ts';
 import { GitHubReleaseTarget } from '../../actions/release/targets/github-target.ts';
 import type { ReleaseSpec } from '../../actions/release/targets/release-target.ts';
 import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';
 import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './github-release-world.ts';
+import { recordingActionLog } from '../support/recording-action-log.ts';
 
-function target(world: GitHubReleaseWorld, token = TOKEN): GitHubReleaseTarget {
+function target(world: GitHubReleaseWorld, token = TOKEN, log?: ActionLog): GitHubReleaseTarget {
   return new GitHubReleaseTarget({
     token,
     repository: `${OWNER}/${REPO}`,
     apiUrl: world.emulator.url,
     retryDelayMs: 1,
+    ...(log ? { log } : {}),
   });
 }
 
@@ -90,6 +94,31 @@ describe('GitHub release target against the emulator', () => {
     expect(release!.assets.map((a) => a.digest)).toEqual(spec.assets.map((a) => `sha256:${a.sha256}`));
   });
 
+  it('shows each upload in the log: a large asset with its size, quarters and rate, a small one in one line', async () => {
+    const large = await writeAsset(world.assetDir, 'widget.iso', randomBytes(6 * 1024 * 1024));
+    const withLarge = { ...spec, assets: [large, spec.assets[1]!] };
+    const { log, lines } = recordingActionLog();
+    await target(world, TOKEN, log).prepare(withLarge);
+
+    const of = (name: string) => lines.filter((l) => l.startsWith(`github: ${name}: `));
+    const largeLines = of('widget.iso');
+    expect(largeLines[0]).toBe('github: widget.iso: uploading 6.0 MiB');
+    const quarters = largeLines.filter((l) => /: (25|50|75)% \(/.test(l)).map((l) => l.match(/(\d+)%/)![1]);
+    expect(quarters).toEqual(['25', '50', '75']);
+    expect(largeLines.find((l) => l.includes(': 50% ('))).toMatch(
+      /^github: widget\.iso: 50% \(3\.0 MiB of 6\.0 MiB, (\S+ \S+\/s|instant)\)$/,
+    );
+    expect(largeLines.at(-1)).toMatch(
+      /^github: widget\.iso: uploaded 6\.0 MiB in \d+(\.\d)? m?s \((\S+ \S+\/s|instant)\)$/,
+    );
+    // Not a flood: the quarters and a line every 10 s at most, whatever the chunk size.
+    expect(largeLines.length).toBeLessThan(12);
+    expect(of('b.zip')).toEqual([expect.stringMatching(/^github: b\.zip: uploaded 500 B in /)]);
+    expect(world.releases()[0]!.assets.find((a) => a.name === 'widget.iso')!.digest).toBe(
+      `sha256:${large.sha256}`,
+    );
+  });
+
   it('a re-run keeps identical assets, replaces a changed one and duplicates nothing', async () => {
     await target(world).publish(spec);
     const before = world.releases()[0]!;
@@ -133,8 +162,14 @@ describe('GitHub release target against the emulator', () => {
 
   it('retries an upload answered with 502 and ends with exactly one asset of the name', async () => {
     world.emulator.releases.injectFailure({ operation: 'upload', nth: 2, status: 502 });
-    await target(world).publish(spec);
+    const { log, lines, warnings } = recordingActionLog();
+    await target(world, TOKEN, log).publish(spec);
     expect(world.emulator.releases.requestCounts.get('upload')).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/^b\.zip: upload attempt 1 of 4 failed: HTTP 502/)]);
+    expect(lines.filter((l) => l.startsWith('github: b.zip: '))).toEqual([
+      'github: b.zip: uploading 500 B (attempt 2 of 4)',
+      expect.stringMatching(/^github: b\.zip: uploaded 500 B in /),
+    ]);
     expect(
       world
         .releases()[0]!

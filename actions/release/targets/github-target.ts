@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { retry } from '@octokit/plugin-retry';
@@ -15,6 +14,7 @@ import {
   type ReleaseTarget,
 } from './release-target.ts';
 import { errorMessage } from '../../../core/errors.ts';
+import { fileUploadBody, UploadProgress } from '../upload-progress.ts';
 
 const RetryingOctokit = Octokit.plugin(retry);
 
@@ -325,6 +325,13 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         if (left && (await this.#sameContent(left, asset))) return;
         if (left) await this.#deleteAsset(left);
       }
+      const progress = new UploadProgress({
+        target: this.name,
+        name: asset.name,
+        bytes: asset.bytes,
+        say: (line) => this.#options.log?.info(line),
+        attempt: { number: attempt, of: attempts },
+      });
       try {
         const response = await fetch(url, {
           method: 'POST',
@@ -333,11 +340,14 @@ export class GitHubReleaseTarget implements ReleaseTarget {
             'content-type': 'application/octet-stream',
             'content-length': String(asset.bytes),
           },
-          body: Readable.toWeb(createReadStream(asset.path)) as ReadableStream<Uint8Array>,
+          body: fileUploadBody(asset.path, progress),
           duplex: 'half',
         } as RequestInit);
         const text = await response.text();
-        if (response.ok) return;
+        if (response.ok) {
+          progress.done();
+          return;
+        }
         lastProblem = `HTTP ${response.status} ${text.slice(0, 300)}`;
         // A client error will not change by retrying (401, 403, 422 …).
         if (response.status < 500 && response.status !== 429)
