@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionLog } from '../../core/action-log.ts';
+import { moveFloatingTags } from './floating-tags.ts';
 import type { ReleaseSettings, TargetConfig } from './inputs.ts';
 import { InputError } from '../../core/inputs.ts';
 import { runRelease, type ReleaseOutcome } from './release.ts';
@@ -67,7 +68,7 @@ export async function runConfigured(
         ? `${gitlab.url.replace(/\/+$/, '')}/${gitlab.project}/-`
         : undefined;
   const tagName = config.tag.replace(/^refs\/tags\//, '');
-  return runRelease({
+  const outcome = await runRelease({
     repoDir,
     tag: config.tag,
     trust,
@@ -87,6 +88,20 @@ export async function runConfigured(
     log: deps.log,
     ...(deps.workDir ? { workDir: deps.workDir } : {}),
   });
+  // Only once every target published: a floating tag never names a release that is not out.
+  if (config.floatingTags.length > 0)
+    outcome.floatingTags = await deps.log.group('floating tags', () =>
+      moveFloatingTags({
+        repoDir,
+        tag: outcome.spec.tag,
+        commit: outcome.spec.commit,
+        kinds: config.floatingTags,
+        dryRun: config.dryRun,
+        log: deps.log,
+        env: buildEnvironment(deps.env, config.secrets),
+      }),
+    );
+  return outcome;
 }
 
 /**
