@@ -7,13 +7,19 @@ import { releaseSpec, releaseTargetContract, writeAsset } from './release-target
 import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './github-release-world.ts';
 import { recordingActionLog } from '../support/recording-action-log.ts';
 
-function target(world: GitHubReleaseWorld, token = TOKEN, log?: ActionLog): GitHubReleaseTarget {
+function target(
+  world: GitHubReleaseWorld,
+  token = TOKEN,
+  log?: ActionLog,
+  fetch?: typeof globalThis.fetch,
+): GitHubReleaseTarget {
   return new GitHubReleaseTarget({
     token,
     repository: `${OWNER}/${REPO}`,
     apiUrl: world.emulator.url,
     retryDelayMs: 1,
     ...(log ? { log } : {}),
+    ...(fetch ? { fetch } : {}),
   });
 }
 
@@ -206,9 +212,8 @@ describe('GitHub release target against the emulator', () => {
 
   it('a repository that reports permissions.push false is refused before any write', async () => {
     // A user token without write access: GitHub says so in the repository's permissions.
-    const originalFetch = globalThis.fetch;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await originalFetch(input, init);
+    const answers = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
       if (url.endsWith(`/repos/${OWNER}/${REPO}`)) {
         const repo = (await response.json()) as Record<string, unknown>;
@@ -222,24 +227,18 @@ describe('GitHub release target against the emulator', () => {
       }
       return response;
     }) as typeof fetch;
-    try {
-      await expect(target(world).prepare(spec)).rejects.toThrow(
-        /the token cannot push to acme\/widget: releases need write access/,
-      );
-    } finally {
-      globalThis.fetch = originalFetch;
-    }
+    await expect(target(world, TOKEN, undefined, answers).prepare(spec)).rejects.toThrow(
+      /the token cannot push to acme\/widget: releases need write access/,
+    );
     expect(world.emulator.releases.requestCounts.get('create')).toBeUndefined();
   });
 
   it('finds an older asset without digest identical by downloading it', async () => {
     await target(world).publish(spec);
     // An asset uploaded before GitHub reported digests: the emulator stores it, the listing hides the digest.
-    const github = target(world);
-    const originalFetch = globalThis.fetch;
     let downloads = 0;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await originalFetch(input, init);
+    const answers = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
       if (/\/releases\/\d+\/assets/.test(url) && (init?.method ?? 'GET') === 'GET') {
         const assets = (await response.json()) as Array<Record<string, unknown>>;
@@ -252,13 +251,10 @@ describe('GitHub release target against the emulator', () => {
         downloads++;
       return response;
     }) as typeof fetch;
-    try {
-      const prepared = await github.prepare(spec);
-      await github.publish(spec);
-      expect(prepared.plan.map((p) => p.action)).toContain('complete the published release');
-    } finally {
-      globalThis.fetch = originalFetch;
-    }
+    const github = target(world, TOKEN, undefined, answers);
+    const prepared = await github.prepare(spec);
+    await github.publish(spec);
+    expect(prepared.plan.map((p) => p.action)).toContain('complete the published release');
     expect(downloads).toBe(2);
     expect(world.releases()[0]!.assets).toHaveLength(2);
   });

@@ -304,6 +304,9 @@ describe('release from a signed tag', () => {
       options('2.4', { buildCommand: ['sh', '-c', 'echo compiler exploded >&2; exit 3'] }),
     ).catch((e: unknown) => e);
     expect((failing as Error).message).toMatch(/build failed \(exit 3\)[\s\S]*compiler exploded/);
+    await expect(
+      runRelease(options('2.4', { buildCommand: ['no-such-build-tool', 'dist'] })),
+    ).rejects.toThrow(/build command not found: no-such-build-tool \(the build runs without a shell/);
     expect(releasesOf('2.4')).toEqual([]);
   });
 });
