@@ -278,6 +278,12 @@ describe('release from a signed tag', () => {
     ]);
     expect(await floating()).toBe(`${commit}\trefs/tags/3\n${commit}\trefs/tags/3.0`);
     expect(summaryMarkdown(outcome)).toContain(`- floating tag \`3\`: created → \`${commit.slice(0, 12)}\``);
+
+    // The release is out when a push of the floating tags fails: the error says so, and what completes it.
+    await fixture.git('remote', 'set-url', 'origin', `${world.emulator.url}/acme/missing.git`);
+    await expect(release()).rejects.toThrow(
+      /^3\.0\.0 is released, but its floating tags were not moved \(git ls-remote failed .*\); a re-run of the release moves them$/s,
+    );
   });
 
   it('missing build output and an asset name clash stop the release before any target', async () => {
