@@ -5,8 +5,9 @@ import { ms, summarize } from './stats.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
-/** The hosted-runner actions of issue 6, and the root action for comparison. */
+/** The hosted-runner actions, and the root action for comparison. */
 const ACTIONS = [
+  { name: 'release', dist: 'actions/release/dist' },
   { name: 'container-refresh', dist: 'actions/container-refresh/dist' },
   { name: 'translations', dist: 'actions/translations/dist' },
   { name: 'npm-cache', dist: 'actions/npm-cache/dist' },

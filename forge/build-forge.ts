@@ -32,6 +32,8 @@ export interface ForgeWiring {
    * emulator, which has no limits.
    */
   throttle?: boolean;
+  /** GitHub only: the client's transport (see GitHubForgeOptions.fetch). */
+  fetch?: typeof fetch;
 }
 
 export const DEFAULT_API_URLS = {
@@ -86,6 +88,7 @@ export async function buildForge(
         : {}),
       baseUrl: apiUrl,
       ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
+      ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
     });
   }
   const { GitLabForge } = await (load as NonNullable<ForgeClientLoaders['gitlab']>)();

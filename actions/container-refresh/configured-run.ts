@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionLog } from '../../core/action-log.ts';
 import type { RepositoryId } from '../../forge/forge.ts';
-import { forgeFromConfig } from '../../forge/forge-from-config.ts';
+import { forgeFromConfig, type ForgeWiring } from '../../forge/forge-from-config.ts';
 import { refreshContainer, type RefreshResult } from './container-refresh.ts';
 import { gitChangeDetector } from './git-changes.ts';
 import type { RefreshSettings } from './inputs.ts';
@@ -30,6 +30,8 @@ export async function runConfigured(
     /** The checkout the directory is in, for finding changes. */
     workspace: string;
     issues: IssueTarget | null;
+    /** How the forge client is made (an action's proxy-aware transport). */
+    forgeWiring?: ForgeWiring;
     runUrl?: string;
     now?: () => Date;
   },
@@ -48,7 +50,7 @@ export async function runConfigured(
       tls: plan.tlsVerify,
       credentials: plan.credentials,
     });
-    const forge = options.issues ? await forgeFromConfig(options.issues) : null;
+    const forge = options.issues ? await forgeFromConfig(options.issues, options.forgeWiring) : null;
     return await refreshContainer(
       { ...plan, directory: path.resolve(options.workspace, plan.directory || '.') },
       {

@@ -9,27 +9,21 @@ void runActionStep('container-refresh', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
   const log = actionsLog([settings.token, settings.credentials?.password]);
   // Loaded only once the inputs are good: a typo fails the step without loading podman and forge code.
-  const { runConfigured } = await import('./configured-run.ts');
-  const env = process.env;
-  const [owner, name] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const [{ runConfigured }, { actionsRun, actionsFetch }] = await Promise.all([
+    import('./configured-run.ts'),
+    import('../../core/actions-github.ts'),
+  ]);
+  const run = actionsRun();
   const result = await runConfigured(settings, {
     log,
-    tempRoot: env.RUNNER_TEMP || os.tmpdir(),
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
     issues:
-      settings.token && owner && name
-        ? {
-            kind: 'github',
-            apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-            token: settings.token,
-            repository: { owner, name },
-          }
+      settings.token && run.repository
+        ? { kind: 'github', apiUrl: run.apiUrl, token: settings.token, repository: run.repository }
         : null,
-    ...(env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
-      ? {
-          runUrl: `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`,
-        }
-      : {}),
+    ...(actionsFetch ? { forgeWiring: { fetch: actionsFetch } } : {}),
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
   });
   core.setOutput('mode', result.mode);
   core.setOutput('outcome', result.outcome);

@@ -5,7 +5,7 @@ import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { configuredContext, runConfigured, runInstall, type NpmCacheOutcome } from './configured-run.ts';
 import { readSettings, type NpmCacheSettings } from './inputs.ts';
 import { save, type InstallResult, type StepReport } from './npm-cache.ts';
-import { formatBytes, formatDuration } from './sizes.ts';
+import { formatBytes, formatDuration } from '../../core/sizes.ts';
 
 /**
  * The npm-cache action: inputs → install, restore, save or update → outputs; and its post step, which saves
@@ -148,19 +148,22 @@ function summary(
 }
 
 async function pullRequestTarget(settings: NpmCacheSettings) {
-  const [owner, name] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !name) throw new Error('GITHUB_REPOSITORY (owner/name) is not set');
-  const { buildForge } = await import('../../forge/build-forge.ts');
+  const [{ buildForge }, { actionsRun, actionsFetch }] = await Promise.all([
+    import('../../forge/build-forge.ts'),
+    import('../../core/actions-github.ts'),
+  ]);
+  const run = actionsRun();
+  if (!run.repository) throw new Error('no repository: GITHUB_REPOSITORY (owner/name) is not set');
   // GitHub only: the GitLab client stays out of this bundle.
   const forge = await buildForge(
-    { kind: 'github', token: settings.token, apiUrl: process.env.GITHUB_API_URL || undefined },
-    {},
+    { kind: 'github', token: settings.token, apiUrl: run.apiUrl },
+    actionsFetch ? { fetch: actionsFetch } : {},
     { github: () => import('../../forge/github/github-forge.ts') },
   );
-  const repository = await forge.getRepository({ owner, name });
+  const repository = await forge.getRepository(run.repository);
   return {
     forge,
-    repo: { owner, name },
+    repo: run.repository,
     base: settings.baseBranch || repository.defaultBranch,
     branch: settings.branch,
     remoteUrl: repository.cloneUrl,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type ArchiveFormat, CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
 import { cacheKey, readLockfile } from './cache-key.ts';
-import { formatBytes, formatDuration, formatRate } from './sizes.ts';
+import { formatBytes, formatDuration, formatRate } from '../../core/sizes.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { verifyTree, type TreeMismatch } from './verify-tree.ts';
 

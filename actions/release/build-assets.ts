@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { glob, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { exec } from '@actions/exec';
 import type { ActionLog } from '../../core/action-log.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { ReleaseAsset } from './targets/release-target.ts';
 
 /**
@@ -34,7 +35,6 @@ export interface BuildOptions {
   /** The build's environment; the caller removes secrets. */
   env: Record<string, string | undefined>;
   log?: ActionLog;
-  signal?: AbortSignal;
 }
 
 export async function buildAssets(options: BuildOptions): Promise<ReleaseAsset[]> {
@@ -89,77 +89,42 @@ async function describeFile(name: string, file: string): Promise<ReleaseAsset> {
   return { name, path: file, bytes: (await stat(file)).size, sha256: hash.digest('hex') };
 }
 
-/** Runs the build with its output in the log (line by line) and fails with the last lines when it fails. */
-async function runBuild(options: BuildOptions): Promise<void> {
-  const [program, ...args] = options.command;
-  const output = new CommandOutput(options.log);
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(program!, args, {
-      cwd: options.repoDir,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    child.stdout.on('data', output.stream());
-    child.stderr.on('data', output.stream());
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new BuildError(
-              `build command not found: ${program} (the build runs without a shell; write "sh -c '…'" for one)`,
-            )
-          : error,
-      ),
-    );
-    child.on('close', (code, signal) => {
-      output.flush();
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-  if (exitCode !== 0)
-    throw new BuildError(`build failed (exit ${exitCode}): ${options.command.join(' ')}${output.tailText()}`);
-}
+/** How many of a failed build's last lines its error carries. */
+const TAIL_LINES = 20;
 
 /**
- * A child process's output into the log, line by line, keeping the last lines for the error of a failed
- * command. `stream()` gives one data handler per stream (a line split across chunks stays one line).
+ * Runs the build through @actions/exec, its output in the log line by line, and fails with its last lines
+ * when it fails.
  */
-class CommandOutput {
-  readonly tail: string[] = [];
-  readonly #log: ActionLog | undefined;
-  readonly #keep: number;
-  readonly #partials: string[] = [];
-
-  constructor(log: ActionLog | undefined, keep = 20) {
-    this.#log = log;
-    this.#keep = keep;
+async function runBuild(options: BuildOptions): Promise<void> {
+  const [program, ...args] = options.command;
+  const tail: string[] = [];
+  const line = (text: string) => {
+    options.log?.info(text);
+    tail.push(text);
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  let exitCode: number;
+  try {
+    exitCode = await exec(program!, args, {
+      cwd: options.repoDir,
+      env: Object.fromEntries(
+        Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
+      silent: true,
+      ignoreReturnCode: true,
+      listeners: { stdline: line, errline: line },
+    });
+  } catch (error) {
+    // @actions/exec looks the program up on PATH before it starts anything.
+    if (/Unable to locate executable file/.test(errorMessage(error)))
+      throw new BuildError(
+        `build command not found: ${program} (the build runs without a shell; write "sh -c '…'" for one)`,
+      );
+    throw error;
   }
-
-  stream(): (chunk: Buffer) => void {
-    const index = this.#partials.push('') - 1;
-    return (chunk) => {
-      const lines = (this.#partials[index] + chunk.toString('utf8')).split('\n');
-      this.#partials[index] = lines.pop() ?? '';
-      for (const line of lines) this.#line(line);
-    };
-  }
-
-  /** Logs what is left of unterminated last lines; call once the process has closed. */
-  flush(): void {
-    for (const [index, partial] of this.#partials.entries()) {
-      if (partial) this.#line(partial);
-      this.#partials[index] = '';
-    }
-  }
-
-  /** The error text's end: a newline and the last lines, or nothing when the command printed nothing. */
-  tailText(): string {
-    return this.tail.length ? `\n${this.tail.join('\n')}` : '';
-  }
-
-  #line(line: string): void {
-    this.#log?.info(line);
-    this.tail.push(line);
-    if (this.tail.length > this.#keep) this.tail.shift();
-  }
+  if (exitCode !== 0)
+    throw new BuildError(
+      `build failed (exit ${exitCode}): ${options.command.join(' ')}${tail.length ? `\n${tail.join('\n')}` : ''}`,
+    );
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionLog } from '../../core/action-log.ts';
+import { moveFloatingTags } from './floating-tags.ts';
 import type { ReleaseSettings, TargetConfig } from './inputs.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { InputError } from '../../core/inputs.ts';
 import { runRelease, type ReleaseOutcome } from './release.ts';
 import { ContainerImageTarget } from './targets/container-target.ts';
@@ -67,7 +69,7 @@ export async function runConfigured(
         ? `${gitlab.url.replace(/\/+$/, '')}/${gitlab.project}/-`
         : undefined;
   const tagName = config.tag.replace(/^refs\/tags\//, '');
-  return runRelease({
+  const outcome = await runRelease({
     repoDir,
     tag: config.tag,
     trust,
@@ -87,6 +89,27 @@ export async function runConfigured(
     log: deps.log,
     ...(deps.workDir ? { workDir: deps.workDir } : {}),
   });
+  // Only once every target published: a floating tag never names a release that is not out.
+  if (config.floatingTags.length > 0)
+    outcome.floatingTags = await deps.log
+      .group('floating tags', () =>
+        moveFloatingTags({
+          repoDir,
+          tag: outcome.spec.tag,
+          commit: outcome.spec.commit,
+          kinds: config.floatingTags,
+          dryRun: config.dryRun,
+          log: deps.log,
+          env: buildEnvironment(deps.env, config.secrets),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new Error(
+          `${outcome.spec.tag} is released, but its floating tags were not moved (${errorMessage(error)}); a re-run of the release moves them`,
+          { cause: error },
+        );
+      });
+  return outcome;
 }
 
 /**

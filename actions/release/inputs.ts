@@ -1,4 +1,5 @@
 import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
+import { FLOATING_TAG_KINDS, type FloatingTagKind } from './floating-tags.ts';
 import { DEFAULT_VERSION_PATTERN, type TagTrust } from './tag-signature.ts';
 
 /**
@@ -18,6 +19,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'dry-run': 'false',
   'compare-link': 'true',
   'working-directory': '.',
+  'floating-tags': '',
   token: '',
   'github-token': '',
   repository: '',
@@ -85,6 +87,8 @@ export interface ReleaseSettings {
   assetPatterns: string[];
   dryRun: boolean;
   compareLink: boolean;
+  /** After the release, move these floating tags (vX, vX.Y) of the working directory's origin to it. */
+  floatingTags: FloatingTagKind[];
   targets: TargetConfig[];
   /** Every secret among the inputs, to be masked in logs and kept from the build. */
   secrets: string[];
@@ -223,6 +227,14 @@ export function readSettings(
     }
   });
 
+  const floatingTags = inputs.getListInput('floating-tags');
+  for (const kind of floatingTags)
+    if (!(FLOATING_TAG_KINDS as readonly string[]).includes(kind))
+      throw new InputError(
+        'floating-tags',
+        `"${kind}" is not one of ${FLOATING_TAG_KINDS.join(', ')} (major moves v1, minor moves v1.4)`,
+      );
+
   return {
     repoDir: get('working-directory'),
     tag,
@@ -233,6 +245,7 @@ export function readSettings(
     assetPatterns: get('assets').split(/\s+/).filter(Boolean),
     dryRun,
     compareLink: inputs.getBooleanInput('compare-link'),
+    floatingTags: [...new Set(floatingTags)] as FloatingTagKind[],
     targets,
     secrets,
   };

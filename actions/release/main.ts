@@ -2,7 +2,6 @@ import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
-import { runConfigured } from './configured-run.ts';
 import { readSettings } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 
@@ -10,6 +9,8 @@ import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 void runActionStep('release', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
   const log = actionsLog(settings.secrets);
+  // Loaded only once the inputs are good: a typo fails the step without loading the targets' clients.
+  const { runConfigured } = await import('./configured-run.ts');
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,
   );

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ActionLog } from '../../core/action-log.ts';
 import { buildAssets, collectAssets } from './build-assets.ts';
+import type { FloatingTagMove } from './floating-tags.ts';
 import { releaseNotesFromTag } from './release-notes.ts';
 import { verifyTag, type GitRunner, type TagTrust, type VerifiedTag } from './tag-signature.ts';
 import type {
@@ -58,6 +59,8 @@ export interface ReleaseOutcome {
   notesTruncated: boolean;
   plan: PlannedAction[];
   published: PublishedRelease[];
+  /** What became of the floating tags (vX, vX.Y), when any were asked for. */
+  floatingTags?: FloatingTagMove[];
 }
 
 export class ReleaseError extends Error {

@@ -1,21 +1,10 @@
+import { formatBytes } from '../../core/sizes.ts';
 import type { ReleaseOutcome } from './release.ts';
 
 /**
  * What a person reads about a release: the plan of a dry run on the terminal, and the job summary (notes and
  * an asset table) in Markdown. Asset names come from files and notes from the tag: both are shown as text.
  */
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** The dry run's plan as plain text: targets, assets with sizes and checksums, and the notes. */
 export function planText(outcome: ReleaseOutcome): string {
@@ -46,11 +35,16 @@ export function summaryMarkdown(outcome: ReleaseOutcome): string {
   const links = outcome.published.map((p) => `- **${p.target}**: ${p.url}`);
   const planned = outcome.dryRun ? outcome.plan.map((p) => `- **${p.target}**: ${p.action}`) : [];
   const rows = spec.assets.map((a) => `| ${cell(a.name)} | ${formatBytes(a.bytes)} | \`${a.sha256}\` |`);
+  const floating = (outcome.floatingTags ?? []).map(
+    (m) =>
+      `- floating tag \`${m.tag}\`: ${m.outcome === 'kept' ? `kept (${m.newer} is newer)` : `${m.outcome} → \`${m.to.slice(0, 12)}\``}`,
+  );
   return [
     `### ${heading}: ${cell(spec.title)}`,
     '',
     ...(links.length ? [...links, ''] : []),
     ...(planned.length ? [...planned, ''] : []),
+    ...(floating.length ? [...floating, ''] : []),
     spec.notes,
     '',
     ...(outcome.notesTruncated

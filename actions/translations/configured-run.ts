@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionLog } from '../../core/action-log.ts';
 import type { ForgeKind, GitAccess } from '../../forge/forge.ts';
-import { forgeFromConfig } from '../../forge/forge-from-config.ts';
+import { forgeFromConfig, type ForgeWiring } from '../../forge/forge-from-config.ts';
 import { GitPoSource } from './git-po-source.ts';
 import type { SourceConfig, TranslationsSettings } from './inputs.ts';
 import type { TranslationSource } from './translation-source.ts';
@@ -12,11 +12,12 @@ import { WeblateSource } from './weblate-source.ts';
 /** One run with the real clients, in a scratch directory under `tempRoot` that is removed afterwards. */
 export async function runConfigured(
   settings: TranslationsSettings,
-  options: { log: ActionLog; tempRoot: string },
+  /** forgeWiring: how the forge client is made (an action's proxy-aware transport). */
+  options: { log: ActionLog; tempRoot: string; forgeWiring?: ForgeWiring },
 ): Promise<TranslationsResult> {
   const workDir = await mkdtemp(path.join(options.tempRoot, 'ironbots-translations-'));
   try {
-    const forge = await forgeFromConfig(settings.forge);
+    const forge = await forgeFromConfig(settings.forge, options.forgeWiring);
     const source = createSource(settings.source, forge, `${settings.plan.domain}.pot`, workDir);
     return await runTranslations(settings.plan, { forge, source, workDir, log: options.log });
   } finally {

@@ -11,9 +11,12 @@ import { pullRequestBody } from './translations.ts';
 void runActionStep('translations', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env);
   const log = actionsLog(settings.secrets);
+  // Loaded once the inputs are good: a typo fails the step without loading the toolkit's GitHub client.
+  const { actionsFetch } = await import('../../core/actions-github.ts');
   const result = await runConfigured(settings, {
     log,
     tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+    ...(actionsFetch ? { forgeWiring: { fetch: actionsFetch } } : {}),
   }).catch((error: unknown) => {
     if (error instanceof CatalogError) annotateCatalogProblems(error, log);
     throw error;

@@ -97,6 +97,11 @@ export interface GitHubForgeOptions {
   conditionalCacheEntries?: number;
   /** The page size of the conditional lists (open pull requests, queued runs): 100, GitHub's most. */
   conditionalPageSize?: number;
+  /**
+   * The transport. Default Node's fetch, which goes straight to GitHub; an action hands in @actions/github's,
+   * which goes through the runner's proxy (HTTPS_PROXY, NO_PROXY) as every GitHub client in a job should.
+   */
+  fetch?: typeof fetch;
 }
 
 /** The fields of GitHub's pull request JSON that ironbots reads. */
@@ -192,6 +197,7 @@ export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
         : { auth: options.token }),
       baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       userAgent: options.userAgent ?? 'ironbots',
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
       log: {
         debug: () => undefined,
         info: () => undefined,

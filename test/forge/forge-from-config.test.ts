@@ -40,6 +40,20 @@ describe('forgeFromConfig', () => {
     expect(secrets.redact(`token ${GITHUB_TOKEN}`)).toBe('token ***');
   });
 
+  it('hands the GitHub client the transport the wiring names (an action’s proxy-aware fetch)', async () => {
+    const requested: string[] = [];
+    const transport = ((input: string | URL | Request, init?: RequestInit) => {
+      requested.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    }) as typeof fetch;
+    const forge = await forgeFromConfig(
+      { kind: 'github', token: GITHUB_TOKEN, apiUrl: github.url },
+      { throttle: false, fetch: transport },
+    );
+    expect(await forge.getRepository(repo)).toMatchObject({ owner: 'acme', name: 'widget' });
+    expect(requested).toEqual([`${github.url}/repos/acme/widget`]);
+  });
+
   it('builds a GitLab client that talks to the configured instance', async () => {
     const forge = await forgeFromConfig({ kind: 'gitlab', token: GITLAB_TOKEN, apiUrl: gitlab.url });
     expect(forge.kind).toBe('gitlab');

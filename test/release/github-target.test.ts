@@ -1,15 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ActionLog } from '../../core/action-log.ts';
 import { GitHubReleaseTarget } from '../../actions/release/targets/github-target.ts';
 import type { ReleaseSpec } from '../../actions/release/targets/release-target.ts';
 import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';
 import { GitHubReleaseWorld, OWNER, READ_ONLY_TOKEN, REPO, TOKEN } from './github-release-world.ts';
+import { recordingActionLog } from '../support/recording-action-log.ts';
 
-function target(world: GitHubReleaseWorld, token = TOKEN): GitHubReleaseTarget {
+function target(
+  world: GitHubReleaseWorld,
+  token = TOKEN,
+  log?: ActionLog,
+  fetch?: typeof globalThis.fetch,
+): GitHubReleaseTarget {
   return new GitHubReleaseTarget({
     token,
     repository: `${OWNER}/${REPO}`,
     apiUrl: world.emulator.url,
     retryDelayMs: 1,
+    ...(log ? { log } : {}),
+    ...(fetch ? { fetch } : {}),
   });
 }
 
@@ -90,6 +100,31 @@ describe('GitHub release target against the emulator', () => {
     expect(release!.assets.map((a) => a.digest)).toEqual(spec.assets.map((a) => `sha256:${a.sha256}`));
   });
 
+  it('shows each upload in the log: a large asset with its size, quarters and rate, a small one in one line', async () => {
+    const large = await writeAsset(world.assetDir, 'widget.iso', randomBytes(6 * 1024 * 1024));
+    const withLarge = { ...spec, assets: [large, spec.assets[1]!] };
+    const { log, lines } = recordingActionLog();
+    await target(world, TOKEN, log).prepare(withLarge);
+
+    const of = (name: string) => lines.filter((l) => l.startsWith(`github: ${name}: `));
+    const largeLines = of('widget.iso');
+    expect(largeLines[0]).toBe('github: widget.iso: uploading 6.0 MiB');
+    const quarters = largeLines.filter((l) => /: (25|50|75)% \(/.test(l)).map((l) => l.match(/(\d+)%/)![1]);
+    expect(quarters).toEqual(['25', '50', '75']);
+    expect(largeLines.find((l) => l.includes(': 50% ('))).toMatch(
+      /^github: widget\.iso: 50% \(3\.0 MiB of 6\.0 MiB, (\S+ \S+\/s|instant)\)$/,
+    );
+    expect(largeLines.at(-1)).toMatch(
+      /^github: widget\.iso: uploaded 6\.0 MiB in \d+(\.\d)? m?s \((\S+ \S+\/s|instant)\)$/,
+    );
+    // Not a flood: the quarters and a line every 10 s at most, whatever the chunk size.
+    expect(largeLines.length).toBeLessThan(12);
+    expect(of('b.zip')).toEqual([expect.stringMatching(/^github: b\.zip: uploaded 500 B in /)]);
+    expect(world.releases()[0]!.assets.find((a) => a.name === 'widget.iso')!.digest).toBe(
+      `sha256:${large.sha256}`,
+    );
+  });
+
   it('a re-run keeps identical assets, replaces a changed one and duplicates nothing', async () => {
     await target(world).publish(spec);
     const before = world.releases()[0]!;
@@ -133,8 +168,14 @@ describe('GitHub release target against the emulator', () => {
 
   it('retries an upload answered with 502 and ends with exactly one asset of the name', async () => {
     world.emulator.releases.injectFailure({ operation: 'upload', nth: 2, status: 502 });
-    await target(world).publish(spec);
+    const { log, lines, warnings } = recordingActionLog();
+    await target(world, TOKEN, log).publish(spec);
     expect(world.emulator.releases.requestCounts.get('upload')).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/^b\.zip: upload attempt 1 of 4 failed: HTTP 502/)]);
+    expect(lines.filter((l) => l.startsWith('github: b.zip: '))).toEqual([
+      'github: b.zip: uploading 500 B (attempt 2 of 4)',
+      expect.stringMatching(/^github: b\.zip: uploaded 500 B in /),
+    ]);
     expect(
       world
         .releases()[0]!
@@ -171,9 +212,8 @@ describe('GitHub release target against the emulator', () => {
 
   it('a repository that reports permissions.push false is refused before any write', async () => {
     // A user token without write access: GitHub says so in the repository's permissions.
-    const originalFetch = globalThis.fetch;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await originalFetch(input, init);
+    const answers = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
       if (url.endsWith(`/repos/${OWNER}/${REPO}`)) {
         const repo = (await response.json()) as Record<string, unknown>;
@@ -187,24 +227,18 @@ describe('GitHub release target against the emulator', () => {
       }
       return response;
     }) as typeof fetch;
-    try {
-      await expect(target(world).prepare(spec)).rejects.toThrow(
-        /the token cannot push to acme\/widget: releases need write access/,
-      );
-    } finally {
-      globalThis.fetch = originalFetch;
-    }
+    await expect(target(world, TOKEN, undefined, answers).prepare(spec)).rejects.toThrow(
+      /the token cannot push to acme\/widget: releases need write access/,
+    );
     expect(world.emulator.releases.requestCounts.get('create')).toBeUndefined();
   });
 
   it('finds an older asset without digest identical by downloading it', async () => {
     await target(world).publish(spec);
     // An asset uploaded before GitHub reported digests: the emulator stores it, the listing hides the digest.
-    const github = target(world);
-    const originalFetch = globalThis.fetch;
     let downloads = 0;
-    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await originalFetch(input, init);
+    const answers = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
       const url = String(input instanceof Request ? input.url : input);
       if (/\/releases\/\d+\/assets/.test(url) && (init?.method ?? 'GET') === 'GET') {
         const assets = (await response.json()) as Array<Record<string, unknown>>;
@@ -217,13 +251,10 @@ describe('GitHub release target against the emulator', () => {
         downloads++;
       return response;
     }) as typeof fetch;
-    try {
-      const prepared = await github.prepare(spec);
-      await github.publish(spec);
-      expect(prepared.plan.map((p) => p.action)).toContain('complete the published release');
-    } finally {
-      globalThis.fetch = originalFetch;
-    }
+    const github = target(world, TOKEN, undefined, answers);
+    const prepared = await github.prepare(spec);
+    await github.publish(spec);
+    expect(prepared.plan.map((p) => p.action)).toContain('complete the published release');
     expect(downloads).toBe(2);
     expect(world.releases()[0]!.assets).toHaveLength(2);
   });

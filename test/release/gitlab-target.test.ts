@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitLabReleaseTarget } from '../../actions/release/targets/gitlab-target.ts';
 import { ReleaseTargetError, type ReleaseSpec } from '../../actions/release/targets/release-target.ts';
 import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import { ScratchClone } from '../forge/scratch-clone.ts';
+import { recordingActionLog } from '../support/recording-action-log.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { releaseSpec, releaseTargetContract, writeAsset } from './release-target-contract.ts';
 
@@ -128,6 +130,29 @@ describe('GitLabReleaseTarget', () => {
       );
       expect(published.assets.find((a) => a.name === link.name)).toMatchObject({ sha256: asset.sha256 });
     }
+  });
+
+  it('shows each upload in the log: a large file with its size, quarters and rate, a small one in one line', async () => {
+    const large = await writeAsset(gitlab.tmp.dir, 'widget-1.2.0.iso', randomBytes(5 * 1024 * 1024));
+    const spec = { ...gitlab.spec, assets: [large, gitlab.spec.assets[1]!] };
+    const { log, lines } = recordingActionLog();
+    await gitlab.target({ log }).prepare(spec);
+
+    const largeLines = lines.filter((l) => l.startsWith('gitlab: widget-1.2.0.iso: '));
+    expect(largeLines[0]).toBe('gitlab: widget-1.2.0.iso: uploading 5.0 MiB');
+    expect(largeLines.filter((l) => /: \d+% \(/.test(l)).map((l) => l.match(/: (\d+)%/)![1])).toEqual(
+      expect.arrayContaining(['25', '50', '75']),
+    );
+    expect(largeLines.at(-1)).toMatch(/^gitlab: widget-1\.2\.0\.iso: uploaded 5\.0 MiB in .+ \(.+\)$/);
+    expect(lines.filter((l) => l.startsWith('gitlab: SHA256SUMS: '))).toEqual([
+      expect.stringMatching(/^gitlab: SHA256SUMS: uploaded 5 B in /),
+    ]);
+    expect((await gitlab.packageFiles()).map((f) => [f.file_name, f.file_sha256]).sort()).toEqual(
+      [
+        ['SHA256SUMS', spec.assets[1]!.sha256],
+        ['widget-1.2.0.iso', large.sha256],
+      ].sort(),
+    );
   });
 
   it('a re-run keeps identical files, replaces a changed one and updates the release in place', async () => {

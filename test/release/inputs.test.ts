@@ -76,6 +76,10 @@ describe('release inputs', () => {
     [{ keyring: 'k', 'dry-run': 'true', 'compare-link': '1' }, /input compare-link: "1" is not a boolean/],
     [{ keyring: 'k', 'dry-run': 'on' }, /input dry-run: "on" is not a boolean/],
     [{ keyring: 'k', 'version-pattern': '(' }, /input version-pattern: not a regular expression/],
+    [
+      { keyring: 'k', 'dry-run': 'true', 'floating-tags': 'major, latest' },
+      /input floating-tags: "latest" is not one of major, minor/,
+    ],
     [{ keyring: 'k', build: "sh -c 'make", 'dry-run': 'true' }, /input build: unterminated ' quote/],
     [
       { 'allowed-keys': 'just some text' },
@@ -112,6 +116,13 @@ describe('release inputs', () => {
     expect(warnings).toEqual([
       'input github-token is deprecated and will be removed in the next release: rename it to token (until then github-token is used, and wins over token)',
     ]);
+  });
+
+  it('reads floating-tags as a list of major and minor, none by default', () => {
+    expect(parse({ keyring: 'k', 'dry-run': 'true' }).floatingTags).toEqual([]);
+    expect(parse({ keyring: 'k', 'dry-run': 'true', 'floating-tags': 'major,\nminor' }).floatingTags).toEqual(
+      ['major', 'minor'],
+    );
   });
 
   it('needs no tag when started by a tag, and says so when it was not', () => {

@@ -12,6 +12,9 @@ import { ReleaseError, runRelease, type ReleaseOptions } from '../../actions/rel
 import { GITHUB_RELEASE_BODY_LIMIT } from '../../actions/release/release-notes.ts';
 import { TagVerificationError, type TagTrust } from '../../actions/release/tag-signature.ts';
 import { planText, summaryMarkdown } from '../../actions/release/summary.ts';
+import { runConfigured } from '../../actions/release/configured-run.ts';
+import { DEFAULT_VERSION_PATTERN } from '../../actions/release/tag-signature.ts';
+import { GIT_ENV } from '../support/git-fixture.ts';
 import { silentLog } from '../../cli/text-log.ts';
 import { GitHubReleaseWorld, OWNER, REPO, TOKEN } from './github-release-world.ts';
 import { SigningFixture, type GpgKey, type SshKey } from './signing-fixture.ts';
@@ -233,6 +236,56 @@ describe('release from a signed tag', () => {
     expect(releasesOf('0.9')).toEqual([]);
   });
 
+  it('floating tags move to a release only once every target has published it', async () => {
+    await fixture.gpgTag('3.0.0', trusted, '3.0.0');
+    const origin = new URL(world.emulator.cloneUrl(OWNER, REPO));
+    origin.username = 'x-access-token';
+    origin.password = TOKEN;
+    await fixture.git('remote', 'add', 'origin', origin.toString());
+    await fixture.git('push', '--quiet', 'origin', 'refs/tags/3.0.0');
+    const npm = new ScriptedTarget('npm');
+    npm.failPublish = true;
+    const release = () =>
+      runConfigured(
+        {
+          repoDir: fixture.repo,
+          tag: '3.0.0',
+          trust,
+          allowedSignersFile: '',
+          versionPattern: DEFAULT_VERSION_PATTERN,
+          buildCommand: BUILD,
+          assetPatterns: ['dist/*'],
+          dryRun: false,
+          compareLink: false,
+          floatingTags: ['major', 'minor'],
+          targets: [],
+          secrets: [],
+        },
+        { log: silentLog(), env: { ...GIT_ENV, RELEASE_FLAVOUR: 'plain' }, targets: [github(), npm] },
+      );
+    const floating = async () =>
+      (await fixture.git('ls-remote', '--tags', 'origin', 'refs/tags/3', 'refs/tags/3.0')).trim();
+
+    await expect(release()).rejects.toThrow(/publishing failed for npm/);
+    expect(await floating()).toBe('');
+
+    npm.failPublish = false;
+    const outcome = await release();
+    const commit = outcome.spec.commit;
+    expect(outcome.floatingTags).toEqual([
+      { tag: '3', from: null, to: commit, outcome: 'created' },
+      { tag: '3.0', from: null, to: commit, outcome: 'created' },
+    ]);
+    expect(await floating()).toBe(`${commit}\trefs/tags/3\n${commit}\trefs/tags/3.0`);
+    expect(summaryMarkdown(outcome)).toContain(`- floating tag \`3\`: created → \`${commit.slice(0, 12)}\``);
+
+    // The release is out when a push of the floating tags fails: the error says so, and what completes it.
+    await fixture.git('remote', 'set-url', 'origin', `${world.emulator.url}/acme/missing.git`);
+    await expect(release()).rejects.toThrow(
+      /^3\.0\.0 is released, but its floating tags were not moved \(git ls-remote failed .*\); a re-run of the release moves them$/s,
+    );
+  });
+
   it('missing build output and an asset name clash stop the release before any target', async () => {
     const missing = await runRelease(options('2.4', { assetPatterns: ['dist/*', 'out/*.rpm'] })).catch(
       (e: unknown) => e,
@@ -257,6 +310,9 @@ describe('release from a signed tag', () => {
       options('2.4', { buildCommand: ['sh', '-c', 'echo compiler exploded >&2; exit 3'] }),
     ).catch((e: unknown) => e);
     expect((failing as Error).message).toMatch(/build failed \(exit 3\)[\s\S]*compiler exploded/);
+    await expect(
+      runRelease(options('2.4', { buildCommand: ['no-such-build-tool', 'dist'] })),
+    ).rejects.toThrow(/build command not found: no-such-build-tool \(the build runs without a shell/);
     expect(releasesOf('2.4')).toEqual([]);
   });
 });

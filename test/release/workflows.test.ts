@@ -20,10 +20,11 @@ interface WorkflowCall {
 
 /** The release workflows and template stay in step with the action's inputs and the CLI's options. */
 describe('release workflows', () => {
-  it('the reusable workflow runs on tags and workflow_call, and passes only inputs the action declares', async () => {
+  it('the reusable workflow runs on workflow_call only, and passes only inputs the action declares', async () => {
     const workflow = await load('.github/workflows/release.yml');
-    const on = workflow.on as { push: { tags: string[] }; workflow_call: WorkflowCall };
-    expect(on.push.tags.length).toBeGreaterThan(0);
+    const on = workflow.on as { workflow_call: WorkflowCall };
+    // Tag pushes of ironbots itself are release-ironbots.yml's: two workflows would race for one release.
+    expect(Object.keys(on)).toEqual(['workflow_call']);
     expect(workflow.permissions).toEqual({ contents: 'write' });
     const steps = (workflow.jobs as Record<string, { steps: Step[] }>).release!.steps;
     const fetchTag = steps.findIndex((s) => s.run?.includes('git fetch --force --no-tags origin'));
@@ -36,6 +37,32 @@ describe('release workflows', () => {
       expect(Object.keys(kind === 'inputs' ? on.workflow_call.inputs : on.workflow_call.secrets)).toContain(
         name,
       );
+  });
+
+  it('ironbots releases itself from vX.Y.Z tags: fresh bundles checked first, its own release action, v0 moved', async () => {
+    const workflow = await load('.github/workflows/release-ironbots.yml');
+    const tags = (workflow.on as { push: { tags: string[] } }).push.tags;
+    // GitHub's tag filters: [0-9]+ is one or more digits. The floating tags must not start a release.
+    const matches = (tag: string) =>
+      tags.some((pattern) => new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(tag));
+    expect(['v0.1.0', 'v1.12.3', 'v1.0.0-rc.1'].filter(matches)).toEqual([
+      'v0.1.0',
+      'v1.12.3',
+      'v1.0.0-rc.1',
+    ]);
+    expect(['v0', 'v0.1', '1.2.3', 'vnext'].filter(matches)).toEqual([]);
+    expect(workflow.permissions).toEqual({ contents: 'write' });
+    const steps = (workflow.jobs as Record<string, { steps: Step[] }>).release!.steps;
+    const fresh = steps.findIndex((s) => s.run === 'npm run build -- --check');
+    const fetchTag = steps.findIndex((s) => s.run?.includes('git fetch --force --no-tags origin'));
+    const release = steps.findIndex((s) => s.uses === './actions/release');
+    expect(fresh).toBeGreaterThan(-1);
+    expect(fetchTag).toBeGreaterThan(-1);
+    expect(release).toBeGreaterThan(Math.max(fresh, fetchTag));
+    const inputs = steps[release]!.with!;
+    expect(inputs).toMatchObject({ targets: 'github', 'floating-tags': 'major, minor' });
+    expect(new RegExp(String(inputs['version-pattern'])).test('v0.4.2')).toBe(true);
+    expect(new RegExp(String(inputs['version-pattern'])).test('v0')).toBe(false);
   });
 
   it('the example caller calls the reusable workflow with what it declares', async () => {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
-import { Octokit } from '@octokit/rest';
 import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
@@ -15,8 +14,7 @@ import {
   type ReleaseTarget,
 } from './release-target.ts';
 import { errorMessage } from '../../../core/errors.ts';
-
-const RetryingOctokit = Octokit.plugin(retry);
+import { fileUploadBody, UploadProgress } from '../upload-progress.ts';
 
 export interface GitHubReleaseTargetOptions {
   /** A token allowed to write the repository's contents (workflow `permissions: contents: write`). */
@@ -30,6 +28,8 @@ export interface GitHubReleaseTargetOptions {
   /** Wait before the n-th retry of an upload: n × this, in ms. Default 2000; tests shrink it. */
   retryDelayMs?: number;
   log?: ActionLog;
+  /** Instead of @actions/github's proxy-aware fetch: another transport, e.g. one that alters answers in a test. */
+  fetch?: typeof fetch;
 }
 
 /** The fields of GitHub's release and asset JSON this target reads. */
@@ -74,7 +74,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
   readonly #owner: string;
   readonly #repo: string;
   readonly #apiUrl: string;
-  readonly #octokit: InstanceType<typeof RetryingOctokit>;
+  #client: ReturnType<typeof getOctokit> | undefined;
   #prepared: Prepared | null = null;
 
   constructor(options: GitHubReleaseTargetOptions) {
@@ -85,19 +85,32 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     this.#owner = owner;
     this.#repo = repo;
     this.#apiUrl = (options.apiUrl || 'https://api.github.com').replace(/\/+$/, '');
-    const log = options.log;
-    this.#octokit = new RetryingOctokit({
-      auth: options.token,
-      baseUrl: this.#apiUrl,
-      userAgent: 'ironbots-release',
-      log: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: (message: string) => log?.warn(message),
-        error: (message: string) => log?.debug(message),
+  }
+
+  /**
+   * @actions/github's client, made on first use (a dry run has no token, and getOctokit wants one): the
+   * runner's proxy (HTTPS_PROXY, NO_PROXY) for every request, uploads and downloads included, and the job's
+   * orchestration id in the user agent; plus retries of 5xx answers.
+   */
+  get #octokit(): ReturnType<typeof getOctokit> {
+    const log = this.#options.log;
+    this.#client ??= getOctokit(
+      this.#options.token,
+      {
+        baseUrl: this.#apiUrl,
+        userAgent: 'ironbots-release',
+        log: {
+          debug: () => undefined,
+          info: () => undefined,
+          warn: (message: string) => log?.warn(message),
+          error: (message: string) => log?.debug(message),
+        },
+        retry: { retries: 2, retryAfterBaseValue: Math.max(1, (this.#options.retryDelayMs ?? 2000) / 2) },
+        ...(this.#options.fetch ? { request: { fetch: this.#options.fetch } } : {}),
       },
-      retry: { retries: 2, retryAfterBaseValue: Math.max(1, (options.retryDelayMs ?? 2000) / 2) },
-    });
+      retry,
+    );
+    return this.#client;
   }
 
   async prepare(spec: ReleaseSpec): Promise<PreparedRelease> {
@@ -282,18 +295,19 @@ export class GitHubReleaseTarget implements ReleaseTarget {
   }
 
   async #downloadSha256(remote: RestAsset): Promise<string> {
-    const response = await fetch(
-      `${this.#apiUrl}/repos/${this.#owner}/${this.#repo}/releases/assets/${remote.id}`,
-      { headers: { ...this.#headers(), accept: 'application/octet-stream' }, redirect: 'follow' },
-    );
-    if (!response.ok || !response.body)
-      throw new ReleaseTargetError(
-        'github',
-        `download of asset ${remote.name} failed: HTTP ${response.status}`,
-      );
+    const body = (await this.#call(`download asset ${remote.name}`, () =>
+      this.#octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        owner: this.#owner,
+        repo: this.#repo,
+        asset_id: remote.id,
+        headers: { accept: 'application/octet-stream' },
+        // The bytes as they stream in, hashed without holding the asset in memory.
+        request: { parseSuccessResponseBody: false },
+      }),
+    )) as unknown as NodeReadableStream | null;
+    if (!body) throw new ReleaseTargetError('github', `download of asset ${remote.name} had no body`);
     const hash = createHash('sha256');
-    for await (const chunk of Readable.fromWeb(response.body as NodeReadableStream))
-      hash.update(chunk as Buffer);
+    for await (const chunk of Readable.fromWeb(body)) hash.update(chunk as Buffer);
     return hash.digest('hex');
   }
 
@@ -325,26 +339,36 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         if (left && (await this.#sameContent(left, asset))) return;
         if (left) await this.#deleteAsset(left);
       }
+      const progress = new UploadProgress({
+        target: this.name,
+        name: asset.name,
+        bytes: asset.bytes,
+        say: (line) => this.#options.log?.info(line),
+        attempt: { number: attempt, of: attempts },
+      });
       try {
-        const response = await fetch(url, {
+        await this.#octokit.request({
           method: 'POST',
+          url: url.toString(),
           headers: {
-            ...this.#headers(),
             'content-type': 'application/octet-stream',
-            'content-length': String(asset.bytes),
+            'content-length': asset.bytes,
           },
-          body: Readable.toWeb(createReadStream(asset.path)) as ReadableStream<Uint8Array>,
-          duplex: 'half',
-        } as RequestInit);
-        const text = await response.text();
-        if (response.ok) return;
-        lastProblem = `HTTP ${response.status} ${text.slice(0, 300)}`;
-        // A client error will not change by retrying (401, 403, 422 …).
-        if (response.status < 500 && response.status !== 429)
-          throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`);
+          data: fileUploadBody(asset.path, progress),
+          // A stream is read once: this loop retries, checking what the failed attempt left first.
+          request: { retries: 0 },
+        });
+        progress.done();
+        return;
       } catch (error) {
-        if (error instanceof ReleaseTargetError) throw error;
-        lastProblem = errorMessage(error);
+        const status = (error as { status?: number; response?: unknown }).status;
+        const answered = (error as { response?: unknown }).response !== undefined;
+        lastProblem = `${answered && status ? `HTTP ${status} ` : ''}${errorMessage(error)}`.slice(0, 300);
+        // A client error will not change by retrying (401, 403, 422 …).
+        if (answered && status !== undefined && status < 500 && status !== 429)
+          throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`, {
+            cause: error,
+          });
       }
       this.#options.log?.warn(
         `${asset.name}: upload attempt ${attempt} of ${attempts} failed: ${lastProblem}`,
@@ -354,14 +378,6 @@ export class GitHubReleaseTarget implements ReleaseTarget {
       'github',
       `upload of ${asset.name} failed ${attempts} times, last: ${lastProblem}; re-run to complete the release`,
     );
-  }
-
-  #headers(): Record<string, string> {
-    return {
-      authorization: `token ${this.#options.token}`,
-      'user-agent': 'ironbots-release',
-      'x-github-api-version': '2022-11-28',
-    };
   }
 
   async #call<T>(what: string, request: () => Promise<{ data: T } | T>): Promise<T> {

@@ -1,4 +1,3 @@
-import { openAsBlob } from 'node:fs';
 import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
@@ -9,6 +8,7 @@ import {
   type ReleaseTarget,
 } from './release-target.ts';
 import { errorMessage } from '../../../core/errors.ts';
+import { fileUploadBody, UploadProgress } from '../upload-progress.ts';
 
 export interface GitLabReleaseTargetOptions {
   /** The GitLab host, e.g. https://gitlab.com or a self-managed instance; the API is under /api/v4. */
@@ -313,7 +313,17 @@ export class GitLabReleaseTarget implements ReleaseTarget {
     let lastError: unknown;
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        const response = await this.#request('PUT', path, { body: await openAsBlob(asset.path), signal });
+        const progress = new UploadProgress({
+          target: this.name,
+          name: asset.name,
+          bytes: asset.bytes,
+          say: (line) => this.#options.log?.info(line),
+          attempt: { number: attempt, of: 3 },
+        });
+        const response = await this.#request('PUT', path, {
+          upload: { body: fileUploadBody(asset.path, progress), bytes: asset.bytes },
+          signal,
+        });
         const file = response.body as RestPackageFile;
         if (file.file_sha256 && file.file_sha256 !== asset.sha256)
           throw this.#error(
@@ -322,7 +332,7 @@ export class GitLabReleaseTarget implements ReleaseTarget {
         if (prepared.packageId === null) {
           prepared.packageId = (file as RestPackageFile & { package_id: number }).package_id;
         }
-        this.#options.log?.info(`${this.name}: uploaded ${asset.name} (${asset.bytes} bytes)`);
+        progress.done();
         return file;
       } catch (error) {
         lastError = error;
@@ -403,20 +413,37 @@ export class GitLabReleaseTarget implements ReleaseTarget {
   async #request(
     method: string,
     path: string,
-    options: { json?: unknown; body?: Blob; signal?: AbortSignal; allow?: number[] } = {},
+    options: {
+      json?: unknown;
+      /** A file streamed from disk, with its length (GitLab wants it, not a chunked body). */
+      upload?: { body: ReadableStream<Uint8Array>; bytes: number };
+      signal?: AbortSignal;
+      allow?: number[];
+    } = {},
   ): Promise<{ status: number; body: unknown; headers: Headers }> {
     const headers: Record<string, string> = {
       'PRIVATE-TOKEN': this.#options.token,
       accept: 'application/json',
     };
-    let body: string | Blob | undefined = options.body;
+    let body: string | ReadableStream<Uint8Array> | undefined;
+    if (options.upload) {
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-length'] = String(options.upload.bytes);
+      body = options.upload.body;
+    }
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
     let response: Response;
     try {
-      response = await fetch(`${this.#api}${path}`, { method, headers, body, signal: options.signal });
+      response = await fetch(`${this.#api}${path}`, {
+        method,
+        headers,
+        body,
+        signal: options.signal,
+        ...(options.upload ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (error) {
       throw new GitLabHttpError(0, `${method} ${path}: ${describe(error)}`, { cause: error });
     }

@@ -1,8 +1,8 @@
-export const id = 986;
-export const ids = [986];
+export const id = 153;
+export const ids = [153];
 export const modules = {
 
-/***/ 5986:
+/***/ 3153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,9 +21,9 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./actions/npm-cache/cache-key.ts
-var cache_key = __webpack_require__(8343);
+var cache_key = __webpack_require__(81);
 // EXTERNAL MODULE: ./actions/npm-cache/npm-cache.ts + 2 modules
-var npm_cache = __webpack_require__(7674);
+var npm_cache = __webpack_require__(923);
 ;// CONCATENATED MODULE: ./forge/git-credentials.ts
 /**
  * Environment entries that hand git the forge's credentials as an HTTP Authorization header

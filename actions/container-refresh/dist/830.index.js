@@ -1,8 +1,8 @@
-export const id = 582;
-export const ids = [582];
+export const id = 830;
+export const ids = [830];
 export const modules = {
 
-/***/ 1491:
+/***/ 9331:
 /***/ ((module) => {
 
 
@@ -17,7 +17,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 7655:
+/***/ 7687:
 /***/ ((module) => {
 
 
@@ -32,16 +32,16 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 2639:
+/***/ 2127:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var bind = __webpack_require__(7564);
+var bind = __webpack_require__(6172);
 
-var $apply = __webpack_require__(3945);
-var $call = __webpack_require__(8093);
-var $reflectApply = __webpack_require__(1330);
+var $apply = __webpack_require__(5241);
+var $call = __webpack_require__(1805);
+var $reflectApply = __webpack_require__(754);
 
 /** @type {import('./actualApply')} */
 module.exports = $reflectApply || bind.call($call, $apply);
@@ -49,7 +49,7 @@ module.exports = $reflectApply || bind.call($call, $apply);
 
 /***/ }),
 
-/***/ 3945:
+/***/ 5241:
 /***/ ((module) => {
 
 
@@ -60,7 +60,7 @@ module.exports = Function.prototype.apply;
 
 /***/ }),
 
-/***/ 8093:
+/***/ 1805:
 /***/ ((module) => {
 
 
@@ -71,16 +71,16 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 8705:
+/***/ 1121:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var bind = __webpack_require__(7564);
-var $TypeError = __webpack_require__(3314);
+var bind = __webpack_require__(6172);
+var $TypeError = __webpack_require__(5714);
 
-var $call = __webpack_require__(8093);
-var $actualApply = __webpack_require__(2639);
+var $call = __webpack_require__(1805);
+var $actualApply = __webpack_require__(2127);
 
 /** @type {(args: [Function, thisArg?: unknown, ...args: unknown[]]) => Function} TODO FIXME, find a way to use import('.') */
 module.exports = function callBindBasic(args) {
@@ -93,7 +93,7 @@ module.exports = function callBindBasic(args) {
 
 /***/ }),
 
-/***/ 1330:
+/***/ 754:
 /***/ ((module) => {
 
 
@@ -104,14 +104,14 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 /***/ }),
 
-/***/ 3105:
+/***/ 6529:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(470);
+var GetIntrinsic = __webpack_require__(6374);
 
-var callBindBasic = __webpack_require__(8705);
+var callBindBasic = __webpack_require__(1121);
 
 /** @type {(thisArg: string, searchString: string, position?: number) => number} */
 var $indexOf = callBindBasic([GetIntrinsic('%String.prototype.indexOf%')]);
@@ -130,13 +130,13 @@ module.exports = function callBoundIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 6669:
+/***/ 1549:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBind = __webpack_require__(8705);
-var gOPD = __webpack_require__(3170);
+var callBind = __webpack_require__(1121);
+var gOPD = __webpack_require__(8226);
 
 var hasProtoAccessor;
 try {
@@ -167,7 +167,7 @@ module.exports = desc && typeof desc.get === 'function'
 
 /***/ }),
 
-/***/ 9094:
+/***/ 758:
 /***/ ((module) => {
 
 
@@ -188,7 +188,7 @@ module.exports = $defineProperty;
 
 /***/ }),
 
-/***/ 3056:
+/***/ 3632:
 /***/ ((module) => {
 
 
@@ -199,7 +199,7 @@ module.exports = EvalError;
 
 /***/ }),
 
-/***/ 1620:
+/***/ 4388:
 /***/ ((module) => {
 
 
@@ -210,7 +210,7 @@ module.exports = Error;
 
 /***/ }),
 
-/***/ 4585:
+/***/ 3113:
 /***/ ((module) => {
 
 
@@ -221,7 +221,7 @@ module.exports = RangeError;
 
 /***/ }),
 
-/***/ 6905:
+/***/ 8041:
 /***/ ((module) => {
 
 
@@ -232,7 +232,7 @@ module.exports = ReferenceError;
 
 /***/ }),
 
-/***/ 105:
+/***/ 9465:
 /***/ ((module) => {
 
 
@@ -243,7 +243,7 @@ module.exports = SyntaxError;
 
 /***/ }),
 
-/***/ 3314:
+/***/ 5714:
 /***/ ((module) => {
 
 
@@ -254,7 +254,7 @@ module.exports = TypeError;
 
 /***/ }),
 
-/***/ 2578:
+/***/ 2642:
 /***/ ((module) => {
 
 
@@ -265,7 +265,7 @@ module.exports = URIError;
 
 /***/ }),
 
-/***/ 5399:
+/***/ 9703:
 /***/ ((module) => {
 
 
@@ -276,7 +276,7 @@ module.exports = Object;
 
 /***/ }),
 
-/***/ 9808:
+/***/ 1776:
 /***/ ((module) => {
 
 
@@ -367,19 +367,19 @@ module.exports = function bind(that) {
 
 /***/ }),
 
-/***/ 7564:
+/***/ 6172:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(9808);
+var implementation = __webpack_require__(1776);
 
 module.exports = Function.prototype.bind || implementation;
 
 
 /***/ }),
 
-/***/ 7228:
+/***/ 2220:
 /***/ ((module) => {
 
 
@@ -394,33 +394,33 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 470:
+/***/ 6374:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var undefined;
 
-var $Object = __webpack_require__(5399);
+var $Object = __webpack_require__(9703);
 
-var $Error = __webpack_require__(1620);
-var $EvalError = __webpack_require__(3056);
-var $RangeError = __webpack_require__(4585);
-var $ReferenceError = __webpack_require__(6905);
-var $SyntaxError = __webpack_require__(105);
-var $TypeError = __webpack_require__(3314);
-var $URIError = __webpack_require__(2578);
+var $Error = __webpack_require__(4388);
+var $EvalError = __webpack_require__(3632);
+var $RangeError = __webpack_require__(3113);
+var $ReferenceError = __webpack_require__(8041);
+var $SyntaxError = __webpack_require__(9465);
+var $TypeError = __webpack_require__(5714);
+var $URIError = __webpack_require__(2642);
 
-var abs = __webpack_require__(5641);
-var floor = __webpack_require__(6171);
-var max = __webpack_require__(7147);
-var min = __webpack_require__(1017);
-var pow = __webpack_require__(6947);
-var round = __webpack_require__(2621);
-var sign = __webpack_require__(156);
+var abs = __webpack_require__(8553);
+var floor = __webpack_require__(395);
+var max = __webpack_require__(1003);
+var min = __webpack_require__(5721);
+var pow = __webpack_require__(6243);
+var round = __webpack_require__(3101);
+var sign = __webpack_require__(7196);
 
-var $gOPD = __webpack_require__(3170);
-var $defineProperty = __webpack_require__(9094);
+var $gOPD = __webpack_require__(8226);
+var $defineProperty = __webpack_require__(758);
 
 var throwTypeError = function () {
 	throw new $TypeError();
@@ -442,14 +442,14 @@ var ThrowTypeError = $gOPD
 	}())
 	: throwTypeError;
 
-var hasSymbols = __webpack_require__(3336)();
+var hasSymbols = __webpack_require__(536)();
 
-var getProto = __webpack_require__(1967);
-var $ObjectGPO = __webpack_require__(1311);
-var $ReflectGPO = __webpack_require__(8681);
+var getProto = __webpack_require__(8031);
+var $ObjectGPO = __webpack_require__(2111);
+var $ReflectGPO = __webpack_require__(201);
 
-var $apply = __webpack_require__(3945);
-var $call = __webpack_require__(8093);
+var $apply = __webpack_require__(5241);
+var $call = __webpack_require__(1805);
 
 var needsEval = {};
 
@@ -550,9 +550,9 @@ if (getProto) {
 	}
 }
 
-var getAsyncFunction = __webpack_require__(1491);
-var getGeneratorFunction = __webpack_require__(7228);
-var getAsyncGeneratorFunction = __webpack_require__(7655);
+var getAsyncFunction = __webpack_require__(9331);
+var getGeneratorFunction = __webpack_require__(2220);
+var getAsyncGeneratorFunction = __webpack_require__(7687);
 
 var doEval = function doEval(name) {
 	var value;
@@ -634,8 +634,8 @@ var LEGACY_ALIASES = {
 	'%WeakSetPrototype%': ['WeakSet', 'prototype']
 };
 
-var bind = __webpack_require__(7564);
-var hasOwn = __webpack_require__(4076);
+var bind = __webpack_require__(6172);
+var hasOwn = __webpack_require__(3004);
 var $concat = bind.call($call, Array.prototype.concat);
 var $spliceApply = bind.call($apply, Array.prototype.splice);
 var $replace = bind.call($call, String.prototype.replace);
@@ -774,12 +774,12 @@ module.exports = function GetIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 1311:
+/***/ 2111:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $Object = __webpack_require__(5399);
+var $Object = __webpack_require__(9703);
 
 /** @type {import('./Object.getPrototypeOf')} */
 module.exports = $Object.getPrototypeOf || null;
@@ -787,7 +787,7 @@ module.exports = $Object.getPrototypeOf || null;
 
 /***/ }),
 
-/***/ 8681:
+/***/ 201:
 /***/ ((module) => {
 
 
@@ -798,15 +798,15 @@ module.exports = (typeof Reflect !== 'undefined' && Reflect.getPrototypeOf) || n
 
 /***/ }),
 
-/***/ 1967:
+/***/ 8031:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var reflectGetProto = __webpack_require__(8681);
-var originalGetProto = __webpack_require__(1311);
+var reflectGetProto = __webpack_require__(201);
+var originalGetProto = __webpack_require__(2111);
 
-var getDunderProto = __webpack_require__(6669);
+var getDunderProto = __webpack_require__(1549);
 
 /** @type {import('.')} */
 module.exports = reflectGetProto
@@ -832,7 +832,7 @@ module.exports = reflectGetProto
 
 /***/ }),
 
-/***/ 1174:
+/***/ 2630:
 /***/ ((module) => {
 
 
@@ -843,13 +843,13 @@ module.exports = Object.getOwnPropertyDescriptor;
 
 /***/ }),
 
-/***/ 3170:
+/***/ 8226:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 /** @type {import('.')} */
-var $gOPD = __webpack_require__(1174);
+var $gOPD = __webpack_require__(2630);
 
 if ($gOPD) {
 	try {
@@ -865,13 +865,13 @@ module.exports = $gOPD;
 
 /***/ }),
 
-/***/ 3336:
+/***/ 536:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var origSymbol = typeof Symbol !== 'undefined' && Symbol;
-var hasSymbolSham = __webpack_require__(1114);
+var hasSymbolSham = __webpack_require__(58);
 
 /** @type {import('.')} */
 module.exports = function hasNativeSymbols() {
@@ -886,7 +886,7 @@ module.exports = function hasNativeSymbols() {
 
 /***/ }),
 
-/***/ 1114:
+/***/ 58:
 /***/ ((module) => {
 
 
@@ -938,14 +938,14 @@ module.exports = function hasSymbols() {
 
 /***/ }),
 
-/***/ 4076:
+/***/ 3004:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var call = Function.prototype.call;
 var $hasOwn = Object.prototype.hasOwnProperty;
-var bind = __webpack_require__(7564);
+var bind = __webpack_require__(6172);
 
 /** @type {import('.')} */
 module.exports = bind.call(call, $hasOwn);
@@ -953,7 +953,7 @@ module.exports = bind.call(call, $hasOwn);
 
 /***/ }),
 
-/***/ 5641:
+/***/ 8553:
 /***/ ((module) => {
 
 
@@ -964,7 +964,7 @@ module.exports = Math.abs;
 
 /***/ }),
 
-/***/ 6171:
+/***/ 395:
 /***/ ((module) => {
 
 
@@ -975,7 +975,7 @@ module.exports = Math.floor;
 
 /***/ }),
 
-/***/ 7044:
+/***/ 3412:
 /***/ ((module) => {
 
 
@@ -988,7 +988,7 @@ module.exports = Number.isNaN || function isNaN(a) {
 
 /***/ }),
 
-/***/ 7147:
+/***/ 1003:
 /***/ ((module) => {
 
 
@@ -999,7 +999,7 @@ module.exports = Math.max;
 
 /***/ }),
 
-/***/ 1017:
+/***/ 5721:
 /***/ ((module) => {
 
 
@@ -1010,7 +1010,7 @@ module.exports = Math.min;
 
 /***/ }),
 
-/***/ 6947:
+/***/ 6243:
 /***/ ((module) => {
 
 
@@ -1021,7 +1021,7 @@ module.exports = Math.pow;
 
 /***/ }),
 
-/***/ 2621:
+/***/ 3101:
 /***/ ((module) => {
 
 
@@ -1032,12 +1032,12 @@ module.exports = Math.round;
 
 /***/ }),
 
-/***/ 156:
+/***/ 7196:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $isNaN = __webpack_require__(7044);
+var $isNaN = __webpack_require__(3412);
 
 /** @type {import('./sign')} */
 module.exports = function sign(number) {
@@ -1050,7 +1050,7 @@ module.exports = function sign(number) {
 
 /***/ }),
 
-/***/ 506:
+/***/ 2554:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var hasMap = typeof Map === 'function' && Map.prototype;
@@ -1163,8 +1163,8 @@ function addNumericSeparator(num, str) {
     return $replace.call(str, sepRegex, '$&_');
 }
 
-var utilInspect = __webpack_require__(8502);
-var getStringWidth = __webpack_require__(3077);
+var utilInspect = __webpack_require__(3894);
+var getStringWidth = __webpack_require__(8981);
 var inspectCustom = utilInspect.custom;
 var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
 
@@ -1903,7 +1903,7 @@ function arrObjKeys(obj, inspect, maxLength) {
 
 /***/ }),
 
-/***/ 3077:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var $charCodeAt = String.prototype.charCodeAt;
@@ -1914,7 +1914,7 @@ var $split = String.prototype.split;
 var $floor = Math.floor;
 var $parseInt = parseInt;
 
-var ranges = __webpack_require__(7859);
+var ranges = __webpack_require__(6371);
 
 var starts = [];
 var ends = [];
@@ -1978,7 +1978,7 @@ module.exports = function getStringWidth(str) {
 
 /***/ }),
 
-/***/ 7859:
+/***/ 6371:
 /***/ ((module) => {
 
 /*
@@ -2023,7 +2023,7 @@ module.exports = $join.call([
 
 /***/ }),
 
-/***/ 8502:
+/***/ 3894:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(9023).inspect;
@@ -2031,17 +2031,17 @@ module.exports = __webpack_require__(9023).inspect;
 
 /***/ }),
 
-/***/ 3379:
+/***/ 5107:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-module.exports = __webpack_require__(3505);
+module.exports = __webpack_require__(4849);
 
 
 /***/ }),
 
-/***/ 742:
+/***/ 4838:
 /***/ ((module) => {
 
 
@@ -2227,13 +2227,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 6844:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const constants = __webpack_require__(742);
-const utils = __webpack_require__(2430);
+const constants = __webpack_require__(4838);
+const utils = __webpack_require__(2798);
 
 /**
  * Constants
@@ -3310,15 +3310,15 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 3505:
+/***/ 4849:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const scan = __webpack_require__(9818);
-const parse = __webpack_require__(1276);
-const utils = __webpack_require__(2430);
-const constants = __webpack_require__(742);
+const scan = __webpack_require__(7450);
+const parse = __webpack_require__(6844);
+const utils = __webpack_require__(2798);
+const constants = __webpack_require__(4838);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -3655,12 +3655,12 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 9818:
+/***/ 7450:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const utils = __webpack_require__(2430);
+const utils = __webpack_require__(2798);
 const {
   CHAR_ASTERISK,             /* * */
   CHAR_AT,                   /* @ */
@@ -3677,7 +3677,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __webpack_require__(742);
+} = __webpack_require__(4838);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -4045,7 +4045,7 @@ module.exports = scan;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 2798:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4055,7 +4055,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __webpack_require__(742);
+} = __webpack_require__(4838);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
@@ -4115,7 +4115,7 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 6032:
+/***/ 7920:
 /***/ ((module) => {
 
 
@@ -4150,14 +4150,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 240:
+/***/ 5840:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var stringify = __webpack_require__(1293);
-var parse = __webpack_require__(9091);
-var formats = __webpack_require__(6032);
+var stringify = __webpack_require__(8205);
+var parse = __webpack_require__(8803);
+var formats = __webpack_require__(7920);
 
 module.exports = {
     formats: formats,
@@ -4168,13 +4168,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9091:
+/***/ 8803:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var getSideChannel = __webpack_require__(4753);
-var utils = __webpack_require__(5225);
+var getSideChannel = __webpack_require__(8577);
+var utils = __webpack_require__(2505);
 
 var has = Object.prototype.hasOwnProperty;
 var isArray = Array.isArray;
@@ -4697,14 +4697,14 @@ module.exports = function (str, opts) {
 
 /***/ }),
 
-/***/ 1293:
+/***/ 8205:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var getSideChannel = __webpack_require__(4753);
-var utils = __webpack_require__(5225);
-var formats = __webpack_require__(6032);
+var getSideChannel = __webpack_require__(8577);
+var utils = __webpack_require__(2505);
+var formats = __webpack_require__(7920);
 var has = Object.prototype.hasOwnProperty;
 
 var arrayPrefixGenerators = {
@@ -5084,14 +5084,14 @@ module.exports = function (object, opts) {
 
 /***/ }),
 
-/***/ 5225:
+/***/ 2505:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var formats = __webpack_require__(6032);
-var getSideChannel = __webpack_require__(4753);
-var defineProperty = __webpack_require__(9094);
+var formats = __webpack_require__(7920);
+var getSideChannel = __webpack_require__(8577);
+var defineProperty = __webpack_require__(758);
 
 var has = Object.prototype.hasOwnProperty;
 var isArray = Array.isArray;
@@ -5622,33 +5622,33 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8649:
+/***/ 9561:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterRedis = __webpack_require__(4336);
-const RateLimiterMongo = __webpack_require__(8439);
-const RateLimiterMySQL = __webpack_require__(7793);
-const RateLimiterPostgres = __webpack_require__(3740);
-const { RateLimiterClusterMaster, RateLimiterClusterMasterPM2, RateLimiterCluster } = __webpack_require__(565);
-const RateLimiterMemory = __webpack_require__(4544);
-const RateLimiterMemcache = __webpack_require__(3250);
-const RLWrapperBlackAndWhite = __webpack_require__(7383);
-const RLWrapperTimeouts = __webpack_require__(4016);
-const RateLimiterUnion = __webpack_require__(244);
-const RateLimiterQueue = __webpack_require__(2860);
-const BurstyRateLimiter = __webpack_require__(5860);
-const RateLimiterRes = __webpack_require__(449);
-const RateLimiterDynamo = __webpack_require__(2309);
-const RateLimiterPrisma = __webpack_require__(6323);
-const RateLimiterDrizzle = __webpack_require__(673);
-const RateLimiterDrizzleNonAtomic = __webpack_require__(5347);
-const RateLimiterValkey = __webpack_require__(2193);
-const RateLimiterValkeyGlide = __webpack_require__(3756);
-const RateLimiterSQLite = __webpack_require__(3283);
-const RateLimiterEtcd = __webpack_require__(6481);
-const RateLimiterEtcdNonAtomic = __webpack_require__(5299);
-const RateLimiterQueueError = __webpack_require__(7948);
-const RateLimiterEtcdTransactionFailedError = __webpack_require__(3184);
+const RateLimiterRedis = __webpack_require__(3920);
+const RateLimiterMongo = __webpack_require__(4279);
+const RateLimiterMySQL = __webpack_require__(8177);
+const RateLimiterPostgres = __webpack_require__(924);
+const { RateLimiterClusterMaster, RateLimiterClusterMasterPM2, RateLimiterCluster } = __webpack_require__(1381);
+const RateLimiterMemory = __webpack_require__(3616);
+const RateLimiterMemcache = __webpack_require__(5346);
+const RLWrapperBlackAndWhite = __webpack_require__(1527);
+const RLWrapperTimeouts = __webpack_require__(7536);
+const RateLimiterUnion = __webpack_require__(5092);
+const RateLimiterQueue = __webpack_require__(92);
+const BurstyRateLimiter = __webpack_require__(6660);
+const RateLimiterRes = __webpack_require__(1953);
+const RateLimiterDynamo = __webpack_require__(1941);
+const RateLimiterPrisma = __webpack_require__(6819);
+const RateLimiterDrizzle = __webpack_require__(2529);
+const RateLimiterDrizzleNonAtomic = __webpack_require__(899);
+const RateLimiterValkey = __webpack_require__(6705);
+const RateLimiterValkeyGlide = __webpack_require__(2780);
+const RateLimiterSQLite = __webpack_require__(5939);
+const RateLimiterEtcd = __webpack_require__(1489);
+const RateLimiterEtcdNonAtomic = __webpack_require__(9875);
+const RateLimiterQueueError = __webpack_require__(2892);
+const RateLimiterEtcdTransactionFailedError = __webpack_require__(8528);
 
 module.exports = {
   RateLimiterRedis,
@@ -5682,10 +5682,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5860:
+/***/ 6660:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterRes = __webpack_require__(1953);
 
 /**
  * Bursty rate limiter exposes only msBeforeNext time and doesn't expose points from bursty limiter by default
@@ -5767,10 +5767,10 @@ module.exports = class BurstyRateLimiter {
 
 /***/ }),
 
-/***/ 7383:
+/***/ 1527:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterRes = __webpack_require__(1953);
 
 module.exports = class RLWrapperBlackAndWhite {
   constructor(opts = {}) {
@@ -5969,11 +5969,11 @@ module.exports = class RLWrapperBlackAndWhite {
 
 /***/ }),
 
-/***/ 4016:
+/***/ 7536:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterAbstract = __webpack_require__(8569);
-const RateLimiterInsuredAbstract = __webpack_require__(3847);
+const RateLimiterAbstract = __webpack_require__(6649);
+const RateLimiterInsuredAbstract = __webpack_require__(5687);
 
 module.exports = class RLWrapperTimeouts extends RateLimiterInsuredAbstract {
   constructor(opts= {}) {
@@ -6058,7 +6058,7 @@ module.exports = class RLWrapperTimeouts extends RateLimiterInsuredAbstract {
 
 /***/ }),
 
-/***/ 8569:
+/***/ 6649:
 /***/ ((module) => {
 
 module.exports = class RateLimiterAbstract {
@@ -6190,7 +6190,7 @@ module.exports = class RateLimiterAbstract {
 
 /***/ }),
 
-/***/ 565:
+/***/ 1381:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -6216,9 +6216,9 @@ module.exports = class RateLimiterAbstract {
 
 const cluster = __webpack_require__(9907);
 const crypto = __webpack_require__(6982);
-const RateLimiterAbstract = __webpack_require__(8569);
-const RateLimiterMemory = __webpack_require__(4544);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterAbstract = __webpack_require__(6649);
+const RateLimiterMemory = __webpack_require__(3616);
+const RateLimiterRes = __webpack_require__(1953);
 
 const channel = 'rate_limiter_flexible';
 let masterInstance = null;
@@ -6564,7 +6564,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 673:
+/***/ 2529:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 let drizzleOperators = null;
@@ -6586,7 +6586,7 @@ async function getDrizzleOperators() {
     function getPackageName() {
       return ['drizzle', 'orm'].join('-');
     }
-    const drizzleOrm = await __webpack_require__(7788)(`${getPackageName()}`);
+    const drizzleOrm = await __webpack_require__(8313)(`${getPackageName()}`);
     const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
     drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
     return drizzleOperators;
@@ -6597,8 +6597,8 @@ async function getDrizzleOperators() {
   }
 }
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterDrizzle extends RateLimiterStoreAbstract {
   constructor(opts) {
@@ -6745,7 +6745,7 @@ module.exports = RateLimiterDrizzle;
 
 /***/ }),
 
-/***/ 5347:
+/***/ 899:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 let drizzleOperators = null;
@@ -6767,7 +6767,7 @@ async function getDrizzleOperators() {
     function getPackageName() {
       return ['drizzle', 'orm'].join('-');
     }
-    const drizzleOrm = await __webpack_require__(7788)(`${getPackageName()}`);
+    const drizzleOrm = await __webpack_require__(8313)(`${getPackageName()}`);
     const { and, or, gt, lt, eq, isNull, sql } = drizzleOrm.default || drizzleOrm;
     drizzleOperators = { and, or, gt, lt, eq, isNull, sql };
     return drizzleOperators;
@@ -6778,8 +6778,8 @@ async function getDrizzleOperators() {
   }
 }
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterDrizzleNonAtomic extends RateLimiterStoreAbstract {
   constructor(opts) {
@@ -6927,11 +6927,11 @@ module.exports = RateLimiterDrizzleNonAtomic;
 
 /***/ }),
 
-/***/ 2309:
+/***/ 1941:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterRes = __webpack_require__(449);
-const RateLimiterStoreAbstract = __webpack_require__(5140);
+const RateLimiterRes = __webpack_require__(1953);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
 
 class DynamoItem {
   /**
@@ -7326,11 +7326,11 @@ module.exports = RateLimiterDynamo;
 
 /***/ }),
 
-/***/ 6481:
+/***/ 1489:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterEtcdTransactionFailedError = __webpack_require__(3184);
-const RateLimiterEtcdNonAtomic = __webpack_require__(5299);
+const RateLimiterEtcdTransactionFailedError = __webpack_require__(8528);
+const RateLimiterEtcdNonAtomic = __webpack_require__(9875);
 
 const MAX_TRANSACTION_TRIES = 5;
 
@@ -7396,12 +7396,12 @@ module.exports = RateLimiterEtcd;
 
 /***/ }),
 
-/***/ 5299:
+/***/ 9875:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
-const RateLimiterSetupError = __webpack_require__(2922);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
+const RateLimiterSetupError = __webpack_require__(6634);
 
 class RateLimiterEtcdNonAtomic extends RateLimiterStoreAbstract {
   /**
@@ -7483,11 +7483,11 @@ module.exports = RateLimiterEtcdNonAtomic;
 
 /***/ }),
 
-/***/ 3847:
+/***/ 5687:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterAbstract = __webpack_require__(8569);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterAbstract = __webpack_require__(6649);
+const RateLimiterRes = __webpack_require__(1953);
 
 module.exports = class RateLimiterInsuredAbstract extends RateLimiterAbstract {
   constructor(opts = {}) {
@@ -7602,11 +7602,11 @@ module.exports = class RateLimiterInsuredAbstract extends RateLimiterAbstract {
 
 /***/ }),
 
-/***/ 3250:
+/***/ 5346:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterMemcache extends RateLimiterStoreAbstract {
   /**
@@ -7759,12 +7759,12 @@ module.exports = RateLimiterMemcache;
 
 /***/ }),
 
-/***/ 4544:
+/***/ 3616:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterAbstract = __webpack_require__(8569);
-const MemoryStorage = __webpack_require__(1534);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterAbstract = __webpack_require__(6649);
+const MemoryStorage = __webpack_require__(9310);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterMemory extends RateLimiterAbstract {
   constructor(opts = {}) {
@@ -7872,11 +7872,11 @@ module.exports = RateLimiterMemory;
 
 /***/ }),
 
-/***/ 8439:
+/***/ 4279:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 /**
  * Get MongoDB driver version as upsert options differ
@@ -8179,11 +8179,11 @@ module.exports = RateLimiterMongo;
 
 /***/ }),
 
-/***/ 7793:
+/***/ 8177:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterMySQL extends RateLimiterStoreAbstract {
   /**
@@ -8565,11 +8565,11 @@ module.exports = RateLimiterMySQL;
 
 /***/ }),
 
-/***/ 3740:
+/***/ 924:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterPostgres extends RateLimiterStoreAbstract {
   /**
@@ -8901,11 +8901,11 @@ module.exports = RateLimiterPostgres;
 
 /***/ }),
 
-/***/ 6323:
+/***/ 6819:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterPrisma extends RateLimiterStoreAbstract {
   /**
@@ -9035,10 +9035,10 @@ module.exports = RateLimiterPrisma;
 
 /***/ }),
 
-/***/ 2860:
+/***/ 92:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterQueueError = __webpack_require__(7948)
+const RateLimiterQueueError = __webpack_require__(2892)
 const MAX_QUEUE_SIZE = 4294967295;
 const KEY_DEFAULT = 'limiter';
 
@@ -9169,11 +9169,11 @@ class RateLimiterQueueInternal {
 
 /***/ }),
 
-/***/ 4336:
+/***/ 3920:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 const incrTtlLuaScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX') \
 local consumed = redis.call('incrby', KEYS[1], ARGV[1]) \
@@ -9385,7 +9385,7 @@ module.exports = RateLimiterRedis;
 
 /***/ }),
 
-/***/ 449:
+/***/ 1953:
 /***/ ((module) => {
 
 module.exports = class RateLimiterRes {
@@ -9456,11 +9456,11 @@ module.exports = class RateLimiterRes {
 
 /***/ }),
 
-/***/ 3283:
+/***/ 5939:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 class RateLimiterSQLite extends RateLimiterStoreAbstract {
   /**
@@ -9801,13 +9801,13 @@ module.exports = RateLimiterSQLite;
 
 /***/ }),
 
-/***/ 5140:
+/***/ 4420:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterAbstract = __webpack_require__(8569);
-const BlockedKeys = __webpack_require__(8830);
-const RateLimiterRes = __webpack_require__(449);
-const RateLimiterInsuredAbstract = __webpack_require__(3847);
+const RateLimiterAbstract = __webpack_require__(6649);
+const BlockedKeys = __webpack_require__(4622);
+const RateLimiterRes = __webpack_require__(1953);
+const RateLimiterInsuredAbstract = __webpack_require__(5687);
 
 module.exports = class RateLimiterStoreAbstract extends RateLimiterInsuredAbstract {
   /**
@@ -10157,10 +10157,10 @@ module.exports = class RateLimiterStoreAbstract extends RateLimiterInsuredAbstra
 
 /***/ }),
 
-/***/ 244:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterAbstract = __webpack_require__(8569);
+const RateLimiterAbstract = __webpack_require__(6649);
 
 module.exports = class RateLimiterUnion {
   constructor(...limiters) {
@@ -10215,11 +10215,11 @@ module.exports = class RateLimiterUnion {
 
 /***/ }),
 
-/***/ 2193:
+/***/ 6705:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 const incrTtlLuaScript = `
 server.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
@@ -10339,12 +10339,12 @@ module.exports = RateLimiterValkey;
 
 /***/ }),
 
-/***/ 3756:
+/***/ 2780:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /* eslint-disable no-unused-vars */
-const RateLimiterStoreAbstract = __webpack_require__(5140);
-const RateLimiterRes = __webpack_require__(449);
+const RateLimiterStoreAbstract = __webpack_require__(4420);
+const RateLimiterRes = __webpack_require__(1953);
 
 /**
  * @typedef {import('@valkey/valkey-glide').GlideClient} GlideClient
@@ -10619,7 +10619,7 @@ module.exports = RateLimiterValkeyGlide;
 
 /***/ }),
 
-/***/ 5202:
+/***/ 8322:
 /***/ ((module) => {
 
 module.exports = class BlockedKeys {
@@ -10701,21 +10701,21 @@ module.exports = class BlockedKeys {
 
 /***/ }),
 
-/***/ 8830:
+/***/ 4622:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const BlockedKeys = __webpack_require__(5202);
+const BlockedKeys = __webpack_require__(8322);
 
 module.exports = BlockedKeys;
 
 
 /***/ }),
 
-/***/ 1534:
+/***/ 9310:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const Record = __webpack_require__(749);
-const RateLimiterRes = __webpack_require__(449);
+const Record = __webpack_require__(8525);
+const RateLimiterRes = __webpack_require__(1953);
 
 module.exports = class MemoryStorage {
   constructor() {
@@ -10801,7 +10801,7 @@ module.exports = class MemoryStorage {
 
 /***/ }),
 
-/***/ 749:
+/***/ 8525:
 /***/ ((module) => {
 
 module.exports = class Record {
@@ -10848,7 +10848,7 @@ module.exports = class Record {
 
 /***/ }),
 
-/***/ 3184:
+/***/ 8528:
 /***/ ((module) => {
 
 module.exports = class RateLimiterEtcdTransactionFailedError extends Error {
@@ -10865,7 +10865,7 @@ module.exports = class RateLimiterEtcdTransactionFailedError extends Error {
 
 /***/ }),
 
-/***/ 7948:
+/***/ 2892:
 /***/ ((module) => {
 
 module.exports = class RateLimiterQueueError extends Error {
@@ -10885,7 +10885,7 @@ module.exports = class RateLimiterQueueError extends Error {
 
 /***/ }),
 
-/***/ 2922:
+/***/ 6634:
 /***/ ((module) => {
 
 module.exports = class RateLimiterSetupError extends Error {
@@ -10902,14 +10902,14 @@ module.exports = class RateLimiterSetupError extends Error {
 
 /***/ }),
 
-/***/ 8948:
+/***/ 6468:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var inspect = __webpack_require__(506);
+var inspect = __webpack_require__(2554);
 
-var $TypeError = __webpack_require__(3314);
+var $TypeError = __webpack_require__(5714);
 
 /*
 * This function traverses the list returning the node corresponding to the given key.
@@ -11020,16 +11020,16 @@ module.exports = function getSideChannelList() {
 
 /***/ }),
 
-/***/ 2622:
+/***/ 654:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(470);
-var callBound = __webpack_require__(3105);
-var inspect = __webpack_require__(506);
+var GetIntrinsic = __webpack_require__(6374);
+var callBound = __webpack_require__(6529);
+var inspect = __webpack_require__(2554);
 
-var $TypeError = __webpack_require__(3314);
+var $TypeError = __webpack_require__(5714);
 var $Map = GetIntrinsic('%Map%', true);
 
 /** @type {<K, V>(thisArg: Map<K, V>, key: K) => V} */
@@ -11095,17 +11095,17 @@ module.exports = !!$Map && /** @type {Exclude<import('.'), false>} */ function g
 
 /***/ }),
 
-/***/ 2870:
+/***/ 2022:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(470);
-var callBound = __webpack_require__(3105);
-var inspect = __webpack_require__(506);
-var getSideChannelMap = __webpack_require__(2622);
+var GetIntrinsic = __webpack_require__(6374);
+var callBound = __webpack_require__(6529);
+var inspect = __webpack_require__(2554);
+var getSideChannelMap = __webpack_require__(654);
 
-var $TypeError = __webpack_require__(3314);
+var $TypeError = __webpack_require__(5714);
 var $WeakMap = GetIntrinsic('%WeakMap%', true);
 
 /** @type {<K extends object, V>(thisArg: WeakMap<K, V>, key: K) => V} */
@@ -11186,16 +11186,16 @@ module.exports = $WeakMap
 
 /***/ }),
 
-/***/ 4753:
+/***/ 8577:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(3314);
-var inspect = __webpack_require__(506);
-var getSideChannelList = __webpack_require__(8948);
-var getSideChannelMap = __webpack_require__(2622);
-var getSideChannelWeakMap = __webpack_require__(2870);
+var $TypeError = __webpack_require__(5714);
+var inspect = __webpack_require__(2554);
+var getSideChannelList = __webpack_require__(6468);
+var getSideChannelMap = __webpack_require__(654);
+var getSideChannelWeakMap = __webpack_require__(2022);
 
 var makeChannel = getSideChannelWeakMap || getSideChannelMap || getSideChannelList;
 
@@ -11239,7 +11239,7 @@ module.exports = function getSideChannel() {
 
 /***/ }),
 
-/***/ 4908:
+/***/ 1084:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -11481,7 +11481,7 @@ __webpack_unused_export__ = depascalizeKeys;
 
 /***/ }),
 
-/***/ 3888:
+/***/ 8560:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11494,10 +11494,10 @@ __webpack_unused_export__ = depascalizeKeys;
 /* harmony export */   y9: () => (/* binding */ getMatchingRateLimiter)
 /* harmony export */ });
 /* unused harmony exports createRateLimiters, defaultOptionsHandler, formatQuery, generateRateLimiterFn */
-/* harmony import */ var qs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(240);
-/* harmony import */ var xcase__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4908);
-/* harmony import */ var rate_limiter_flexible__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8649);
-/* harmony import */ var picomatch_browser__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3379);
+/* harmony import */ var qs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5840);
+/* harmony import */ var xcase__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1084);
+/* harmony import */ var rate_limiter_flexible__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9561);
+/* harmony import */ var picomatch_browser__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5107);
 
 
 
@@ -11727,7 +11727,7 @@ var GitbeakerRetryError = class extends Error {
 
 /***/ }),
 
-/***/ 7582:
+/***/ 6830:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11745,7 +11745,7 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AccessLevel, Agents, AlertManagement, ApplicationAppearance, ApplicationPlanLimits, ApplicationSettings, ApplicationStatistics, Applications, AuditEvents, Avatar, BroadcastMessages, CodeSuggestions, CommitDiscussions, Composer, Conan, ContainerRegistry, DashboardAnnotations, Debian, DependencyProxy, DeployKeys, DeployTokens, Deployments, DockerfileTemplates, Environments, EpicAwardEmojis, EpicDiscussions, EpicIssues, EpicLabelEvents, EpicLinks, EpicNotes, Epics, ErrorTrackingClientKeys, ErrorTrackingSettings, Events, Experiments, ExternalStatusChecks, FeatureFlagUserLists, FeatureFlags, FreezePeriods, GeoNodes, GeoSites, GitLabCIYMLTemplates, GitbeakerRetryError, GitbeakerTimeoutError, GitignoreTemplates, Gitlab, GitlabPages, GoProxy, GroupAccessRequests, GroupAccessTokens, GroupActivityAnalytics, GroupBadges, GroupCustomAttributes, GroupDORA4Metrics, GroupEpicBoards, GroupHooks, GroupImportExports, GroupInvitations, GroupIssueBoards, GroupIterations, GroupLDAPLinks, GroupLabels, GroupMarkdownUploads, GroupMemberRoles, GroupMembers, GroupMilestones, GroupProtectedEnvironments, GroupPushRules, GroupRelationExports, GroupReleases, GroupRepositoryStorageMoves, GroupSAMLIdentities, GroupSAMLLinks, GroupSCIMIdentities, GroupServiceAccounts, GroupVariables, GroupWikis, Groups, Helm, Import, InstanceLevelCICDVariables, Integrations, IssueAwardEmojis, IssueDiscussions, IssueIterationEvents, IssueLabelEvents, IssueLinks, IssueMilestoneEvents, IssueNoteAwardEmojis, IssueNotes, IssueStateEvents, IssueWeightEvents, IssuesStatistics, JobArtifacts, Jobs, Keys, License, LicenseTemplates, LinkedEpics, Lint, Markdown, Maven, MergeRequestApprovals, MergeRequestAwardEmojis, MergeRequestContextCommits, MergeRequestDiscussions, MergeRequestDraftNotes, MergeRequestLabelEvents, MergeRequestMilestoneEvents, MergeRequestNoteAwardEmojis, MergeTrains, Metadata, Migrations, NPM, Namespaces, NotificationSettings, NuGet, PackageRegistry, Packages, PagesDomains, PersonalAccessTokens, PipelineScheduleVariables, PipelineSchedules, PipelineTriggerTokens, Pipelines, ProductAnalytics, ProjectAccessRequests, ProjectAccessTokens, ProjectAliases, ProjectBadges, ProjectCustomAttributes, ProjectDORA4Metrics, ProjectHooks, ProjectImportExports, ProjectInvitations, ProjectIssueBoards, ProjectIterations, ProjectJobTokenScopes, ProjectLabels, ProjectMarkdownUploads, ProjectMembers, ProjectMilestones, ProjectProtectedEnvironments, ProjectPushRules, ProjectRelationsExport, ProjectReleases, ProjectRemoteMirrors, ProjectRepositoryStorageMoves, ProjectSnippetAwardEmojis, ProjectSnippetDiscussions, ProjectSnippetNotes, ProjectSnippets, ProjectStatistics, ProjectTemplates, ProjectTerraformState, ProjectVariables, ProjectVulnerabilities, ProjectWikis, ProtectedBranches, ProtectedTags, PyPI, ReleaseLinks, Repositories, RepositorySubmodules, ResourceGroups, RubyGems, Runners, Search, SearchAdmin, SecureFiles, ServiceAccounts, ServiceData, SidekiqMetrics, SidekiqQueues, SnippetRepositoryStorageMoves, Snippets, Suggestions, SystemHooks, Tags, TodoLists, Topics, UserCustomAttributes, UserEmails, UserGPGKeys, UserImpersonationTokens, UserSSHKeys, UserStarredMetricsDashboard, Users
 
-// NAMESPACE OBJECT: ./node_modules/@gitbeaker/core/dist/index.mjs
+// NAMESPACE OBJECT: ../main/node_modules/@gitbeaker/core/dist/index.mjs
 var dist_namespaceObject = {};
 __webpack_require__.r(dist_namespaceObject);
 __webpack_require__.d(dist_namespaceObject, {
@@ -11944,13 +11944,13 @@ __webpack_require__.d(dist_namespaceObject, {
   Users: () => (Users)
 });
 
-// EXTERNAL MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
-var dist = __webpack_require__(3888);
-// EXTERNAL MODULE: ./node_modules/xcase/es5/index.js
-var es5 = __webpack_require__(4908);
-// EXTERNAL MODULE: ./node_modules/qs/lib/index.js
-var lib = __webpack_require__(240);
-;// CONCATENATED MODULE: ./node_modules/@gitbeaker/core/dist/index.mjs
+// EXTERNAL MODULE: ../main/node_modules/@gitbeaker/requester-utils/dist/index.mjs
+var dist = __webpack_require__(8560);
+// EXTERNAL MODULE: ../main/node_modules/xcase/es5/index.js
+var es5 = __webpack_require__(1084);
+// EXTERNAL MODULE: ../main/node_modules/qs/lib/index.js
+var lib = __webpack_require__(5840);
+;// CONCATENATED MODULE: ../main/node_modules/@gitbeaker/core/dist/index.mjs
 
 
 
@@ -19115,7 +19115,7 @@ var AccessLevel = /* @__PURE__ */ ((AccessLevel2) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@gitbeaker/rest/dist/index.mjs
+;// CONCATENATED MODULE: ../main/node_modules/@gitbeaker/rest/dist/index.mjs
 
 
 

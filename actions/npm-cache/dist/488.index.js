@@ -1,8 +1,8 @@
-export const id = 699;
-export const ids = [699];
+export const id = 488;
+export const ids = [488];
 export const modules = {
 
-/***/ 1699:
+/***/ 7488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -14,14 +14,14 @@ __webpack_require__.d(__webpack_exports__, {
   GitHubForge: () => (/* binding */ GitHubForge)
 });
 
-// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
-var dist_node = __webpack_require__(6479);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6856);
-// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 16 modules
-var dist_src = __webpack_require__(7432);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
+var dist_node = __webpack_require__(4655);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(2743);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(4808);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/rest/dist-src/index.js + 3 modules
+var dist_src = __webpack_require__(2339);
 ;// CONCATENATED MODULE: ./forge/forge.ts
 /**
  * The forge (GitHub, GitLab, or the built-in emulator) is the single source of truth: statuses, pull requests
@@ -152,6 +152,7 @@ class GitHubForge {
                 : { auth: options.token }),
             baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
             userAgent: options.userAgent ?? 'ironbots',
+            ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
             log: {
                 debug: () => undefined,
                 info: () => undefined,

@@ -1,14 +1,15 @@
-export const id = 132;
-export const ids = [132];
+export const id = 390;
+export const ids = [390];
 export const modules = {
 
-/***/ 5132:
+/***/ 8390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEFAULT_API_URLS: () => (/* binding */ DEFAULT_API_URLS),
 /* harmony export */   buildForge: () => (/* binding */ buildForge)
 /* harmony export */ });
-/* unused harmony export DEFAULT_API_URLS */
 const DEFAULT_API_URLS = {
     github: 'https://api.github.com',
     gitlab: 'https://gitlab.com',
@@ -55,6 +56,7 @@ async function buildForge(config, wiring, loaders) {
                 : {}),
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
+            ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
         });
     }
     const { GitLabForge } = await load();

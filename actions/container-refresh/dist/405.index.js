@@ -1,10 +1,12 @@
-export const id = 409;
-export const ids = [409];
+export const id = 405;
+export const ids = [405];
 export const modules = {
 
-/***/ 8409:
+/***/ 1405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -63,6 +65,7 @@ async function buildForge(config, wiring, loaders) {
                 : {}),
             baseUrl: apiUrl,
             ...(wiring.throttle !== undefined ? { throttle: wiring.throttle } : {}),
+            ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
         });
     }
     const { GitLabForge } = await load();
@@ -88,8 +91,8 @@ function isHttpUrl(text) {
  */
 function forgeFromConfig(config, wiring = {}) {
     return buildForge(config, wiring, {
-        github: () => Promise.all(/* import() */[__webpack_require__.e(349), __webpack_require__.e(210)]).then(__webpack_require__.bind(__webpack_require__, 1210)),
-        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
+        github: () => Promise.all(/* import() */[__webpack_require__.e(171), __webpack_require__.e(762), __webpack_require__.e(717)]).then(__webpack_require__.bind(__webpack_require__, 4717)),
+        gitlab: () => Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(845)]).then(__webpack_require__.bind(__webpack_require__, 7693)),
     });
 }
 
@@ -98,7 +101,7 @@ var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./core/errors.ts
-var errors = __webpack_require__(265);
+var errors = __webpack_require__(2551);
 ;// CONCATENATED MODULE: ./actions/container-refresh/container-refresh.ts
 
 
@@ -658,7 +661,7 @@ async function runConfigured(plan, options) {
             tls: plan.tlsVerify,
             credentials: plan.credentials,
         });
-        const forge = options.issues ? await forgeFromConfig(options.issues) : null;
+        const forge = options.issues ? await forgeFromConfig(options.issues, options.forgeWiring) : null;
         return await refreshContainer({ ...plan, directory: external_node_path_default().resolve(options.workspace, plan.directory || '.') }, {
             engine,
             registry,

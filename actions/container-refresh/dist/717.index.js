@@ -1,8 +1,8 @@
-export const id = 210;
-export const ids = [210];
+export const id = 717;
+export const ids = [717];
 export const modules = {
 
-/***/ 2969:
+/***/ 3055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -34,7 +34,7 @@ function describeScope(scope) {
 
 /***/ }),
 
-/***/ 1210:
+/***/ 4717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -46,16 +46,16 @@ __webpack_require__.d(__webpack_exports__, {
   GitHubForge: () => (/* binding */ GitHubForge)
 });
 
-// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
-var dist_node = __webpack_require__(6479);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6856);
-// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 16 modules
-var dist_src = __webpack_require__(7432);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
+var dist_node = __webpack_require__(4655);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(2743);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(4808);
+// EXTERNAL MODULE: ../main/node_modules/@octokit/rest/dist-src/index.js + 3 modules
+var dist_src = __webpack_require__(2339);
 // EXTERNAL MODULE: ./forge/forge.ts
-var forge = __webpack_require__(2969);
+var forge = __webpack_require__(3055);
 ;// CONCATENATED MODULE: ./forge/github/conditional-cache.ts
 /**
  * What conditional requests remember: per request (a list page), the ETag GitHub sent and what was read from
@@ -164,6 +164,7 @@ class GitHubForge {
                 : { auth: options.token }),
             baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
             userAgent: options.userAgent ?? 'ironbots',
+            ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
             log: {
                 debug: () => undefined,
                 info: () => undefined,

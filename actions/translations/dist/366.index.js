@@ -1,14 +1,14 @@
-export const id = 966;
-export const ids = [966,880];
+export const id = 366;
+export const ids = [366,768];
 export const modules = {
 
-/***/ 3966:
+/***/ 8366:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const {
   LIMITER_TYPES,
   ERR_UNKNOWN_LIMITER_TYPE_MESSAGE,
-} = __webpack_require__(3880);
+} = __webpack_require__(3768);
 const crypto = __webpack_require__(6982);
 const {
   RateLimiterMemory,
@@ -20,7 +20,7 @@ const {
   RateLimiterRedis,
   RateLimiterValkey,
   RateLimiterValkeyGlide,
-} = __webpack_require__(8649);
+} = __webpack_require__(9561);
 
 function getDelayMs(count, delays, maxWait) {
   let msDelay = maxWait;
@@ -368,7 +368,7 @@ module.exports = ExpressBruteFlexible;
 
 /***/ }),
 
-/***/ 3880:
+/***/ 3768:
 /***/ ((module) => {
 
 const LIMITER_TYPES = {

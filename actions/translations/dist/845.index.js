@@ -1,8 +1,8 @@
-export const id = 631;
-export const ids = [631];
+export const id = 845;
+export const ids = [845];
 export const modules = {
 
-/***/ 2969:
+/***/ 3055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -34,7 +34,7 @@ function describeScope(scope) {
 
 /***/ }),
 
-/***/ 3017:
+/***/ 7693:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -45,12 +45,12 @@ __webpack_require__.d(__webpack_exports__, {
   GitLabForge: () => (/* binding */ GitLabForge)
 });
 
-// EXTERNAL MODULE: ./node_modules/@gitbeaker/rest/dist/index.mjs + 1 modules
-var dist = __webpack_require__(7582);
+// EXTERNAL MODULE: ../main/node_modules/@gitbeaker/rest/dist/index.mjs + 1 modules
+var dist = __webpack_require__(6830);
 // EXTERNAL MODULE: ./forge/forge.ts
-var forge = __webpack_require__(2969);
-// EXTERNAL MODULE: ./node_modules/@gitbeaker/requester-utils/dist/index.mjs
-var requester_utils_dist = __webpack_require__(3888);
+var forge = __webpack_require__(3055);
+// EXTERNAL MODULE: ../main/node_modules/@gitbeaker/requester-utils/dist/index.mjs
+var requester_utils_dist = __webpack_require__(8560);
 ;// CONCATENATED MODULE: ./forge/gitlab/retrying-requester.ts
 
 /** Why a request is tried again: a rate limit, or a gateway that could not reach GitLab. */
@@ -517,239 +517,239 @@ function toForgeError(error, what) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 8313:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var map = {
 	"./BurstyRateLimiter": [
-		5860
+		6660
 	],
 	"./BurstyRateLimiter.js": [
-		5860
+		6660
 	],
 	"./ExpressBruteFlexible": [
-		3966,
-		966
+		8366,
+		366
 	],
 	"./ExpressBruteFlexible.js": [
-		3966,
-		966
+		8366,
+		366
 	],
 	"./RLWrapperBlackAndWhite": [
-		7383
+		1527
 	],
 	"./RLWrapperBlackAndWhite.js": [
-		7383
+		1527
 	],
 	"./RLWrapperTimeouts": [
-		4016
+		7536
 	],
 	"./RLWrapperTimeouts.js": [
-		4016
+		7536
 	],
 	"./RateLimiterAbstract": [
-		8569
+		6649
 	],
 	"./RateLimiterAbstract.js": [
-		8569
+		6649
 	],
 	"./RateLimiterCluster": [
-		565
+		1381
 	],
 	"./RateLimiterCluster.js": [
-		565
+		1381
 	],
 	"./RateLimiterDrizzle": [
-		673
+		2529
 	],
 	"./RateLimiterDrizzle.js": [
-		673
+		2529
 	],
 	"./RateLimiterDrizzleNonAtomic": [
-		5347
+		899
 	],
 	"./RateLimiterDrizzleNonAtomic.js": [
-		5347
+		899
 	],
 	"./RateLimiterDynamo": [
-		2309
+		1941
 	],
 	"./RateLimiterDynamo.js": [
-		2309
+		1941
 	],
 	"./RateLimiterEtcd": [
-		6481
+		1489
 	],
 	"./RateLimiterEtcd.js": [
-		6481
+		1489
 	],
 	"./RateLimiterEtcdNonAtomic": [
-		5299
+		9875
 	],
 	"./RateLimiterEtcdNonAtomic.js": [
-		5299
+		9875
 	],
 	"./RateLimiterInsuredAbstract": [
-		3847
+		5687
 	],
 	"./RateLimiterInsuredAbstract.js": [
-		3847
+		5687
 	],
 	"./RateLimiterMemcache": [
-		3250
+		5346
 	],
 	"./RateLimiterMemcache.js": [
-		3250
+		5346
 	],
 	"./RateLimiterMemory": [
-		4544
+		3616
 	],
 	"./RateLimiterMemory.js": [
-		4544
+		3616
 	],
 	"./RateLimiterMongo": [
-		8439
+		4279
 	],
 	"./RateLimiterMongo.js": [
-		8439
+		4279
 	],
 	"./RateLimiterMySQL": [
-		7793
+		8177
 	],
 	"./RateLimiterMySQL.js": [
-		7793
+		8177
 	],
 	"./RateLimiterPostgres": [
-		3740
+		924
 	],
 	"./RateLimiterPostgres.js": [
-		3740
+		924
 	],
 	"./RateLimiterPrisma": [
-		6323
+		6819
 	],
 	"./RateLimiterPrisma.js": [
-		6323
+		6819
 	],
 	"./RateLimiterQueue": [
-		2860
+		92
 	],
 	"./RateLimiterQueue.js": [
-		2860
+		92
 	],
 	"./RateLimiterRedis": [
-		4336
+		3920
 	],
 	"./RateLimiterRedis.js": [
-		4336
+		3920
 	],
 	"./RateLimiterRes": [
-		449
+		1953
 	],
 	"./RateLimiterRes.js": [
-		449
+		1953
 	],
 	"./RateLimiterSQLite": [
-		3283
+		5939
 	],
 	"./RateLimiterSQLite.js": [
-		3283
+		5939
 	],
 	"./RateLimiterStoreAbstract": [
-		5140
+		4420
 	],
 	"./RateLimiterStoreAbstract.js": [
-		5140
+		4420
 	],
 	"./RateLimiterUnion": [
-		244
+		5092
 	],
 	"./RateLimiterUnion.js": [
-		244
+		5092
 	],
 	"./RateLimiterValkey": [
-		2193
+		6705
 	],
 	"./RateLimiterValkey.js": [
-		2193
+		6705
 	],
 	"./RateLimiterValkeyGlide": [
-		3756
+		2780
 	],
 	"./RateLimiterValkeyGlide.js": [
-		3756
+		2780
 	],
 	"./component/BlockedKeys": [
-		8830
+		4622
 	],
 	"./component/BlockedKeys/": [
-		8830
+		4622
 	],
 	"./component/BlockedKeys/BlockedKeys": [
-		5202
+		8322
 	],
 	"./component/BlockedKeys/BlockedKeys.js": [
-		5202
+		8322
 	],
 	"./component/BlockedKeys/index": [
-		8830
+		4622
 	],
 	"./component/BlockedKeys/index.js": [
-		8830
+		4622
 	],
 	"./component/MemoryStorage": [
-		8178,
-		178
+		1362,
+		362
 	],
 	"./component/MemoryStorage/": [
-		8178,
-		178
+		1362,
+		362
 	],
 	"./component/MemoryStorage/MemoryStorage": [
-		1534
+		9310
 	],
 	"./component/MemoryStorage/MemoryStorage.js": [
-		1534
+		9310
 	],
 	"./component/MemoryStorage/Record": [
-		749
+		8525
 	],
 	"./component/MemoryStorage/Record.js": [
-		749
+		8525
 	],
 	"./component/MemoryStorage/index": [
-		8178,
-		178
+		1362,
+		362
 	],
 	"./component/MemoryStorage/index.js": [
-		8178,
-		178
+		1362,
+		362
 	],
 	"./component/RateLimiterEtcdTransactionFailedError": [
-		3184
+		8528
 	],
 	"./component/RateLimiterEtcdTransactionFailedError.js": [
-		3184
+		8528
 	],
 	"./component/RateLimiterQueueError": [
-		7948
+		2892
 	],
 	"./component/RateLimiterQueueError.js": [
-		7948
+		2892
 	],
 	"./component/RateLimiterSetupError": [
-		2922
+		6634
 	],
 	"./component/RateLimiterSetupError.js": [
-		2922
+		6634
 	],
 	"./constants": [
-		3880,
-		880
+		3768,
+		768
 	],
 	"./constants.js": [
-		3880,
-		880
+		3768,
+		768
 	]
 };
 function webpackAsyncContext(req) {
@@ -767,7 +767,7 @@ function webpackAsyncContext(req) {
 	});
 }
 webpackAsyncContext.keys = () => (Object.keys(map));
-webpackAsyncContext.id = 7788;
+webpackAsyncContext.id = 8313;
 module.exports = webpackAsyncContext;
 
 /***/ })

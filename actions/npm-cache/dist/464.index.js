@@ -1,8 +1,8 @@
-export const id = 958;
-export const ids = [958];
+export const id = 464;
+export const ids = [464];
 export const modules = {
 
-/***/ 7958:
+/***/ 6464:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5255);
-/* harmony import */ var _cache_store_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1912);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3415);
+/* harmony import */ var _cache_store_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6026);
 
 
 
