@@ -108,6 +108,11 @@ export class BareRepository {
     );
   }
 
+  /** Fetches from another repository on this disk (a fork's commits into its parent, or the reverse). */
+  async fetchFrom(dir: string, refspecs: string[]): Promise<void> {
+    await this.#git('fetch', '--quiet', '--no-tags', dir, ...refspecs);
+  }
+
   async updateRef(ref: string, sha: string): Promise<void> {
     await this.#git('update-ref', ref, sha);
   }

@@ -18,7 +18,11 @@ export interface EmulatedRepository {
   statuses: Map<string, EmulatedStatus[]>;
   /** issue or pull request number → comments, oldest first. */
   comments: Map<number, EmulatedComment[]>;
+  /** login (lower case) → permission; the emulator's own login is an admin everywhere. */
+  collaborators: Map<string, CollaboratorPermission>;
 }
+
+export type CollaboratorPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
 
 export interface EmulatedPull {
   id: number;
@@ -29,6 +33,12 @@ export interface EmulatedPull {
   user: string;
   head: string;
   headSha: string;
+  /**
+   * The repository that holds the head branch, `owner/name`, when it is a fork; null once that fork was
+   * deleted (GitHub then reports `head.repo: null`); absent for a branch of the repository itself.
+   */
+  headRepo?: string | null;
+  labels: string[];
   base: string;
   createdAt: string;
   updatedAt: string;
@@ -81,14 +91,17 @@ export function pullRequestJson(
   repo: EmulatedRepository,
   pull: EmulatedPull,
   baseSha: string | null,
+  /** The fork that holds the head branch (null: deleted); default the repository itself. */
+  headRepository: EmulatedRepository | null = repo,
 ) {
   const repository = repositoryJson(baseUrl, repo);
-  const side = (ref: string, sha: string | null) => ({
-    label: `${repo.owner}:${ref}`,
+  const headJson = headRepository ? repositoryJson(baseUrl, headRepository) : null;
+  const side = (ref: string, sha: string | null, of: ReturnType<typeof repositoryJson> | null) => ({
+    label: `${of?.owner.login ?? pull.user}:${ref}`,
     ref,
     sha,
-    user: repository.owner,
-    repo: repository,
+    user: of?.owner ?? userJson(pull.user),
+    repo: of,
   });
   return {
     id: pull.id,
@@ -108,8 +121,9 @@ export function pullRequestJson(
     created_at: pull.createdAt,
     updated_at: pull.updatedAt,
     closed_at: pull.closedAt,
-    head: side(pull.head, pull.headSha),
-    base: side(pull.base, baseSha),
+    labels: pull.labels.map((name) => ({ name })),
+    head: side(pull.head, pull.headSha, headJson),
+    base: side(pull.base, baseSha, repository),
   };
 }
 

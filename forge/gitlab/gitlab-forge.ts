@@ -5,8 +5,10 @@ import {
   Issues,
   MergeRequestNotes,
   MergeRequests,
+  ProjectMembers,
   Projects,
   RepositoryFiles,
+  Users,
   type CommitablePipelineStatus,
 } from '@gitbeaker/rest';
 import type { Logger } from 'pino';
@@ -80,6 +82,9 @@ interface RestStatus {
   finished_at: string | null;
 }
 
+/** GitLab's access level of a Developer: the lowest that may push to a project's branches. */
+const DEVELOPER_ACCESS = 30;
+
 /**
  * GitLab has no `error` state: `error` is posted as `failed` with this prefix on the description, and read
  * back as `error` with the prefix removed, so the distinction survives the round trip.
@@ -107,6 +112,8 @@ export class GitLabForge implements Forge {
   readonly #commits: Commits;
   readonly #issues: Issues;
   readonly #branches: Branches;
+  readonly #users: Users;
+  readonly #members: ProjectMembers;
 
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
@@ -128,6 +135,8 @@ export class GitLabForge implements Forge {
     this.#commits = new Commits(config);
     this.#issues = new Issues(config);
     this.#branches = new Branches(config);
+    this.#users = new Users(config);
+    this.#members = new ProjectMembers(config);
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -308,6 +317,24 @@ export class GitLabForge implements Forge {
     await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () =>
       this.#notes.create(projectId(repo), number, body),
     );
+  }
+
+  /** Developer (30) or above on the project, memberships inherited from its groups included. */
+  async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
+    const users = (await this.#call(`GET /users?username=${encodeURIComponent(login)}`, () =>
+      this.#users.all({ username: login }),
+    )) as unknown as { id: number; username: string }[];
+    const user = users.find((u) => u.username.toLowerCase() === login.toLowerCase());
+    if (!user) return false;
+    try {
+      const member = (await this.#call(`GET ${projectPath(repo)}/members/all/${user.id}`, () =>
+        this.#members.show(projectId(repo), user.id, { includeInherited: true }),
+      )) as unknown as { access_level: number };
+      return member.access_level >= DEVELOPER_ACCESS;
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return false;
+      throw error;
+    }
   }
 
   async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {

@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   executors?: ExecutorKind[];
   /** Which forge the emulator plays. Default: github. */
   forge?: 'github' | 'gitlab';
+  /** Who is tested without approval, and the approval label (deployment `server.*`). */
+  trust?: { trustedAuthors?: string[]; approvalLabel?: string };
 }
 
 /**
@@ -128,7 +130,13 @@ export class LocalStack {
           dir: localImagesDir(),
           cacheDir: path.join(defaultCacheDir(), 'image-cache'),
         },
-        server: { listen: '127.0.0.1:0', webhookSecret, apiTokens: [apiToken], scanIntervalSeconds: 0 },
+        server: {
+          listen: '127.0.0.1:0',
+          webhookSecret,
+          apiTokens: [apiToken],
+          scanIntervalSeconds: 0,
+          ...options.trust,
+        },
         agent: {
           name: options.agentName ?? 'local-agent',
           labels: [os.arch() === 'x64' ? 'x86_64' : os.arch()],
@@ -187,14 +195,14 @@ export class LocalStack {
       this.emulator.addWebhook(repo.owner, repo.name, {
         url: this.webhookUrl,
         token: this.webhookSecret,
-        events: ['merge_request', 'push'],
+        events: ['merge_request', 'push', 'note'],
       });
     } else {
       await this.emulator.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
       this.emulator.addWebhook(repo.owner, repo.name, {
         url: this.webhookUrl,
         secret: this.webhookSecret,
-        events: ['pull_request', 'push'],
+        events: ['pull_request', 'push', 'issue_comment'],
       });
     }
     return this.createRepositoryCopyWithoutWebhook(repo);
