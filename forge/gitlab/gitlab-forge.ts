@@ -82,6 +82,9 @@ interface RestStatus {
   finished_at: string | null;
 }
 
+/** GitLab's answer (404) to a status for a commit that no branch of the project contains. */
+const NO_REF_FOR_COMMIT = /References for commit Not Found/i;
+
 /** GitLab's access level of a Developer: the lowest that may push to a project's branches. */
 const DEVELOPER_ACCESS = 30;
 
@@ -261,10 +264,12 @@ export class GitLabForge implements Forge {
           ? `${ERROR_PREFIX}: ${status.description}`
           : ERROR_PREFIX
         : status.description;
+    let ref: string | undefined;
     const post = (state: CommitablePipelineStatus) =>
       this.#call(`POST ${projectPath(repo)}/statuses/${sha}`, () =>
         this.#commits.editStatus(projectId(repo), sha, state, {
           name: status.context,
+          ...(ref !== undefined ? { ref } : {}),
           ...(description !== undefined ? { description: truncateDescription(description) } : {}),
           ...(status.targetUrl !== undefined ? { targetUrl: status.targetUrl } : {}),
         }),
@@ -275,6 +280,12 @@ export class GitLabForge implements Forge {
         await post(state);
         return;
       } catch (error) {
+        // A fork's merge request head is on no branch of this project: GitLab finds no ref for it by itself,
+        // so the status goes on the merge request's ref.
+        if (ref === undefined && error instanceof ForgeError && NO_REF_FOR_COMMIT.test(error.message)) {
+          ref = await this.#mergeRequestRefOf(repo, sha);
+          if (ref !== undefined) continue;
+        }
         const current = error instanceof ForgeError ? refusedFrom(error) : null;
         if (current === null) throw error;
         if (state === 'pending' && current === 'pending') {
@@ -289,6 +300,15 @@ export class GitLabForge implements Forge {
         return;
       }
     }
+  }
+
+  /** `refs/merge-requests/<iid>/head` of an open merge request whose head is `sha`, if any. */
+  async #mergeRequestRefOf(repo: RepositoryId, sha: string): Promise<string | undefined> {
+    const mrs = (await this.#call(`GET ${projectPath(repo)}/repository/commits/${sha}/merge_requests`, () =>
+      this.#commits.allMergeRequests(projectId(repo), sha),
+    )) as unknown as RestMergeRequest[];
+    const mr = mrs.find((m) => m.sha === sha && m.state === 'opened') ?? mrs[0];
+    return mr ? `refs/merge-requests/${mr.iid}/head` : undefined;
   }
 
   async listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {

@@ -182,6 +182,12 @@ export class LocalStack {
     return this.emulator;
   }
 
+  /** The GitLab emulator; throws for a stack that plays GitHub. */
+  get gitlab(): GitLabEmulator {
+    if (!(this.emulator instanceof GitLabEmulator)) throw new Error('this local stack plays GitHub');
+    return this.emulator;
+  }
+
   /** Where the forge's webhooks go: `/webhooks/github` or `/webhooks/gitlab`. */
   get webhookUrl(): string {
     return `${this.server.url}/webhooks/${this.emulator instanceof GitLabEmulator ? 'gitlab' : 'github'}`;
