@@ -108,9 +108,12 @@ export class BareRepository {
     );
   }
 
-  /** Fetches from another repository on this disk (a fork's commits into its parent, or the reverse). */
-  async fetchFrom(dir: string, refspecs: string[]): Promise<void> {
-    await this.#git('fetch', '--quiet', '--no-tags', dir, ...refspecs);
+  /**
+   * Fetches from another repository on this disk (a fork's commits into its parent, or the reverse): refspecs,
+   * or options and commit ids.
+   */
+  async fetchFrom(dir: string, args: string[]): Promise<void> {
+    await this.#git('fetch', '--quiet', '--no-tags', dir, ...args);
   }
 
   async updateRef(ref: string, sha: string): Promise<void> {

@@ -888,8 +888,8 @@ export class GitHubEmulator {
     const baseSha = branches.get(pr.base);
     if (!headSha) throw validation('PullRequest', 'head', 'invalid');
     if (!baseSha) throw validation('PullRequest', 'base', 'invalid');
-    const number = Math.max(0, ...repo.pulls.map((p) => p.number), this.#issues.highestNumber(repo)) + 1;
-    if (fromFork) await repo.git.fetchFrom(headRepo.git.dir, [`+${headSha}:refs/pull/${number}/head`]);
+    // The fork's commits into this repository; the ref that keeps them comes with the number, below.
+    if (fromFork) await repo.git.fetchFrom(headRepo.git.dir, ['--no-write-fetch-head', headSha]);
     if ((await repo.git.countCommitsBetween(baseSha, headSha)) === 0)
       throw custom('PullRequest', `No commits between ${pr.base} and ${pr.head}`);
     const headKey = fromFork ? `${headRepo.owner}/${headRepo.name}`.toLowerCase() : undefined;
@@ -903,7 +903,7 @@ export class GitHubEmulator {
     const now = timestamp();
     const pull: EmulatedPull = {
       id: this.#nextId++,
-      number,
+      number: Math.max(0, ...repo.pulls.map((p) => p.number), this.#issues.highestNumber(repo)) + 1,
       state: 'open',
       title: pr.title,
       body: pr.body ?? null,
