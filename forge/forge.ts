@@ -143,6 +143,15 @@ export interface IssueTracker {
   closeIssue(repo: RepositoryId, number: number): Promise<Issue>;
 }
 
+/** Who may change a repository: the forge's own answer, asked per user. */
+export interface Collaborators {
+  /**
+   * Whether `login` may push to the repository (GitHub: permission admin, maintain or write; GitLab: an
+   * access level of Developer or above, inherited memberships included). False for an unknown user.
+   */
+  hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean>;
+}
+
 export interface GitAccess {
   /** Credentials for `git` over HTTPS, passed to git through its environment, never in a URL. */
   gitCredentials(): { username: string; password: string } | null;
@@ -167,7 +176,15 @@ export interface RateLimitReport {
  * `CommitStatuses & RepositoryFiles`), so a fake or a future client needs only those.
  */
 export interface Forge
-  extends ForgeKind, Repositories, PullRequests, RepositoryFiles, CommitStatuses, IssueTracker, GitAccess {}
+  extends
+    ForgeKind,
+    Repositories,
+    PullRequests,
+    RepositoryFiles,
+    CommitStatuses,
+    IssueTracker,
+    Collaborators,
+    GitAccess {}
 
 export const STATUS_DESCRIPTION_LIMIT = 140;
 

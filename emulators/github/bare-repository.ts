@@ -110,6 +110,14 @@ export class BareRepository {
     );
   }
 
+  /**
+   * Fetches from another repository on this disk (a fork's commits into its parent, or the reverse): refspecs,
+   * or options and commit ids.
+   */
+  async fetchFrom(dir: string, args: string[]): Promise<void> {
+    await this.#git('fetch', '--quiet', '--no-tags', dir, ...args);
+  }
+
   async updateRef(ref: string, sha: string): Promise<void> {
     await this.#git('update-ref', ref, sha);
   }

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { GitHubAppsApi, type EmulatedApp } from './apps-api.ts';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -29,11 +30,13 @@ import {
   statusEventJson,
   statusJson,
   nodeId,
+  labelJson,
   timestamp,
   userJson,
   type EmulatedPull,
   type HookResponse,
   type EmulatedRepository,
+  type CollaboratorPermission,
   type EmulatedStatus,
 } from './payloads.ts';
 import { WebhookSender, type DeliveryRecord, type WebhookConfig } from './webhook-sender.ts';
@@ -48,6 +51,7 @@ import { RequestCounter, type RequestCounts } from '../request-counts.ts';
 import { matchGitHubRoute } from './routes.ts';
 
 export type { DeliveryRecord, WebhookConfig } from './webhook-sender.ts';
+export type { CollaboratorPermission } from './payloads.ts';
 export type { RateLimitFault } from '../rate-limit-fault.ts';
 export type { PrimaryRateLimitSettings, PrimaryRateLimitState } from './primary-rate-limit.ts';
 export type { EndpointCount, RequestCounts } from '../request-counts.ts';
@@ -226,6 +230,7 @@ export class GitHubEmulator {
       pulls: [],
       statuses: new Map(),
       comments: new Map(),
+      collaborators: new Map(),
       pushes: Promise.resolve(),
     };
     // Reserved before the first await so that concurrent creations of one name fail.
@@ -256,6 +261,87 @@ export class GitHubEmulator {
     };
     repo.hooks.push(config);
     return config;
+  }
+
+  /** Gives `login` a role on the repository, as "Collaborators and teams" does. */
+  setCollaborator(owner: string, name: string, login: string, permission: CollaboratorPermission): void {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    repo.collaborators.set(login.toLowerCase(), permission);
+  }
+
+  /** Forks the repository to `forkOwner` (same name): every branch, and the same default branch. */
+  async forkRepository(owner: string, name: string, forkOwner: string): Promise<void> {
+    const parent = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    await this.createRepository(forkOwner, name, { defaultBranch: parent.defaultBranch });
+    const fork = this.#repoOrThrow(forkOwner, name, () => new Error('unreachable'));
+    await fork.git.fetchFrom(parent.git.dir, ['+refs/heads/*:refs/heads/*']);
+  }
+
+  /**
+   * Deletes a repository. Pull requests from it (a fork) into other repositories stay open, their head
+   * commits kept under `refs/pull/<n>/head`, with `head.repo: null`, as on GitHub.
+   */
+  async deleteRepository(owner: string, name: string): Promise<void> {
+    const key = `${owner}/${name}`.toLowerCase();
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    this.#repos.delete(key);
+    for (const other of this.#repos.values())
+      for (const pull of other.pulls) if (pull.headRepo === key) pull.headRepo = null;
+    await rm(repo.git.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Opens a pull request as `user` (default: the tokens' login), from a branch of the repository or, with
+   * `head: 'owner:branch'`, of a fork; sends \`opened\`.
+   */
+  async openPullRequest(
+    owner: string,
+    name: string,
+    pr: { title: string; head: string; base: string; body?: string; user?: string },
+  ): Promise<ReturnType<typeof pullRequestJson>> {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    return this.#openPull(repo, { ...pr, user: pr.user ?? this.#login });
+  }
+
+  /** A comment by `user` on the pull request, with its `issue_comment` delivery sent by that user. */
+  async commentOnPullRequest(
+    owner: string,
+    name: string,
+    number: number,
+    comment: { user: string; body: string },
+  ): Promise<ReturnType<typeof commentJson>> {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    return this.#addComment(repo, number, comment.user, comment.body);
+  }
+
+  /** Every comment on the pull request, oldest first. */
+  comments(owner: string, name: string, number: number): { user: string; body: string }[] {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    return (repo.comments.get(number) ?? []).map((c) => ({ user: c.user, body: c.body }));
+  }
+
+  /** `user` adds a label to the pull request: a \`labeled\` delivery sent by that user. */
+  async labelPullRequest(owner: string, name: string, number: number, label: string, user: string) {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    const pull = this.#pullOrThrow(repo, number);
+    if (!pull.labels.includes(label)) pull.labels.push(label);
+    this.#emit(
+      repo,
+      'pull_request',
+      {
+        action: 'labeled',
+        number,
+        label: labelJson(this.#url, repo, label),
+        pull_request: await this.#pullJson(repo, pull),
+      },
+      user,
+    );
+  }
+
+  /** The labels the pull request has now. */
+  pullRequestLabels(owner: string, name: string, number: number): string[] {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    return [...this.#pullOrThrow(repo, number).labels];
   }
 
   /** Every delivery attempt so far, in the order they finished. */
@@ -514,6 +600,20 @@ export class GitHubEmulator {
     body: Record<string, unknown>,
   ): Promise<void> {
     const [resource, id, sub] = rest;
+    if (resource === 'collaborators' && rest.length === 3 && sub === 'permission' && method === 'GET')
+      return this.#permission(res, repo, id!);
+    if (resource === 'issues' && sub === 'labels' && rest.length === 4 && method === 'DELETE') {
+      const pull = repo.pulls.find((p) => String(p.number) === id);
+      if (pull) {
+        if (!pull.labels.includes(rest[3]!)) throw new GitHubApiError(404, 'Label does not exist');
+        pull.labels = pull.labels.filter((l) => l !== rest[3]);
+        return sendJson(
+          res,
+          200,
+          pull.labels.map((l) => labelJson(this.#url, repo, l)),
+        );
+      }
+    }
     if (this.#issues.route(res, url, method, repo, rest, body)) return;
     if (this.#actions.route(res, url, method, { owner: repo.owner, repo: repo.name }, rest, body)) return;
     if (await routeBranches(res, url, method, repo, rest, this.#url)) return;
@@ -685,6 +785,30 @@ export class GitHubEmulator {
           pull_request: await this.#pullJson(repo, pull),
         });
       }
+      // Pull requests from this repository (a fork) into its parent: the parent fetches the new head.
+      if (next === null) continue;
+      const key = `${repo.owner}/${repo.name}`.toLowerCase();
+      for (const parent of this.#repos.values()) {
+        for (const pull of parent.pulls.filter(
+          (p) => p.state === 'open' && p.headRepo === key && p.head === branch,
+        )) {
+          await parent.git.fetchFrom(repo.git.dir, [`+${next}:refs/pull/${pull.number}/head`]);
+          pull.headSha = next;
+          pull.updatedAt = timestamp();
+          this.#emit(
+            parent,
+            'pull_request',
+            {
+              action: 'synchronize',
+              number: pull.number,
+              before: previous,
+              after: next,
+              pull_request: await this.#pullJson(parent, pull),
+            },
+            pusher,
+          );
+        }
+      }
     }
   }
 
@@ -724,11 +848,44 @@ export class GitHubEmulator {
           repo.git.diffStat(baseSha, pull.headSha),
         ])
       : [0, { additions: 0, deletions: 0, files: 0 }];
-    return pullRequestJson(this.#url, repo, pull, baseSha, {
+    return pullRequestJson(this.#url, repo, pull, baseSha, this.#headRepository(repo, pull), {
       commits,
       additions: diff.additions,
       deletions: diff.deletions,
       changedFiles: diff.files,
+    });
+  }
+
+  /** Where the pull request's head branch lives: the repository, its fork, or nowhere (a deleted fork). */
+  #headRepository(repo: EmulatedRepository, pull: EmulatedPull): EmulatedRepository | null {
+    if (pull.headRepo === undefined) return repo;
+    if (pull.headRepo === null) return null;
+    return this.#repos.get(pull.headRepo) ?? null;
+  }
+
+  /** GitHub's answer for a public repository: its owner and the tokens' login are admins, others read. */
+  #permission(res: ServerResponse, repo: EmulatedRepository, login: string): void {
+    const lower = login.toLowerCase();
+    const role: CollaboratorPermission =
+      lower === this.#login.toLowerCase() || lower === repo.owner.toLowerCase()
+        ? 'admin'
+        : (repo.collaborators.get(lower) ?? 'read');
+    // `permission` is the legacy level: maintain reads as write, triage as read.
+    const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+    sendJson(res, 200, {
+      permission,
+      role_name: role,
+      user: {
+        ...userJson(this.#url, login),
+        permissions: {
+          admin: role === 'admin',
+          maintain: role === 'admin' || role === 'maintain',
+          push: role === 'admin' || role === 'maintain' || role === 'write',
+          triage: role !== 'read',
+          pull: true,
+        },
+        role_name: role,
+      },
     });
   }
 
@@ -740,7 +897,7 @@ export class GitHubEmulator {
     const pulls = repo.pulls.filter(
       (p) =>
         (state === 'all' || p.state === state) &&
-        (!head || head === `${repo.owner}:${p.head}`) &&
+        (!head || head === `${p.headRepo ? p.headRepo.split('/')[0] : repo.owner}:${p.head}`) &&
         (!base || base === p.base),
     );
     // GitHub lists newest first unless asked otherwise.
@@ -750,7 +907,9 @@ export class GitHubEmulator {
     this.#sendPage(
       res,
       url,
-      pulls.map((p) => pullRequestJson(this.#url, repo, p, branches.get(p.base) ?? null)),
+      pulls.map((p) =>
+        pullRequestJson(this.#url, repo, p, branches.get(p.base) ?? null, this.#headRepository(repo, p)),
+      ),
     );
   }
 
@@ -759,36 +918,64 @@ export class GitHubEmulator {
     repo: EmulatedRepository,
     body: Record<string, unknown>,
   ): Promise<void> {
-    const { title, head: headInput, base } = body;
+    const { title, head, base } = body;
     if (typeof title !== 'string' || !title) throw validation('PullRequest', 'title', 'missing_field');
-    if (typeof headInput !== 'string' || !headInput) throw validation('PullRequest', 'head', 'missing_field');
+    if (typeof head !== 'string' || !head) throw validation('PullRequest', 'head', 'missing_field');
     if (typeof base !== 'string' || !base) throw validation('PullRequest', 'base', 'missing_field');
-    // `owner:branch` names a fork's branch; the emulator has no forks, so only this repository's owner works.
-    const [headOwner, head] = headInput.includes(':')
-      ? (headInput.split(/:(.*)/s) as [string, string])
-      : [repo.owner, headInput];
+    const json = await this.#openPull(repo, {
+      title,
+      head,
+      base,
+      ...(typeof body.body === 'string' ? { body: body.body } : {}),
+      user: this.#login,
+    });
+    sendJson(res, 201, json);
+  }
+
+  /**
+   * Opens a pull request and sends `opened`. `owner:branch` names a fork's branch: the fork is the
+   * repository of the same name owned by `owner`, and its head commit is copied to `refs/pull/<n>/head`.
+   */
+  async #openPull(
+    repo: EmulatedRepository,
+    pr: { title: string; head: string; base: string; body?: string; user: string },
+  ): Promise<ReturnType<typeof pullRequestJson>> {
+    const [headOwner, head] = pr.head.includes(':')
+      ? (pr.head.split(/:(.*)/s) as [string, string])
+      : [repo.owner, pr.head];
+    const fromFork = headOwner.toLowerCase() !== repo.owner.toLowerCase();
+    const headRepo = fromFork ? this.#repos.get(`${headOwner}/${repo.name}`.toLowerCase()) : repo;
+    if (!headRepo) throw validation('PullRequest', 'head', 'invalid');
     const branches = await repo.git.branches();
-    const headSha = branches.get(head);
-    const baseSha = branches.get(base);
-    if (headOwner.toLowerCase() !== repo.owner.toLowerCase() || !headSha)
-      throw validation('PullRequest', 'head', 'invalid');
+    const headSha = (await headRepo.git.branches()).get(head);
+    const baseSha = branches.get(pr.base);
+    if (!headSha) throw validation('PullRequest', 'head', 'invalid');
     if (!baseSha) throw validation('PullRequest', 'base', 'invalid');
+    // The fork's commits into this repository; the ref that keeps them comes with the number, below.
+    if (fromFork) await repo.git.fetchFrom(headRepo.git.dir, ['--no-write-fetch-head', headSha]);
     if ((await repo.git.countCommitsBetween(baseSha, headSha)) === 0)
-      throw custom('PullRequest', `No commits between ${base} and ${head}`);
+      throw custom('PullRequest', `No commits between ${pr.base} and ${pr.head}`);
+    const headKey = fromFork ? `${headRepo.owner}/${headRepo.name}`.toLowerCase() : undefined;
     // Checked after the awaits above, so that two concurrent requests cannot both pass.
-    if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
-      throw custom('PullRequest', `A pull request already exists for ${repo.owner}:${head}.`);
+    if (
+      repo.pulls.some(
+        (p) => p.state === 'open' && p.head === head && p.base === pr.base && p.headRepo === headKey,
+      )
+    )
+      throw custom('PullRequest', `A pull request already exists for ${headOwner}:${head}.`);
     const now = timestamp();
     const pull: EmulatedPull = {
       id: this.#nextId++,
       number: Math.max(0, ...repo.pulls.map((p) => p.number), this.#issues.highestNumber(repo)) + 1,
       state: 'open',
-      title,
-      body: typeof body.body === 'string' ? body.body : null,
-      user: this.#login,
+      title: pr.title,
+      body: pr.body ?? null,
+      user: pr.user,
       head,
       headSha,
-      base,
+      ...(headKey ? { headRepo: headKey } : {}),
+      labels: [],
+      base: pr.base,
       createdAt: now,
       updatedAt: now,
       closedAt: null,
@@ -796,8 +983,8 @@ export class GitHubEmulator {
     repo.pulls.push(pull);
     await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
     const json = await this.#pullJson(repo, pull);
-    sendJson(res, 201, json);
-    this.#emit(repo, 'pull_request', { action: 'opened', number: pull.number, pull_request: json });
+    this.#emit(repo, 'pull_request', { action: 'opened', number: pull.number, pull_request: json }, pr.user);
+    return json;
   }
 
   async #updatePull(
@@ -1030,19 +1217,29 @@ export class GitHubEmulator {
     number: number,
     body: Record<string, unknown>,
   ): Promise<void> {
-    const pull = this.#pullOrThrow(repo, number);
+    this.#pullOrThrow(repo, number);
     if (typeof body.body !== 'string' || !body.body)
       throw validation('IssueComment', 'body', 'missing_field');
-    const comment = { id: this.#nextId++, body: body.body, user: this.#login, createdAt: timestamp() };
+    sendJson(res, 201, await this.#addComment(repo, number, this.#login, body.body));
+  }
+
+  async #addComment(repo: EmulatedRepository, number: number, user: string, text: string) {
+    const pull = this.#pullOrThrow(repo, number);
+    const comment = { id: this.#nextId++, body: text, user, createdAt: timestamp() };
     repo.comments.set(number, [...(repo.comments.get(number) ?? []), comment]);
     const json = commentJson(this.#url, repo, number, comment);
-    sendJson(res, 201, json);
-    this.#emit(repo, 'issue_comment', {
-      action: 'created',
-      // A pull request is an issue with a pull_request field, as GitHub reports it.
-      issue: issueJson(this.#url, repo, pullAsIssue(pull, repo.comments.get(number)!.length)),
-      comment: json,
-    });
+    this.#emit(
+      repo,
+      'issue_comment',
+      {
+        action: 'created',
+        // A pull request is an issue with a pull_request field, as GitHub reports it.
+        issue: issueJson(this.#url, repo, pullAsIssue(pull, repo.comments.get(number)!.length)),
+        comment: json,
+      },
+      user,
+    );
+    return json;
   }
 
   // ---- hooks ----
@@ -1087,11 +1284,16 @@ export class GitHubEmulator {
   }
 
   /** Queues the event for every hook that wants it; deliveries start after the current response. */
-  #emit(repo: EmulatedRepository, event: string, payload: Record<string, unknown>): void {
+  #emit(
+    repo: EmulatedRepository,
+    event: string,
+    payload: Record<string, unknown>,
+    sender: string = this.#login,
+  ): void {
     const full = {
       ...payload,
       repository: repositoryJson(this.#url, repo),
-      sender: userJson(this.#url, this.#login),
+      sender: userJson(this.#url, sender),
     };
     for (const hook of repo.hooks) {
       if (hook.active && (hook.events.includes('*') || hook.events.includes(event)))

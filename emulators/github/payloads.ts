@@ -20,7 +20,11 @@ export interface EmulatedRepository {
   statuses: Map<string, EmulatedStatus[]>;
   /** issue or pull request number → comments, oldest first. */
   comments: Map<number, EmulatedComment[]>;
+  /** login (lower case) → permission; the emulator's own login is an admin everywhere. */
+  collaborators: Map<string, CollaboratorPermission>;
 }
+
+export type CollaboratorPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
 
 export interface EmulatedPull {
   id: number;
@@ -31,6 +35,12 @@ export interface EmulatedPull {
   user: string;
   head: string;
   headSha: string;
+  /**
+   * The repository that holds the head branch, `owner/name`, when it is a fork; null once that fork was
+   * deleted (GitHub then reports `head.repo: null`); absent for a branch of the repository itself.
+   */
+  headRepo?: string | null;
+  labels: string[];
   base: string;
   createdAt: string;
   updatedAt: string;
@@ -213,15 +223,18 @@ export function pullRequestJson(
   repo: EmulatedRepository,
   pull: EmulatedPull,
   baseSha: string | null,
+  /** The fork that holds the head branch (null: deleted); default the repository itself. */
+  headRepository: EmulatedRepository | null = repo,
   details?: PullDetails,
 ) {
   const repository = repositoryJson(baseUrl, repo);
-  const side = (ref: string, sha: string | null) => ({
-    label: `${repo.owner}:${ref}`,
+  const headJson = headRepository ? repositoryJson(baseUrl, headRepository) : null;
+  const side = (ref: string, sha: string | null, of: ReturnType<typeof repositoryJson> | null) => ({
+    label: `${of?.owner.login ?? pull.user}:${ref}`,
     ref,
     sha,
-    user: repository.owner,
-    repo: repository,
+    user: of?.owner ?? userJson(baseUrl, pull.user),
+    repo: of,
   });
   const api = `${repository.url}/pulls/${pull.number}`;
   const html = `${repository.html_url}/pull/${pull.number}`;
@@ -246,7 +259,7 @@ export function pullRequestJson(
     title: pull.title,
     user: userJson(baseUrl, pull.user),
     body: pull.body,
-    labels: [] as unknown[],
+    labels: pull.labels.map((name) => labelJson(baseUrl, repo, name)),
     milestone: null,
     active_lock_reason: null,
     created_at: pull.createdAt,
@@ -258,8 +271,8 @@ export function pullRequestJson(
     assignees: [] as unknown[],
     requested_reviewers: [] as unknown[],
     requested_teams: [] as unknown[],
-    head: side(pull.head, pull.headSha),
-    base: side(pull.base, baseSha),
+    head: side(pull.head, pull.headSha, headJson),
+    base: side(pull.base, baseSha, repository),
     _links: {
       self: link(api),
       html: link(html),
@@ -489,7 +502,7 @@ export function pullAsIssue(pull: EmulatedPull, comments: number): IssueView {
     stateReason: null,
     title: pull.title,
     body: pull.body,
-    labels: [],
+    labels: pull.labels,
     user: pull.user,
     comments,
     createdAt: pull.createdAt,

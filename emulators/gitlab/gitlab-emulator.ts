@@ -57,6 +57,14 @@ interface EmulatedProject {
   statuses: EmulatedStatus[];
   /** merge request iid → notes. */
   notes: Map<number, EmulatedNote[]>;
+  /** username (lower case) → access level (30 Developer, 40 Maintainer …); the tokens' user is an owner. */
+  members: Map<string, number>;
+}
+
+interface EmulatedUser {
+  id: number;
+  username: string;
+  name: string;
 }
 
 interface EmulatedMergeRequest {
@@ -68,6 +76,10 @@ interface EmulatedMergeRequest {
   sourceBranch: string;
   targetBranch: string;
   sha: string;
+  /** Who opened it (default: the tokens' user). */
+  author: EmulatedUser;
+  /** The project the source branch lives in: this one, or a fork of it. */
+  sourceProjectId: number;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -93,6 +105,7 @@ interface EmulatedStatus {
 interface EmulatedNote {
   id: number;
   body: string;
+  author: EmulatedUser;
   createdAt: string;
 }
 
@@ -147,7 +160,9 @@ export class GitLabEmulator {
     author: () => this.#userJson(),
   });
   readonly #jobs = new GitLabJobsApi({ nextId: () => this.#nextId++, serverUrl: () => this.#url });
-  readonly #user: { id: number; username: string; name: string };
+  readonly #user: EmulatedUser;
+  /** Every user by username (lower case), the tokens' own included. */
+  readonly #users = new Map<string, EmulatedUser>();
   #url = '';
   #nextId = 1;
   /** Work triggered by a request that outlives its response (post-push processing). */
@@ -159,6 +174,7 @@ export class GitLabEmulator {
     this.#options = options;
     const username = options.username ?? 'developer';
     this.#user = { id: this.#nextId++, username, name: username };
+    this.#users.set(username.toLowerCase(), this.#user);
     this.#webhooks = new GitLabWebhookSender(() => this.#url, options.logger);
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
@@ -233,7 +249,79 @@ export class GitLabEmulator {
       pipelines: [],
       statuses: [],
       notes: new Map(),
+      members: new Map(),
     });
+  }
+
+  /** A user (created on first mention), as an administrator adds one. */
+  user(username: string): EmulatedUser {
+    const key = username.toLowerCase();
+    let user = this.#users.get(key);
+    if (!user) {
+      user = { id: this.#nextId++, username, name: username };
+      this.#users.set(key, user);
+    }
+    return user;
+  }
+
+  /** Makes `username` a member of the project with this access level (30 Developer, 40 Maintainer …). */
+  addMember(fullPath: string, username: string, accessLevel: number): void {
+    this.user(username);
+    this.#projectByPath(fullPath).members.set(username.toLowerCase(), accessLevel);
+  }
+
+  /** Forks a project into `namespace` (same name): every branch. */
+  async forkProject(fullPath: string, namespace: string): Promise<void> {
+    const parent = this.#projectByPath(fullPath);
+    await this.createProject(namespace, parent.path, { defaultBranch: parent.defaultBranch });
+    const fork = this.#projectByPath(`${namespace}/${parent.path}`);
+    await fork.git.fetchFrom(parent.git.dir, ['+refs/heads/*:refs/heads/*']);
+  }
+
+  /**
+   * Opens a merge request as `author` from a branch of the project or, with `sourceProject`, of a fork of
+   * it; sends the Merge Request Hook (`open`).
+   */
+  async openMergeRequest(
+    fullPath: string,
+    mr: {
+      title: string;
+      sourceBranch: string;
+      targetBranch: string;
+      author?: string;
+      sourceProject?: string;
+    },
+  ): Promise<{ iid: number }> {
+    const project = this.#projectByPath(fullPath);
+    const source = mr.sourceProject ? this.#projectByPath(mr.sourceProject) : project;
+    const sha = (await source.git.branches()).get(mr.sourceBranch);
+    if (!sha) throw new Error(`no branch ${mr.sourceBranch} in ${mr.sourceProject ?? fullPath}`);
+    const created = await this.#addMergeRequest(project, {
+      title: mr.title,
+      description: null,
+      sourceBranch: mr.sourceBranch,
+      targetBranch: mr.targetBranch,
+      sha,
+      author: mr.author ? this.user(mr.author) : this.#user,
+      source,
+    });
+    return { iid: created.iid };
+  }
+
+  /** A note by `user` on the merge request, with its Note Hook. */
+  noteOnMergeRequest(fullPath: string, iid: number, note: { user: string; body: string }): void {
+    const project = this.#projectByPath(fullPath);
+    const mr = project.mergeRequests.find((m) => m.iid === iid);
+    if (!mr) throw new Error(`no merge request !${iid} in ${fullPath}`);
+    this.#addNote(project, mr, this.user(note.user), note.body);
+  }
+
+  /** Every note on the merge request, oldest first. */
+  notes(fullPath: string, iid: number): { user: string; body: string }[] {
+    return (this.#projectByPath(fullPath).notes.get(iid) ?? []).map((n) => ({
+      user: n.author.username,
+      body: n.body,
+    }));
   }
 
   /** A project webhook; `token` is GitLab's secret token, sent back as X-Gitlab-Token. */
@@ -316,6 +404,15 @@ export class GitLabEmulator {
     }
     // Split before decoding: a project id or file path arrives URL-encoded, slashes included.
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts.length === 3 && parts[2] === 'users' && req.method === 'GET') {
+      const wanted = url.searchParams.get('username')?.toLowerCase();
+      const users = [...this.#users.values()].filter((u) => !wanted || u.username.toLowerCase() === wanted);
+      return sendPage(
+        res,
+        url,
+        users.map((u) => this.#userJson(u)),
+      );
+    }
     if (parts[0] !== 'api' || parts[1] !== 'v4' || parts[2] !== 'projects' || parts.length < 4)
       throw new GitLabApiError(404, { error: '404 Not Found' });
     const project = this.#projectById(parts[3]!);
@@ -341,6 +438,8 @@ export class GitLabEmulator {
           group_access: null,
         },
       });
+    if (rest[0] === 'members' && rest[1] === 'all' && rest.length === 3 && method === 'GET')
+      return this.#member(res, project, rest[2]!);
     if (rest[0] === 'merge_requests') {
       if (rest.length === 1 && method === 'GET') return this.#listMergeRequests(res, url, project, params);
       if (rest.length === 1 && method === 'POST') return this.#createMergeRequest(res, project, params);
@@ -366,6 +465,18 @@ export class GitLabEmulator {
     }
     if (rest[0] === 'statuses' && rest.length === 2 && method === 'POST')
       return this.#createStatus(res, project, rest[1]!, params);
+    if (
+      rest[0] === 'repository' &&
+      rest[1] === 'commits' &&
+      rest[3] === 'merge_requests' &&
+      rest.length === 4 &&
+      method === 'GET'
+    )
+      return sendJson(
+        res,
+        200,
+        project.mergeRequests.filter((m) => m.sha === rest[2]).map((m) => this.#mergeRequestJson(project, m)),
+      );
     if (
       rest[0] === 'repository' &&
       rest[1] === 'commits' &&
@@ -497,15 +608,24 @@ export class GitLabEmulator {
       );
       // Like GitLab's post-receive, this runs after git has answered the push: a merge request opened in the
       // meantime may already be at this commit.
-      const moved = project.mergeRequests.filter(
-        (m) => m.state === 'opened' && m.sourceBranch === branch && m.sha !== sha,
-      );
-      for (const mr of moved) {
-        const oldrev = mr.sha;
-        mr.sha = sha;
-        mr.updatedAt = now();
-        await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
-        this.#emit(project, 'merge_request', await this.#mergeRequestHook(project, mr, 'update', { oldrev }));
+      // Merge requests from this branch: into this project, or (a fork) into the project it was forked from.
+      for (const target of this.#projects.values()) {
+        const moved = target.mergeRequests.filter(
+          (m) =>
+            m.state === 'opened' &&
+            m.sourceProjectId === project.id &&
+            m.sourceBranch === branch &&
+            m.sha !== sha,
+        );
+        for (const mr of moved) {
+          const oldrev = mr.sha;
+          mr.sha = sha;
+          mr.updatedAt = now();
+          if (target !== project)
+            await target.git.fetchFrom(project.git.dir, [`+${sha}:refs/merge-requests/${mr.iid}/head`]);
+          await target.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
+          this.#emit(target, 'merge_request', await this.#mergeRequestHook(target, mr, 'update', { oldrev }));
+        }
       }
     }
     for (const [branch, sha] of before) {
@@ -567,25 +687,55 @@ export class GitLabEmulator {
         message: [`Another open merge request already exists for this source branch: !${open.iid}`],
       });
     }
-    const mr: EmulatedMergeRequest = {
-      id: this.#nextId++,
-      iid: project.mergeRequests.length + 1,
-      state: 'opened',
+    await this.#addMergeRequest(project, {
       title,
       description: params.description ?? null,
       sourceBranch: source,
       targetBranch: target,
       sha,
+      author: this.#user,
+      source: project,
+      answer: (json) => sendJson(res, 201, json),
+    });
+  }
+
+  async #addMergeRequest(
+    project: EmulatedProject,
+    spec: {
+      title: string;
+      description: string | null;
+      sourceBranch: string;
+      targetBranch: string;
+      sha: string;
+      author: EmulatedUser;
+      source: EmulatedProject;
+      answer?: (json: unknown) => void;
+    },
+  ): Promise<EmulatedMergeRequest> {
+    const mr: EmulatedMergeRequest = {
+      id: this.#nextId++,
+      iid: project.mergeRequests.length + 1,
+      state: 'opened',
+      title: spec.title,
+      description: spec.description,
+      sourceBranch: spec.sourceBranch,
+      targetBranch: spec.targetBranch,
+      sha: spec.sha,
+      author: spec.author,
+      sourceProjectId: spec.source.id,
       createdAt: now(),
       updatedAt: now(),
       closedAt: null,
     };
     project.mergeRequests.push(mr);
-    await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, sha);
+    if (spec.source !== project)
+      await project.git.fetchFrom(spec.source.git.dir, [`+${spec.sha}:refs/merge-requests/${mr.iid}/head`]);
+    await project.git.updateRef(`refs/merge-requests/${mr.iid}/head`, spec.sha);
     // Built before answering, so that idle() after the answer sees the delivery queued.
     const hook = await this.#mergeRequestHook(project, mr, 'open');
-    sendJson(res, 201, await this.#expandedMergeRequestJson(project, mr));
+    spec.answer?.(await this.#expandedMergeRequestJson(project, mr));
     this.#emit(project, 'merge_request', hook);
+    return mr;
   }
 
   async #updateMergeRequest(
@@ -635,9 +785,57 @@ export class GitLabEmulator {
     params: Record<string, string>,
   ): void {
     if (!params.body) throw missing('body');
-    const note = { id: this.#nextId++, body: params.body, createdAt: now() };
+    sendJson(res, 201, this.#addNote(project, mr, this.#user, params.body));
+  }
+
+  #addNote(project: EmulatedProject, mr: EmulatedMergeRequest, author: EmulatedUser, body: string) {
+    const note: EmulatedNote = { id: this.#nextId++, body, author, createdAt: now() };
     project.notes.set(mr.iid, [...(project.notes.get(mr.iid) ?? []), note]);
-    sendJson(res, 201, this.#noteJson(project, mr, note));
+    const projectHook = this.#projectHookJson(project);
+    this.#emit(project, 'note', {
+      object_kind: 'note',
+      event_type: 'note',
+      user: { id: author.id, name: author.name, username: author.username, avatar_url: null },
+      project_id: project.id,
+      project: projectHook,
+      object_attributes: {
+        id: note.id,
+        note: body,
+        noteable_type: 'MergeRequest',
+        author_id: author.id,
+        created_at: note.createdAt,
+        updated_at: note.createdAt,
+        project_id: project.id,
+        noteable_id: mr.id,
+        system: false,
+        action: 'create',
+        url: `${this.#mergeRequestUrl(project, mr)}#note_${note.id}`,
+      },
+      repository: this.#repositoryHookJson(project),
+      merge_request: {
+        id: mr.id,
+        iid: mr.iid,
+        title: mr.title,
+        state: mr.state,
+        source_branch: mr.sourceBranch,
+        target_branch: mr.targetBranch,
+        source_project_id: mr.sourceProjectId,
+        target_project_id: project.id,
+        author_id: mr.author.id,
+        last_commit: { id: mr.sha },
+        url: this.#mergeRequestUrl(project, mr),
+      },
+    });
+    return this.#noteJson(project, mr, note);
+  }
+
+  /** A member's access (inherited memberships are not emulated); 404 for anyone else. */
+  #member(res: ServerResponse, project: EmulatedProject, userId: string): void {
+    const user = [...this.#users.values()].find((u) => String(u.id) === userId);
+    if (!user) throw notFound('User');
+    const level = user === this.#user ? 50 : project.members.get(user.username.toLowerCase());
+    if (level === undefined) throw notFound('Member');
+    sendJson(res, 200, { ...this.#userJson(user), access_level: level, expires_at: null });
   }
 
   // ---- repository files ----
@@ -884,9 +1082,9 @@ export class GitLabEmulator {
         ...(extra.oldrev ? { oldrev: extra.oldrev } : {}),
         source_branch: mr.sourceBranch,
         target_branch: mr.targetBranch,
-        source_project_id: project.id,
+        source_project_id: mr.sourceProjectId,
         target_project_id: project.id,
-        author_id: this.#user.id,
+        author_id: mr.author.id,
         created_at: mr.createdAt,
         updated_at: mr.updatedAt,
         merge_status: 'can_be_merged',
@@ -917,15 +1115,15 @@ export class GitLabEmulator {
     return `${this.#webUrl(project)}/-/merge_requests/${mr.iid}`;
   }
 
-  #userJson() {
+  #userJson(user: EmulatedUser = this.#user) {
     return {
-      id: this.#user.id,
-      username: this.#user.username,
-      name: this.#user.name,
+      id: user.id,
+      username: user.username,
+      name: user.name,
       state: 'active',
       locked: false,
-      avatar_url: `${this.#url}/uploads/-/system/user/avatar/${this.#user.id}/avatar.png`,
-      web_url: `${this.#url}/${this.#user.username}`,
+      avatar_url: `${this.#url}/uploads/-/system/user/avatar/${user.id}/avatar.png`,
+      web_url: `${this.#url}/${user.username}`,
     };
   }
 
@@ -1131,11 +1329,11 @@ export class GitLabEmulator {
       user_notes_count: project.notes.get(mr.iid)?.length ?? 0,
       upvotes: 0,
       downvotes: 0,
-      author: this.#userJson(),
+      author: this.#userJson(mr.author),
       assignees: [],
       assignee: null,
       reviewers: [],
-      source_project_id: project.id,
+      source_project_id: mr.sourceProjectId,
       target_project_id: project.id,
       labels: [],
       draft: false,
@@ -1205,7 +1403,7 @@ export class GitLabEmulator {
       id: note.id,
       type: null,
       body: note.body,
-      author: this.#userJson(),
+      author: this.#userJson(note.author),
       created_at: note.createdAt,
       updated_at: note.createdAt,
       system: false,

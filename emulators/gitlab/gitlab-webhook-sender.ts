@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import { postWebhook } from '../http.ts';
 
 /** The `object_kind` of the events the emulator sends. */
-export type GitLabHookEvent = 'push' | 'merge_request';
+export type GitLabHookEvent = 'push' | 'merge_request' | 'note';
 
 /** The X-Gitlab-Event header of each event kind. */
 export const HOOK_EVENT_HEADER: Record<GitLabHookEvent, string> = {
   push: 'Push Hook',
   merge_request: 'Merge Request Hook',
+  note: 'Note Hook',
 };
 
 export interface GitLabHookConfig {

@@ -18,7 +18,9 @@ const RELEASE = `${PROJECT}/releases/:tag_name`;
 const PACKAGE = `${PROJECT}/packages/:package_id`;
 
 export const GITLAB_ROUTES: readonly GitLabRoute[] = [
+  { method: 'GET', path: '/users' },
   { method: 'GET', path: PROJECT },
+  { method: 'GET', path: `${PROJECT}/members/all/:user_id` },
   { method: 'GET', path: `${PROJECT}/merge_requests` },
   { method: 'POST', path: `${PROJECT}/merge_requests` },
   { method: 'GET', path: `${PROJECT}/merge_requests/:merge_request_iid` },
@@ -33,6 +35,7 @@ export const GITLAB_ROUTES: readonly GitLabRoute[] = [
   { method: 'GET', path: `${PROJECT}/repository/files/:file_path` },
   { method: 'GET', path: `${PROJECT}/repository/files/:file_path/raw` },
   { method: 'GET', path: `${PROJECT}/repository/commits/:sha/statuses` },
+  { method: 'GET', path: `${PROJECT}/repository/commits/:sha/merge_requests` },
   { method: 'POST', path: `${PROJECT}/statuses/:sha` },
   { method: 'GET', path: `${PROJECT}/releases` },
   { method: 'POST', path: `${PROJECT}/releases` },

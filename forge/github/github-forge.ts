@@ -467,6 +467,23 @@ export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
     );
   }
 
+  async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
+    try {
+      const { data } = await this.#call('GET', repo, `/collaborators/${login}/permission`, () =>
+        this.#octokit.rest.repos.getCollaboratorPermissionLevel({
+          owner: repo.owner,
+          repo: repo.name,
+          username: login,
+        }),
+      );
+      // `permission` is the legacy name (maintain reads as write, triage as read); role_name is finer.
+      return data.permission === 'admin' || data.permission === 'write';
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
   async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {
     const issues = await this.#call('GET', repo, '/issues?state=open', () =>
       this.#octokit.paginate(this.#octokit.rest.issues.listForRepo, {

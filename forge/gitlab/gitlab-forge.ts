@@ -5,8 +5,10 @@ import {
   Issues,
   MergeRequestNotes,
   MergeRequests,
+  ProjectMembers,
   Projects,
   RepositoryFiles,
+  Users,
   type CommitablePipelineStatus,
 } from '@gitbeaker/rest';
 import type { Logger } from 'pino';
@@ -103,6 +105,12 @@ interface RestStatus {
   finished_at: string | null;
 }
 
+/** GitLab's answer (404) to a status for a commit that no branch of the project contains. */
+const NO_REF_FOR_COMMIT = /References for commit Not Found/i;
+
+/** GitLab's access level of a Developer: the lowest that may push to a project's branches. */
+const DEVELOPER_ACCESS = 30;
+
 /**
  * GitLab has no `error` state: `error` is posted as `failed` with this prefix on the description, and read
  * back as `error` with the prefix removed, so the distinction survives the round trip.
@@ -135,6 +143,8 @@ export class GitLabForge implements Forge {
   readonly #cloneUrls = new Map<number, Promise<string>>();
   readonly #fullListingEveryMs: number;
   readonly #listingEntries: number;
+  readonly #users: Users;
+  readonly #members: ProjectMembers;
 
   constructor(options: GitLabForgeOptions) {
     this.#token = options.token;
@@ -158,6 +168,8 @@ export class GitLabForge implements Forge {
     this.#commits = new Commits(config);
     this.#issues = new Issues(config);
     this.#branches = new Branches(config);
+    this.#users = new Users(config);
+    this.#members = new ProjectMembers(config);
   }
 
   async getRepository(repo: RepositoryId): Promise<Repository> {
@@ -317,10 +329,12 @@ export class GitLabForge implements Forge {
           ? `${ERROR_PREFIX}: ${status.description}`
           : ERROR_PREFIX
         : status.description;
+    let ref: string | undefined;
     const post = (state: CommitablePipelineStatus) =>
       this.#call(`POST ${projectPath(repo)}/statuses/${sha}`, () =>
         this.#commits.editStatus(projectId(repo), sha, state, {
           name: status.context,
+          ...(ref !== undefined ? { ref } : {}),
           ...(description !== undefined ? { description: truncateDescription(description) } : {}),
           ...(status.targetUrl !== undefined ? { targetUrl: status.targetUrl } : {}),
         }),
@@ -331,6 +345,12 @@ export class GitLabForge implements Forge {
         await post(state);
         return;
       } catch (error) {
+        // A fork's merge request head is on no branch of this project: GitLab finds no ref for it by itself,
+        // so the status goes on the merge request's ref.
+        if (ref === undefined && error instanceof ForgeError && NO_REF_FOR_COMMIT.test(error.message)) {
+          ref = await this.#mergeRequestRefOf(repo, sha);
+          if (ref !== undefined) continue;
+        }
         const current = error instanceof ForgeError ? refusedFrom(error) : null;
         if (current === null) throw error;
         if (state === 'pending' && current === 'pending') {
@@ -345,6 +365,15 @@ export class GitLabForge implements Forge {
         return;
       }
     }
+  }
+
+  /** `refs/merge-requests/<iid>/head` of an open merge request whose head is `sha`, if any. */
+  async #mergeRequestRefOf(repo: RepositoryId, sha: string): Promise<string | undefined> {
+    const mrs = (await this.#call(`GET ${projectPath(repo)}/repository/commits/${sha}/merge_requests`, () =>
+      this.#commits.allMergeRequests(projectId(repo), sha),
+    )) as unknown as RestMergeRequest[];
+    const mr = mrs.find((m) => m.sha === sha && m.state === 'opened') ?? mrs[0];
+    return mr ? `refs/merge-requests/${mr.iid}/head` : undefined;
   }
 
   async listCommitStatuses(repo: RepositoryId, sha: string): Promise<CommitStatus[]> {
@@ -373,6 +402,24 @@ export class GitLabForge implements Forge {
     await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () =>
       this.#notes.create(projectId(repo), number, body),
     );
+  }
+
+  /** Developer (30) or above on the project, memberships inherited from its groups included. */
+  async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
+    const users = (await this.#call(`GET /users?username=${encodeURIComponent(login)}`, () =>
+      this.#users.all({ username: login }),
+    )) as unknown as { id: number; username: string }[];
+    const user = users.find((u) => u.username.toLowerCase() === login.toLowerCase());
+    if (!user) return false;
+    try {
+      const member = (await this.#call(`GET ${projectPath(repo)}/members/all/${user.id}`, () =>
+        this.#members.show(projectId(repo), user.id, { includeInherited: true }),
+      )) as unknown as { access_level: number };
+      return member.access_level >= DEVELOPER_ACCESS;
+    } catch (error) {
+      if (error instanceof ForgeError && error.status === 404) return false;
+      throw error;
+    }
   }
 
   async findOpenIssue(repo: RepositoryId, title: string): Promise<Issue | null> {

@@ -227,6 +227,19 @@ const exercises: Record<string, () => Promise<Awaited<ReturnType<typeof call>>>>
     const issue = await json<{ number: number }>('POST', `${repoApi}/issues`, { title: 'Closed' });
     return call('PATCH', `${repoApi}/issues/${issue.number}`, { state: 'closed' });
   },
+  'GET /repos/{owner}/{repo}/collaborators/{username}/permission': async () => {
+    emulator.setCollaborator(OWNER, REPO, 'carol', 'write');
+    const outsider = await call('GET', `${repoApi}/collaborators/mallory/permission`);
+    expect(
+      validateDocumented('GET /repos/{owner}/{repo}/collaborators/{username}/permission', outsider),
+    ).toEqual([]);
+    return call('GET', `${repoApi}/collaborators/carol/permission`);
+  },
+  'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}': async () => {
+    await emulator.labelPullRequest(OWNER, REPO, pullNumber, 'ok-to-test', OWNER);
+    await emulator.labelPullRequest(OWNER, REPO, pullNumber, 'kept', OWNER);
+    return call('DELETE', `${repoApi}/issues/${pullNumber}/labels/ok-to-test`);
+  },
   'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': async () => {
     await json('POST', `${repoApi}/issues/${pullNumber}/comments`, { body: 'Listed comment' });
     const issue = await json<{ number: number }>('POST', `${repoApi}/issues`, { title: 'Discussed' });
@@ -471,6 +484,7 @@ describe('the GitHub emulator against GitHub OpenAPI description', () => {
         'pull-request-edited',
         'pull-request-synchronize',
         'pull-request-closed',
+        'pull-request-labeled',
         'pull-request-reopened',
         'status',
         'issue-comment-created',

@@ -52,6 +52,7 @@ function schemaType(name: string): ts.Type {
  * optional may be null too: GitLab sends null for an unset one rather than leaving it out.
  */
 const GITLAB_SENDS_NULL = new Set([
+  'SimpleMemberSchema.expires_at', // a membership without an end
   'ProjectSchema.group_access', // the caller is no member of the project's group
   'ProjectSchema.marked_for_deletion_on', // not scheduled for deletion
   'ProjectSchema.issue_branch_template',
@@ -67,6 +68,8 @@ const GITBEAKER_MISTYPED = new Set([
   'IssueSchema.closed_by', // a user, as for a merge request, not a string
 ]);
 const GITLAB_MAY_OMIT = new Set([
+  'SimpleUserSchema.created_at', // only administrators see it (GET /users)
+  'SimpleMemberSchema.email', // only administrators see it
   'ProjectSchema.owner', // only a project in a user's namespace has one; these are in groups
   'ProjectSchema.license', // only with ?license=true
   'ProjectSchema.license_url',
@@ -198,7 +201,31 @@ const newPackageFile = async () => {
  * answer is not JSON, or has no body). Keyed `METHOD path` as GITLAB_ROUTES names them.
  */
 const exercises: Record<string, { schema: string | null; list?: true; ask: () => Promise<Answer> }> = {
+  'GET /users': {
+    schema: 'SimpleUserSchema',
+    list: true,
+    ask: () => {
+      emulator.user('dana');
+      return call('GET', '/users?username=dana');
+    },
+  },
   'GET /projects/:id': { schema: 'ProjectSchema', ask: () => call('GET', `/projects/${PROJECT}`) },
+  'GET /projects/:id/members/all/:user_id': {
+    schema: 'SimpleMemberSchema',
+    ask: async () => {
+      emulator.addMember('acme/widget', 'erin', 30);
+      const [erin] = await json<{ id: number }[]>('GET', '/users?username=erin');
+      return call('GET', `/projects/${PROJECT}/members/all/${erin!.id}`);
+    },
+  },
+  'GET /projects/:id/repository/commits/:sha/merge_requests': {
+    schema: 'MergeRequestSchemaWithBasicLabels',
+    list: true,
+    ask: async () => {
+      const mr = await json<{ sha: string }>('GET', `/projects/${PROJECT}/merge_requests/${mergeRequestIid}`);
+      return call('GET', `/projects/${PROJECT}/repository/commits/${mr.sha}/merge_requests`);
+    },
+  },
   'GET /projects/:id/merge_requests': {
     schema: 'MergeRequestSchemaWithBasicLabels',
     list: true,

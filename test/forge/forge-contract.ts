@@ -17,6 +17,11 @@ export interface ForgeContractSubject {
      * and returns the commit id.
      */
     createBranchWithFile(branch: string, path: string, content: string): Promise<string>;
+    /**
+     * Gives `login` a role on the repository: `write` (GitHub write, GitLab Developer) or `read` (GitHub
+     * read, GitLab Reporter).
+     */
+    grant(login: string, role: 'write' | 'read'): void;
   };
   /**
    * How the forge keeps status history: every post (GitHub), or one record per name that a pending status
@@ -224,6 +229,14 @@ export function forgeContract(
       expect(new Map(branches.map((b) => [b.name, b.sha]))).toEqual(heads);
       const missing = await rejection(forge.listBranches({ owner: repo.owner, name: 'no-such-repository' }));
       expect(missing.status).toBe(404);
+    });
+
+    it('says who has write access: a writer yes; a reader, a stranger and an unknown user no', async () => {
+      subject.seed.grant('wendy', 'write');
+      subject.seed.grant('rita', 'read');
+      expect(await forge.hasWriteAccess(repo, 'wendy')).toBe(true);
+      expect(await forge.hasWriteAccess(repo, 'rita')).toBe(false);
+      expect(await forge.hasWriteAccess(repo, 'no-such-user-anywhere')).toBe(false);
     });
 
     it('comments on a pull request, and reports a missing one as 404', async () => {

@@ -53,6 +53,7 @@ forgeContract('GitHubForge against the GitHub emulator over HTTP', async () => {
     seed: {
       repo,
       createBranchWithFile: (branch, file, content) => clone.createBranchWithFile(branch, file, content),
+      grant: (login, role) => emulator.setCollaborator(repo.owner, repo.name, login, role),
     },
     statusHistory: 'every-post',
     cleanup,

@@ -40,6 +40,9 @@ forgeContract('GitLabForge against the GitLab emulator over HTTP', async () => {
     seed: {
       repo,
       createBranchWithFile: (branch, file, content) => clone.createBranchWithFile(branch, file, content),
+      // Developer (30) may push; Reporter (20) may not.
+      grant: (login, role) =>
+        emulator.addMember(`${repo.owner}/${repo.name}`, login, role === 'write' ? 30 : 20),
     },
     statusHistory: 'record-per-run',
     cleanup,

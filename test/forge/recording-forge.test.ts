@@ -20,6 +20,9 @@ forgeContract(
       seed: {
         repo,
         createBranchWithFile: async (branch, file, content) => forge.push(branch, file, content),
+        grant: (login, role) => {
+          if (role === 'write') forge.writers.add(login);
+        },
       },
       statusHistory: 'every-post',
       cleanup: async () => undefined,

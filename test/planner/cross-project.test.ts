@@ -11,7 +11,7 @@ import {
 import { jobDedupKey, type Job } from '../../runner-agent/src/jobs/job.ts';
 import {
   inProgress,
-  MANUAL_TESTING_REQUIRED,
+  WAITING_FOR_APPROVAL,
   NOT_YET_TESTED,
 } from '../../runner-agent/src/jobs/status-text.ts';
 import { Planner, type PlannerForge } from '../../runner-agent/src/planner/planner.ts';
@@ -357,7 +357,7 @@ describe('planning cross-project contexts', () => {
     expect(result.kind).toBe('untrusted');
     expect(project.statusesFor(forkSha, 'unit@acme/bots#12').map((s) => s.description)).toEqual([
       NOT_YET_TESTED,
-      MANUAL_TESTING_REQUIRED,
+      WAITING_FOR_APPROVAL,
     ]);
     expect(await drain()).toEqual([]);
   });
@@ -406,7 +406,7 @@ describe('planning cross-project contexts', () => {
     );
     expect(bots.statusesFor(forkSha).map((s) => s.description)).toEqual([
       NOT_YET_TESTED,
-      MANUAL_TESTING_REQUIRED,
+      WAITING_FOR_APPROVAL,
     ]);
     expect(await drain()).toEqual([]);
   });

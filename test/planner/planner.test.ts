@@ -5,8 +5,10 @@ import type { Job } from '../../runner-agent/src/jobs/job.ts';
 import {
   CONFIG_CONTEXT,
   inProgress,
+  APPROVAL_CONTEXT,
   MANUAL_TESTING_REQUIRED,
   NOT_YET_TESTED,
+  WAITING_FOR_APPROVAL,
 } from '../../runner-agent/src/jobs/status-text.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { isTransientForgeFailure, Planner } from '../../runner-agent/src/planner/planner.ts';
@@ -193,10 +195,7 @@ describe('planner', () => {
     const fork = { headCloneUrl: 'http://127.0.0.1:1/mallory/widget.git' };
     const result = await planner.handleDelivery(pullRequestDelivery(forge, { ...fork, author: 'mallory' }));
     expect(result.kind).toBe('untrusted');
-    expect(forge.statusLog.map((s) => s.description)).toEqual([
-      MANUAL_TESTING_REQUIRED,
-      MANUAL_TESTING_REQUIRED,
-    ]);
+    expect(forge.statusLog.map((s) => s.description)).toEqual([WAITING_FOR_APPROVAL, WAITING_FOR_APPROVAL]);
     expect(await drain()).toEqual([]);
 
     const other = 'b'.repeat(40);
@@ -209,6 +208,38 @@ describe('planner', () => {
       fork.headCloneUrl,
       fork.headCloneUrl,
     ]);
+  });
+
+  it('tests a fork of an author with write access, and an approved head, replacing "Waiting for approval"', async () => {
+    forge.setFile(SHA, '.ironbots.yml', CONFIG);
+    const fork = { headCloneUrl: 'http://127.0.0.1:1/carol/widget.git', author: 'carol' };
+    forge.writers.add('carol');
+    expect((await planner.handleDelivery(pullRequestDelivery(forge, fork))).kind).toBe('planned');
+    expect((await drain()).length).toBe(2);
+
+    // mallory's head waits (a status of an older version says the same), then an approval status lets it run.
+    const other = 'b'.repeat(40);
+    forge.setFile(other, '.ironbots.yml', CONFIG);
+    const mallory = { ...fork, author: 'mallory', sha: other };
+    await forge.setCommitStatus(forge.repository, other, {
+      state: 'pending',
+      context: 'unit',
+      description: MANUAL_TESTING_REQUIRED,
+    });
+    expect((await planner.handleDelivery(pullRequestDelivery(forge, mallory))).kind).toBe('untrusted');
+    expect(await drain()).toEqual([]);
+    await forge.setCommitStatus(forge.repository, other, {
+      state: 'success',
+      context: APPROVAL_CONTEXT,
+      description: 'Approved by maintainer',
+    });
+    const before = forge.statusLog.length;
+    expect((await planner.handleDelivery(pullRequestDelivery(forge, mallory))).kind).toBe('planned');
+    expect(forge.statusLog.slice(before).map((s) => [s.context, s.description])).toEqual([
+      ['unit', NOT_YET_TESTED],
+      ['fedora-40', NOT_YET_TESTED],
+    ]);
+    expect((await drain()).map((p) => p.job.context).sort()).toEqual(['fedora-40', 'unit']);
   });
 
   it('does not trust a PR whose fork was deleted as a branch of the base repository', async () => {

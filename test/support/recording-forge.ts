@@ -33,6 +33,8 @@ export class RecordingForge implements Forge {
   readonly statusLog: (CommitStatusInput & { sha: string; createdAt: string })[] = [];
   readonly comments: { number: number; body: string }[] = [];
   readonly issues: Issue[] = [];
+  /** Logins with write access (GitHub's admin, maintain or write). */
+  readonly writers = new Set<string>();
   /** Make the next calls fail, e.g. to simulate an outage. */
   failWith: ForgeError | null = null;
   #commits = 0;
@@ -181,6 +183,10 @@ export class RecordingForge implements Forge {
     if (!this.pulls.has(number) && !this.issues.some((i) => i.number === number))
       throw this.#error(repo, request, 404, 'Not Found');
     this.comments.push({ number, body });
+  }
+  async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
+    this.#check(repo, `GET /collaborators/${login}/permission`);
+    return this.writers.has(login);
   }
   async getFileContent(repo: RepositoryId, path: string, ref: string): Promise<string | null> {
     this.#check(repo, `GET /contents/${path}?ref=${ref}`);

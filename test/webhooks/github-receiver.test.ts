@@ -202,3 +202,48 @@ describe('GitHub webhook receiver limits and failures', () => {
     await tmp.remove();
   });
 });
+
+describe('GitHub webhook receiver, comment deliveries', () => {
+  beforeEach(async () => start());
+  afterEach(async () => cleanup());
+
+  const comment = {
+    action: 'created',
+    issue: { number: 3, pull_request: { url: 'http://x/pulls/3' } },
+    comment: { id: 9, body: '/retest', user: { login: 'alice', type: 'User' } },
+    repository: {
+      name: 'widget',
+      owner: { login: 'acme' },
+      clone_url: 'http://x/acme/widget.git',
+      html_url: 'http://x/acme/widget',
+      default_branch: 'main',
+    },
+  };
+
+  it('queues an issue_comment that a command can be read from', async () => {
+    const body = JSON.stringify(comment);
+    expect((await deliver(body, await signedHeaders(body, 'c-1', 'issue_comment'))).status).toBe(202);
+    expect(await queuedCount()).toBe(1);
+  });
+
+  it('refuses an issue_comment with missing fields with 400, naming the field, and queues nothing', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ ...comment, comment: { id: 9, user: { login: 'alice' } } }, /comment\.body/],
+      [{ ...comment, comment: { ...comment.comment, user: {} } }, /comment\.user\.login/],
+      [{ ...comment, issue: {} }, /issue\.number/],
+      [{ action: 'created' }, /issue/],
+    ];
+    for (const [i, [payload, field]] of cases.entries()) {
+      const body = JSON.stringify(payload);
+      const res = await deliver(body, await signedHeaders(body, `bad-${i}`, 'issue_comment'));
+      expect(res.status).toBe(400);
+      expect(String(res.body.error)).toMatch(field);
+    }
+    expect(await queuedCount()).toBe(0);
+  });
+
+  it('acknowledges events it does not handle (they are ignored further on)', async () => {
+    const body = JSON.stringify({ action: 'created', starred_at: null });
+    expect((await deliver(body, await signedHeaders(body, 's-1', 'star'))).status).toBe(202);
+  });
+});

@@ -226,6 +226,20 @@ export const DeploymentConfigSchema = z
           )
           .default([]),
         /**
+         * The label that approves a fork's head commit when someone with write access adds it (GitHub), like
+         * an `/approve` comment. `''` turns label approval off.
+         */
+        approvalLabel: z.string().max(50).default('ok-to-test'),
+        /** What `/image-refresh <image>` queues: `ironbots image-refresh <image>` on agents with these. */
+        imageRefreshJobs: z
+          .object({
+            labels: z.array(z.string().regex(/^[A-Za-z0-9:._-]+$/)).default(['kvm']),
+            executor: z.enum(['process', 'podman', 'vm']).default('process'),
+            timeoutSeconds: z.number().int().positive().max(86_400).default(7200),
+          })
+          .strict()
+          .default({ labels: ['kvm'], executor: 'process', timeoutSeconds: 7200 }),
+        /**
          * Percent of planned jobs that only canary agents (`agent.canary: true`, upgraded first) may take,
          * while a live one is registered: a new ironbots version meets real jobs before the whole fleet runs it.
          */

@@ -18,7 +18,7 @@ import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import { Metrics } from '../observability/metrics.ts';
-import { CANARY_LABEL, Planner, type PlanResult } from '../planner/planner.ts';
+import { CANARY_LABEL, Planner, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { PostgresDatabase } from '../queue/postgres-database.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
@@ -105,6 +105,16 @@ function urlPassword(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Who is tested without approval, and what approves the rest. */
+function trustPolicy(server: DeploymentConfig['server']): TrustPolicy {
+  return {
+    trustedAuthors: server?.trustedAuthors ?? [],
+    infraRepositories: server?.infraRepositories ?? [],
+    projects: server?.infraProjects ?? [],
+    ...(server?.approvalLabel ? { approvalLabel: server.approvalLabel } : {}),
+  };
 }
 
 /** Every secret in the configuration is registered before anything can log. */
@@ -340,11 +350,8 @@ export async function openDeployment(
         forge,
         jobs,
         logger: logger.child({ role: 'planner' }),
-        trust: {
-          trustedAuthors: config.server?.trustedAuthors ?? [],
-          infraRepositories: config.server?.infraRepositories ?? [],
-          projects: config.server?.infraProjects ?? [],
-        },
+        trust: trustPolicy(config.server),
+        ...(config.server ? { imageRefresh: config.server.imageRefreshJobs } : {}),
         canary: { percent: config.server?.canaryPercent ?? 0, agents },
         records,
         publisher: new StatusPublisher({ forge, records, logger: logger.child({ role: 'statuses' }) }),
@@ -363,11 +370,8 @@ export async function openDeployment(
         forge,
         webhookSecret: server.webhookSecret,
         apiTokens: server.apiTokens,
-        trust: {
-          trustedAuthors: server.trustedAuthors,
-          infraRepositories: server.infraRepositories,
-          projects: server.infraProjects,
-        },
+        trust: trustPolicy(server),
+        imageRefresh: server.imageRefreshJobs,
         canary: { percent: server.canaryPercent, agents },
         logger: logger.child({ role: 'server' }),
         ...parseListen(server.listen),

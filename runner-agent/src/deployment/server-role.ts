@@ -11,7 +11,13 @@ import { sendJson } from '../../../core/http/responses.ts';
 import type { Job } from '../jobs/job.ts';
 import type { LogExpiry, LogStore } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { Planner, type PlannerForge, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
+import {
+  Planner,
+  type ImageRefreshJobs,
+  type PlannerForge,
+  type PlanResult,
+  type TrustPolicy,
+} from '../planner/planner.ts';
 import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobsApiRoute } from '../server/jobs-api.ts';
@@ -39,6 +45,8 @@ export interface ServerRoleOptions {
   webhookSecret: string;
   apiTokens: readonly string[];
   trust: TrustPolicy;
+  /** What `/image-refresh` queues (see PlannerOptions.imageRefresh). */
+  imageRefresh?: ImageRefreshJobs;
   /** A share of planned jobs for canary agents only (see PlannerOptions.canary). */
   canary?: { percent: number; agents: AgentRegistry };
   logger: Logger;
@@ -105,6 +113,8 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         jobs: options.jobs,
         logger: logger.child({ role: 'planner' }),
         trust: options.trust,
+        ...(options.imageRefresh ? { imageRefresh: options.imageRefresh } : {}),
+        logUrl,
         ...(options.canary ? { canary: options.canary } : {}),
         // A pull request that moved on or closed: its jobs that are no longer needed are cancelled.
         supersede: (pullRequest, keepSha, reason) =>

@@ -6,7 +6,19 @@
 export const NOT_YET_TESTED = 'Not yet tested';
 /** A job submitted through the API under a cross-project context, before it starts. */
 export const SUBMITTED_NOT_YET_TESTED = 'Not yet tested (submitted)';
+/** A pull request from a fork by an author without write access: nothing runs until a maintainer approves. */
+export const WAITING_FOR_APPROVAL = 'Waiting for approval';
+/** What older versions said instead of WAITING_FOR_APPROVAL; read as the same. */
 export const MANUAL_TESTING_REQUIRED = 'Manual testing required';
+/**
+ * The context of the status that approves a fork's head commit (`/approve`, or the approval label): bound to
+ * that commit, so a new push needs a new approval. Only users with write access can post statuses.
+ */
+export const APPROVAL_CONTEXT = 'ironbots/approval';
+
+export function isWaitingForApproval(description: string | undefined): boolean {
+  return description === WAITING_FOR_APPROVAL || description === MANUAL_TESTING_REQUIRED;
+}
 export const IN_PROGRESS_PREFIX = 'In progress';
 /** The context of the status that reports a broken `.ironbots.yml`. */
 export const CONFIG_CONTEXT = 'ironbots/config';

@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   infraRepositories?: string[];
   /** `server.infraProjects`: what an infrastructure pull request may ask to be tested with. Default none. */
   infraProjects?: string[];
+  /** Who is tested without approval, and the approval label (deployment `server.*`). */
+  trust?: { trustedAuthors?: string[]; approvalLabel?: string };
 }
 
 /**
@@ -139,6 +141,7 @@ export class LocalStack {
           scanIntervalSeconds: 0,
           infraRepositories: options.infraRepositories ?? [],
           infraProjects: options.infraProjects ?? [],
+          ...options.trust,
         },
         agent: {
           name: options.agentName ?? 'local-agent',
@@ -185,6 +188,12 @@ export class LocalStack {
     return this.emulator;
   }
 
+  /** The GitLab emulator; throws for a stack that plays GitHub. */
+  get gitlab(): GitLabEmulator {
+    if (!(this.emulator instanceof GitLabEmulator)) throw new Error('this local stack plays GitHub');
+    return this.emulator;
+  }
+
   /** Where the forge's webhooks go: `/webhooks/github` or `/webhooks/gitlab`. */
   get webhookUrl(): string {
     return `${this.server.url}/webhooks/${this.emulator instanceof GitLabEmulator ? 'gitlab' : 'github'}`;
@@ -198,7 +207,7 @@ export class LocalStack {
       this.emulator.addWebhook(repo.owner, repo.name, {
         url: this.webhookUrl,
         token: this.webhookSecret,
-        events: ['merge_request', 'push'],
+        events: ['merge_request', 'push', 'note'],
       });
     } else {
       await this.emulator.createRepository(repo.owner, repo.name, { defaultBranch: 'main' });
@@ -206,7 +215,7 @@ export class LocalStack {
         url: this.webhookUrl,
         secret: this.webhookSecret,
         // status: a person asking for a cross-project context posts one (jobs/cross-project.ts).
-        events: ['pull_request', 'push', 'status'],
+        events: ['pull_request', 'push', 'status', 'issue_comment'],
       });
     }
     return this.createRepositoryCopyWithoutWebhook(repo);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
+  type Collaborators,
   type CommitStatus,
   type CommitStatuses,
   type PullRequest,
@@ -19,15 +20,28 @@ import {
 } from '../jobs/cross-project.ts';
 import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
+  APPROVAL_CONTEXT,
   CONFIG_CONTEXT,
   isInProgress,
-  MANUAL_TESTING_REQUIRED,
+  isWaitingForApproval,
   NOT_YET_TESTED,
+  WAITING_FOR_APPROVAL,
 } from '../jobs/status-text.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { AgentRegistry } from '../agents/agent-registry.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
+import { IssueCommentEventSchema, NoteEventSchema } from '../webhooks/comment-events.ts';
+import { assertImageName, ImageReferenceError } from '../images/image-reference.ts';
+import {
+  BOT_COMMENT_MARKER,
+  COMMAND_HELP,
+  isKnownCommand,
+  parseCommands,
+  quoted,
+  replyBody,
+  type CommentCommand,
+} from './comment-commands.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
 import type { StatusPublisher } from '../statuses/status-publisher.ts';
 import {
@@ -53,7 +67,10 @@ import {
 } from './merge-request-event.ts';
 
 export interface TrustPolicy {
-  /** Authors whose pull requests from forks are tested without a human looking first. */
+  /**
+   * Authors whose pull requests from forks are tested without a human looking first, besides everyone with
+   * write access to the repository (asked of the forge).
+   */
   trustedAuthors: readonly string[];
   /**
    * `owner/name` of the repositories whose pull requests a cross-project context may check out beside a
@@ -65,13 +82,27 @@ export interface TrustPolicy {
    * (`unit@acme/widget` on it): the deployment's `server.infraProjects`.
    */
   projects?: readonly string[];
+  /**
+   * A label that approves a fork's head commit when someone with write access adds it (GitHub), like an
+   * `/approve` comment. Absent: only `/approve` does.
+   */
+  approvalLabel?: string;
+}
+
+/** What `/image-refresh <image>` queues: `ironbots image-refresh <image>` at the default branch's head. */
+export interface ImageRefreshJobs {
+  /** Labels an agent must offer to take it (it builds and boots a VM image). */
+  labels: readonly string[];
+  executor: Job['executor'];
+  timeoutSeconds: number;
 }
 
 /**
- * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, and the
- * infrastructure repositories of cross-project contexts.
+ * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, who has
+ * write access, branch heads (for `/image-refresh`), and the infrastructure repositories of cross-project
+ * contexts.
  */
-export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Repositories;
+export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Collaborators & Repositories;
 
 export interface PlannerOptions {
   forge: PlannerForge;
@@ -111,7 +142,17 @@ export interface PlannerOptions {
    * Default 2 minutes.
    */
   settleAfterMs?: number;
+  /** `/image-refresh` jobs; default labels [kvm], process executor, 2 hours. */
+  imageRefresh?: ImageRefreshJobs;
+  /** A job's log, for links in replies. */
+  logUrl?: (jobId: string) => string;
 }
+
+export const DEFAULT_IMAGE_REFRESH_JOBS: ImageRefreshJobs = {
+  labels: ['kvm'],
+  executor: 'process',
+  timeoutSeconds: 7200,
+};
 
 /** The label a canary agent offers (`agent.canary: true`). */
 export const CANARY_LABEL = 'canary';
@@ -125,6 +166,8 @@ export type PlanResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'untrusted'; contexts: string[] }
   | { kind: 'config-error'; message: string }
+  /** A comment with commands: what each did, and the reply posted. */
+  | { kind: 'commands'; commands: { name: string; outcome: string }[]; reply: string[] }
   | {
       kind: 'planned';
       jobs: { context: string; jobId: string; duplicate: boolean }[];
@@ -163,6 +206,8 @@ export class Planner {
   readonly #supersede: PlannerOptions['supersede'];
   readonly #plannedHeads: PlannedHeads | null;
   readonly #settleAfterMs: number;
+  readonly #imageRefresh: ImageRefreshJobs;
+  readonly #logUrl: ((jobId: string) => string) | null;
 
   constructor(options: PlannerOptions) {
     this.#forge = options.forge;
@@ -182,6 +227,8 @@ export class Planner {
     this.#settleAfterMs = options.settleAfterMs ?? 120_000;
     this.#canary = options.canary;
     this.#supersede = options.supersede;
+    this.#imageRefresh = options.imageRefresh ?? DEFAULT_IMAGE_REFRESH_JOBS;
+    this.#logUrl = options.logUrl ?? null;
   }
 
   /** Jobs of an older head or of a closed pull request are dropped before planning anything new. */
@@ -218,6 +265,7 @@ export class Planner {
   async handleDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
     if (delivery.forge === 'gitlab') return this.#handleGitLabDelivery(delivery);
     if (delivery.event === 'status') return this.#handleStatusDelivery(delivery);
+    if (delivery.event === 'issue_comment') return this.#handleIssueComment(delivery);
     if (delivery.event !== 'pull_request')
       return { kind: 'ignored', reason: `event ${delivery.event} is not planned` };
     const parsed = PullRequestEventSchema.safeParse(delivery.payload);
@@ -230,6 +278,7 @@ export class Planner {
     const event = parsed.data;
     const repository = repositoryFromEvent(event);
     if (event.action === 'closed') await this.#dropSuperseded(repository, event.number, null);
+    if (event.action === 'labeled') return this.#handleLabeled(event, repository);
     if (!PLANNED_ACTIONS.has(event.action))
       return { kind: 'ignored', reason: `pull_request ${event.action}` };
     if (event.action === 'synchronize')
@@ -280,6 +329,7 @@ export class Planner {
    * forge says what its head and source project are now), then planned like a pull request.
    */
   async #handleGitLabDelivery(delivery: WebhookDelivery): Promise<PlanResult> {
+    if (delivery.event === 'note') return this.#handleNote(delivery);
     if (delivery.event !== 'merge_request')
       return { kind: 'ignored', reason: `GitLab event ${delivery.event} is not planned` };
     const parsed = MergeRequestEventSchema.safeParse(delivery.payload);
@@ -357,7 +407,12 @@ export class Planner {
     return results;
   }
 
-  async planPullRequest(repository: Repository, pr: PullRequest, trigger: Trigger): Promise<PlanResult> {
+  async planPullRequest(
+    repository: Repository,
+    pr: PullRequest,
+    trigger: Trigger,
+    options: { approved?: boolean } = {},
+  ): Promise<PlanResult> {
     const log = this.#logger.child({
       repo: `${repository.owner}/${repository.name}`,
       pr: pr.number,
@@ -397,8 +452,9 @@ export class Planner {
       (await this.#forge.listCommitStatuses(repository, pr.headSha)).map((s) => [s.context, s] as const),
     );
 
-    if (!this.#trusted(repository, pr)) {
-      // A cross-project context asked for on it waits for the same human as the file's own contexts.
+    const trust = options.approved ? 'approved' : await this.#trustOf(repository, pr, existing);
+    if (trust === 'untrusted') {
+      // A cross-project context asked for on it waits for the same approval as the file's own contexts.
       const requested = [...existing.values()]
         .filter(
           (s) =>
@@ -410,10 +466,10 @@ export class Planner {
         await this.#forge.setCommitStatus(repository, pr.headSha, {
           state: 'pending',
           context,
-          description: MANUAL_TESTING_REQUIRED,
+          description: WAITING_FOR_APPROVAL,
         });
       }
-      log.info({ author: pr.author }, 'pull request from an untrusted fork: waiting for a human');
+      log.info({ author: pr.author }, 'pull request from a fork: waiting for approval');
       return { kind: 'untrusted', contexts };
     }
 
@@ -466,7 +522,8 @@ export class Planner {
         }
         unsettled++;
         // Status first: once enqueued, an agent may start at once and its "In progress" must come last.
-        if (!status) await this.#setNotYetTested(repository, pr.headSha, context);
+        if (!status || isWaitingForApproval(status.description))
+          await this.#setNotYetTested(repository, pr.headSha, context);
         await enqueue();
         return;
       }
@@ -516,7 +573,7 @@ export class Planner {
       // Only the planner that created the record says "Not yet tested", and before the job can start.
       // Best effort: a forge that refuses it must not keep the job from being queued (the agent's statuses
       // follow), and a record left without its job would block the context until the orphan check.
-      if (!status)
+      if (!status || isWaitingForApproval(status.description))
         await this.#setNotYetTested(repository, pr.headSha, context).catch((error: unknown) =>
           log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
         );
@@ -539,8 +596,8 @@ export class Planner {
         description: truncateDescription(notRun(reason)),
       });
     };
-    const asked = (status: CommitStatus) =>
-      status.state === 'pending' && status.description !== MANUAL_TESTING_REQUIRED;
+    // Past the trust check: a request that waited for approval is asked now, like the file's own contexts.
+    const asked = (status: CommitStatus) => status.state === 'pending';
     for (const [context, status] of existing) {
       const request = parseCrossProjectContext(context);
       if (request === null || !asked(status)) continue;
@@ -589,6 +646,331 @@ export class Planner {
     return { kind: 'planned', jobs, skipped, settled: unsettled === 0 };
   }
 
+  // ---- comments: bot commands ----
+
+  /** GitHub: a comment on a pull request (an issue comment whose issue is a pull request). */
+  async #handleIssueComment(delivery: WebhookDelivery): Promise<PlanResult> {
+    const parsed = IssueCommentEventSchema.safeParse(delivery.payload);
+    if (!parsed.success)
+      return {
+        kind: 'ignored',
+        reason: `issue_comment payload not understood: ${parsed.error.issues[0]?.message}`,
+      };
+    const event = parsed.data;
+    if (event.action !== 'created') return { kind: 'ignored', reason: `issue_comment ${event.action}` };
+    if (!event.issue.pull_request) return { kind: 'ignored', reason: 'a comment on an issue' };
+    // Apps (other bots) do not command; neither do we.
+    if (event.comment.user.type === 'Bot') return { kind: 'ignored', reason: 'a comment by a bot' };
+    return this.#handleComment({
+      repository: {
+        owner: event.repository.owner.login,
+        name: event.repository.name,
+        defaultBranch: event.repository.default_branch,
+        cloneUrl: event.repository.clone_url,
+        htmlUrl: event.repository.html_url,
+      },
+      number: event.issue.number,
+      author: event.comment.user.login,
+      body: event.comment.body,
+      tag: `${delivery.forge}:${delivery.deliveryId}`,
+    });
+  }
+
+  /** GitLab: a note on a merge request. */
+  async #handleNote(delivery: WebhookDelivery): Promise<PlanResult> {
+    const parsed = NoteEventSchema.safeParse(delivery.payload);
+    if (!parsed.success)
+      return { kind: 'ignored', reason: `note payload not understood: ${parsed.error.issues[0]?.message}` };
+    const event = parsed.data;
+    if (event.object_attributes.noteable_type !== 'MergeRequest' || !event.merge_request)
+      return { kind: 'ignored', reason: `a note on a ${event.object_attributes.noteable_type}` };
+    const full = event.project.path_with_namespace;
+    const slash = full.lastIndexOf('/');
+    return this.#handleComment({
+      repository: {
+        owner: full.slice(0, slash),
+        name: full.slice(slash + 1),
+        defaultBranch: event.project.default_branch ?? 'main',
+        cloneUrl: event.project.git_http_url,
+        htmlUrl: event.project.web_url,
+      },
+      number: event.merge_request.iid,
+      author: event.user.username,
+      body: event.object_attributes.note,
+      tag: `${delivery.forge}:${delivery.deliveryId}`,
+    });
+  }
+
+  /**
+   * Runs the commands of one comment and answers in one reply. Anyone learns the valid commands; only users
+   * with write access command. `tag` (the delivery) makes a redelivered or retried comment queue nothing twice.
+   */
+  async #handleComment(comment: {
+    repository: Repository;
+    number: number;
+    author: string;
+    body: string;
+    tag: string;
+  }): Promise<PlanResult> {
+    const { repository, number, author } = comment;
+    if (comment.body.includes(BOT_COMMENT_MARKER)) return { kind: 'ignored', reason: 'a comment of our own' };
+    const commands = parseCommands(comment.body);
+    if (!commands.length) return { kind: 'ignored', reason: 'no command in the comment' };
+    const log = this.#logger.child({ repo: `${repository.owner}/${repository.name}`, pr: number, author });
+    const unknown = commands.filter((c) => !isKnownCommand(c.name));
+    const known = commands.filter((c) => isKnownCommand(c.name));
+    const lines: string[] = [];
+    const outcomes: { name: string; outcome: string }[] = [];
+    if (unknown.length) {
+      lines.push(
+        `${mention(author)}: I do not know ${unknown.map((c) => quoted(`/${c.name}`)).join(', ')}. The commands are:`,
+        ...Object.values(COMMAND_HELP).map((help) => `- ${help}`),
+      );
+      for (const c of unknown) outcomes.push({ name: c.name, outcome: 'unknown' });
+    }
+    if (known.length) {
+      if (!(await this.#forge.hasWriteAccess(repository, author))) {
+        lines.push(
+          `Sorry ${mention(author)}, only people with write access to ${repository.owner}/${repository.name} ` +
+            `can use ${known.map((c) => quoted(`/${c.name}`)).join(', ')}, so nothing was run. ` +
+            'A maintainer can run it for you.',
+        );
+        for (const c of known) outcomes.push({ name: c.name, outcome: 'refused: no write access' });
+      } else {
+        for (const command of known) {
+          const outcome = await this.#runCommand(command, comment);
+          lines.push(outcome);
+          outcomes.push({ name: command.name, outcome });
+        }
+      }
+    }
+    log.info({ commands: outcomes }, 'comment commands handled');
+    // The commands ran; a reply that cannot be posted is not worth running them again for.
+    await this.#forge
+      .createIssueComment(repository, number, replyBody(lines))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not post the reply to a command'));
+    return { kind: 'commands', commands: outcomes, reply: lines };
+  }
+
+  async #runCommand(
+    command: CommentCommand,
+    comment: { repository: Repository; number: number; author: string; tag: string },
+  ): Promise<string> {
+    const { repository, number, author, tag } = comment;
+    if (command.name === 'image-refresh')
+      return this.#imageRefreshCommand(repository, command.args, author, `${tag}/${command.name}`);
+    const pr = await this.#forge.getPullRequest(repository, number);
+    if (pr.state !== 'open') return `${quoted(`/${command.name}`)}: the pull request is closed.`;
+    if (command.name === 'approve') return this.#approveCommand(repository, pr, command.args, author);
+    return this.#retestCommand(repository, pr, command.args, `${tag}/${command.name}`);
+  }
+
+  /** `/approve [commit]`: the head commit of a fork's pull request may run (no secrets; see README). */
+  async #approveCommand(
+    repository: Repository,
+    pr: PullRequest,
+    args: string[],
+    approver: string,
+  ): Promise<string> {
+    const head = pr.headSha.slice(0, 7);
+    const expected = args[0]?.toLowerCase();
+    if (expected !== undefined && (!/^[0-9a-f]{4,40}$/.test(expected) || !pr.headSha.startsWith(expected)))
+      return (
+        `\`/approve\`: the head is ${head} now, not ${quoted(args[0]!)}; ` +
+        'look at the new commits, then approve again.'
+      );
+    const existing = new Map(
+      (await this.#forge.listCommitStatuses(repository, pr.headSha)).map((s) => [s.context, s] as const),
+    );
+    const trust = await this.#trustOf(repository, pr, existing);
+    if (trust === 'trusted') return `\`/approve\`: ${head} needs no approval; it is tested anyway.`;
+    if (trust === 'untrusted')
+      await this.#forge.setCommitStatus(repository, pr.headSha, {
+        state: 'success',
+        context: APPROVAL_CONTEXT,
+        description: truncateDescription(`Approved by ${approver}`),
+      });
+    const result = await this.planPullRequest(repository, pr, 'webhook', { approved: true });
+    return `${quoted('/approve')}: ${head} approved by ${mention(approver)}; ${describePlan(result)}`;
+  }
+
+  /** A label added to a pull request: the approval label, added by someone with write access, approves. */
+  async #handleLabeled(
+    event: ReturnType<typeof PullRequestEventSchema.parse>,
+    repository: Repository,
+  ): Promise<PlanResult> {
+    const label = event.label?.name;
+    const approvalLabel = this.#trust.approvalLabel;
+    if (!approvalLabel || label !== approvalLabel)
+      return { kind: 'ignored', reason: `pull_request labeled ${label ?? ''}`.trim() };
+    const sender = event.sender?.login;
+    if (!sender || !(await this.#forge.hasWriteAccess(repository, sender)))
+      return {
+        kind: 'ignored',
+        reason: `the ${approvalLabel} label was added by someone without write access`,
+      };
+    // The head the label was added to (from the event), not whatever was pushed since.
+    const pr = pullRequestFromEvent(event);
+    const current = await this.#forge.getPullRequest(repository, pr.number);
+    if (current.state !== 'open' || current.headSha !== pr.headSha)
+      return { kind: 'ignored', reason: 'the pull request moved on since the label was added' };
+    const existing = new Map(
+      (await this.#forge.listCommitStatuses(repository, current.headSha)).map((s) => [s.context, s] as const),
+    );
+    const trust = await this.#trustOf(repository, current, existing);
+    if (trust === 'untrusted')
+      await this.#forge.setCommitStatus(repository, current.headSha, {
+        state: 'success',
+        context: APPROVAL_CONTEXT,
+        description: truncateDescription(`Approved by ${sender} (${approvalLabel})`),
+      });
+    return this.planPullRequest(repository, current, 'webhook', { approved: true });
+  }
+
+  /**
+   * `/retest [context…]`: the named contexts, or every failed or errored one, run again at the current head.
+   * Each gets its record reopened and a job queued under a key of this comment, so a redelivery or a retry
+   * of the same comment queues nothing twice while the next `/retest` runs them again.
+   */
+  async #retestCommand(
+    repository: Repository,
+    pr: PullRequest,
+    names: string[],
+    tag: string,
+  ): Promise<string> {
+    const head = pr.headSha.slice(0, 7);
+    const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);
+    if (text === null) return `\`/retest\`: there is no ${PROJECT_CONFIG_PATH} at ${head}.`;
+    let config: ProjectConfig;
+    try {
+      config = await this.#parseConfig(text);
+    } catch (error) {
+      if (!(error instanceof ProjectConfigError)) throw error;
+      return `\`/retest\`: ${PROJECT_CONFIG_PATH} at ${head} is broken: ${quoted(error.message)}`;
+    }
+    const existing = new Map(
+      (await this.#forge.listCommitStatuses(repository, pr.headSha)).map((s) => [s.context, s] as const),
+    );
+    if ((await this.#trustOf(repository, pr, existing)) === 'untrusted')
+      return `\`/retest\`: ${head} is from a fork and waits for approval: \`/approve\` it first.`;
+    const contexts = Object.keys(config.contexts);
+    const unknown = names.filter((n) => !Object.hasOwn(config.contexts, n));
+    if (unknown.length)
+      return (
+        `\`/retest\`: ${PROJECT_CONFIG_PATH} at ${head} has no context ${unknown.map((n) => quoted(n)).join(', ')}; ` +
+        `its contexts are ${contexts.map((c) => quoted(c)).join(', ')}. Nothing was queued.`
+      );
+    const chosen = names.length
+      ? [...new Set(names)]
+      : contexts.filter((c) => {
+          const state = existing.get(c)?.state;
+          return state === 'failure' || state === 'error';
+        });
+    if (!chosen.length) return `\`/retest\`: no context failed at ${head}; name the ones to run again.`;
+    const queued: string[] = [];
+    const busy: string[] = [];
+    for (const context of chosen) {
+      const spec = config.contexts[context]!;
+      const job: Job = {
+        ...jobFromContext(context, spec, { kind: 'webhook', ref: 'retest' }, this.#clock()),
+        repository: { owner: repository.owner, name: repository.name, cloneUrl: pr.headCloneUrl },
+        sha: pr.headSha,
+        pullRequest: pr.number,
+      };
+      const key = jobDedupKey(job)!;
+      const rerun = await this.#rerun(job, key, `${key}~${tag}`, spec.priority);
+      (rerun === 'busy' ? busy : queued).push(context);
+    }
+    const parts = [];
+    if (queued.length) parts.push(`running ${queued.map((c) => quoted(c)).join(', ')} again at ${head}`);
+    if (busy.length) parts.push(`${busy.map((c) => quoted(c)).join(', ')} already queued or running`);
+    return `\`/retest\`: ${parts.join('; ')}.`;
+  }
+
+  /**
+   * Queues a job that ran before at the same commit and context: its record is reopened (a finished record
+   * would make the agent republish the old outcome instead of running), its status reset to "Not yet tested",
+   * then it is enqueued under `queueKey`. A job still open (queued or running) is left alone.
+   */
+  async #rerun(
+    job: Job,
+    key: string,
+    queueKey: string,
+    priority: number,
+  ): Promise<{ jobId: string } | 'busy'> {
+    const repo = { owner: job.repository!.owner, name: job.repository!.name };
+    const records = this.#records;
+    if (records) {
+      const record = await records.get(key);
+      if (record?.state === 'open') return 'busy';
+      if (record) await records.reopen(key);
+      else await records.create(key, { repo, sha: job.sha!, context: job.context });
+    }
+    await this.#setNotYetTested(repo, job.sha!, job.context).catch((error: unknown) =>
+      this.#logger.warn({ err: error, context: job.context }, 'could not post "Not yet tested"'),
+    );
+    const queued = await this.#jobs.enqueue(job, {
+      dedupKey: queueKey,
+      priority,
+      labels: requiredLabels(job),
+    });
+    this.#logger.info(
+      { context: job.context, sha: job.sha, jobId: queued.id, duplicate: queued.duplicate, queueKey },
+      'job queued again on command',
+    );
+    return { jobId: queued.id };
+  }
+
+  /**
+   * `/image-refresh <image>`: queues `ironbots image-refresh <image> --repository <repo>` on the head of the
+   * default branch (never the pull request's commits: the job holds the deployment's credentials), as the
+   * `image-refresh/<image>` context; the job builds, boot-tests and uploads the image and opens a pull
+   * request that updates `images/<image>`.
+   */
+  async #imageRefreshCommand(
+    repository: Repository,
+    args: string[],
+    author: string,
+    tag: string,
+  ): Promise<string> {
+    const usage = `\`/image-refresh\` takes one image name, e.g. \`/image-refresh debian-12\``;
+    if (args.length !== 1) return `${usage}.`;
+    const image = args[0]!;
+    try {
+      assertImageName(image);
+    } catch (error) {
+      if (!(error instanceof ImageReferenceError)) throw error;
+      return `${usage}: ${quoted(image)} is not an image name (lower-case letters, digits, '.', '_' and '-').`;
+    }
+    const branch = (await this.#forge.listBranches(repository)).find(
+      (b) => b.name === repository.defaultBranch,
+    );
+    if (!branch) return `\`/image-refresh\`: ${repository.defaultBranch} has no commit yet.`;
+    const settings = this.#imageRefresh;
+    const job: Job = {
+      context: `image-refresh/${image}`,
+      command: ['ironbots', 'image-refresh', image, '--repository', `${repository.owner}/${repository.name}`],
+      labels: [...settings.labels],
+      timeoutSeconds: settings.timeoutSeconds,
+      env: {},
+      executor: settings.executor,
+      repository: { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl },
+      sha: branch.sha,
+      trigger: { kind: 'webhook', ref: `image-refresh by ${author}` },
+      createdAt: this.#clock().toISOString(),
+    };
+    const key = jobDedupKey(job)!;
+    const rerun = await this.#rerun(job, key, `${key}~${tag}`, 0);
+    const at = `${repository.defaultBranch} at ${branch.sha.slice(0, 7)}`;
+    if (rerun === 'busy')
+      return `\`/image-refresh\`: ${quoted(job.context)} is already queued or running on ${at}.`;
+    return (
+      `\`/image-refresh\`: queued ${quoted(job.context)} on ${at}; it runs ${quoted(job.command.join(' '))}, ` +
+      `which builds and boot-tests the image, uploads it and opens a pull request updating images/${image}.` +
+      (this.#logUrl ? ` Its log: ${this.#logUrl(rerun.jobId)}` : '')
+    );
+  }
+
   /**
    * A context with a status needs a job only when that status shows a job that may have been lost:
    * "Not yet tested" (the queue may have lost it; dedup makes re-enqueueing safe), or "In progress" for much
@@ -597,6 +979,8 @@ export class Planner {
   #needsJob(status: CommitStatus, timeoutSeconds: number): boolean {
     if (status.state !== 'pending') return false;
     if (status.description === NOT_YET_TESTED) return true;
+    // Planned at all, the head is approved now (or its author trusted).
+    if (isWaitingForApproval(status.description)) return true;
     if (isInProgress(status.description)) {
       const age = this.#clock().getTime() - Date.parse(status.createdAt);
       return age > (timeoutSeconds + 600) * 1000;
@@ -604,7 +988,7 @@ export class Planner {
     return false;
   }
 
-  async #setNotYetTested(repository: Repository, sha: string, context: string): Promise<void> {
+  async #setNotYetTested(repository: RepositoryId, sha: string, context: string): Promise<void> {
     await this.#forge.setCommitStatus(repository, sha, {
       state: 'pending',
       context,
@@ -655,11 +1039,42 @@ export class Planner {
     };
   }
 
-  #trusted(repository: Repository, pr: PullRequest): boolean {
+  /**
+   * Whether a head may run: a branch of the repository itself, or an author with write access or on the
+   * trusted list, runs; a fork's head commit by anyone else runs once approved (the approval status on it).
+   */
+  async #trustOf(
+    repository: Repository,
+    pr: PullRequest,
+    existing: ReadonlyMap<string, CommitStatus>,
+  ): Promise<'trusted' | 'approved' | 'untrusted'> {
     // A PR whose fork was deleted falls back to the base repository's clone URL: that says nothing about
     // who wrote its commits, so only the author decides.
-    if (!pr.headRepositoryDeleted && pr.headCloneUrl === repository.cloneUrl) return true;
-    return this.#trust.trustedAuthors.includes(pr.author);
+    if (!pr.headRepositoryDeleted && pr.headCloneUrl === repository.cloneUrl) return 'trusted';
+    if (this.#trust.trustedAuthors.includes(pr.author)) return 'trusted';
+    if (existing.get(APPROVAL_CONTEXT)?.state === 'success') return 'approved';
+    return (await this.#forge.hasWriteAccess(repository, pr.author)) ? 'trusted' : 'untrusted';
+  }
+}
+
+/** A login as a mention, or quoted when it is not a plain login. */
+function mention(login: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(login) ? `@${login}` : quoted(login);
+}
+
+/** What planning an approved head did, for a reply. */
+function describePlan(result: PlanResult): string {
+  switch (result.kind) {
+    case 'planned': {
+      const fresh = result.jobs.filter((j) => !j.duplicate).map((j) => quoted(j.context));
+      return fresh.length ? `testing ${fresh.join(', ')}.` : 'every context already has a job.';
+    }
+    case 'config-error':
+      return `but ${PROJECT_CONFIG_PATH} is broken: ${quoted(result.message)}`;
+    case 'ignored':
+      return `but nothing runs: ${result.reason}.`;
+    default:
+      return 'nothing to run.';
   }
 }
 

@@ -25,6 +25,10 @@ export const PullRequestEventSchema = z.object({
     head: z.object({ sha: z.string(), ref: z.string(), repo: RepoSchema.nullable() }),
     base: z.object({ ref: z.string() }),
   }),
+  /** On `labeled`: the label added. */
+  label: z.object({ name: z.string() }).optional(),
+  /** Who caused the event (for `labeled`: who added the label). */
+  sender: z.object({ login: z.string() }).optional(),
 });
 
 export type PullRequestEvent = z.infer<typeof PullRequestEventSchema>;

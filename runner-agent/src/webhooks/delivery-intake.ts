@@ -10,6 +10,7 @@ import {
 } from '../../../core/http/body.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
 import type { Queue } from '../queue/queue.ts';
+import { commentPayloadProblem } from './comment-events.ts';
 import { deliveryDedupKey, type WebhookDelivery } from './delivery.ts';
 
 /**
@@ -125,7 +126,8 @@ export async function readDeliveryBody(
 }
 
 /**
- * A verified body: parsed (400 for what is not a JSON object or nests too deep), answered 200 for a ping,
+ * A verified body: parsed (400 for what is not a JSON object or nests too deep, or a comment event without
+ * the fields a command needs), answered 200 for a ping,
  * else enqueued and answered 202 (200 for a duplicate), or 503 with Retry-After when the queue is down.
  */
 export async function acceptDelivery(
@@ -164,6 +166,13 @@ export async function acceptDelivery(
   if (options.ping) {
     count(event, 'ping');
     return sendJson(res, 200, { ok: true, pong: deliveryId });
+  }
+  // A comment may carry a command: one that lacks what a command needs is refused before it is queued.
+  const problem = commentPayloadProblem(options.forge, event, payload);
+  if (problem) {
+    logger.warn({ deliveryId, event, problem }, 'comment delivery refused');
+    count(event, 'bad-request');
+    return sendError(res, 400, problem);
   }
   const delivery: WebhookDelivery = {
     forge: options.forge,
