@@ -4,7 +4,13 @@ import { chmod, cp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } fr
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { keyFor, restore, save, type NpmCacheContext } from '../../actions/npm-cache/npm-cache.ts';
+import {
+  keyFor,
+  restore,
+  restorePartial,
+  save,
+  type NpmCacheContext,
+} from '../../actions/npm-cache/npm-cache.ts';
 import { createImage, unmountTree } from '../../actions/npm-cache/squashfs-image.ts';
 import { DirectoryStore } from '../../actions/npm-cache/stores/directory-store.ts';
 import { textLog } from '../../cli/text-log.ts';
@@ -221,6 +227,30 @@ describe('npm-cache mount: auto, with real squashfs and overlay mounts', () => {
     expect(await mountsUnder(tmp.dir)).toEqual([]);
     expect(await readdir(tempDir)).toEqual([]);
     expect(await npmTest()).toContain('left 1.0.0 / right with left 0.9.0');
+  });
+
+  it('restore keys find images first and unpack them (npm install then writes into the tree)', async () => {
+    const images = context.store.withKind('squashfs');
+    // An image under another lockfile's key, and an older archive under the same prefix.
+    const { mount, ...withoutMount } = context;
+    await save({ ...withoutMount, keyPrefix: 'older' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const saved = await save({ ...context, keyPrefix: 'older' });
+    expect(saved.format).toBe('squashfs');
+    await rm(path.join(project, 'node_modules'), { recursive: true });
+
+    const partial = await restorePartial({ ...context, mount: mount! }, ['older-']);
+    expect(partial).toMatchObject({ matchedKey: saved.key, restoreKey: 'older-' });
+    await partial!.oldTreeRemoved;
+    expect(log.lines.join('\n')).toContain(`(${saved.key}, squashfs) by restore key older-`);
+    expect(await mountsUnder(tmp.dir)).toEqual([]);
+    expect(await npmTest()).toContain('left 1.0.0 / right with left 0.9.0');
+    // Without mount: auto the same restore key finds only the archive.
+    expect(await images.findLatest('older-')).toBe(saved.key);
+    await rm(path.join(project, 'node_modules'), { recursive: true });
+    log.lines.length = 0;
+    expect(await restorePartial(withoutMount, ['older-'])).toMatchObject({ matchedKey: saved.key });
+    expect(log.lines.join('\n')).toContain(`(${saved.key}, zstd) by restore key older-`);
   });
 
   it('unpacks the image, with a notice, in a job that is neither root nor allowed passwordless sudo', async () => {
