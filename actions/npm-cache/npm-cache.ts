@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { type ArchiveFormat, CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
-import { cacheKey, readLockfile } from './cache-key.ts';
+import { cacheKey, readLockfile, type Lockfile } from './cache-key.ts';
 import { formatBytes, formatDuration, formatRate } from './sizes.ts';
 import {
   checkImage,
@@ -21,7 +21,6 @@ import {
 } from './squashfs-image.ts';
 import type { CacheStore, EntryKind } from './stores/cache-store.ts';
 import { verifyTree, type TreeMismatch } from './verify-tree.ts';
-import type { Lockfile } from './cache-key.ts';
 
 /**
  * The npm-cache core: restore node_modules from a store (verified against the lockfile before it replaces
