@@ -188,7 +188,7 @@ function report(where: string, f: Figures): void {
     const ratio = baseline / value;
     const phases = f.restorePhases[key];
     console.log(
-      `    restore: ${label.padEnd(34)} ${seconds(value).padStart(9)}   ${ratio.toFixed(1)}× faster than npm ci (goal ≥ ${GOAL}×: ${ratio >= GOAL ? 'met' : 'missed'})   (${each(samples)})`,
+      `    restore: ${label.padEnd(40)} ${seconds(value).padStart(9)}   ${ratio.toFixed(1)}× faster than npm ci (goal ≥ ${GOAL}×: ${ratio >= GOAL ? 'met' : 'missed'})   (${each(samples)})`,
     );
     if (phases)
       console.log(
