@@ -70,6 +70,7 @@ export async function benchReleaseUpload(runs = 3): Promise<void> {
     let logLines = 0;
     const countingLog: ActionLog = {
       info: () => void logLines++,
+      notice: () => void logLines++,
       warn: () => void logLines++,
       error: () => void logLines++,
       debug: () => undefined,

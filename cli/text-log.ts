@@ -17,6 +17,7 @@ export function textLog(
     annotation?.file ? `${annotation.file}${annotation.line ? `:${annotation.line}` : ''}: ` : '';
   return {
     info: (message) => emit(message),
+    notice: (message) => emit(`notice: ${message}`),
     warn: (message, annotation) => emit(`warning: ${where(annotation)}${message}`),
     error: (message, annotation) => emit(`error: ${where(annotation)}${message}`),
     debug: (message) => {

@@ -10,11 +10,13 @@ export interface Annotation {
 }
 
 /**
- * What the actions log through: plain human lines, warnings and errors that may point at a file, debug lines
- * shown only when asked for, and groups (one per build, push or command) that fold in the workflow log.
+ * What the actions log through: plain human lines, notices (worth a look, nothing wrong), warnings and
+ * errors that may point at a file, debug lines shown only when asked for, and groups (one per build, push or
+ * command) that fold in the workflow log.
  */
 export interface ActionLog {
   info(message: string): void;
+  notice(message: string): void;
   warn(message: string, annotation?: Annotation): void;
   error(message: string, annotation?: Annotation): void;
   debug(message: string): void;
@@ -45,6 +47,7 @@ export function actionsLog(secretValues: ReadonlyArray<string | undefined> = [])
   const redact = (text: string) => secrets.redact(text);
   return {
     info: (message) => core.info(redact(message)),
+    notice: (message) => core.notice(redact(message)),
     warn: (message, annotation) => core.warning(redact(message), annotationProperties(annotation)),
     error: (message, annotation) => core.error(redact(message), annotationProperties(annotation)),
     debug: (message) => core.debug(redact(message)),

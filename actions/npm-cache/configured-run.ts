@@ -82,6 +82,7 @@ export async function configuredContext(
     store,
     keyPrefix: settings.keyPrefix,
     log: deps.log,
+    ...(settings.mount ? { mount: { tempDir: settings.tempDir } } : {}),
     ...(deps.report ? { report: deps.report } : {}),
   };
 }

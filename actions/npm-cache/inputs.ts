@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
 
@@ -17,6 +18,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'key-prefix': 'npm-cache',
   'restore-keys': '',
   'save-always': 'false',
+  mount: 'off',
   'open-pr': 'false',
   'test-command': 'npm test',
   branch: 'ironbots/npm-update',
@@ -42,6 +44,10 @@ export interface NpmCacheSettings {
   restoreKeys: string[];
   /** install mode: the post step saves after a failed job too. */
   saveAlways: boolean;
+  /** mount: auto: squashfs images, mounted under an overlay where the job may mount (see squashfs-image.ts). */
+  mount: boolean;
+  /** Where a mounted image and its overlay's layers stay until the post step: RUNNER_TEMP. */
+  tempDir: string;
   openPr: boolean;
   testCommand: string;
   branch: string;
@@ -82,6 +88,14 @@ export function readSettings(
   const saveAlways = inputs.getBooleanInput('save-always');
   if (saveAlways && mode !== 'install')
     throw new InputError('save-always', `only with mode install, whose post step saves (not ${mode})`);
+  const mount = get('mount');
+  if (mount !== 'auto' && mount !== 'off')
+    throw new InputError('mount', `"${mount}" is not one of auto, off`);
+  if (mount === 'auto' && !options.postStep && mode === 'restore')
+    throw new InputError(
+      'mount',
+      'auto restores only in the action, whose post step unmounts; here, save and update make images, and restore needs mount off',
+    );
   const cacheDir = get('cache-dir');
   const s3 = {
     bucket: get('s3-bucket'),
@@ -114,6 +128,8 @@ export function readSettings(
     keyPrefix: get('key-prefix'),
     restoreKeys,
     saveAlways,
+    mount: mount === 'auto',
+    tempDir: env.RUNNER_TEMP || os.tmpdir(),
     openPr,
     testCommand: get('test-command'),
     branch: get('branch'),

@@ -4,7 +4,8 @@ import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { configuredContext, runConfigured, runInstall, type NpmCacheOutcome } from './configured-run.ts';
 import { readSettings, type NpmCacheSettings } from './inputs.ts';
-import { save, type InstallResult, type StepReport } from './npm-cache.ts';
+import { save, type InstallResult, type RestoreResult, type StepReport } from './npm-cache.ts';
+import { unmountTree, type MountedTree } from './squashfs-image.ts';
 import { formatBytes, formatDuration } from '../../core/sizes.ts';
 
 /**
@@ -20,6 +21,17 @@ const SAVE_KEY_STATE = 'npm-cache-save-key';
  * that reason), but it does give `env`, which the main step sets through GITHUB_ENV.
  */
 const SAVE_ALWAYS_VARIABLE = 'IRONBOTS_NPM_CACHE_SAVE_ALWAYS';
+/** mount: auto's mounts (a MountedTree as JSON), which the post step takes down. */
+const MOUNTED_STATE = 'npm-cache-mounted';
+/** Set when something is mounted, so that post-if runs the post step to unmount after a failed job too. */
+const MOUNTED_VARIABLE = 'IRONBOTS_NPM_CACHE_MOUNTED';
+
+/** Leaves the post step what it must unmount, first thing after a mount. */
+function rememberMount(result: RestoreResult): void {
+  if (!result.mounted) return;
+  core.saveState(MOUNTED_STATE, JSON.stringify(result.mounted));
+  core.exportVariable(MOUNTED_VARIABLE, 'true');
+}
 
 const settingsHere = () =>
   readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message), {
@@ -44,6 +56,7 @@ async function main(): Promise<void> {
     if (settings.mode === 'install') {
       if (settings.saveAlways) core.exportVariable(SAVE_ALWAYS_VARIABLE, 'true');
       const result = await runInstall(settings, { log, report });
+      rememberMount(result);
       core.setOutput('key', result.key);
       core.setOutput('cache-hit', String(result.hit));
       core.setOutput('cache-matched-key', result.matchedKey ?? '');
@@ -59,6 +72,7 @@ async function main(): Promise<void> {
       report,
       ...(settings.openPr ? { pullRequest: await pullRequestTarget(settings) } : {}),
     });
+    if (result.mode === 'restore') rememberMount(result);
     core.setOutput('key', result.key);
     if (result.mode === 'restore') {
       core.setOutput('cache-hit', String(result.hit));
@@ -85,6 +99,8 @@ async function main(): Promise<void> {
  * actions/cache: the job's own result stands.
  */
 async function post(): Promise<void> {
+  const mounted = core.getState(MOUNTED_STATE);
+  if (mounted) await takeDown(JSON.parse(mounted) as MountedTree);
   const key = core.getState(SAVE_KEY_STATE);
   if (!key) {
     core.info('npm-cache: nothing to save (a cache hit, or not install mode)');
@@ -108,14 +124,26 @@ async function post(): Promise<void> {
   }
 }
 
+/** Unmounts a restored tree; a failure is a warning (the job's work is done by now). */
+async function takeDown(tree: MountedTree): Promise<void> {
+  try {
+    const problems = await unmountTree(tree);
+    for (const problem of problems) core.warning(`npm-cache: ${problem}`);
+    if (!problems.length) core.info(`npm-cache: unmounted ${tree.target}`);
+  } catch (error) {
+    core.warning(`npm-cache could not unmount ${tree.target}: ${errorMessage(error)}`);
+  }
+}
+
 function installStatus(result: InstallResult): string {
-  if (result.hit) return 'hit';
+  if (result.hit) return result.mounted ? 'hit (mounted)' : 'hit';
   const partial = result.partial ? `, partial hit \`${result.partial.matchedKey}\`` : '';
   return `miss (${result.outcome})${partial}, installed with ${result.installedWith}; the post step saves`;
 }
 
 function status(result: NpmCacheOutcome): string {
-  if (result.mode === 'restore') return result.hit ? 'hit' : `miss (${result.outcome})`;
+  if (result.mode === 'restore')
+    return result.hit ? (result.mounted ? 'hit (mounted)' : 'hit') : `miss (${result.outcome})`;
   if (result.mode === 'save') return result.saved ? 'saved' : 'not saved';
   return result.refreshed ? 'cache refreshed' : 'cache already up to date';
 }

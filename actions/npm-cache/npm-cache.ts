@@ -1,13 +1,25 @@
 import type { ActionLog } from '../../core/action-log.ts';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { type ArchiveFormat, CorruptArchiveError, createArchive, extractArchive } from './archive.ts';
-import { cacheKey, readLockfile } from './cache-key.ts';
+import { cacheKey, readLockfile, type Lockfile } from './cache-key.ts';
 import { formatBytes, formatDuration, formatRate } from '../../core/sizes.ts';
-import type { CacheStore } from './stores/cache-store.ts';
+import {
+  checkImage,
+  commandProblem,
+  createImage,
+  extractImage,
+  mountImage,
+  mountOverlay,
+  mountSupport,
+  squashfsTools,
+  unmount,
+  type MountedTree,
+} from './squashfs-image.ts';
+import type { CacheStore, EntryKind } from './stores/cache-store.ts';
 import { verifyTree, type TreeMismatch } from './verify-tree.ts';
 
 /**
@@ -27,7 +39,18 @@ export interface NpmCacheContext {
   arch?: string;
   /** Filled in as the work goes, so that a failure's summary can still say what was known. */
   report?: StepReport;
+  /**
+   * mount: auto. Entries are squashfs images (see squashfs-image.ts): a restore mounts the image read-only
+   * under a writable overlay at node_modules where the job may mount, else unpacks it; a key without an
+   * image falls back to its archive. tempDir (the runner's temp directory) holds the image and the
+   * overlay's layers until the post step unmounts them. unpackOnly: use images, never mount (a run with no
+   * post step to unmount, such as update).
+   */
+  mount?: { tempDir: string; unpackOnly?: boolean };
 }
+
+/** What an entry was: a tar archive (zstd or gzip) or a squashfs image. */
+export type EntryFormat = ArchiveFormat | 'squashfs';
 
 /** What a step knew so far: the key, what the store had, the archive's size. */
 export interface StepReport {
@@ -47,10 +70,12 @@ export interface RestoreResult {
   /** Why a found entry was not used. */
   detail?: string;
   mismatches?: TreeMismatch[];
-  /** Where a hit's time went, for the log and the benchmark. */
+  /** Where a hit's time went, for the log and the benchmark (unpack: checking and mounting an image). */
   phasesMs?: { fetch: number; unpack: number; verify: number };
-  /** A hit's archive format (zstd, or gzip for entries saved before zstd or where it is missing). */
-  format?: ArchiveFormat;
+  /** A hit's entry format (zstd, gzip for entries saved before zstd or where it is missing, squashfs). */
+  format?: EntryFormat;
+  /** A mounted image's mounts, which the post step takes down; absent when the tree was unpacked. */
+  mounted?: MountedTree;
   /** The size of the archive fetched (also for a corrupt or mismatched one). */
   archiveBytes?: number;
   /**
@@ -65,8 +90,8 @@ export interface SaveResult {
   saved: boolean;
   /** Why nothing was saved. */
   detail?: string;
-  /** The archive's format and size when one was made. */
-  format?: ArchiveFormat;
+  /** The entry's format and size when one was made. */
+  format?: EntryFormat;
   archiveBytes?: number;
 }
 
@@ -98,49 +123,237 @@ export async function restore(context: NpmCacheContext): Promise<RestoreResult> 
   const { key, lockfile } = await keyFor(context);
   const { log, store, projectDir, report } = context;
   if (report) report.key = key;
+  if (context.mount) {
+    const fromImage = await restoreImage(context, context.mount, key, lockfile.lockfile);
+    if (fromImage) return fromImage;
+  }
   // Unpacked beside node_modules so the final swap is a rename on one file system.
   const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
   try {
-    const unpacked = await fetchAndUnpack(context, key, work);
+    const unpacked = await fetchAndUnpack(context, key, work, 'archive');
     if (unpacked === 'no-entry') {
       log.info(`cache miss: ${store.description} has no entry for ${key}`);
       if (report) report.outcome = 'no-entry';
       return { key, hit: false, outcome: 'no-entry' };
     }
-    const { archiveBytes } = unpacked;
-    if (!unpacked.ok) {
-      const detail = `the cache archive for ${key} is corrupted (${unpacked.corrupt}); treating it as a miss`;
-      log.warn(detail);
-      if (report) report.outcome = 'corrupt';
-      return { key, hit: false, outcome: 'corrupt', detail, archiveBytes };
-    }
-    const { staging, format, fetchMs, unpackMs } = unpacked;
-    const started = performance.now();
-    const mismatches = await verifyTree(staging, lockfile.lockfile);
-    const verifyMs = performance.now() - started;
-    if (mismatches.length) {
-      const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
-      log.warn(detail);
-      if (report) report.outcome = 'mismatch';
-      return { key, hit: false, outcome: 'mismatch', detail, mismatches, archiveBytes };
-    }
-    const { oldTreeRemoved } = await swapIntoPlace(projectDir, staging, log);
-    log.info(
-      `cache hit: restored node_modules from ${store.description} (${key}, ${format}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
-    );
-    if (report) Object.assign(report, { outcome: 'hit', matchedKey: key });
-    return {
-      key,
-      hit: true,
-      outcome: 'hit',
-      format,
-      archiveBytes,
-      phasesMs: { fetch: fetchMs, unpack: unpackMs, verify: verifyMs },
-      oldTreeRemoved,
-    };
+    return await verifyAndSwap(context, key, lockfile.lockfile, unpacked);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The end of a restore by unpacking: a corrupt entry or a mismatched tree is a miss, else the tree goes in. */
+async function verifyAndSwap(
+  context: NpmCacheContext,
+  key: string,
+  lockfile: Lockfile,
+  unpacked: Exclude<Unpacked, 'no-entry'>,
+): Promise<RestoreResult> {
+  const { log, store, projectDir, report } = context;
+  const { archiveBytes } = unpacked;
+  if (!unpacked.ok) return corruptMiss(context, key, unpacked.corrupt, archiveBytes, context.store.kind);
+  const { staging, format, fetchMs, unpackMs } = unpacked;
+  const started = performance.now();
+  const mismatches = await verifyTree(staging, lockfile);
+  const verifyMs = performance.now() - started;
+  if (mismatches.length) return mismatchMiss(context, key, mismatches, archiveBytes);
+  const { oldTreeRemoved } = await swapIntoPlace(projectDir, staging, log);
+  const what = format === 'squashfs' ? 'squashfs image, unpacked' : format;
+  log.info(
+    `cache hit: restored node_modules from ${store.description} (${key}, ${what}), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, unpack ${unpackMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms)`,
+  );
+  if (report) Object.assign(report, { outcome: 'hit', matchedKey: key });
+  return {
+    key,
+    hit: true,
+    outcome: 'hit',
+    format,
+    archiveBytes,
+    phasesMs: { fetch: fetchMs, unpack: unpackMs, verify: verifyMs },
+    oldTreeRemoved,
+  };
+}
+
+function corruptMiss(
+  context: NpmCacheContext,
+  key: string,
+  problem: string,
+  archiveBytes: number,
+  kind: EntryKind,
+): RestoreResult {
+  const detail = `the cache ${kind === 'squashfs' ? 'squashfs image' : 'archive'} for ${key} is corrupted (${problem}); treating it as a miss`;
+  context.log.warn(detail);
+  if (context.report) context.report.outcome = 'corrupt';
+  return { key, hit: false, outcome: 'corrupt', detail, archiveBytes };
+}
+
+function mismatchMiss(
+  context: NpmCacheContext,
+  key: string,
+  mismatches: TreeMismatch[],
+  archiveBytes: number,
+): RestoreResult {
+  const detail = `the cached node_modules for ${key} does not match package-lock.json: ${describeMismatches(mismatches)}; treating it as a miss`;
+  context.log.warn(detail);
+  if (context.report) context.report.outcome = 'mismatch';
+  return { key, hit: false, outcome: 'mismatch', detail, mismatches, archiveBytes };
+}
+
+/**
+ * mount: auto's restore: key's squashfs image mounted under an overlay at node_modules, or unpacked where
+ * the job cannot mount or the mount fails. Undefined when there is no image to use (no entry, or neither
+ * mount nor unsquashfs here): the caller then restores the key's archive.
+ */
+async function restoreImage(
+  context: NpmCacheContext,
+  { tempDir, unpackOnly }: { tempDir: string; unpackOnly?: boolean },
+  key: string,
+  lockfile: Lockfile,
+): Promise<RestoreResult | undefined> {
+  const { log, projectDir, report } = context;
+  const images = context.store.withKind('squashfs');
+  const [support, tools] = await Promise.all([
+    unpackOnly ? { ok: false as const, reason: 'this run has no post step to unmount it' } : mountSupport(),
+    squashfsTools(),
+  ]);
+  if (!support.ok && !tools.unsquashfs) {
+    log.notice(
+      `mount: auto: not mounting (${support.reason}) and no unsquashfs to unpack an image (install squashfs-tools); restoring the archive instead`,
+    );
+    return undefined;
+  }
+  await mkdir(tempDir, { recursive: true });
+  const dir = await mkdtemp(path.join(tempDir, 'ironbots-npm-cache-'));
+  let mounted: MountedTree | undefined;
+  try {
+    const image = path.join(dir, 'node_modules.squashfs');
+    let started = performance.now();
+    if (!(await images.fetch(key, image))) {
+      log.info(`${images.description} has no squashfs image for ${key}; looking for an archive`);
+      return undefined;
+    }
+    const fetchMs = performance.now() - started;
+    const archiveBytes = (await stat(image)).size;
+    if (report) report.archiveBytes = archiveBytes;
+    log.info(
+      `fetched the squashfs image for ${key}: ${formatBytes(archiveBytes)} from ${images.description} in ${formatDuration(fetchMs)} (${formatRate(archiveBytes, fetchMs)})`,
+    );
+    started = performance.now();
+    try {
+      await checkImage(image);
+    } catch (error) {
+      if (!(error instanceof CorruptArchiveError)) throw error;
+      return corruptMiss(context, key, error.message, archiveBytes, 'squashfs');
+    }
+    const checkMs = performance.now() - started;
+    if (support.ok) {
+      const attempt = await mountVerified(context, { dir, image, privilege: support.privilege, lockfile });
+      if (attempt.mounted) {
+        mounted = attempt.mounted;
+        const { mountMs, verifyMs } = attempt;
+        log.info(
+          `cache hit: mounted node_modules from ${images.description} (${key}, squashfs image under a writable overlay), verified against package-lock.json (fetch ${fetchMs.toFixed(0)} ms, check ${checkMs.toFixed(0)} ms, mount ${mountMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms); the post step unmounts it`,
+        );
+        if (report) Object.assign(report, { outcome: 'hit', matchedKey: key });
+        return {
+          key,
+          hit: true,
+          outcome: 'hit',
+          format: 'squashfs',
+          archiveBytes,
+          mounted,
+          phasesMs: { fetch: fetchMs, unpack: checkMs + mountMs, verify: verifyMs },
+          oldTreeRemoved: removeOldTrees(projectDir, log),
+        };
+      }
+      if (attempt.mismatches) return mismatchMiss(context, key, attempt.mismatches, archiveBytes);
+      log.warn(`mount: auto: ${attempt.problem}; unpacking the image instead`);
+    } else {
+      log.notice(`mount: auto: not mounting (${support.reason}); unpacking the image instead`);
+    }
+    const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
+    try {
+      started = performance.now();
+      let unpacked: Exclude<Unpacked, 'no-entry'>;
+      try {
+        await extractImage(image, work);
+        unpacked = {
+          ok: true,
+          archiveBytes,
+          staging: work,
+          format: 'squashfs',
+          fetchMs,
+          unpackMs: checkMs + performance.now() - started,
+        };
+      } catch (error) {
+        if (!(error instanceof CorruptArchiveError)) throw error;
+        unpacked = { ok: false, corrupt: error.message, archiveBytes };
+      }
+      return await verifyAndSwap({ ...context, store: images }, key, lockfile, unpacked);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  } finally {
+    // A mounted tree keeps its directory (image, layers) until the post step.
+    if (!mounted) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type MountAttempt =
+  | { mounted: MountedTree; mountMs: number; verifyMs: number }
+  | { mounted?: undefined; mismatches: TreeMismatch[]; problem?: undefined }
+  | { mounted?: undefined; mismatches?: undefined; problem: string };
+
+/**
+ * Mounts the checked image read-only in dir, verifies that tree against the lockfile, and only then puts
+ * a writable overlay of it at node_modules (the old tree renamed aside). Whatever fails is taken down again.
+ */
+async function mountVerified(
+  context: NpmCacheContext,
+  options: { dir: string; image: string; privilege: string[]; lockfile: Lockfile },
+): Promise<MountAttempt> {
+  const { projectDir, log } = context;
+  const { dir, image, privilege, lockfile } = options;
+  // lower/node_modules, so that the lockfile's paths (node_modules/…) resolve under lower as under a project.
+  const lowerRoot = path.join(dir, 'lower');
+  const lower = path.join(lowerRoot, 'node_modules');
+  const upper = path.join(dir, 'upper');
+  const work = path.join(dir, 'work');
+  await Promise.all([lower, upper, work].map((d) => mkdir(d, { recursive: true })));
+  let started = performance.now();
+  try {
+    await mountImage(image, lower, privilege);
+  } catch (error) {
+    return { problem: `could not mount the image (${commandProblem(error)})` };
+  }
+  let mountMs = performance.now() - started;
+  const takeDownLower = () =>
+    unmount(lower, privilege).catch((error: unknown) =>
+      log.warn(`could not unmount ${lower}: ${commandProblem(error)}`),
+    );
+  started = performance.now();
+  const mismatches = await verifyTree(lowerRoot, lockfile);
+  const verifyMs = performance.now() - started;
+  if (mismatches.length) {
+    await takeDownLower();
+    return { mismatches };
+  }
+  started = performance.now();
+  const target = path.join(projectDir, 'node_modules');
+  const aside = path.join(projectDir, `${OLD_TREE_PREFIX}${randomBytes(6).toString('hex')}`);
+  const hadTree = existsSync(target);
+  if (hadTree) await rename(target, aside);
+  await mkdir(target);
+  try {
+    await mountOverlay({ lower, upper, work }, target, privilege);
+  } catch (error) {
+    await rmdir(target).catch(() => undefined);
+    if (hadTree) await rename(aside, target);
+    await takeDownLower();
+    return { problem: `could not mount the overlay at ${target} (${commandProblem(error)})` };
+  }
+  mountMs += performance.now() - started;
+  return { mounted: { target, lower, dir, privilege }, mountMs, verifyMs };
 }
 
 type Unpacked =
@@ -151,15 +364,24 @@ type Unpacked =
       archiveBytes: number;
       /** Holds node_modules/. */
       staging: string;
-      format: ArchiveFormat;
+      format: EntryFormat;
       fetchMs: number;
       unpackMs: number;
     };
 
-/** Fetches key's archive into work and unpacks it there, logging its size and the transfer rate. */
-async function fetchAndUnpack(context: NpmCacheContext, key: string, work: string): Promise<Unpacked> {
-  const { log, store, report } = context;
-  const archive = path.join(work, 'node_modules.archive');
+/**
+ * Fetches key's entry of the kind into work and unpacks it there (an image is checked first, then
+ * unpacked with unsquashfs), logging its size and the transfer rate.
+ */
+async function fetchAndUnpack(
+  context: NpmCacheContext,
+  key: string,
+  work: string,
+  kind: EntryKind,
+): Promise<Unpacked> {
+  const { log, report } = context;
+  const store = context.store.withKind(kind);
+  const archive = path.join(work, kind === 'squashfs' ? 'node_modules.squashfs' : 'node_modules.archive');
   let started = performance.now();
   if (!(await store.fetch(key, archive))) return 'no-entry';
   const fetchMs = performance.now() - started;
@@ -172,7 +394,13 @@ async function fetchAndUnpack(context: NpmCacheContext, key: string, work: strin
   await mkdir(staging);
   try {
     started = performance.now();
-    const format = await extractArchive(archive, staging);
+    let format: EntryFormat = 'squashfs';
+    if (kind === 'squashfs') {
+      await checkImage(archive);
+      await extractImage(archive, staging);
+    } else {
+      format = await extractArchive(archive, staging);
+    }
     if (!existsSync(path.join(staging, 'node_modules')))
       throw new CorruptArchiveError('it holds no node_modules');
     return { ok: true, archiveBytes, staging, format, fetchMs, unpackMs: performance.now() - started };
@@ -215,11 +443,18 @@ export async function restorePartial(
   context: NpmCacheContext,
   restoreKeys: readonly string[],
 ): Promise<PartialRestore | undefined> {
-  const { log, store, projectDir, report } = context;
-  for (const restoreKey of restoreKeys) {
+  const { log, projectDir, report } = context;
+  // With mount: auto, images first (unpacked: npm install writes into the tree), then archives.
+  const kinds: EntryKind[] =
+    context.mount && (await squashfsTools()).unsquashfs ? ['squashfs', 'archive'] : ['archive'];
+  for (const { restoreKey, kind } of restoreKeys.flatMap((k) =>
+    kinds.map((kind) => ({ restoreKey: k, kind })),
+  )) {
+    const store = context.store.withKind(kind);
+    const entries = kind === 'squashfs' ? 'squashfs image' : 'entry';
     const found = await store.findLatest(restoreKey);
     if (!found) {
-      log.info(`restore key ${restoreKey}: ${store.description} has no entry under it`);
+      log.info(`restore key ${restoreKey}: ${store.description} has no ${entries} under it`);
       continue;
     }
     const foreign = foreignBuild(found, context);
@@ -229,7 +464,7 @@ export async function restorePartial(
     }
     const work = await mkdtemp(path.join(projectDir, '.ironbots-npm-cache-'));
     try {
-      const unpacked = await fetchAndUnpack(context, found, work);
+      const unpacked = await fetchAndUnpack(context, found, work, kind);
       if (unpacked === 'no-entry' || !unpacked.ok) {
         log.warn(
           `restore key ${restoreKey}: the archive for ${found} ${unpacked === 'no-entry' ? 'is gone' : `is corrupted (${unpacked.corrupt})`}; not using it`,
@@ -334,7 +569,7 @@ async function installOver(options: InstallOptions): Promise<boolean> {
 /** Saves node_modules under the key, unless it does not match the lockfile or the key is already saved. */
 export async function save(context: NpmCacheContext): Promise<SaveResult> {
   const { key, lockfile } = await keyFor(context);
-  const { log, store, projectDir, report } = context;
+  const { log, projectDir, report } = context;
   if (report) report.key = key;
   if (!existsSync(path.join(projectDir, 'node_modules'))) {
     throw new Error(
@@ -348,16 +583,24 @@ export async function save(context: NpmCacheContext): Promise<SaveResult> {
     log.warn(detail);
     return { key, saved: false, detail };
   }
+  let kind: EntryKind = 'archive';
+  if (context.mount) {
+    if ((await squashfsTools()).mksquashfs) kind = 'squashfs';
+    else log.notice('mount: auto: no mksquashfs here (install squashfs-tools); saving an archive instead');
+  }
+  const store = context.store.withKind(kind);
   const work = await mkdtemp(path.join(os.tmpdir(), 'ironbots-npm-cache-'));
   try {
     const archive = path.join(work, 'node_modules.archive');
     let started = performance.now();
-    const format = await createArchive(projectDir, archive);
+    let format: EntryFormat = 'squashfs';
+    if (kind === 'squashfs') await createImage(projectDir, archive);
+    else format = await createArchive(projectDir, archive);
     const archiveMs = performance.now() - started;
     const archiveBytes = (await stat(archive)).size;
     if (report) report.archiveBytes = archiveBytes;
     log.info(
-      `archived node_modules: ${formatBytes(archiveBytes)} (${format}) in ${formatDuration(archiveMs)}`,
+      `${kind === 'squashfs' ? 'made the squashfs image of' : 'archived'} node_modules: ${formatBytes(archiveBytes)} (${format}) in ${formatDuration(archiveMs)}`,
     );
     started = performance.now();
     if (!(await store.store(key, archive))) {

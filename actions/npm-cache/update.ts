@@ -52,7 +52,10 @@ const LOCKFILE = 'package-lock.json';
 
 export async function update(options: UpdateOptions): Promise<UpdateResult> {
   const { log, projectDir } = options;
-  const restored = await restore(options);
+  // No post step follows an update to unmount a mounted tree (and npm update rewrites it anyway).
+  const restored = await restore(
+    options.mount ? { ...options, mount: { ...options.mount, unpackOnly: true } } : options,
+  );
   await restored.oldTreeRemoved;
   if (!restored.hit) {
     log.info('installing with npm ci to refresh the cache');

@@ -24,6 +24,7 @@ export function registerNpmCacheCommand(program: Command): void {
       's3-endpoint': 'NPM_CACHE_S3_ENDPOINT',
       's3-region': 'NPM_CACHE_S3_REGION',
       'key-prefix': 'NPM_CACHE_KEY_PREFIX',
+      mount: 'NPM_CACHE_MOUNT',
     },
     secretInputs: { token: 'IRONBOTS_FORGE_TOKEN' },
     renamedInputs: RENAMED_INPUTS,

@@ -84,6 +84,26 @@ export function cacheStoreContract(
     expect(await readFile(target, 'utf8')).toBe(`${prefix}-a`);
   });
 
+  it('keeps archives and squashfs images apart: the same key, two entries, each kind finding only its own', async () => {
+    const prefix = uniqueKey('kinds');
+    const key = `${prefix}-k`;
+    const images = store.withKind('squashfs');
+    expect([store.kind, images.kind]).toEqual(['archive', 'squashfs']);
+    expect(await store.store(key, await archiveFile('archive', Buffer.from('archive bytes')))).toBe(true);
+    expect(await images.fetch(key, path.join(tmp.dir, 'no-image'))).toBe(false);
+    expect(await images.findLatest(`${prefix}-`)).toBeUndefined();
+    await sleep(options.timestampResolutionMs ?? 20);
+    expect(await images.store(key, await archiveFile('image', Buffer.from('image bytes')))).toBe(true);
+    // The image is newer, and still the archives' restore key finds the archive, not it.
+    expect(await store.findLatest(`${prefix}-`)).toBe(key);
+    expect(await images.findLatest(`${prefix}-`)).toBe(key);
+    await store.fetch(key, path.join(tmp.dir, 'got-archive'));
+    await images.fetch(key, path.join(tmp.dir, 'got-image'));
+    expect(await readFile(path.join(tmp.dir, 'got-archive'), 'utf8')).toBe('archive bytes');
+    expect(await readFile(path.join(tmp.dir, 'got-image'), 'utf8')).toBe('image bytes');
+    expect(images.withKind('archive').kind).toBe('archive');
+  });
+
   it('says why a key too long for the store can never be stored, and accepts a usual one', () => {
     expect(store.keyProblem(uniqueKey('usual'))).toBeUndefined();
     expect(store.keyProblem(`npm-cache-${'x'.repeat(1100)}`)).toMatch(

@@ -28,12 +28,14 @@ describe('npm-cache action.yml', () => {
       inputs: Record<string, { default?: string; required?: boolean }>;
       runs: Record<string, string>;
     };
-    // One bundle for both steps; post-if reads save-always's variable (the runner gives it no inputs).
+    // One bundle for both steps; post-if reads save-always's variable (the runner gives it no inputs), and
+    // mount's, which has the post step unmount after a failed job too.
     expect(action.runs).toEqual({
       using: 'node24',
       main: 'dist/index.js',
       post: 'dist/index.js',
-      'post-if': "success() || env.IRONBOTS_NPM_CACHE_SAVE_ALWAYS == 'true'",
+      'post-if':
+        "success() || env.IRONBOTS_NPM_CACHE_SAVE_ALWAYS == 'true' || env.IRONBOTS_NPM_CACHE_MOUNTED == 'true'",
     });
     // An expression is the runner's to apply; a local run has no workflow token.
     expect(

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
@@ -78,6 +79,8 @@ describe('npm-cache install mode: main step, then the post step, as the runner r
     inputs: Record<string, string>,
     env: NodeJS.ProcessEnv,
     state: Record<string, string> = {},
+    /** The bundle, or the TypeScript source for what the committed bundle does not have yet. */
+    entry?: string,
   ): Promise<StepRun> {
     const files = path.join(tmp.dir, `files-${runs++}`);
     const stateFile = `${files}-state`;
@@ -86,6 +89,7 @@ describe('npm-cache install mode: main step, then the post step, as the runner r
     const run = await runActionDist('actions/npm-cache', {
       inputs,
       cwd: dir,
+      ...(entry ? { entry } : {}),
       env: {
         ...world.env,
         ...env,
@@ -278,6 +282,60 @@ describe('npm-cache install mode: main step, then the post step, as the runner r
       expect(next.main.outputs).toMatchObject({ 'cache-hit': 'true', 'cache-matched-key': main.outputs.key });
     },
   );
+
+  it('mount: auto mounts a saved image in the main step and the post step unmounts it, also after a failed job', async () => {
+    const mountsUnder = async (dir: string) =>
+      (await readFile('/proc/self/mountinfo', 'utf8'))
+        .split('\n')
+        .map((line) => line.split(' ')[4] ?? '')
+        .filter((at) => at.startsWith(`${dir}/`));
+    // The source: the committed bundle predates mount. RUNNER_TEMP lasts the job, as on a runner.
+    const entry = 'main.ts';
+    const inputs = { ...cacheDirInputs('cache-mount'), mount: 'auto' };
+    const jobWith = async (dir: string, jobSucceeded: boolean, between?: () => Promise<void>) => {
+      const env = { RUNNER_TEMP: path.join(path.dirname(dir), 'runner-temp') };
+      const main = await step(dir, inputs, env, {}, entry);
+      expect(main.code).toBe(0);
+      await between?.();
+      const post = (await postIf(jobSucceeded, main.exported))
+        ? await step(dir, inputs, env, main.state, entry)
+        : null;
+      return { main, post };
+    };
+
+    const first = await jobWith(await workspace(), true);
+    expect(first.main.log).toContain('installing with npm ci');
+    expect(first.post!.log).toMatch(/^saved node_modules to directory \S+ as npm-cache-\S+ \(squashfs\)/m);
+
+    // A failed job: post-if still runs the post step, which unmounts (and saves nothing: it was a hit).
+    const dir = await workspace();
+    const second = await jobWith(dir, false, async () => {
+      expect(await mountsUnder(path.dirname(dir))).toHaveLength(2);
+      expect((await world.npm(dir, ['test'])).stdout).toContain('left 1.0.0 / right with left 0.9.0');
+    });
+    expect(second.main.outputs).toMatchObject({ 'cache-hit': 'true', outcome: 'hit' });
+    expect(second.main.log).toContain('cache hit: mounted node_modules from directory');
+    expect(second.main.exported).toEqual({ IRONBOTS_NPM_CACHE_MOUNTED: 'true' });
+    expect(second.main.summary).toContain('**hit (mounted)**');
+    expect(second.post!.code).toBe(0);
+    expect(second.post!.log).toContain(`npm-cache: unmounted ${dir}/node_modules`);
+    expect(second.post!.log).toContain('nothing to save');
+    expect(await mountsUnder(path.dirname(dir))).toEqual([]);
+
+    // Something still running in node_modules: the unmount fails, which is a warning, not a failure.
+    const busy = await workspace();
+    let holder: ReturnType<typeof spawn> | undefined;
+    try {
+      const third = await jobWith(busy, true, async () => {
+        holder = spawn('sleep', ['60'], { cwd: path.join(busy, 'node_modules/ib-left'), stdio: 'ignore' });
+        await new Promise((resolve) => holder!.once('spawn', resolve));
+      });
+      expect(third.post!.code).toBe(0);
+      expect(third.post!.log).toMatch(/::warning::npm-cache: could not unmount \S+node_modules: .*busy/);
+    } finally {
+      holder?.kill();
+    }
+  });
 
   it('passes over an entry built for another platform, and rejects restore keys the store cannot hold', async () => {
     const cacheDir = path.join(tmp.dir, 'cache-foreign');

@@ -135,6 +135,7 @@ describe('ContainerImageTarget', () => {
     const lines: string[] = [];
     const log = {
       info: (message: string) => lines.push(message),
+      notice: (message: string) => lines.push(message),
       warn: () => undefined,
       error: () => undefined,
       debug: () => undefined,

@@ -9,6 +9,7 @@ export function recordingActionLog(): { log: ActionLog; lines: string[]; warning
     warnings,
     log: {
       info: (message) => lines.push(message),
+      notice: (message) => lines.push(message),
       warn: (message) => warnings.push(message),
       error: (message) => warnings.push(message),
       debug: () => undefined,

@@ -22,7 +22,13 @@ export interface ActionDistRun {
  */
 export async function runActionDist(
   action: string,
-  options: { inputs: Record<string, string>; env?: NodeJS.ProcessEnv; cwd?: string },
+  options: {
+    inputs: Record<string, string>;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** What node runs, relative to the action's folder: the bundle, or its TypeScript source (main.ts). */
+    entry?: string;
+  },
 ): Promise<ActionDistRun> {
   const actionDir = path.join(repoRoot, action);
   const declared = (
@@ -41,7 +47,7 @@ export async function runActionDist(
     const summaryFile = path.join(tmp.dir, 'summary');
     await writeFile(outputFile, '');
     await writeFile(summaryFile, '');
-    const child = spawn(process.execPath, [path.join(actionDir, 'dist/index.js')], {
+    const child = spawn(process.execPath, [path.join(actionDir, options.entry ?? 'dist/index.js')], {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: {
         PATH: process.env.PATH,

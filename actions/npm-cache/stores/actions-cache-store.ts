@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
-import { keyLengthProblem, type CacheStore } from './cache-store.ts';
+import { ENTRY_SUFFIX, keyLengthProblem, type CacheStore, type EntryKind } from './cache-store.ts';
 
 /** What @actions/cache accepts as a key (it throws a ValidationError on more). */
 const MAX_KEY_CHARACTERS = 512;
@@ -9,20 +9,39 @@ const MAX_KEY_CHARACTERS = 512;
 /**
  * The GitHub Actions cache service, through @actions/cache (which picks the v2 Twirp service when the runner
  * sets ACTIONS_CACHE_SERVICE_V2, else v1). The toolkit caches paths, not files, and puts the paths into the
- * entry's version, so the archive always travels as the same relative path under the workspace.
+ * entry's version, so an entry always travels as the same relative path under the workspace: one path for
+ * archives, another for squashfs images, which keeps the two kinds apart (a lookup of one never matches
+ * the other's version). Images' keys also end in .squashfs, for whoever reads the repository's cache list.
  */
-export const STAGED_ARCHIVE = '.ironbots-npm-cache/node_modules.tgz';
+export const STAGED_ENTRY: Readonly<Record<EntryKind, string>> = {
+  archive: '.ironbots-npm-cache/node_modules.tgz',
+  squashfs: '.ironbots-npm-cache/node_modules.squashfs',
+};
 
 export class ActionsCacheStore implements CacheStore {
   readonly description = 'GitHub Actions cache';
+  readonly kind: EntryKind;
+  readonly #path: string;
+  /** What the service's key has beyond ours. */
+  readonly #suffix: string;
+
+  constructor(kind: EntryKind = 'archive') {
+    this.kind = kind;
+    this.#path = STAGED_ENTRY[kind];
+    this.#suffix = kind === 'archive' ? '' : ENTRY_SUFFIX[kind];
+  }
+
+  withKind(kind: EntryKind): ActionsCacheStore {
+    return new ActionsCacheStore(kind);
+  }
 
   async fetch(key: string, file: string): Promise<boolean> {
     const staged = this.#staged();
     await rm(staged, { force: true });
     // restoreCache turns service and download errors into a warning and a miss, which is what we want too.
-    const matched = await cache.restoreCache([STAGED_ARCHIVE], key);
+    const matched = await cache.restoreCache([this.#path], key + this.#suffix);
     try {
-      if (matched !== key) return false;
+      if (matched !== key + this.#suffix) return false;
       await copyFile(staged, file);
       return true;
     } finally {
@@ -36,7 +55,7 @@ export class ActionsCacheStore implements CacheStore {
     await copyFile(file, staged);
     try {
       // -1: the service refused the key (someone saved it first) or the upload failed, as the toolkit logged.
-      return (await cache.saveCache([STAGED_ARCHIVE], key)) !== -1;
+      return (await cache.saveCache([this.#path], key + this.#suffix)) !== -1;
     } finally {
       await rm(path.dirname(staged), { recursive: true, force: true });
     }
@@ -48,12 +67,14 @@ export class ActionsCacheStore implements CacheStore {
    */
   async findLatest(prefix: string): Promise<string | undefined> {
     this.#staged();
-    return cache.restoreCache([STAGED_ARCHIVE], prefix, [prefix], { lookupOnly: true });
+    const found = await cache.restoreCache([this.#path], prefix, [prefix], { lookupOnly: true });
+    // The version keeps other kinds out; an image's key still has its suffix to lose.
+    return found?.endsWith(this.#suffix) ? found.slice(0, found.length - this.#suffix.length) : found;
   }
 
   keyProblem(key: string): string | undefined {
     if (key.includes(',')) return `"${key}" holds a comma, which the GitHub Actions cache does not take`;
-    return keyLengthProblem(key, MAX_KEY_CHARACTERS, 'characters', this.description);
+    return keyLengthProblem(key, MAX_KEY_CHARACTERS - this.#suffix.length, 'characters', this.description);
   }
 
   /**
@@ -67,7 +88,7 @@ export class ActionsCacheStore implements CacheStore {
         `the Actions cache needs the step to run in GITHUB_WORKSPACE (${workspace}), not in ${process.cwd()}`,
       );
     }
-    return path.resolve(STAGED_ARCHIVE);
+    return path.resolve(this.#path);
   }
 }
 

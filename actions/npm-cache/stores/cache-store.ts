@@ -1,10 +1,26 @@
 /**
+ * What a store's entries are: tar archives (zstd or gzip), or squashfs images (mount: auto). Each kind is a
+ * set of entries of its own, under its own name suffix: no key or restore key of one finds the other's.
+ */
+export type EntryKind = 'archive' | 'squashfs';
+
+/** The suffix an entry's name gets in a store that names files or objects (directory, S3). */
+export const ENTRY_SUFFIX: Readonly<Record<EntryKind, string>> = {
+  // .tgz predates zstd and stays, so that earlier gzip entries are still found; the file's first bytes say.
+  archive: '.tgz',
+  squashfs: '.squashfs',
+};
+
+/**
  * Where cache archives live: the Actions cache service on GitHub, a directory or an S3 bucket elsewhere.
  * Keys are immutable: what was saved under a key is never replaced, as with the Actions cache.
  */
 export interface CacheStore {
   /** For logs, e.g. "directory /cache" or "s3://bucket/prefix". */
   readonly description: string;
+  readonly kind: EntryKind;
+  /** The same place's entries of another kind. */
+  withKind(kind: EntryKind): CacheStore;
   /** Copies the archive saved under key to file; false when there is none. */
   fetch(key: string, file: string): Promise<boolean>;
   /** Saves file under key; false when the key already holds an archive (nothing is replaced). */

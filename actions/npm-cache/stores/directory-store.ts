@@ -1,23 +1,30 @@
 import { constants } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { keyLengthProblem, type CacheStore } from './cache-store.ts';
+import { ENTRY_SUFFIX, keyLengthProblem, type CacheStore, type EntryKind } from './cache-store.ts';
 
-const SUFFIX = '.tgz';
 /** NAME_MAX on Linux and macOS file systems: a file name of at most 255 bytes. */
 const MAX_NAME_BYTES = 255;
 
 /**
- * Archives as `<dir>/<key>.tgz`, e.g. on a runner's persistent disk or a shared volume. The name predates
- * zstd and stays, so earlier gzip entries are still found; the file's first bytes say its format.
+ * Archives as `<dir>/<key>.tgz` and squashfs images as `<dir>/<key>.squashfs`, e.g. on a runner's
+ * persistent disk or a shared volume.
  */
 export class DirectoryStore implements CacheStore {
   readonly description: string;
+  readonly kind: EntryKind;
   readonly #dir: string;
+  readonly #suffix: string;
 
-  constructor(dir: string) {
+  constructor(dir: string, kind: EntryKind = 'archive') {
     this.#dir = path.resolve(dir);
+    this.kind = kind;
+    this.#suffix = ENTRY_SUFFIX[kind];
     this.description = `directory ${this.#dir}`;
+  }
+
+  withKind(kind: EntryKind): DirectoryStore {
+    return new DirectoryStore(this.#dir, kind);
   }
 
   async fetch(key: string, file: string): Promise<boolean> {
@@ -58,8 +65,8 @@ export class DirectoryStore implements CacheStore {
     }
     let newest: { key: string; mtimeMs: number } | undefined;
     for (const name of names) {
-      if (!name.startsWith(prefix) || !name.endsWith(SUFFIX)) continue;
-      const key = name.slice(0, -SUFFIX.length);
+      if (!name.startsWith(prefix) || !name.endsWith(this.#suffix)) continue;
+      const key = name.slice(0, -this.#suffix.length);
       const mtimeMs = await stat(path.join(this.#dir, name)).then(
         (s) => s.mtimeMs,
         () => undefined,
@@ -74,10 +81,10 @@ export class DirectoryStore implements CacheStore {
   keyProblem(key: string): string | undefined {
     if (key.includes('/') || key.includes('\\') || key.includes('\0'))
       return `"${key}" holds a path separator, which a file name in ${this.description} cannot`;
-    return keyLengthProblem(key, MAX_NAME_BYTES - SUFFIX.length, 'bytes', this.description);
+    return keyLengthProblem(key, MAX_NAME_BYTES - this.#suffix.length, 'bytes', this.description);
   }
 
   #file(key: string): string {
-    return path.join(this.#dir, `${key}${SUFFIX}`);
+    return path.join(this.#dir, `${key}${this.#suffix}`);
   }
 }

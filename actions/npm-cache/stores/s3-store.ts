@@ -9,24 +9,31 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { keyLengthProblem, type CacheStore } from './cache-store.ts';
+import { ENTRY_SUFFIX, keyLengthProblem, type CacheStore, type EntryKind } from './cache-store.ts';
 
-const SUFFIX = '.tgz';
 /** S3's limit on an object key, in UTF-8 bytes. */
 const MAX_OBJECT_KEY_BYTES = 1024;
 
-/** Archives as objects `<prefix><key>.tgz` in an S3 (or S3-compatible) bucket. */
+/** Archives as objects `<prefix><key>.tgz`, squashfs images as `<prefix><key>.squashfs`, in an S3 (or S3-compatible) bucket. */
 export class S3Store implements CacheStore {
   readonly description: string;
+  readonly kind: EntryKind;
   readonly #client: S3Client;
   readonly #bucket: string;
   readonly #prefix: string;
+  readonly #suffix: string;
 
-  constructor(client: S3Client, bucket: string, prefix = '') {
+  constructor(client: S3Client, bucket: string, prefix = '', kind: EntryKind = 'archive') {
     this.#client = client;
     this.#bucket = bucket;
     this.#prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+    this.kind = kind;
+    this.#suffix = ENTRY_SUFFIX[kind];
     this.description = `s3://${bucket}/${this.#prefix}`;
+  }
+
+  withKind(kind: EntryKind): S3Store {
+    return new S3Store(this.#client, this.#bucket, this.#prefix, kind);
   }
 
   async fetch(key: string, file: string): Promise<boolean> {
@@ -51,7 +58,7 @@ export class S3Store implements CacheStore {
         Key: this.#key(key),
         Body: createReadStream(file),
         ContentLength: (await stat(file)).size,
-        // zstd or gzip (see archive.ts); the name keeps .tgz so entries saved before zstd are still found.
+        // zstd, gzip or squashfs: the name's suffix says which kind, the first bytes which format.
         ContentType: 'application/octet-stream',
       }),
     );
@@ -85,8 +92,8 @@ export class S3Store implements CacheStore {
         }),
       );
       for (const object of page.Contents ?? []) {
-        if (!object.Key?.endsWith(SUFFIX)) continue;
-        const key = object.Key.slice(this.#prefix.length, -SUFFIX.length);
+        if (!object.Key?.endsWith(this.#suffix)) continue;
+        const key = object.Key.slice(this.#prefix.length, -this.#suffix.length);
         const modified = object.LastModified?.getTime() ?? 0;
         if (!newest || modified > newest.modified || (modified === newest.modified && key > newest.key))
           newest = { key, modified };
@@ -99,13 +106,13 @@ export class S3Store implements CacheStore {
   keyProblem(key: string): string | undefined {
     return keyLengthProblem(
       key,
-      MAX_OBJECT_KEY_BYTES - Buffer.byteLength(this.#prefix) - SUFFIX.length,
+      MAX_OBJECT_KEY_BYTES - Buffer.byteLength(this.#prefix) - this.#suffix.length,
       'bytes',
       this.description,
     );
   }
 
-  #key(key: string, suffix = SUFFIX): string {
+  #key(key: string, suffix: string = this.#suffix): string {
     return `${this.#prefix}${key}${suffix}`;
   }
 }
