@@ -272,7 +272,7 @@ export class RabbitMqQueue<T> implements Queue<T> {
 
   async enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
     this.#assertOpen();
-    const payloadJson = toJson(payload);
+    const payloadJson = options.payloadJson ?? toJson(payload);
     const labels = canonicalLabels(options.labels ?? []);
     const priority = options.priority ?? 0;
     if (!Number.isInteger(priority)) throw new TypeError(`priority must be an integer, got ${priority}`);

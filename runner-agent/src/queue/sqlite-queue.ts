@@ -203,7 +203,7 @@ export class SqliteQueue<T> implements Queue<T> {
     // Serialized now, so one bad payload fails its own enqueue and not the whole batch.
     let payloadJson: string;
     try {
-      payloadJson = toJson(payload);
+      payloadJson = options.payloadJson ?? toJson(payload);
     } catch (error) {
       return Promise.reject(error);
     }
