@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
+import { request } from 'undici';
 import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
@@ -326,21 +327,22 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         if (left) await this.#deleteAsset(left);
       }
       try {
-        const response = await fetch(url, {
+        // undici's request pipes the file stream to the socket as it is; fetch would wrap it in a web
+        // stream first, which cost about half again the CPU of a raw POST for the same bytes.
+        const response = await request(url, {
           method: 'POST',
           headers: {
             ...this.#headers(),
             'content-type': 'application/octet-stream',
             'content-length': String(asset.bytes),
           },
-          body: Readable.toWeb(createReadStream(asset.path)) as ReadableStream<Uint8Array>,
-          duplex: 'half',
-        } as RequestInit);
-        const text = await response.text();
-        if (response.ok) return;
-        lastProblem = `HTTP ${response.status} ${text.slice(0, 300)}`;
+          body: createReadStream(asset.path),
+        });
+        const text = await response.body.text();
+        if (response.statusCode >= 200 && response.statusCode < 300) return;
+        lastProblem = `HTTP ${response.statusCode} ${text.slice(0, 300)}`;
         // A client error will not change by retrying (401, 403, 422 …).
-        if (response.status < 500 && response.status !== 429)
+        if (response.statusCode < 500 && response.statusCode !== 429)
           throw new ReleaseTargetError('github', `upload of ${asset.name} refused: ${lastProblem}`);
       } catch (error) {
         if (error instanceof ReleaseTargetError) throw error;
