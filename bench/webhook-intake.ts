@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { Pool } from 'undici';
 import { ms, summarize } from './stats.ts';
 
 const SECRET = 'benchmark-webhook-secret';
+const ROUNDS = 5;
 
 /** A pull_request payload of realistic size (GitHub's are 10–30 KB). */
 function payload(i: number): string {
@@ -41,9 +43,17 @@ async function startServer(
   mode: 'full' | 'bare' | 'fleet',
   stateDir: string,
 ): Promise<{ url: string; child: ChildProcess }> {
+  // IRONBOTS_BENCH_CPU_PROF=<dir>: each server writes a CPU profile there when the benchmark ends.
+  const profileDir = process.env.IRONBOTS_BENCH_CPU_PROF;
   const child = spawn(
     process.execPath,
-    [path.join(import.meta.dirname, 'intake-server.ts'), mode, SECRET, stateDir],
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, mode)}`] : []),
+      path.join(import.meta.dirname, 'intake-server.ts'),
+      mode,
+      SECRET,
+      stateDir,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -115,41 +125,52 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
   try {
     const size = Buffer.byteLength(bodies[0]!.body);
     console.log(
-      `webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB per round, best of 3 rounds each)`,
+      `webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB per round, ${ROUNDS} interleaved rounds, medians; ` +
+        `ratio range = the rounds' own ratios, i.e. the noise)`,
     );
     // Warm both up, then measure them alternately so neither gets the quieter half of the run.
     await load(servers.bare.url, 500, bodies, 16);
     await load(servers.full.url, 500, bodies, 16);
     if (servers.fleet) await load(servers.fleet.url, 500, bodies, 16);
-    type Round = Awaited<ReturnType<typeof load>>;
-    const best = (rs: Round[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-    // A durable enqueue waits for an fsync'd group commit, so its throughput grows with concurrency:
-    // show where it stands at a modest and at a busy webhook load.
+    type Round = Awaited<ReturnType<typeof load>> & { cpuMs: number };
+    const measured = async (server: { url: string; child: ChildProcess }, connections: number) => {
+      const cpuBefore = cpuMs(server.child);
+      const round = await load(server.url, count, bodies, connections);
+      return { ...round, cpuMs: (cpuMs(server.child) - cpuBefore) / count };
+    };
+    // Deliveries that arrive together share a commit, so throughput grows with concurrency: show where it
+    // stands at a modest and at a busy webhook load.
     for (const connections of [16, 64]) {
       const rounds = { bare: [] as Round[], full: [] as Round[], fleet: [] as Round[] };
-      for (let round = 0; round < 3; round++) {
-        rounds.bare.push(await load(servers.bare.url, count, bodies, connections));
-        rounds.full.push(await load(servers.full.url, count, bodies, connections));
-        if (servers.fleet) rounds.fleet.push(await load(servers.fleet.url, count, bodies, connections));
+      for (let round = 0; round < ROUNDS; round++) {
+        rounds.bare.push(await measured(servers.bare, connections));
+        rounds.full.push(await measured(servers.full, connections));
+        if (servers.fleet) rounds.fleet.push(await measured(servers.fleet, connections));
       }
-      const bare = best(rounds.bare);
-      const full = best(rounds.full);
-      console.log(`  ${connections} concurrent connections`);
-      console.log(
-        `    baseline  node:http + HMAC verify only:     ${bare.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(bare.p50)}  p99 ${ms(bare.p99)}`,
-      );
-      console.log(
-        `    ironbots  verify + durable SQLite enqueue:  ${full.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(full.p50)}  p99 ${ms(full.p99)}  (failures: ${full.failures})`,
-      );
-      console.log(
-        `    ratio     ironbots / baseline = ${(full.perSecond / bare.perSecond).toFixed(2)}×  (goal ≥ 0.5×)`,
-      );
-      if (servers.fleet) {
-        const fleet = best(rounds.fleet);
-        console.log(
-          `    fleet     verify + RabbitMQ/PostgreSQL:     ${fleet.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(fleet.p50)}  p99 ${ms(fleet.p99)}  (failures: ${fleet.failures})`,
+      const bare = medians(rounds.bare);
+      const line = (label: string, r: ReturnType<typeof medians>, failures?: number) =>
+        `    ${label}${r.perSecond.toFixed(0).padStart(6)} deliveries/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}` +
+        `  CPU ${r.cpuMs.toFixed(3)} ms/delivery${failures === undefined ? '' : `  (failures: ${failures})`}`;
+      const ratios = (rs: Round[]) => {
+        const each = rs.map((r, i) => r.perSecond / rounds.bare[i]!.perSecond).sort((a, b) => a - b);
+        const r = medians(rs);
+        return (
+          `${(r.perSecond / bare.perSecond).toFixed(2)}× (rounds ${each[0]!.toFixed(2)}–${each.at(-1)!.toFixed(2)}), ` +
+          `CPU per delivery ${(r.cpuMs / bare.cpuMs).toFixed(1)}× the baseline's`
         );
-        console.log(`    ratio     fleet / baseline = ${(fleet.perSecond / bare.perSecond).toFixed(2)}×`);
+      };
+      const failures = (rs: Round[]) => rs.reduce((n, r) => n + r.failures, 0);
+      console.log(`  ${connections} concurrent connections`);
+      console.log(line('baseline  node:http + HMAC verify only:     ', bare));
+      console.log(
+        line('ironbots  verify + durable SQLite enqueue:  ', medians(rounds.full), failures(rounds.full)),
+      );
+      console.log(`    ratio     ironbots / baseline = ${ratios(rounds.full)}  (goal ≥ 0.5×, p99 < 20 ms)`);
+      if (servers.fleet) {
+        console.log(
+          line('fleet     verify + RabbitMQ/PostgreSQL:     ', medians(rounds.fleet), failures(rounds.fleet)),
+        );
+        console.log(`    ratio     fleet / baseline = ${ratios(rounds.fleet)}`);
       }
     }
   } finally {
@@ -158,6 +179,35 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
     servers.fleet?.child.kill();
     await rm(stateDir, { recursive: true, force: true });
     if (servers.fleet) await dropFleetQueue(schema);
+  }
+}
+
+/** The median of each figure over the rounds. */
+function medians(rounds: { perSecond: number; p50: number; p99: number; cpuMs: number }[]) {
+  const median = (pick: (r: (typeof rounds)[number]) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  return {
+    perSecond: median((r) => r.perSecond),
+    p50: median((r) => r.p50),
+    p99: median((r) => r.p99),
+    cpuMs: median((r) => r.cpuMs),
+  };
+}
+
+/**
+ * CPU time (user + system, all threads) a server process used so far, in ms; NaN off Linux. On a machine
+ * shared with other work this is steadier than throughput: it is what each delivery costs, not how much of
+ * the CPU the server got.
+ */
+function cpuMs(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 

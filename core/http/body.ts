@@ -103,13 +103,15 @@ export async function readBodyWithin(
 
   let idleTimer: NodeJS.Timeout | undefined;
   let idleError: BodyIdleTimeoutError | undefined;
+  // One timer, pushed back on every chunk (refresh() costs less than a new timer per chunk).
   const armIdleTimer = () => {
     if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      idleError = new BodyIdleTimeoutError(options.idleTimeoutMs!);
-      req.destroy(idleError);
-    }, options.idleTimeoutMs);
+    if (idleTimer) idleTimer.refresh();
+    else
+      idleTimer = setTimeout(() => {
+        idleError = new BodyIdleTimeoutError(options.idleTimeoutMs!);
+        req.destroy(idleError);
+      }, options.idleTimeoutMs);
   };
 
   const chunks: Buffer[] = [];

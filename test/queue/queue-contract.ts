@@ -117,6 +117,29 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       expect(await leaseNow(agent('a'))).toBeNull();
     });
 
+    it('takes a burst of enqueues at once: FIFO as made, each dedup key stored once, payloadJson as given', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, n) =>
+          q.enqueue(
+            { n },
+            // Every third one comes with its JSON text, as the webhook receiver gives it.
+            { dedupKey: `burst-${n % 20}`, ...(n % 3 === 0 ? { payloadJson: `{ "n" : ${n} }` } : {}) },
+          ),
+        ),
+      );
+      results.forEach((result, n) => {
+        expect(result.duplicate).toBe(n >= 20);
+        if (n >= 20) expect(result.id).toBe(results[n - 20]!.id);
+      });
+      const delivered: unknown[] = [];
+      for (let lease = await leaseNow(agent('a')); lease; lease = await leaseNow(agent('a'))) {
+        expect(lease.message.id).toBe(results[delivered.length]!.id);
+        delivered.push(lease.message.payload);
+        await q.ack(lease);
+      }
+      expect(delivered).toEqual(Array.from({ length: 20 }, (_, n) => ({ n })));
+    });
+
     it('serves higher priority first and FIFO within a priority', async () => {
       await q.enqueue('low-1', { priority: 0 });
       await q.enqueue('high-1', { priority: 5 });

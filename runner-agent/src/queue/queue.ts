@@ -35,6 +35,11 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** Not deliverable before this many milliseconds from now. */
   delayMs?: number;
+  /**
+   * The payload's JSON text, when the caller has it already (a webhook body it just parsed): stored instead
+   * of serializing the payload again. It must be JSON of the same value.
+   */
+  payloadJson?: string;
 }
 
 export interface QueuedMessage<T> {

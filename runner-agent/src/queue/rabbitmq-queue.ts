@@ -177,6 +177,20 @@ interface CopyTarget {
   labels: string[];
 }
 
+/** What one enqueue stores. */
+interface NewRow {
+  payloadJson: string;
+  labels: string[];
+  priority: number;
+  maxAttempts: number;
+  delayMs: number;
+  dedupKey: string | null;
+}
+
+/** A stored row (its copy still to send), or the id of the message that already had the dedup key. */
+type StoredRow =
+  { id: string; copy: string; seq: number; duplicate: false } | { id: string; duplicate: true };
+
 type ClaimOutcome =
   | { kind: 'leased'; row: MessageRow; lease: { token: string; expiresAt: number }; copy: string }
   | { kind: 'rearm'; target: CopyTarget; delayMs: number }
@@ -203,6 +217,16 @@ export class RabbitMqQueue<T> implements Queue<T> {
   readonly #delayQueues = new Map<number, { at: number; declared: Promise<void> }>();
   #candidates = new Map<string, { at: number; version: number; queues: Promise<WorkQueue[]> }>();
   #labelSetVersion = 0;
+  /** Enqueues waiting for the next batched INSERT. */
+  #pendingInserts: {
+    row: NewRow;
+    resolve(stored: StoredRow): void;
+    reject(error: unknown): void;
+  }[] = [];
+  /** Batched INSERTs under way; awaited by close(). */
+  readonly #inserting = new Set<Promise<void>>();
+  /** Copies sent and not yet noted as sent (copy_sent): the next flush notes them together. */
+  #pendingMarks: { id: string; copy: string }[] = [];
   /** Marks of sent copies still being written; awaited by close(). */
   readonly #marking = new Set<Promise<unknown>>();
 
@@ -272,13 +296,116 @@ export class RabbitMqQueue<T> implements Queue<T> {
 
   async enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
     this.#assertOpen();
-    const payloadJson = toJson(payload);
+    const payloadJson = options.payloadJson ?? toJson(payload);
     const labels = canonicalLabels(options.labels ?? []);
     const priority = options.priority ?? 0;
     if (!Number.isInteger(priority)) throw new TypeError(`priority must be an integer, got ${priority}`);
     const delayMs = Math.max(0, Math.round(options.delayMs ?? 0));
     // The label set is known (and its queue declared) before any consumer could look for the message.
     await this.#workQueue(labels);
+    const row: NewRow = {
+      payloadJson,
+      labels,
+      priority,
+      maxAttempts: options.maxAttempts ?? this.#tuning.maxAttempts,
+      delayMs,
+      dedupKey: options.dedupKey ?? null,
+    };
+    const stored = await new Promise<StoredRow>((resolve, reject) => {
+      this.#pendingInserts.push({ row, resolve, reject });
+      // After the I/O callbacks of this turn: enqueues that arrived together share one INSERT and commit.
+      if (this.#pendingInserts.length === 1) setImmediate(() => void this.#flushInserts());
+    });
+    if (stored.duplicate) return { id: stored.id, duplicate: true };
+    // Durable now: if sending fails for good, a sweeper sends it later.
+    await this.#sendCopy(
+      { id: stored.id, copy: stored.copy, seq: stored.seq, priority, labels },
+      delayMs,
+    ).catch((error) => {
+      if (!(error instanceof LinkClosedError)) throw error;
+    });
+    return { id: stored.id, duplicate: false };
+  }
+
+  /**
+   * Group commit: the rows of every enqueue waiting go into PostgreSQL in one multi-row INSERT (one commit,
+   * one round trip), in the order they were enqueued. Should the batch fail, each row is tried alone, so
+   * that a bad one fails only its own enqueue.
+   */
+  async #flushInserts(): Promise<void> {
+    const batch = this.#pendingInserts;
+    this.#pendingInserts = [];
+    if (batch.length === 0) return;
+    const flushed = (async () => {
+      let results: StoredRow[] | null = null;
+      if (batch.length > 1) {
+        try {
+          results = await this.#insertRows(batch.map((item) => item.row));
+        } catch {
+          results = null;
+        }
+      }
+      if (results) {
+        batch.forEach((item, i) => item.resolve(results[i]!));
+        return;
+      }
+      await Promise.all(batch.map((item) => this.#insertRow(item.row).then(item.resolve, item.reject)));
+    })();
+    this.#inserting.add(flushed);
+    await flushed.finally(() => this.#inserting.delete(flushed));
+  }
+
+  /** One INSERT for several rows; a dedup key already taken (or taken earlier in the batch) yields its id. */
+  async #insertRows(rows: NewRow[]): Promise<StoredRow[]> {
+    const now = Date.now();
+    const ids = rows.map(() => randomUUID());
+    const copies = rows.map(() => randomUUID());
+    const { rows: inserted } = await this.#db.pool.query<{ id: string; seq: number }>(
+      `INSERT INTO queue_messages (id, queue, payload, labels, priority, state, attempt, max_attempts,
+         available_at, enqueued_at, dedup_key, live_copy, copy_sent, changed_at)
+       SELECT r.id, $1, r.payload, ARRAY(SELECT jsonb_array_elements_text(r.labels::jsonb)), r.priority,
+         'queued', 0, r.max_attempts, $2 + r.delay_ms, $2, r.dedup_key, r.copy, false, $2
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bigint[], $9::text[], $10::text[])
+         WITH ORDINALITY AS r(id, payload, labels, priority, max_attempts, delay_ms, dedup_key, copy, n)
+       ORDER BY r.n
+       ON CONFLICT (queue, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+       RETURNING id, seq`,
+      [
+        this.name,
+        now,
+        ids,
+        rows.map((r) => r.payloadJson),
+        rows.map((r) => JSON.stringify(r.labels)),
+        rows.map((r) => r.priority),
+        rows.map((r) => r.maxAttempts),
+        rows.map((r) => r.delayMs),
+        rows.map((r) => r.dedupKey),
+        copies,
+      ],
+    );
+    const seqById = new Map(inserted.map((r) => [r.id, r.seq]));
+    const skippedKeys = rows.filter((r, i) => !seqById.has(ids[i]!)).map((r) => r.dedupKey);
+    const existing = new Map<string | null, string>();
+    if (skippedKeys.length > 0) {
+      const { rows: found } = await this.#db.pool.query<{ id: string; dedup_key: string }>(
+        'SELECT id, dedup_key FROM queue_messages WHERE queue = $1 AND dedup_key = ANY($2::text[])',
+        [this.name, skippedKeys],
+      );
+      for (const r of found) existing.set(r.dedup_key, r.id);
+    }
+    return Promise.all(
+      rows.map(async (row, i): Promise<StoredRow> => {
+        const seq = seqById.get(ids[i]!);
+        if (seq !== undefined) return { id: ids[i]!, copy: copies[i]!, seq, duplicate: false };
+        const id = existing.get(row.dedupKey);
+        // Purged between the insert and the look-up: the key is free again.
+        return id !== undefined ? { id, duplicate: true } : this.#insertRow(row);
+      }),
+    );
+  }
+
+  /** The row of one enqueue on its own. */
+  async #insertRow(row: NewRow): Promise<StoredRow> {
     for (;;) {
       const now = Date.now();
       const id = randomUUID();
@@ -292,26 +419,20 @@ export class RabbitMqQueue<T> implements Queue<T> {
         [
           id,
           this.name,
-          payloadJson,
-          labels,
-          priority,
-          options.maxAttempts ?? this.#tuning.maxAttempts,
-          now + delayMs,
+          row.payloadJson,
+          row.labels,
+          row.priority,
+          row.maxAttempts,
+          now + row.delayMs,
           now,
-          options.dedupKey ?? null,
+          row.dedupKey,
           copy,
         ],
       );
-      if (rows[0]) {
-        // Durable now: if sending fails for good, a sweeper sends it later.
-        await this.#sendCopy({ id, copy, seq: rows[0].seq, priority, labels }, delayMs).catch((error) => {
-          if (!(error instanceof LinkClosedError)) throw error;
-        });
-        return { id, duplicate: false };
-      }
+      if (rows[0]) return { id, copy, seq: rows[0].seq, duplicate: false };
       const existing = await this.#db.pool.query<{ id: string }>(
         'SELECT id FROM queue_messages WHERE queue = $1 AND dedup_key = $2',
-        [this.name, options.dedupKey],
+        [this.name, row.dedupKey],
       );
       if (existing.rows[0]) return { id: existing.rows[0].id, duplicate: true };
       // Purged between the insert and the look-up: the key is free again.
@@ -841,6 +962,9 @@ export class RabbitMqQueue<T> implements Queue<T> {
     this.#closed = true;
     this.#closing.abort();
     clearInterval(this.#sweeper);
+    await this.#flushInserts();
+    await Promise.allSettled([...this.#inserting]);
+    this.#flushMarks();
     await Promise.allSettled([...this.#marking]);
     await this.#link?.close();
   }
@@ -889,12 +1013,22 @@ export class RabbitMqQueue<T> implements Queue<T> {
         this.#delayQueues.clear();
       }
     }
+    this.#pendingMarks.push({ id: target.id, copy: target.copy });
+    if (this.#pendingMarks.length === 1) setImmediate(() => this.#flushMarks());
+  }
+
+  /** Notes the copies sent since the last call as sent, in one UPDATE: a busy intake sends many at once. */
+  #flushMarks(): void {
+    const marks = this.#pendingMarks;
+    this.#pendingMarks = [];
+    if (marks.length === 0) return;
     const marked = this.#db.pool
-      .query(`UPDATE queue_messages SET copy_sent = true WHERE queue = $1 AND id = $2 AND live_copy = $3`, [
-        this.name,
-        target.id,
-        target.copy,
-      ])
+      .query(
+        `UPDATE queue_messages AS m SET copy_sent = true
+         FROM unnest($2::text[], $3::text[]) AS sent(id, copy)
+         WHERE m.queue = $1 AND m.id = sent.id AND m.live_copy = sent.copy`,
+        [this.name, marks.map((m) => m.id), marks.map((m) => m.copy)],
+      )
       .catch((error: Error) =>
         this.#onTrouble(`queue ${this.name}: could not note a sent copy: ${error.message}`),
       )

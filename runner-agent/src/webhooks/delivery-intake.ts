@@ -145,15 +145,11 @@ export async function acceptDelivery(
   },
 ): Promise<void> {
   const { event, deliveryId, logger, count } = options;
-  if (nestingExceeds(body, MAX_PAYLOAD_DEPTH)) {
-    logger.warn({ deliveryId, event }, 'webhook payload nested too deeply');
-    count(event, 'too-deep');
-    return sendError(res, 400, `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-  }
   // Invalid UTF-8 in a verified body becomes U+FFFD: a signature was over the bytes as sent.
   const text = body.toString('utf8');
   let payload: unknown;
   try {
+    // V8 parses without recursion, so even absurd nesting is only checked afterwards.
     payload = JSON.parse(text);
   } catch {
     count(event, 'bad-request');
@@ -162,6 +158,11 @@ export async function acceptDelivery(
   if (typeof payload !== 'object' || payload === null) {
     count(event, 'bad-request');
     return sendError(res, 400, 'payload must be a JSON object');
+  }
+  if (nestingExceeds(payload, MAX_PAYLOAD_DEPTH)) {
+    logger.warn({ deliveryId, event }, 'webhook payload nested too deeply');
+    count(event, 'too-deep');
+    return sendError(res, 400, `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   }
   if (options.ping) {
     count(event, 'ping');
@@ -183,7 +184,10 @@ export async function acceptDelivery(
   };
   let queued: { id: string; duplicate: boolean };
   try {
-    queued = await options.events.enqueue(delivery, { dedupKey: deliveryDedupKey(delivery) });
+    queued = await options.events.enqueue(delivery, {
+      dedupKey: deliveryDedupKey(delivery),
+      payloadJson: deliveryJson(delivery, text),
+    });
   } catch (error) {
     logger.error({ err: error, deliveryId, event }, 'could not enqueue webhook delivery');
     count(event, 'queue-unavailable');
@@ -202,24 +206,29 @@ export async function acceptDelivery(
 }
 
 /**
- * Whether JSON text nests arrays and objects deeper than `max`, in one pass over the bytes and without
- * parsing: brackets inside strings do not count.
+ * Whether a parsed JSON value nests arrays and objects deeper than `max`. Walks the containers only (a
+ * payload's bulk is in its strings) and without recursion, so no depth overflows the stack.
  */
-export function nestingExceeds(json: Buffer, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const byte = json[i]!;
-    if (inString) {
-      if (byte === 0x5c)
-        i++; // backslash: skip the escaped byte
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x5b || byte === 0x7b) {
-      if (++depth > max) return true;
-    } else if (byte === 0x5d || byte === 0x7d) depth--;
+export function nestingExceeds(value: unknown, max: number): boolean {
+  const pending: { value: object; depth: number }[] = [];
+  if (typeof value === 'object' && value !== null) pending.push({ value, depth: 1 });
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.depth > max) return true;
+    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: next.depth + 1 });
+    }
   }
   return false;
+}
+
+/**
+ * The delivery's JSON with the payload spliced in as the text it was parsed from, which is valid JSON of the
+ * same value: serializing a 10–30 KB payload again costs more than storing it.
+ */
+function deliveryJson(delivery: WebhookDelivery, payloadText: string): string {
+  const { payload: _parsed, ...envelope } = delivery;
+  const head = JSON.stringify(envelope);
+  return `${head.slice(0, -1)},"payload":${payloadText}}`;
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {
