@@ -17,7 +17,7 @@ import type { Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import { Metrics } from '../observability/metrics.ts';
+import { openMetricsRecorder, type MetricsRecorder } from '../observability/metrics-recorder.ts';
 import { CANARY_LABEL, Planner, type PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { PostgresDatabase } from '../queue/postgres-database.ts';
@@ -54,7 +54,8 @@ export interface Deployment {
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   logStore: LogStore;
-  metrics: Metrics;
+  /** Prometheus metrics when config `metrics` lets someone read them; otherwise a recorder of nothing. */
+  metrics: MetricsRecorder;
   /** Job records: the durable truth behind every status (statuses/job-records.ts). */
   records: JobRecords;
   /** Where agents register and heartbeat; the dashboard lists them. */
@@ -246,7 +247,7 @@ export async function openDeployment(
     logger,
   );
   const logStore = await openLogStore(config.logs, stateDir, secrets);
-  const metrics = new Metrics({
+  const metrics = await openMetricsRecorder(config.metrics, {
     queues: [events, jobs] as Queue<unknown>[],
     defaultMetrics: options.processMetrics ?? true,
   });
