@@ -3,6 +3,7 @@
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
 import { benchActionColdStart } from './action-cold-start.ts';
+import { benchAgentMemory } from './agent-memory.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
 import { benchQueueLatency, benchQueueThroughput } from './queue-latency.ts';
@@ -28,6 +29,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'release-upload': () => benchReleaseUpload(),
   'npm-cache': () => benchNpmCacheRestore(),
   'action-cold-start': () => benchActionColdStart(),
+  'agent-memory': () => benchAgentMemory(),
 };
 
 console.log(
