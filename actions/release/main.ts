@@ -2,7 +2,6 @@ import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
-import { runConfigured } from './configured-run.ts';
 import { readSettings } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 
@@ -13,6 +12,8 @@ void runActionStep('release', async () => {
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,
   );
+  // Loaded once the inputs are good: a typo fails the step without loading the targets and forge clients.
+  const { runConfigured } = await import('./configured-run.ts');
   const outcome = await runConfigured(settings, {
     log,
     env: process.env,
