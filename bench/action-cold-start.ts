@@ -32,7 +32,7 @@ async function bundleBytes(dir: string): Promise<{ total: number; index: number 
  * then, which is what a runner waits for before an action does anything (goals: ≤ 1.3× the floor, < 150 ms).
  * Plus each bundle's size. The actions' dist/ are measured as committed: `npm run build` first.
  */
-export async function benchActionColdStart(runs = 15): Promise<void> {
+export async function benchActionColdStart(runs = 25): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-floor-'));
   try {
     const floorDist = path.join(scratch, 'dist');
