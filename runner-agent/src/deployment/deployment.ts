@@ -13,12 +13,12 @@ import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
-import type { Job } from '../jobs/job.ts';
+import { CANARY_LABEL, type Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import { openMetricsRecorder, type MetricsRecorder } from '../observability/metrics-recorder.ts';
-import { CANARY_LABEL, Planner, type PlanResult } from '../planner/planner.ts';
+import type { Planner, PlanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { PostgresDatabase } from '../queue/postgres-database.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
@@ -63,7 +63,7 @@ export interface Deployment {
   /** The repositories the scanner re-reads, looked up on the forge. */
   repositories(): Promise<Repository[]>;
   /** A planner wired like the server's (for `ironbots scan`); needs the forge section. */
-  planner(): Planner;
+  planner(): Promise<Planner>;
   /** The server role (receiver, job API, planner, scanner, logs, metrics) on `server.listen`. */
   startServer(options?: {
     onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
@@ -335,8 +335,10 @@ export async function openDeployment(
         reaper: fleetReaper(runnerForge, runnerSettings),
       };
     },
-    planner() {
+    async planner() {
       if (!forge) throw new Error('the configuration has no forge section');
+      // The planner (and the .ironbots.yml schema) loads only where something plans: not in an agent.
+      const { Planner } = await import('../planner/planner.ts');
       return new Planner({
         forge,
         jobs,

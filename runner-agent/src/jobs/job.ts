@@ -79,6 +79,9 @@ export function jobDedupKey(job: Pick<Job, 'repository' | 'sha' | 'context'>): s
   return `${job.repository.owner}/${job.repository.name}@${job.sha}#${job.context}`;
 }
 
+/** The label a canary agent offers (`agent.canary: true`), and the planner adds to a share of jobs. */
+export const CANARY_LABEL = 'canary';
+
 /** The executor is itself a capability: an agent takes `vm` jobs only if it offers `executor:vm`. */
 export function requiredLabels(job: Pick<Job, 'labels' | 'executor'>): string[] {
   return [...new Set([...job.labels, `executor:${job.executor}`])].sort();

@@ -9,7 +9,7 @@ import {
   type Repository,
   type RepositoryFiles,
 } from '../../../forge/forge.ts';
-import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
+import { CANARY_LABEL, jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
   CONFIG_CONTEXT,
   isInProgress,
@@ -85,9 +85,6 @@ export interface PlannerOptions {
    */
   settleAfterMs?: number;
 }
-
-/** The label a canary agent offers (`agent.canary: true`). */
-export const CANARY_LABEL = 'canary';
 
 /** An agent heard from this recently is live enough to be given canary jobs. */
 const CANARY_LIVE_MS = 60_000;
