@@ -11,6 +11,8 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 const MiB = 1024 * 1024;
 const STREAM_BYTES = 1024 * MiB;
 /** 1 GiB of 100-byte lines, as fast as the shell can make them. */
+/** IRONBOTS_NODE_FLAGS of deploy/ironbots-agent.service. */
+const AGENT_NODE_FLAGS = ['--disable-optimizing-compilers', '--no-sparkplug', '--optimize-for-size'];
 const STREAM_COMMAND = ['sh', '-c', `yes '${'x'.repeat(99)}' | head -c ${STREAM_BYTES}`];
 
 /** VmRSS of a live process, in bytes (what the kernel charges it: anonymous memory and mapped file pages). */
@@ -184,9 +186,11 @@ export async function benchAgentMemory(runs = 3, settleMs = 15_000): Promise<voi
     const variants: Variant[] = [
       { name: 'sources (cli/ironbots.ts)', args: (c) => ['cli/ironbots.ts', 'agent', '--config', c] },
       { name: 'bundle (cli/dist)', args: (c) => [entry, 'agent', '--config', c] },
+      // What deploy/ironbots-agent.service runs: V8's interpreter only, sized for memory. Not --lite-mode,
+      // which takes WebAssembly away, and fetch with it (undici's HTTP parser).
       {
-        name: 'bundle, --lite-mode',
-        args: (c) => ['--lite-mode', entry, 'agent', '--config', c],
+        name: 'bundle, interpreter only',
+        args: (c) => [...AGENT_NODE_FLAGS, entry, 'agent', '--config', c],
       },
     ];
     const baseline: Figures = { idle: [], streamPeak: [], streamMs: [] };

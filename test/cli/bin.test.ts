@@ -30,7 +30,8 @@ describe('cli/bin/ironbots', () => {
         HOME: process.env.HOME,
         IRONBOTS_BUNDLED: '1',
         // Node's own flags: one of V8's, and a module that says which file node runs.
-        IRONBOTS_NODE_FLAGS: '--lite-mode --import=data:text/javascript,console.error(process.argv[1])',
+        IRONBOTS_NODE_FLAGS:
+          '--optimize-for-size --import=data:text/javascript,console.error(process.argv[1])',
       },
     });
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
