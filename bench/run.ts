@@ -3,6 +3,7 @@
  * Benchmarks are not tests: nothing here fails a build, and no test asserts a timing.
  */
 import { benchActionColdStart } from './action-cold-start.ts';
+import { benchAgentMemory } from './agent-memory.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchLogStream } from './log-stream.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
@@ -30,6 +31,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'npm-cache': () => benchNpmCacheRestore(),
   'action-cold-start': () => benchActionColdStart(),
   'log-stream': () => benchLogStream(),
+  'agent-memory': () => benchAgentMemory(),
 };
 
 console.log(

@@ -1,5 +1,6 @@
 /**
- * `npm run build`: bundles every action with ncc into its committed dist/.
+ * `npm run build`: bundles every action with ncc into its committed dist/, and the CLI with rolldown into
+ * cli/dist/ (bundle-cli.ts).
  * `node build/bundle-actions.ts --check`: builds into a temporary directory and fails when a committed dist/
  * differs, so a change to an action's sources cannot land without its bundle.
  * Either takes bundle names (`root`, `actions/release`) to work on only those.
@@ -10,6 +11,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { bundleCli } from './bundle-cli.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -20,6 +22,8 @@ export interface Bundle {
   name: string;
   entry: string;
   outDir: string;
+  /** ncc for the actions (the runner's ncc conventions); rolldown for the CLI (ESM chunks, top-level await). */
+  bundler?: 'ncc' | 'rolldown';
 }
 
 export interface BuiltFile {
@@ -44,6 +48,12 @@ export async function discoverBundles(root = repoRoot): Promise<Bundle[]> {
       });
     }
   }
+  bundles.push({
+    name: 'cli',
+    entry: path.join(root, 'cli/ironbots.ts'),
+    outDir: path.join(root, 'cli/dist'),
+    bundler: 'rolldown',
+  });
   return bundles;
 }
 
@@ -100,6 +110,19 @@ export async function licensesText(packageDirs: string[]): Promise<string> {
 export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promise<BuiltFile[]> {
   // A stale file from an earlier build must not survive into the bundle.
   await rm(outDir, { recursive: true, force: true });
+  if (bundle.bundler === 'rolldown') {
+    const modules = await bundleCli({ entry: bundle.entry, outDir, finalDir: bundle.outDir, cwd: repoRoot });
+    await writeFile(
+      path.join(outDir, 'licenses.txt'),
+      await licensesText(
+        bundledPackageDirs(
+          modules.map((name) => ({ name })),
+          repoRoot,
+        ),
+      ),
+    );
+    return builtFiles(outDir);
+  }
   // ncc runs on this very Node (24), not on whatever `node` comes first on PATH (20 on this machine).
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ironbots-ncc-stats-'));
   try {
@@ -117,6 +140,10 @@ export async function buildBundle(bundle: Bundle, outDir = bundle.outDir): Promi
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+  return builtFiles(outDir);
+}
+
+async function builtFiles(outDir: string): Promise<BuiltFile[]> {
   return Promise.all(
     (await filesUnder(outDir)).map(async (file) => ({
       file,

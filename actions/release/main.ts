@@ -9,11 +9,11 @@ import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 void runActionStep('release', async () => {
   const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
   const log = actionsLog(settings.secrets);
-  // Loaded only once the inputs are good: a typo fails the step without loading the targets' clients.
-  const { runConfigured } = await import('./configured-run.ts');
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,
   );
+  // Loaded once the inputs are good: a typo fails the step without loading the targets and forge clients.
+  const { runConfigured } = await import('./configured-run.ts');
   const outcome = await runConfigured(settings, {
     log,
     env: process.env,

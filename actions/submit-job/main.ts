@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   // Masked before anything can fail and print it.
   const token = inputs('token');
   if (token) core.setSecret(token);
-  const plan = planSubmission(inputs, process.env);
+  const plan = await planSubmission(inputs, process.env);
   let result: SubmitJobResult;
   try {
     result = await submitJob(plan, {

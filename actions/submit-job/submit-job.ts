@@ -1,5 +1,3 @@
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { ActionInputs, InputError, splitCommandLine, type InputSource } from '../../core/inputs.ts';
 
 /**
@@ -89,45 +87,13 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const FIRST_POLL_DELAY_MS = 2_000;
 const MAX_POLL_DELAY_MS = 15_000;
 
-const JobMappingSchema = z
-  .object({
-    context: z.string().min(1).max(100),
-    run: z.union([z.array(z.string()).min(1), z.string().min(1)]),
-    timeout: z.number().int().positive().optional(),
-    env: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name'),
-        z.union([z.string(), z.number(), z.boolean()]).transform(String),
-      )
-      .optional(),
-    executor: z.enum(['process', 'podman', 'vm']).optional(),
-    image: z.string().min(1).optional(),
-  })
-  .strict();
-
-/** What POST /api/v1/jobs answers (201, or 200 for a duplicate). */
-const SubmittedSchema = z.object({
-  id: z.string().min(1),
-  state: z.string(),
-  duplicate: z.boolean().default(false),
-  url: z.string(),
-  logUrl: z.string(),
-});
-
-/** What GET /api/v1/jobs/<id> answers. A state this client does not know is polled on, not refused. */
-const StatusSchema = z.object({
-  state: z.string(),
-  description: z.string().optional(),
-  logUrl: z.string().optional(),
-});
-
 /** Validates the inputs and builds what will be submitted; every problem names its input. */
-export function planSubmission(
+export async function planSubmission(
   values: InputSource,
   env: Record<string, string | undefined>,
   /** A job already in structured form (the CLI's argv); the job input is then not read. */
   structuredJob?: Omit<JobSubmission, 'labels'>,
-): SubmitJobPlan {
+): Promise<SubmitJobPlan> {
   const inputs = new ActionInputs(values, INPUT_DEFAULTS);
   const serverUrlText = inputs.getInput('server-url', { required: true });
   let serverUrl: URL;
@@ -142,7 +108,7 @@ export function planSubmission(
 
   const submission: JobSubmission = structuredJob
     ? { ...structuredJob, labels: [] }
-    : parseJob(inputs.getInput('job', { required: true }));
+    : await parseJob(inputs.getInput('job', { required: true }));
   submission.labels = [...new Set(inputs.getListInput('labels'))];
   for (const label of submission.labels) {
     if (!/^[A-Za-z0-9:._-]+$/.test(label)) throw new InputError('labels', `"${label}" is not a valid label`);
@@ -180,24 +146,14 @@ export function planSubmission(
 }
 
 /** Several lines or `{…}`: a YAML mapping. One line: a command line, whose first word names the context. */
-function parseJob(text: string): JobSubmission {
+async function parseJob(text: string): Promise<JobSubmission> {
   const trimmed = text.trim();
   if (!trimmed.includes('\n') && !trimmed.startsWith('{')) {
     const command = commandLine(trimmed);
     return { context: command[0]!, command, labels: [] };
   }
-  let value: unknown;
-  try {
-    value = parseYaml(trimmed);
-  } catch (error) {
-    throw new InputError('job', `invalid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError('job', 'several lines must form a YAML mapping {context, run, …}');
-  }
-  const parsed = JobMappingSchema.safeParse(value);
-  if (!parsed.success) throw new InputError('job', describeIssue(parsed.error.issues[0]!));
-  const job = parsed.data;
+  const { parseJobMapping } = await import('./schemas.ts');
+  const job = parseJobMapping(trimmed);
   return {
     context: job.context,
     command: typeof job.run === 'string' ? commandLine(job.run) : job.run,
@@ -207,13 +163,6 @@ function parseJob(text: string): JobSubmission {
     ...(job.executor ? { executor: job.executor } : {}),
     ...(job.image ? { image: job.image } : {}),
   };
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.map(String).join('.') || 'mapping';
-  // zod reports a bad record key as "Invalid key in record"; the inner issue says what is wrong with it.
-  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-  return `${where}: ${message}`;
 }
 
 /** The job input's command line as argv (see splitCommandLine): at least the program. */
@@ -239,6 +188,7 @@ export async function submitJob(plan: SubmitJobPlan, deps: SubmitJobDeps): Promi
 }
 
 async function submitAndWait(plan: SubmitJobPlan, deps: SubmitJobDeps): Promise<SubmitJobResult> {
+  const { SubmittedSchema, StatusSchema } = await import('./schemas.ts');
   const headers = {
     authorization: `Bearer ${plan.token}`,
     'content-type': 'application/json',

@@ -104,7 +104,7 @@ export function registerDeploymentCommands(program: Command): void {
       const deployment = await openDeploymentFile(options.config);
       if (!deployment.forge)
         throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
-      const planner = deployment.planner();
+      const planner = await deployment.planner();
       // A project's bad config is its own error status, not a failure of the scan; the forge failing on a
       // pull request or a repository is, but only after everything else was planned.
       let failures = 0;

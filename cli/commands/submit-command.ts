@@ -64,7 +64,7 @@ export function registerSubmitCommand(program: Command): void {
         if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) {
           throw new Error(`--timeout: "${options.timeout}" is not a number of seconds`);
         }
-        const plan = planSubmission(
+        const plan = await planSubmission(
           {
             'server-url': options.serverUrl,
             token,

@@ -40,9 +40,9 @@ function inputs(overrides: Partial<InputValues> = {}): Record<string, string> {
   );
 }
 
-function inputError(fn: () => unknown): string {
+async function inputError(fn: () => Promise<unknown>): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return (error as Error).message;
@@ -51,8 +51,8 @@ function inputError(fn: () => unknown): string {
 }
 
 describe('root action inputs', () => {
-  it('takes a plain command line: argv without a shell, context from the first word, repository from the workflow', () => {
-    const plan = planSubmission(
+  it('takes a plain command line: argv without a shell, context from the first word, repository from the workflow', async () => {
+    const plan = await planSubmission(
       inputs({ job: `image-refresh 'debian 12' --force`, labels: 'kvm, x86_64\npublic' }),
       {
         GITHUB_REPOSITORY: 'acme/widget',
@@ -74,8 +74,8 @@ describe('root action inputs', () => {
     });
   });
 
-  it('takes a YAML mapping', () => {
-    const plan = planSubmission(
+  it('takes a YAML mapping', async () => {
+    const plan = await planSubmission(
       inputs({
         job: 'context: image-refresh/debian-12\nrun: [ironbots, image-refresh, debian-12]\ntimeout: 7200\nenv: { DEBUG: 1 }\nexecutor: vm',
         repository: 'none',
@@ -117,16 +117,14 @@ describe('root action inputs', () => {
     ['repository', { repository: 'just-a-name' }, /input repository: "just-a-name" is not owner\/name/],
     ['sha', { repository: 'acme/widget', sha: 'abc123' }, /input sha: "abc123" is not a full commit id/],
     ['sha', { repository: 'none', sha: SHA }, /input sha: needs a repository/],
-  ])('names the bad input: %s', (_name, overrides, message) => {
-    expect(inputError(() => planSubmission(inputs(overrides), {}))).toMatch(message);
+  ])('names the bad input: %s', async (_name, overrides, message) => {
+    expect(await inputError(() => planSubmission(inputs(overrides), {}))).toMatch(message);
   });
 
-  it('takes labels separated by commas, whitespace or newlines, once each', () => {
-    expect(planSubmission(inputs({ labels: ' kvm,x86_64  public\n\nkvm ,' }), {}).submission.labels).toEqual([
-      'kvm',
-      'x86_64',
-      'public',
-    ]);
+  it('takes labels separated by commas, whitespace or newlines, once each', async () => {
+    expect(
+      (await planSubmission(inputs({ labels: ' kvm,x86_64  public\n\nkvm ,' }), {})).submission.labels,
+    ).toEqual(['kvm', 'x86_64', 'public']);
   });
 
   it.each([
@@ -134,17 +132,17 @@ describe('root action inputs', () => {
     ['TRUE', true],
     ['false', false],
     ['', false],
-  ])('reads wait %j as %s', (wait, expected) => {
-    expect(planSubmission(inputs({ wait }), {}).wait).toBe(expected);
+  ])('reads wait %j as %s', async (wait, expected) => {
+    expect((await planSubmission(inputs({ wait }), {})).wait).toBe(expected);
   });
 
-  it('lets explicit repository and sha inputs override the workflow, and submits no commit for none', () => {
+  it('lets explicit repository and sha inputs override the workflow, and submits no commit for none', async () => {
     const workflow = { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA };
     const other = 'b'.repeat(40);
     expect(
-      planSubmission(inputs({ repository: 'acme/images', sha: other }), workflow).submission,
+      (await planSubmission(inputs({ repository: 'acme/images', sha: other }), workflow)).submission,
     ).toMatchObject({ repository: { owner: 'acme', name: 'images' }, sha: other });
-    const none = planSubmission(inputs({ repository: 'none' }), workflow).submission;
+    const none = (await planSubmission(inputs({ repository: 'none' }), workflow)).submission;
     expect(none).not.toHaveProperty('repository');
     expect(none).not.toHaveProperty('sha');
   });
@@ -159,13 +157,11 @@ describe('root action inputs', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(['job-id', 'log-url', 'state']);
   });
 
-  it('reads one line as a command line even when it is not valid YAML', () => {
-    expect(planSubmission(inputs({ job: `'sh' '-c' 'echo "a: b"'` }), {}).submission.command).toEqual([
-      'sh',
-      '-c',
-      'echo "a: b"',
-    ]);
-    expect(planSubmission(inputs({ job: '{context: c, run: [x]}' }), {}).submission).toMatchObject({
+  it('reads one line as a command line even when it is not valid YAML', async () => {
+    expect((await planSubmission(inputs({ job: `'sh' '-c' 'echo "a: b"'` }), {})).submission.command).toEqual(
+      ['sh', '-c', 'echo "a: b"'],
+    );
+    expect((await planSubmission(inputs({ job: '{context: c, run: [x]}' }), {})).submission).toMatchObject({
       context: 'c',
       command: ['x'],
     });
@@ -256,7 +252,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 describe('root action submission', () => {
   it('posts the job with the bearer token and returns at once without wait', async () => {
     const server = fakeServer();
-    const plan = planSubmission(inputs({ labels: 'kvm' }), {});
+    const plan = await planSubmission(inputs({ labels: 'kvm' }), {});
     const result = await submitJob(plan, server.deps);
     expect(result).toEqual({
       jobId: 'job-1',
@@ -278,7 +274,7 @@ describe('root action submission', () => {
 
   it('submits every field of a YAML job, and the commit of the workflow', async () => {
     const server = fakeServer();
-    const plan = planSubmission(
+    const plan = await planSubmission(
       inputs({
         job: 'context: refresh\nrun: ironbots image-refresh "debian 12"\ntimeout: 600\nenv: { A: b }\nexecutor: podman\nimage: busybox',
       }),
@@ -302,7 +298,7 @@ describe('root action submission', () => {
     const server = fakeServer({
       submit: json(200, { id: 'job-0', state: 'queued', duplicate: true, url: 'u', logUrl: 'l' }),
     });
-    expect(await submitJob(planSubmission(inputs(), {}), server.deps)).toMatchObject({
+    expect(await submitJob(await planSubmission(inputs(), {}), server.deps)).toMatchObject({
       jobId: 'job-0',
       duplicate: true,
     });
@@ -311,7 +307,7 @@ describe('root action submission', () => {
 
   it('waits, polling the configured server with growing delays, until a final state', async () => {
     const server = fakeServer({ polls: ['queued', 'running', 'running', 'success'] });
-    const plan = planSubmission(inputs({ wait: 'true' }), {});
+    const plan = await planSubmission(inputs({ wait: 'true' }), {});
     const result = await submitJob(plan, server.deps);
     expect(result).toMatchObject({ state: 'success', description: 'it is success' });
     const gets = server.requests.filter((r) => r.method === 'GET');
@@ -325,7 +321,7 @@ describe('root action submission', () => {
     const delays: number[] = [];
     const server = fakeServer({ polls: [...Array<string>(10).fill('running'), 'success'] });
     const sleep = server.deps.sleep;
-    await submitJob(planSubmission(inputs({ wait: 'true' }), {}), {
+    await submitJob(await planSubmission(inputs({ wait: 'true' }), {}), {
       ...server.deps,
       sleep: async (ms) => {
         delays.push(ms);
@@ -346,7 +342,7 @@ describe('root action submission', () => {
       }),
       polls: ['success'],
     });
-    const result = await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps);
+    const result = await submitJob(await planSubmission(inputs({ wait: 'true' }), {}), server.deps);
     expect(result.url).toBe('http://elsewhere.example/api/v1/jobs/job-1');
     expect(server.requests.map((r) => new URL(r.url).origin)).toEqual([
       'https://ci.example.org',
@@ -356,13 +352,15 @@ describe('root action submission', () => {
 
   it.each(['failure', 'error', 'cancelled', 'dead'])('reports a job that ended %s', async (state) => {
     const server = fakeServer({ polls: ['running', state] });
-    expect((await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps)).state).toBe(state);
+    expect((await submitJob(await planSubmission(inputs({ wait: 'true' }), {}), server.deps)).state).toBe(
+      state,
+    );
   });
 
   it('gives up after wait-timeout with the last state, and with what is known of the job', async () => {
     const server = fakeServer({ polls: ['running'] });
     const error = await failure(
-      submitJob(planSubmission(inputs({ wait: 'true', waitTimeout: '20' }), {}), server.deps),
+      submitJob(await planSubmission(inputs({ wait: 'true', waitTimeout: '20' }), {}), server.deps),
     );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error.message).toMatch(
@@ -376,7 +374,7 @@ describe('root action submission', () => {
     const server = fakeServer({
       polls: ['running', new TypeError('fetch failed'), json(503, { error: 'starting' }), 'success'],
     });
-    const result = await submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps);
+    const result = await submitJob(await planSubmission(inputs({ wait: 'true' }), {}), server.deps);
     expect(result.state).toBe('success');
     expect(server.logs.join('\n')).toMatch(
       /cannot reach the ironbots server at https:\/\/ci\.example\.org: fetch failed/,
@@ -387,29 +385,29 @@ describe('root action submission', () => {
   it('names the last problem when the server stays away until the wait times out', async () => {
     const server = fakeServer({ polls: [new TypeError('fetch failed')] });
     const error = await failure(
-      submitJob(planSubmission(inputs({ wait: 'true', waitTimeout: '10' }), {}), server.deps),
+      submitJob(await planSubmission(inputs({ wait: 'true', waitTimeout: '10' }), {}), server.deps),
     );
     expect(error.message).toMatch(/last state: queued; last poll: cannot reach .*fetch failed/);
   });
 
   it('stops at once when the job is unknown to the server', async () => {
     const server = fakeServer({ polls: [json(404, { error: 'no job job-1' })] });
-    const error = await failure(submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps));
+    const error = await failure(submitJob(await planSubmission(inputs({ wait: 'true' }), {}), server.deps));
     expect(error.message).toBe('GET /api/v1/jobs/job-1 failed with 404: no job job-1');
     expect(server.requests).toHaveLength(2);
   });
 
   it('explains a refused submission, and an answer that is not a job', async () => {
     const rejected = fakeServer({ submit: json(400, { error: 'command: Too small' }) });
-    expect((await failure(submitJob(planSubmission(inputs(), {}), rejected.deps))).message).toBe(
+    expect((await failure(submitJob(await planSubmission(inputs(), {}), rejected.deps))).message).toBe(
       'POST /api/v1/jobs failed with 400: command: Too small',
     );
     const odd = fakeServer({ submit: json(201, { ok: true }) });
-    expect((await failure(submitJob(planSubmission(inputs(), {}), odd.deps))).message).toMatch(
+    expect((await failure(submitJob(await planSubmission(inputs(), {}), odd.deps))).message).toMatch(
       /answer to the submission is not a job/,
     );
     const html = fakeServer({ submit: new Response('<html>bad gateway</html>', { status: 502 }) });
-    expect((await failure(submitJob(planSubmission(inputs(), {}), html.deps))).message).toBe(
+    expect((await failure(submitJob(await planSubmission(inputs(), {}), html.deps))).message).toBe(
       'POST /api/v1/jobs failed with 502: <html>bad gateway</html>',
     );
   });
@@ -423,7 +421,7 @@ describe('root action submission', () => {
     ];
     const messages: string[] = [];
     for (const server of cases) {
-      const error = await failure(submitJob(planSubmission(inputs({ wait: 'true' }), {}), server.deps));
+      const error = await failure(submitJob(await planSubmission(inputs({ wait: 'true' }), {}), server.deps));
       messages.push(error.message, ...server.logs);
     }
     expect(messages[0]).toBe('the ironbots server refused the token (401): check the token input');

@@ -22,6 +22,21 @@ describe('cli/bin/ironbots', () => {
     });
     expect(stdout.trim()).toBe(version);
   });
+
+  it('runs the bundle cli/dist/ironbots.mjs with IRONBOTS_BUNDLED=1, with IRONBOTS_NODE_FLAGS on node', async () => {
+    const { stdout, stderr } = await run(path.join(repoRoot, 'cli/bin/ironbots'), ['--version'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        IRONBOTS_BUNDLED: '1',
+        // Node's own flags: one of V8's, and a module that says which file node runs.
+        IRONBOTS_NODE_FLAGS:
+          '--optimize-for-size --import=data:text/javascript,console.error(process.argv[1])',
+      },
+    });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(stderr.trim()).toBe(path.join(repoRoot, 'cli/dist/ironbots.mjs'));
+  });
 });
 
 describe('ironbots exit codes', () => {

@@ -70,6 +70,16 @@ describe('deploy/: sample configurations, systemd units, Containerfile', () => {
     }
   });
 
+  it('the agent unit runs the bundle with Node flags that keep WebAssembly, which fetch needs', async () => {
+    const text = await readFile(deploy('ironbots-agent.service'), 'utf8');
+    expect(text).toMatch(/^Environment=IRONBOTS_BUNDLED=1$/m);
+    const flags = /^Environment="?IRONBOTS_NODE_FLAGS=([^"\n]*)"?$/m.exec(text)?.[1]?.split(' ') ?? [];
+    expect(flags.length).toBeGreaterThan(0);
+    // --lite-mode, say, would take WebAssembly away: every fetch (undici's HTTP parser) would then fail.
+    const { stdout } = await run(process.execPath, [...flags, '-e', 'console.log(typeof WebAssembly)']);
+    expect(stdout.trim()).toBe('object');
+  });
+
   it('the Containerfile copies every folder the CLI imports at run time', async () => {
     const text = await readFile(deploy('Containerfile'), 'utf8');
     for (const folder of ['core', 'forge', 'emulators', 'runner-agent', 'cli'])

@@ -102,7 +102,7 @@ describe('a deployment with forge.kind gitlab', () => {
   it('recovers a merge request whose hook was lost, through `ironbots scan`’s planner', async () => {
     const { sha } = await openMergeRequest();
     const project = await deployment.repositories();
-    const results = await deployment.planner().scanRepository(project[0]!);
+    const results = await (await deployment.planner()).scanRepository(project[0]!);
     expect([...results.values()].map((r) => r.kind)).toEqual(['planned']);
     await expect
       .poll(async () => (await forge.listCommitStatuses(repo, sha)).map((s) => s.state).sort(), {

@@ -18,7 +18,7 @@ describe('the weekly image refresh example workflow', () => {
       Object.entries({ ...INPUT_DEFAULTS, ...step.with }).map(([k, v]) => [k, String(v)]),
     );
     // What the runner would pass, with the secrets filled in.
-    const plan = planSubmission(
+    const plan = await planSubmission(
       { ...inputs, 'server-url': 'https://ci.example.org', token: 'api-token-0123456789' },
       { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: 'a'.repeat(40) },
     );

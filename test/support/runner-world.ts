@@ -13,6 +13,7 @@ import {
   type DeploymentConfig,
 } from '../../runner-agent/src/config/deployment-config.ts';
 import { openDeployment, type Deployment } from '../../runner-agent/src/deployment/deployment.ts';
+import { Metrics } from '../../runner-agent/src/observability/metrics.ts';
 import { withTempDir } from './temp-dir.ts';
 
 export const RUNNER_TOKEN = 'ghp_runnerworldtoken0123456789';
@@ -96,6 +97,8 @@ export class RunnerWorld {
         repositories: [`${REPO.owner}/${REPO.name}`],
         secondaryRateLimits: false,
       },
+      // A scraper token: without a reader, a deployment records no metrics (see metrics()).
+      metrics: { tokens: ['runner-world-scraper-token'] },
       server: {
         listen: '127.0.0.1:0',
         webhookSecret: RUNNER_HOOK_SECRET,
@@ -181,7 +184,9 @@ export class RunnerWorld {
   }
 
   async metrics(): Promise<string> {
-    return this.deployment.metrics.registry.metrics();
+    const { metrics } = this.deployment;
+    if (!(metrics instanceof Metrics)) throw new Error('this deployment records no Prometheus metrics');
+    return metrics.registry.metrics();
   }
 
   async stop(): Promise<void> {

@@ -13,12 +13,12 @@ import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
 import { Agent, type AgentEvent } from '../agent/agent.ts';
 import type { DeploymentConfig } from '../config/deployment-config.ts';
-import type { Job } from '../jobs/job.ts';
+import { CANARY_LABEL, type Job } from '../jobs/job.ts';
 import { FilesystemLogStore } from '../logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../logs/log-http.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import { Metrics } from '../observability/metrics.ts';
-import { CANARY_LABEL, Planner, type PlanResult, type TrustPolicy } from '../planner/planner.ts';
+import { openMetricsRecorder, type MetricsRecorder } from '../observability/metrics-recorder.ts';
+import type { Planner, PlanResult, TrustPolicy } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { PostgresDatabase } from '../queue/postgres-database.ts';
 import { SqliteQueue } from '../queue/sqlite-queue.ts';
@@ -54,7 +54,8 @@ export interface Deployment {
   events: Queue<WebhookDelivery>;
   jobs: Queue<Job>;
   logStore: LogStore;
-  metrics: Metrics;
+  /** Prometheus metrics when config `metrics` lets someone read them; otherwise a recorder of nothing. */
+  metrics: MetricsRecorder;
   /** Job records: the durable truth behind every status (statuses/job-records.ts). */
   records: JobRecords;
   /** Where agents register and heartbeat; the dashboard lists them. */
@@ -62,7 +63,7 @@ export interface Deployment {
   /** The repositories the scanner re-reads, looked up on the forge. */
   repositories(): Promise<Repository[]>;
   /** A planner wired like the server's (for `ironbots scan`); needs the forge section. */
-  planner(): Planner;
+  planner(): Promise<Planner>;
   /** The server role (receiver, job API, planner, scanner, logs, metrics) on `server.listen`. */
   startServer(options?: {
     onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
@@ -256,7 +257,7 @@ export async function openDeployment(
     logger,
   );
   const logStore = await openLogStore(config.logs, stateDir, secrets);
-  const metrics = new Metrics({
+  const metrics = await openMetricsRecorder(config.metrics, {
     queues: [events, jobs] as Queue<unknown>[],
     defaultMetrics: options.processMetrics ?? true,
   });
@@ -344,8 +345,10 @@ export async function openDeployment(
         reaper: fleetReaper(runnerForge, runnerSettings),
       };
     },
-    planner() {
+    async planner() {
       if (!forge) throw new Error('the configuration has no forge section');
+      // The planner (and the .ironbots.yml schema) loads only where something plans: not in an agent.
+      const { Planner } = await import('../planner/planner.ts');
       return new Planner({
         forge,
         jobs,

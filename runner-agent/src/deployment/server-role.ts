@@ -22,7 +22,7 @@ import { runPlannerWorker } from '../planner/planner-worker.ts';
 import type { Queue } from '../queue/queue.ts';
 import { jobsApiRoute } from '../server/jobs-api.ts';
 import { cancelSupersededJobs } from '../server/job-control.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { MetricsRecorder } from '../observability/metrics-recorder.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { createGitHubReceiver } from '../webhooks/github-receiver.ts';
 import { createGitLabReceiver } from '../webhooks/gitlab-receiver.ts';
@@ -69,7 +69,7 @@ export interface ServerRoleOptions {
   /** What earlier scans planned (planner/planned-heads.ts): unchanged pull requests cost no requests. */
   plannedHeads?: PlannedHeads;
   onPlanned?: (delivery: WebhookDelivery, result: PlanResult) => void;
-  metrics?: { metrics: Metrics; access: { public: boolean; tokens: readonly string[] } };
+  metrics?: { metrics: MetricsRecorder; access: { public: boolean; tokens: readonly string[] } };
   /** Logs and artifacts older than this are removed, at start and every `intervalMs` (default 1 h). */
   logExpiry?: { retentionDays: number; intervalMs?: number };
   /** Job records: fence and publish statuses, and reconcile them every `reconcileIntervalMs`. */

@@ -103,6 +103,9 @@ export function jobDedupKey(
   return job.checkout ? `${withInfra}~${job.checkout.sha}` : withInfra;
 }
 
+/** The label a canary agent offers (`agent.canary: true`), and the planner adds to a share of jobs. */
+export const CANARY_LABEL = 'canary';
+
 /** The executor is itself a capability: an agent takes `vm` jobs only if it offers `executor:vm`. */
 export function requiredLabels(job: Pick<Job, 'labels' | 'executor'>): string[] {
   return [...new Set([...job.labels, `executor:${job.executor}`])].sort();

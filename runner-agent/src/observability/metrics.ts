@@ -1,16 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AgentEvent } from '../agent/agent.ts';
-import { bearerTokenCheck } from '../../../core/http/bearer-token.ts';
 import type { Route } from '../../../core/http/http-server.ts';
-import { sendError } from '../../../core/http/responses.ts';
 import type { Queue } from '../queue/queue.ts';
-import type { RunnerEvent, RunnerObserver } from '../runners/runner-events.ts';
+import type { RunnerEvent } from '../runners/runner-events.ts';
+import { metricsRoute, type MetricsAccess, type MetricsRecorder } from './metrics-recorder.ts';
 
 /**
  * Prometheus metrics of one ironbots process, served at GET /metrics. Names follow Prometheus conventions;
  * `ironbots_job_startup_duration_seconds` is the "queued → picked up" figure peers (ARC) watch most.
  */
-export class Metrics implements RunnerObserver {
+export class Metrics implements MetricsRecorder {
   readonly registry = new Registry();
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   readonly jobsFinished: Counter<'state'>;
@@ -156,20 +155,10 @@ export class Metrics implements RunnerObserver {
   }
 
   /** GET /metrics, for anyone when `public`, else for a bearer of one of `tokens`. */
-  route(access: { public: boolean; tokens: readonly string[] }): Route {
-    const hasToken = bearerTokenCheck(access.tokens);
-    return async (req, res, url) => {
-      if (url.pathname !== '/metrics' || req.method !== 'GET') return false;
-      if (!access.public && !hasToken(req)) {
-        sendError(res, 401, 'missing or invalid bearer token (metrics.tokens, or set metrics.public)', {
-          'www-authenticate': 'Bearer',
-        });
-        return true;
-      }
-      const body = await this.registry.metrics();
-      res.writeHead(200, { 'content-type': this.registry.contentType });
-      res.end(body);
-      return true;
-    };
+  route(access: MetricsAccess): Route {
+    return metricsRoute(access, async () => ({
+      contentType: this.registry.contentType,
+      body: await this.registry.metrics(),
+    }));
   }
 }

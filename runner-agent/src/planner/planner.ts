@@ -18,7 +18,7 @@ import {
   parseProjectRequest,
   resolveInfraPullRequest,
 } from '../jobs/cross-project.ts';
-import { jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
+import { CANARY_LABEL, jobDedupKey, requiredLabels, type Job } from '../jobs/job.ts';
 import {
   APPROVAL_CONTEXT,
   CONFIG_CONTEXT,
@@ -153,9 +153,6 @@ export const DEFAULT_IMAGE_REFRESH_JOBS: ImageRefreshJobs = {
   executor: 'process',
   timeoutSeconds: 7200,
 };
-
-/** The label a canary agent offers (`agent.canary: true`). */
-export const CANARY_LABEL = 'canary';
 
 /** An agent heard from this recently is live enough to be given canary jobs. */
 const CANARY_LIVE_MS = 60_000;
