@@ -9,11 +9,7 @@ import {
   type CrossProjectPolicy,
 } from '../../runner-agent/src/jobs/cross-project.ts';
 import { jobDedupKey, type Job } from '../../runner-agent/src/jobs/job.ts';
-import {
-  inProgress,
-  WAITING_FOR_APPROVAL,
-  NOT_YET_TESTED,
-} from '../../runner-agent/src/jobs/status-text.ts';
+import { inProgress, WAITING_FOR_APPROVAL, NOT_YET_TESTED } from '../../runner-agent/src/jobs/status-text.ts';
 import { Planner, type PlannerForge } from '../../runner-agent/src/planner/planner.ts';
 import type { Queue } from '../../runner-agent/src/queue/queue.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
