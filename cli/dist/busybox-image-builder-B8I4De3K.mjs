@@ -1,0 +1,1 @@
+export { t as BusyboxImageBuilder } from "./busybox-image-builder-Q-lEIcjW.mjs";

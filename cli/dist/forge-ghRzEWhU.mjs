@@ -1,0 +1,1 @@
+export { n as describeScope } from "./forge-CSA4ojXu.mjs";

@@ -1,0 +1,1 @@
+export { r as blobName } from "./image-reference-CqQE2fCC.mjs";

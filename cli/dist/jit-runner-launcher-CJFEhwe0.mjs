@@ -1,0 +1,1 @@
+export { i as runnerNameTime } from "./jit-runner-launcher-CLjcinJJ.mjs";

@@ -1,0 +1,1 @@
+export { t as LocalImageResolver } from "./local-image-resolver-BHnhcvib.mjs";

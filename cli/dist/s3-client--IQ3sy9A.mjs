@@ -1,0 +1,1 @@
+export { t as s3ClientFromConfig } from "./s3-client-DfhHroiy.mjs";

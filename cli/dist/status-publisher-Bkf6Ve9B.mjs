@@ -1,0 +1,1 @@
+export { t as StatusPublisher } from "./status-publisher-DSepnawO.mjs";
