@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { formatBytes, formatDuration, formatRate } from '../../core/sizes.ts';
 
@@ -83,17 +83,22 @@ export class UploadProgress {
 }
 
 /**
- * The file as a request body that streams from disk (never read into memory), counting each chunk into
- * `progress` as the connection takes it: backpressure keeps the count within a socket buffer of the bytes sent.
+ * The file as a Node stream for a request body (never read into memory), counting each chunk into `progress`
+ * as the connection takes it: backpressure keeps the count within a socket buffer of the bytes sent. A
+ * request that gives up destroys the stream and with it the file handle.
  */
-export function fileUploadBody(path: string, progress: UploadProgress): ReadableStream<Uint8Array> {
+export function fileUploadStream(path: string, progress: UploadProgress): Readable {
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       progress.sent(chunk.length);
       callback(null, chunk);
     },
   });
-  const file = createReadStream(path);
-  file.on('error', (error) => counted.destroy(error));
-  return Readable.toWeb(file.pipe(counted)) as NodeReadableStream<Uint8Array> as ReadableStream<Uint8Array>;
+  // Errors reach the reader through `counted`, which pipeline destroys with them.
+  return pipeline(createReadStream(path), counted, () => undefined);
+}
+
+/** The same as a web ReadableStream, for clients that take a fetch body. */
+export function fileUploadBody(path: string, progress: UploadProgress): ReadableStream<Uint8Array> {
+  return Readable.toWeb(fileUploadStream(path, progress)) as NodeReadableStream<Uint8Array> as ReadableStream<Uint8Array>;
 }
