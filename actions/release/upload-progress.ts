@@ -100,5 +100,7 @@ export function fileUploadStream(path: string, progress: UploadProgress): Readab
 
 /** The same as a web ReadableStream, for clients that take a fetch body. */
 export function fileUploadBody(path: string, progress: UploadProgress): ReadableStream<Uint8Array> {
-  return Readable.toWeb(fileUploadStream(path, progress)) as NodeReadableStream<Uint8Array> as ReadableStream<Uint8Array>;
+  return Readable.toWeb(
+    fileUploadStream(path, progress),
+  ) as NodeReadableStream<Uint8Array> as ReadableStream<Uint8Array>;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionLog } from '../../core/action-log.ts';
 import { GitHubReleaseTarget } from '../../actions/release/targets/github-target.ts';
 import type { ReleaseSpec } from '../../actions/release/targets/release-target.ts';
@@ -182,6 +184,96 @@ describe('GitHub release target against the emulator', () => {
         .assets.map((a) => a.name)
         .sort(),
     ).toEqual(['a.tar.gz', 'b.zip']);
+  });
+
+  it('an upload refused with a client error is not retried and the error says what GitHub answered', async () => {
+    world.emulator.releases.injectFailure({ operation: 'upload', nth: 1, status: 422 });
+    const { log, warnings } = recordingActionLog();
+    await expect(target(world, TOKEN, log).prepare(spec)).rejects.toThrow(
+      /upload of a\.tar\.gz refused: HTTP 422 injected failure of upload/,
+    );
+    expect(world.emulator.releases.requestCounts.get('upload')).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it("uploads through the runner's HTTP proxy when the upload host is not a loopback one", async () => {
+    // GitHub answers upload_url on another host (uploads.github.com): here a name only the proxy knows.
+    const emulator = new URL(world.emulator.url);
+    const uploadHost = `uploads.example.test:${emulator.port}`;
+    const answers = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (!response.headers.get('content-type')?.includes('json')) return response;
+      const text = (await response.text()).replaceAll(
+        `"upload_url":"${emulator.origin}`,
+        `"upload_url":"http://${uploadHost}`,
+      );
+      const headers = new Headers(response.headers);
+      headers.delete('content-length');
+      return new Response(text, { status: response.status, headers });
+    }) as typeof fetch;
+    // A forward proxy on loopback that takes any destination to the emulator, noting what it was asked for.
+    const asked: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      const destination = new URL(req.url!);
+      const upstream = http.request(
+        new URL(destination.pathname + destination.search, emulator),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (error) => res.destroy(error));
+      req.pipe(upstream);
+    });
+    proxy.on('connect', (req, socket, head) => {
+      asked.push(`CONNECT ${req.url}`);
+      const upstream = net.connect(Number(emulator.port), emulator.hostname, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as net.AddressInfo;
+    vi.stubEnv('HTTP_PROXY', `http://127.0.0.1:${port}`);
+    vi.stubEnv('http_proxy', '');
+    try {
+      // NO_PROXY exempts the upload host: it is dialled directly, which the test network refuses.
+      vi.stubEnv('NO_PROXY', '.example.test');
+      const exempt = new GitHubReleaseTarget({
+        token: TOKEN,
+        repository: `${OWNER}/${REPO}`,
+        apiUrl: world.emulator.url,
+        retryDelayMs: 1,
+        uploadAttempts: 1,
+        fetch: answers,
+      });
+      await expect(exempt.prepare(spec)).rejects.toThrow(
+        /upload of a\.tar\.gz failed 1 times.*uploads\.example\.test/,
+      );
+      await exempt.rollback(spec);
+      expect(asked).toEqual([]);
+
+      vi.stubEnv('NO_PROXY', 'internal.example.test');
+      const { log, lines } = recordingActionLog();
+      await target(world, TOKEN, log, answers).prepare(spec);
+      expect(asked.length).toBeGreaterThanOrEqual(1);
+      expect(asked.every((line) => line.includes(uploadHost))).toBe(true);
+      expect(world.emulator.releases.requestCounts.get('upload')).toBe(2);
+      expect(world.releases()[0]!.assets.map((a) => a.digest)).toEqual(
+        spec.assets.map((a) => `sha256:${a.sha256}`),
+      );
+      expect(lines.filter((l) => / uploaded \d+ B in /.test(l))).toHaveLength(2);
+    } finally {
+      vi.unstubAllEnvs();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('gives up after the configured attempts with an error that says a re-run completes it', async () => {
