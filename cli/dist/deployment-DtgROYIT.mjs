@@ -6,7 +6,7 @@ import { n as describeScope, r as truncateDescription } from "./forge-CSA4ojXu.m
 import { a as jobDedupKey, o as requiredLabels, t as CANARY_LABEL } from "./job-27BlS2A5.mjs";
 import { s as inProgress } from "./status-text-Ae6MQv70.mjs";
 import { a as labelsSatisfied, i as defaultQueueTuning, n as QueueClosedError, o as statusFromRow, r as backoffMs, t as LeaseLostError } from "./queue-DGQ_uK6T.mjs";
-import { a as verdictOf, c as matchKnownIssue, i as JobRunner, n as createExecutors, o as OutputTail, s as issueRef } from "./executors-pf-U81oh.mjs";
+import { a as verdictOf, c as matchKnownIssue, i as JobRunner, n as createExecutors, o as OutputTail, s as issueRef } from "./executors-CsQ9AKcE.mjs";
 import { t as StatusPublisher } from "./status-publisher-DSepnawO.mjs";
 import { i as jobLogTime, n as isValidJobId, r as BufferedLogWriter, t as assertValidJobId } from "./job-id-CRYrOdO_.mjs";
 import { n as assertValidArtifactPath, t as artifactPathProblem } from "./artifact-path-6UUs_Aup.mjs";
@@ -26,8 +26,8 @@ import { fileURLToPath } from "node:url";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { pipeline } from "node:stream/promises";
-import { setTimeout as setTimeout$1 } from "node:timers/promises";
 import { DatabaseSync } from "node:sqlite";
+import { setTimeout as setTimeout$1 } from "node:timers/promises";
 // runner-agent/src/agent/status-reporter.ts
 var StatusReporter = class {
 	#chain = Promise.resolve();
@@ -2508,7 +2508,7 @@ async function openDeployment(config, options) {
 				name: agentConfig.name,
 				labels: agentConfig.canary ? [...agentConfig.labels, CANARY_LABEL] : agentConfig.labels,
 				jobs,
-				executors: await createExecutors(agentConfig.executors, executorsDir(agentConfig.name), logger, agentConfig.executors.includes("vm") ? (await import("./image-store-from-config-CgXGtBSU.mjs")).imageResolverFromConfig(config) : void 0),
+				executors: await createExecutors(agentConfig.executors, executorsDir(agentConfig.name), logger, agentConfig.executors.includes("vm") ? (await import("./image-store-from-config-2aduOwZJ.mjs")).imageResolverFromConfig(config) : void 0),
 				forge,
 				logStore,
 				logUrl: (jobId) => `${base}/logs/${jobId}`,

@@ -1,8 +1,8 @@
-import { r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-pf-U81oh.mjs";
-import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } from "./vm-setup-mfWlkEZ-.mjs";
+import { r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-CsQ9AKcE.mjs";
+import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } from "./vm-setup-IG7zAu2s.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as DeploymentConfigSchema } from "./deployment-config-T-ymPgVF.mjs";
-import { n as openDeployment } from "./deployment-Dp4r37gx.mjs";
+import { n as openDeployment } from "./deployment-DtgROYIT.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";
@@ -15,7 +15,7 @@ import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, t
 import http from "node:http";
 import { Transform } from "node:stream";
 import { Buffer as Buffer$1 } from "node:buffer";
-import { pipeline } from "node:stream/promises";
+import { pipeline as pipeline$1 } from "node:stream/promises";
 // runner-agent/src/local/demo-project.ts
 const DEMO_OWNER = "demo";
 const DEMO_REPOSITORY = "hello-ironbots";
@@ -1823,7 +1823,7 @@ var GitHubReleasesApi = class {
 			done(null, chunk);
 		} });
 		try {
-			await pipeline(req, hashing, createWriteStream(file));
+			await pipeline$1(req, hashing, createWriteStream(file));
 		} catch (error) {
 			await rm(file, { force: true });
 			throw error;
@@ -1856,7 +1856,7 @@ var GitHubReleasesApi = class {
 			"content-type": "application/octet-stream",
 			"content-length": String(size)
 		});
-		await pipeline(createReadStream(asset.file), res);
+		await pipeline$1(createReadStream(asset.file), res);
 	}
 	#findAsset(releases, id) {
 		for (const release of releases) {

@@ -1,6 +1,6 @@
 import { a as __toCommonJS, i as __require, t as __commonJSMin } from "./rolldown-runtime-C-QR9u70.mjs";
 import { a as isBlobName, o as parseBlobName } from "./image-reference-CqQE2fCC.mjs";
-import { n as sha256OfFile, r as ImageChecksumError, t as downloadVerified } from "./verified-download-BD8RsYE5.mjs";
+import { n as sha256OfFile, r as ImageChecksumError, t as downloadVerified } from "./verified-download-BpvJJccb.mjs";
 import { n as init_protocols, r as protocols_exports, t as require_dist_cjs$1 } from "./dist-cjs-Bm4QLoek.mjs";
 import { it as init_endpoints, nt as endpoints_exports } from "./event-streams-Dg-dAOB2.mjs";
 import { t as StoreImageResolver } from "./store-image-resolver-h1TCUzUy.mjs";
@@ -11,7 +11,7 @@ import os from "node:os";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { pipeline as pipeline$1 } from "node:stream/promises";
 // runner-agent/src/images/filesystem-image-store.ts
 var FilesystemImageStore = class {
 	dir;
@@ -57,7 +57,7 @@ var FilesystemImageStore = class {
 			callback(null, chunk);
 		} });
 		try {
-			await pipeline(createReadStream(file), counting, createWriteStream(temporary, { flags: "wx" }), { ...io.signal ? { signal: io.signal } : {} });
+			await pipeline$1(createReadStream(file), counting, createWriteStream(temporary, { flags: "wx" }), { ...io.signal ? { signal: io.signal } : {} });
 			await rename(temporary, __ironbotsPath.join(this.dir, blob));
 		} catch (error) {
 			await rm(temporary, { force: true });

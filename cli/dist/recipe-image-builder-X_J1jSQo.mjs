@@ -1,6 +1,6 @@
 import { n as defaultCacheDir, t as debianKernel } from "./debian-kernel-DJ8RXD2g.mjs";
 import { a as writeGuestInitrd, i as storeRootfsImage, n as bootTestImage, r as imageRecipeFingerprint } from "./busybox-image-builder-Q-lEIcjW.mjs";
-import { i as ImageNotFoundError, r as ImageChecksumError, t as downloadVerified } from "./verified-download-BD8RsYE5.mjs";
+import { i as ImageNotFoundError, r as ImageChecksumError, t as downloadVerified } from "./verified-download-BpvJJccb.mjs";
 import { t as ImageRecipeError } from "./image-recipe-CMy9xAFv.mjs";
 import __ironbotsPath from "node:path";
 import { execFile, spawn } from "node:child_process";

@@ -1,5 +1,5 @@
 import { o as VmExecutor, r as imageRecipeFingerprint, t as BusyboxImageBuilder } from "./busybox-image-builder-Q-lEIcjW.mjs";
-import { t as RecipeImageBuilder } from "./recipe-image-builder-DzVMwhvk.mjs";
+import { t as RecipeImageBuilder } from "./recipe-image-builder-X_J1jSQo.mjs";
 import { t as LocalImageResolver } from "./local-image-resolver-BHnhcvib.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import __ironbotsPath from "node:path";

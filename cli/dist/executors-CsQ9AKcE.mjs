@@ -908,7 +908,7 @@ async function createExecutors(kinds, stateDir, logger, imageResolver) {
 		logger
 	}));
 	else if (kind === "vm") {
-		const { createVmExecutor } = await import("./vm-setup-BlR6Igoy.mjs");
+		const { createVmExecutor } = await import("./vm-setup-MCnl3HHX.mjs");
 		executors.push(createVmExecutor(__ironbotsPath.join(stateDir, "vm"), logger, imageResolver ? { imageResolver } : {}));
 	} else {
 		const { PodmanExecutor } = await import("./podman-executor-DiZAXELq.mjs");

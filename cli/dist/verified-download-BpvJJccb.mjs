@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { pipeline as pipeline$1 } from "node:stream/promises";
 // runner-agent/src/images/image-store.ts
 var ImageNotFoundError = class extends Error {
 	constructor(blob, where) {
@@ -47,7 +47,7 @@ async function downloadVerified(reader, where, blob, dest, io = {}) {
 			callback(null, chunk);
 		} });
 		try {
-			await pipeline(body, hashing, createWriteStream(part, { flags: "a" }), { ...io.signal ? { signal: io.signal } : {} });
+			await pipeline$1(body, hashing, createWriteStream(part, { flags: "a" }), { ...io.signal ? { signal: io.signal } : {} });
 		} catch (error) {
 			const kept = (await stat(part).catch(() => null))?.size ?? 0;
 			const reason = error.code === "ENOSPC" ? `no space left on the device of ${__ironbotsPath.dirname(dest)}` : error.message;

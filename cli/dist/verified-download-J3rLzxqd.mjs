@@ -1,0 +1,1 @@
+export { n as sha256OfFile } from "./verified-download-BpvJJccb.mjs";
