@@ -13,7 +13,6 @@ const ACTIONS = [
   { name: 'container-refresh', dist: 'actions/container-refresh/dist' },
   { name: 'translations', dist: 'actions/translations/dist' },
   { name: 'npm-cache', dist: 'actions/npm-cache/dist' },
-  { name: 'release', dist: 'actions/release/dist' },
   { name: 'root (submit-job)', dist: 'dist' },
 ];
 /** Each action's cold start over the floor's, at most (issue 17). */
