@@ -3,8 +3,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { silentLogger } from '../../core/logger.ts';
 import { GitHubEmulator, type RequestCounts } from '../../emulators/github/github-emulator.ts';
+import { GitLabEmulator } from '../../emulators/gitlab/gitlab-emulator.ts';
 import type { Repository } from '../../forge/forge.ts';
 import { GitHubForge } from '../../forge/github/github-forge.ts';
+import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { jobDedupKey, type Job } from '../../runner-agent/src/jobs/job.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { Planner, type ScanResult } from '../../runner-agent/src/planner/planner.ts';
@@ -19,27 +21,38 @@ export const WIDGET = { owner: 'acme', name: 'widget' };
 /** The description an ended job in `runQueuedJobs` leaves. */
 export const PASSED = 'Passed in 0.1 s [agent-t]';
 
+/** What the world needs of either forge's emulator. */
+export interface CountingEmulator {
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
- * The GitHub emulator with one repository and `count` open pull requests, each on its own branch with one
+ * The GitHub (or GitLab) emulator with one repository and `count` open pull requests, each on its own branch with one
  * commit over `main` (whose `.ironbots.yml` has one context, `unit`): what the scanner's request budget is
- * measured against, in the scan-budget test and the scan-cost benchmark.
+ * measured against, in the scan-budget test and the scan-cost benchmark. On GitLab they are merge requests.
  */
 export class ScanWorld {
-  readonly emulator: GitHubEmulator;
-  readonly forge: GitHubForge;
+  readonly emulator: CountingEmulator;
+  readonly forge: GitHubForge | GitLabForge;
   readonly copy: GitWorkingCopy;
   readonly repository: Repository;
   /** Each pull request's branch and its head, by number. */
   readonly branchOf: Map<number, string>;
   readonly heads: Map<number, string>;
+  /** How long opening the pull requests took (the branches pushed before). */
+  readonly openingMs: number;
 
   private constructor(parts: {
-    emulator: GitHubEmulator;
-    forge: GitHubForge;
+    emulator: CountingEmulator;
+    forge: GitHubForge | GitLabForge;
     copy: GitWorkingCopy;
     repository: Repository;
     branchOf: Map<number, string>;
     heads: Map<number, string>;
+    openingMs: number;
   }) {
     this.emulator = parts.emulator;
     this.forge = parts.forge;
@@ -47,14 +60,29 @@ export class ScanWorld {
     this.repository = parts.repository;
     this.branchOf = parts.branchOf;
     this.heads = parts.heads;
+    this.openingMs = parts.openingMs;
   }
 
-  static async open(dir: string, count: number): Promise<ScanWorld> {
-    const emulator = await GitHubEmulator.start({ dataDir: path.join(dir, 'forge'), tokens: [TOKEN] });
-    await emulator.createRepository(WIDGET.owner, WIDGET.name);
-    const forge = new GitHubForge({ token: TOKEN, baseUrl: emulator.url, retries: 0, throttle: false });
+  static async open(dir: string, count: number, kind: 'github' | 'gitlab' = 'github'): Promise<ScanWorld> {
+    const dataDir = path.join(dir, 'forge');
+    let emulator: CountingEmulator;
+    let forge: GitHubForge | GitLabForge;
+    let cloneUrl: string;
+    if (kind === 'github') {
+      const github = await GitHubEmulator.start({ dataDir, tokens: [TOKEN] });
+      await github.createRepository(WIDGET.owner, WIDGET.name);
+      emulator = github;
+      forge = new GitHubForge({ token: TOKEN, baseUrl: github.url, retries: 0, throttle: false });
+      cloneUrl = github.cloneUrl(WIDGET.owner, WIDGET.name);
+    } else {
+      const gitlab = await GitLabEmulator.start({ dataDir, tokens: [TOKEN] });
+      await gitlab.createProject(WIDGET.owner, WIDGET.name, { defaultBranch: 'main' });
+      emulator = gitlab;
+      forge = new GitLabForge({ token: TOKEN, host: gitlab.url });
+      cloneUrl = `${gitlab.url}/${WIDGET.owner}/${WIDGET.name}.git`;
+    }
     const copy = new GitWorkingCopy(path.join(dir, 'work'), forge.gitCredentials());
-    await copy.init(emulator.cloneUrl(WIDGET.owner, WIDGET.name));
+    await copy.init(cloneUrl);
     await copy.writeFiles({ '.ironbots.yml': { content: 'contexts:\n  unit:\n    run: [make, check]\n' } });
     const main = await copy.commit('main');
     await copy.push('main');
@@ -65,13 +93,15 @@ export class ScanWorld {
     const branches = await branchHeads(copy);
     const branchOf = new Map<number, string>();
     const heads = new Map<number, string>();
+    const opening = performance.now();
     await inPool(topics, 4, async ({ branch }) => {
       const pr = await forge.createPullRequest(WIDGET, { title: branch, head: branch, base: 'main' });
       branchOf.set(pr.number, branch);
       heads.set(pr.number, branches.get(branch)!);
     });
+    const openingMs = performance.now() - opening;
     const repository = await forge.getRepository(WIDGET);
-    return new ScanWorld({ emulator, forge, copy, repository, branchOf, heads });
+    return new ScanWorld({ emulator, forge, copy, repository, branchOf, heads, openingMs });
   }
 
   /** One new commit on each of these pull requests' branches, pushed at once; `heads` follows. */
