@@ -11,6 +11,7 @@ import { benchQueueLatency, benchQueueThroughput } from './queue-latency.ts';
 import { benchReleaseAction } from './release-action.ts';
 import { benchReleaseUpload } from './release-upload.ts';
 import { benchRunnerStartup } from './runner-startup.ts';
+import { benchScanCost } from './scan-cost.ts';
 import { benchVmImageBuild } from './vm-image-build.ts';
 import { benchVmJob } from './vm-job.ts';
 import { benchVmOverlay } from './vm-overlay.ts';
@@ -32,6 +33,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'action-cold-start': () => benchActionColdStart(),
   'log-stream': () => benchLogStream(),
   'agent-memory': () => benchAgentMemory(),
+  'scan-cost': () => benchScanCost(),
 };
 
 console.log(

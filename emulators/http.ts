@@ -83,3 +83,25 @@ export async function postWebhook(
     return { status: 0, error: (error as Error).message };
   }
 }
+
+/**
+ * Which webhook deliveries an emulator loses, as a forge whose deliveries time out or never leave does:
+ * exactly `share` of them, spread evenly and deterministically (the k-th is lost when ⌊k·share⌋ grows), so
+ * a test knows how many went missing and the same run loses the same ones.
+ */
+export class DeliveryLoss {
+  #share = 0;
+  #seen = 0;
+
+  set(share: number): void {
+    if (!(share >= 0 && share <= 1)) throw new Error(`a share of deliveries to lose is 0–1, not ${share}`);
+    this.#share = share;
+    this.#seen = 0;
+  }
+
+  /** Counts one delivery; true when it is to be lost. */
+  next(): boolean {
+    const k = this.#seen++;
+    return Math.floor((k + 1) * this.#share) > Math.floor(k * this.#share);
+  }
+}

@@ -349,6 +349,14 @@ export class GitHubEmulator {
     return this.#webhooks.records.map((record) => ({ ...record }));
   }
 
+  /**
+   * Loses this share (0–1) of the webhook deliveries from now on, evenly and deterministically; a lost one
+   * is recorded with `lost: true` and never sent (a redelivery of it is).
+   */
+  loseWebhookDeliveries(share: number): void {
+    this.#webhooks.loseDeliveries(share);
+  }
+
   /** Sends a delivery again with the same body and X-GitHub-Delivery id, like GitHub's "Redeliver". */
   async redeliver(deliveryId: string): Promise<void> {
     this.#webhooks.redeliver(deliveryId);

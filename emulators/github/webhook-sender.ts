@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import type { Logger } from 'pino';
-import { postWebhook } from '../http.ts';
+import { DeliveryLoss, postWebhook } from '../http.ts';
 
 export interface WebhookConfig {
   id: number;
@@ -23,9 +23,11 @@ export interface DeliveryRecord {
   /** The pull_request or push action, when the event has one. */
   action?: string;
   redelivery: boolean;
-  /** HTTP status of the receiver's answer, or 0 when it could not be reached. */
+  /** HTTP status of the receiver's answer, or 0 when it could not be reached or the delivery was lost. */
   status: number;
   error?: string;
+  /** The emulator lost this delivery on purpose (see `loseDeliveries`): it was never sent. */
+  lost?: true;
   deliveredAt: string;
 }
 
@@ -43,9 +45,15 @@ export class WebhookSender {
   readonly #pending = new Set<Promise<void>>();
   readonly #sent = new Map<string, { hook: WebhookConfig; event: string; body: string }>();
   readonly records: DeliveryRecord[] = [];
+  readonly #loss = new DeliveryLoss();
 
   constructor(logger?: Logger) {
     this.#logger = logger;
+  }
+
+  /** Loses this share (0–1) of the deliveries sent from now on; see DeliveryLoss. */
+  loseDeliveries(share: number): void {
+    this.#loss.set(share);
   }
 
   /** Queues a delivery and returns its id. */
@@ -53,7 +61,20 @@ export class WebhookSender {
     const id = randomUUID();
     const body = JSON.stringify(payload);
     this.#sent.set(id, { hook, event, body });
-    this.#enqueue(hook, id, event, body, false);
+    if (this.#loss.next()) {
+      const action = (payload as { action?: unknown }).action;
+      this.records.push({
+        id,
+        hookId: hook.id,
+        url: hook.url,
+        event,
+        ...(typeof action === 'string' ? { action } : {}),
+        redelivery: false,
+        status: 0,
+        lost: true,
+        deliveredAt: new Date().toISOString(),
+      });
+    } else this.#enqueue(hook, id, event, body, false);
     return id;
   }
 

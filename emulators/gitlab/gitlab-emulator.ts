@@ -355,6 +355,14 @@ export class GitLabEmulator {
     return [...this.#webhooks.records];
   }
 
+  /**
+   * Loses this share (0–1) of the webhook deliveries from now on, evenly and deterministically; a lost one
+   * is recorded with `lost: true` and never sent (a resend of it is).
+   */
+  loseWebhookDeliveries(share: number): void {
+    this.#webhooks.loseDeliveries(share);
+  }
+
   /** Sends a delivery again with the same Idempotency-Key, like GitLab's "Resend request". */
   redeliver(idempotencyKey: string): void {
     this.#webhooks.redeliver(idempotencyKey);

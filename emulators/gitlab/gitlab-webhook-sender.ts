@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { postWebhook } from '../http.ts';
+import { DeliveryLoss, postWebhook } from '../http.ts';
 
 /** The `object_kind` of the events the emulator sends. */
 export type GitLabHookEvent = 'push' | 'merge_request' | 'note';
@@ -31,9 +31,11 @@ export interface GitLabDeliveryRecord {
   /** The X-Gitlab-Event header, e.g. "Merge Request Hook". */
   event: string;
   redelivery: boolean;
-  /** HTTP status of the receiver's answer, or 0 when it could not be reached. */
+  /** HTTP status of the receiver's answer, or 0 when it could not be reached or the delivery was lost. */
   status: number;
   error?: string;
+  /** The emulator lost this delivery on purpose (see `loseDeliveries`): it was never sent. */
+  lost?: true;
   deliveredAt: string;
 }
 
@@ -55,10 +57,16 @@ export class GitLabWebhookSender {
   readonly #chains = new Map<number, Promise<void>>();
   readonly #sent = new Map<string, Delivery>();
   readonly records: GitLabDeliveryRecord[] = [];
+  readonly #loss = new DeliveryLoss();
 
   constructor(instanceUrl: () => string, logger?: Logger) {
     this.#instanceUrl = instanceUrl;
     this.#logger = logger;
+  }
+
+  /** Loses this share (0–1) of the deliveries sent from now on; see DeliveryLoss. */
+  loseDeliveries(share: number): void {
+    this.#loss.set(share);
   }
 
   /** Queues one event for every hook that subscribed to its kind. */
@@ -74,7 +82,18 @@ export class GitLabWebhookSender {
         body,
       };
       this.#sent.set(delivery.idempotencyKey, delivery);
-      this.#enqueue(delivery, false);
+      if (this.#loss.next())
+        this.records.push({
+          idempotencyKey: delivery.idempotencyKey,
+          eventUuid,
+          hookId: hook.id,
+          event: delivery.event,
+          redelivery: false,
+          status: 0,
+          lost: true,
+          deliveredAt: new Date().toISOString(),
+        });
+      else this.#enqueue(delivery, false);
     }
   }
 
