@@ -235,6 +235,19 @@ async function postWebhook(url, headers, body, timeoutMs) {
 		};
 	}
 }
+var DeliveryLoss = class {
+	#share = 0;
+	#seen = 0;
+	set(share) {
+		if (!(share >= 0 && share <= 1)) throw new Error(`a share of deliveries to lose is 0\u20131, not ${share}`);
+		this.#share = share;
+		this.#seen = 0;
+	}
+	next() {
+		const k = this.#seen++;
+		return Math.floor((k + 1) * this.#share) > Math.floor(k * this.#share);
+	}
+};
 // emulators/github/github-http.ts
 var GitHubApiError = class extends Error {
 	status;
@@ -2055,8 +2068,12 @@ var WebhookSender = class {
 	#pending = /* @__PURE__ */ new Set();
 	#sent = /* @__PURE__ */ new Map();
 	records = [];
+	#loss = new DeliveryLoss();
 	constructor(logger) {
 		this.#logger = logger;
+	}
+	loseDeliveries(share) {
+		this.#loss.set(share);
 	}
 	send(hook, event, payload) {
 		const id = randomUUID();
@@ -2066,7 +2083,20 @@ var WebhookSender = class {
 			event,
 			body
 		});
-		this.#enqueue(hook, id, event, body, false);
+		if (this.#loss.next()) {
+			const action = payload.action;
+			this.records.push({
+				id,
+				hookId: hook.id,
+				url: hook.url,
+				event,
+				...typeof action === "string" ? { action } : {},
+				redelivery: false,
+				status: 0,
+				lost: true,
+				deliveredAt: (/* @__PURE__ */ new Date()).toISOString()
+			});
+		} else this.#enqueue(hook, id, event, body, false);
 		return id;
 	}
 	redeliver(id) {
@@ -2663,6 +2693,9 @@ var GitHubEmulator = class GitHubEmulator {
 	}
 	deliveries() {
 		return this.#webhooks.records.map((record) => ({ ...record }));
+	}
+	loseWebhookDeliveries(share) {
+		this.#webhooks.loseDeliveries(share);
 	}
 	async redeliver(deliveryId) {
 		this.#webhooks.redeliver(deliveryId);
@@ -4203,9 +4236,13 @@ var GitLabWebhookSender = class {
 	#chains = /* @__PURE__ */ new Map();
 	#sent = /* @__PURE__ */ new Map();
 	records = [];
+	#loss = new DeliveryLoss();
 	constructor(instanceUrl, logger) {
 		this.#instanceUrl = instanceUrl;
 		this.#logger = logger;
+	}
+	loseDeliveries(share) {
+		this.#loss.set(share);
 	}
 	send(hooks, kind, payload) {
 		const eventUuid = randomUUID();
@@ -4219,7 +4256,17 @@ var GitLabWebhookSender = class {
 				body
 			};
 			this.#sent.set(delivery.idempotencyKey, delivery);
-			this.#enqueue(delivery, false);
+			if (this.#loss.next()) this.records.push({
+				idempotencyKey: delivery.idempotencyKey,
+				eventUuid,
+				hookId: hook.id,
+				event: delivery.event,
+				redelivery: false,
+				status: 0,
+				lost: true,
+				deliveredAt: (/* @__PURE__ */ new Date()).toISOString()
+			});
+			else this.#enqueue(delivery, false);
 		}
 	}
 	redeliver(idempotencyKey) {
@@ -4673,6 +4720,9 @@ var GitLabEmulator = class GitLabEmulator {
 	}
 	deliveries() {
 		return [...this.#webhooks.records];
+	}
+	loseWebhookDeliveries(share) {
+		this.#webhooks.loseDeliveries(share);
 	}
 	redeliver(idempotencyKey) {
 		this.#webhooks.redeliver(idempotencyKey);
