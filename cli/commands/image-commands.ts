@@ -200,7 +200,7 @@ export function registerImageCommands(program: Command): void {
       const opened = await open(options.config);
       const { imageStoreFromConfig } =
         await import('../../runner-agent/src/images/image-store-from-config.ts');
-      const { formatBytes } = await import('../../runner-agent/src/images/transfer-progress.ts');
+      const { formatBytes } = await import('../../core/sizes.ts');
       const { store } = imageStoreFromConfig(opened.config);
       const images = await store.list();
       if (images.length === 0) opened.say(`no images in ${store.description}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, transferProgress } from '../../runner-agent/src/images/transfer-progress.ts';
+import { formatBytes } from '../../core/sizes.ts';
+import { transferProgress } from '../../runner-agent/src/images/transfer-progress.ts';
 
 function output(isTTY: boolean) {
   const writes: string[] = [];

@@ -2,7 +2,7 @@ import { appendFile, cp, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionOutcome, Executor } from '../executors/executor.ts';
 import { buildJobEnvironment } from '../executors/job-environment.ts';
-import { formatBytes } from '../images/transfer-progress.ts';
+import { formatBytes } from '../../../core/sizes.ts';
 import { artifactPathProblem } from '../logs/artifact-path.ts';
 import type { Job } from '../jobs/job.ts';
 import { formatDuration } from '../jobs/status-text.ts';

@@ -9,7 +9,7 @@ import {
 } from './image-reference.ts';
 import type { ImageResolver } from '../executors/image-resolver.ts';
 import type { ImageStore } from './image-store.ts';
-import { formatBytes } from './transfer-progress.ts';
+import { formatBytes } from '../../../core/sizes.ts';
 
 /**
  * Resolves a job's image through the image store: `images/<name>` in the checkout names the blob, which is

@@ -1,3 +1,5 @@
+import { formatBytes } from '../../../core/sizes.ts';
+
 /**
  * Progress of a long transfer (an image is gigabytes): a bar redrawn in place on a terminal, and on anything
  * else (a job log, a pipe) a plain line now and then, so logs stay readable.
@@ -58,15 +60,4 @@ export function transferProgress(
       else output.write(`${label}: done, ${formatBytes(total || done)}\n`);
     },
   };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
