@@ -1999,7 +1999,7 @@ async function logDestination(format) {
 // cli/commands/deployment-commands.ts
 async function openDeploymentFile(configFile, logFormat) {
 	const config = await loadDeploymentConfig(configFile);
-	const { openDeployment, secretsOf } = await import("./deployment-BZtpjAKL.mjs");
+	const { openDeployment, secretsOf } = await import("./deployment-BKOqYWQW.mjs");
 	const secrets = secretsOf(config);
 	const destination = await logDestination(logFormat);
 	return openDeployment(config, {
@@ -2206,7 +2206,7 @@ function isUnreachable(error) {
 // cli/commands/image-commands.ts
 async function open$1(configFile) {
 	const config = await loadDeploymentConfig(configFile);
-	const { secretsOf } = await import("./deployment-BZtpjAKL.mjs");
+	const { secretsOf } = await import("./deployment-BKOqYWQW.mjs");
 	const secrets = secretsOf(config);
 	return {
 		config,
@@ -2232,7 +2232,7 @@ function repositoriesOf(opened, configFile, given) {
 	});
 }
 async function progressOn(label) {
-	const { transferProgress } = await import("./transfer-progress-D_7fd7K0.mjs");
+	const { transferProgress } = await import("./transfer-progress-CnUtkAEm.mjs");
 	return transferProgress(label, process.stderr);
 }
 function age(storedAt, now = Date.now()) {
@@ -2271,7 +2271,7 @@ function registerImageCommands(program) {
 		const [repo] = repositoriesOf(opened, options.config, options.repository);
 		if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1) throw new Error(`${options.config} lists several repositories: choose one with --repository`);
 		const forge = await forgeOf(opened, options.config, "image-refresh");
-		const { imageStoreFromConfig } = await import("./image-store-from-config-2aduOwZJ.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
 		const { refreshImage } = await import("./image-refresh-TkK5Yzyy.mjs");
 		const { BusyboxImageBuilder } = await import("./busybox-image-builder-B8I4De3K.mjs");
 		const { recipeFile } = await import("./image-recipe-BVZGFID9.mjs");
@@ -2315,8 +2315,8 @@ function registerImageCommands(program) {
 	});
 	image.command("list").description("list the blobs in the image store with their sizes and ages").option(...configOption).action(async (options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-2aduOwZJ.mjs");
-		const { formatBytes } = await import("./transfer-progress-D_7fd7K0.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
+		const { formatBytes } = await import("./sizes-DzgthUdQ.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
 		const images = await store.list();
 		if (images.length === 0) opened.say(`no images in ${store.description}`);
@@ -2324,8 +2324,8 @@ function registerImageCommands(program) {
 	});
 	image.command("fetch").description("download an image into the local cache (resuming, verified) and print its path").argument("<image>", "an image name (read from <checkout>/images/<name>) or a blob name").option(...configOption).option(...DIR_OPTION("the repository checkout holding images/<name>")).addOption(renamedDirOption("--checkout")).action(async (reference, options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-2aduOwZJ.mjs");
-		const { StoreImageResolver } = await import("./store-image-resolver-DSXqkdkk.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
+		const { StoreImageResolver } = await import("./store-image-resolver-Bs9SedkE.mjs");
 		const { store, cacheDir } = imageStoreFromConfig(opened.config);
 		const progress = await progressOn(`fetch ${reference}`);
 		const tty = process.stderr.isTTY;
@@ -2338,7 +2338,7 @@ function registerImageCommands(program) {
 	});
 	image.command("upload").description("upload a qcow2 to the image store as <name>-<sha256>.qcow2 and print the blob name").argument("<file>", "the qcow2 file").requiredOption("--name <name>", "the image name, e.g. debian-12").option(...configOption).action(async (file, options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-2aduOwZJ.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
 		const { blobName } = await import("./image-reference-zcBdndGX.mjs");
 		const { sha256OfFile } = await import("./verified-download-J3rLzxqd.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
@@ -2352,7 +2352,7 @@ function registerImageCommands(program) {
 		const opened = await open$1(options.config);
 		const forge = await forgeOf(opened, options.config, "image prune");
 		const repositories = repositoriesOf(opened, options.config, options.repository);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-2aduOwZJ.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
 		const { pruneImages } = await import("./image-prune-C_sEcWPg.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
 		const result = await pruneImages({
@@ -2686,7 +2686,7 @@ function registerLocalCommand(program) {
 	program.command("local").description("run the whole loop offline: a PR on the built-in forge emulator \u2192 signed webhook \u2192 queue \u2192 agent \u2192 statuses and a live log").option("--keep", "leave the forge, server and agent running for you to poke at (Ctrl-C ends)", false).option("--state-dir <dir>", "keep queue, logs and repositories here instead of a temporary directory").option("--timeout <seconds>", "give up when the PR has no final status after this long", positiveInteger, 180).option("--executor <name>", "where the demo jobs run: process, podman or vm", "process").option("--forge <kind>", "the forge the emulator plays: github (a pull request) or gitlab (a merge request)", "github").option("--verbose", "show the structured logs of every component on stderr", false).action(async (options) => {
 		if (options.forge !== "github" && options.forge !== "gitlab") throw new InvalidArgumentError(`--forge must be github or gitlab, not "${options.forge}"`);
 		if (options.executor !== "process" && options.executor !== "podman" && options.executor !== "vm") throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
-		const { runLocalDemo } = await import("./local-demo-BImMfFLa.mjs");
+		const { runLocalDemo } = await import("./local-demo-ChbS4_d3.mjs");
 		const print = (line) => process.stdout.write(`ironbots local: ${line}\n`);
 		const logger = createLogger({
 			name: "ironbots",
@@ -2879,7 +2879,7 @@ function registerRunCommand(program) {
 		"podman",
 		"vm"
 	])).option("--image <image>", "run in this image instead of the context's own").option("--state-dir <dir>", "where executor state lives (default: the ironbots cache)").action(async (context, options) => {
-		const { runContext } = await import("./run-context-8Zro7rKy.mjs");
+		const { runContext } = await import("./run-context-DE6L0n6R.mjs");
 		const interrupt = new AbortController();
 		const onSignal = () => interrupt.abort(/* @__PURE__ */ new Error("interrupted"));
 		process.once("SIGINT", onSignal);

@@ -1,5 +1,5 @@
 import { a as isBlobName, n as assertImageName, o as parseBlobName, s as parseImageReference } from "./image-reference-CqQE2fCC.mjs";
-import { t as formatBytes } from "./transfer-progress-Zwi4JGp4.mjs";
+import { t as formatBytes } from "./sizes-DxfaEJ6B.mjs";
 import __ironbotsPath from "node:path";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 // runner-agent/src/images/store-image-resolver.ts

@@ -1,9 +1,9 @@
 import { t as require_dist } from "./dist-BaxewEZn.mjs";
 import { c as object, r as array, s as number, u as string } from "./schemas-DBDOb4Wg.mjs";
 import { n as silentLogger } from "./logger-DmVYEbjU.mjs";
+import { t as formatBytes } from "./sizes-DxfaEJ6B.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import { o as formatDuration } from "./status-text-Ae6MQv70.mjs";
-import { t as formatBytes } from "./transfer-progress-Zwi4JGp4.mjs";
 import { t as artifactPathProblem } from "./artifact-path-6UUs_Aup.mjs";
 import { i as writeFileAtomicSync, n as readJsonStateFile, t as isAtomicWriteTempFile } from "./files-BFd2A-oQ.mjs";
 import __ironbotsPath from "node:path";

@@ -3,7 +3,7 @@ import { a as isBlobName, o as parseBlobName } from "./image-reference-CqQE2fCC.
 import { n as sha256OfFile, r as ImageChecksumError, t as downloadVerified } from "./verified-download-BpvJJccb.mjs";
 import { n as init_protocols, r as protocols_exports, t as require_dist_cjs$1 } from "./dist-cjs-Bm4QLoek.mjs";
 import { it as init_endpoints, nt as endpoints_exports } from "./event-streams-Dg-dAOB2.mjs";
-import { t as StoreImageResolver } from "./store-image-resolver-h1TCUzUy.mjs";
+import { t as StoreImageResolver } from "./store-image-resolver-ztlGLEUV.mjs";
 import { t as s3ClientFromConfig } from "./s3-client-DfhHroiy.mjs";
 import __ironbotsPath from "node:path";
 import { createReadStream, createWriteStream } from "node:fs";

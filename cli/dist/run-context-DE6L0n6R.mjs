@@ -1,4 +1,4 @@
-import { a as verdictOf, i as JobRunner, n as createExecutors, r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-CsQ9AKcE.mjs";
+import { a as verdictOf, i as JobRunner, n as createExecutors, r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-DQL-b4t5.mjs";
 import { r as ensureLocalVmImage } from "./vm-setup-IG7zAu2s.mjs";
 import { i as parseProjectConfig, r as jobFromContext, t as PROJECT_CONFIG_PATH } from "./project-config-BEFtAals.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";

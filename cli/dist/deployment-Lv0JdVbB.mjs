@@ -6,7 +6,7 @@ import { n as describeScope, r as truncateDescription } from "./forge-CSA4ojXu.m
 import { a as jobDedupKey, o as requiredLabels, t as CANARY_LABEL } from "./job-27BlS2A5.mjs";
 import { s as inProgress } from "./status-text-Ae6MQv70.mjs";
 import { a as labelsSatisfied, i as defaultQueueTuning, n as QueueClosedError, o as statusFromRow, r as backoffMs, t as LeaseLostError } from "./queue-DGQ_uK6T.mjs";
-import { a as verdictOf, c as matchKnownIssue, i as JobRunner, n as createExecutors, o as OutputTail, s as issueRef } from "./executors-CsQ9AKcE.mjs";
+import { a as verdictOf, c as matchKnownIssue, i as JobRunner, n as createExecutors, o as OutputTail, s as issueRef } from "./executors-DQL-b4t5.mjs";
 import { t as StatusPublisher } from "./status-publisher-DSepnawO.mjs";
 import { i as jobLogTime, n as isValidJobId, r as BufferedLogWriter, t as assertValidJobId } from "./job-id-CRYrOdO_.mjs";
 import { n as assertValidArtifactPath, t as artifactPathProblem } from "./artifact-path-6UUs_Aup.mjs";
@@ -2508,7 +2508,7 @@ async function openDeployment(config, options) {
 				name: agentConfig.name,
 				labels: agentConfig.canary ? [...agentConfig.labels, CANARY_LABEL] : agentConfig.labels,
 				jobs,
-				executors: await createExecutors(agentConfig.executors, executorsDir(agentConfig.name), logger, agentConfig.executors.includes("vm") ? (await import("./image-store-from-config-2aduOwZJ.mjs")).imageResolverFromConfig(config) : void 0),
+				executors: await createExecutors(agentConfig.executors, executorsDir(agentConfig.name), logger, agentConfig.executors.includes("vm") ? (await import("./image-store-from-config-yEVXVCwJ.mjs")).imageResolverFromConfig(config) : void 0),
 				forge,
 				logStore,
 				logUrl: (jobId) => `${base}/logs/${jobId}`,

@@ -1,3 +1,4 @@
+import { t as formatBytes } from "./sizes-DxfaEJ6B.mjs";
 // runner-agent/src/images/transfer-progress.ts
 function transferProgress(label, output, options = {}) {
 	const now = options.now ?? Date.now;
@@ -34,20 +35,4 @@ function transferProgress(label, output, options = {}) {
 		}
 	};
 }
-function formatBytes(bytes) {
-	const units = [
-		"B",
-		"KiB",
-		"MiB",
-		"GiB",
-		"TiB"
-	];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
-export { transferProgress as n, formatBytes as t };
+export { transferProgress };

@@ -1,8 +1,8 @@
-import { r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-CsQ9AKcE.mjs";
+import { r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-DQL-b4t5.mjs";
 import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } from "./vm-setup-IG7zAu2s.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as DeploymentConfigSchema } from "./deployment-config-T-ymPgVF.mjs";
-import { n as openDeployment } from "./deployment-DtgROYIT.mjs";
+import { n as openDeployment } from "./deployment-Lv0JdVbB.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";

@@ -1,0 +1,1 @@
+export { t as formatBytes } from "./sizes-DxfaEJ6B.mjs";
