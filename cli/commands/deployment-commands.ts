@@ -2,12 +2,21 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { CONFIG_OPTION } from './options.ts';
 import { loadDeploymentConfig } from '../../runner-agent/src/config/deployment-config.ts';
 import type { Deployment } from '../../runner-agent/src/deployment/deployment.ts';
+import type { WalCheckpoints } from '../../runner-agent/src/queue/sqlite-wal-checkpointer.ts';
 import type { Agent } from '../../runner-agent/src/agent/agent.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { logDestination, logFormatOption, type LogFormat } from '../log-format.ts';
 
-/** Opens the deployment named by --config, with a logger that redacts every secret in it. */
-export async function openDeploymentFile(configFile: string, logFormat?: LogFormat): Promise<Deployment> {
+/**
+ * Opens the deployment named by --config, with a logger that redacts every secret in it. Only `serve`
+ * checkpoints its SQLite queue on a thread of its own (its webhook intake commits often); an agent or a
+ * one-off command does it on its own thread, a V8 isolate less.
+ */
+export async function openDeploymentFile(
+  configFile: string,
+  logFormat?: LogFormat,
+  walCheckpoints: WalCheckpoints = 'inline',
+): Promise<Deployment> {
   const config = await loadDeploymentConfig(configFile);
   const { openDeployment, secretsOf } = await import('../../runner-agent/src/deployment/deployment.ts');
   const secrets = secretsOf(config);
@@ -15,6 +24,7 @@ export async function openDeploymentFile(configFile: string, logFormat?: LogForm
   return openDeployment(config, {
     logger: createLogger({ name: 'ironbots', secrets, destination }),
     secrets,
+    walCheckpoints,
   });
 }
 
@@ -68,7 +78,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option(...configOption)
     .addOption(logFormatOption())
     .action(async (options: { config: string; logFormat?: LogFormat }) => {
-      const deployment = await openDeploymentFile(options.config, options.logFormat);
+      const deployment = await openDeploymentFile(options.config, options.logFormat, 'thread');
       if (!deployment.config.server)
         throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
       await deployment.startServer();

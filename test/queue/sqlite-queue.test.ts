@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import { DatabaseSync } from 'node:sqlite';
 import { createInterface } from 'node:readline';
@@ -169,6 +171,30 @@ describe('SqliteQueue specifics', () => {
     await queue.enqueue('durable');
     expect(rawCount(`SELECT COUNT(*) AS n FROM messages WHERE queue = 'jobs' AND state = 'queued'`)).toBe(1);
   });
+
+  // What reaches the database file itself (not only the WAL) is what a checkpoint copied there; a copy of
+  // the file without its WAL shows it. 40 small messages are far below SQLite's own autocheckpoint.
+  it.each(['thread', 'inline'] as const)(
+    'checkpoints committed messages into the database file (checkpoints: %s)',
+    async (checkpoints) => {
+      const queue = await open({ checkpoints });
+      await Promise.all(Array.from({ length: 40 }, (_, i) => queue.enqueue({ i })));
+      const copy = path.join(dir, 'without-wal.db');
+      const inDatabaseFile = async () => {
+        await copyFile(file, copy);
+        const db = new DatabaseSync(copy, { readOnly: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+        } catch {
+          return 0; // the schema itself is not checkpointed yet
+        } finally {
+          db.close();
+        }
+      };
+      for (let round = 0; round < 200 && (await inDatabaseFile()) < 40; round++) await sleep(50);
+      expect(await inDatabaseFile()).toBe(40);
+    },
+  );
 
   it('commits a burst of concurrent enqueues in one transaction, deduplicating inside the batch', async () => {
     const queue = await open<number>({ name: 'events' });

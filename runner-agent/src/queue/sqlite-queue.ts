@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-database.ts';
-import { WalCheckpointer } from './sqlite-wal-checkpointer.ts';
+import { WalCheckpointer, type WalCheckpoints } from './sqlite-wal-checkpointer.ts';
 import {
   backoffMs,
   defaultQueueTuning,
@@ -41,6 +41,8 @@ export interface SqliteQueueOptions {
   pollIntervalMs?: number;
   /** Finished messages (and so their dedup keys) are kept this long. Default 7 days. */
   retentionMs?: number;
+  /** Where this process checkpoints the file (see WalCheckpoints). Default: on a thread of its own. */
+  checkpoints?: WalCheckpoints;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 200;
@@ -153,7 +155,7 @@ const QUEUE_PRAGMAS = 'PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 
 /**
  * The embedded queue: one SQLite file in WAL mode (durability: see QUEUE_PRAGMAS). Enqueues are committed
  * in batches (group commit): every enqueue made while this thread was busy goes into one transaction, and
- * each promise resolves only after its COMMIT. Checkpoints run on a thread of their own.
+ * each promise resolves only after its COMMIT. Checkpoints run on a connection of their own.
  * Every state change that depends on what it read runs in `BEGIN IMMEDIATE` (the database's single write
  * lock), so processes sharing the file never lease the same message twice.
  */
@@ -195,7 +197,7 @@ export class SqliteQueue<T> implements Queue<T> {
       this.#db.close();
       throw error;
     }
-    this.#checkpointer = WalCheckpointer.acquire(file, SQLITE_BUSY_TIMEOUT_MS);
+    this.#checkpointer = WalCheckpointer.acquire(file, SQLITE_BUSY_TIMEOUT_MS, options.checkpoints);
   }
 
   enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
