@@ -181,7 +181,8 @@ export function registerJobsCommand(program: Command): void {
       report(answer.body as unknown as JobSummary & { description?: string });
       return;
     }
-    const { cancelJob, cancelReason } = await import('../../runner-agent/src/server/job-control.ts');
+    const { cancelJob } = await import('../../runner-agent/src/server/job-control.ts');
+    const { cancelReason } = await import('../../runner-agent/src/jobs/status-text.ts');
     const { StatusPublisher } = await import('../../runner-agent/src/statuses/status-publisher.ts');
     const deployment = await openDeploymentFile(target.file);
     try {

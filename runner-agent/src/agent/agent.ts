@@ -9,7 +9,7 @@ import {
 } from '../../../forge/forge.ts';
 import type { Executor } from '../executors/executor.ts';
 import { jobDedupKey, type Job } from '../jobs/job.ts';
-import { inProgress } from '../jobs/status-text.ts';
+import { cancelReason, inProgress, supersededReason } from '../jobs/status-text.ts';
 import type { JobLogMeta, JobLogState, LogStore, LogWriter } from '../logs/log-store.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { SecretRegistry } from '../../../core/secrets.ts';
@@ -631,12 +631,9 @@ export class Agent {
     const timer = setInterval(() => {
       forge.getPullRequest(job.repository!, job.pullRequest!).then(
         (pr) => {
-          // Worded as the server's cancel of the same event (job-control), so whichever comes first, the
-          // final status reads the same.
-          if (pr.state !== 'open')
-            cancel.abort(new CancelRequested('by ironbots (the pull request was closed)'));
-          else if (pr.headSha !== job.sha)
-            cancel.abort(new CancelRequested(`by ironbots (superseded by ${pr.headSha.slice(0, 7)})`));
+          const newerHead = pr.state !== 'open' ? null : pr.headSha !== job.sha ? pr.headSha : undefined;
+          if (newerHead !== undefined)
+            cancel.abort(new CancelRequested(cancelReason('ironbots', supersededReason(newerHead))));
         },
         (error: unknown) => log.debug({ err: error }, 'could not check whether the PR moved on'),
       );

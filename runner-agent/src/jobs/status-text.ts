@@ -36,3 +36,17 @@ export function formatDuration(ms: number): string {
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+/** Who cancels and why, as the queue, the log and the status say it: "by alice (superseded by 1a2b3c4)". */
+export function cancelReason(by: string, reason?: string): string {
+  return `by ${by}${reason ? ` (${reason})` : ''}`;
+}
+
+/**
+ * Why a pull request's jobs stop: a newer head (`null`: the pull request was closed). The server's cancel and
+ * the agent's own check of the pull request word one event alike, so the final status reads the same
+ * whichever comes first.
+ */
+export function supersededReason(newerHeadSha: string | null): string {
+  return newerHeadSha ? `superseded by ${newerHeadSha.slice(0, 7)}` : 'the pull request was closed';
+}

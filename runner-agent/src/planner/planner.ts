@@ -25,6 +25,7 @@ import {
   isInProgress,
   isWaitingForApproval,
   NOT_YET_TESTED,
+  supersededReason,
   WAITING_FOR_APPROVAL,
 } from '../jobs/status-text.ts';
 import type { Logger } from '../../../core/logger.ts';
@@ -235,7 +236,7 @@ export class Planner {
     keepSha: string | null,
   ): Promise<void> {
     if (!this.#supersede) return;
-    const reason = keepSha ? `superseded by ${keepSha.slice(0, 7)}` : 'the pull request was closed';
+    const reason = supersededReason(keepSha);
     const cancelled = await this.#supersede(
       { owner: repository.owner, name: repository.name, number },
       keepSha,

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../core/logger.ts';
 import type { Job } from '../jobs/job.ts';
+import { cancelReason } from '../jobs/status-text.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { MessageState, MessageStatus, Queue } from '../queue/queue.ts';
 import {
@@ -77,11 +78,6 @@ export async function listJobs(
     ...(options.state ? { state: queueStateOf(options.state) } : {}),
   });
   return listed.map(summarizeJob);
-}
-
-/** Who cancels and why, as the queue, the log and the status say it: "by alice (superseded by #12)". */
-export function cancelReason(by: string, reason?: string): string {
-  return `by ${by}${reason ? ` (${reason})` : ''}`;
 }
 
 export interface JobControlOptions extends CancelledRecordOptions {

@@ -18,7 +18,8 @@ import type { Logger } from '../../../core/logger.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
 import type { StatusPublisher } from '../statuses/status-publisher.ts';
-import { cancelJob, cancelReason, LISTED_STATES, listJobs } from './job-control.ts';
+import { cancelJob, LISTED_STATES, listJobs } from './job-control.ts';
+import { cancelReason } from '../jobs/status-text.ts';
 
 /**
  * The job submission API: what the root action (and `ironbots submit`) call from a workflow, e.g. a weekly
