@@ -62,7 +62,7 @@ describe('deployment configuration', () => {
       kind: 'filesystem',
       maxBytes: 50 * 1024 * 1024,
       retentionDays: 30,
-      maxArtifactMegabytes: 1024,
+      maxArtifactBytes: 1024 ** 3,
     });
   });
 
@@ -129,6 +129,15 @@ describe('deployment configuration', () => {
     );
     expect(await failure('logs:\n  kind: filesystem\n  maxLogMegabytes: 50\n')).toBe(
       'config.yml line 3: logs.maxLogMegabytes: renamed to logs.maxBytes, in bytes (52428800 is 50 MiB)',
+    );
+    expect(await failure('logs:\n  kind: filesystem\n  maxArtifactMegabytes: 1024\n')).toBe(
+      'config.yml line 3: logs.maxArtifactMegabytes: renamed to logs.maxArtifactBytes, in bytes (1073741824 is 1 GiB)',
+    );
+    expect(await failure('logs:\n  dir: /srv/logs\n')).toBe(
+      'config.yml line 1: logs.kind: missing: one of filesystem, s3',
+    );
+    expect(await failure('queue:\n  kind: redis\n')).toBe(
+      'config.yml line 2: queue.kind: "redis" is not one of sqlite, rabbitmq',
     );
     expect(await failure('server:\n  webhookSecret: short\n')).toMatch(/at least 8 characters/);
     expect(await failure('a: [\n')).toMatch(/^config\.yml line \d: invalid YAML/);

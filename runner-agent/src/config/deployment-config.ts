@@ -27,7 +27,13 @@ const MaxLogBytes = z
 /** Days a job's log and artifacts are kept after it ended; `ironbots logs prune` and the server remove them. */
 const RetentionDays = z.number().int().min(1).max(3650).default(30);
 /** What one job may keep from $IRONBOTS_ARTIFACTS. */
-const MaxArtifactMegabytes = z.number().min(0).max(1_048_576).default(1024);
+/** What one job may keep from $IRONBOTS_ARTIFACTS, in bytes (default 1 GiB). */
+const MaxArtifactBytes = z
+  .number()
+  .int('must be a whole number of bytes, e.g. 1073741824 for 1 GiB')
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .default(1024 ** 3);
 
 export const DeploymentConfigSchema = z
   .object({
@@ -114,7 +120,7 @@ export const DeploymentConfigSchema = z
             dir: z.string().optional(),
             maxBytes: MaxLogBytes,
             retentionDays: RetentionDays,
-            maxArtifactMegabytes: MaxArtifactMegabytes,
+            maxArtifactBytes: MaxArtifactBytes,
           })
           .strict(),
         // Any S3-compatible store; without keys the SDK's usual credential chain applies.
@@ -125,7 +131,7 @@ export const DeploymentConfigSchema = z
             prefix: z.string().default('logs/'),
             maxBytes: MaxLogBytes,
             retentionDays: RetentionDays,
-            maxArtifactMegabytes: MaxArtifactMegabytes,
+            maxArtifactBytes: MaxArtifactBytes,
             endpoint: z.string().url().optional(),
             region: z.string().default('us-east-1'),
             forcePathStyle: z.boolean().default(false),
@@ -141,7 +147,7 @@ export const DeploymentConfigSchema = z
         kind: 'filesystem',
         maxBytes: 50 * 1024 * 1024,
         retentionDays: 30,
-        maxArtifactMegabytes: 1024,
+        maxArtifactBytes: 1024 ** 3,
       }),
     /** Where VM images are stored (see runner-agent/src/images/image-store.ts) and cached on this machine. */
     images: z
@@ -357,6 +363,7 @@ export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
 /** Fields that were renamed: a configuration still using the old name is told the new one. */
 const RENAMED_FIELDS: Record<string, string> = {
   'logs.maxLogMegabytes': 'renamed to logs.maxBytes, in bytes (52428800 is 50 MiB)',
+  'logs.maxArtifactMegabytes': 'renamed to logs.maxArtifactBytes, in bytes (1073741824 is 1 GiB)',
 };
 
 export class DeploymentConfigError extends Error {
@@ -412,6 +419,15 @@ export async function parseDeploymentConfig(
         at = [...at, issue.keys[0]!];
         message = RENAMED_FIELDS[at.join('.')] ?? 'unknown field';
       }
+      // A section whose `kind` is missing or unknown: say which kinds there are, in YAML's words.
+      if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+        const kinds = issue.options.map(String).join(', ');
+        const given = valueAt(raw, at);
+        message =
+          given === undefined
+            ? `missing: one of ${kinds}`
+            : `${JSON.stringify(given)} is not one of ${kinds}`;
+      }
       // The line of the key itself (a block value starts on the next one), else of the nearest parent.
       let line: number | undefined;
       for (let depth = at.length; depth >= 0 && line === undefined; depth--) {
@@ -426,6 +442,16 @@ export async function parseDeploymentConfig(
       ? `${file}${problems[0]!.startsWith('line ') ? ' ' : ': '}${problems[0]!}`
       : `${file}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join('\n')}`,
   );
+}
+
+/** The value at `path` in the parsed YAML, undefined where there is none. */
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  let here = value;
+  for (const key of path) {
+    if (typeof here !== 'object' || here === null) return undefined;
+    here = (here as Record<string | number, unknown>)[key];
+  }
+  return here;
 }
 
 /** Where the entry at `path` starts in the document: its key in a mapping, the item in a list. */

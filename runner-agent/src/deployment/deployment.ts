@@ -463,7 +463,7 @@ export async function openDeployment(
         cancelCheckMs: agentConfig.cancelCheckSeconds * 1000,
         records,
         statusHoldMs: config.statuses.holdSeconds * 1000,
-        artifacts: { maxBytes: Math.round(config.logs.maxArtifactMegabytes * 1024 * 1024) },
+        artifacts: { maxBytes: config.logs.maxArtifactBytes },
         registry: { store: agents, version: packageJson.version },
         runners: agentRunners(agentConfig.name),
         // VMs with no live job are looked for as often as ghost registrations, where runners are configured.
