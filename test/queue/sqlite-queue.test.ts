@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
@@ -195,6 +195,25 @@ describe('SqliteQueue specifics', () => {
       expect(await inDatabaseFile()).toBe(40);
     },
   );
+
+  // Checkpoints beside a busy writer never copy the newest frames, and SQLite starts a WAL over only when a
+  // write begins with every frame copied: without the checkpointer's pause the WAL would only grow.
+  it('starts the WAL over under sustained writes, pausing its batches while the thread drains it', async () => {
+    const queue = await open({ checkpoints: 'thread', walRestartFrames: 256 });
+    const body = 'x'.repeat(4000);
+    let written = 0;
+    const until = performance.now() + 2_000;
+    // About 3,000 messages a second, so that each 200 ms checkpoint round finds a few MiB of new WAL.
+    while (performance.now() < until) {
+      await Promise.all(Array.from({ length: 16 }, (_, i) => queue.enqueue({ body, n: written + i })));
+      written += 16;
+      await sleep(5);
+    }
+    const walBytes = (await stat(`${file}-wal`)).size;
+    expect(rawCount("SELECT count(*) AS n FROM messages WHERE state = 'queued'")).toBe(written);
+    // Each message takes two 4 KiB pages of WAL: without restarts the WAL holds them all.
+    expect(walBytes).toBeLessThan((written * 2 * 4096) / 3);
+  });
 
   it('commits a burst of concurrent enqueues in one transaction, deduplicating inside the batch', async () => {
     const queue = await open<number>({ name: 'events' });

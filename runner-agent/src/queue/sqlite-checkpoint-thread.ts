@@ -1,16 +1,28 @@
 /** The WAL checkpointer's thread (see WalCheckpointer): the checkpoint loop, away from the queue's thread. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startCheckpoints } from './sqlite-wal-checkpointer.ts';
+import {
+  startCheckpoints,
+  type CheckpointerMessage,
+  type CheckpointThreadMessage,
+} from './sqlite-wal-checkpointer.ts';
 
-const { file, busyTimeoutMs, intervalMs } = workerData as {
+const { file, busyTimeoutMs, intervalMs, restartFrames } = workerData as {
   file: string;
   busyTimeoutMs: number;
   intervalMs: number;
+  restartFrames: number;
 };
-const checkpoints = startCheckpoints(file, busyTimeoutMs, intervalMs);
+const checkpoints = startCheckpoints(file, busyTimeoutMs, intervalMs, {
+  restartFrames,
+  onLongWal: () => parentPort!.postMessage('wal-long' satisfies CheckpointerMessage),
+});
 
-parentPort!.on('message', (message: 'close') => {
-  if (message !== 'close') return;
-  checkpoints.close();
-  parentPort!.close();
+parentPort!.on('message', (message: CheckpointThreadMessage) => {
+  if (message === 'drain') {
+    checkpoints.drain();
+    parentPort!.postMessage('drained' satisfies CheckpointerMessage);
+  } else if (message === 'close') {
+    checkpoints.close();
+    parentPort!.close();
+  }
 });

@@ -3,7 +3,11 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-database.ts';
-import { WalCheckpointer, type WalCheckpoints } from './sqlite-wal-checkpointer.ts';
+import {
+  WAL_AUTOCHECKPOINT_FRAMES,
+  WalCheckpointer,
+  type WalCheckpoints,
+} from './sqlite-wal-checkpointer.ts';
 import {
   backoffMs,
   defaultQueueTuning,
@@ -43,6 +47,8 @@ export interface SqliteQueueOptions {
   retentionMs?: number;
   /** Where this process checkpoints the file (see WalCheckpoints). Default: on a thread of its own. */
   checkpoints?: WalCheckpoints;
+  /** WAL frames past which the thread starts the WAL over (WAL_RESTART_FRAMES); tests use a small one. */
+  walRestartFrames?: number;
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 200;
@@ -150,7 +156,7 @@ wakeups.setMaxListeners(0);
  * FULL would fsync on every commit, on the thread that answers requests; on a busy or shared disk that
  * made a commit take tens of milliseconds.
  */
-const QUEUE_PRAGMAS = 'PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384;';
+const QUEUE_PRAGMAS = `PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_FRAMES};`;
 
 /**
  * The embedded queue: one SQLite file in WAL mode (durability: see QUEUE_PRAGMAS). Enqueues are committed
@@ -172,6 +178,7 @@ export class SqliteQueue<T> implements Queue<T> {
   readonly #closing = new AbortController();
   #closed = false;
   #pendingEnqueues: PendingEnqueue[] = [];
+  #flushAfterPause = false;
   #lastPurgeAt = -Infinity;
   readonly #checkpointer: WalCheckpointer;
   readonly #writeStats = { batches: 0, enqueues: 0 };
@@ -190,14 +197,19 @@ export class SqliteQueue<T> implements Queue<T> {
     this.#wakeupKey = `${file}\0${options.name}`;
     this.#db = openSqliteDatabase(file, MIGRATIONS);
     try {
-      // The checkpointer does the checkpoints; 64 MiB of WAL is only the backstop should it fall behind.
+      // The checkpointer does the checkpoints; the writer's own autocheckpoint is only the backstop.
       this.#db.exec(QUEUE_PRAGMAS);
       this.#sql = prepareStatements(this.#db);
     } catch (error) {
       this.#db.close();
       throw error;
     }
-    this.#checkpointer = WalCheckpointer.acquire(file, SQLITE_BUSY_TIMEOUT_MS, options.checkpoints);
+    this.#checkpointer = WalCheckpointer.acquire(
+      file,
+      SQLITE_BUSY_TIMEOUT_MS,
+      options.checkpoints,
+      options.walRestartFrames,
+    );
   }
 
   enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
@@ -228,6 +240,18 @@ export class SqliteQueue<T> implements Queue<T> {
   #flushEnqueues(): void {
     const batch = this.#pendingEnqueues;
     if (batch.length === 0) return;
+    // While the checkpointer drains the WAL the batch waits (and grows); closing writes it regardless.
+    const paused = this.#checkpointer.writesPaused;
+    if (paused && !this.#closed) {
+      if (!this.#flushAfterPause) {
+        this.#flushAfterPause = true;
+        void paused.then(() => {
+          this.#flushAfterPause = false;
+          this.#flushEnqueues();
+        });
+      }
+      return;
+    }
     this.#pendingEnqueues = [];
     let results: { id: string; duplicate: boolean }[];
     try {

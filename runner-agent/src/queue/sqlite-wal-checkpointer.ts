@@ -27,10 +27,15 @@ export class WalCheckpointer {
   static readonly #byFile = new Map<string, { checkpointer: WalCheckpointer; users: number }>();
 
   /** The file's checkpointer, started by its first user; `release` once per `acquire`. */
-  static acquire(file: string, busyTimeoutMs: number, where: WalCheckpoints = 'thread'): WalCheckpointer {
+  static acquire(
+    file: string,
+    busyTimeoutMs: number,
+    where: WalCheckpoints = 'thread',
+    restartFrames = WAL_RESTART_FRAMES,
+  ): WalCheckpointer {
     let entry = WalCheckpointer.#byFile.get(file);
     if (!entry) {
-      entry = { checkpointer: new WalCheckpointer(file, busyTimeoutMs, where), users: 0 };
+      entry = { checkpointer: new WalCheckpointer(file, busyTimeoutMs, where, restartFrames), users: 0 };
       WalCheckpointer.#byFile.set(file, entry);
     }
     entry.users++;
@@ -39,13 +44,28 @@ export class WalCheckpointer {
 
   readonly #file: string;
   readonly #checkpointing: Checkpointing;
+  /** While the thread drains the WAL: resolves when this process may write again. */
+  #paused: Promise<void> | null = null;
 
-  private constructor(file: string, busyTimeoutMs: number, where: WalCheckpoints) {
+  private constructor(file: string, busyTimeoutMs: number, where: WalCheckpoints, restartFrames: number) {
     this.#file = file;
     this.#checkpointing =
       where === 'thread'
-        ? checkpointOnThread(file, busyTimeoutMs, () => WalCheckpointer.#forget(this))
+        ? checkpointOnThread(file, busyTimeoutMs, restartFrames, {
+            onError: () => WalCheckpointer.#forget(this),
+            pauseWrites: (drained) => {
+              this.#paused = drained.finally(() => (this.#paused = null));
+            },
+          })
         : checkpointInline(file, busyTimeoutMs);
+  }
+
+  /**
+   * Null, or a promise to wait for before the next batch of writes: for a few milliseconds now and then the
+   * thread copies what is left of a long WAL with no writer beside it, so the next write starts the WAL over.
+   */
+  get writesPaused(): Promise<void> | null {
+    return this.#paused;
   }
 
   /** Stops checkpointing once the file's last user released it. */
@@ -63,20 +83,72 @@ export class WalCheckpointer {
   }
 }
 
-function checkpointOnThread(file: string, busyTimeoutMs: number, onError: () => void): Checkpointing {
+/**
+ * Frames in the WAL (4 KiB pages) past which the thread asks for a pause to start it over: 256 MiB, about
+ * 30,000 webhook deliveries in one burst. PASSIVE checkpoints beside a busy writer copy all but the newest
+ * frames, and SQLite starts the WAL over only when a write begins with every frame copied, so under
+ * sustained load the WAL would only grow. The pause (the queue's commits wait while requests are still read)
+ * costs the fsyncs of one checkpoint; SQLite's own answer, the writer's autocheckpoint, blocks the thread
+ * that answers requests for a copy and two fsyncs (50–150 ms every 64 MiB, measured here), so it is only the
+ * backstop (WAL_AUTOCHECKPOINT_FRAMES).
+ */
+export const WAL_RESTART_FRAMES = 65_536;
+/** The writer's own autocheckpoint, should the thread fall behind or die: 1 GiB of WAL. */
+export const WAL_AUTOCHECKPOINT_FRAMES = 262_144;
+/** A drain the thread has not reported within this long ends the pause anyway. */
+const DRAIN_TIMEOUT_MS = 2_000;
+
+/** Messages between a checkpointer and its thread. */
+export type CheckpointThreadMessage = 'close' | 'drain';
+export type CheckpointerMessage = 'wal-long' | 'drained';
+
+function checkpointOnThread(
+  file: string,
+  busyTimeoutMs: number,
+  restartFrames: number,
+  events: { onError: () => void; pauseWrites: (drained: Promise<void>) => void },
+): Checkpointing {
   const worker = new Worker(new URL('./sqlite-checkpoint-thread.ts', import.meta.url), {
-    workerData: { file, busyTimeoutMs, intervalMs: WAL_CHECKPOINT_INTERVAL_MS },
+    workerData: {
+      file,
+      busyTimeoutMs,
+      intervalMs: WAL_CHECKPOINT_INTERVAL_MS,
+      restartFrames,
+    },
   });
   // Checkpointing must not keep a finished process alive: what is committed is in the WAL already, and
   // the next connection to open the file picks it up.
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.on('error', onError);
+  let endPause: (() => void) | null = null;
+  const resume = () => {
+    endPause?.();
+    endPause = null;
+  };
+  worker.on('message', (message: CheckpointerMessage) => {
+    if (message === 'drained') return resume();
+    if (message !== 'wal-long' || endPause) return;
+    // No write transaction is open between two turns of this thread: from here the thread is alone.
+    const drained = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+      endPause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    events.pauseWrites(drained);
+    worker.postMessage('drain' satisfies CheckpointThreadMessage);
+  });
+  worker.on('error', () => {
+    resume();
+    events.onError();
+  });
+  void exited.then(resume);
   return {
     async close() {
       // Keep the process alive until the thread has closed its connection.
       worker.ref();
-      worker.postMessage('close');
+      worker.postMessage('close' satisfies CheckpointThreadMessage);
       await exited;
     },
   };
@@ -93,26 +165,49 @@ function checkpointInline(file: string, busyTimeoutMs: number): Checkpointing {
   };
 }
 
-/** The checkpoint loop both ways run: its own connection, a PASSIVE checkpoint every `intervalMs`. */
+/**
+ * The checkpoint loop both ways run: its own connection, a PASSIVE checkpoint every `intervalMs`.
+ * `onLongWal`, where given, hears when a checkpoint found at least `restartFrames` frames in the WAL (see
+ * WAL_RESTART_FRAMES); the loop waits for `drain()` then, which checkpoints once more and goes on.
+ */
 export function startCheckpoints(
   file: string,
   busyTimeoutMs: number,
   intervalMs: number,
-): { timer: NodeJS.Timeout; close(): void } {
+  longWal?: { restartFrames: number; onLongWal: () => void },
+): { timer: NodeJS.Timeout; drain(): void; close(): void } {
   const db = new DatabaseSync(file, { timeout: busyTimeoutMs });
   // NORMAL (or FULL) is what makes a checkpoint fsync; this connection commits nothing itself.
   db.exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;');
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  const timer = setInterval(() => {
+  const checkpointNow = (): { log: number; checkpointed: number } | null => {
     try {
-      checkpoint.get();
+      return checkpoint.get() as { log: number; checkpointed: number };
     } catch {
       // A transient error (I/O, locking): the next round tries again. Another connection checkpointing at
       // the same time is not one: PASSIVE then reports busy and returns.
+      return null;
+    }
+  };
+  let waitingForDrain = false;
+  let lengthAtDrain = -1;
+  const timer = setInterval(() => {
+    if (waitingForDrain) return;
+    const result = checkpointNow();
+    // The WAL reports its old length until the next write starts it over: that one is not long again.
+    if (longWal && result && result.log >= longWal.restartFrames && result.log !== lengthAtDrain) {
+      // Copy what came meanwhile now, so that the pause that follows has little left to copy.
+      checkpointNow();
+      waitingForDrain = true;
+      longWal.onLongWal();
     }
   }, intervalMs);
   return {
     timer,
+    drain() {
+      lengthAtDrain = checkpointNow()?.log ?? -1;
+      waitingForDrain = false;
+    },
     close() {
       clearInterval(timer);
       db.close();
