@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type {
@@ -20,6 +20,7 @@ import {
 } from './image-reference.ts';
 import type { ImageStore, TransferIO } from './image-store.ts';
 import { gitCredentialsEnv } from '../../../forge/git-credentials.ts';
+import { tickTask } from '../../../forge/task-list.ts';
 
 const run = promisify(execFile);
 
@@ -33,6 +34,11 @@ export interface ImageRefreshOptions {
   /** Scratch space for the build and the git working copy; removed afterwards. */
   workDir: string;
   io: ImageBuildIO;
+  /**
+   * A pull request of the repository whose `- [ ] image-refresh <name>` task this run does: the change is
+   * committed onto its branch instead of a pull request of its own, and the box ticked.
+   */
+  pullRequest?: number;
   /** Upload progress (a terminal bar, or nothing). */
   uploadProgress?: TransferIO['progress'];
   now?: Date;
@@ -41,7 +47,12 @@ export interface ImageRefreshOptions {
 export type ImageRefreshResult =
   | { kind: 'current'; blob: string }
   | { kind: 'existing-pull-request'; blob: string; pullRequest: PullRequest }
-  | { kind: 'opened-pull-request'; blob: string; pullRequest: PullRequest; branch: string };
+  | { kind: 'opened-pull-request'; blob: string; pullRequest: PullRequest; branch: string }
+  /** A task of `pullRequest`: `commit` is what was pushed to its branch (null: it had the blob already). */
+  | { kind: 'task-done'; blob: string; pullRequest: PullRequest; commit: string | null; ticked: boolean };
+
+/** How often a push onto a pull request's branch that moved meanwhile is tried again on its new head. */
+const PUSH_ATTEMPTS = 3;
 
 export const REFRESH_BRANCH_PREFIX = 'image-refresh/';
 
@@ -54,6 +65,8 @@ export const REFRESH_BRANCH_PREFIX = 'image-refresh/';
 export async function refreshImage(options: ImageRefreshOptions): Promise<ImageRefreshResult> {
   const { name, forge, repo, io } = options;
   assertImageName(name);
+  // Refused before building: a task of a pull request that cannot take the commit is not worth the build.
+  if (options.pullRequest !== undefined) await taskPullRequest(options, options.pullRequest);
   const scratch = await mkdtemp(path.join(options.workDir, `refresh-${name}-`));
   try {
     io.log(`building image ${name}`);
@@ -70,6 +83,8 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
 
     const repository = await forge.getRepository(repo);
     const file = `images/${name}`;
+    if (options.pullRequest !== undefined)
+      return await commitToPullRequest(options, options.pullRequest, blob, path.join(scratch, 'repository'));
     const onDefault = await forge.getFileContent(repo, file, repository.defaultBranch);
     if (onDefault !== null && referencedBlob(name, onDefault) === blob) {
       io.log(`${repository.defaultBranch} already uses ${blob}`);
@@ -139,6 +154,86 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The pull request of a task, if the run may push to its branch: open, and a branch of `repo` itself. */
+async function taskPullRequest(options: ImageRefreshOptions, number: number): Promise<PullRequest> {
+  const { forge, repo } = options;
+  const [repository, pr] = await Promise.all([forge.getRepository(repo), forge.getPullRequest(repo, number)]);
+  const named = `${repo.owner}/${repo.name}`;
+  if (pr.state !== 'open') throw new Error(`pull request #${number} of ${named} is closed`);
+  if (pr.headRepositoryDeleted || pr.headCloneUrl !== repository.cloneUrl)
+    throw new Error(
+      `pull request #${number} is from a branch outside ${named} (${pr.headCloneUrl}); the refresh pushes only to branches of ${named}`,
+    );
+  return pr;
+}
+
+/**
+ * The task `- [ ] image-refresh <name>` of a pull request: `images/<name>` naming `blob` is committed onto its
+ * branch (fast-forward only: a branch that moved meanwhile is fetched and the commit made again on its new
+ * head), then exactly that box is ticked in a description read just before, the rest left byte for byte.
+ */
+async function commitToPullRequest(
+  options: ImageRefreshOptions,
+  number: number,
+  blob: string,
+  dir: string,
+): Promise<ImageRefreshResult> {
+  const { name, forge, repo, io } = options;
+  const file = `images/${name}`;
+  const pr = await taskPullRequest(options, number);
+  const git = gitIn(dir, forge.gitCredentials());
+  const branch = pr.headRef;
+  let commit: string | null = null;
+  await run('git', ['init', '--quiet', dir], { env: git.env });
+  for (let attempt = 1; ; attempt++) {
+    await git.run('fetch', '--quiet', '--depth', '1', pr.headCloneUrl, `refs/heads/${branch}`);
+    await git.run('checkout', '--quiet', '--force', '-B', 'task', 'FETCH_HEAD');
+    const head = (await git.run('rev-parse', 'HEAD')).stdout.trim();
+    const content = await readFile(path.join(dir, file), 'utf8').catch(() => null);
+    if (content !== null && referencedBlob(name, content) === blob) {
+      io.log(`${branch} at ${head.slice(0, 7)} already uses ${blob}`);
+      break;
+    }
+    await mkdir(path.join(dir, 'images'), { recursive: true });
+    await writeFile(path.join(dir, file), formatImageReference(parseBlobName(blob)));
+    await git.run('add', '--', file);
+    await git.run('commit', '--quiet', '-m', `images: refresh ${name}\n\n${file} → ${blob}`);
+    const pushed = await git
+      .run('push', '--quiet', pr.headCloneUrl, `HEAD:refs/heads/${branch}`)
+      .then(() => true)
+      .catch((error: { stderr?: string }) => {
+        // Anything but a branch that moved on (credentials, protection) will not get better by retrying.
+        if (!/\((non-fast-forward|fetch first)\)/.test(error.stderr ?? '')) throw error;
+        return false;
+      });
+    if (pushed) {
+      commit = (await git.run('rev-parse', 'HEAD')).stdout.trim();
+      io.log(`pushed ${commit.slice(0, 7)} onto ${branch} of pull request #${number}`);
+      break;
+    }
+    if (attempt === PUSH_ATTEMPTS)
+      throw new Error(
+        `${branch} of pull request #${number} kept moving while pushing ${file}; gave up after ${PUSH_ATTEMPTS} attempts`,
+      );
+    io.log(`${branch} moved on meanwhile; committing again on its new head`);
+  }
+  const text = `image-refresh ${name}`;
+  const current = await forge.getPullRequest(repo, number);
+  const ticked = tickTask(current.body, text);
+  if (ticked === null) io.log(`the description of #${number} has no unticked box \`${text}\``);
+  else {
+    await forge.updatePullRequest(repo, number, { body: ticked });
+    io.log(`ticked \`${text}\` in the description of #${number}`);
+  }
+  return {
+    kind: 'task-done',
+    blob,
+    pullRequest: ticked === null ? current : { ...current, body: ticked },
+    commit,
+    ticked: ticked !== null,
+  };
 }
 
 function referencedBlob(name: string, content: string): string | null {
