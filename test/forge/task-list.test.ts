@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { taskLines, tickTask } from '../../forge/task-list.ts';
 import {
@@ -61,5 +63,15 @@ describe('task lists in descriptions', () => {
     expect(tickTask(BODY, 'image-refresh fenced')).toBeNull();
     expect(tickTask(BODY, 'image-refresh fedora-40')).toBeNull();
     expect(tickTask('  * [ ] image-refresh x\n', 'image-refresh x')).toBe('  * [x] image-refresh x\n');
+  });
+
+  it("reads the README's example description as the README says", async () => {
+    const readme = await readFile(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('#### Tasks in the pull request description'));
+    const example = /```markdown\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(uncheckedImageRefreshTasks(example).map((t) => t.text)).toEqual([
+      'image-refresh debian-12',
+      'image-refresh fedora-40',
+    ]);
   });
 });
