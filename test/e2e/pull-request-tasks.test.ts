@@ -297,6 +297,15 @@ describe.each(sides)('task boxes in the description ($kind)', (side) => {
     await stack.server.planner.handleDelivery(edit.delivery);
     await stack.server.planner.scanRepository(await stack.forge.getRepository(repo));
     expect((await taskJobs()).length).toBe(2);
+
+    // The same build again: the branch names its blob already, so nothing is pushed, and the box is ticked.
+    const head = (await stack.forge.getPullRequest(repo, number)).headSha;
+    const rerun = await runJob(jobs[1]!.job);
+    expect(rerun.result).toMatchObject({ kind: 'task-done', commit: null, ticked: true });
+    expect(await stack.forge.getPullRequest(repo, number)).toMatchObject({
+      headSha: head,
+      body: '- [x] image-refresh debian-12\n',
+    });
   });
 
   it('runs nothing for an author or an editor without write access, nor for a fork; says why, once', async () => {

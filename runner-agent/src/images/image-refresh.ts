@@ -183,42 +183,26 @@ async function commitToPullRequest(
   const { name, forge, repo, io } = options;
   const file = `images/${name}`;
   const pr = await taskPullRequest(options, number);
-  const git = gitIn(dir, forge.gitCredentials());
-  const branch = pr.headRef;
-  let commit: string | null = null;
-  await run('git', ['init', '--quiet', dir], { env: git.env });
-  for (let attempt = 1; ; attempt++) {
-    await git.run('fetch', '--quiet', '--depth', '1', pr.headCloneUrl, `refs/heads/${branch}`);
-    await git.run('checkout', '--quiet', '--force', '-B', 'task', 'FETCH_HEAD');
-    const head = (await git.run('rev-parse', 'HEAD')).stdout.trim();
-    const content = await readFile(path.join(dir, file), 'utf8').catch(() => null);
-    if (content !== null && referencedBlob(name, content) === blob) {
-      io.log(`${branch} at ${head.slice(0, 7)} already uses ${blob}`);
-      break;
-    }
-    await mkdir(path.join(dir, 'images'), { recursive: true });
-    await writeFile(path.join(dir, file), formatImageReference(parseBlobName(blob)));
-    await git.run('add', '--', file);
-    await git.run('commit', '--quiet', '-m', `images: refresh ${name}\n\n${file} → ${blob}`);
-    const pushed = await git
-      .run('push', '--quiet', pr.headCloneUrl, `HEAD:refs/heads/${branch}`)
-      .then(() => true)
-      .catch((error: { stderr?: string }) => {
-        // Anything but a branch that moved on (credentials, protection) will not get better by retrying.
-        if (!/\((non-fast-forward|fetch first)\)/.test(error.stderr ?? '')) throw error;
+  const commit = await pushOntoBranch({
+    dir,
+    url: pr.headCloneUrl,
+    branch: pr.headRef,
+    credentials: forge.gitCredentials(),
+    io,
+    change: async (git, head) => {
+      const content = await readFile(path.join(dir, file), 'utf8').catch(() => null);
+      if (content !== null && referencedBlob(name, content) === blob) {
+        io.log(`${pr.headRef} at ${head.slice(0, 7)} already uses ${blob}`);
         return false;
-      });
-    if (pushed) {
-      commit = (await git.run('rev-parse', 'HEAD')).stdout.trim();
-      io.log(`pushed ${commit.slice(0, 7)} onto ${branch} of pull request #${number}`);
-      break;
-    }
-    if (attempt === PUSH_ATTEMPTS)
-      throw new Error(
-        `${branch} of pull request #${number} kept moving while pushing ${file}; gave up after ${PUSH_ATTEMPTS} attempts`,
-      );
-    io.log(`${branch} moved on meanwhile; committing again on its new head`);
-  }
+      }
+      await mkdir(path.join(dir, 'images'), { recursive: true });
+      await writeFile(path.join(dir, file), formatImageReference(parseBlobName(blob)));
+      await git('add', '--', file);
+      await git('commit', '--quiet', '-m', `images: refresh ${name}\n\n${file} → ${blob}`);
+      return true;
+    },
+  });
+  if (commit) io.log(`pushed ${commit.slice(0, 7)} onto ${pr.headRef} of pull request #${number}`);
   const text = `image-refresh ${name}`;
   const current = await forge.getPullRequest(repo, number);
   const ticked = tickTask(current.body, text);
@@ -234,6 +218,45 @@ async function commitToPullRequest(
     commit,
     ticked: ticked !== null,
   };
+}
+
+/**
+ * Makes a commit on `branch` of `url` and pushes it, fast-forward only: the branch's head is fetched into a
+ * fresh repository at `dir`, `change` commits on it (or says there is nothing to commit), and a branch that
+ * moved meanwhile is fetched again and `change` made anew on its new head, at most `attempts` times.
+ * Returns the commit pushed, or null when there was nothing to commit.
+ */
+export async function pushOntoBranch(options: {
+  dir: string;
+  url: string;
+  branch: string;
+  credentials: { username: string; password: string } | null;
+  io: Pick<ImageBuildIO, 'log'>;
+  change: (git: (...args: string[]) => Promise<string>, head: string) => Promise<boolean>;
+  attempts?: number;
+}): Promise<string | null> {
+  const { dir, url, branch, io } = options;
+  const attempts = options.attempts ?? PUSH_ATTEMPTS;
+  const git = gitIn(dir, options.credentials);
+  const text = async (...args: string[]) => (await git.run(...args)).stdout.trim();
+  await run('git', ['init', '--quiet', dir], { env: git.env });
+  for (let attempt = 1; ; attempt++) {
+    await git.run('fetch', '--quiet', '--depth', '1', url, `refs/heads/${branch}`);
+    await git.run('checkout', '--quiet', '--force', '-B', 'work', 'FETCH_HEAD');
+    if (!(await options.change(text, await text('rev-parse', 'HEAD')))) return null;
+    const pushed = await git
+      .run('push', '--quiet', url, `HEAD:refs/heads/${branch}`)
+      .then(() => true)
+      .catch((error: { stderr?: string }) => {
+        // Anything but a branch that moved on (credentials, protection) will not get better by retrying.
+        if (!/\((non-fast-forward|fetch first)\)/.test(error.stderr ?? '')) throw error;
+        return false;
+      });
+    if (pushed) return text('rev-parse', 'HEAD');
+    if (attempt >= attempts)
+      throw new Error(`${branch} kept moving while pushing onto it; gave up after ${attempts} attempts`);
+    io.log(`${branch} moved on meanwhile; committing again on its new head`);
+  }
 }
 
 function referencedBlob(name: string, content: string): string | null {
