@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
+  type Branch,
   type Collaborators,
   type CommitStatus,
   type CommitStatuses,
@@ -217,6 +218,8 @@ interface TaskRequest {
   edit?: { editor: string; requested: PullRequestTask[] };
   /** The delivery: it keys a task asked for again, so that a redelivery queues nothing twice. */
   tag: string;
+  /** The default branch's head, when a scan looks it up once for all its pull requests. */
+  defaultHead?: () => Promise<Branch | undefined>;
 }
 
 /**
@@ -468,14 +471,17 @@ export class Planner {
           return new Map<number, PlannedHead>();
         })
       : new Map<number, PlannedHead>();
+    let defaultHead: Promise<Branch | undefined> | null = null;
+    const taskRequest: TaskRequest = {
+      trigger: 'scan',
+      answer: false,
+      tag: 'scan',
+      defaultHead: () => (defaultHead ??= this.#defaultHead(repository)),
+    };
     for (const pr of pulls) {
       // Task boxes first: an edit of the description leaves the head as it was.
-      await this.#planTasks(repository, pr, { trigger: 'scan', answer: false, tag: 'scan' }).catch(
-        (error: unknown) =>
-          this.#logger.warn(
-            { err: error, repo, pr: pr.number },
-            'could not plan the tasks of a pull request',
-          ),
+      await this.#planTasks(repository, pr, taskRequest).catch((error: unknown) =>
+        this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not plan the tasks of a pull request'),
       );
       const known = remembered.get(pr.number);
       if (known?.settled && known.headSha === pr.headSha) {
@@ -1128,7 +1134,7 @@ export class Planner {
         }
       }
       const branch = images.length
-        ? (await this.#forge.listBranches(repository)).find((b) => b.name === repository.defaultBranch)
+        ? await (request.defaultHead ?? (() => this.#defaultHead(repository)))()
         : undefined;
       for (const { task, image } of images) {
         if (!branch) {
@@ -1147,6 +1153,10 @@ export class Planner {
         .createIssueComment(repository, pr.number, replyBody(lines))
         .catch((error: unknown) => log.warn({ err: error }, 'could not answer the task boxes'));
     return outcomes;
+  }
+
+  async #defaultHead(repository: Repository): Promise<Branch | undefined> {
+    return (await this.#forge.listBranches(repository)).find((b) => b.name === repository.defaultBranch);
   }
 
   /**
