@@ -96,6 +96,11 @@ export function registerImageCommands(program: Command): void {
       "the repository to open the pull request on (default: a job's own, env IRONBOTS_REPOSITORY, else the one in the configuration)",
       process.env.IRONBOTS_REPOSITORY || undefined,
     )
+    .option(
+      '--pull-request <number>',
+      'do the task `- [ ] image-refresh <name>` of this pull request: commit images/<name> onto its branch and tick the box, instead of opening a pull request',
+      positiveInteger,
+    )
     .option('--work-dir <dir>', 'scratch space for the build', os.tmpdir())
     .option(...DIR_OPTION('the project whose images/recipes/<name>.yml builds the image'))
     .addOption(renamedDirOption('--project'))
@@ -106,6 +111,7 @@ export function registerImageCommands(program: Command): void {
         options: {
           config: string;
           repository?: string;
+          pullRequest?: number;
           workDir: string;
           dir?: string;
           project?: string;
@@ -145,10 +151,16 @@ export function registerImageCommands(program: Command): void {
           forge,
           repo: repo!,
           workDir: options.workDir,
+          ...(options.pullRequest !== undefined ? { pullRequest: options.pullRequest } : {}),
           io: { log: opened.say },
           uploadProgress: (done, total) => progress.update(done, total),
         });
         if (result.kind === 'current') opened.say(`${name}: already current (${result.blob})`);
+        else if (result.kind === 'task-done')
+          opened.say(
+            `${name}: ${result.commit ? `pushed ${result.commit.slice(0, 7)} to` : 'already current on'} ${result.pullRequest.htmlUrl}` +
+              (result.ticked ? ', box ticked' : ''),
+          );
         else opened.say(`${name}: ${result.pullRequest.htmlUrl}`);
       },
     );

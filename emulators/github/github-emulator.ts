@@ -320,6 +320,22 @@ export class GitHubEmulator {
     return (repo.comments.get(number) ?? []).map((c) => ({ user: c.user, body: c.body }));
   }
 
+  /** `user` edits the pull request's description: an \`edited\` delivery sent by that user, if it changed. */
+  async editPullRequestBody(owner: string, name: string, number: number, body: string, user: string) {
+    const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));
+    const pull = this.#pullOrThrow(repo, number);
+    if (pull.body === body) return;
+    const changes = { body: { from: pull.body } };
+    pull.body = body;
+    pull.updatedAt = timestamp();
+    this.#emit(
+      repo,
+      'pull_request',
+      { action: 'edited', number, changes, pull_request: await this.#pullJson(repo, pull) },
+      user,
+    );
+  }
+
   /** `user` adds a label to the pull request: a \`labeled\` delivery sent by that user. */
   async labelPullRequest(owner: string, name: string, number: number, label: string, user: string) {
     const repo = this.#repoOrThrow(owner, name, () => new Error(`no repository ${owner}/${name}`));

@@ -288,6 +288,7 @@ export class GitLabEmulator {
       title: string;
       sourceBranch: string;
       targetBranch: string;
+      description?: string;
       author?: string;
       sourceProject?: string;
     },
@@ -298,7 +299,7 @@ export class GitLabEmulator {
     if (!sha) throw new Error(`no branch ${mr.sourceBranch} in ${mr.sourceProject ?? fullPath}`);
     const created = await this.#addMergeRequest(project, {
       title: mr.title,
-      description: null,
+      description: mr.description ?? null,
       sourceBranch: mr.sourceBranch,
       targetBranch: mr.targetBranch,
       sha,
@@ -306,6 +307,19 @@ export class GitLabEmulator {
       source,
     });
     return { iid: created.iid };
+  }
+
+  /** `user` edits the merge request's description: an `update` Merge Request Hook by that user, if it changed. */
+  async editMergeRequestDescription(fullPath: string, iid: number, description: string, user: string) {
+    const project = this.#projectByPath(fullPath);
+    const mr = project.mergeRequests.find((m) => m.iid === iid);
+    if (!mr) throw new Error(`no merge request !${iid} in ${fullPath}`);
+    if (mr.description === description) return;
+    const changes = { description: { previous: mr.description, current: description } };
+    mr.description = description;
+    mr.updatedAt = now();
+    const hook = await this.#mergeRequestHook(project, mr, 'update', { changes, user: this.user(user) });
+    this.#emit(project, 'merge_request', hook);
   }
 
   /** A note by `user` on the merge request, with its Note Hook. */
@@ -1065,17 +1079,18 @@ export class GitLabEmulator {
     project: EmulatedProject,
     mr: EmulatedMergeRequest,
     action: 'open' | 'update' | 'close' | 'reopen',
-    extra: { oldrev?: string; changes?: Record<string, unknown> } = {},
+    extra: { oldrev?: string; changes?: Record<string, unknown>; user?: EmulatedUser } = {},
   ) {
     const [lastCommit] = await project.commits.describe([mr.sha]);
     const projectHook = this.#projectHookJson(project);
+    const user = extra.user ?? this.#user;
     return {
       object_kind: 'merge_request',
       event_type: 'merge_request',
       user: {
-        id: this.#user.id,
-        name: this.#user.name,
-        username: this.#user.username,
+        id: user.id,
+        name: user.name,
+        username: user.username,
         avatar_url: null,
         email: '[REDACTED]',
       },

@@ -250,6 +250,77 @@ describe('ironbots image-refresh (the CLI as a process, the real busybox image b
   }, 600_000);
 });
 
+describe('ironbots image-refresh --pull-request (a task box; the real busybox image builder)', () => {
+  it("commits images/<name> onto the pull request's branch and ticks exactly its box", async () => {
+    const t = await emulatedRepository();
+    try {
+      await t.clone.createBranchWithFile('main', 'README.md', 'widget\n');
+      await t.clone.createBranchWithFile('topic', 'feature.txt', 'feature\n');
+      const body = '- [ ] image-refresh other\n- [ ] image-refresh debian-busybox\n\nThanks!\n';
+      const pr = await t.forge.createPullRequest(t.repo, {
+        title: 'feature',
+        head: 'topic',
+        base: 'main',
+        body,
+      });
+      const config = path.join(t.dir, 'config.yml');
+      await writeFile(
+        config,
+        [
+          `stateDir: ${t.dir}/state`,
+          'forge:',
+          `  apiUrl: ${t.emulator.url}`,
+          '  token: ${FORGE_TOKEN}',
+          '  repositories: [acme/widget]',
+          '',
+        ].join('\n'),
+      );
+      const work = path.join(t.dir, 'refresh-work');
+      await mkdir(work);
+      const refresh = await ironbots(
+        [
+          'image-refresh',
+          'debian-busybox',
+          '--pull-request',
+          String(pr.number),
+          '--config',
+          config,
+          '--work-dir',
+          work,
+        ],
+        { FORGE_TOKEN: EMULATOR_TOKEN },
+      );
+      expect(refresh.stderr).not.toMatch(/^ironbots:/m);
+      expect(refresh.code).toBe(0);
+      const after = await t.forge.getPullRequest(t.repo, pr.number);
+      expect(refresh.stdout).toContain(
+        `debian-busybox: pushed ${after.headSha.slice(0, 7)} to ${pr.htmlUrl}, box ticked`,
+      );
+      expect(after.body).toBe('- [ ] image-refresh other\n- [x] image-refresh debian-busybox\n\nThanks!\n');
+      const blob = (await t.forge.getFileContent(t.repo, 'images/debian-busybox', after.headSha))!.trim();
+      expect(await sha256OfFile(path.join(t.dir, 'state', 'images', blob))).toBe(
+        /^debian-busybox-([0-9a-f]{64})\.qcow2$/.exec(blob)![1],
+      );
+      expect(await t.forge.getFileContent(t.repo, 'feature.txt', after.headSha)).toBe('feature\n');
+      expect(await t.forge.getFileContent(t.repo, 'images/debian-busybox', 'main')).toBeNull();
+      expect(await t.forge.listOpenPullRequests(t.repo)).toHaveLength(1);
+
+      const usage = await ironbots([
+        'image-refresh',
+        'debian-busybox',
+        '--pull-request',
+        'x',
+        '--config',
+        config,
+      ]);
+      expect(usage.code).not.toBe(0);
+      expect(usage.stderr).toContain('expected a positive whole number, got "x"');
+    } finally {
+      await t.cleanup();
+    }
+  }, 600_000);
+});
+
 describe('ironbots image fetch killed midway (kill -9), then run again', () => {
   it('resumes from the .part the killed process left, and verifies the whole image', async () => {
     const s3 = await startS3Server('resume-images');

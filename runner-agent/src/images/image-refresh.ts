@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type {
@@ -20,6 +20,7 @@ import {
 } from './image-reference.ts';
 import type { ImageStore, TransferIO } from './image-store.ts';
 import { gitCredentialsEnv } from '../../../forge/git-credentials.ts';
+import { tickTask } from '../../../forge/task-list.ts';
 
 const run = promisify(execFile);
 
@@ -33,6 +34,11 @@ export interface ImageRefreshOptions {
   /** Scratch space for the build and the git working copy; removed afterwards. */
   workDir: string;
   io: ImageBuildIO;
+  /**
+   * A pull request of the repository whose `- [ ] image-refresh <name>` task this run does: the change is
+   * committed onto its branch instead of a pull request of its own, and the box ticked.
+   */
+  pullRequest?: number;
   /** Upload progress (a terminal bar, or nothing). */
   uploadProgress?: TransferIO['progress'];
   now?: Date;
@@ -41,7 +47,12 @@ export interface ImageRefreshOptions {
 export type ImageRefreshResult =
   | { kind: 'current'; blob: string }
   | { kind: 'existing-pull-request'; blob: string; pullRequest: PullRequest }
-  | { kind: 'opened-pull-request'; blob: string; pullRequest: PullRequest; branch: string };
+  | { kind: 'opened-pull-request'; blob: string; pullRequest: PullRequest; branch: string }
+  /** A task of `pullRequest`: `commit` is what was pushed to its branch (null: it had the blob already). */
+  | { kind: 'task-done'; blob: string; pullRequest: PullRequest; commit: string | null; ticked: boolean };
+
+/** How often a push onto a pull request's branch that moved meanwhile is tried again on its new head. */
+const PUSH_ATTEMPTS = 3;
 
 export const REFRESH_BRANCH_PREFIX = 'image-refresh/';
 
@@ -54,6 +65,8 @@ export const REFRESH_BRANCH_PREFIX = 'image-refresh/';
 export async function refreshImage(options: ImageRefreshOptions): Promise<ImageRefreshResult> {
   const { name, forge, repo, io } = options;
   assertImageName(name);
+  // Refused before building: a task of a pull request that cannot take the commit is not worth the build.
+  if (options.pullRequest !== undefined) await taskPullRequest(options, options.pullRequest);
   const scratch = await mkdtemp(path.join(options.workDir, `refresh-${name}-`));
   try {
     io.log(`building image ${name}`);
@@ -70,6 +83,8 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
 
     const repository = await forge.getRepository(repo);
     const file = `images/${name}`;
+    if (options.pullRequest !== undefined)
+      return await commitToPullRequest(options, options.pullRequest, blob, path.join(scratch, 'repository'));
     const onDefault = await forge.getFileContent(repo, file, repository.defaultBranch);
     if (onDefault !== null && referencedBlob(name, onDefault) === blob) {
       io.log(`${repository.defaultBranch} already uses ${blob}`);
@@ -138,6 +153,109 @@ export async function refreshImage(options: ImageRefreshOptions): Promise<ImageR
     return { kind: 'opened-pull-request', blob, pullRequest, branch };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The pull request of a task, if the run may push to its branch: open, and a branch of `repo` itself. */
+async function taskPullRequest(options: ImageRefreshOptions, number: number): Promise<PullRequest> {
+  const { forge, repo } = options;
+  const [repository, pr] = await Promise.all([forge.getRepository(repo), forge.getPullRequest(repo, number)]);
+  const named = `${repo.owner}/${repo.name}`;
+  if (pr.state !== 'open') throw new Error(`pull request #${number} of ${named} is closed`);
+  if (pr.headRepositoryDeleted || pr.headCloneUrl !== repository.cloneUrl)
+    throw new Error(
+      `pull request #${number} is from a branch outside ${named} (${pr.headCloneUrl}); the refresh pushes only to branches of ${named}`,
+    );
+  return pr;
+}
+
+/**
+ * The task `- [ ] image-refresh <name>` of a pull request: `images/<name>` naming `blob` is committed onto its
+ * branch (fast-forward only: a branch that moved meanwhile is fetched and the commit made again on its new
+ * head), then exactly that box is ticked in a description read just before, the rest left byte for byte.
+ */
+async function commitToPullRequest(
+  options: ImageRefreshOptions,
+  number: number,
+  blob: string,
+  dir: string,
+): Promise<ImageRefreshResult> {
+  const { name, forge, repo, io } = options;
+  const file = `images/${name}`;
+  const pr = await taskPullRequest(options, number);
+  const commit = await pushOntoBranch({
+    dir,
+    url: pr.headCloneUrl,
+    branch: pr.headRef,
+    credentials: forge.gitCredentials(),
+    io,
+    change: async (git, head) => {
+      const content = await readFile(path.join(dir, file), 'utf8').catch(() => null);
+      if (content !== null && referencedBlob(name, content) === blob) {
+        io.log(`${pr.headRef} at ${head.slice(0, 7)} already uses ${blob}`);
+        return false;
+      }
+      await mkdir(path.join(dir, 'images'), { recursive: true });
+      await writeFile(path.join(dir, file), formatImageReference(parseBlobName(blob)));
+      await git('add', '--', file);
+      await git('commit', '--quiet', '-m', `images: refresh ${name}\n\n${file} → ${blob}`);
+      return true;
+    },
+  });
+  if (commit) io.log(`pushed ${commit.slice(0, 7)} onto ${pr.headRef} of pull request #${number}`);
+  const text = `image-refresh ${name}`;
+  const current = await forge.getPullRequest(repo, number);
+  const ticked = tickTask(current.body, text);
+  if (ticked === null) io.log(`the description of #${number} has no unticked box \`${text}\``);
+  else {
+    await forge.updatePullRequest(repo, number, { body: ticked });
+    io.log(`ticked \`${text}\` in the description of #${number}`);
+  }
+  return {
+    kind: 'task-done',
+    blob,
+    pullRequest: ticked === null ? current : { ...current, body: ticked },
+    commit,
+    ticked: ticked !== null,
+  };
+}
+
+/**
+ * Makes a commit on `branch` of `url` and pushes it, fast-forward only: the branch's head is fetched into a
+ * fresh repository at `dir`, `change` commits on it (or says there is nothing to commit), and a branch that
+ * moved meanwhile is fetched again and `change` made anew on its new head, at most `attempts` times.
+ * Returns the commit pushed, or null when there was nothing to commit.
+ */
+export async function pushOntoBranch(options: {
+  dir: string;
+  url: string;
+  branch: string;
+  credentials: { username: string; password: string } | null;
+  io: Pick<ImageBuildIO, 'log'>;
+  change: (git: (...args: string[]) => Promise<string>, head: string) => Promise<boolean>;
+  attempts?: number;
+}): Promise<string | null> {
+  const { dir, url, branch, io } = options;
+  const attempts = options.attempts ?? PUSH_ATTEMPTS;
+  const git = gitIn(dir, options.credentials);
+  const text = async (...args: string[]) => (await git.run(...args)).stdout.trim();
+  await run('git', ['init', '--quiet', dir], { env: git.env });
+  for (let attempt = 1; ; attempt++) {
+    await git.run('fetch', '--quiet', '--depth', '1', url, `refs/heads/${branch}`);
+    await git.run('checkout', '--quiet', '--force', '-B', 'work', 'FETCH_HEAD');
+    if (!(await options.change(text, await text('rev-parse', 'HEAD')))) return null;
+    const pushed = await git
+      .run('push', '--quiet', url, `HEAD:refs/heads/${branch}`)
+      .then(() => true)
+      .catch((error: { stderr?: string }) => {
+        // Anything but a branch that moved on (credentials, protection) will not get better by retrying.
+        if (!/\((non-fast-forward|fetch first)\)/.test(error.stderr ?? '')) throw error;
+        return false;
+      });
+    if (pushed) return text('rev-parse', 'HEAD');
+    if (attempt >= attempts)
+      throw new Error(`${branch} kept moving while pushing onto it; gave up after ${attempts} attempts`);
+    io.log(`${branch} moved on meanwhile; committing again on its new head`);
   }
 }
 

@@ -16,6 +16,14 @@ export const MergeRequestEventSchema = z.object({
     /** Present on `update` when the source branch moved: new commits to test. */
     oldrev: z.string().optional(),
   }),
+  /** Who caused the event (for `update`: who edited it). */
+  user: z.object({ username: z.string() }).optional(),
+  /** On `update`: the fields that changed, before and after. */
+  changes: z
+    .object({
+      description: z.object({ previous: z.string().nullable(), current: z.string().nullable() }).optional(),
+    })
+    .optional(),
 });
 
 export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
@@ -30,6 +38,12 @@ export function mergeRequestNeedsPlan(event: MergeRequestEvent): boolean {
 }
 
 /** The project as a repository: its namespace (groups nest) is the owner. */
+/** On `update`: the description before the edit, when the edit changed it; otherwise null. */
+export function previousDescription(event: MergeRequestEvent): string | null {
+  const change = event.changes?.description;
+  return event.object_attributes.action === 'update' && change ? (change.previous ?? '') : null;
+}
+
 export function projectFromEvent(event: MergeRequestEvent): Repository {
   const full = event.project.path_with_namespace;
   const slash = full.lastIndexOf('/');

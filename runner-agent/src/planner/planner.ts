@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   ForgeError,
   truncateDescription,
+  type Branch,
   type Collaborators,
   type CommitStatus,
   type CommitStatuses,
@@ -33,7 +34,7 @@ import type { AgentRegistry } from '../agents/agent-registry.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { IssueCommentEventSchema, NoteEventSchema } from '../webhooks/comment-events.ts';
-import { assertImageName, ImageReferenceError } from '../images/image-reference.ts';
+import { assertImageName, ImageReferenceError, isImageName } from '../images/image-reference.ts';
 import {
   BOT_COMMENT_MARKER,
   COMMAND_HELP,
@@ -53,7 +54,7 @@ import {
   type ProjectConfig,
 } from './project-config.ts';
 import { ProjectConfigParser } from './project-config-parser.ts';
-import type { PlannedHead, PlannedHeads } from './planned-heads.ts';
+import { repositoryKey, type PlannedHead, type PlannedHeads } from './planned-heads.ts';
 import {
   PullRequestEventSchema,
   pullRequestFromEvent,
@@ -63,9 +64,15 @@ import {
 import {
   mergeRequestNeedsPlan,
   MergeRequestEventSchema,
+  previousDescription,
   projectFromEvent,
   repositoryIdOf,
 } from './merge-request-event.ts';
+import {
+  newlyRequestedTasks,
+  uncheckedImageRefreshTasks,
+  type PullRequestTask,
+} from './pull-request-tasks.ts';
 
 export interface TrustPolicy {
   /**
@@ -90,7 +97,10 @@ export interface TrustPolicy {
   approvalLabel?: string;
 }
 
-/** What `/image-refresh <image>` queues: `ironbots image-refresh <image>` at the default branch's head. */
+/**
+ * What `/image-refresh <image>` queues (`ironbots image-refresh <image>` at the default branch's head), and a
+ * `- [ ] image-refresh <image>` task in a pull request's description (the same with `--pull-request <n>`).
+ */
 export interface ImageRefreshJobs {
   /** Labels an agent must offer to take it (it builds and boots a VM image). */
   labels: readonly string[];
@@ -166,6 +176,8 @@ export type PlanResult =
   | { kind: 'config-error'; message: string }
   /** A comment with commands: what each did, and the reply posted. */
   | { kind: 'commands'; commands: { name: string; outcome: string }[]; reply: string[] }
+  /** An edit of a pull request's description that asked for tasks: what each did. */
+  | { kind: 'tasks'; tasks: TaskOutcome[] }
   | {
       kind: 'planned';
       jobs: { context: string; jobId: string; duplicate: boolean }[];
@@ -184,6 +196,32 @@ export type PlanResult =
 export type ScanResult = PlanResult | { kind: 'failed'; message: string } | { kind: 'unchanged' };
 
 const PLANNED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
+/** Pull request events whose description's tasks are looked at (besides `edited`, and scans). */
+const TASK_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+
+/** What became of one task box of a pull request's description. */
+export interface TaskOutcome {
+  /** The line's text: `image-refresh debian-12`. */
+  task: string;
+  outcome: 'queued' | 'duplicate' | 'busy' | 'refused' | 'invalid';
+  jobId?: string;
+}
+
+/** How a pull request's task boxes came to be looked at. */
+interface TaskRequest {
+  trigger: Trigger;
+  /**
+   * Answer in a comment (refusals, what was queued): for an opened, reopened or edited pull request; never
+   * for a scan or a push, which look at the same boxes again and again.
+   */
+  answer: boolean;
+  /** An edit of the description: who edited it (they ask too) and the boxes the edit asked for. */
+  edit?: { editor: string; requested: PullRequestTask[] };
+  /** The delivery: it keys a task asked for again, so that a redelivery queues nothing twice. */
+  tag: string;
+  /** The default branch's head, when a scan looks it up once for all its pull requests. */
+  defaultHead?: () => Promise<Branch | undefined>;
+}
 
 /**
  * Turns forge events into jobs: reads `.ironbots.yml` at the pull request's head commit, then for every
@@ -275,13 +313,34 @@ export class Planner {
     }
     const event = parsed.data;
     const repository = repositoryFromEvent(event);
+    const tag = `${delivery.forge}:${delivery.deliveryId}`;
     if (event.action === 'closed') await this.#dropSuperseded(repository, event.number, null);
     if (event.action === 'labeled') return this.#handleLabeled(event, repository);
+    if (event.action === 'edited') {
+      const before = event.changes?.body?.from;
+      if (before === undefined)
+        return { kind: 'ignored', reason: 'pull_request edited: not its description' };
+      return this.#handleDescriptionEdit(
+        repository,
+        pullRequestFromEvent(event),
+        before ?? '',
+        event.sender?.login,
+        tag,
+      );
+    }
     if (!PLANNED_ACTIONS.has(event.action))
       return { kind: 'ignored', reason: `pull_request ${event.action}` };
     if (event.action === 'synchronize')
       await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
-    return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+    const pr = pullRequestFromEvent(event);
+    const result = await this.planPullRequest(repository, pr, 'webhook');
+    if (TASK_ACTIONS.has(event.action))
+      await this.#planTasks(repository, pr, {
+        trigger: 'webhook',
+        answer: event.action !== 'synchronize',
+        tag,
+      });
+    return result;
   }
 
   /**
@@ -338,12 +397,57 @@ export class Planner {
       };
     const repository = projectFromEvent(parsed.data);
     const { iid, action } = parsed.data.object_attributes;
+    const tag = `${delivery.forge}:${delivery.deliveryId}`;
     if (action === 'close' || action === 'merge') await this.#dropSuperseded(repository, iid, null);
-    if (!mergeRequestNeedsPlan(parsed.data))
+    const previous = previousDescription(parsed.data);
+    const needsPlan = mergeRequestNeedsPlan(parsed.data);
+    if (!needsPlan && previous === null)
       return { kind: 'ignored', reason: `merge_request ${action ?? 'event'}` };
     const mr = await this.#forge.getPullRequest(repositoryIdOf(repository), iid);
-    if (action === 'update') await this.#dropSuperseded(repository, iid, mr.headSha);
-    return this.planPullRequest(repository, mr, 'webhook');
+    let result: PlanResult | null = null;
+    if (needsPlan) {
+      if (action === 'update') await this.#dropSuperseded(repository, iid, mr.headSha);
+      result = await this.planPullRequest(repository, mr, 'webhook');
+      await this.#planTasks(repository, mr, { trigger: 'webhook', answer: action !== 'update', tag });
+    }
+    if (previous !== null) {
+      // What this edit made of the description, not whatever it says by now.
+      const current = parsed.data.changes?.description?.current ?? mr.body;
+      const edited = { ...mr, body: current };
+      const tasks = await this.#handleDescriptionEdit(
+        repository,
+        edited,
+        previous,
+        parsed.data.user?.username,
+        tag,
+      );
+      result ??= tasks;
+    }
+    return result!;
+  }
+
+  /**
+   * An edit of a pull request's description: the task boxes it added or unticked are asked for, by the
+   * author and by whoever edited (both need write access). Boxes it left alone ask for nothing, so the bot's
+   * own edit that ticks a box costs nothing.
+   */
+  async #handleDescriptionEdit(
+    repository: Repository,
+    pr: PullRequest,
+    previous: string,
+    editor: string | undefined,
+    tag: string,
+  ): Promise<PlanResult> {
+    const requested = newlyRequestedTasks(previous, pr.body);
+    if (!requested.length) return { kind: 'ignored', reason: 'the edit asks for no task' };
+    if (!editor) return { kind: 'ignored', reason: 'the edit does not say who made it' };
+    const tasks = await this.#planTasks(repository, pr, {
+      trigger: 'webhook',
+      answer: true,
+      edit: { editor, requested },
+      tag,
+    });
+    return { kind: 'tasks', tasks };
   }
 
   /**
@@ -368,7 +472,18 @@ export class Planner {
           return new Map<number, PlannedHead>();
         })
       : new Map<number, PlannedHead>();
+    let defaultHead: Promise<Branch | undefined> | null = null;
+    const taskRequest: TaskRequest = {
+      trigger: 'scan',
+      answer: false,
+      tag: 'scan',
+      defaultHead: () => (defaultHead ??= this.#defaultHead(repository)),
+    };
     for (const pr of pulls) {
+      // Task boxes first: an edit of the description leaves the head as it was.
+      await this.#planTasks(repository, pr, taskRequest).catch((error: unknown) =>
+        this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not plan the tasks of a pull request'),
+      );
       const known = remembered.get(pr.number);
       if (known?.settled && known.headSha === pr.headSha) {
         results.set(pr.number, { kind: 'unchanged' });
@@ -967,6 +1082,160 @@ export class Planner {
       `which builds and boot-tests the image, uploads it and opens a pull request updating images/${image}.` +
       (this.#logUrl ? ` Its log: ${this.#logUrl(rerun.jobId)}` : '')
     );
+  }
+
+  // ---- task boxes in the description ----
+
+  /**
+   * The unchecked `- [ ] image-refresh <image>` boxes of a pull request's description (or those an edit asked
+   * for): one job per box, when the pull request's author (and the editor) has write access and its branch
+   * is in the repository itself (the job pushes to it; never to a fork). Refusals and what was queued are
+   * answered in one comment when `request.answer` says so.
+   */
+  async #planTasks(repository: Repository, pr: PullRequest, request: TaskRequest): Promise<TaskOutcome[]> {
+    const tasks = request.edit ? request.edit.requested : uncheckedImageRefreshTasks(pr.body);
+    if (!tasks.length || pr.state !== 'open') return [];
+    const named = `${repository.owner}/${repository.name}`;
+    const log = this.#logger.child({ repo: named, pr: pr.number, trigger: request.trigger });
+    const outcomes: TaskOutcome[] = [];
+    const lines: string[] = [];
+    const listed = tasks.map((t) => quoted(t.text)).join(', ');
+    const refuseAll = (line: string) => {
+      for (const t of tasks) outcomes.push({ task: t.text, outcome: 'refused' });
+      lines.push(line);
+    };
+    const askers = [...new Set([pr.author, ...(request.edit ? [request.edit.editor] : [])])];
+    const withoutAccess: string[] = [];
+    if (pr.headRepositoryDeleted || pr.headCloneUrl !== repository.cloneUrl)
+      refuseAll(
+        `${listed}: the branch of this pull request is not in ${named}, and I push only to branches of ` +
+          `${named}, so I do not run these tasks here. A maintainer can comment \`/image-refresh <image>\`, ` +
+          'which proposes the image in a pull request of its own.',
+      );
+    else {
+      for (const login of askers)
+        if (!(await this.#forge.hasWriteAccess(repository, login))) withoutAccess.push(login);
+      if (withoutAccess.length)
+        refuseAll(
+          `Sorry ${withoutAccess.map(mention).join(' and ')}, only pull requests of people with write access ` +
+            `to ${named} (and their edits) run tasks like ${listed}, so nothing was run.`,
+        );
+    }
+    if (!outcomes.length) {
+      const images: { task: PullRequestTask; image: string }[] = [];
+      for (const task of tasks) {
+        const image = task.args.length === 1 ? task.args[0]! : null;
+        if (image !== null && isImageName(image)) images.push({ task, image });
+        else {
+          outcomes.push({ task: task.text, outcome: 'invalid' });
+          lines.push(
+            `${quoted(`- [ ] ${task.text}`)}: the task \`image-refresh\` takes one image name (lower-case ` +
+              "letters, digits, '.', '_' and '-'), e.g. `- [ ] image-refresh debian-12`; nothing was queued for it.",
+          );
+        }
+      }
+      const branch = images.length
+        ? await (request.defaultHead ?? (() => this.#defaultHead(repository)))()
+        : undefined;
+      for (const { task, image } of images) {
+        if (!branch) {
+          outcomes.push({ task: task.text, outcome: 'refused' });
+          lines.push(`${quoted(task.text)}: ${repository.defaultBranch} has no commit yet.`);
+          continue;
+        }
+        const queued = await this.#queueImageRefreshTask(repository, pr, task, image, branch.sha, request);
+        outcomes.push(queued.outcome);
+        if (queued.line) lines.push(queued.line);
+      }
+    }
+    log.info({ tasks: outcomes }, 'task boxes of the description handled');
+    if (request.answer && lines.length)
+      await this.#forge
+        .createIssueComment(repository, pr.number, replyBody(lines))
+        .catch((error: unknown) => log.warn({ err: error }, 'could not answer the task boxes'));
+    return outcomes;
+  }
+
+  async #defaultHead(repository: Repository): Promise<Branch | undefined> {
+    return (await this.#forge.listBranches(repository)).find((b) => b.name === repository.defaultBranch);
+  }
+
+  /**
+   * Queues `ironbots image-refresh <image> --repository <repo> --pull-request <n>` for a task box. Its status
+   * goes on the pull request's head; what runs is the default branch (the job holds the deployment's
+   * credentials), never the pull request's commits. It carries no pull request number of its own, so the
+   * push it makes (a new head) does not cancel it as superseded.
+   *
+   * One job per pull request and box, whatever the heads: the job's push moves the head before the box is
+   * ticked, and every scan sees the box until then. A box asked for again (an edit that added or unticked it)
+   * runs again unless its job is still open, keyed by the delivery so a redelivery queues nothing twice.
+   */
+  async #queueImageRefreshTask(
+    repository: Repository,
+    pr: PullRequest,
+    task: PullRequestTask,
+    image: string,
+    defaultSha: string,
+    request: TaskRequest,
+  ): Promise<{ outcome: TaskOutcome; line?: string }> {
+    const settings = this.#imageRefresh;
+    const base = { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl };
+    const job: Job = {
+      context: `image-refresh/${image}`,
+      command: [
+        'ironbots',
+        'image-refresh',
+        image,
+        '--repository',
+        `${repository.owner}/${repository.name}`,
+        '--pull-request',
+        String(pr.number),
+      ],
+      labels: [...settings.labels],
+      timeoutSeconds: settings.timeoutSeconds,
+      env: {},
+      executor: settings.executor,
+      repository: base,
+      sha: pr.headSha,
+      checkout: { repository: base, sha: defaultSha },
+      trigger: { kind: request.trigger, ref: `task ${task.text} on #${pr.number}` },
+      createdAt: this.#clock().toISOString(),
+    };
+    const { owner, name } = repositoryKey(repository);
+    const taskKey = `task:${owner}/${name}#${pr.number}:${task.text}`;
+    const first = await this.#jobs.enqueue(job, {
+      dedupKey: taskKey,
+      priority: 0,
+      labels: requiredLabels(job),
+    });
+    let jobId = first.id;
+    if (first.duplicate) {
+      const asked = request.edit?.requested.some((t) => t.text === task.text) === true;
+      if (!asked) return { outcome: { task: task.text, outcome: 'duplicate', jobId: first.id } };
+      const previous = await this.#jobs.state(first.id);
+      const rerun =
+        previous?.state === 'queued' || previous?.state === 'leased'
+          ? 'busy'
+          : await this.#rerun(job, jobDedupKey(job)!, `${taskKey}~${request.tag}`, 0);
+      if (rerun === 'busy')
+        return {
+          outcome: { task: task.text, outcome: 'busy', jobId: first.id },
+          line: `${quoted(task.text)}: ${quoted(job.context)} is already queued or running for this pull request.`,
+        };
+      jobId = rerun.jobId;
+    }
+    this.#logger.info(
+      { repo: `${repository.owner}/${repository.name}`, pr: pr.number, task: task.text, jobId },
+      'task queued',
+    );
+    return {
+      outcome: { task: task.text, outcome: 'queued', jobId },
+      line:
+        `${quoted(task.text)}: queued ${quoted(job.context)}; it runs ${quoted(job.command.join(' '))} on ` +
+        `${repository.defaultBranch} at ${defaultSha.slice(0, 7)}, which builds and boot-tests the image, ` +
+        `uploads it, commits images/${image} to ${pr.headRef} and ticks the box.` +
+        (this.#logUrl ? ` Its log: ${this.#logUrl(jobId)}` : ''),
+    };
   }
 
   /**

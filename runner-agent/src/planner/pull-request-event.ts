@@ -27,8 +27,10 @@ export const PullRequestEventSchema = z.object({
   }),
   /** On `labeled`: the label added. */
   label: z.object({ name: z.string() }).optional(),
-  /** Who caused the event (for `labeled`: who added the label). */
+  /** Who caused the event (for `labeled`: who added the label; for `edited`: who edited it). */
   sender: z.object({ login: z.string() }).optional(),
+  /** On `edited`: what the fields were before (only those that changed). */
+  changes: z.object({ body: z.object({ from: z.string().nullable() }).optional() }).optional(),
 });
 
 export type PullRequestEvent = z.infer<typeof PullRequestEventSchema>;
