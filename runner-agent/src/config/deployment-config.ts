@@ -226,8 +226,8 @@ export const DeploymentConfigSchema = z
           )
           .default([]),
         /**
-         * The label that approves a fork's head commit when someone with write access adds it (GitHub), like
-         * an `/approve` comment. `''` turns label approval off.
+         * The label that approves a fork's head commit when someone with write access adds it (GitHub and
+         * GitLab), like an `/approve` comment. `''` turns label approval off.
          */
         approvalLabel: z.string().max(50).default('ok-to-test'),
         /** What `/image-refresh <image>` queues: `ironbots image-refresh <image>` on agents with these. */

@@ -15,7 +15,24 @@ export const MergeRequestEventSchema = z.object({
     action: z.string().optional(),
     /** Present on `update` when the source branch moved: new commits to test. */
     oldrev: z.string().optional(),
+    /** The head when the event happened (a label is added to that commit, not to one pushed since). */
+    last_commit: z.object({ id: z.string() }).optional(),
   }),
+  /** Who caused the event: on a label change, who changed the labels. */
+  user: z.object({ username: z.string() }).optional(),
+  /** On `update`: what changed; `labels` has the labels before and after. */
+  changes: z
+    .object({
+      labels: z
+        .object({
+          previous: z.array(z.object({ title: z.string() })).default([]),
+          current: z.array(z.object({ title: z.string() })).default([]),
+        })
+        .optional(),
+    })
+    .optional()
+    // What else changed is of no interest; a shape not understood only means no label was added.
+    .catch(undefined),
 });
 
 export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
@@ -27,6 +44,15 @@ export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
 export function mergeRequestNeedsPlan(event: MergeRequestEvent): boolean {
   const { action, oldrev } = event.object_attributes;
   return action === 'open' || action === 'reopen' || (action === 'update' && oldrev !== undefined);
+}
+
+/** Whether the event is an `update` that put `label` on the merge request (it did not have it before). */
+export function labelAdded(event: MergeRequestEvent, label: string): boolean {
+  const labels = event.changes?.labels;
+  if (event.object_attributes.action !== 'update' || !labels) return false;
+  return (
+    labels.current.some((l) => l.title === label) && !labels.previous.some((l) => l.title === label)
+  );
 }
 
 /** The project as a repository: its namespace (groups nest) is the owner. */

@@ -60,6 +60,7 @@ import {
   StatusEventSchema,
 } from './pull-request-event.ts';
 import {
+  labelAdded,
   mergeRequestNeedsPlan,
   MergeRequestEventSchema,
   projectFromEvent,
@@ -83,8 +84,8 @@ export interface TrustPolicy {
    */
   projects?: readonly string[];
   /**
-   * A label that approves a fork's head commit when someone with write access adds it (GitHub), like an
-   * `/approve` comment. Absent: only `/approve` does.
+   * A label that approves a fork's head commit when someone with write access adds it (GitHub and GitLab),
+   * like an `/approve` comment. Absent: only `/approve` does.
    */
   approvalLabel?: string;
 }
@@ -338,6 +339,15 @@ export class Planner {
     const repository = projectFromEvent(parsed.data);
     const { iid, action } = parsed.data.object_attributes;
     if (action === 'close' || action === 'merge') await this.#dropSuperseded(repository, iid, null);
+    const approvalLabel = this.#trust.approvalLabel;
+    // A label added by itself; one that came with new commits (oldrev) approves nothing: they wait.
+    if (approvalLabel && labelAdded(parsed.data, approvalLabel) && parsed.data.object_attributes.oldrev === undefined)
+      return this.#approveByLabel(
+        repository,
+        iid,
+        parsed.data.object_attributes.last_commit?.id ?? null,
+        parsed.data.user?.username,
+      );
     if (!mergeRequestNeedsPlan(parsed.data))
       return { kind: 'ignored', reason: `merge_request ${action ?? 'event'}` };
     const mr = await this.#forge.getPullRequest(repositoryIdOf(repository), iid);
@@ -791,7 +801,7 @@ export class Planner {
     return `${quoted('/approve')}: ${head} approved by ${mention(approver)}; ${describePlan(result)}`;
   }
 
-  /** A label added to a pull request: the approval label, added by someone with write access, approves. */
+  /** GitHub: a label added to a pull request; the approval label, added by someone with write access, approves. */
   async #handleLabeled(
     event: ReturnType<typeof PullRequestEventSchema.parse>,
     repository: Repository,
@@ -800,16 +810,29 @@ export class Planner {
     const approvalLabel = this.#trust.approvalLabel;
     if (!approvalLabel || label !== approvalLabel)
       return { kind: 'ignored', reason: `pull_request labeled ${label ?? ''}`.trim() };
-    const sender = event.sender?.login;
+    // The head the label was added to (from the event), not whatever was pushed since.
+    return this.#approveByLabel(repository, event.number, event.pull_request.head.sha, event.sender?.login);
+  }
+
+  /**
+   * The approval label was added to a pull request (GitHub) or merge request (GitLab) at `labeledSha` (null:
+   * the event did not say) by `sender`: with write access, that head is approved, like `/approve`. The
+   * author cannot approve their own: without write access they are refused like anyone else.
+   */
+  async #approveByLabel(
+    repository: Repository,
+    number: number,
+    labeledSha: string | null,
+    sender: string | undefined,
+  ): Promise<PlanResult> {
+    const approvalLabel = this.#trust.approvalLabel!;
     if (!sender || !(await this.#forge.hasWriteAccess(repository, sender)))
       return {
         kind: 'ignored',
         reason: `the ${approvalLabel} label was added by someone without write access`,
       };
-    // The head the label was added to (from the event), not whatever was pushed since.
-    const pr = pullRequestFromEvent(event);
-    const current = await this.#forge.getPullRequest(repository, pr.number);
-    if (current.state !== 'open' || current.headSha !== pr.headSha)
+    const current = await this.#forge.getPullRequest(repository, number);
+    if (current.state !== 'open' || (labeledSha !== null && current.headSha !== labeledSha))
       return { kind: 'ignored', reason: 'the pull request moved on since the label was added' };
     const existing = new Map(
       (await this.#forge.listCommitStatuses(repository, current.headSha)).map((s) => [s.context, s] as const),
