@@ -691,7 +691,7 @@ function commitLinks(job: Job, forge: AgentOptions['forge']): Pick<JobLogMeta, L
   };
   if (job.infra)
     Object.assign(links, {
-      infra: `${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest}`,
+      infra: `${job.infra.repository.owner}/${job.infra.repository.name}${gitlab ? '!' : '#'}${job.infra.pullRequest}`,
       infraSha: job.infra.sha,
       infraUrl: pullPage(job.infra.repository.cloneUrl.replace(/\.git$/, ''), job.infra.pullRequest),
     });

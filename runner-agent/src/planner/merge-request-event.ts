@@ -50,9 +50,7 @@ export function mergeRequestNeedsPlan(event: MergeRequestEvent): boolean {
 export function labelAdded(event: MergeRequestEvent, label: string): boolean {
   const labels = event.changes?.labels;
   if (event.object_attributes.action !== 'update' || !labels) return false;
-  return (
-    labels.current.some((l) => l.title === label) && !labels.previous.some((l) => l.title === label)
-  );
+  return labels.current.some((l) => l.title === label) && !labels.previous.some((l) => l.title === label);
 }
 
 /** The project as a repository: its namespace (groups nest) is the owner. */
