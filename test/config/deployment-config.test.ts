@@ -48,6 +48,7 @@ describe('deployment configuration', () => {
       webhookSecret: 'hook-secret-from-file',
       apiTokens: ['api-token-0123456789'],
       scanIntervalSeconds: 300,
+      fullScanIntervalSeconds: 3600,
     });
     expect(config.agent).toMatchObject({
       name: 'kvm-1',

@@ -182,11 +182,17 @@ describe('commands in merge request notes (GitLab)', () => {
     };
 
     // The author, a Reporter: no approval. Another label: nothing to do with approval.
-    const refused = { kind: 'ignored', reason: 'the ok-to-test label was added by someone without write access' };
+    const refused = {
+      kind: 'ignored',
+      reason: 'the ok-to-test label was added by someone without write access',
+    };
     expect(await label('mallory', { add: ['ok-to-test'] })).toEqual(refused);
     expect(await label('mallory', { remove: ['ok-to-test'] })).toMatchObject({ kind: 'ignored' });
     expect(await label('reporter', { add: ['ok-to-test'] })).toEqual(refused);
-    expect(await label('maintainer', { add: ['bug'] })).toEqual({ kind: 'ignored', reason: 'merge_request update' });
+    expect(await label('maintainer', { add: ['bug'] })).toEqual({
+      kind: 'ignored',
+      reason: 'merge_request update',
+    });
     expect((await latest(sha)).has(APPROVAL_CONTEXT)).toBe(false);
     expect(await runs(`unit ${sha}`)).toBe(0);
 

@@ -245,6 +245,12 @@ export const DeploymentConfigSchema = z
         /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
         scanIntervalSeconds: z.number().int().min(0).default(300),
         /**
+         * How often a scan round is a full one, in seconds (the first round is): it also reads the statuses of
+         * the open pull requests whose head it found settled before (one request each), for cross-project
+         * requests whose status webhook was lost. 0 turns full rounds off.
+         */
+        fullScanIntervalSeconds: z.number().int().min(0).default(3600),
+        /**
          * The share of the forge's rate limit (percent) the scanner leaves to everything else: while less
          * remains, it skips its rounds until the limit resets. 0: it never does.
          */

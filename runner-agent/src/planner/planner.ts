@@ -341,7 +341,11 @@ export class Planner {
     if (action === 'close' || action === 'merge') await this.#dropSuperseded(repository, iid, null);
     const approvalLabel = this.#trust.approvalLabel;
     // A label added by itself; one that came with new commits (oldrev) approves nothing: they wait.
-    if (approvalLabel && labelAdded(parsed.data, approvalLabel) && parsed.data.object_attributes.oldrev === undefined)
+    if (
+      approvalLabel &&
+      labelAdded(parsed.data, approvalLabel) &&
+      parsed.data.object_attributes.oldrev === undefined
+    )
       return this.#approveByLabel(
         repository,
         iid,
@@ -362,8 +366,15 @@ export class Planner {
    * With planned heads, a pull request whose head a scan found settled before is left alone: a new head, a
    * new pull request, or one whose jobs had not all ended and shown their statuses is planned as always.
    * Memory that cannot be read or written only costs requests: everything is planned again.
+   *
+   * A `full` scan also reads the statuses of every settled head (one request each) and plans the pull
+   * requests on which someone asked for a cross-project context since: a request is a status, and a status
+   * changes nothing a list shows, so one whose webhook was lost (GitLab sends none at all) is found only so.
    */
-  async scanRepository(repository: Repository): Promise<Map<number, ScanResult>> {
+  async scanRepository(
+    repository: Repository,
+    options: { full?: boolean } = {},
+  ): Promise<Map<number, ScanResult>> {
     const repo = `${repository.owner}/${repository.name}`;
     const results = new Map<number, ScanResult>();
     const pulls = await this.#forge.listOpenPullRequests(repository);
@@ -379,12 +390,16 @@ export class Planner {
       : new Map<number, PlannedHead>();
     for (const pr of pulls) {
       const known = remembered.get(pr.number);
-      if (known?.settled && known.headSha === pr.headSha) {
-        results.set(pr.number, { kind: 'unchanged' });
-        continue;
-      }
       let result: PlanResult;
       try {
+        if (
+          known?.settled &&
+          known.headSha === pr.headSha &&
+          !(options.full && (await this.#asksForCrossProject(repository, pr)))
+        ) {
+          results.set(pr.number, { kind: 'unchanged' });
+          continue;
+        }
         result = await this.planPullRequest(repository, pr, 'scan');
       } catch (error) {
         const message = (error as Error).message ?? String(error);
@@ -412,6 +427,22 @@ export class Planner {
           this.#logger.warn({ err: error, repo }, 'could not forget closed pull requests'),
         );
     return results;
+  }
+
+  /**
+   * Whether a status on the pull request's head asks for a cross-project context (or, on an infrastructure
+   * repository's pull request, a project's) that planning would answer: `pending "Not yet tested"` under
+   * such a name. One request: the head's statuses.
+   */
+  async #asksForCrossProject(repository: Repository, pr: PullRequest): Promise<boolean> {
+    const isInfra = this.#isInfraRepository(repository);
+    return (await this.#forge.listCommitStatuses(repository, pr.headSha)).some(
+      (s) =>
+        s.state === 'pending' &&
+        s.description === NOT_YET_TESTED &&
+        (parseCrossProjectContext(s.context) !== null ||
+          (isInfra && parseProjectRequest(s.context, this.#trust.projects ?? []) !== null)),
+    );
   }
 
   async planPullRequest(
