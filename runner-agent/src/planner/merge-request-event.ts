@@ -18,6 +18,11 @@ export const MergeRequestEventSchema = z.object({
     /** The head when the event happened (a label is added to that commit, not to one pushed since). */
     last_commit: z.object({ id: z.string() }).optional(),
   }),
+  /** The merge request's labels now. */
+  labels: z
+    .array(z.object({ title: z.string() }))
+    .default([])
+    .catch([]),
   /** Who caused the event: on a label change, who changed the labels. */
   user: z.object({ username: z.string() }).optional(),
   /** On `update`: what changed; `labels` has the labels before and after. */

@@ -6,6 +6,7 @@ import {
   type CommitStatus,
   type CommitStatuses,
   type PullRequest,
+  type PullRequestLabels,
   type PullRequests,
   type Repositories,
   type Repository,
@@ -99,11 +100,16 @@ export interface ImageRefreshJobs {
 }
 
 /**
- * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, who has
- * write access, branch heads (for `/image-refresh`), and the infrastructure repositories of cross-project
- * contexts.
+ * What the planner reads and writes on the forge: open pull requests (and the approval label it takes off),
+ * `.ironbots.yml`, statuses, who has write access, branch heads (for `/image-refresh`), and the
+ * infrastructure repositories of cross-project contexts.
  */
-export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Collaborators & Repositories;
+export type PlannerForge = PullRequests &
+  PullRequestLabels &
+  RepositoryFiles &
+  CommitStatuses &
+  Collaborators &
+  Repositories;
 
 export interface PlannerOptions {
   forge: PlannerForge;
@@ -279,9 +285,13 @@ export class Planner {
     if (event.action === 'labeled') return this.#handleLabeled(event, repository);
     if (!PLANNED_ACTIONS.has(event.action))
       return { kind: 'ignored', reason: `pull_request ${event.action}` };
-    if (event.action === 'synchronize')
-      await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
-    return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+    if (event.action !== 'synchronize')
+      return this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+    await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
+    const result = await this.planPullRequest(repository, pullRequestFromEvent(event), 'webhook');
+    const labels = event.pull_request.labels.map((l) => l.name);
+    if (result.kind === 'untrusted') await this.#takeOffApprovalLabel(repository, event.number, labels);
+    return result;
   }
 
   /**
@@ -355,8 +365,12 @@ export class Planner {
     if (!mergeRequestNeedsPlan(parsed.data))
       return { kind: 'ignored', reason: `merge_request ${action ?? 'event'}` };
     const mr = await this.#forge.getPullRequest(repositoryIdOf(repository), iid);
-    if (action === 'update') await this.#dropSuperseded(repository, iid, mr.headSha);
-    return this.planPullRequest(repository, mr, 'webhook');
+    if (action !== 'update') return this.planPullRequest(repository, mr, 'webhook');
+    await this.#dropSuperseded(repository, iid, mr.headSha);
+    const result = await this.planPullRequest(repository, mr, 'webhook');
+    const labels = parsed.data.labels.map((l) => l.title);
+    if (result.kind === 'untrusted') await this.#takeOffApprovalLabel(repository, iid, labels);
+    return result;
   }
 
   /**
@@ -843,6 +857,28 @@ export class Planner {
       return { kind: 'ignored', reason: `pull_request labeled ${label ?? ''}`.trim() };
     // The head the label was added to (from the event), not whatever was pushed since.
     return this.#approveByLabel(repository, event.number, event.pull_request.head.sha, event.sender?.login);
+  }
+
+  /**
+   * A push to a pull request whose new head waits for approval: the approval label, if an earlier head's
+   * approval left it on, comes off, so that putting it on again approves this head (a label already on
+   * cannot be added). Best effort: the label only says what the approval status says.
+   */
+  async #takeOffApprovalLabel(repository: Repository, number: number, labels: string[]): Promise<void> {
+    const approvalLabel = this.#trust.approvalLabel;
+    if (!approvalLabel || !labels.includes(approvalLabel)) return;
+    await this.#forge.removePullRequestLabel(repository, number, approvalLabel).then(
+      () =>
+        this.#logger.info(
+          { repo: `${repository.owner}/${repository.name}`, pr: number, label: approvalLabel },
+          'new commits wait for approval: the approval label was taken off',
+        ),
+      (error: unknown) =>
+        this.#logger.warn(
+          { err: error, repo: `${repository.owner}/${repository.name}`, pr: number },
+          'could not take the approval label off',
+        ),
+    );
   }
 
   /**
