@@ -48,10 +48,10 @@ export type ScanRound =
 
 /**
  * The server's scanner: every interval it re-reads the open pull requests (and, with registered runners,
- * the queued workflow jobs) of each repository and plans what a lost webhook left out; the first round and
- * one an hour are full ones, which read the settled heads' statuses too (lost cross-project requests). It keeps out of the
- * way of everything else the token does: while less than the reserve of the rate limit remains, it skips
- * its rounds until the limit resets, and says so once a round.
+ * the queued workflow jobs) of each repository and plans what a lost webhook left out; the first round
+ * and one an hour are full ones, which read the settled heads' statuses too (lost cross-project
+ * requests). It keeps out of the way of everything else the token does: while less than the reserve of
+ * the rate limit remains, it skips its rounds until the limit resets, and says so once a round.
  */
 export class Scanner {
   readonly #o: ScannerOptions;

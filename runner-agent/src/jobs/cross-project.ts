@@ -29,7 +29,7 @@ export const REPOSITORY_PATH = new RegExp(`^${OWNER}/${REPOSITORY_NAME}$`);
 export interface CrossProjectContext {
   /** The project's own context (a key of `.ironbots.yml`), e.g. `fedora-40`. */
   base: string;
-  /** `reference`: the pull request as the name wrote it (`acme/bots#12`, `acme/infra/bots!12`), for messages. */
+  /** `reference`: the pull request as the name wrote it (`acme/bots#12`, `acme/ci/bots!12`). */
   infra: { owner: string; name: string; pullRequest: number; reference?: string };
 }
 

@@ -846,7 +846,10 @@ export class Planner {
     return `${quoted('/approve')}: ${head} approved by ${mention(approver)}; ${describePlan(result)}`;
   }
 
-  /** GitHub: a label added to a pull request; the approval label, added by someone with write access, approves. */
+  /**
+   * GitHub: a label added to a pull request. The approval label, added by someone with write access,
+   * approves.
+   */
   async #handleLabeled(
     event: ReturnType<typeof PullRequestEventSchema.parse>,
     repository: Repository,
