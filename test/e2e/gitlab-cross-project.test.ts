@@ -112,6 +112,10 @@ describe('cross-project contexts on GitLab', () => {
       `plain\n${context} acme/widget ${projectSha} acme/ci/bots ${botsMr} ${botsMrSha} from-merge-request\n`,
     );
     const logUrl = final.targetUrl!.replace(/\.html$/, '');
+    // The log names the merge request as GitLab does.
+    expect(await (await fetch(logUrl)).text()).toContain(
+      `ironbots: infrastructure: acme/ci/bots!${botsMr} at ${botsMrSha}\n`,
+    );
     expect(await (await fetch(`${logUrl}/meta`)).json()).toMatchObject({
       infra: `acme/ci/bots!${botsMr}`,
       infraSha: botsMrSha,
