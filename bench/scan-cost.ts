@@ -24,6 +24,8 @@ interface Row {
   first: number;
   unchanged: number;
   moved: number;
+  /** A full round over the unchanged heads (the hourly one): their statuses read too. */
+  full: number;
   naive: number;
   goalUnchanged: number;
   goalMoved: number;
@@ -33,7 +35,8 @@ interface Row {
 /**
  * Requests per scan of N open pull requests against the GitHub emulator, counted by the emulator, with the
  * real forge client, queue, job records and planned heads: the first scan, an unchanged one (after every
- * job ended and was seen once), and one after 5 % of the pull requests got a new push. Beside each, the
+ * job ended and was seen once), a full round over those unchanged heads (what the scanner does hourly: one
+ * status read each, beside the list), and one after 5 % of the pull requests got a new push. Beside each, the
  * naive count (one list page per 100 and two reads per pull request) and the goal. The same for merge
  * requests on the GitLab emulator.
  */
@@ -50,7 +53,8 @@ async function benchForge(kind: ForgeKind): Promise<void> {
   for (const n of SIZES) {
     const row = await measure(n, kind);
     console.log(
-      `  N=${n}: first ${row.first}, unchanged ${row.unchanged}, ${row.changed} changed ${row.moved} requests; ` +
+      `  N=${n}: first ${row.first}, unchanged ${row.unchanged}, full ${row.full}, ` +
+        `${row.changed} changed ${row.moved} requests; ` +
         `setup ${seconds(row.setupMs)} (${seconds(row.pullsMs)} of it opening the requests), ` +
         `first scan ${seconds(row.firstMs)}, unchanged scan ${seconds(row.unchangedMs)}`,
     );
@@ -97,6 +101,9 @@ async function benchForge(kind: ForgeKind): Promise<void> {
     `  naive: ceil(N/100) list pages + 2 reads per pull request; goal: unchanged ≤ ceil(N/100) + 1, ` +
       `changed ≤ that + ${PER_CHANGED} per changed pull request (config, statuses, "Not yet tested")`,
   );
+  console.log(
+    '  full: the hourly full round over the unchanged heads, N status reads beside an unchanged round (not in the goal)',
+  );
   for (const r of rows) console.log(`  N=${r.n}: scan results after the push: ${r.kinds}`);
 }
 
@@ -108,10 +115,10 @@ async function measure(n: number, kind: ForgeKind): Promise<Row> {
   const stores = await ScanStores.open(world, path.join(tmp.dir, 'state'));
   try {
     const planner = stores.planner();
-    const scan = async () => {
+    const scan = async (options: { full?: boolean } = {}) => {
       world.emulator.resetRequestCounts();
       const started = performance.now();
-      const results = await planner.scanRepository(world.repository);
+      const results = await planner.scanRepository(world.repository, options);
       return { results, total: world.emulator.requestCounts().total, ms: performance.now() - started };
     };
     const first = await scan();
@@ -121,6 +128,8 @@ async function measure(n: number, kind: ForgeKind): Promise<Row> {
     // Sees every job ended and shown; from here on the heads are settled.
     await scan();
     const unchanged = await scan();
+    // Nothing to find: what the hourly full round costs beyond an unchanged one.
+    const full = await scan({ full: true });
     const changed = Math.ceil(n / 20);
     const numbers = [...world.heads.keys()].sort((a, b) => a - b);
     const step = Math.floor(n / changed);
@@ -138,6 +147,7 @@ async function measure(n: number, kind: ForgeKind): Promise<Row> {
       first: first.total,
       unchanged: unchanged.total,
       moved: afterPush.total,
+      full: full.total,
       naive: pages + 2 * n,
       goalUnchanged: pages + 1,
       goalMoved: pages + 1 + PER_CHANGED * changed,

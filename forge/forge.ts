@@ -133,6 +133,12 @@ export interface CommitStatuses {
   listCommitStatusHistory(repo: RepositoryId, sha: string): Promise<CommitStatus[]>;
 }
 
+/** Labels on pull requests: GitHub's issue labels, GitLab's merge request labels. */
+export interface PullRequestLabels {
+  /** Takes the label off the pull request; one it does not have is no error. */
+  removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void>;
+}
+
 /** Issues proper (never pull requests). */
 export interface IssueTracker {
   /** The open issue with exactly this title (pull requests excluded), the lowest-numbered if several, or null. */
@@ -180,6 +186,7 @@ export interface Forge
     ForgeKind,
     Repositories,
     PullRequests,
+    PullRequestLabels,
     RepositoryFiles,
     CommitStatuses,
     IssueTracker,

@@ -116,8 +116,11 @@ export async function planSubmission(
 
   const repository = inputs.getInput('repository') || env.GITHUB_REPOSITORY || '';
   if (repository && repository !== 'none') {
-    const [owner, name, extra] = repository.split('/');
-    if (!owner || !name || extra !== undefined)
+    // On GitLab the owner is a namespace, and groups nest: `acme/infra/bots`.
+    const slash = repository.lastIndexOf('/');
+    const owner = repository.slice(0, slash);
+    const name = repository.slice(slash + 1);
+    if (slash <= 0 || !name || owner.split('/').some((segment) => !segment))
       throw new InputError('repository', `"${repository}" is not owner/name`);
     submission.repository = { owner, name };
     const sha = inputs.getInput('sha') || env.GITHUB_SHA || '';

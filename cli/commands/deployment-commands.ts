@@ -107,7 +107,7 @@ export function registerDeploymentCommands(program: Command): void {
   program
     .command('scan')
     .description(
-      're-read the forge once and plan every open PR whose jobs are missing (recovers lost webhooks)',
+      're-read the forge once, statuses included, and plan every open PR whose jobs are missing (recovers lost webhooks)',
     )
     .option(...configOption)
     .action(async (options: { config: string }) => {
@@ -121,7 +121,8 @@ export function registerDeploymentCommands(program: Command): void {
       for (const repo of await deployment.repositories()) {
         let results;
         try {
-          results = await planner.scanRepository(repo);
+          // Full: a cross-project request whose status webhook was lost is found too.
+          results = await planner.scanRepository(repo, { full: true });
         } catch (error) {
           failures++;
           process.stdout.write(`${repo.owner}/${repo.name}: failed: ${(error as Error).message}\n`);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { BareRepository } from '../github/bare-repository.ts';
 import { serveGitHttp } from '../github/git-http-backend.ts';
 import { GitCommits, type CommitInfo } from './git-commits.ts';
-import { GitLabIssuesApi } from './issues-api.ts';
+import { GitLabIssuesApi, splitLabels } from './issues-api.ts';
 import { routeBranches } from './branches-api.ts';
 import { GitLabReleasesApi } from './releases-api.ts';
 import { GitLabJobsApi, type CiJobOptions, type EmulatedCiJob } from './jobs-api.ts';
@@ -59,6 +59,8 @@ interface EmulatedProject {
   notes: Map<number, EmulatedNote[]>;
   /** username (lower case) → access level (30 Developer, 40 Maintainer …); the tokens' user is an owner. */
   members: Map<string, number>;
+  /** The project's labels by title, created when first put on a merge request. */
+  labels: Map<string, { id: number; createdAt: string }>;
 }
 
 interface EmulatedUser {
@@ -83,6 +85,8 @@ interface EmulatedMergeRequest {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Label titles, in the order they were added. */
+  labels: string[];
 }
 
 interface EmulatedStatus {
@@ -250,6 +254,7 @@ export class GitLabEmulator {
       statuses: [],
       notes: new Map(),
       members: new Map(),
+      labels: new Map(),
     });
   }
 
@@ -336,6 +341,32 @@ export class GitLabEmulator {
       user: n.author.username,
       body: n.body,
     }));
+  }
+
+  /**
+   * `user` adds and removes labels of the merge request, as in GitLab's web interface: a Merge Request Hook
+   * `update` whose `user` is them and whose `changes.labels` has the labels before and after.
+   */
+  async labelMergeRequest(
+    fullPath: string,
+    iid: number,
+    change: { user: string; add?: string[]; remove?: string[] },
+  ): Promise<void> {
+    const project = this.#projectByPath(fullPath);
+    const mr = project.mergeRequests.find((m) => m.iid === iid);
+    if (!mr) throw new Error(`no merge request !${iid} in ${fullPath}`);
+    const hook = await this.#changeMergeRequest(project, mr, this.user(change.user), {
+      add_labels: (change.add ?? []).join(','),
+      remove_labels: (change.remove ?? []).join(','),
+    });
+    if (hook) this.#emit(project, 'merge_request', hook);
+  }
+
+  /** The merge request's labels now. */
+  mergeRequestLabels(fullPath: string, iid: number): string[] {
+    const mr = this.#projectByPath(fullPath).mergeRequests.find((m) => m.iid === iid);
+    if (!mr) throw new Error(`no merge request !${iid} in ${fullPath}`);
+    return [...mr.labels];
   }
 
   /** A project webhook; `token` is GitLab's secret token, sent back as X-Gitlab-Token. */
@@ -748,6 +779,7 @@ export class GitLabEmulator {
       createdAt: now(),
       updatedAt: now(),
       closedAt: null,
+      labels: [],
     };
     project.mergeRequests.push(mr);
     if (spec.source !== project)
@@ -766,13 +798,30 @@ export class GitLabEmulator {
     mr: EmulatedMergeRequest,
     params: Record<string, string>,
   ): Promise<void> {
-    const { state_event: stateEvent, title, description } = params;
-    if (stateEvent === undefined && title === undefined && description === undefined)
+    const { state_event: stateEvent } = params;
+    const editable = ['title', 'description', 'state_event', 'labels', 'add_labels', 'remove_labels'];
+    if (editable.every((name) => params[name] === undefined))
       throw new GitLabApiError(400, {
-        error: 'title, description, state_event are missing, at least one parameter must be provided',
+        error: `${editable.join(', ')} are missing, at least one parameter must be provided`,
       });
     if (stateEvent !== undefined && stateEvent !== 'close' && stateEvent !== 'reopen')
       throw invalid('state_event');
+    const hook = await this.#changeMergeRequest(project, mr, this.#user, params);
+    sendJson(res, 200, await this.#expandedMergeRequestJson(project, mr));
+    if (hook) this.#emit(project, 'merge_request', hook);
+  }
+
+  /**
+   * Applies an edit by `user` (title, description, state_event, labels, add_labels, remove_labels) and
+   * returns the Merge Request Hook it sends, or null when nothing changed.
+   */
+  async #changeMergeRequest(
+    project: EmulatedProject,
+    mr: EmulatedMergeRequest,
+    user: EmulatedUser,
+    params: Record<string, string | undefined>,
+  ) {
+    const { state_event: stateEvent, title, description } = params;
     let action: 'close' | 'reopen' | 'update' | null = null;
     const changes: Record<string, { previous: unknown; current: unknown }> = {};
     if (title !== undefined && title !== mr.title) {
@@ -785,6 +834,18 @@ export class GitLabEmulator {
       mr.description = description;
       action = 'update';
     }
+    let labels = params.labels !== undefined ? [...new Set(splitLabels(params.labels))] : [...mr.labels];
+    for (const label of splitLabels(params.add_labels)) if (!labels.includes(label)) labels.push(label);
+    const removed = splitLabels(params.remove_labels);
+    labels = labels.filter((l) => !removed.includes(l));
+    if (labels.join('\n') !== mr.labels.join('\n')) {
+      changes.labels = {
+        previous: mr.labels.map((l) => this.#labelJson(project, l)),
+        current: labels.map((l) => this.#labelJson(project, l)),
+      };
+      mr.labels = labels;
+      action = 'update';
+    }
     if (stateEvent === 'close' && mr.state === 'opened') {
       mr.state = 'closed';
       mr.closedAt = now();
@@ -795,9 +856,28 @@ export class GitLabEmulator {
       action = 'reopen';
     }
     if (action) mr.updatedAt = now();
-    const hook = action ? await this.#mergeRequestHook(project, mr, action, { changes }) : null;
-    sendJson(res, 200, await this.#expandedMergeRequestJson(project, mr));
-    if (hook) this.#emit(project, 'merge_request', hook);
+    return action ? await this.#mergeRequestHook(project, mr, action, { changes, user }) : null;
+  }
+
+  /** A label as hooks carry it (GitLab's label hook attributes); the project's label is created if new. */
+  #labelJson(project: EmulatedProject, title: string) {
+    let label = project.labels.get(title);
+    if (!label) {
+      label = { id: this.#nextId++, createdAt: now() };
+      project.labels.set(title, label);
+    }
+    return {
+      id: label.id,
+      title,
+      color: '#6699cc',
+      project_id: project.id,
+      created_at: label.createdAt,
+      updated_at: label.createdAt,
+      template: false,
+      description: null,
+      type: 'ProjectLabel',
+      group_id: null,
+    };
   }
 
   #createNote(
@@ -1083,7 +1163,9 @@ export class GitLabEmulator {
   ) {
     const [lastCommit] = await project.commits.describe([mr.sha]);
     const projectHook = this.#projectHookJson(project);
+    // Who did it: the tokens' user unless the change was someone else's (a label in the web interface).
     const user = extra.user ?? this.#user;
+    const labels = mr.labels.map((l) => this.#labelJson(project, l));
     return {
       object_kind: 'merge_request',
       event_type: 'merge_request',
@@ -1119,8 +1201,9 @@ export class GitLabEmulator {
         source: projectHook,
         target: projectHook,
         last_commit: lastCommit ? this.#commitHookJson(project, lastCommit, false) : { id: mr.sha },
+        labels,
       },
-      labels: [],
+      labels,
       changes: extra.changes ?? {},
       repository: this.#repositoryHookJson(project),
       assignees: [],
@@ -1358,7 +1441,7 @@ export class GitLabEmulator {
       reviewers: [],
       source_project_id: mr.sourceProjectId,
       target_project_id: project.id,
-      labels: [],
+      labels: [...mr.labels],
       draft: false,
       work_in_progress: false,
       milestone: null,

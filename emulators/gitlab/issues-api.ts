@@ -205,7 +205,8 @@ export class GitLabIssuesApi {
   }
 }
 
-function splitLabels(labels: string | undefined): string[] {
+/** GitLab's `labels` parameter: a comma-separated list (or a JSON array), empty entries dropped. */
+export function splitLabels(labels: string | undefined): string[] {
   if (!labels) return [];
   // gitbeaker and curl send a comma-separated string; a JSON array arrives here already stringified.
   if (labels.startsWith('[')) {

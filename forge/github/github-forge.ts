@@ -467,6 +467,22 @@ export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
     );
   }
 
+  async removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void> {
+    try {
+      await this.#call('DELETE', repo, `/issues/${number}/labels/${label}`, () =>
+        this.#octokit.rest.issues.removeLabel({
+          owner: repo.owner,
+          repo: repo.name,
+          issue_number: number,
+          name: label,
+        }),
+      );
+    } catch (error) {
+      // "Label does not exist": it is off already.
+      if (!(error instanceof ForgeError && error.status === 404)) throw error;
+    }
+  }
+
   async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
     try {
       const { data } = await this.#call('GET', repo, `/collaborators/${login}/permission`, () =>

@@ -404,6 +404,13 @@ export class GitLabForge implements Forge {
     );
   }
 
+  /** GitLab ignores a label the merge request does not have (and says 200). */
+  async removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void> {
+    await this.#call(`PUT ${projectPath(repo)}/merge_requests/${number}`, () =>
+      this.#mergeRequests.edit(projectId(repo), number, { removeLabels: label }),
+    );
+  }
+
   /** Developer (30) or above on the project, memberships inherited from its groups included. */
   async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
     const users = (await this.#call(`GET /users?username=${encodeURIComponent(login)}`, () =>

@@ -115,6 +115,8 @@ describe('root action inputs', () => {
     ['wait', { wait: 'yes' }, /input wait: "yes" is not a boolean/],
     ['wait-timeout', { waitTimeout: '-5' }, /input wait-timeout/],
     ['repository', { repository: 'just-a-name' }, /input repository: "just-a-name" is not owner\/name/],
+    ['repository', { repository: 'acme//widget' }, /input repository: "acme\/\/widget" is not owner\/name/],
+    ['repository', { repository: 'acme/' }, /input repository: "acme\/" is not owner\/name/],
     ['sha', { repository: 'acme/widget', sha: 'abc123' }, /input sha: "abc123" is not a full commit id/],
     ['sha', { repository: 'none', sha: SHA }, /input sha: needs a repository/],
   ])('names the bad input: %s', async (_name, overrides, message) => {
@@ -142,6 +144,10 @@ describe('root action inputs', () => {
     expect(
       (await planSubmission(inputs({ repository: 'acme/images', sha: other }), workflow)).submission,
     ).toMatchObject({ repository: { owner: 'acme', name: 'images' }, sha: other });
+    // A GitLab project in a subgroup: the namespace is the owner.
+    expect(
+      (await planSubmission(inputs({ repository: 'acme/infra/bots', sha: other }), workflow)).submission,
+    ).toMatchObject({ repository: { owner: 'acme/infra', name: 'bots' } });
     const none = (await planSubmission(inputs({ repository: 'none' }), workflow)).submission;
     expect(none).not.toHaveProperty('repository');
     expect(none).not.toHaveProperty('sha');

@@ -48,6 +48,7 @@ describe('deployment configuration', () => {
       webhookSecret: 'hook-secret-from-file',
       apiTokens: ['api-token-0123456789'],
       scanIntervalSeconds: 300,
+      fullScanIntervalSeconds: 3600,
     });
     expect(config.agent).toMatchObject({
       name: 'kvm-1',
@@ -121,6 +122,18 @@ describe('deployment configuration', () => {
       /forge\.repositories\.0: expected owner\/name/,
     );
     expect(await failure('serer:\n  listen: 1.2.3.4:80\n')).toBe('config.yml line 1: serer: unknown field');
+    // GitLab's namespaces nest; nothing else gets past an infrastructure repository's name.
+    const infra = (list: string) =>
+      parse(`server:\n  webhookSecret: long-enough-secret\n  infraRepositories: [${list}]\n`);
+    expect((await infra('acme/bots, acme/ci/bots')).server?.infraRepositories).toEqual([
+      'acme/bots',
+      'acme/ci/bots',
+    ]);
+    expect(
+      await failure('server:\n  webhookSecret: long-enough-secret\n  infraRepositories: [acme//bots]\n'),
+    ).toMatch(
+      /^config\.yml line 3: server\.infraRepositories\.0: infrastructure repositories are owner\/name/,
+    );
     expect(await failure('logs:\n  kind: filesystem\n  maxBytes: 512\n')).toMatch(
       /^config\.yml line 3: logs\.maxBytes: must be at least 1024 bytes/,
     );

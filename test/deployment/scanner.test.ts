@@ -108,6 +108,7 @@ describe('Scanner', () => {
     emulator.resetRequestCounts();
     expect(await s.round()).toEqual({
       kind: 'scanned',
+      full: true,
       repositories: 1,
       pullRequests: 2,
       replanned: 0,

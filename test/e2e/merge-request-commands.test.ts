@@ -7,6 +7,8 @@ import { APPROVAL_CONTEXT, WAITING_FOR_APPROVAL } from '../../runner-agent/src/j
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 import { BOT_COMMENT_MARKER } from '../../runner-agent/src/planner/comment-commands.ts';
+import type { PlanResult } from '../../runner-agent/src/planner/planner.ts';
+import type { WebhookDelivery } from '../../runner-agent/src/webhooks/delivery.ts';
 
 const repo: RepositoryId = { owner: 'acme', name: 'widget' };
 const FULL = 'acme/widget';
@@ -21,6 +23,7 @@ const REPORTER = 20;
 describe('commands in merge request notes (GitLab)', () => {
   let stack: LocalStack;
   let markers: string;
+  let planned: { delivery: WebhookDelivery; result: PlanResult }[];
 
   const config = () =>
     [
@@ -33,7 +36,12 @@ describe('commands in merge request notes (GitLab)', () => {
     ].join('\n');
 
   beforeEach(async () => {
-    stack = await LocalStack.start({ logger: silentLogger(), forge: 'gitlab' });
+    planned = [];
+    stack = await LocalStack.start({
+      logger: silentLogger(),
+      forge: 'gitlab',
+      onPlanned: (delivery, result) => planned.push({ delivery, result }),
+    });
     markers = path.join(stack.stateDir, 'markers.txt');
     const { workingCopy } = await stack.createRepository(repo);
     await workingCopy.writeFiles({
@@ -141,6 +149,79 @@ describe('commands in merge request notes (GitLab)', () => {
     await fork.push('topic');
     await waiting(next);
     expect(await runs(`unit ${next}`)).toBe(0);
+  });
+
+  it('approves a fork’s head when a Developer adds the approval label; the author and a Reporter cannot; a new push waits again', async () => {
+    await stack.gitlab.forkProject(FULL, 'mallory');
+    const fork = await branchCopy('fork', 'mallory/widget');
+    await fork.writeFiles({ 'contribution.txt': { content: 'from a fork\n' } });
+    const sha = await fork.commit('contribution');
+    await fork.push('topic');
+    const { iid } = await stack.gitlab.openMergeRequest(FULL, {
+      title: 'contribution',
+      sourceBranch: 'topic',
+      targetBranch: 'main',
+      sourceProject: 'mallory/widget',
+      author: 'mallory',
+    });
+    const waiting = async (at: string) =>
+      expect
+        .poll(async () => [...(await latest(at)).values()].map((s) => s.description), { timeout: 30_000 })
+        .toEqual([WAITING_FOR_APPROVAL, WAITING_FOR_APPROVAL]);
+    await waiting(sha);
+    // The hooks of label changes by `user` (the bot's own are by `developer`, the token's user).
+    const labelChanges = (user: string) =>
+      planned.filter((p) => {
+        const payload = p.delivery.payload as { changes?: { labels?: unknown }; user?: { username: string } };
+        return payload.changes?.labels !== undefined && payload.user?.username === user;
+      });
+    const label = async (user: string, change: { add?: string[]; remove?: string[] }) => {
+      const before = labelChanges(user).length;
+      await stack.gitlab.labelMergeRequest(FULL, iid, { user, ...change });
+      await expect.poll(() => labelChanges(user).length, { timeout: 30_000 }).toBe(before + 1);
+      return labelChanges(user).at(-1)!.result;
+    };
+
+    // The author, a Reporter: no approval. Another label: nothing to do with approval.
+    const refused = {
+      kind: 'ignored',
+      reason: 'the ok-to-test label was added by someone without write access',
+    };
+    expect(await label('mallory', { add: ['ok-to-test'] })).toEqual(refused);
+    expect(await label('mallory', { remove: ['ok-to-test'] })).toMatchObject({ kind: 'ignored' });
+    expect(await label('reporter', { add: ['ok-to-test'] })).toEqual(refused);
+    expect(await label('maintainer', { add: ['bug'] })).toEqual({
+      kind: 'ignored',
+      reason: 'merge_request update',
+    });
+    expect((await latest(sha)).has(APPROVAL_CONTEXT)).toBe(false);
+    expect(await runs(`unit ${sha}`)).toBe(0);
+
+    // A Developer: the label is on already (the Reporter's), so they take it off and put it on again.
+    await label('maintainer', { remove: ['ok-to-test'] });
+    expect(await label('maintainer', { add: ['ok-to-test'] })).toMatchObject({ kind: 'planned' });
+    expect((await latest(sha)).get(APPROVAL_CONTEXT)).toMatchObject({
+      state: 'success',
+      description: 'Approved by maintainer (ok-to-test)',
+    });
+    await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(1);
+    expect((await finals(sha, 'unit'))[0]!.state).toBe('success');
+
+    // A new push: the approval does not carry over, and the bot takes the label off (its own hook changes
+    // nothing), so that putting it on again approves the new head.
+    await fork.writeFiles({ 'contribution.txt': { content: 'changed after the approval\n' } });
+    const next = await fork.commit('more');
+    await fork.push('topic');
+    await waiting(next);
+    await expect.poll(() => stack.gitlab.mergeRequestLabels(FULL, iid), { timeout: 30_000 }).toEqual(['bug']);
+    await expect
+      .poll(() => labelChanges('developer').map((p) => p.result), { timeout: 30_000 })
+      .toEqual([{ kind: 'ignored', reason: 'merge_request update' }]);
+    expect(await runs(`unit ${next}`)).toBe(0);
+    await label('maintainer', { add: ['ok-to-test'] });
+    await expect.poll(async () => (await finals(next, 'unit')).length, { timeout: 60_000 }).toBe(1);
+    expect((await latest(next)).get(APPROVAL_CONTEXT)).toMatchObject({ state: 'success' });
+    expect(await runs(`unit ${sha}`)).toBe(1);
   });
 
   it('refuses a Note Hook without the fields a command needs (400) and queues nothing', async () => {

@@ -286,6 +286,18 @@ describe('commands in pull request comments (GitHub)', () => {
       state: 'success',
       description: 'Approved by maintainer (ok-to-test)',
     });
+
+    // Another push: the label comes off (the bot takes it), so putting it on again approves that head.
+    await fork.writeFiles({ 'contribution.txt': { content: 'changed once more\n' } });
+    const third = await fork.commit('once more');
+    await fork.push('topic');
+    await waitingForApproval(third);
+    await expect
+      .poll(() => stack.github.pullRequestLabels(repo.owner, repo.name, number), { timeout: 30_000 })
+      .toEqual([]);
+    expect(await runs(`unit ${third}`)).toBe(0);
+    await stack.github.labelPullRequest(repo.owner, repo.name, number, 'ok-to-test', 'maintainer');
+    await expect.poll(async () => (await finals(third, 'unit')).length, { timeout: 60_000 }).toBe(1);
   });
 
   it('keeps waiting when mallory adds the approval label; approves a deleted fork’s head from the base repository', async () => {

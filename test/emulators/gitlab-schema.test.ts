@@ -249,7 +249,12 @@ const exercises: Record<string, { schema: string | null; list?: true; ask: () =>
   },
   'PUT /projects/:id/merge_requests/:merge_request_iid': {
     schema: 'ExpandedMergeRequestSchema',
-    ask: () => call('PUT', `/projects/${PROJECT}/merge_requests/${mergeRequestIid}`, { title: 'Retitled' }),
+    // Labels as the planner's approval sees them change (`labels` is a list of titles in the answer).
+    ask: () =>
+      call('PUT', `/projects/${PROJECT}/merge_requests/${mergeRequestIid}`, {
+        title: 'Retitled',
+        add_labels: 'ok-to-test,bug',
+      }),
   },
   'GET /projects/:id/merge_requests/:merge_request_iid/notes': {
     schema: 'MergeRequestNoteSchema',

@@ -22,6 +22,10 @@ export interface ForgeContractSubject {
      * read, GitLab Reporter).
      */
     grant(login: string, role: 'write' | 'read'): void;
+    /** Puts a label on the pull request, as a person does. */
+    addLabel(number: number, label: string): Promise<void>;
+    /** The pull request's labels now. */
+    labels(number: number): string[];
   };
   /**
    * How the forge keeps status history: every post (GitHub), or one record per name that a pending status
@@ -237,6 +241,17 @@ export function forgeContract(
       expect(await forge.hasWriteAccess(repo, 'wendy')).toBe(true);
       expect(await forge.hasWriteAccess(repo, 'rita')).toBe(false);
       expect(await forge.hasWriteAccess(repo, 'no-such-user-anywhere')).toBe(false);
+    });
+
+    it('takes a label off a pull request, the others left on; one it does not have is no error', async () => {
+      await push('feature', 'f.txt', 'f\n');
+      const pr = await forge.createPullRequest(repo, { title: 'x', head: 'feature', base: 'main' });
+      await subject.seed.addLabel(pr.number, 'ok-to-test');
+      await subject.seed.addLabel(pr.number, 'bug');
+      await forge.removePullRequestLabel(repo, pr.number, 'ok-to-test');
+      expect(subject.seed.labels(pr.number)).toEqual(['bug']);
+      await expect(forge.removePullRequestLabel(repo, pr.number, 'ok-to-test')).resolves.toBeUndefined();
+      expect(subject.seed.labels(pr.number)).toEqual(['bug']);
     });
 
     it('comments on a pull request, and reports a missing one as 404', async () => {

@@ -54,6 +54,9 @@ forgeContract('GitHubForge against the GitHub emulator over HTTP', async () => {
       repo,
       createBranchWithFile: (branch, file, content) => clone.createBranchWithFile(branch, file, content),
       grant: (login, role) => emulator.setCollaborator(repo.owner, repo.name, login, role),
+      addLabel: (number, label) =>
+        emulator.labelPullRequest(repo.owner, repo.name, number, label, 'maintainer'),
+      labels: (number) => emulator.pullRequestLabels(repo.owner, repo.name, number),
     },
     statusHistory: 'every-post',
     cleanup,

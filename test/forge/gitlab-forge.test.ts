@@ -43,6 +43,12 @@ forgeContract('GitLabForge against the GitLab emulator over HTTP', async () => {
       // Developer (30) may push; Reporter (20) may not.
       grant: (login, role) =>
         emulator.addMember(`${repo.owner}/${repo.name}`, login, role === 'write' ? 30 : 20),
+      addLabel: (number, label) =>
+        emulator.labelMergeRequest(`${repo.owner}/${repo.name}`, number, {
+          user: 'maintainer',
+          add: [label],
+        }),
+      labels: (number) => emulator.mergeRequestLabels(`${repo.owner}/${repo.name}`, number),
     },
     statusHistory: 'record-per-run',
     cleanup,

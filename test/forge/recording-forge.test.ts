@@ -23,6 +23,10 @@ forgeContract(
         grant: (login, role) => {
           if (role === 'write') forge.writers.add(login);
         },
+        addLabel: async (number, label) => {
+          forge.labels.set(number, [...(forge.labels.get(number) ?? []), label]);
+        },
+        labels: (number) => forge.labels.get(number) ?? [],
       },
       statusHistory: 'every-post',
       cleanup: async () => undefined,

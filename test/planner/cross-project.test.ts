@@ -24,10 +24,28 @@ describe('cross-project context names', () => {
   it('reads <context>@<owner>/<repository>#<pull request>, scenario included', () => {
     expect(parseCrossProjectContext('fedora-40/devel@cockpit-project/bots#123')).toEqual({
       base: 'fedora-40/devel',
-      infra: { owner: 'cockpit-project', name: 'bots', pullRequest: 123 },
+      infra: {
+        owner: 'cockpit-project',
+        name: 'bots',
+        pullRequest: 123,
+        reference: 'cockpit-project/bots#123',
+      },
     });
     expect(parseCrossProjectContext('unit@acme/my.bots_2#1')).toMatchObject({
       infra: { name: 'my.bots_2' },
+    });
+  });
+
+  it('reads GitLab’s form: a namespace whose groups nest, and a merge request as `!12` (or `#12`)', () => {
+    expect(parseCrossProjectContext('unit@acme/infra/bots!12')).toEqual({
+      base: 'unit',
+      infra: { owner: 'acme/infra', name: 'bots', pullRequest: 12, reference: 'acme/infra/bots!12' },
+    });
+    expect(parseCrossProjectContext('unit@acme/infra/bots#12')).toMatchObject({
+      infra: { owner: 'acme/infra', name: 'bots', pullRequest: 12 },
+    });
+    expect(parseCrossProjectContext('unit@my_group/sub.group/bots!1')).toMatchObject({
+      infra: { owner: 'my_group/sub.group', name: 'bots' },
     });
   });
 
@@ -61,6 +79,18 @@ describe('cross-project context names', () => {
       expect(parseCrossProjectContext(context), context).toBe(
         `"${context}" is not <context>@<owner>/<repository>#<pull request>`,
       );
+    for (const context of [
+      'unit@acme/infra/$(reboot)!1',
+      'unit@acme/../bots!1',
+      'unit@acme//bots!1',
+      'unit@acme/.hidden/bots!1',
+      'unit@acme/bots!0',
+      'unit@acme/bots!1!2',
+      'unit@acme!1',
+    ])
+      expect(parseCrossProjectContext(context), context).toBe(
+        `"${context}" is not <context>@<namespace>/<project>!<merge request>`,
+      );
   });
 });
 
@@ -69,6 +99,11 @@ describe('project requests on an infrastructure pull request (the other directio
     expect(parseProjectRequest('fedora-40/devel@ACME/Widget', ['acme/widget'])).toEqual({
       base: 'fedora-40/devel',
       project: { owner: 'acme', name: 'widget' },
+    });
+    // GitLab: a project in a subgroup.
+    expect(parseProjectRequest('unit@acme/apps/widget', ['acme/apps/widget'])).toEqual({
+      base: 'unit',
+      project: { owner: 'acme/apps', name: 'widget' },
     });
   });
 

@@ -32,6 +32,8 @@ export class RecordingForge implements Forge {
   readonly branches = new Map<string, string>();
   readonly statusLog: (CommitStatusInput & { sha: string; createdAt: string })[] = [];
   readonly comments: { number: number; body: string }[] = [];
+  /** Pull request number → its labels. */
+  readonly labels = new Map<number, string[]>();
   readonly issues: Issue[] = [];
   /** Logins with write access (GitHub's admin, maintain or write). */
   readonly writers = new Set<string>();
@@ -183,6 +185,15 @@ export class RecordingForge implements Forge {
     if (!this.pulls.has(number) && !this.issues.some((i) => i.number === number))
       throw this.#error(repo, request, 404, 'Not Found');
     this.comments.push({ number, body });
+  }
+  async removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void> {
+    const request = `DELETE /issues/${number}/labels/${label}`;
+    this.#check(repo, request);
+    if (!this.pulls.has(number)) throw this.#error(repo, request, 404, 'Not Found');
+    this.labels.set(
+      number,
+      (this.labels.get(number) ?? []).filter((l) => l !== label),
+    );
   }
   async hasWriteAccess(repo: RepositoryId, login: string): Promise<boolean> {
     this.#check(repo, `GET /collaborators/${login}/permission`);

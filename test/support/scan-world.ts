@@ -9,7 +9,7 @@ import { GitHubForge } from '../../forge/github/github-forge.ts';
 import { GitLabForge } from '../../forge/gitlab/gitlab-forge.ts';
 import { jobDedupKey, type Job } from '../../runner-agent/src/jobs/job.ts';
 import { GitWorkingCopy } from '../../runner-agent/src/local/git-working-copy.ts';
-import { Planner, type ScanResult } from '../../runner-agent/src/planner/planner.ts';
+import { Planner, type ScanResult, type TrustPolicy } from '../../runner-agent/src/planner/planner.ts';
 import { SqlitePlannedHeads } from '../../runner-agent/src/planner/sqlite-planned-heads.ts';
 import { SqliteQueue } from '../../runner-agent/src/queue/sqlite-queue.ts';
 import { SqliteJobRecords } from '../../runner-agent/src/statuses/sqlite-job-records.ts';
@@ -156,8 +156,9 @@ export class ScanStores {
    * A planner like the server's. The jobs here end within the run: no grace before a shown outcome counts as
    * settled (its own test is in scan-memory.test.ts).
    */
-  planner(memory: SqlitePlannedHeads = this.plannedHeads): Planner {
+  planner(memory: SqlitePlannedHeads = this.plannedHeads, trust?: TrustPolicy): Planner {
     return new Planner({
+      ...(trust ? { trust } : {}),
       forge: this.#world.forge,
       jobs: this.jobs,
       logger: silentLogger(),

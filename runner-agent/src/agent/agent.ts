@@ -125,6 +125,7 @@ export class Agent {
       executors: options.executors,
       workRoot: options.workRoot,
       gitCredentials: () => options.forge?.gitCredentials() ?? null,
+      ...(isGitLab(options.forge) ? { pullRequestMark: '!' as const } : {}),
       ...(options.artifacts?.maxBytes !== undefined ? { maxArtifactBytes: options.artifacts.maxBytes } : {}),
       ...(options.artifacts?.maxFiles !== undefined ? { maxArtifactFiles: options.artifacts.maxFiles } : {}),
       ...(options.runners ? { runners: options.runners.launcher } : {}),
@@ -676,10 +677,15 @@ function viewerUrl(logUrl: string): string {
   return `${logUrl}.html`;
 }
 
+/** Whether the agent's forge is GitLab (merge requests, `!12`), as far as the forge says. */
+function isGitLab(forge: AgentOptions['forge']): boolean {
+  return forge !== null && 'kind' in forge && forge.kind === 'gitlab';
+}
+
 /** The commit and pull request a job's log links to; web pages derived from the clone URL. */
 function commitLinks(job: Job, forge: AgentOptions['forge']): Pick<JobLogMeta, LinkedFields> {
   if (!job.repository) return {};
-  const gitlab = forge !== null && 'kind' in forge && forge.kind === 'gitlab';
+  const gitlab = isGitLab(forge);
   const pullPage = (web: string, number: number) =>
     gitlab ? `${web}/-/merge_requests/${number}` : `${web}/pull/${number}`;
   const web = job.repository.cloneUrl.replace(/\.git$/, '');
@@ -688,7 +694,7 @@ function commitLinks(job: Job, forge: AgentOptions['forge']): Pick<JobLogMeta, L
   };
   if (job.infra)
     Object.assign(links, {
-      infra: `${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest}`,
+      infra: `${job.infra.repository.owner}/${job.infra.repository.name}${gitlab ? '!' : '#'}${job.infra.pullRequest}`,
       infraSha: job.infra.sha,
       infraUrl: pullPage(job.infra.repository.cloneUrl.replace(/\.git$/, ''), job.infra.pullRequest),
     });

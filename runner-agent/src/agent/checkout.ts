@@ -35,7 +35,8 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
   const git = (args: string[]) => runGit(args, request, env);
   await git(['init', '--quiet', request.dir]);
   await git(['-C', request.dir, 'remote', 'add', 'origin', request.cloneUrl]);
-  // Forges allow fetching a commit by id; fall back to all branches and pull refs for servers that don't.
+  // Forges allow fetching a commit by id; fall back to all branches and pull (GitHub) or merge request
+  // (GitLab) refs for servers that don't.
   const bySha = await git([
     '-C',
     request.dir,
@@ -59,6 +60,7 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<void> {
       'origin',
       '+refs/heads/*:refs/remotes/origin/*',
       '+refs/pull/*/head:refs/remotes/origin/pull/*',
+      '+refs/merge-requests/*/head:refs/remotes/origin/merge-requests/*',
     ]);
   }
   await git([

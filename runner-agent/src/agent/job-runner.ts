@@ -22,6 +22,8 @@ export interface JobRunnerOptions {
   maxArtifactFiles?: number;
   /** Runs GitHub Actions runner jobs (registered runners); without one they fail as an infrastructure error. */
   runners?: RunnerLauncher;
+  /** How the log names a pull request's number: `#12` (GitHub, the default) or `!12` (a GitLab merge request). */
+  pullRequestMark?: '#' | '!';
 }
 
 /** Where the files a job leaves in $IRONBOTS_ARTIFACTS go (the agent: its log store, beside the log). */
@@ -100,6 +102,10 @@ export class JobRunner {
     this.#executors = new Map(options.executors.map((e) => [e.name, e]));
   }
 
+  get #mark(): '#' | '!' {
+    return this.#o.pullRequestMark ?? '#';
+  }
+
   get executors(): Executor[] {
     return [...this.#executors.values()];
   }
@@ -118,7 +124,7 @@ export class JobRunner {
     line(`job ${jobId} (${job.context}) on ${run.runner}, attempt ${run.attempt} of ${run.maxAttempts}`);
     if (job.infra)
       line(
-        `infrastructure: ${job.infra.repository.owner}/${job.infra.repository.name}#${job.infra.pullRequest} at ${job.infra.sha}`,
+        `infrastructure: ${job.infra.repository.owner}/${job.infra.repository.name}${this.#mark}${job.infra.pullRequest} at ${job.infra.sha}`,
       );
     const executor = this.#executors.get(job.executor);
     if (!executor)
@@ -296,7 +302,7 @@ export class JobRunner {
     const infra = job.infra;
     const infraDir = path.join(workdir, INFRA_DIR);
     line(
-      `checking out ${infra.repository.owner}/${infra.repository.name}#${infra.pullRequest} at ${infra.sha} into $IRONBOTS_INFRA_DIR (${INFRA_DIR})`,
+      `checking out ${infra.repository.owner}/${infra.repository.name}${this.#mark}${infra.pullRequest} at ${infra.sha} into $IRONBOTS_INFRA_DIR (${INFRA_DIR})`,
     );
     // Not part of the project's checkout: its `git status` does not see the other repository.
     await appendFile(path.join(workdir, '.git', 'info', 'exclude'), `/${INFRA_DIR}/\n`);

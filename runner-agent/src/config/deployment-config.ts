@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { REPOSITORY_PATH } from '../jobs/cross-project.ts';
 
 /**
  * How one ironbots deployment is wired: which forge, queue and log store, and what the server and agent on
@@ -207,16 +208,17 @@ export const DeploymentConfigSchema = z
         apiTokens: z.array(z.string().min(16, 'API tokens need at least 16 characters')).default([]),
         trustedAuthors: z.array(z.string()).default([]),
         /**
-         * Cross-project testing: the repositories (`owner/name`, on this forge) whose pull requests a context
-         * like `fedora-40@acme/bots#12` may check out beside a project. Any other is refused.
+         * Cross-project testing: the repositories (`owner/name`, on this forge; on GitLab `namespace/project`,
+         * groups nesting) whose pull requests a context like `fedora-40@acme/bots#12` (GitLab:
+         * `fedora-40@acme/infra/bots!12`) may check out beside a project. Any other is refused.
          */
         infraRepositories: z
           .array(
             z
               .string()
               .regex(
-                /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
-                'infrastructure repositories are owner/name',
+                REPOSITORY_PATH,
+                'infrastructure repositories are owner/name (GitLab: namespace/project)',
               ),
           )
           .default([]),
@@ -225,15 +227,11 @@ export const DeploymentConfigSchema = z
          * ask to be tested with (`unit@acme/widget` on it runs acme/widget's `unit` at its default branch).
          */
         infraProjects: z
-          .array(
-            z
-              .string()
-              .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'projects are owner/name'),
-          )
+          .array(z.string().regex(REPOSITORY_PATH, 'projects are owner/name (GitLab: namespace/project)'))
           .default([]),
         /**
-         * The label that approves a fork's head commit when someone with write access adds it (GitHub), like
-         * an `/approve` comment. `''` turns label approval off.
+         * The label that approves a fork's head commit when someone with write access adds it (GitHub and
+         * GitLab), like an `/approve` comment. `''` turns label approval off.
          */
         approvalLabel: z.string().max(50).default('ok-to-test'),
         /** What `/image-refresh <image>` queues: `ironbots image-refresh <image>` on agents with these. */
@@ -252,6 +250,12 @@ export const DeploymentConfigSchema = z
         canaryPercent: z.number().min(0).max(100).default(0),
         /** How often the scanner re-reads the forge, in seconds; 0 turns it off. */
         scanIntervalSeconds: z.number().int().min(0).default(300),
+        /**
+         * How often a scan round is a full one, in seconds (the first round is): it also reads the statuses of
+         * the open pull requests whose head it found settled before (one request each), for cross-project
+         * requests whose status webhook was lost. 0 turns full rounds off.
+         */
+        fullScanIntervalSeconds: z.number().int().min(0).default(3600),
         /**
          * The share of the forge's rate limit (percent) the scanner leaves to everything else: while less
          * remains, it skips its rounds until the limit resets. 0: it never does.

@@ -392,6 +392,7 @@ export async function openDeployment(
         scan: {
           repositories: await repositories(),
           intervalMs: server.scanIntervalSeconds * 1000,
+          fullScanEveryMs: server.fullScanIntervalSeconds * 1000,
           ...(forge && isRateLimitReport(forge) ? { rateLimit: () => forge.rateLimit() } : {}),
           reservePercent: server.scanReservePercent,
         },

@@ -15,12 +15,20 @@ export interface ScannerOptions {
    * everything else (webhooks' planning, statuses, runners): below it, rounds are skipped until the reset.
    */
   rateLimit?: { figures: () => RateLimitFigures | null; reservePercent: number };
+  /**
+   * How often a round is a full one, which also reads the statuses of the heads it remembers settled, for
+   * cross-project requests whose webhook was lost (planner.scanRepository). The first round is full. 0:
+   * never. Default one hour.
+   */
+  fullScanEveryMs?: number;
   clock?: () => number;
 }
 
 export type ScanRound =
   | {
       kind: 'scanned';
+      /** The settled heads' statuses were read too. */
+      full: boolean;
       repositories: number;
       pullRequests: number;
       /** Pull requests that got a new job. */
@@ -40,17 +48,22 @@ export type ScanRound =
 
 /**
  * The server's scanner: every interval it re-reads the open pull requests (and, with registered runners,
- * the queued workflow jobs) of each repository and plans what a lost webhook left out. It keeps out of the
- * way of everything else the token does: while less than the reserve of the rate limit remains, it skips
- * its rounds until the limit resets, and says so once a round.
+ * the queued workflow jobs) of each repository and plans what a lost webhook left out; the first round
+ * and one an hour are full ones, which read the settled heads' statuses too (lost cross-project
+ * requests). It keeps out of the way of everything else the token does: while less than the reserve of
+ * the rate limit remains, it skips its rounds until the limit resets, and says so once a round.
  */
 export class Scanner {
   readonly #o: ScannerOptions;
   readonly #clock: () => number;
+  readonly #fullScanEveryMs: number;
+  /** When the last full round ended; null before the first. */
+  #fullScanAt: number | null = null;
 
   constructor(options: ScannerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
+    this.#fullScanEveryMs = options.fullScanEveryMs ?? 3_600_000;
   }
 
   async run(intervalMs: number, signal: AbortSignal): Promise<void> {
@@ -63,6 +76,8 @@ export class Scanner {
   async round(): Promise<ScanRound> {
     const { logger } = this.#o;
     const totals = { repositories: 0, pullRequests: 0, replanned: 0, unchanged: 0 };
+    const every = this.#fullScanEveryMs;
+    const full = every > 0 && (this.#fullScanAt === null || this.#clock() - this.#fullScanAt >= every);
     for (const repo of this.#o.repositories) {
       const low = this.#lowBudget();
       if (low) {
@@ -91,12 +106,13 @@ export class Scanner {
         }
       }
       try {
-        const results = [...(await this.#o.planner.scanRepository(repo)).values()];
+        const results = [...(await this.#o.planner.scanRepository(repo, { full })).values()];
         const replanned = results.filter((r) => r.kind === 'planned' && r.jobs.some((j) => !j.duplicate));
         const unchanged = results.filter((r) => r.kind === 'unchanged');
         logger.info(
           {
             repo: name,
+            full,
             pullRequests: results.length,
             replanned: replanned.length,
             unchanged: unchanged.length,
@@ -111,7 +127,9 @@ export class Scanner {
       }
       totals.repositories++;
     }
-    return { kind: 'scanned', ...totals };
+    // A round cut short by the rate limit leaves the full one due: the next round is full again.
+    if (full) this.#fullScanAt = this.#clock();
+    return { kind: 'scanned', full, ...totals };
   }
 
   /** The figures when the budget is under the reserve and its window has not reset yet; else null. */

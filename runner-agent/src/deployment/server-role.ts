@@ -63,6 +63,8 @@ export interface ServerRoleOptions {
   scan?: {
     repositories: Repository[];
     intervalMs: number;
+    /** How often a round is full (deployment `server.fullScanIntervalSeconds`); default one hour. */
+    fullScanEveryMs?: number;
     rateLimit?: () => RateLimitFigures | null;
     reservePercent?: number;
   };
@@ -227,6 +229,7 @@ export async function startServerRole(options: ServerRoleOptions): Promise<Serve
         runnerDemand: runners?.demand ?? null,
         repositories: scan.repositories,
         logger,
+        ...(scan.fullScanEveryMs !== undefined ? { fullScanEveryMs: scan.fullScanEveryMs } : {}),
         ...(scan.rateLimit
           ? { rateLimit: { figures: scan.rateLimit, reservePercent: scan.reservePercent ?? 10 } }
           : {}),

@@ -7,34 +7,55 @@ import type { Job } from './job.ts';
  * its pull request 12 beside the project (in $IRONBOTS_INFRA_DIR), and its status is posted on the project's
  * commit under that whole name. Nobody writes such a context in `.ironbots.yml`: a person (or a tool)
  * requests it by posting `pending "Not yet tested"` under that name on a pull request's head, or submits
- * a job with it through the job API.
+ * a job with it through the job API. On GitLab the owner is a namespace (groups nest) and the number a merge
+ * request's, written as GitLab references one: `fedora-40@acme/infra/bots!12` (`#12` is read alike).
  */
 
-/** `<context>@<owner>/<repository>#<pull request>`: the names GitHub allows, nothing a shell would read. */
-const CROSS_PROJECT_CONTEXT =
-  /^(?<base>[A-Za-z0-9][A-Za-z0-9._/-]*)@(?<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/(?<name>[A-Za-z0-9._-]{1,100})#(?<number>[1-9][0-9]{0,8})$/;
+/**
+ * An owner: a GitHub login or organisation, or a GitLab namespace (groups nest); one segment each of the
+ * characters both allow, never starting with `-` or `.` (so never `..`). Nothing a shell would read.
+ */
+const OWNER = '[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*';
+const REPOSITORY_NAME = '[A-Za-z0-9._-]{1,100}';
+
+/** `<context>@<owner>/<repository>#<number>`, or `!<number>` (GitLab's merge request reference). */
+const CROSS_PROJECT_CONTEXT = new RegExp(
+  `^(?<base>[A-Za-z0-9][A-Za-z0-9._/-]*)@(?<owner>${OWNER})/(?<name>${REPOSITORY_NAME})[#!](?<number>[1-9][0-9]{0,8})$`,
+);
+
+/** `owner/name` as the deployment configuration lists infrastructure repositories and projects. */
+export const REPOSITORY_PATH = new RegExp(`^${OWNER}/${REPOSITORY_NAME}$`);
 
 export interface CrossProjectContext {
   /** The project's own context (a key of `.ironbots.yml`), e.g. `fedora-40`. */
   base: string;
-  infra: { owner: string; name: string; pullRequest: number };
+  /** `reference`: the pull request as the name wrote it (`acme/bots#12`, `acme/ci/bots!12`). */
+  infra: { owner: string; name: string; pullRequest: number; reference?: string };
 }
 
 /**
  * A context that asks for another repository's pull request: `null` for an ordinary context, an error
- * message for one that looks like a request (an `@` then a `#`) but is not a valid one.
+ * message for one that looks like a request (an `@` then a `#` or `!`) but is not a valid one.
  */
 export function parseCrossProjectContext(context: string): CrossProjectContext | string | null {
-  if (!/@[^@]*#/.test(context)) return null;
+  const marker = /@[^@]*([#!])/.exec(context);
+  if (!marker) return null;
   // A job's context is at most 100 characters (jobs/job.ts), as a `.ironbots.yml` context name is.
   if (context.length > 100) return `"${context.slice(0, 40)}…" is longer than 100 characters`;
   const match = CROSS_PROJECT_CONTEXT.exec(context);
   const groups = match?.groups;
   if (!groups || groups.name === '.' || groups.name === '..')
-    return `"${context}" is not <context>@<owner>/<repository>#<pull request>`;
+    return marker[1] === '!'
+      ? `"${context}" is not <context>@<namespace>/<project>!<merge request>`
+      : `"${context}" is not <context>@<owner>/<repository>#<pull request>`;
   return {
     base: groups.base!,
-    infra: { owner: groups.owner!, name: groups.name!, pullRequest: Number(groups.number) },
+    infra: {
+      owner: groups.owner!,
+      name: groups.name!,
+      pullRequest: Number(groups.number),
+      reference: context.slice(context.indexOf('@') + 1),
+    },
   };
 }
 
@@ -67,7 +88,7 @@ export async function resolveInfraPullRequest(
       kind: 'refused',
       reason: `${named} is not an allowed infrastructure repository (server.infraRepositories)`,
     };
-  const ref = `${named}#${request.pullRequest}`;
+  const ref = request.reference ?? `${named}#${request.pullRequest}`;
   const notFound = (error: unknown) => error instanceof ForgeError && error.status === 404;
   let repository;
   try {
@@ -112,10 +133,9 @@ export function parseProjectRequest(
   context: string,
   projects: readonly string[],
 ): { base: string; project: { owner: string; name: string } } | string | null {
-  const match =
-    /^(?<base>[A-Za-z0-9][A-Za-z0-9._/-]*)@(?<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/(?<name>[A-Za-z0-9._-]{1,100})$/.exec(
-      context,
-    );
+  const match = new RegExp(
+    `^(?<base>[A-Za-z0-9][A-Za-z0-9._/-]*)@(?<owner>${OWNER})/(?<name>${REPOSITORY_NAME})$`,
+  ).exec(context);
   const groups = match?.groups;
   if (!groups) return null;
   if (context.length > 100) return `"${context.slice(0, 40)}…" is longer than 100 characters`;
@@ -123,8 +143,8 @@ export function parseProjectRequest(
   const project = projects.find((p) => p.toLowerCase() === named.toLowerCase());
   if (!project)
     return `${named} is not a project infrastructure pull requests are tested with (server.infraProjects)`;
-  const [owner, name] = project.split('/') as [string, string];
-  return { base: groups.base!, project: { owner, name } };
+  const slash = project.lastIndexOf('/');
+  return { base: groups.base!, project: { owner: project.slice(0, slash), name: project.slice(slash + 1) } };
 }
 
 /** The status description of a request that is not run. */

@@ -9,14 +9,14 @@ import type { Logger } from '../../../core/logger.ts';
 import { SecretRegistry } from '../../../core/secrets.ts';
 import type { Agent, AgentEvent } from '../agent/agent.ts';
 import { DeploymentConfigSchema } from '../config/deployment-config.ts';
-import { openDeployment } from '../deployment/deployment.ts';
+import { openDeployment, type Deployment } from '../deployment/deployment.ts';
 import type { ExecutorKind } from '../deployment/executors.ts';
 import { localImagesDir } from '../deployment/vm-setup.ts';
 import { defaultCacheDir } from '../vm/debian-kernel.ts';
 import type { ServerRole } from '../deployment/server-role.ts';
 import type { Job } from '../jobs/job.ts';
 import type { LogStore } from '../logs/log-store.ts';
-import type { PlanResult } from '../planner/planner.ts';
+import type { PlanResult, ScanResult } from '../planner/planner.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { WebhookDelivery } from '../webhooks/delivery.ts';
 import { GitWorkingCopy } from './git-working-copy.ts';
@@ -65,6 +65,7 @@ export class LocalStack {
   readonly stateDir: string;
   readonly #cleanups: (() => Promise<unknown>)[];
   readonly #ownsStateDir: boolean;
+  readonly #deployment: Deployment;
 
   private constructor(parts: {
     emulator: GitHubEmulator | GitLabEmulator;
@@ -81,6 +82,7 @@ export class LocalStack {
     stateDir: string;
     ownsStateDir: boolean;
     cleanups: (() => Promise<unknown>)[];
+    deployment: Deployment;
   }) {
     this.emulator = parts.emulator;
     this.forge = parts.forge;
@@ -96,6 +98,7 @@ export class LocalStack {
     this.stateDir = parts.stateDir;
     this.#ownsStateDir = parts.ownsStateDir;
     this.#cleanups = parts.cleanups;
+    this.#deployment = parts.deployment;
   }
 
   static async start(options: LocalStackOptions): Promise<LocalStack> {
@@ -175,6 +178,7 @@ export class LocalStack {
         ownsStateDir: !options.stateDir,
         executorsDir: deployment.executorsDir(config.agent!.name),
         cleanups,
+        deployment,
       });
     } catch (error) {
       await unwind();
@@ -219,6 +223,15 @@ export class LocalStack {
       });
     }
     return this.createRepositoryCopyWithoutWebhook(repo);
+  }
+
+  /**
+   * One full scan of the repository, as `ironbots scan` does it (the stack's own scanner is off): what plans
+   * a request no webhook announced, such as a cross-project request on GitLab.
+   */
+  async scan(repo: RepositoryId): Promise<Map<number, ScanResult>> {
+    const planner = await this.#deployment.planner();
+    return planner.scanRepository(await this.forge.getRepository(repo), { full: true });
   }
 
   /** A working copy of an existing repository; no webhook is added (tests of lost events use it). */

@@ -15,15 +15,30 @@ export const MergeRequestEventSchema = z.object({
     action: z.string().optional(),
     /** Present on `update` when the source branch moved: new commits to test. */
     oldrev: z.string().optional(),
+    /** The head when the event happened (a label is added to that commit, not to one pushed since). */
+    last_commit: z.object({ id: z.string() }).optional(),
   }),
-  /** Who caused the event (for `update`: who edited it). */
+  /** The merge request's labels now. */
+  labels: z
+    .array(z.object({ title: z.string() }))
+    .default([])
+    .catch([]),
+  /** Who caused the event (for `update`: who edited it, or changed its labels). */
   user: z.object({ username: z.string() }).optional(),
   /** On `update`: the fields that changed, before and after. */
   changes: z
     .object({
       description: z.object({ previous: z.string().nullable(), current: z.string().nullable() }).optional(),
+      labels: z
+        .object({
+          previous: z.array(z.object({ title: z.string() })).default([]),
+          current: z.array(z.object({ title: z.string() })).default([]),
+        })
+        .optional(),
     })
-    .optional(),
+    .optional()
+    // What else changed is of no interest; a shape not understood only means nothing we read changed.
+    .catch(undefined),
 });
 
 export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
@@ -35,6 +50,13 @@ export type MergeRequestEvent = z.infer<typeof MergeRequestEventSchema>;
 export function mergeRequestNeedsPlan(event: MergeRequestEvent): boolean {
   const { action, oldrev } = event.object_attributes;
   return action === 'open' || action === 'reopen' || (action === 'update' && oldrev !== undefined);
+}
+
+/** Whether the event is an `update` that put `label` on the merge request (it did not have it before). */
+export function labelAdded(event: MergeRequestEvent, label: string): boolean {
+  const labels = event.changes?.labels;
+  if (event.object_attributes.action !== 'update' || !labels) return false;
+  return labels.current.some((l) => l.title === label) && !labels.previous.some((l) => l.title === label);
 }
 
 /** The project as a repository: its namespace (groups nest) is the owner. */

@@ -7,6 +7,7 @@ import {
   type CommitStatus,
   type CommitStatuses,
   type PullRequest,
+  type PullRequestLabels,
   type PullRequests,
   type Repositories,
   type Repository,
@@ -62,6 +63,7 @@ import {
   StatusEventSchema,
 } from './pull-request-event.ts';
 import {
+  labelAdded,
   mergeRequestNeedsPlan,
   MergeRequestEventSchema,
   previousDescription,
@@ -91,8 +93,8 @@ export interface TrustPolicy {
    */
   projects?: readonly string[];
   /**
-   * A label that approves a fork's head commit when someone with write access adds it (GitHub), like an
-   * `/approve` comment. Absent: only `/approve` does.
+   * A label that approves a fork's head commit when someone with write access adds it (GitHub and GitLab),
+   * like an `/approve` comment. Absent: only `/approve` does.
    */
   approvalLabel?: string;
 }
@@ -109,11 +111,16 @@ export interface ImageRefreshJobs {
 }
 
 /**
- * What the planner reads and writes on the forge: open pull requests, `.ironbots.yml`, statuses, who has
- * write access, branch heads (for `/image-refresh`), and the infrastructure repositories of cross-project
- * contexts.
+ * What the planner reads and writes on the forge: open pull requests (and the approval label it takes off),
+ * `.ironbots.yml`, statuses, who has write access, branch heads (for `/image-refresh`), and the
+ * infrastructure repositories of cross-project contexts.
  */
-export type PlannerForge = PullRequests & RepositoryFiles & CommitStatuses & Collaborators & Repositories;
+export type PlannerForge = PullRequests &
+  PullRequestLabels &
+  RepositoryFiles &
+  CommitStatuses &
+  Collaborators &
+  Repositories;
 
 export interface PlannerOptions {
   forge: PlannerForge;
@@ -334,6 +341,12 @@ export class Planner {
       await this.#dropSuperseded(repository, event.number, event.pull_request.head.sha);
     const pr = pullRequestFromEvent(event);
     const result = await this.planPullRequest(repository, pr, 'webhook');
+    if (event.action === 'synchronize' && result.kind === 'untrusted')
+      await this.#takeOffApprovalLabel(
+        repository,
+        event.number,
+        event.pull_request.labels.map((l) => l.name),
+      );
     if (TASK_ACTIONS.has(event.action))
       await this.#planTasks(repository, pr, {
         trigger: 'webhook',
@@ -399,6 +412,19 @@ export class Planner {
     const { iid, action } = parsed.data.object_attributes;
     const tag = `${delivery.forge}:${delivery.deliveryId}`;
     if (action === 'close' || action === 'merge') await this.#dropSuperseded(repository, iid, null);
+    const approvalLabel = this.#trust.approvalLabel;
+    // A label added by itself; one that came with new commits (oldrev) approves nothing: they wait.
+    if (
+      approvalLabel &&
+      labelAdded(parsed.data, approvalLabel) &&
+      parsed.data.object_attributes.oldrev === undefined
+    )
+      return this.#approveByLabel(
+        repository,
+        iid,
+        parsed.data.object_attributes.last_commit?.id ?? null,
+        parsed.data.user?.username,
+      );
     const previous = previousDescription(parsed.data);
     const needsPlan = mergeRequestNeedsPlan(parsed.data);
     if (!needsPlan && previous === null)
@@ -408,6 +434,12 @@ export class Planner {
     if (needsPlan) {
       if (action === 'update') await this.#dropSuperseded(repository, iid, mr.headSha);
       result = await this.planPullRequest(repository, mr, 'webhook');
+      if (action === 'update' && result.kind === 'untrusted')
+        await this.#takeOffApprovalLabel(
+          repository,
+          iid,
+          parsed.data.labels.map((l) => l.title),
+        );
       await this.#planTasks(repository, mr, { trigger: 'webhook', answer: action !== 'update', tag });
     }
     if (previous !== null) {
@@ -457,8 +489,15 @@ export class Planner {
    * With planned heads, a pull request whose head a scan found settled before is left alone: a new head, a
    * new pull request, or one whose jobs had not all ended and shown their statuses is planned as always.
    * Memory that cannot be read or written only costs requests: everything is planned again.
+   *
+   * A `full` scan also reads the statuses of every settled head (one request each) and plans the pull
+   * requests on which someone asked for a cross-project context since: a request is a status, and a status
+   * changes nothing a list shows, so one whose webhook was lost (GitLab sends none at all) is found only so.
    */
-  async scanRepository(repository: Repository): Promise<Map<number, ScanResult>> {
+  async scanRepository(
+    repository: Repository,
+    options: { full?: boolean } = {},
+  ): Promise<Map<number, ScanResult>> {
     const repo = `${repository.owner}/${repository.name}`;
     const results = new Map<number, ScanResult>();
     const pulls = await this.#forge.listOpenPullRequests(repository);
@@ -485,12 +524,16 @@ export class Planner {
         this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not plan the tasks of a pull request'),
       );
       const known = remembered.get(pr.number);
-      if (known?.settled && known.headSha === pr.headSha) {
-        results.set(pr.number, { kind: 'unchanged' });
-        continue;
-      }
       let result: PlanResult;
       try {
+        if (
+          known?.settled &&
+          known.headSha === pr.headSha &&
+          !(options.full && (await this.#asksForCrossProject(repository, pr)))
+        ) {
+          results.set(pr.number, { kind: 'unchanged' });
+          continue;
+        }
         result = await this.planPullRequest(repository, pr, 'scan');
       } catch (error) {
         const message = (error as Error).message ?? String(error);
@@ -518,6 +561,22 @@ export class Planner {
           this.#logger.warn({ err: error, repo }, 'could not forget closed pull requests'),
         );
     return results;
+  }
+
+  /**
+   * Whether a status on the pull request's head asks for a cross-project context (or, on an infrastructure
+   * repository's pull request, a project's) that planning would answer: `pending "Not yet tested"` under
+   * such a name. One request: the head's statuses.
+   */
+  async #asksForCrossProject(repository: Repository, pr: PullRequest): Promise<boolean> {
+    const isInfra = this.#isInfraRepository(repository);
+    return (await this.#forge.listCommitStatuses(repository, pr.headSha)).some(
+      (s) =>
+        s.state === 'pending' &&
+        s.description === NOT_YET_TESTED &&
+        (parseCrossProjectContext(s.context) !== null ||
+          (isInfra && parseProjectRequest(s.context, this.#trust.projects ?? []) !== null)),
+    );
   }
 
   async planPullRequest(
@@ -907,7 +966,10 @@ export class Planner {
     return `${quoted('/approve')}: ${head} approved by ${mention(approver)}; ${describePlan(result)}`;
   }
 
-  /** A label added to a pull request: the approval label, added by someone with write access, approves. */
+  /**
+   * GitHub: a label added to a pull request. The approval label, added by someone with write access,
+   * approves.
+   */
   async #handleLabeled(
     event: ReturnType<typeof PullRequestEventSchema.parse>,
     repository: Repository,
@@ -916,16 +978,51 @@ export class Planner {
     const approvalLabel = this.#trust.approvalLabel;
     if (!approvalLabel || label !== approvalLabel)
       return { kind: 'ignored', reason: `pull_request labeled ${label ?? ''}`.trim() };
-    const sender = event.sender?.login;
+    // The head the label was added to (from the event), not whatever was pushed since.
+    return this.#approveByLabel(repository, event.number, event.pull_request.head.sha, event.sender?.login);
+  }
+
+  /**
+   * A push to a pull request whose new head waits for approval: the approval label, if an earlier head's
+   * approval left it on, comes off, so that putting it on again approves this head (a label already on
+   * cannot be added). Best effort: the label only says what the approval status says.
+   */
+  async #takeOffApprovalLabel(repository: Repository, number: number, labels: string[]): Promise<void> {
+    const approvalLabel = this.#trust.approvalLabel;
+    if (!approvalLabel || !labels.includes(approvalLabel)) return;
+    await this.#forge.removePullRequestLabel(repository, number, approvalLabel).then(
+      () =>
+        this.#logger.info(
+          { repo: `${repository.owner}/${repository.name}`, pr: number, label: approvalLabel },
+          'new commits wait for approval: the approval label was taken off',
+        ),
+      (error: unknown) =>
+        this.#logger.warn(
+          { err: error, repo: `${repository.owner}/${repository.name}`, pr: number },
+          'could not take the approval label off',
+        ),
+    );
+  }
+
+  /**
+   * The approval label was added to a pull request (GitHub) or merge request (GitLab) at `labeledSha` (null:
+   * the event did not say) by `sender`: with write access, that head is approved, like `/approve`. The
+   * author cannot approve their own: without write access they are refused like anyone else.
+   */
+  async #approveByLabel(
+    repository: Repository,
+    number: number,
+    labeledSha: string | null,
+    sender: string | undefined,
+  ): Promise<PlanResult> {
+    const approvalLabel = this.#trust.approvalLabel!;
     if (!sender || !(await this.#forge.hasWriteAccess(repository, sender)))
       return {
         kind: 'ignored',
         reason: `the ${approvalLabel} label was added by someone without write access`,
       };
-    // The head the label was added to (from the event), not whatever was pushed since.
-    const pr = pullRequestFromEvent(event);
-    const current = await this.#forge.getPullRequest(repository, pr.number);
-    if (current.state !== 'open' || current.headSha !== pr.headSha)
+    const current = await this.#forge.getPullRequest(repository, number);
+    if (current.state !== 'open' || (labeledSha !== null && current.headSha !== labeledSha))
       return { kind: 'ignored', reason: 'the pull request moved on since the label was added' };
     const existing = new Map(
       (await this.#forge.listCommitStatuses(repository, current.headSha)).map((s) => [s.context, s] as const),

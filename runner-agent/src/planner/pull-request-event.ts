@@ -24,6 +24,8 @@ export const PullRequestEventSchema = z.object({
     user: z.object({ login: z.string() }),
     head: z.object({ sha: z.string(), ref: z.string(), repo: RepoSchema.nullable() }),
     base: z.object({ ref: z.string() }),
+    /** Its labels now (the approval label may be left over from an approved earlier head). */
+    labels: z.array(z.object({ name: z.string() })).default([]),
   }),
   /** On `labeled`: the label added. */
   label: z.object({ name: z.string() }).optional(),
