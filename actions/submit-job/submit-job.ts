@@ -72,13 +72,18 @@ export class WaitTimeoutError extends Error {
   }
 }
 
-/** An HTTP exchange that failed; `transient` ones (network, timeout, 429, 5xx) are worth polling again. */
+/**
+ * An HTTP exchange that failed; `transient` ones (network, timeout, 429, 5xx) are worth polling again.
+ * `status` is the server's answer, none when there was no answer.
+ */
 export class RequestError extends Error {
   readonly transient: boolean;
-  constructor(message: string, transient: boolean, options?: ErrorOptions) {
+  readonly status: number | undefined;
+  constructor(message: string, transient: boolean, options?: ErrorOptions & { status?: number }) {
     super(message, options);
     this.name = 'RequestError';
     this.transient = transient;
+    this.status = options?.status;
   }
 }
 
@@ -281,7 +286,9 @@ async function request(deps: SubmitJobDeps, url: string, init: RequestInit): Pro
     });
   }
   if (res.status === 401)
-    throw new RequestError('the ironbots server refused the token (401): check the token input', false);
+    throw new RequestError('the ironbots server refused the token (401): check the token input', false, {
+      status: 401,
+    });
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -294,8 +301,10 @@ async function request(deps: SubmitJobDeps, url: string, init: RequestInit): Pro
     throw new RequestError(
       `${where} failed with ${res.status}: ${said}`,
       res.status === 429 || res.status >= 500,
+      { status: res.status },
     );
   }
-  if (body === undefined) throw new RequestError(`${where} answered ${res.status} without JSON`, true);
+  if (body === undefined)
+    throw new RequestError(`${where} answered ${res.status} without JSON`, true, { status: res.status });
   return body;
 }

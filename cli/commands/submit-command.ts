@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.ts';
 
 export function registerSubmitCommand(program: Command): void {
   program
@@ -51,7 +52,8 @@ export function registerSubmitCommand(program: Command): void {
           image?: string;
         },
       ) => {
-        const { planSubmission, submitJob } = await import('../../actions/submit-job/submit-job.ts');
+        const { planSubmission, submitJob, RequestError } =
+          await import('../../actions/submit-job/submit-job.ts');
         const token = process.env[options.tokenEnv] ?? '';
         if (!token)
           throw new Error(
@@ -95,6 +97,12 @@ export function registerSubmitCommand(program: Command): void {
           },
         }).catch((error: unknown) => {
           stopStreaming.abort();
+          // The server's answer says whose fault it is: 4xx what was sent (the token, the job), 429 and
+          // 5xx the server's (later may work). No answer at all is judged as unreachable by the caller.
+          if (error instanceof RequestError && error.status !== undefined) {
+            if (error.status === 429 || error.status >= 500) process.exitCode = EXIT.infrastructure;
+            else if (error.status >= 400) process.exitCode = EXIT.usage;
+          }
           throw error;
         });
         // The agent completes the log just after it posts the final state: give it a moment to.

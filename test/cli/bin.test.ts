@@ -68,7 +68,7 @@ describe('ironbots exit codes', () => {
     }
   });
 
-  it('exits 3 when a server it needs cannot be reached, and 1 when what it asked for failed', async () => {
+  it('exits 3 when a server it needs cannot be reached or fails, and 2 when it refuses what was sent', async () => {
     const port = await freePort();
     const unreachable = await run(
       path.join(repoRoot, 'cli/bin/ironbots'),
@@ -85,16 +85,25 @@ describe('ironbots exit codes', () => {
       code: 3,
       stderr: expect.stringContaining(`cannot reach the ironbots server at http://127.0.0.1:${port}`),
     });
-    // A server that answers and refuses is not an outage: exit 1.
-    const server = http.createServer((_req, res) => res.writeHead(401).end('{}'));
+    // A server that answers is not an outage: a refusal (4xx) is a usage error, its own failure (5xx) exits 3.
+    const answers: Record<string, [number, string]> = {
+      '/token/api/v1/jobs': [401, '{}'],
+      '/job/api/v1/jobs': [422, '{"error":"labels: no agent offers gpu"}'],
+      '/broken/api/v1/jobs': [503, '{"error":"the queue is unavailable"}'],
+    };
+    const server = http.createServer((req, res) => {
+      const [status, body] = answers[req.url ?? ''] ?? [404, '{}'];
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const refused = await run(
+    const submit = (prefix: string) =>
+      run(
         path.join(repoRoot, 'cli/bin/ironbots'),
         [
           'submit',
           '--server-url',
-          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}/${prefix}`,
           '--',
           'true',
         ],
@@ -106,7 +115,19 @@ describe('ironbots exit codes', () => {
           },
         },
       ).catch((error: { code: number; stderr: string }) => error);
-      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('refused the token (401)') });
+    try {
+      expect(await submit('token')).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('refused the token (401)'),
+      });
+      expect(await submit('job')).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('POST /job/api/v1/jobs failed with 422: labels: no agent offers gpu'),
+      });
+      expect(await submit('broken')).toMatchObject({
+        code: 3,
+        stderr: expect.stringContaining('failed with 503: the queue is unavailable'),
+      });
     } finally {
       server.close();
     }
