@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 import * as core from '@actions/core';
 import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
@@ -49,6 +50,7 @@ async function report(plan: SubmitJobPlan, result: SubmitJobResult, note?: strin
   core.setOutput('log-url', result.logUrl);
   // A local run has no summary file; the toolkit would throw.
   if (!process.env.GITHUB_STEP_SUMMARY) return;
+  // The summary is HTML and the toolkit escapes nothing; these strings come from the job and the server.
   const state = [result.state, result.description, note].filter(Boolean).join(' — ');
   await core.summary
     .addHeading(`ironbots job ${escapeHtml(plan.submission.context)}`, 3)
@@ -61,12 +63,4 @@ async function report(plan: SubmitJobPlan, result: SubmitJobResult, note?: strin
       [escapeHtml(result.jobId), escapeHtml(state), `<a href="${escapeHtml(result.logUrl)}">log</a>`],
     ])
     .write();
-}
-
-/** The summary is HTML and the toolkit escapes nothing; these strings come from the job and the server. */
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }

@@ -1,3 +1,5 @@
+import escapeHtml from 'escape-html';
+
 /**
  * HTML built from templates whose every interpolated value is escaped unless it is itself built here:
  * context names, descriptions, reasons and agent names are untrusted (they come from repositories).
@@ -10,15 +12,6 @@ export class SafeHtml {
   toString(): string {
     return this.text;
   }
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 type Interpolated = SafeHtml | string | number | null | undefined | readonly Interpolated[];

@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { JobLogMeta } from './log-store.ts';
@@ -82,13 +83,6 @@ function webUrl(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 }
 
 const STYLE = `
