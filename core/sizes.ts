@@ -1,15 +1,10 @@
-/** Sizes, durations and rates as the log and the job summary write them: 12.3 MiB, 4.2 s, 31.0 MiB/s. */
+import prettyBytes from 'pretty-bytes';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** Sizes, durations and rates as the log and the job summary write them: 12.3 MiB, 4.2 s, 31 MiB/s. */
 
+/** Binary units and three significant digits (500 B, 1.5 KiB, 12.3 MiB, 118 MiB), the same on every locale. */
 export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+  return prettyBytes(bytes, { binary: true });
 }
 
 export function formatDuration(ms: number): string {

@@ -139,11 +139,11 @@ describe('GitLabReleaseTarget', () => {
     await gitlab.target({ log }).prepare(spec);
 
     const largeLines = lines.filter((l) => l.startsWith('gitlab: widget-1.2.0.iso: '));
-    expect(largeLines[0]).toBe('gitlab: widget-1.2.0.iso: uploading 5.0 MiB');
+    expect(largeLines[0]).toBe('gitlab: widget-1.2.0.iso: uploading 5 MiB');
     expect(largeLines.filter((l) => /: \d+% \(/.test(l)).map((l) => l.match(/: (\d+)%/)![1])).toEqual(
       expect.arrayContaining(['25', '50', '75']),
     );
-    expect(largeLines.at(-1)).toMatch(/^gitlab: widget-1\.2\.0\.iso: uploaded 5\.0 MiB in .+ \(.+\)$/);
+    expect(largeLines.at(-1)).toMatch(/^gitlab: widget-1\.2\.0\.iso: uploaded 5 MiB in .+ \(.+\)$/);
     expect(lines.filter((l) => l.startsWith('gitlab: SHA256SUMS: '))).toEqual([
       expect.stringMatching(/^gitlab: SHA256SUMS: uploaded 5 B in /),
     ]);

@@ -226,6 +226,7 @@ async function follow() {
   }
 }
 
+// A browser twin of core/sizes.ts's formatBytes (pretty-bytes): this page loads nothing it does not inline.
 function formatBytes(bytes) {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let value = bytes, unit = 0;
