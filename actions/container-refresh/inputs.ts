@@ -1,3 +1,4 @@
+import { isPullRequestRun, type CiRun } from '../../core/ci-run.ts';
 import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
 
 /**
@@ -51,13 +52,11 @@ export interface RefreshSettings {
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const REGISTRY =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'merge_request_event']);
-
 /**
- * Reads and checks every input. `env` supplies what the CI system knows: GITHUB_EVENT_NAME / GITHUB_BASE_REF on
- * GitHub, CI_PIPELINE_SOURCE / CI_MERGE_REQUEST_TARGET_BRANCH_NAME on GitLab.
+ * Reads and checks every input. `run` supplies what the CI system knows: the event that started the run and,
+ * for a pull or merge request, the branch it targets.
  */
-export function readSettings(values: InputSource, env: Record<string, string | undefined>): RefreshSettings {
+export function readSettings(values: InputSource, run: CiRun): RefreshSettings {
   const inputs = new ActionInputs(values, INPUT_DEFAULTS);
   const get = (name: keyof RefreshInputs) => inputs.getInput(name);
   const required = (name: keyof RefreshInputs) => inputs.getInput(name, { required: true });
@@ -78,8 +77,7 @@ export function readSettings(values: InputSource, env: Record<string, string | u
   const modeInput = get('mode').toLowerCase();
   let mode: RefreshMode;
   if (modeInput === 'auto') {
-    const event = env.GITHUB_EVENT_NAME ?? env.CI_PIPELINE_SOURCE ?? '';
-    mode = PR_EVENTS.has(event) ? 'pr' : 'publish';
+    mode = isPullRequestRun(run) ? 'pr' : 'publish';
   } else if (modeInput === 'pr' || modeInput === 'publish' || modeInput === 'rollback') {
     mode = modeInput;
   } else {
@@ -88,7 +86,7 @@ export function readSettings(values: InputSource, env: Record<string, string | u
 
   const directory = mode === 'rollback' ? get('directory') : required('directory');
   const testCommand = mode === 'rollback' ? get('test-command') : required('test-command');
-  const baseRef = get('base-ref') || env.GITHUB_BASE_REF || env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || '';
+  const baseRef = get('base-ref') || run.baseRef || '';
   if (mode === 'pr' && !baseRef)
     throw new InputError('base-ref', 'required in pr mode outside a pull request event');
 

@@ -6,13 +6,11 @@ import { readSettings } from './inputs.ts';
 
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
 void runActionStep('container-refresh', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const { actionsCiRun, actionsRun, actionsFetch } = await import('../../core/actions-github.ts');
+  const settings = readSettings(actionEnvironmentInputs(), actionsCiRun());
   const log = actionsLog([settings.token, settings.credentials?.password]);
   // Loaded only once the inputs are good: a typo fails the step without loading podman and forge code.
-  const [{ runConfigured }, { actionsRun, actionsFetch }] = await Promise.all([
-    import('./configured-run.ts'),
-    import('../../core/actions-github.ts'),
-  ]);
+  const { runConfigured } = await import('./configured-run.ts');
   const run = actionsRun();
   const result = await runConfigured(settings, {
     log,

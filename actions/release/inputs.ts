@@ -1,4 +1,5 @@
 import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
+import type { CiRun } from '../../core/ci-run.ts';
 import { FLOATING_TAG_KINDS, type FloatingTagKind } from './floating-tags.ts';
 import { DEFAULT_VERSION_PATTERN, type TagTrust } from './tag-signature.ts';
 
@@ -95,14 +96,13 @@ export interface ReleaseSettings {
 }
 
 /**
- * Reads and checks every input; `env` supplies what
- * the CI system knows (GITHUB_REF, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL; CI_COMMIT_TAG,
- * CI_PROJECT_PATH, CI_SERVER_URL, CI_JOB_TOKEN on GitLab). A dry run needs no tokens. `warn` gets what the
- * user should change, such as an input under its old name.
+ * Reads and checks every input; `run` supplies what the CI system knows (the tag that started it, the GitHub
+ * repository and URLs, the GitLab instance and project). A dry run needs no tokens. `warn` gets what the user
+ * should change, such as an input under its old name.
  */
 export function readSettings(
   values: InputSource,
-  env: NodeJS.ProcessEnv,
+  run: CiRun,
   warn: (message: string) => void,
 ): ReleaseSettings {
   const inputs = new ActionInputs(values, INPUT_DEFAULTS, { renamed: RENAMED_INPUTS, warn });
@@ -119,7 +119,7 @@ export function readSettings(
     return value;
   };
 
-  const tag = get('tag') || tagFromEnv(env);
+  const tag = get('tag') || run.tag || '';
   if (!tag)
     throw new InputError(
       'tag',
@@ -147,7 +147,7 @@ export function readSettings(
   const targets: TargetConfig[] = targetNames.map((name): TargetConfig => {
     switch (name as TargetName) {
       case 'github': {
-        const repository = get('repository') || env.GITHUB_REPOSITORY || '';
+        const repository = get('repository') || run.github?.repository || '';
         if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
           throw new InputError(
             'repository',
@@ -157,13 +157,13 @@ export function readSettings(
           kind: 'github',
           token: needed('token', secret('token'), 'for the github target (contents: write)'),
           repository,
-          apiUrl: get('api-url') || env.GITHUB_API_URL || 'https://api.github.com',
-          serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+          apiUrl: get('api-url') || run.github?.apiUrl || 'https://api.github.com',
+          serverUrl: run.github?.serverUrl || 'https://github.com',
         };
       }
       case 'gitlab': {
-        const url = get('gitlab-url') || env.CI_SERVER_URL || '';
-        const project = get('gitlab-project') || env.CI_PROJECT_PATH || '';
+        const url = get('gitlab-url') || run.gitlab?.url || '';
+        const project = get('gitlab-project') || run.gitlab?.project || '';
         if (!/^https?:\/\//.test(url))
           throw new InputError('gitlab-url', `an http(s) URL required for the gitlab target, got "${url}"`);
         if (!project)
@@ -249,11 +249,6 @@ export function readSettings(
     targets,
     secrets,
   };
-}
-
-function tagFromEnv(env: NodeJS.ProcessEnv): string {
-  if (env.GITHUB_REF?.startsWith('refs/tags/')) return env.GITHUB_REF.slice('refs/tags/'.length);
-  return env.CI_COMMIT_TAG ?? '';
 }
 
 /**

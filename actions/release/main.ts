@@ -1,13 +1,16 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
+import { actionsCiRun } from '../../core/actions-github.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { readSettings } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';
 
 /** The release action: read inputs → release → outputs and summary. Everything else is in release.ts. */
 void runActionStep('release', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env, (message) => core.warning(message));
+  const settings = readSettings(actionEnvironmentInputs(), actionsCiRun(), (message) =>
+    core.warning(message),
+  );
   const log = actionsLog(settings.secrets);
   log.info(
     `release ${settings.tag} to ${settings.targets.map((t) => t.kind).join(', ')}${settings.dryRun ? ' (dry run)' : ''}`,

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import * as core from '@actions/core';
+import { actionsCiRun } from '../../core/actions-github.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   // Masked before anything can fail and print it.
   const token = inputs('token');
   if (token) core.setSecret(token);
-  const plan = await planSubmission(inputs, process.env);
+  const plan = await planSubmission(inputs, actionsCiRun());
   let result: SubmitJobResult;
   try {
     result = await submitJob(plan, {

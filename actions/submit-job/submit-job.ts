@@ -1,3 +1,4 @@
+import type { CiRun } from '../../core/ci-run.ts';
 import { ActionInputs, InputError, splitCommandLine, type InputSource } from '../../core/inputs.ts';
 
 /**
@@ -92,10 +93,13 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const FIRST_POLL_DELAY_MS = 2_000;
 const MAX_POLL_DELAY_MS = 15_000;
 
-/** Validates the inputs and builds what will be submitted; every problem names its input. */
+/**
+ * Validates the inputs and builds what will be submitted; every problem names its input. `run` supplies the
+ * repository and commit of the workflow run when the inputs name none.
+ */
 export async function planSubmission(
   values: InputSource,
-  env: Record<string, string | undefined>,
+  run: CiRun,
   /** A job already in structured form (the CLI's argv); the job input is then not read. */
   structuredJob?: Omit<JobSubmission, 'labels'>,
 ): Promise<SubmitJobPlan> {
@@ -119,7 +123,7 @@ export async function planSubmission(
     if (!/^[A-Za-z0-9:._-]+$/.test(label)) throw new InputError('labels', `"${label}" is not a valid label`);
   }
 
-  const repository = inputs.getInput('repository') || env.GITHUB_REPOSITORY || '';
+  const repository = inputs.getInput('repository') || run.github?.repository || '';
   if (repository && repository !== 'none') {
     // On GitLab the owner is a namespace, and groups nest: `acme/infra/bots`.
     const slash = repository.lastIndexOf('/');
@@ -128,7 +132,7 @@ export async function planSubmission(
     if (slash <= 0 || !name || owner.split('/').some((segment) => !segment))
       throw new InputError('repository', `"${repository}" is not owner/name`);
     submission.repository = { owner, name };
-    const sha = inputs.getInput('sha') || env.GITHUB_SHA || '';
+    const sha = inputs.getInput('sha') || run.sha || '';
     if (sha) {
       if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError('sha', `"${sha}" is not a full commit id`);
       submission.sha = sha;

@@ -1,4 +1,5 @@
 import { ActionInputs, InputError, type InputSource } from '../../core/inputs.ts';
+import { isPullRequestRun, type CiRun } from '../../core/ci-run.ts';
 import type { TranslationsPlan } from './translations.ts';
 
 /**
@@ -52,22 +53,12 @@ export interface TranslationsSettings {
 }
 
 /**
- * A run for a pull request (merge request) validates only: it extracts, checks and merges, but publishes,
- * pushes and opens nothing, so a change to the sources or catalogs is tested before it lands.
+ * Reads and checks every input; `run` supplies what the CI system knows (the repository and the API URL on
+ * GitHub, the project and instance on GitLab, the event). A run for a pull request (merge request) validates
+ * only: it extracts, checks and merges, but publishes, pushes and opens nothing, so a change to the sources
+ * or catalogs is tested before it lands.
  */
-export function isPullRequestRun(env: NodeJS.ProcessEnv): boolean {
-  return (
-    env.GITHUB_EVENT_NAME === 'pull_request' ||
-    env.GITHUB_EVENT_NAME === 'pull_request_target' ||
-    env.CI_PIPELINE_SOURCE === 'merge_request_event'
-  );
-}
-
-/**
- * Reads and checks every input; `env` supplies what
- * the CI system knows (GITHUB_REPOSITORY, GITHUB_API_URL; CI_PROJECT_PATH, CI_SERVER_URL on GitLab).
- */
-export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): TranslationsSettings {
+export function readSettings(values: InputSource, run: CiRun): TranslationsSettings {
   const inputs = new ActionInputs(values, INPUT_DEFAULTS);
   const get = (name: string) => inputs.getInput(name);
   const required = (name: string, why?: string) => inputs.getInput(name, { required: why ?? true });
@@ -77,10 +68,10 @@ export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): Trans
     throw new InputError('forge', `must be github or gitlab, not "${forgeKind}"`);
   const apiUrl =
     get('api-url') ||
-    (forgeKind === 'github' ? env.GITHUB_API_URL || 'https://api.github.com' : env.CI_SERVER_URL || '');
+    (forgeKind === 'github' ? run.github?.apiUrl || 'https://api.github.com' : run.gitlab?.url || '');
   if (!apiUrl) throw new InputError('api-url', 'required on GitLab outside GitLab CI (CI_SERVER_URL)');
   const repositoryName =
-    get('repository') || (forgeKind === 'github' ? env.GITHUB_REPOSITORY : env.CI_PROJECT_PATH) || '';
+    get('repository') || (forgeKind === 'github' ? run.github?.repository : run.gitlab?.project) || '';
   const slash = repositoryName.lastIndexOf('/');
   if (slash <= 0 || slash === repositoryName.length - 1)
     throw new InputError('repository', `must be owner/name, not "${repositoryName}"`);
@@ -137,7 +128,7 @@ export function readSettings(values: InputSource, env: NodeJS.ProcessEnv): Trans
       threshold,
       title: get('title'),
       ...(packageName ? { packageName } : {}),
-      dryRun: dryRun || isPullRequestRun(env),
+      dryRun: dryRun || isPullRequestRun(run),
     },
     forge: { kind: forgeKind, token, apiUrl },
     source,

@@ -9,10 +9,9 @@ import { pullRequestBody } from './translations.ts';
 
 /** The translations action: read inputs → run → set outputs. Everything else is in translations.ts. */
 void runActionStep('translations', async () => {
-  const settings = readSettings(actionEnvironmentInputs(), process.env);
+  const { actionsCiRun, actionsFetch } = await import('../../core/actions-github.ts');
+  const settings = readSettings(actionEnvironmentInputs(), actionsCiRun());
   const log = actionsLog(settings.secrets);
-  // Loaded once the inputs are good: a typo fails the step without loading the toolkit's GitHub client.
-  const { actionsFetch } = await import('../../core/actions-github.ts');
   const result = await runConfigured(settings, {
     log,
     tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { registerActionCommand } from '../action-command.ts';
+import { ciRunFromEnvironment } from '../ci-environment.ts';
 
 /**
  * `ironbots container-refresh`: the container-refresh action outside GitHub Actions, e.g. in the GitLab CI
@@ -40,7 +41,7 @@ export function registerContainerRefreshCommand(program: Command): void {
         ),
     async run({ inputs, options, log, secrets }) {
       const { readSettings } = await import('../../actions/container-refresh/inputs.ts');
-      const settings = readSettings(inputs, env);
+      const settings = readSettings(inputs, ciRunFromEnvironment(env));
       let issues = null;
       if (settings.token) {
         const kind = options.forge;

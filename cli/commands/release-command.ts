@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { RENAMED_INPUTS } from '../../actions/release/inputs.ts';
 import { registerActionCommand } from '../action-command.ts';
+import { ciRunFromEnvironment } from '../ci-environment.ts';
 
 /**
  * `ironbots release`: the release action from a terminal or GitLab CI (workflows/gitlab/release.gitlab-ci.yml).
@@ -35,7 +36,9 @@ export function registerReleaseCommand(program: Command): void {
         import('../../actions/release/configured-run.ts'),
         import('../../actions/release/summary.ts'),
       ]);
-      const settings = readSettings(inputs, process.env, (message) => log.warn(message));
+      const settings = readSettings(inputs, ciRunFromEnvironment(process.env), (message) =>
+        log.warn(message),
+      );
       for (const secret of settings.secrets) secrets.add(secret);
       const outcome = await runConfigured(settings, { log, env: process.env, workDir: os.tmpdir() });
       process.stdout.write(secrets.redact(planText(outcome)));

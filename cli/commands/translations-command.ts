@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { registerActionCommand } from '../action-command.ts';
+import { ciRunFromEnvironment } from '../ci-environment.ts';
 
 /**
  * `ironbots translations`: the translations action outside GitHub Actions, e.g. in the GitLab CI template
@@ -24,7 +25,7 @@ export function registerTranslationsCommand(program: Command): void {
         import('../../actions/translations/inputs.ts'),
         import('../../actions/translations/configured-run.ts'),
       ]);
-      const settings = readSettings(inputs, process.env);
+      const settings = readSettings(inputs, ciRunFromEnvironment(process.env));
       const result = await runConfigured(settings, { log, tempRoot: os.tmpdir() });
       const line = (label: string, value: string) => process.stdout.write(`${label}: ${value}\n`);
       line('outcome', result.outcome);

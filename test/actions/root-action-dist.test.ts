@@ -5,8 +5,8 @@ import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { runActionDist } from '../support/run-action-dist.ts';
 
-const runAction = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runActionDist('.', { inputs, env });
+const runAction = (inputs: Record<string, string>, env: Record<string, string> = {}, entry?: string) =>
+  runActionDist('.', { inputs, env, ...(entry ? { entry } : {}) });
 
 const TOKEN = 'contract-test-token-0123456789';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -81,41 +81,46 @@ describe('root action dist/index.js against the job API contract', () => {
   afterAll(async () => api.stop());
   const workflow = { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA };
 
-  it("submits the job with the workflow's commit, waits, and sets outputs and the summary", async () => {
-    const result = await runAction(
-      {
-        'server-url': api.url,
-        token: TOKEN,
-        job: 'context: nightly\nrun: [ironbots, image-refresh, "debian 12"]\ntimeout: 600',
-        labels: 'kvm, x86_64',
-        wait: 'true',
-      },
-      workflow,
-    );
-    expect(result.log).not.toContain('::error::');
-    expect(result.code).toBe(0);
-    expect(api.submissions.at(-1)).toEqual({
-      authorization: `Bearer ${TOKEN}`,
-      body: {
-        context: 'nightly',
-        command: ['ironbots', 'image-refresh', 'debian 12'],
-        labels: ['kvm', 'x86_64'],
-        timeoutSeconds: 600,
-        repository: { owner: 'acme', name: 'widget' },
-        sha: SHA,
-      },
-    });
-    const jobId = `job-${api.submissions.length}`;
-    expect(result.outputs).toEqual({
-      'job-id': jobId,
-      state: 'success',
-      'log-url': `${api.url}/logs/${jobId}`,
-    });
-    expect(result.summary).toContain('ironbots job nightly');
-    expect(result.summary).toContain('success');
-    expect(result.summary).toContain(`<a href="${api.url}/logs/${jobId}">log</a>`);
-    expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
-  });
+  // The source as well as the bundle: the workflow's repository and commit come through @actions/github's context.
+  it.each(['dist/index.js', 'actions/submit-job/main.ts'])(
+    "%s submits the job with the workflow's commit, waits, and sets outputs and the summary",
+    async (entry) => {
+      const result = await runAction(
+        {
+          'server-url': api.url,
+          token: TOKEN,
+          job: 'context: nightly\nrun: [ironbots, image-refresh, "debian 12"]\ntimeout: 600',
+          labels: 'kvm, x86_64',
+          wait: 'true',
+        },
+        workflow,
+        entry,
+      );
+      expect(result.log).not.toContain('::error::');
+      expect(result.code).toBe(0);
+      expect(api.submissions.at(-1)).toEqual({
+        authorization: `Bearer ${TOKEN}`,
+        body: {
+          context: 'nightly',
+          command: ['ironbots', 'image-refresh', 'debian 12'],
+          labels: ['kvm', 'x86_64'],
+          timeoutSeconds: 600,
+          repository: { owner: 'acme', name: 'widget' },
+          sha: SHA,
+        },
+      });
+      const jobId = `job-${api.submissions.length}`;
+      expect(result.outputs).toEqual({
+        'job-id': jobId,
+        state: 'success',
+        'log-url': `${api.url}/logs/${jobId}`,
+      });
+      expect(result.summary).toContain('ironbots job nightly');
+      expect(result.summary).toContain('success');
+      expect(result.summary).toContain(`<a href="${api.url}/logs/${jobId}">log</a>`);
+      expect(result.log.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    },
+  );
 
   it('applies the defaults of action.yml itself: no wait, so the step succeeds with the job queued', async () => {
     const result = await runAction({ 'server-url': api.url, token: TOKEN, job: `broken --flag 'a b'` }, {});

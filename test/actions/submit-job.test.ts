@@ -54,10 +54,7 @@ describe('root action inputs', () => {
   it('takes a plain command line: argv without a shell, context from the first word, repository from the workflow', async () => {
     const plan = await planSubmission(
       inputs({ job: `image-refresh 'debian 12' --force`, labels: 'kvm, x86_64\npublic' }),
-      {
-        GITHUB_REPOSITORY: 'acme/widget',
-        GITHUB_SHA: SHA,
-      },
+      { github: { repository: 'acme/widget' }, sha: SHA },
     );
     expect(plan).toEqual({
       serverUrl: 'https://ci.example.org',
@@ -81,7 +78,7 @@ describe('root action inputs', () => {
         repository: 'none',
         wait: 'true',
       }),
-      { GITHUB_REPOSITORY: 'acme/widget' },
+      { github: { repository: 'acme/widget' } },
     );
     expect(plan.submission).toEqual({
       context: 'image-refresh/debian-12',
@@ -139,7 +136,7 @@ describe('root action inputs', () => {
   });
 
   it('lets explicit repository and sha inputs override the workflow, and submits no commit for none', async () => {
-    const workflow = { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA };
+    const workflow = { github: { repository: 'acme/widget' }, sha: SHA };
     const other = 'b'.repeat(40);
     expect(
       (await planSubmission(inputs({ repository: 'acme/images', sha: other }), workflow)).submission,
@@ -284,7 +281,7 @@ describe('root action submission', () => {
       inputs({
         job: 'context: refresh\nrun: ironbots image-refresh "debian 12"\ntimeout: 600\nenv: { A: b }\nexecutor: podman\nimage: busybox',
       }),
-      { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: SHA },
+      { github: { repository: 'acme/widget' }, sha: SHA },
     );
     await submitJob(plan, server.deps);
     expect(server.requests[0]!.body).toEqual({

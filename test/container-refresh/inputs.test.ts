@@ -5,6 +5,7 @@ import {
   sortDatedTags,
 } from '../../actions/container-refresh/container-refresh.ts';
 import { INPUT_DEFAULTS, readSettings, type RefreshInputs } from '../../actions/container-refresh/inputs.ts';
+import { ciRunFromEnvironment } from '../../cli/ci-environment.ts';
 
 const base: RefreshInputs = {
   ...INPUT_DEFAULTS,
@@ -16,18 +17,26 @@ const base: RefreshInputs = {
 
 describe('container-refresh inputs', () => {
   it('takes the mode from the event: pull requests and merge requests test, everything else publishes', () => {
-    expect(readSettings(base, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' })).toMatchObject({
+    expect(
+      readSettings(
+        base,
+        ciRunFromEnvironment({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' }),
+      ),
+    ).toMatchObject({
       mode: 'pr',
       baseRef: 'main',
     });
     expect(
-      readSettings(base, {
-        CI_PIPELINE_SOURCE: 'merge_request_event',
-        CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'dev',
-      }),
+      readSettings(
+        base,
+        ciRunFromEnvironment({
+          CI_PIPELINE_SOURCE: 'merge_request_event',
+          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'dev',
+        }),
+      ),
     ).toMatchObject({ mode: 'pr', baseRef: 'dev' });
-    expect(readSettings(base, { GITHUB_EVENT_NAME: 'schedule' }).mode).toBe('publish');
-    expect(readSettings(base, { GITHUB_EVENT_NAME: 'push' }).mode).toBe('publish');
+    expect(readSettings(base, { event: 'schedule' }).mode).toBe('publish');
+    expect(readSettings(base, { event: 'push' }).mode).toBe('publish');
     expect(readSettings({ ...base, mode: 'rollback', directory: '', 'test-command': '' }, {}).mode).toBe(
       'rollback',
     );

@@ -20,7 +20,7 @@ describe('the weekly image refresh example workflow', () => {
     // What the runner would pass, with the secrets filled in.
     const plan = await planSubmission(
       { ...inputs, 'server-url': 'https://ci.example.org', token: 'api-token-0123456789' },
-      { GITHUB_REPOSITORY: 'acme/widget', GITHUB_SHA: 'a'.repeat(40) },
+      { github: { repository: 'acme/widget' }, sha: 'a'.repeat(40) },
     );
     expect(plan.submission).toMatchObject({
       context: 'image-refresh/debian-12',

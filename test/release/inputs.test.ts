@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildEnvironment, createTargets } from '../../actions/release/configured-run.ts';
+import { ciRunFromEnvironment } from '../../cli/ci-environment.ts';
 import { silentLog } from '../../cli/text-log.ts';
 import { INPUT_DEFAULTS, readSettings, type ReleaseSettings } from '../../actions/release/inputs.ts';
 
@@ -18,7 +19,7 @@ function parse(
 ): ReleaseSettings {
   return readSettings(
     (name) => inputs[name] ?? '',
-    { GITHUB_REF: 'refs/tags/v1.2', GITHUB_REPOSITORY: 'acme/widget', ...env },
+    ciRunFromEnvironment({ GITHUB_REF: 'refs/tags/v1.2', GITHUB_REPOSITORY: 'acme/widget', ...env }),
     warn,
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ciRunFromEnvironment } from '../../cli/ci-environment.ts';
 import { InputError } from '../../core/inputs.ts';
 import { readSettings } from '../../actions/translations/inputs.ts';
 
@@ -14,7 +15,7 @@ const weblate = {
 const parse = (
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/widget' },
-) => readSettings((name) => inputs[name] ?? '', env);
+) => readSettings((name) => inputs[name] ?? '', ciRunFromEnvironment(env));
 
 const problem = (inputs: Record<string, string>, env?: NodeJS.ProcessEnv) => {
   try {
