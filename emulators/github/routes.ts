@@ -1,3 +1,5 @@
+import { routeTable } from '../route-table.ts';
+
 /**
  * Every REST endpoint the GitHub emulator answers, named as GitHub's OpenAPI description names it. The
  * emulator refuses any API request that matches none of them with 404 before a handler sees it, so a handler
@@ -67,27 +69,15 @@ export const GITHUB_ROUTES: readonly GitHubRoute[] = [
 ];
 
 /**
- * A template as a pattern: `{path}` (a file path) spans slashes and may be empty, ids and numbers are digits, every other
- * parameter is one non-empty segment.
+ * A template as find-my-way paths: `{path}` (a file path) spans slashes and may be empty (`contents` is the
+ * root directory), ids and numbers are digits, every other parameter is one non-empty segment.
  */
-function pattern(template: string): RegExp {
-  const source = template
-    .split(/(\/\{path\}|\{[^}]+\})/)
-    .map((part) => {
-      // The root directory is `contents/` or `contents` with no path at all.
-      if (part === '/{path}') return '(?:/.*)?';
-      if (/^\{\w+_(id|number)\}$/.test(part)) return '\\d+';
-      if (/^\{\w+\}$/.test(part)) return '[^/]+';
-      return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${source}/?$`);
+function routerPaths(template: string): string[] {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'path' ? '*' : /_(id|number)$/.test(name) ? `:${name}(^\\d+$)` : `:${name}`,
+  );
+  return path.endsWith('/*') ? [path.slice(0, -2), path] : [path];
 }
-
-const COMPILED = GITHUB_ROUTES.map((route) => ({ route, pattern: pattern(route.path) }));
 
 /** The route a request is for (HEAD counts as GET), or null when the emulator serves no such endpoint. */
-export function matchGitHubRoute(method: string, pathname: string): GitHubRoute | null {
-  const wanted = method === 'HEAD' ? 'GET' : method;
-  return COMPILED.find((c) => c.route.method === wanted && c.pattern.test(pathname))?.route ?? null;
-}
+export const matchGitHubRoute = routeTable(GITHUB_ROUTES, routerPaths);

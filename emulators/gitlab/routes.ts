@@ -1,3 +1,5 @@
+import { routeTable } from '../route-table.ts';
+
 /**
  * Every REST endpoint of the GitLab emulator, named as GitLab's API documentation names it. The emulator
  * refuses any project API request that matches none of them with 404 before a handler sees it, and the test
@@ -57,30 +59,14 @@ export const GITLAB_ROUTES: readonly GitLabRoute[] = [
 ];
 
 /**
- * A path as a pattern over the request's path below `/api/v4` as it arrives (still URL-encoded, so that a
- * project path or file path is one segment, as GitLab wants them): ids and iids are digits, every
- * other parameter is one segment.
+ * A path as a find-my-way path over the request's path below `/api/v4` as it arrives (still URL-encoded, so
+ * that a project path or file path is one segment, as GitLab wants them): ids and iids are digits, every other
+ * parameter is one segment. A literal segment wins over a parameter: `packages/generic/…` is not a package
+ * id's route.
  */
-function pattern(path: string): RegExp {
-  const source = path
-    .split('/')
-    .map((part) => {
-      if (part === ':file_path') return '[^/]+';
-      if (/^:\w+_(id|iid)$/.test(part)) return '\\d+';
-      if (part.startsWith(':')) return '[^/]+';
-      return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return new RegExp(`^${source}/?$`);
+function routerPaths(path: string): string[] {
+  return [path.replace(/:(\w+_(?:id|iid))\b/g, ':$1(^\\d+$)')];
 }
 
-const COMPILED = GITLAB_ROUTES.map((route) => ({ route, pattern: pattern(route.path) }));
-
-/**
- * The route a request under `/api/v4` is for (HEAD counts as GET), or null when the emulator serves no such
- * endpoint. A literal segment wins over a parameter: `packages/generic/…` is not a package id's route.
- */
-export function matchGitLabRoute(method: string, apiPath: string): GitLabRoute | null {
-  const wanted = method === 'HEAD' ? 'GET' : method;
-  return COMPILED.find((c) => c.route.method === wanted && c.pattern.test(apiPath))?.route ?? null;
-}
+/** The route a request under `/api/v4` is for (HEAD counts as GET), or null when the emulator serves none. */
+export const matchGitLabRoute = routeTable(GITLAB_ROUTES, routerPaths);
