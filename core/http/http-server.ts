@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Router from 'find-my-way';
 import type { Logger } from '../logger.ts';
 import { isClientGone } from './body.ts';
 import { sendError } from './responses.ts';
@@ -10,8 +11,20 @@ import { sendError } from './responses.ts';
  */
 const http = process.getBuiltinModule('node:http');
 
-/** A route answers the request and returns true, or returns false when the URL is not its own. */
-export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+/**
+ * The paths a route serves, in find-my-way's notation (`/api/v1/jobs/:id`, `:id(^[a-z]+$)` for a pattern,
+ * `/logs/*` for everything below), whatever the method: the route answers the methods it does not take itself
+ * (405, with what it does take). `params` holds the path's parameters, decoded.
+ */
+export interface Route {
+  paths: readonly string[];
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    params: Readonly<Record<string, string | undefined>>,
+  ): void | Promise<void>;
+}
 
 export interface RunningHttpServer {
   url: string;
@@ -41,7 +54,11 @@ export async function startHttpServer(options: {
   port?: number;
   timeouts?: RequestTimeouts;
 }): Promise<RunningHttpServer> {
-  const { routes, logger } = options;
+  const { logger } = options;
+  // find-my-way (Fastify's router) picks the route; a path no route serves is a 404.
+  const router = Router();
+  for (const route of options.routes)
+    for (const path of route.paths) router.all(path, () => undefined, route);
   const timeouts = { ...DEFAULT_REQUEST_TIMEOUTS, ...options.timeouts };
   const serverOptions = {
     headersTimeout: timeouts.headersMs,
@@ -51,9 +68,12 @@ export async function startHttpServer(options: {
   const server = http.createServer(serverOptions, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
-      for (const route of routes) if (await route(req, res, url)) return;
+      const found = router.find(req.method as Router.HTTPMethod, url.pathname);
+      if (found) return (found.store as Route).handle(req, res, url, found.params);
       req.resume();
-      sendError(res, 404, `no such endpoint: ${req.method} ${url.pathname}`);
+      // The router matches no path it cannot decode: that one is the client's mistake, not a missing page.
+      if (!decodable(url.pathname)) sendError(res, 400, `not a valid URL path: ${url.pathname}`);
+      else sendError(res, 404, `no such endpoint: ${req.method} ${url.pathname}`);
     })().catch((error: unknown) => {
       // A client that hung up or was cut off is routine (and cheap to provoke): not an error of ours.
       if (isClientGone(error, req)) {
@@ -85,20 +105,30 @@ export async function startHttpServer(options: {
   };
 }
 
-/** Matches `METHOD /exact/path` and hands the request to the handler. */
+/** `METHOD /exact/path`, handed to the handler; any other method is answered 405. */
 export function exactRoute(
   method: string,
   pathname: string,
   handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
 ): Route {
-  return async (req, res, url) => {
-    if (url.pathname !== pathname) return false;
-    if (req.method !== method) {
-      req.resume();
-      sendError(res, 405, `${pathname} takes ${method}`, { allow: method });
-      return true;
-    }
-    await handler(req, res);
-    return true;
+  return {
+    paths: [pathname],
+    async handle(req, res) {
+      if (req.method !== method) {
+        req.resume();
+        sendError(res, 405, `${pathname} takes ${method}`, { allow: method });
+        return;
+      }
+      await handler(req, res);
+    },
   };
+}
+
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }

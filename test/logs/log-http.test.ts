@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningHttpServer } from '../../core/http/http-server.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
 import { logHttpRoute, type LogHttpOptions } from '../../runner-agent/src/logs/log-http.ts';
 import type { LogStore } from '../../runner-agent/src/logs/log-store.ts';
@@ -11,7 +11,7 @@ import { withTempDir } from '../support/temp-dir.ts';
 
 let store: FilesystemLogStore;
 let removeDir: () => Promise<void>;
-let server: http.Server | undefined;
+let server: RunningHttpServer | undefined;
 let baseUrl: string;
 
 beforeEach(async () => {
@@ -20,11 +20,8 @@ beforeEach(async () => {
   removeDir = tmp.remove;
 });
 afterEach(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((r) => server!.close(r));
-    server = undefined;
-  }
+  await server?.close();
+  server = undefined;
   await removeDir();
 });
 
@@ -32,15 +29,8 @@ async function serve(
   logStore: LogStore = store,
   options: LogHttpOptions = { pollIntervalMs: 50 },
 ): Promise<void> {
-  const route = logHttpRoute(logStore, options);
-  server = http.createServer((req, res) => {
-    if (!route(req, res)) {
-      res.writeHead(418);
-      res.end('not a log URL');
-    }
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startHttpServer({ routes: [logHttpRoute(logStore, options)], logger: silentLogger() });
+  baseUrl = server.url;
 }
 
 const meta = runningJobMeta;
@@ -282,8 +272,8 @@ describe('log HTTP', () => {
 
   it('leaves other URLs alone and refuses methods other than GET', async () => {
     await serve();
-    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(418);
-    expect((await fetch(`${baseUrl}/logs-not`)).status).toBe(418);
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(404);
+    expect((await fetch(`${baseUrl}/logs-not`)).status).toBe(404);
     expect((await fetch(`${baseUrl}/logs/job-1`, { method: 'DELETE' })).status).toBe(405);
   });
 });

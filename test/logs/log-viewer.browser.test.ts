@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningHttpServer } from '../../core/http/http-server.ts';
+import { silentLogger } from '../../core/logger.ts';
 import { FilesystemLogStore } from '../../runner-agent/src/logs/filesystem-log-store.ts';
 import { logHttpRoute } from '../../runner-agent/src/logs/log-http.ts';
 import type { JobLogMeta } from '../../runner-agent/src/logs/log-store.ts';
@@ -20,7 +20,7 @@ let browser: Browser;
 let page: Page;
 let store: FilesystemLogStore;
 let removeDir: () => Promise<void>;
-let server: http.Server;
+let server: RunningHttpServer;
 let baseUrl: string;
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -84,21 +84,16 @@ describe.skipIf(!existsSync(CHROMIUM))('log viewer in headless Chromium', () => 
     const tmp = await withTempDir('ironbots-log-viewer-');
     store = new FilesystemLogStore({ root: tmp.dir });
     removeDir = tmp.remove;
-    const route = logHttpRoute(store, { pollIntervalMs: 50 });
-    server = http.createServer((req, res) => {
-      if (!route(req, res)) {
-        res.writeHead(404);
-        res.end();
-      }
+    server = await startHttpServer({
+      routes: [logHttpRoute(store, { pollIntervalMs: 50 })],
+      logger: silentLogger(),
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
     page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
   });
   afterEach(async () => {
     await page?.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await removeDir();
   });
 

@@ -116,35 +116,36 @@ export async function dashboardSnapshot(options: DashboardOptions): Promise<Dash
 export function dashboardRoute(options: DashboardOptions): Route {
   const hasToken = bearerTokenCheck(options.tokens);
   const authorized = (req: IncomingMessage): boolean => options.public || hasToken(req);
-  return async (req, res, url) => {
-    if (url.pathname !== '/') return false;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, 405, 'the dashboard is read-only: GET it', { allow: 'GET, HEAD' });
-      return true;
-    }
-    if (!authorized(req)) {
-      sendError(res, 401, 'missing or invalid bearer token (or set server.dashboard.public)', {
-        'www-authenticate': 'Bearer',
+  return {
+    paths: ['/'],
+    async handle(req, res) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, 405, 'the dashboard is read-only: GET it', { allow: 'GET, HEAD' });
+        return;
+      }
+      if (!authorized(req)) {
+        sendError(res, 401, 'missing or invalid bearer token (or set server.dashboard.public)', {
+          'www-authenticate': 'Bearer',
+        });
+        return;
+      }
+      let page: string;
+      try {
+        page = renderDashboard(await dashboardSnapshot(options), options).text;
+      } catch (error) {
+        options.logger.error({ err: error }, 'dashboard failed');
+        sendError(res, 503, 'the dashboard could not read the queue or the state store');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        // Nothing on the page may run or load: it is text, tables and one stylesheet.
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
       });
-      return true;
-    }
-    let page: string;
-    try {
-      page = renderDashboard(await dashboardSnapshot(options), options).text;
-    } catch (error) {
-      options.logger.error({ err: error }, 'dashboard failed');
-      sendError(res, 503, 'the dashboard could not read the queue or the state store');
-      return true;
-    }
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      // Nothing on the page may run or load: it is text, tables and one stylesheet.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    });
-    res.end(req.method === 'HEAD' ? undefined : page);
-    return true;
+      res.end(req.method === 'HEAD' ? undefined : page);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Route } from '../../../core/http/http-server.ts';
 import { sendError, sendJson } from '../../../core/http/responses.ts';
 import { artifactPathProblem } from './artifact-path.ts';
 import { isValidJobId } from './job-id.ts';
@@ -19,9 +20,6 @@ export interface LogHttpOptions {
   followIdleTimeoutMs?: number;
 }
 
-/** Answers the request and returns true, or returns false when the URL is not under /logs/. */
-export type LogHttpHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) => boolean;
-
 /**
  * Serves job logs from a log store:
  *  - `GET /logs/<jobId>[?offset=N]`: the log so far as text/plain, with `X-Ironbots-Log-Complete` and
@@ -33,13 +31,13 @@ export type LogHttpHandler = (req: IncomingMessage, res: ServerResponse, url?: U
  *  - `GET /logs/<jobId>/artifacts/<path>`: one artifact, always as a download (it is the job's output).
  * A job id therefore cannot end in `.html` and still have its log served under that name.
  */
-export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): LogHttpHandler {
+export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Route {
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const followIdleTimeoutMs = options.followIdleTimeoutMs ?? 30 * 60_000;
 
-  return (req, res, parsedUrl) => {
-    const url = parsedUrl ?? new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/logs/')) return false;
+  return { paths: ['/logs/*'], handle: (req, res, url) => serveLogs(req, res, url) };
+
+  function serveLogs(req: IncomingMessage, res: ServerResponse, url: URL): void {
     req.resume();
 
     let rest = url.pathname.slice('/logs/'.length);
@@ -74,7 +72,7 @@ export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Log
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendError(res, 405, 'logs are read with GET', { allow: 'GET, HEAD' });
-      return true;
+      return;
     }
     let jobId: string;
     try {
@@ -84,18 +82,18 @@ export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Log
     }
     if (!isValidJobId(jobId)) {
       sendError(res, 400, 'invalid job id');
-      return true;
+      return;
     }
     const offset = parseOffset(url.searchParams.get('offset'));
     if (offset === null) {
       sendError(res, 400, 'offset must be a non-negative integer');
-      return true;
+      return;
     }
     const follow = ['1', 'true'].includes(url.searchParams.get('follow') ?? '') && req.method === 'GET';
 
     if (view === 'artifact' && artifactPathProblem(artifactPath)) {
       sendError(res, 400, 'invalid artifact path');
-      return true;
+      return;
     }
     const handling =
       view === 'artifacts'
@@ -111,8 +109,7 @@ export function logHttpRoute(store: LogStore, options: LogHttpOptions = {}): Log
       if (!res.headersSent) sendError(res, 500, 'could not read the log');
       else res.destroy();
     });
-    return true;
-  };
+  }
 }
 
 async function serveArtifactList(store: LogStore, jobId: string, res: ServerResponse): Promise<void> {

@@ -40,18 +40,25 @@ export function metricsRoute(
   render: () => Promise<{ contentType: string; body: string }>,
 ): Route {
   const hasToken = bearerTokenCheck(access.tokens);
-  return async (req, res, url) => {
-    if (url.pathname !== '/metrics' || req.method !== 'GET') return false;
-    if (!access.public && !hasToken(req)) {
-      sendError(res, 401, 'missing or invalid bearer token (metrics.tokens, or set metrics.public)', {
-        'www-authenticate': 'Bearer',
-      });
-      return true;
-    }
-    const { contentType, body } = await render();
-    res.writeHead(200, { 'content-type': contentType });
-    res.end(body);
-    return true;
+  return {
+    paths: ['/metrics'],
+    async handle(req, res) {
+      req.resume();
+      if (req.method !== 'GET') return sendError(res, 405, 'metrics are read with GET', { allow: 'GET' });
+      if (!access.public && !hasToken(req)) {
+        return sendError(
+          res,
+          401,
+          'missing or invalid bearer token (metrics.tokens, or set metrics.public)',
+          {
+            'www-authenticate': 'Bearer',
+          },
+        );
+      }
+      const { contentType, body } = await render();
+      res.writeHead(200, { 'content-type': contentType });
+      res.end(body);
+    },
   };
 }
 

@@ -95,34 +95,30 @@ export interface JobsApiOptions {
   publisher?: StatusPublisher | null;
 }
 
-const JOB_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})$/;
-const CANCEL_PATH = /^\/api\/v1\/jobs\/([A-Za-z0-9._-]{1,100})\/cancel$/;
+/** A job id as the API takes it; any other id is no job of this server's (404). */
+const JOB_ID = ':id(^[A-Za-z0-9._-]{1,100}$)';
 
 export function jobsApiRoute(options: JobsApiOptions): Route {
   const authorized = bearerTokenCheck(options.tokens);
 
-  return async (req, res, url) => {
-    const cancelling = CANCEL_PATH.exec(url.pathname);
-    if (url.pathname !== '/api/v1/jobs' && !JOB_PATH.test(url.pathname) && !cancelling) return false;
-    if (!authorized(req)) {
-      req.resume();
-      sendError(res, 401, 'missing or invalid bearer token', { 'www-authenticate': 'Bearer' });
-      return true;
-    }
-    if (url.pathname === '/api/v1/jobs') {
-      if (req.method === 'POST') await submit(req, res, options);
-      else if (req.method === 'GET') await list(url, res, options);
-      else sendError(res, 405, 'POST a job here, or GET the list', { allow: 'GET, POST' });
-      return true;
-    }
-    if (cancelling) {
-      if (req.method !== 'POST') sendError(res, 405, 'POST to cancel the job', { allow: 'POST' });
-      else await cancel(cancelling[1]!, req, res, options);
-      return true;
-    }
-    if (req.method !== 'GET') sendError(res, 405, 'GET a job here', { allow: 'GET' });
-    else await describe(JOB_PATH.exec(url.pathname)![1]!, res, options);
-    return true;
+  return {
+    paths: ['/api/v1/jobs', `/api/v1/jobs/${JOB_ID}`, `/api/v1/jobs/${JOB_ID}/cancel`],
+    async handle(req, res, url, { id }) {
+      if (!authorized(req)) {
+        req.resume();
+        sendError(res, 401, 'missing or invalid bearer token', { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      if (id === undefined) {
+        if (req.method === 'POST') await submit(req, res, options);
+        else if (req.method === 'GET') await list(url, res, options);
+        else sendError(res, 405, 'POST a job here, or GET the list', { allow: 'GET, POST' });
+      } else if (url.pathname.endsWith('/cancel')) {
+        if (req.method !== 'POST') sendError(res, 405, 'POST to cancel the job', { allow: 'POST' });
+        else await cancel(id, req, res, options);
+      } else if (req.method !== 'GET') sendError(res, 405, 'GET a job here', { allow: 'GET' });
+      else await describe(id, res, options);
+    },
   };
 }
 
