@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { exec } from '@actions/exec';
 import type { ActionLog } from '../../../core/action-log.ts';
 import {
   ReleaseTargetError,
@@ -347,6 +346,12 @@ export class ContainerImageTarget implements ReleaseTarget {
     }
   }
 
+  /**
+   * Runs skopeo or podman through @actions/exec, as the build runs: its output is the workflow log's when
+   * `progress` asks (a push's progress) and its last lines go into the error when it fails. @actions/exec
+   * takes no AbortSignal: a cancel is honoured before each command, and a command already started ends
+   * on its own.
+   */
   async #tool(
     command: string,
     args: string[],
@@ -359,37 +364,40 @@ export class ContainerImageTarget implements ReleaseTarget {
       progress?: boolean;
     } = {},
   ): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(command, args, {
-        env: { ...process.env, ...options.env },
-        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        signal: options.signal,
+    options.signal?.throwIfAborted();
+    const out: Buffer[] = [];
+    let err = '';
+    const log = options.progress ? this.#options.log : undefined;
+    const line = (text: string) => {
+      if (text.trim()) log?.info(`${this.name}: ${text.trim()}`);
+    };
+    let exitCode: number;
+    try {
+      exitCode = await exec(command, args, {
+        env: Object.fromEntries(
+          Object.entries({ ...process.env, ...options.env }).filter(
+            (entry): entry is [string, string] => entry[1] !== undefined,
+          ),
+        ),
+        silent: true,
+        ignoreReturnCode: true,
+        // A password, written whole into the pipe as the tool starts: before it could exit and close it.
+        ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
+        listeners: {
+          stdout: (d) => out.push(d),
+          stderr: (d) => (err = (err + d.toString()).slice(-8000)),
+          ...(log ? { stdline: line, errline: line } : {}),
+        },
       });
-      const out: Buffer[] = [];
-      let err = '';
-      child.stdout!.on('data', (d: Buffer) => out.push(d));
-      child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
-      if (options.progress && this.#options.log) {
-        const log = this.#options.log;
-        for (const stream of [child.stdout!, child.stderr!])
-          createInterface({ input: stream }).on('line', (line) => {
-            if (line.trim()) log.info(`${this.name}: ${line.trim()}`);
-          });
-      }
-      child.on('error', (error) => reject(this.#error(`${command} could not run: ${error.message}`, error)));
-      child.on('close', (code) => {
-        if (code === 0) return resolve(Buffer.concat(out));
-        const detail = err.trim().split('\n').slice(-4).join('\n');
-        const denied = /denied|unauthorized|403|forbidden/i.test(detail);
-        const hint = denied ? ` (${this.#options.username} may not push to ${this.#repository}?)` : '';
-        reject(this.#error(`${options.what ?? `${command} ${args[0]}`} failed${hint}: ${detail}`));
-      });
-      if (options.input !== undefined) {
-        // A tool that exits early (refused login) must not turn the unread input into an EPIPE crash.
-        child.stdin!.on('error', () => undefined);
-        child.stdin!.end(options.input);
-      }
-    });
+    } catch (error) {
+      // @actions/exec looks the program up on PATH before it starts anything.
+      throw this.#error(`${command} could not run: ${errorMessage(error)}`, error);
+    }
+    if (exitCode === 0) return Buffer.concat(out);
+    const detail = err.trim().split('\n').slice(-4).join('\n');
+    const denied = /denied|unauthorized|403|forbidden/i.test(detail);
+    const hint = denied ? ` (${this.#options.username} may not push to ${this.#repository}?)` : '';
+    throw this.#error(`${options.what ?? `${command} ${args[0]}`} failed${hint}: ${detail}`);
   }
 
   #moved(tag: string, current: string, ours: string): ReleaseTargetError {
