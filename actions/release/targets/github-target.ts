@@ -338,6 +338,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     const url = new URL(release.upload_url.replace(/\{[^}]*\}$/, ''));
     url.searchParams.set('name', asset.name);
     let lastProblem = '';
+    // Not @octokit/plugin-retry's job: it cannot replay a file stream, nor clear what a failed try left.
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
         await new Promise((resolve) => setTimeout(resolve, delay * (attempt - 1)));

@@ -311,6 +311,7 @@ export class GitLabReleaseTarget implements ReleaseTarget {
   ): Promise<RestPackageFile> {
     const path = `/projects/${prepared.projectId}/packages/generic/${encodeURIComponent(prepared.packageName)}/${encodeURIComponent(version)}/${encodeURIComponent(asset.name)}?select=package_file`;
     let lastError: unknown;
+    // Each attempt streams the file anew, with its own progress: no request-level retry can replay the body.
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const progress = new UploadProgress({

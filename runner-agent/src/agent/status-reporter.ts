@@ -44,6 +44,7 @@ export class StatusReporter {
       description: truncateDescription(this.#secrets.redact(status.description ?? '')),
     };
     this.#chain = this.#chain.then(async () => {
+      // Beyond the forge client's own retries: asks `stillCurrent` before each try, and outlasts a dropped connection.
       for (let attempt = 1; ; attempt++) {
         try {
           if (stillCurrent && !(await stillCurrent())) return;
