@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { exec } from '@actions/exec';
+import { errorMessage } from '../../core/errors.ts';
 
 /** How one step went, with everything it printed (stdout and stderr interleaved). */
 export interface StepOutcome {
@@ -123,31 +124,26 @@ export class PodmanEngine implements ContainerEngine {
     await this.#run(['rmi', '--force', image]);
   }
 
-  #run(args: string[]): Promise<StepOutcome> {
-    return new Promise((resolve) => {
-      const child = spawn(this.#podman, ['--runtime', this.#runtime, ...args], {
-        env: this.#env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+  /** One podman command through @actions/exec: each line to `onLine` as it comes, all of them in the outcome. */
+  async #run(args: string[]): Promise<StepOutcome> {
+    let log = '';
+    const line = (text: string) => {
+      log += `${text}\n`;
+      this.#onLine(text);
+    };
+    try {
+      const code = await exec(this.#podman, ['--runtime', this.#runtime, ...args], {
+        env: Object.fromEntries(
+          Object.entries(this.#env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+        silent: true,
+        ignoreReturnCode: true,
+        listeners: { stdline: line, errline: line },
       });
-      let log = '';
-      let partial = '';
-      const take = (chunk: Buffer) => {
-        const text = chunk.toString('utf8');
-        log += text;
-        const lines = (partial + text).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) this.#onLine(line);
-      };
-      child.stdout.on('data', take);
-      child.stderr.on('data', take);
-      child.on('error', (error) =>
-        resolve({ ok: false, log: `${log}could not start podman: ${error.message}\n` }),
-      );
-      child.on('close', (code, signal) => {
-        if (partial) this.#onLine(partial);
-        const tail = code === 0 ? '' : `podman ${args[0]} exited with ${signal ?? `code ${code}`}\n`;
-        resolve({ ok: code === 0, log: log + tail });
-      });
-    });
+      return { ok: code === 0, log: code === 0 ? log : `${log}podman ${args[0]} exited with code ${code}\n` };
+    } catch (error) {
+      // @actions/exec looks podman up on PATH before it starts anything.
+      return { ok: false, log: `${log}could not start podman: ${errorMessage(error)}\n` };
+    }
   }
 }
