@@ -7,23 +7,38 @@ import type { JobLogMeta } from './log-store.ts';
  * The HTML log viewer: one self-contained page per job that follows its log (a `?follow=1` stream, resumed
  * from the byte offset it has), renders ANSI colours with ansi_up, numbers lines with `#L<n>` anchors, and
  * shows the job's state, exit code and duration with links to the raw log, the meta, the commit and the PR.
- * ansi_up is inlined from node_modules, so the page loads nothing from anywhere but its own server.
+ * ansi_up and pretty-bytes (sizes as core/sizes.ts writes them) are inlined from node_modules, so the page loads
+ * nothing from anywhere but its own server.
  */
 
-let ansiUpSource: Promise<string> | undefined;
+const moduleSources = new Map<string, Promise<string>>();
 
-/** ansi_up's ES module text, read once. */
-function loadAnsiUp(): Promise<string> {
-  ansiUpSource ??= readFile(fileURLToPath(import.meta.resolve('ansi_up')), 'utf8').then((source) => {
-    // Inlined into a <script>: a closing tag inside would end it early.
-    if (/<\/script/i.test(source)) throw new Error('ansi_up source contains </script>; cannot inline it');
-    return source;
-  });
-  return ansiUpSource;
+/** A package's ES module text, read once. */
+function moduleSource(specifier: string): Promise<string> {
+  let source = moduleSources.get(specifier);
+  if (!source) {
+    source = readFile(fileURLToPath(import.meta.resolve(specifier)), 'utf8').then((text) => {
+      // Inlined into a <script>: a closing tag inside would end it early.
+      if (/<\/script/i.test(text))
+        throw new Error(`${specifier} source contains </script>; cannot inline it`);
+      return text;
+    });
+    moduleSources.set(specifier, source);
+  }
+  return source;
+}
+
+/** pretty-bytes as a function in its own scope: its module's names stay out of the page's. */
+async function prettyBytesScript(): Promise<string> {
+  const source = await moduleSource('pretty-bytes');
+  const exported = 'export default function prettyBytes(';
+  if (source.split(exported).length !== 2)
+    throw new Error('pretty-bytes no longer ends in its default export');
+  return `const prettyBytes = (() => {\n${source.replace(exported, 'return function prettyBytes(')}\n})();`;
 }
 
 export async function logViewerPage(meta: JobLogMeta, nonce: string): Promise<string> {
-  const ansiUp = await loadAnsiUp();
+  const [ansiUp, prettyBytes] = await Promise.all([moduleSource('ansi_up'), prettyBytesScript()]);
   const jobId = meta.jobId;
   const title = escapeHtml(`${meta.context} · ${jobId}`);
   const id = encodeURIComponent(jobId);
@@ -67,6 +82,7 @@ export async function logViewerPage(meta: JobLogMeta, nonce: string): Promise<st
 <nav id="artifacts" hidden></nav>
 <script type="module" nonce="${nonce}">
 ${ansiUp}
+${prettyBytes}
 ${VIEWER_SCRIPT}
 </script>
 </body>
@@ -226,12 +242,9 @@ async function follow() {
   }
 }
 
-// A browser twin of core/sizes.ts's formatBytes (pretty-bytes): this page loads nothing it does not inline.
+// As core/sizes.ts writes sizes.
 function formatBytes(bytes) {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes, unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-  return (unit ? value.toFixed(1) : String(value)) + ' ' + units[unit];
+  return prettyBytes(bytes, { binary: true });
 }
 
 // The files the job left in $IRONBOTS_ARTIFACTS, as download links (names are the job's: textContent only).
