@@ -2,12 +2,12 @@ import { i as __require, o as __toESM, t as __commonJSMin } from "./rolldown-run
 import { t as require_dist } from "./dist-BaxewEZn.mjs";
 import { n as InputError } from "./inputs-2CWzAqKl.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
-import { r as loadDeploymentConfig, t as DeploymentConfigError } from "./deployment-config-T-ymPgVF.mjs";
+import { r as loadDeploymentConfig, t as DeploymentConfigError } from "./deployment-config-BC_QW-Tr.mjs";
 import { t as createLogger } from "./logger-DmVYEbjU.mjs";
-import { t as forgeFromConfig } from "./forge-from-config-AwWkuZY_.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-B0473jSG.mjs";
 import { t as version } from "./package-D46-e3oS.mjs";
 import { n as RENAMED_INPUTS } from "./inputs-D8gZ6Osp.mjs";
-import { n as RENAMED_INPUTS$1 } from "./inputs--lH51YLJ.mjs";
+import { n as RENAMED_INPUTS$1 } from "./inputs-7BubY8GO.mjs";
 import { i as parseProjectConfig, n as ProjectConfigError, t as PROJECT_CONFIG_PATH } from "./project-config-BEFtAals.mjs";
 import { t as errorMessage } from "./errors-CPHbNZhY.mjs";
 import __ironbotsPath from "node:path";
@@ -1908,6 +1908,26 @@ function registerActionCommand(program, spec) {
 	});
 	return command;
 }
+// cli/ci-environment.ts
+function ciRunFromEnvironment(env) {
+	const tag = env.GITHUB_REF?.startsWith("refs/tags/") ? env.GITHUB_REF.slice(10) : env.CI_COMMIT_TAG || void 0;
+	const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0 && v !== ""));
+	return defined({
+		tag,
+		sha: env.GITHUB_SHA,
+		event: env.GITHUB_EVENT_NAME || env.CI_PIPELINE_SOURCE,
+		baseRef: env.GITHUB_BASE_REF || env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
+		github: defined({
+			repository: env.GITHUB_REPOSITORY,
+			apiUrl: env.GITHUB_API_URL,
+			serverUrl: env.GITHUB_SERVER_URL
+		}),
+		gitlab: defined({
+			url: env.CI_SERVER_URL,
+			project: env.CI_PROJECT_PATH
+		})
+	});
+}
 // cli/commands/container-refresh-command.ts
 function registerContainerRefreshCommand(program) {
 	const env = process.env;
@@ -1921,8 +1941,8 @@ function registerContainerRefreshCommand(program) {
 		},
 		extraOptions: (command) => command.option("--forge <kind>", "where the failure issue goes: gitlab or github (default: the CI this runs in)", env.GITLAB_CI ? "gitlab" : env.GITHUB_ACTIONS ? "github" : void 0).option("--forge-url <url>", "GitLab instance or GitHub API URL (default CI_SERVER_URL / GITHUB_API_URL)", env.CI_SERVER_URL ?? env.GITHUB_API_URL).option("--repository <path>", "the project for the issue, e.g. group/project (default CI_PROJECT_PATH / GITHUB_REPOSITORY)", env.CI_PROJECT_PATH ?? env.GITHUB_REPOSITORY).option("--workspace <dir>", "the checkout the directory is in", env.CI_PROJECT_DIR ?? env.GITHUB_WORKSPACE ?? process.cwd()),
 		async run({ inputs, options, log, secrets }) {
-			const { readSettings } = await import("./inputs-BORiA06t.mjs");
-			const settings = readSettings(inputs, env);
+			const { readSettings } = await import("./inputs-Cu_dacfs.mjs");
+			const settings = readSettings(inputs, ciRunFromEnvironment(env));
 			let issues = null;
 			if (settings.token) {
 				const kind = options.forge;
@@ -1940,7 +1960,7 @@ function registerContainerRefreshCommand(program) {
 					}
 				};
 			}
-			const { runConfigured } = await import("./configured-run-uTslUPOx.mjs");
+			const { runConfigured } = await import("./configured-run-oBYbdbYK.mjs");
 			secrets.add(settings.credentials?.password);
 			const runUrl = env.CI_JOB_URL ?? (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0);
 			const result = await runConfigured(settings, {
@@ -1997,9 +2017,9 @@ async function logDestination(format) {
 	});
 }
 // cli/commands/deployment-commands.ts
-async function openDeploymentFile(configFile, logFormat) {
+async function openDeploymentFile(configFile, logFormat, walCheckpoints = "inline") {
 	const config = await loadDeploymentConfig(configFile);
-	const { openDeployment, secretsOf } = await import("./deployment-BKOqYWQW.mjs");
+	const { openDeployment, secretsOf } = await import("./deployment-DE8KNllO.mjs");
 	const secrets = secretsOf(config);
 	const destination = await logDestination(logFormat);
 	return openDeployment(config, {
@@ -2008,7 +2028,8 @@ async function openDeploymentFile(configFile, logFormat) {
 			secrets,
 			destination
 		}),
-		secrets
+		secrets,
+		walCheckpoints
 	});
 }
 function untilSignal() {
@@ -2049,7 +2070,7 @@ function drainOnSignal(agent, logger) {
 function registerDeploymentCommands(program) {
 	const configOption = CONFIG_OPTION;
 	program.command("serve").description("run the server (webhook receiver, job API, planner, scanner) and, if configured, an agent").option(...configOption).addOption(logFormatOption()).action(async (options) => {
-		const deployment = await openDeploymentFile(options.config, options.logFormat);
+		const deployment = await openDeploymentFile(options.config, options.logFormat, "thread");
 		if (!deployment.config.server) throw new Error(`${options.config}: the server section is required for \`ironbots serve\``);
 		await deployment.startServer();
 		if (deployment.config.agent) await deployment.startAgent();
@@ -2065,7 +2086,7 @@ function registerDeploymentCommands(program) {
 		}), deployment.logger);
 		await deployment.close();
 	});
-	program.command("scan").description("re-read the forge once and plan every open PR whose jobs are missing (recovers lost webhooks)").option(...configOption).action(async (options) => {
+	program.command("scan").description("re-read the forge once, statuses included, and plan every open PR whose jobs are missing (recovers lost webhooks)").option(...configOption).action(async (options) => {
 		const deployment = await openDeploymentFile(options.config);
 		if (!deployment.forge) throw new Error(`${options.config}: the forge section is required for \`ironbots scan\``);
 		const planner = await deployment.planner();
@@ -2073,7 +2094,7 @@ function registerDeploymentCommands(program) {
 		for (const repo of await deployment.repositories()) {
 			let results;
 			try {
-				results = await planner.scanRepository(repo);
+				results = await planner.scanRepository(repo, { full: true });
 			} catch (error) {
 				failures++;
 				process.stdout.write(`${repo.owner}/${repo.name}: failed: ${error.message}\n`);
@@ -2206,7 +2227,7 @@ function isUnreachable(error) {
 // cli/commands/image-commands.ts
 async function open$1(configFile) {
 	const config = await loadDeploymentConfig(configFile);
-	const { secretsOf } = await import("./deployment-BKOqYWQW.mjs");
+	const { secretsOf } = await import("./deployment-DE8KNllO.mjs");
 	const secrets = secretsOf(config);
 	return {
 		config,
@@ -2232,7 +2253,7 @@ function repositoriesOf(opened, configFile, given) {
 	});
 }
 async function progressOn(label) {
-	const { transferProgress } = await import("./transfer-progress-CnUtkAEm.mjs");
+	const { transferProgress } = await import("./transfer-progress-2Ea-TMp8.mjs");
 	return transferProgress(label, process.stderr);
 }
 function age(storedAt, now = Date.now()) {
@@ -2256,7 +2277,7 @@ const INPUT_OPTION = [
 	{}
 ];
 async function loadRecipe(file, inputs) {
-	const { loadImageRecipe, RecipeInputError } = await import("./image-recipe-BVZGFID9.mjs");
+	const { loadImageRecipe, RecipeInputError } = await import("./image-recipe-DvMbFd3V.mjs");
 	try {
 		return await loadImageRecipe(file, { inputs });
 	} catch (error) {
@@ -2266,16 +2287,16 @@ async function loadRecipe(file, inputs) {
 }
 function registerImageCommands(program) {
 	const configOption = CONFIG_OPTION;
-	program.command("image-refresh").description("build and boot-test a VM image, upload it to the image store, and open a pull request that updates images/<name>").argument("<name>", "the image, e.g. debian-12").option(...configOption).option("--repository <owner/name>", "the repository to open the pull request on (default: a job's own, env IRONBOTS_REPOSITORY, else the one in the configuration)", process.env.IRONBOTS_REPOSITORY || void 0).option("--work-dir <dir>", "scratch space for the build", os.tmpdir()).option(...DIR_OPTION("the project whose images/recipes/<name>.yml builds the image")).addOption(renamedDirOption("--project")).option(...INPUT_OPTION).action(async (name, options) => {
+	program.command("image-refresh").description("build and boot-test a VM image, upload it to the image store, and open a pull request that updates images/<name>").argument("<name>", "the image, e.g. debian-12").option(...configOption).option("--repository <owner/name>", "the repository to open the pull request on (default: a job's own, env IRONBOTS_REPOSITORY, else the one in the configuration)", process.env.IRONBOTS_REPOSITORY || void 0).option("--pull-request <number>", "do the task `- [ ] image-refresh <name>` of this pull request: commit images/<name> onto its branch and tick the box, instead of opening a pull request", positiveInteger).option("--work-dir <dir>", "scratch space for the build", os.tmpdir()).option(...DIR_OPTION("the project whose images/recipes/<name>.yml builds the image")).addOption(renamedDirOption("--project")).option(...INPUT_OPTION).action(async (name, options) => {
 		const opened = await open$1(options.config);
 		const [repo] = repositoriesOf(opened, options.config, options.repository);
 		if (!options.repository && (opened.config.forge?.repositories.length ?? 0) > 1) throw new Error(`${options.config} lists several repositories: choose one with --repository`);
 		const forge = await forgeOf(opened, options.config, "image-refresh");
-		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
-		const { refreshImage } = await import("./image-refresh-TkK5Yzyy.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-UoORbUSY.mjs");
+		const { refreshImage } = await import("./image-refresh-3HtDT-Px.mjs");
 		const { BusyboxImageBuilder } = await import("./busybox-image-builder-B8I4De3K.mjs");
-		const { recipeFile } = await import("./image-recipe-BVZGFID9.mjs");
-		const { RecipeImageBuilder } = await import("./recipe-image-builder-CxyeE9Ql.mjs");
+		const { recipeFile } = await import("./image-recipe-DvMbFd3V.mjs");
+		const { RecipeImageBuilder } = await import("./recipe-image-builder-C0WPZNGr.mjs");
 		const { existsSync } = await import("node:fs");
 		const recipePath = recipeFile(name, __ironbotsPath.resolve(directoryOf(options)));
 		if (!existsSync(recipePath) && Object.keys(options.input).length > 0) {
@@ -2292,16 +2313,18 @@ function registerImageCommands(program) {
 			forge,
 			repo,
 			workDir: options.workDir,
+			...options.pullRequest !== void 0 ? { pullRequest: options.pullRequest } : {},
 			io: { log: opened.say },
 			uploadProgress: (done, total) => progress.update(done, total)
 		});
 		if (result.kind === "current") opened.say(`${name}: already current (${result.blob})`);
+		else if (result.kind === "task-done") opened.say(`${name}: ${result.commit ? `pushed ${result.commit.slice(0, 7)} to` : "already current on"} ${result.pullRequest.htmlUrl}` + (result.ticked ? ", box ticked" : ""));
 		else opened.say(`${name}: ${result.pullRequest.htmlUrl}`);
 	});
 	const image = program.command("image").description("VM images: build from a recipe; the image store: list, fetch, upload, prune");
 	image.command("build").description("build a VM image from its recipe (images/recipes/<name>.yml), boot-test it, and make it the local <name> image").argument("<recipe>", "a recipe name (looked up in <project>/images/recipes) or a recipe file").option(...DIR_OPTION("the project holding images/recipes")).addOption(renamedDirOption("--project")).option("--force", "build even when this recipe was built here already", false).option(...INPUT_OPTION).action(async (reference, options) => {
-		const { recipeFile } = await import("./image-recipe-BVZGFID9.mjs");
-		const { ensureRecipeImage, localImagesDir } = await import("./vm-setup-MCnl3HHX.mjs");
+		const { recipeFile } = await import("./image-recipe-DvMbFd3V.mjs");
+		const { ensureRecipeImage, localImagesDir } = await import("./vm-setup-Bk7fGWL3.mjs");
 		const recipe = await loadRecipe(recipeFile(reference, __ironbotsPath.resolve(directoryOf(options))), options.input);
 		const controller = new AbortController();
 		process.once("SIGINT", () => controller.abort(/* @__PURE__ */ new Error("interrupted")));
@@ -2315,8 +2338,8 @@ function registerImageCommands(program) {
 	});
 	image.command("list").description("list the blobs in the image store with their sizes and ages").option(...configOption).action(async (options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
-		const { formatBytes } = await import("./sizes-DzgthUdQ.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-UoORbUSY.mjs");
+		const { formatBytes } = await import("./sizes-GxdJMbCu.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
 		const images = await store.list();
 		if (images.length === 0) opened.say(`no images in ${store.description}`);
@@ -2324,8 +2347,8 @@ function registerImageCommands(program) {
 	});
 	image.command("fetch").description("download an image into the local cache (resuming, verified) and print its path").argument("<image>", "an image name (read from <checkout>/images/<name>) or a blob name").option(...configOption).option(...DIR_OPTION("the repository checkout holding images/<name>")).addOption(renamedDirOption("--checkout")).action(async (reference, options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
-		const { StoreImageResolver } = await import("./store-image-resolver-Bs9SedkE.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-UoORbUSY.mjs");
+		const { StoreImageResolver } = await import("./store-image-resolver-COXE4IKi.mjs");
 		const { store, cacheDir } = imageStoreFromConfig(opened.config);
 		const progress = await progressOn(`fetch ${reference}`);
 		const tty = process.stderr.isTTY;
@@ -2338,9 +2361,9 @@ function registerImageCommands(program) {
 	});
 	image.command("upload").description("upload a qcow2 to the image store as <name>-<sha256>.qcow2 and print the blob name").argument("<file>", "the qcow2 file").requiredOption("--name <name>", "the image name, e.g. debian-12").option(...configOption).action(async (file, options) => {
 		const opened = await open$1(options.config);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
-		const { blobName } = await import("./image-reference-zcBdndGX.mjs");
-		const { sha256OfFile } = await import("./verified-download-J3rLzxqd.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-UoORbUSY.mjs");
+		const { blobName } = await import("./image-reference-jHUYeK34.mjs");
+		const { sha256OfFile } = await import("./verified-download-D8G1Zwz9.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
 		const blob = blobName(options.name, await sha256OfFile(file));
 		const progress = await progressOn(`upload ${blob}`);
@@ -2352,8 +2375,8 @@ function registerImageCommands(program) {
 		const opened = await open$1(options.config);
 		const forge = await forgeOf(opened, options.config, "image prune");
 		const repositories = repositoriesOf(opened, options.config, options.repository);
-		const { imageStoreFromConfig } = await import("./image-store-from-config-yEVXVCwJ.mjs");
-		const { pruneImages } = await import("./image-prune-C_sEcWPg.mjs");
+		const { imageStoreFromConfig } = await import("./image-store-from-config-UoORbUSY.mjs");
+		const { pruneImages } = await import("./image-prune-DrS3WRDR.mjs");
 		const { store } = imageStoreFromConfig(opened.config);
 		const result = await pruneImages({
 			store,
@@ -2407,7 +2430,7 @@ async function driverFor(flags) {
 		import("./custom-executor-CzDox-N-.mjs"),
 		import("./vm-machinery-yeL8FL4l.mjs"),
 		import("./debian-kernel-B1X6WNb3.mjs"),
-		import("./vm-setup-MCnl3HHX.mjs"),
+		import("./vm-setup-Bk7fGWL3.mjs"),
 		import("./local-image-resolver-CvwuGpvb.mjs")
 	]);
 	const cacheDir = defaultCacheDir();
@@ -2573,7 +2596,7 @@ function registerJobsCommand(program) {
 			if (answer.status !== 200) throw apiError(answer, "listing jobs");
 			listed = answer.body.jobs;
 		} else {
-			const { listJobs } = await import("./job-control-DobmbHR9.mjs");
+			const { listJobs } = await import("./job-control-DrasdJz_.mjs");
 			const deployment = await openDeploymentFile(target.file);
 			try {
 				listed = await listJobs(deployment.jobs, {
@@ -2604,7 +2627,8 @@ function registerJobsCommand(program) {
 			report(answer.body);
 			return;
 		}
-		const { cancelJob, cancelReason } = await import("./job-control-DobmbHR9.mjs");
+		const { cancelJob } = await import("./job-control-DrasdJz_.mjs");
+		const { cancelReason } = await import("./status-text-DJrx1rqV.mjs");
 		const { StatusPublisher } = await import("./status-publisher-Bkf6Ve9B.mjs");
 		const deployment = await openDeploymentFile(target.file);
 		try {
@@ -2686,7 +2710,7 @@ function registerLocalCommand(program) {
 	program.command("local").description("run the whole loop offline: a PR on the built-in forge emulator \u2192 signed webhook \u2192 queue \u2192 agent \u2192 statuses and a live log").option("--keep", "leave the forge, server and agent running for you to poke at (Ctrl-C ends)", false).option("--state-dir <dir>", "keep queue, logs and repositories here instead of a temporary directory").option("--timeout <seconds>", "give up when the PR has no final status after this long", positiveInteger, 180).option("--executor <name>", "where the demo jobs run: process, podman or vm", "process").option("--forge <kind>", "the forge the emulator plays: github (a pull request) or gitlab (a merge request)", "github").option("--verbose", "show the structured logs of every component on stderr", false).action(async (options) => {
 		if (options.forge !== "github" && options.forge !== "gitlab") throw new InvalidArgumentError(`--forge must be github or gitlab, not "${options.forge}"`);
 		if (options.executor !== "process" && options.executor !== "podman" && options.executor !== "vm") throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
-		const { runLocalDemo } = await import("./local-demo-ChbS4_d3.mjs");
+		const { runLocalDemo } = await import("./local-demo-Ccghv-pr.mjs");
 		const print = (line) => process.stdout.write(`ironbots local: ${line}\n`);
 		const logger = createLogger({
 			name: "ironbots",
@@ -2743,7 +2767,7 @@ function registerNpmCacheCommand(program) {
 		renamedInputs: RENAMED_INPUTS,
 		extraOptions: (command) => command.option("--forge <kind>", "update: github or gitlab", env.GITLAB_CI ? "gitlab" : "github").option("--forge-url <url>", "update: the API (GitHub) or server (GitLab) URL (default GITHUB_API_URL or CI_SERVER_URL)").option("--repository <owner/name>", "update: the repository (default GITHUB_REPOSITORY or CI_PROJECT_PATH)"),
 		async run({ inputs, options, log }) {
-			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-6X6bykdB.mjs"), import("./configured-run-DIJmdWA_.mjs")]);
+			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-6X6bykdB.mjs"), import("./configured-run-B7WYR_VB.mjs")]);
 			const settings = readSettings(inputs, {
 				...env,
 				GITHUB_WORKSPACE: process.cwd()
@@ -2776,7 +2800,7 @@ async function pullRequestTarget(options, token, branch, baseBranch) {
 	};
 	const kind = options.forge;
 	if (kind !== "github" && kind !== "gitlab") throw new Error(`--forge: "${String(kind)}" is not github or gitlab`);
-	const { forgeFromConfig } = await import("./forge-from-config-p8JUyCgw.mjs");
+	const { forgeFromConfig } = await import("./forge-from-config-kV0SZ3qD.mjs");
 	const forge = await forgeFromConfig({
 		kind,
 		token,
@@ -2794,7 +2818,7 @@ async function pullRequestTarget(options, token, branch, baseBranch) {
 // cli/commands/submit-command.ts
 function registerSubmitCommand(program) {
 	program.command("submit").description("submit a job to an ironbots server, as the root GitHub action does (and optionally wait for it)").requiredOption("--server-url <url>", "the ironbots server (env IRONBOTS_SERVER_URL)", process.env.IRONBOTS_SERVER_URL).option("--token-env <name>", "environment variable holding the API token", "IRONBOTS_API_TOKEN").option("--labels <labels>", "labels the agent must offer, comma separated", "").option("--repository <owner/name>", "the repository whose commit the job tests; none for no checkout", "none").option("--sha <commit>", "the commit to test", "").option("--wait", "wait for the job to end, streaming its log to stdout; exit non-zero unless it succeeded", false).option("--wait-timeout <seconds>", "give up waiting after this long", "3600").option("--context <name>", "the job's name (status context); default the program's name").option("--timeout <seconds>", "the job's time limit", "3600").option("--executor <name>", "process, podman or vm", "process").option("--image <name>", "image for the podman and vm executors").argument("<argv...>", "the command to run, as separate words (put -- before it); never run through a shell").action(async (argv, options) => {
-		const { planSubmission, submitJob } = await import("./submit-job-Dk-8yyHw.mjs");
+		const { planSubmission, submitJob, RequestError } = await import("./submit-job-37Ep91gj.mjs");
 		const token = process.env[options.tokenEnv] ?? "";
 		if (!token) throw new Error(`set the API token in the environment variable ${options.tokenEnv} (never on the command line)`);
 		if (![
@@ -2831,6 +2855,10 @@ function registerSubmitCommand(program) {
 			}
 		}).catch((error) => {
 			stopStreaming.abort();
+			if (error instanceof RequestError && error.status !== void 0) {
+				if (error.status === 429 || error.status >= 500) process.exitCode = EXIT.infrastructure;
+				else if (error.status >= 400) process.exitCode = EXIT.usage;
+			}
 			throw error;
 		});
 		setTimeout(() => stopStreaming.abort(), LOG_GRACE_MS).unref();
@@ -2879,7 +2907,7 @@ function registerRunCommand(program) {
 		"podman",
 		"vm"
 	])).option("--image <image>", "run in this image instead of the context's own").option("--state-dir <dir>", "where executor state lives (default: the ironbots cache)").action(async (context, options) => {
-		const { runContext } = await import("./run-context-DE6L0n6R.mjs");
+		const { runContext } = await import("./run-context-9uDdW-mS.mjs");
 		const interrupt = new AbortController();
 		const onSignal = () => interrupt.abort(/* @__PURE__ */ new Error("interrupted"));
 		process.once("SIGINT", onSignal);
@@ -2934,11 +2962,11 @@ function registerReleaseCommand(program) {
 		},
 		async run({ inputs, log, secrets }) {
 			const [{ readSettings }, { runConfigured }, { planText }] = await Promise.all([
-				import("./inputs-cnSdj22t.mjs"),
-				import("./configured-run-CddGNpRH.mjs"),
-				import("./summary-DtPqNk_t.mjs")
+				import("./inputs-Cjw0Lg91.mjs"),
+				import("./configured-run-GxZSs9DN.mjs"),
+				import("./summary-DQ947NkU.mjs")
 			]);
-			const settings = readSettings(inputs, process.env, (message) => log.warn(message));
+			const settings = readSettings(inputs, ciRunFromEnvironment(process.env), (message) => log.warn(message));
 			for (const secret of settings.secrets) secrets.add(secret);
 			const outcome = await runConfigured(settings, {
 				log,
@@ -2962,8 +2990,8 @@ function registerTranslationsCommand(program) {
 			"po-repository-token": "IRONBOTS_PO_REPOSITORY_TOKEN"
 		},
 		async run({ inputs, log }) {
-			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-B2L87zUR.mjs"), import("./configured-run-O8MahfD2.mjs")]);
-			const settings = readSettings(inputs, process.env);
+			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-DLJP7ubF.mjs"), import("./configured-run-D4E0041w.mjs")]);
+			const settings = readSettings(inputs, ciRunFromEnvironment(process.env));
 			const result = await runConfigured(settings, {
 				log,
 				tempRoot: os.tmpdir()

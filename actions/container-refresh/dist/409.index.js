@@ -5,8 +5,6 @@ export const modules = {
 /***/ 8409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -388,7 +386,10 @@ function gitChangeDetector(repositoryDir) {
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __webpack_require__(2876);
 ;// CONCATENATED MODULE: ./actions/container-refresh/podman-engine.ts
+
 
 
 
@@ -477,32 +478,26 @@ class PodmanEngine {
     async removeImage(image) {
         await this.#run(['rmi', '--force', image]);
     }
-    #run(args) {
-        return new Promise((resolve) => {
-            const child = (0,external_node_child_process_.spawn)(this.#podman, ['--runtime', this.#runtime, ...args], {
-                env: this.#env,
-                stdio: ['ignore', 'pipe', 'pipe'],
+    /** One podman command through @actions/exec: each line to `onLine` as it comes, all of them in the outcome. */
+    async #run(args) {
+        let log = '';
+        const line = (text) => {
+            log += `${text}\n`;
+            this.#onLine(text);
+        };
+        try {
+            const code = await (0,exec/* exec */.m)(this.#podman, ['--runtime', this.#runtime, ...args], {
+                env: Object.fromEntries(Object.entries(this.#env).filter((entry) => entry[1] !== undefined)),
+                silent: true,
+                ignoreReturnCode: true,
+                listeners: { stdline: line, errline: line },
             });
-            let log = '';
-            let partial = '';
-            const take = (chunk) => {
-                const text = chunk.toString('utf8');
-                log += text;
-                const lines = (partial + text).split('\n');
-                partial = lines.pop() ?? '';
-                for (const line of lines)
-                    this.#onLine(line);
-            };
-            child.stdout.on('data', take);
-            child.stderr.on('data', take);
-            child.on('error', (error) => resolve({ ok: false, log: `${log}could not start podman: ${error.message}\n` }));
-            child.on('close', (code, signal) => {
-                if (partial)
-                    this.#onLine(partial);
-                const tail = code === 0 ? '' : `podman ${args[0]} exited with ${signal ?? `code ${code}`}\n`;
-                resolve({ ok: code === 0, log: log + tail });
-            });
-        });
+            return { ok: code === 0, log: code === 0 ? log : `${log}podman ${args[0]} exited with code ${code}\n` };
+        }
+        catch (error) {
+            // @actions/exec looks podman up on PATH before it starts anything.
+            return { ok: false, log: `${log}could not start podman: ${(0,errors/* errorMessage */.g)(error)}\n` };
+        }
     }
 }
 

@@ -424,6 +424,10 @@ class GitLabForge {
     async createIssueComment(repo, number, body) {
         await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () => this.#notes.create(projectId(repo), number, body));
     }
+    /** GitLab ignores a label the merge request does not have (and says 200). */
+    async removePullRequestLabel(repo, number, label) {
+        await this.#call(`PUT ${projectPath(repo)}/merge_requests/${number}`, () => this.#mergeRequests.edit(projectId(repo), number, { removeLabels: label }));
+    }
     /** Developer (30) or above on the project, memberships inherited from its groups included. */
     async hasWriteAccess(repo, login) {
         const users = (await this.#call(`GET /users?username=${encodeURIComponent(login)}`, () => this.#users.all({ username: login })));

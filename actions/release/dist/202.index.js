@@ -2,7 +2,7 @@ export const id = 202;
 export const ids = [202];
 export const modules = {
 
-/***/ 3202:
+/***/ 821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -393,8 +393,6 @@ async function previousTag(repoDir, commit) {
     }
 }
 
-// EXTERNAL MODULE: external "node:readline"
-var external_node_readline_ = __webpack_require__(481);
 ;// CONCATENATED MODULE: ./actions/release/targets/release-target.ts
 /**
  * A release target is one place a release goes (a GitHub release, a GitLab release, an npm registry, an OCI
@@ -414,7 +412,6 @@ class ReleaseTargetError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./actions/release/targets/container-target.ts
-
 
 
 
@@ -683,40 +680,46 @@ class ContainerImageTarget {
             throw error;
         }
     }
+    /**
+     * Runs skopeo or podman through @actions/exec, as the build runs: its output is the workflow log's when
+     * `progress` asks (a push's progress) and its last lines go into the error when it fails. @actions/exec
+     * takes no AbortSignal: a cancel is honoured before each command, and a command already started ends
+     * on its own.
+     */
     async #tool(command, args, options = {}) {
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_.spawn)(command, args, {
-                env: { ...process.env, ...options.env },
-                stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-                signal: options.signal,
+        options.signal?.throwIfAborted();
+        const out = [];
+        let err = '';
+        const log = options.progress ? this.#options.log : undefined;
+        const line = (text) => {
+            if (text.trim())
+                log?.info(`${this.name}: ${text.trim()}`);
+        };
+        let exitCode;
+        try {
+            exitCode = await (0,exec/* exec */.m)(command, args, {
+                env: Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter((entry) => entry[1] !== undefined)),
+                silent: true,
+                ignoreReturnCode: true,
+                // A password, written whole into the pipe as the tool starts: before it could exit and close it.
+                ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
+                listeners: {
+                    stdout: (d) => out.push(d),
+                    stderr: (d) => (err = (err + d.toString()).slice(-8000)),
+                    ...(log ? { stdline: line, errline: line } : {}),
+                },
             });
-            const out = [];
-            let err = '';
-            child.stdout.on('data', (d) => out.push(d));
-            child.stderr.on('data', (d) => (err = (err + d.toString()).slice(-8000)));
-            if (options.progress && this.#options.log) {
-                const log = this.#options.log;
-                for (const stream of [child.stdout, child.stderr])
-                    (0,external_node_readline_.createInterface)({ input: stream }).on('line', (line) => {
-                        if (line.trim())
-                            log.info(`${this.name}: ${line.trim()}`);
-                    });
-            }
-            child.on('error', (error) => reject(this.#error(`${command} could not run: ${error.message}`, error)));
-            child.on('close', (code) => {
-                if (code === 0)
-                    return resolve(Buffer.concat(out));
-                const detail = err.trim().split('\n').slice(-4).join('\n');
-                const denied = /denied|unauthorized|403|forbidden/i.test(detail);
-                const hint = denied ? ` (${this.#options.username} may not push to ${this.#repository}?)` : '';
-                reject(this.#error(`${options.what ?? `${command} ${args[0]}`} failed${hint}: ${detail}`));
-            });
-            if (options.input !== undefined) {
-                // A tool that exits early (refused login) must not turn the unread input into an EPIPE crash.
-                child.stdin.on('error', () => undefined);
-                child.stdin.end(options.input);
-            }
-        });
+        }
+        catch (error) {
+            // @actions/exec looks the program up on PATH before it starts anything.
+            throw this.#error(`${command} could not run: ${(0,errors/* errorMessage */.g)(error)}`, error);
+        }
+        if (exitCode === 0)
+            return Buffer.concat(out);
+        const detail = err.trim().split('\n').slice(-4).join('\n');
+        const denied = /denied|unauthorized|403|forbidden/i.test(detail);
+        const hint = denied ? ` (${this.#options.username} may not push to ${this.#repository}?)` : '';
+        throw this.#error(`${options.what ?? `${command} ${args[0]}`} failed${hint}: ${detail}`);
     }
     #moved(tag, current, ours) {
         return this.#error(`${this.#repository}:${tag} already points to ${current}, not to this build's ${ours}; ` +
@@ -736,14 +739,14 @@ class ContainerImageTarget {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(1351);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
-// EXTERNAL MODULE: ./core/sizes.ts
-var sizes = __webpack_require__(4826);
+// EXTERNAL MODULE: ./core/sizes.ts + 1 modules
+var sizes = __webpack_require__(4198);
 ;// CONCATENATED MODULE: ./actions/release/upload-progress.ts
 
 
@@ -1108,6 +1111,7 @@ class GitHubReleaseTarget {
         const url = new URL(release.upload_url.replace(/\{[^}]*\}$/, ''));
         url.searchParams.set('name', asset.name);
         let lastProblem = '';
+        // Not @octokit/plugin-retry's job: it cannot replay a file stream, nor clear what a failed try left.
         for (let attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
                 await new Promise((resolve) => setTimeout(resolve, delay * (attempt - 1)));
@@ -1426,6 +1430,7 @@ class GitLabReleaseTarget {
     async #upload(prepared, version, asset, signal) {
         const path = `/projects/${prepared.projectId}/packages/generic/${encodeURIComponent(prepared.packageName)}/${encodeURIComponent(version)}/${encodeURIComponent(asset.name)}?select=package_file`;
         let lastError;
+        // Each attempt streams the file anew, with its own progress: no request-level retry can replay the body.
         for (let attempt = 1; attempt <= 3; attempt++) {
             try {
                 const progress = new UploadProgress({

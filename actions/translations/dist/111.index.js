@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   actionsCiRun: () => (/* binding */ actionsCiRun),
 /* harmony export */   actionsFetch: () => (/* binding */ actionsFetch)
 /* harmony export */ });
 /* unused harmony export actionsRun */
@@ -19,15 +20,7 @@ export const modules = {
  * Actions only: the agent and the CLI never load this.
  */
 function actionsRun() {
-    let repository = null;
-    try {
-        const { owner, repo } = context.repo;
-        if (owner && repo)
-            repository = { owner, name: repo };
-    }
-    catch {
-        // Outside a workflow (no GITHUB_REPOSITORY, no event payload): no repository of its own.
-    }
+    const repository = repositoryOf(context);
     return {
         repository,
         apiUrl: context.apiUrl,
@@ -42,6 +35,35 @@ function actionsRun() {
  * @actions/http-client reads them), for the forge clients an action makes.
  */
 const actionsFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch;
+/**
+ * The run as the action's input parsers take it (core/ci-run.ts), from the toolkit's `context`: the tag a
+ * tag push started it for, the event and, for a pull request, its base branch from the event payload.
+ */
+function actionsCiRun(of = _actions_github__WEBPACK_IMPORTED_MODULE_0__/* .context */ ._) {
+    const repository = repositoryOf(of);
+    const baseRef = of.payload.pull_request?.base?.ref;
+    return {
+        ...(of.ref?.startsWith('refs/tags/') ? { tag: of.ref.slice('refs/tags/'.length) } : {}),
+        ...(of.sha ? { sha: of.sha } : {}),
+        ...(of.eventName ? { event: of.eventName } : {}),
+        ...(baseRef ? { baseRef } : {}),
+        github: {
+            ...(repository ? { repository: `${repository.owner}/${repository.name}` } : {}),
+            apiUrl: of.apiUrl,
+            serverUrl: of.serverUrl,
+        },
+    };
+}
+function repositoryOf(of) {
+    try {
+        const { owner, repo } = of.repo;
+        return owner && repo ? { owner, name: repo } : null;
+    }
+    catch {
+        // Outside a workflow (no GITHUB_REPOSITORY, no event payload): no repository of its own.
+        return null;
+    }
+}
 
 
 /***/ })

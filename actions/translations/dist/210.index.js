@@ -390,6 +390,21 @@ class GitHubForge {
             body,
         }));
     }
+    async removePullRequestLabel(repo, number, label) {
+        try {
+            await this.#call('DELETE', repo, `/issues/${number}/labels/${label}`, () => this.#octokit.rest.issues.removeLabel({
+                owner: repo.owner,
+                repo: repo.name,
+                issue_number: number,
+                name: label,
+            }));
+        }
+        catch (error) {
+            // "Label does not exist": it is off already.
+            if (!(error instanceof forge/* ForgeError */.Q8 && error.status === 404))
+                throw error;
+        }
+    }
     async hasWriteAccess(repo, login) {
         try {
             const { data } = await this.#call('GET', repo, `/collaborators/${login}/permission`, () => this.#octokit.rest.repos.getCollaboratorPermissionLevel({

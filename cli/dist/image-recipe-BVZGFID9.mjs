@@ -1,1 +1,0 @@
-export { r as RecipeInputError, i as loadImageRecipe, o as recipeFile } from "./image-recipe-CMy9xAFv.mjs";

@@ -1,1 +1,0 @@
-export { r as blobName } from "./image-reference-CqQE2fCC.mjs";

@@ -1,1 +1,0 @@
-export { t as INPUT_DEFAULTS, n as RENAMED_INPUTS, r as TARGET_NAMES, i as parseTrust, a as readSettings } from "./inputs--lH51YLJ.mjs";

@@ -1,1 +1,0 @@
-export { n as cancelJob, r as cancelReason, a as listJobs } from "./job-control-CBrt-MKN.mjs";

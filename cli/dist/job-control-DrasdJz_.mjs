@@ -1,0 +1,1 @@
+export { n as cancelJob, i as listJobs } from "./job-control-70_PEqFM.mjs";

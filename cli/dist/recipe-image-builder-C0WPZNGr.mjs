@@ -1,0 +1,1 @@
+export { t as RecipeImageBuilder } from "./recipe-image-builder-BJJJVd2p.mjs";

@@ -1,1 +1,0 @@
-export { t as RecipeImageBuilder } from "./recipe-image-builder-X_J1jSQo.mjs";

@@ -1,1 +1,0 @@
-export { t as formatBytes } from "./sizes-DxfaEJ6B.mjs";

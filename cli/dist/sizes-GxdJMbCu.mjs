@@ -1,0 +1,1 @@
+export { t as formatBytes } from "./sizes-BY3aa-3c.mjs";

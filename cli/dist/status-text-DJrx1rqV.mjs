@@ -1,0 +1,1 @@
+export { c as cancelReason } from "./status-text-qXXJmof_.mjs";

@@ -1,1 +1,0 @@
-export { t as StoreImageResolver } from "./store-image-resolver-ztlGLEUV.mjs";

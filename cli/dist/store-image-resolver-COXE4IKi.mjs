@@ -1,0 +1,1 @@
+export { t as StoreImageResolver } from "./store-image-resolver-DclKz7_R.mjs";

@@ -1,1 +1,0 @@
-export { n as sha256OfFile } from "./verified-download-BpvJJccb.mjs";

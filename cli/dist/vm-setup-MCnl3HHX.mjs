@@ -1,1 +1,0 @@
-export { t as LOCAL_VM_IMAGE, n as createVmExecutor, r as ensureLocalVmImage, i as ensureRecipeImage, a as localImagesDir } from "./vm-setup-IG7zAu2s.mjs";
