@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,9 +80,16 @@ describe('container-refresh dist/index.js run as the Actions runner does', () =>
     await repo.git('checkout', '--quiet', '-b', 'readme');
     await repo.writeOutside('README', 'changed\n');
     await repo.commit('readme');
+    // As the runner starts a pull_request job: the event's payload in a file, its base branch also in the env.
+    const event = path.join(tmp.dir, 'pull-request-event.json');
+    await writeFile(
+      event,
+      JSON.stringify({ action: 'opened', pull_request: { number: 1, base: { ref: 'main' } } }),
+    );
     const result = await runAction(tmp.dir, inputs, {
       ...workflow,
       GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
       GITHUB_BASE_REF: 'main',
     });
     expect(result.code).toBe(0);

@@ -298,8 +298,9 @@ describe('cross-project contexts (a project PR tested with an infrastructure PR)
     expect([cli.code, cli.stdout]).toEqual([0, expect.stringContaining(`infra ${botsPrSha}\n`)]);
     expect((await latest(projectSha, `api@acme/bots#${botsPr}`))?.state).toBe('success');
     const cliRefused = await submitted('api@acme/bots#99');
+    // A refusal of the request itself is a usage error (exit 2), not a failed job.
     expect([cliRefused.code, cliRefused.stderr]).toEqual([
-      1,
+      2,
       expect.stringContaining('failed with 422: context: acme/bots#99 does not exist'),
     ]);
   });
