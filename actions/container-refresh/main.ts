@@ -1,16 +1,19 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
+import { actionsCiRun, actionsRun } from '../../core/actions-context.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { readSettings } from './inputs.ts';
 
 /** The container-refresh action: read inputs → run → set outputs. Everything else is in container-refresh.ts. */
 void runActionStep('container-refresh', async () => {
-  const { actionsCiRun, actionsRun, actionsFetch } = await import('../../core/actions-github.ts');
   const settings = readSettings(actionEnvironmentInputs(), actionsCiRun());
   const log = actionsLog([settings.token, settings.credentials?.password]);
   // Loaded only once the inputs are good: a typo fails the step without loading podman and forge code.
-  const { runConfigured } = await import('./configured-run.ts');
+  const [{ runConfigured }, { actionsFetch }] = await Promise.all([
+    import('./configured-run.ts'),
+    import('../../core/actions-github.ts'),
+  ]);
   const run = actionsRun();
   const result = await runConfigured(settings, {
     log,

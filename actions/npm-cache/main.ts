@@ -176,8 +176,9 @@ function summary(
 }
 
 async function pullRequestTarget(settings: NpmCacheSettings) {
-  const [{ buildForge }, { actionsRun, actionsFetch }] = await Promise.all([
+  const [{ buildForge }, { actionsRun }, { actionsFetch }] = await Promise.all([
     import('../../forge/build-forge.ts'),
+    import('../../core/actions-context.ts'),
     import('../../core/actions-github.ts'),
   ]);
   const run = actionsRun();

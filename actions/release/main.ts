@@ -1,7 +1,7 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary } from '../../core/action-log.ts';
-import { actionsCiRun } from '../../core/actions-github.ts';
+import { actionsCiRun } from '../../core/actions-context.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { readSettings } from './inputs.ts';
 import { assetsJson, planText, summaryMarkdown } from './summary.ts';

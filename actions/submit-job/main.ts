@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import * as core from '@actions/core';
-import { actionsCiRun } from '../../core/actions-github.ts';
+import { actionsCiRun } from '../../core/actions-context.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import {

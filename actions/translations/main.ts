@@ -1,6 +1,7 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { actionsLog, runActionStep, writeJobSummary, type ActionLog } from '../../core/action-log.ts';
+import { actionsCiRun } from '../../core/actions-context.ts';
 import { actionEnvironmentInputs } from '../../core/inputs.ts';
 import { runConfigured } from './configured-run.ts';
 import { CatalogError } from './gettext-tools.ts';
@@ -9,8 +10,9 @@ import { pullRequestBody } from './translations.ts';
 
 /** The translations action: read inputs → run → set outputs. Everything else is in translations.ts. */
 void runActionStep('translations', async () => {
-  const { actionsCiRun, actionsFetch } = await import('../../core/actions-github.ts');
   const settings = readSettings(actionEnvironmentInputs(), actionsCiRun());
+  // The toolkit's Octokit defaults (its proxy-aware fetch) load once the inputs are good.
+  const { actionsFetch } = await import('../../core/actions-github.ts');
   const log = actionsLog(settings.secrets);
   const result = await runConfigured(settings, {
     log,

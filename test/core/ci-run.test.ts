@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readSettings as readReleaseSettings } from '../../actions/release/inputs.ts';
 import { readSettings as readTranslationsSettings } from '../../actions/translations/inputs.ts';
 import { ciRunFromEnvironment } from '../../cli/ci-environment.ts';
-import { actionsCiRun } from '../../core/actions-github.ts';
+import { actionsCiRun } from '../../core/actions-context.ts';
 import { isPullRequestRun, type CiRun } from '../../core/ci-run.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
