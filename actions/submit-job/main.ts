@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   let result: SubmitJobResult;
   try {
     result = await submitJob(plan, {
-      fetch,
+      // Through the runner's proxy, as the toolkit's clients go; loaded once the inputs are read.
+      fetch: async (input, init) => (await import('../../core/proxy.ts')).fetchThroughProxy(input, init),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: Date.now,
       log: (line) => core.info(line),

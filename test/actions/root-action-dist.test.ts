@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStack } from '../../runner-agent/src/local/local-stack.ts';
 import { silentLogger } from '../../core/logger.ts';
@@ -165,6 +165,66 @@ describe('root action dist/index.js against the job API contract', () => {
     expect(result.log.replace('::add-mask::not-the-token-at-all', '')).not.toContain('not-the-token-at-all');
     expect(result.outputs).toEqual({});
     expect(api.submissions.length).toBe(before);
+  });
+
+  it("goes through the runner's HTTP proxy to a server that is not on loopback, unless NO_PROXY exempts it", async () => {
+    // A forward proxy on loopback that takes any destination to the contract server, noting what it was
+    // asked for; the server's name is one only the proxy knows.
+    const server = new URL(api.url);
+    const asked: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      const destination = new URL(req.url!);
+      const upstream = http.request(
+        new URL(destination.pathname + destination.search, server),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (error) => res.destroy(error));
+      req.pipe(upstream);
+    });
+    // undici's proxy agent (the toolkit's too) tunnels plain http through CONNECT as well.
+    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      asked.push(`CONNECT ${req.url}`);
+      const upstream = net.connect(Number(server.port), server.hostname, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const serverUrl = `http://ironbots.example.test:${server.port}`;
+    const inputs = { 'server-url': serverUrl, token: TOKEN, job: 'context: nightly\nrun: [echo, hi]' };
+    try {
+      const proxied = await runAction(inputs, {
+        ...workflow,
+        HTTP_PROXY: proxyUrl,
+        NO_PROXY: 'elsewhere.test',
+      });
+      expect(result(proxied)).toEqual([0, 'queued']);
+      expect(asked).toEqual([`CONNECT ironbots.example.test:${server.port}`]);
+
+      const exempt = await runAction(inputs, {
+        ...workflow,
+        HTTP_PROXY: proxyUrl,
+        NO_PROXY: '.example.test',
+      });
+      expect(exempt.code).not.toBe(0);
+      expect(asked).toHaveLength(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+    function result(run: Awaited<ReturnType<typeof runAction>>) {
+      return [run.code, run.outputs.state];
+    }
   });
 
   it('fails naming the input when a required one is missing', async () => {

@@ -979,7 +979,7 @@ module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __webpack_require__(3832)
-const { kConstruct } = __webpack_require__(821)
+const { kConstruct } = __webpack_require__(3202)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
@@ -12723,7 +12723,7 @@ module.exports = {
 
 
 
-const { kConstruct } = __webpack_require__(821)
+const { kConstruct } = __webpack_require__(3202)
 const { urlEquals, getFieldValues } = __webpack_require__(4159)
 const { kEnumerableProperty, isDisturbed } = __webpack_require__(7375)
 const { webidl } = __webpack_require__(220)
@@ -13589,7 +13589,7 @@ module.exports = {
 
 
 
-const { kConstruct } = __webpack_require__(821)
+const { kConstruct } = __webpack_require__(3202)
 const { Cache } = __webpack_require__(2185)
 const { webidl } = __webpack_require__(220)
 const { kEnumerableProperty } = __webpack_require__(7375)
@@ -13743,7 +13743,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 821:
+/***/ 3202:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

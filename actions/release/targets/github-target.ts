@@ -16,7 +16,7 @@ import {
 } from './release-target.ts';
 import { errorMessage } from '../../../core/errors.ts';
 import { fileUploadStream, UploadProgress } from '../upload-progress.ts';
-import { uploadDispatcher } from '../upload-dispatcher.ts';
+import { proxyDispatcher } from '../../../core/proxy.ts';
 
 export interface GitHubReleaseTargetOptions {
   /** A token allowed to write the repository's contents (workflow `permissions: contents: write`). */
@@ -390,7 +390,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     progress: UploadProgress,
   ): Promise<{ status: number; problem: string } | null> {
     const defaults = this.#octokit.request.endpoint.DEFAULTS.headers;
-    const dispatcher = this.#uploadDispatcher(url);
+    const dispatcher = this.#proxyDispatcher(url);
     const response = await request(url, {
       method: 'POST',
       headers: {
@@ -418,8 +418,8 @@ export class GitHubReleaseTarget implements ReleaseTarget {
   }
 
   /** One per upload origin (uploads.github.com, a GHES host, the emulator), made on first use. */
-  #uploadDispatcher(url: URL): Dispatcher | undefined {
-    if (!this.#dispatchers.has(url.origin)) this.#dispatchers.set(url.origin, uploadDispatcher(url));
+  #proxyDispatcher(url: URL): Dispatcher | undefined {
+    if (!this.#dispatchers.has(url.origin)) this.#dispatchers.set(url.origin, proxyDispatcher(url));
     return this.#dispatchers.get(url.origin);
   }
 

@@ -1,8 +1,8 @@
-export const id = 202;
-export const ids = [202];
+export const id = 218;
+export const ids = [218];
 export const modules = {
 
-/***/ 3202:
+/***/ 9218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -828,15 +828,15 @@ function fileUploadBody(path, progress) {
     return external_node_stream_.Readable.toWeb(fileUploadStream(path, progress));
 }
 
-;// CONCATENATED MODULE: ./actions/release/upload-dispatcher.ts
+;// CONCATENATED MODULE: ./core/proxy.ts
 
 /**
- * The dispatcher an upload to `url` goes through, decided as @actions/github decides for its requests
+ * The dispatcher a request to `url` goes through, decided as @actions/github decides for its requests
  * (@actions/http-client's rules): loopback hosts never use a proxy; an https URL uses https_proxy/HTTPS_PROXY
  * and an http URL http_proxy/HTTP_PROXY (lowercase first), never the other one; NO_PROXY exempts hosts.
  * Undefined means undici's default dispatcher: no proxy is set for this URL.
  */
-function uploadDispatcher(url, env = process.env) {
+function proxyDispatcher(url, env = process.env) {
     if (isLoopback(url.hostname))
         return undefined;
     const httpProxy = env['http_proxy'] || env['HTTP_PROXY'];
@@ -859,6 +859,16 @@ function isLoopback(hostname) {
 function withScheme(proxy) {
     return /^https?:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
+/**
+ * `fetch` through the runner's proxy where `proxyDispatcher` says so, for servers other than GitHub's API
+ * (@actions/github's own fetch takes the proxy decided for the API's URL, whatever URL it is given).
+ */
+const fetchThroughProxy = ((input, init) => {
+    const dispatcher = proxyDispatcher(new URL(input instanceof Request ? input.url : input));
+    if (!dispatcher)
+        return fetch(input, init);
+    return undiciFetch(input, { ...init, dispatcher });
+});
 
 ;// CONCATENATED MODULE: ./actions/release/targets/github-target.ts
 
@@ -1157,7 +1167,7 @@ class GitHubReleaseTarget {
      */
     async #post(url, asset, progress) {
         const defaults = this.#octokit.request.endpoint.DEFAULTS.headers;
-        const dispatcher = this.#uploadDispatcher(url);
+        const dispatcher = this.#proxyDispatcher(url);
         const response = await (0,undici/* request */.Em)(url, {
             method: 'POST',
             headers: {
@@ -1186,9 +1196,9 @@ class GitHubReleaseTarget {
         };
     }
     /** One per upload origin (uploads.github.com, a GHES host, the emulator), made on first use. */
-    #uploadDispatcher(url) {
+    #proxyDispatcher(url) {
         if (!this.#dispatchers.has(url.origin))
-            this.#dispatchers.set(url.origin, uploadDispatcher(url));
+            this.#dispatchers.set(url.origin, proxyDispatcher(url));
         return this.#dispatchers.get(url.origin);
     }
     async #call(what, request) {

@@ -35341,8 +35341,8 @@ function fileUploadStream(path, progress) {
 function fileUploadBody(path, progress) {
 	return Readable.toWeb(fileUploadStream(path, progress));
 }
-// actions/release/upload-dispatcher.ts
-function uploadDispatcher(url, env = process.env) {
+// core/proxy.ts
+function proxyDispatcher(url, env = process.env) {
 	if (isLoopback(url.hostname)) return void 0;
 	const httpProxy = env["http_proxy"] || env["HTTP_PROXY"];
 	const httpsProxy = env["https_proxy"] || env["HTTPS_PROXY"];
@@ -35632,7 +35632,7 @@ var GitHubReleaseTarget = class {
 	}
 	async #post(url, asset, progress) {
 		const defaults = this.#octokit.request.endpoint.DEFAULTS.headers;
-		const dispatcher = this.#uploadDispatcher(url);
+		const dispatcher = this.#proxyDispatcher(url);
 		const response = await (0, import_undici.request)(url, {
 			method: "POST",
 			headers: {
@@ -35656,8 +35656,8 @@ var GitHubReleaseTarget = class {
 			problem: `HTTP ${response.statusCode} ${message.trim()}`.trim().slice(0, 300)
 		};
 	}
-	#uploadDispatcher(url) {
-		if (!this.#dispatchers.has(url.origin)) this.#dispatchers.set(url.origin, uploadDispatcher(url));
+	#proxyDispatcher(url) {
+		if (!this.#dispatchers.has(url.origin)) this.#dispatchers.set(url.origin, proxyDispatcher(url));
 		return this.#dispatchers.get(url.origin);
 	}
 	async #call(what, request) {

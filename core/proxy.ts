@@ -1,12 +1,12 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 /**
- * The dispatcher an upload to `url` goes through, decided as @actions/github decides for its requests
+ * The dispatcher a request to `url` goes through, decided as @actions/github decides for its requests
  * (@actions/http-client's rules): loopback hosts never use a proxy; an https URL uses https_proxy/HTTPS_PROXY
  * and an http URL http_proxy/HTTP_PROXY (lowercase first), never the other one; NO_PROXY exempts hosts.
  * Undefined means undici's default dispatcher: no proxy is set for this URL.
  */
-export function uploadDispatcher(url: URL, env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
+export function proxyDispatcher(url: URL, env: NodeJS.ProcessEnv = process.env): Dispatcher | undefined {
   if (isLoopback(url.hostname)) return undefined;
   const httpProxy = env['http_proxy'] || env['HTTP_PROXY'];
   const httpsProxy = env['https_proxy'] || env['HTTPS_PROXY'];
@@ -29,3 +29,13 @@ function isLoopback(hostname: string): boolean {
 function withScheme(proxy: string): string {
   return /^https?:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
+
+/**
+ * `fetch` through the runner's proxy where `proxyDispatcher` says so, for servers other than GitHub's API
+ * (@actions/github's own fetch takes the proxy decided for the API's URL, whatever URL it is given).
+ */
+export const fetchThroughProxy = ((input: string | URL | Request, init?: RequestInit) => {
+  const dispatcher = proxyDispatcher(new URL(input instanceof Request ? input.url : input));
+  if (!dispatcher) return fetch(input, init);
+  return undiciFetch(input as string | URL, { ...(init as object), dispatcher });
+}) as typeof fetch;

@@ -1,13 +1,13 @@
 import { EnvHttpProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { uploadDispatcher } from '../../actions/release/upload-dispatcher.ts';
+import { proxyDispatcher } from '../../core/proxy.ts';
 
 const UPLOADS = new URL('https://uploads.github.com/repos/acme/widget/releases/1/assets?name=a.tgz');
 const GHES = new URL('http://ghes.corp.example/api/uploads/repos/acme/widget/releases/1/assets');
 
 /** Whether an upload to `url` under `env` goes through a proxy-aware dispatcher (closed again here). */
 async function proxied(url: URL, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const dispatcher = uploadDispatcher(url, env);
+  const dispatcher = proxyDispatcher(url, env);
   if (dispatcher) {
     expect(dispatcher).toBeInstanceOf(EnvHttpProxyAgent);
     await dispatcher.close();

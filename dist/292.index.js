@@ -1,0 +1,58 @@
+export const id = 292;
+export const ids = [292];
+export const modules = {
+
+/***/ 6292:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   fetchThroughProxy: () => (/* binding */ fetchThroughProxy),
+/* harmony export */   proxyDispatcher: () => (/* binding */ proxyDispatcher)
+/* harmony export */ });
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
+
+/**
+ * The dispatcher a request to `url` goes through, decided as @actions/github decides for its requests
+ * (@actions/http-client's rules): loopback hosts never use a proxy; an https URL uses https_proxy/HTTPS_PROXY
+ * and an http URL http_proxy/HTTP_PROXY (lowercase first), never the other one; NO_PROXY exempts hosts.
+ * Undefined means undici's default dispatcher: no proxy is set for this URL.
+ */
+function proxyDispatcher(url, env = process.env) {
+    if (isLoopback(url.hostname))
+        return undefined;
+    const httpProxy = env['http_proxy'] || env['HTTP_PROXY'];
+    const httpsProxy = env['https_proxy'] || env['HTTPS_PROXY'];
+    const proxy = url.protocol === 'https:' ? httpsProxy : httpProxy;
+    if (!proxy)
+        return undefined;
+    // EnvHttpProxyAgent applies NO_PROXY (hosts, domains, ports, *) and the proxy's user:password.
+    return new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2({
+        httpProxy: withScheme(httpProxy || proxy),
+        httpsProxy: withScheme(httpsProxy || proxy),
+        noProxy: env['no_proxy'] || env['NO_PROXY'] || '',
+    });
+}
+function isLoopback(hostname) {
+    const host = hostname.toLowerCase();
+    return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '[0:0:0:0:0:0:0:1]';
+}
+/** `proxy:3128` as runners often set it means http://proxy:3128, as @actions/http-client reads it. */
+function withScheme(proxy) {
+    return /^https?:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+}
+/**
+ * `fetch` through the runner's proxy where `proxyDispatcher` says so, for servers other than GitHub's API
+ * (@actions/github's own fetch takes the proxy decided for the API's URL, whatever URL it is given).
+ */
+const fetchThroughProxy = ((input, init) => {
+    const dispatcher = proxyDispatcher(new URL(input instanceof Request ? input.url : input));
+    if (!dispatcher)
+        return fetch(input, init);
+    return (0,undici__WEBPACK_IMPORTED_MODULE_0__/* .fetch */ .hd)(input, { ...init, dispatcher });
+});
+
+
+/***/ })
+
+};
