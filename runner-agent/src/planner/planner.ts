@@ -1152,23 +1152,17 @@ export class Planner {
       if (!(error instanceof ImageReferenceError)) throw error;
       return `${usage}: ${quoted(image)} is not an image name (lower-case letters, digits, '.', '_' and '-').`;
     }
-    const branch = (await this.#forge.listBranches(repository)).find(
-      (b) => b.name === repository.defaultBranch,
-    );
+    const branch = await this.#defaultHead(repository);
     if (!branch) return `\`/image-refresh\`: ${repository.defaultBranch} has no commit yet.`;
-    const settings = this.#imageRefresh;
-    const job: Job = {
-      context: `image-refresh/${image}`,
-      command: ['ironbots', 'image-refresh', image, '--repository', `${repository.owner}/${repository.name}`],
-      labels: [...settings.labels],
-      timeoutSeconds: settings.timeoutSeconds,
-      env: {},
-      executor: settings.executor,
-      repository: { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl },
-      sha: branch.sha,
-      trigger: { kind: 'webhook', ref: `image-refresh by ${author}` },
-      createdAt: this.#clock().toISOString(),
-    };
+    const job = this.#imageRefreshJob(
+      repository,
+      image,
+      { sha: branch.sha },
+      {
+        kind: 'webhook',
+        ref: `image-refresh by ${author}`,
+      },
+    );
     const key = jobDedupKey(job)!;
     const rerun = await this.#rerun(job, key, `${key}~${tag}`, 0);
     const at = `${repository.defaultBranch} at ${branch.sha.slice(0, 7)}`;
@@ -1179,6 +1173,40 @@ export class Planner {
       `which builds and boot-tests the image, uploads it and opens a pull request updating images/${image}.` +
       (this.#logUrl ? ` Its log: ${this.#logUrl(rerun.jobId)}` : '')
     );
+  }
+
+  /**
+   * `ironbots image-refresh <image> --repository <repo>` with the `imageRefreshJobs` settings, its status on
+   * `at.sha`. For a task box: `--pull-request <n>`, with the default branch (`checkoutSha`) checked out.
+   */
+  #imageRefreshJob(
+    repository: Repository,
+    image: string,
+    at: { sha: string; pullRequest?: number; checkoutSha?: string },
+    trigger: Job['trigger'],
+  ): Job {
+    const settings = this.#imageRefresh;
+    const base = { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl };
+    return {
+      context: `image-refresh/${image}`,
+      command: [
+        'ironbots',
+        'image-refresh',
+        image,
+        '--repository',
+        `${repository.owner}/${repository.name}`,
+        ...(at.pullRequest === undefined ? [] : ['--pull-request', String(at.pullRequest)]),
+      ],
+      labels: [...settings.labels],
+      timeoutSeconds: settings.timeoutSeconds,
+      env: {},
+      executor: settings.executor,
+      repository: base,
+      sha: at.sha,
+      ...(at.checkoutSha === undefined ? {} : { checkout: { repository: base, sha: at.checkoutSha } }),
+      trigger,
+      createdAt: this.#clock().toISOString(),
+    };
   }
 
   // ---- task boxes in the description ----
@@ -1275,29 +1303,12 @@ export class Planner {
     defaultSha: string,
     request: TaskRequest,
   ): Promise<{ outcome: TaskOutcome; line?: string }> {
-    const settings = this.#imageRefresh;
-    const base = { owner: repository.owner, name: repository.name, cloneUrl: repository.cloneUrl };
-    const job: Job = {
-      context: `image-refresh/${image}`,
-      command: [
-        'ironbots',
-        'image-refresh',
-        image,
-        '--repository',
-        `${repository.owner}/${repository.name}`,
-        '--pull-request',
-        String(pr.number),
-      ],
-      labels: [...settings.labels],
-      timeoutSeconds: settings.timeoutSeconds,
-      env: {},
-      executor: settings.executor,
-      repository: base,
-      sha: pr.headSha,
-      checkout: { repository: base, sha: defaultSha },
-      trigger: { kind: request.trigger, ref: `task ${task.text} on #${pr.number}` },
-      createdAt: this.#clock().toISOString(),
-    };
+    const job = this.#imageRefreshJob(
+      repository,
+      image,
+      { sha: pr.headSha, pullRequest: pr.number, checkoutSha: defaultSha },
+      { kind: request.trigger, ref: `task ${task.text} on #${pr.number}` },
+    );
     const { owner, name } = repositoryKey(repository);
     const taskKey = `task:${owner}/${name}#${pr.number}:${task.text}`;
     const first = await this.#jobs.enqueue(job, {
