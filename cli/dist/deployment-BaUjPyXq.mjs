@@ -2514,7 +2514,7 @@ async function openDeployment(config, options) {
 		},
 		async planner() {
 			if (!forge) throw new Error("the configuration has no forge section");
-			const { Planner } = await import("./planner-J3Y7a_Zz.mjs");
+			const { Planner } = await import("./planner-BJ3uiIhP.mjs");
 			return new Planner({
 				forge,
 				jobs,
@@ -2537,7 +2537,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-CUKGIWGc.mjs");
+			const { startServerRole } = await import("./server-role-DcU197DS.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

@@ -1093,39 +1093,48 @@ var Planner = class {
 			if (!(error instanceof ImageReferenceError)) throw error;
 			return `${usage}: ${quoted(image)} is not an image name (lower-case letters, digits, '.', '_' and '-').`;
 		}
-		const branch = (await this.#forge.listBranches(repository)).find((b) => b.name === repository.defaultBranch);
+		const branch = await this.#defaultHead(repository);
 		if (!branch) return `\`/image-refresh\`: ${repository.defaultBranch} has no commit yet.`;
+		const job = this.#imageRefreshJob(repository, image, { sha: branch.sha }, {
+			kind: "webhook",
+			ref: `image-refresh by ${author}`
+		});
+		const key = jobDedupKey(job);
+		const rerun = await this.#rerun(job, key, `${key}~${tag}`, 0);
+		const at = `${repository.defaultBranch} at ${branch.sha.slice(0, 7)}`;
+		if (rerun === "busy") return `\`/image-refresh\`: ${quoted(job.context)} is already queued or running on ${at}.`;
+		return `\`/image-refresh\`: queued ${quoted(job.context)} on ${at}; it runs ${quoted(job.command.join(" "))}, which builds and boot-tests the image, uploads it and opens a pull request updating images/${image}.` + (this.#logUrl ? ` Its log: ${this.#logUrl(rerun.jobId)}` : "");
+	}
+	#imageRefreshJob(repository, image, at, trigger) {
 		const settings = this.#imageRefresh;
-		const job = {
+		const base = {
+			owner: repository.owner,
+			name: repository.name,
+			cloneUrl: repository.cloneUrl
+		};
+		return {
 			context: `image-refresh/${image}`,
 			command: [
 				"ironbots",
 				"image-refresh",
 				image,
 				"--repository",
-				`${repository.owner}/${repository.name}`
+				`${repository.owner}/${repository.name}`,
+				...at.pullRequest === void 0 ? [] : ["--pull-request", String(at.pullRequest)]
 			],
 			labels: [...settings.labels],
 			timeoutSeconds: settings.timeoutSeconds,
 			env: {},
 			executor: settings.executor,
-			repository: {
-				owner: repository.owner,
-				name: repository.name,
-				cloneUrl: repository.cloneUrl
-			},
-			sha: branch.sha,
-			trigger: {
-				kind: "webhook",
-				ref: `image-refresh by ${author}`
-			},
+			repository: base,
+			sha: at.sha,
+			...at.checkoutSha === void 0 ? {} : { checkout: {
+				repository: base,
+				sha: at.checkoutSha
+			} },
+			trigger,
 			createdAt: this.#clock().toISOString()
 		};
-		const key = jobDedupKey(job);
-		const rerun = await this.#rerun(job, key, `${key}~${tag}`, 0);
-		const at = `${repository.defaultBranch} at ${branch.sha.slice(0, 7)}`;
-		if (rerun === "busy") return `\`/image-refresh\`: ${quoted(job.context)} is already queued or running on ${at}.`;
-		return `\`/image-refresh\`: queued ${quoted(job.context)} on ${at}; it runs ${quoted(job.command.join(" "))}, which builds and boot-tests the image, uploads it and opens a pull request updating images/${image}.` + (this.#logUrl ? ` Its log: ${this.#logUrl(rerun.jobId)}` : "");
 	}
 	async #planTasks(repository, pr, request) {
 		const tasks = request.edit ? request.edit.requested : uncheckedImageRefreshTasks(pr.body);
@@ -1192,39 +1201,14 @@ var Planner = class {
 		return (await this.#forge.listBranches(repository)).find((b) => b.name === repository.defaultBranch);
 	}
 	async #queueImageRefreshTask(repository, pr, task, image, defaultSha, request) {
-		const settings = this.#imageRefresh;
-		const base = {
-			owner: repository.owner,
-			name: repository.name,
-			cloneUrl: repository.cloneUrl
-		};
-		const job = {
-			context: `image-refresh/${image}`,
-			command: [
-				"ironbots",
-				"image-refresh",
-				image,
-				"--repository",
-				`${repository.owner}/${repository.name}`,
-				"--pull-request",
-				String(pr.number)
-			],
-			labels: [...settings.labels],
-			timeoutSeconds: settings.timeoutSeconds,
-			env: {},
-			executor: settings.executor,
-			repository: base,
+		const job = this.#imageRefreshJob(repository, image, {
 			sha: pr.headSha,
-			checkout: {
-				repository: base,
-				sha: defaultSha
-			},
-			trigger: {
-				kind: request.trigger,
-				ref: `task ${task.text} on #${pr.number}`
-			},
-			createdAt: this.#clock().toISOString()
-		};
+			pullRequest: pr.number,
+			checkoutSha: defaultSha
+		}, {
+			kind: request.trigger,
+			ref: `task ${task.text} on #${pr.number}`
+		});
 		const { owner, name } = repositoryKey(repository);
 		const taskKey = `task:${owner}/${name}#${pr.number}:${task.text}`;
 		const first = await this.#jobs.enqueue(job, {

@@ -1,0 +1,1 @@
+export { n as Planner } from "./planner-Ce5fLM1S.mjs";
