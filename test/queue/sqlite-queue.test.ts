@@ -135,6 +135,34 @@ describe('SqliteQueue specifics', () => {
     // New messages come after the old ones.
     const { id } = await queue.enqueue('new');
     expect((await queue.list({ limit: 3 })).map((s) => s.message.id)).toEqual([id, 'm-leased', 'm-queued']);
+    // The leases and finished indexes now hold only the rows they are for (an enqueue writes neither).
+    const db = new DatabaseSync(file);
+    try {
+      const indexes = db
+        .prepare(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ('messages_leases', 'messages_finished')`,
+        )
+        .all() as { name: string; sql: string }[];
+      expect(
+        Object.fromEntries(indexes.map((index) => [index.name, index.sql.replace(/.*\bWHERE\b/s, 'WHERE')])),
+      ).toEqual({
+        messages_leases: "WHERE state = 'leased'",
+        messages_finished: 'WHERE finished_at IS NOT NULL',
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('gives time-ordered ids, so each enqueue adds to the end of the id index', async () => {
+    const queue = await open<number>();
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      ids.push((await queue.enqueue(n)).id);
+      await sleep(2);
+    }
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(5);
   });
 
   it('keeps messages and leases across a restart of the process', async () => {

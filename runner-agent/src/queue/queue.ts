@@ -184,6 +184,14 @@ export function statusFromRow<T>(
   };
 }
 
+/** The JSON text a queue stores for a payload; what is not representable as JSON fails its own enqueue. */
+export function serializePayload(payload: unknown): string {
+  const json = JSON.stringify(payload);
+  if (json === undefined)
+    throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
+  return json;
+}
+
 export function labelsSatisfied(required: readonly string[], offered: readonly string[]): boolean {
   const have = new Set(offered);
   return required.every((label) => have.has(label));

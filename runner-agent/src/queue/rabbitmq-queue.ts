@@ -7,6 +7,7 @@ import {
   backoffMs,
   defaultQueueTuning,
   LeaseLostError,
+  serializePayload,
   QueueClosedError,
   statusFromRow,
   type CancelResult,
@@ -296,7 +297,7 @@ export class RabbitMqQueue<T> implements Queue<T> {
 
   async enqueue(payload: T, options: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
     this.#assertOpen();
-    const payloadJson = options.payloadJson ?? toJson(payload);
+    const payloadJson = options.payloadJson ?? serializePayload(payload);
     const labels = canonicalLabels(options.labels ?? []);
     const priority = options.priority ?? 0;
     if (!Number.isInteger(priority)) throw new TypeError(`priority must be an integer, got ${priority}`);
@@ -1258,13 +1259,6 @@ function safeNack(channel: Channel, message: Message): void {
   } catch {
     // The channel closed: the broker requeued it anyway.
   }
-}
-
-function toJson(payload: unknown): string {
-  const json = JSON.stringify(payload);
-  if (json === undefined)
-    throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
-  return json;
 }
 
 /** Sorted and without repeats, so equal label sets are stored equally. */
