@@ -118,14 +118,45 @@ export async function readBodyWithin(
   let size = 0;
   try {
     armIdleTimer();
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      armIdleTimer();
-      size += chunk.length;
-      if (size > limit) throw new BodyTooLargeError(limit);
-      if (size > reserved) reserve(size - reserved);
-      options.onChunk?.(chunk);
-      chunks.push(chunk);
-    }
+    // Listeners, not `for await`: an async iterator costs a promise and a turn per chunk, on the path every
+    // webhook delivery takes.
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', fail);
+        req.off('close', onClose);
+        reject(error);
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          armIdleTimer();
+          size += chunk.length;
+          if (size > limit) throw new BodyTooLargeError(limit);
+          if (size > reserved) reserve(size - reserved);
+          options.onChunk?.(chunk);
+          chunks.push(chunk);
+        } catch (error) {
+          req.pause();
+          fail(error);
+        }
+      };
+      const onEnd = () => {
+        req.off('data', onData);
+        req.off('error', fail);
+        req.off('close', onClose);
+        resolve();
+      };
+      // A connection that closes before the end is the client going away (what the iterator reported as
+      // ERR_STREAM_PREMATURE_CLOSE).
+      const onClose = () => {
+        if (!req.readableEnded) fail(req.errored ?? prematureClose());
+      };
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', fail);
+      req.once('close', onClose);
+    });
   } catch (error) {
     release();
     throw idleError ?? error;
@@ -133,6 +164,10 @@ export async function readBodyWithin(
     clearTimeout(idleTimer);
   }
   return { body: Buffer.concat(chunks, size), release };
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /**
