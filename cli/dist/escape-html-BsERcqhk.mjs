@@ -3595,14 +3595,41 @@ async function readBodyWithin(req, limit, options = {}) {
 	let size = 0;
 	try {
 		armIdleTimer();
-		for await (const chunk of req) {
-			armIdleTimer();
-			size += chunk.length;
-			if (size > limit) throw new BodyTooLargeError(limit);
-			if (size > reserved) reserve(size - reserved);
-			options.onChunk?.(chunk);
-			chunks.push(chunk);
-		}
+		await new Promise((resolve, reject) => {
+			const fail = (error) => {
+				req.off("data", onData);
+				req.off("end", onEnd);
+				req.off("error", fail);
+				req.off("close", onClose);
+				reject(error);
+			};
+			const onData = (chunk) => {
+				try {
+					armIdleTimer();
+					size += chunk.length;
+					if (size > limit) throw new BodyTooLargeError(limit);
+					if (size > reserved) reserve(size - reserved);
+					options.onChunk?.(chunk);
+					chunks.push(chunk);
+				} catch (error) {
+					req.pause();
+					fail(error);
+				}
+			};
+			const onEnd = () => {
+				req.off("data", onData);
+				req.off("error", fail);
+				req.off("close", onClose);
+				resolve();
+			};
+			const onClose = () => {
+				if (!req.readableEnded) fail(req.errored ?? prematureClose());
+			};
+			req.on("data", onData);
+			req.once("end", onEnd);
+			req.once("error", fail);
+			req.once("close", onClose);
+		});
 	} catch (error) {
 		release();
 		throw idleError ?? error;
@@ -3613,6 +3640,9 @@ async function readBodyWithin(req, limit, options = {}) {
 		body: Buffer.concat(chunks, size),
 		release
 	};
+}
+function prematureClose() {
+	return Object.assign(/* @__PURE__ */ new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" });
 }
 function isClientGone(error, req) {
 	const code = error?.code;

@@ -1,6 +1,6 @@
 import { i as __require, o as __toESM, t as __commonJSMin } from "./rolldown-runtime-C-QR9u70.mjs";
 import { a as sleep, i as retryWithBackoff, r as describeUrl } from "./postgres-database-C-oBTyWw.mjs";
-import { i as defaultQueueTuning, n as QueueClosedError, o as statusFromRow, r as backoffMs, t as LeaseLostError } from "./queue-DGQ_uK6T.mjs";
+import { i as defaultQueueTuning, n as QueueClosedError, o as serializePayload, r as backoffMs, s as statusFromRow, t as LeaseLostError } from "./queue-xlij9ODj.mjs";
 import { EventEmitter } from "node:events";
 import { createHash, randomUUID } from "node:crypto";
 // node_modules/amqplib/lib/codec.js
@@ -7348,7 +7348,7 @@ var RabbitMqQueue = class RabbitMqQueue {
 	}
 	async enqueue(payload, options = {}) {
 		this.#assertOpen();
-		const payloadJson = options.payloadJson ?? toJson(payload);
+		const payloadJson = options.payloadJson ?? serializePayload(payload);
 		const labels = canonicalLabels(options.labels ?? []);
 		const priority = options.priority ?? 0;
 		if (!Number.isInteger(priority)) throw new TypeError(`priority must be an integer, got ${priority}`);
@@ -8180,11 +8180,6 @@ function safeNack(channel, message) {
 	try {
 		channel.nack(message, false, true);
 	} catch {}
-}
-function toJson(payload) {
-	const json = JSON.stringify(payload);
-	if (json === void 0) throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
-	return json;
 }
 function canonicalLabels(labels) {
 	return [...new Set(labels)].sort();

@@ -16,6 +16,11 @@ function statusFromRow(row, message) {
 		...row.state === "leased" && row.cancel_reason !== null ? { cancelRequested: row.cancel_reason } : {}
 	};
 }
+function serializePayload(payload) {
+	const json = JSON.stringify(payload);
+	if (json === void 0) throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
+	return json;
+}
 function labelsSatisfied(required, offered) {
 	const have = new Set(offered);
 	return required.every((label) => have.has(label));
@@ -32,4 +37,4 @@ var QueueClosedError = class extends Error {
 		this.name = "QueueClosedError";
 	}
 };
-export { labelsSatisfied as a, defaultQueueTuning as i, QueueClosedError as n, statusFromRow as o, backoffMs as r, LeaseLostError as t };
+export { labelsSatisfied as a, defaultQueueTuning as i, QueueClosedError as n, serializePayload as o, backoffMs as r, statusFromRow as s, LeaseLostError as t };

@@ -1,6 +1,6 @@
 import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
 import { t as errorMessage } from "./errors-CPHbNZhY.mjs";
-import { a as BodyTooLargeError, c as readBody, i as BodyBudgetExhaustedError, l as readBodyWithin, n as exactRoute, o as ByteBudget, r as startHttpServer, s as isClientGone, t as require_escape_html } from "./escape-html-BkW1Lahg.mjs";
+import { a as BodyTooLargeError, c as readBody, i as BodyBudgetExhaustedError, l as readBodyWithin, n as exactRoute, o as ByteBudget, r as startHttpServer, s as isClientGone, t as require_escape_html } from "./escape-html-BsERcqhk.mjs";
 import { n as sendError, r as sendJson, t as bearerTokenCheck } from "./bearer-token-DAbVvKlp.mjs";
 import { i as commentPayloadProblem, n as Planner, r as isTransientForgeFailure } from "./planner-Ce5fLM1S.mjs";
 import { t as ForgeError } from "./forge-CSA4ojXu.mjs";

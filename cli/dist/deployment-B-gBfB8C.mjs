@@ -1,12 +1,12 @@
 import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
 import { t as forgeFromConfig } from "./forge-from-config-B0473jSG.mjs";
 import { c as object, r as array, s as number, u as string } from "./schemas-DBDOb4Wg.mjs";
-import { r as startHttpServer, t as require_escape_html } from "./escape-html-BkW1Lahg.mjs";
+import { r as startHttpServer, t as require_escape_html } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as describeScope, r as truncateDescription } from "./forge-CSA4ojXu.mjs";
 import { a as jobDedupKey, o as requiredLabels, t as CANARY_LABEL } from "./job-27BlS2A5.mjs";
 import { c as cancelReason, p as supersededReason, u as inProgress } from "./status-text-qXXJmof_.mjs";
-import { a as labelsSatisfied, i as defaultQueueTuning, n as QueueClosedError, o as statusFromRow, r as backoffMs, t as LeaseLostError } from "./queue-DGQ_uK6T.mjs";
+import { a as labelsSatisfied, i as defaultQueueTuning, n as QueueClosedError, o as serializePayload, r as backoffMs, s as statusFromRow, t as LeaseLostError } from "./queue-xlij9ODj.mjs";
 import { a as verdictOf, c as matchKnownIssue, i as JobRunner, n as createExecutors, o as OutputTail, s as issueRef } from "./executors-CE3adRdr.mjs";
 import { t as StatusPublisher } from "./status-publisher-DSepnawO.mjs";
 import { i as jobLogTime, n as isValidJobId, r as BufferedLogWriter, t as assertValidJobId } from "./job-id-CRYrOdO_.mjs";
@@ -24,7 +24,7 @@ import { mkdirSync } from "node:fs";
 import os from "node:os";
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID, randomUUIDv7 } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { pipeline } from "node:stream/promises";
 import { DatabaseSync } from "node:sqlite";
@@ -1462,7 +1462,11 @@ const MIGRATIONS$3 = [
    CREATE UNIQUE INDEX messages_dedup ON messages (queue, dedup_key) WHERE dedup_key IS NOT NULL;
    CREATE INDEX messages_ready ON messages (queue, state, priority DESC, seq);
    CREATE INDEX messages_leases ON messages (queue, state, lease_expires_at);
-   CREATE INDEX messages_finished ON messages (queue, state, finished_at);`
+   CREATE INDEX messages_finished ON messages (queue, state, finished_at);`,
+	`DROP INDEX messages_leases;
+   CREATE INDEX messages_leases ON messages (queue, lease_expires_at) WHERE state = 'leased';
+   DROP INDEX messages_finished;
+   CREATE INDEX messages_finished ON messages (queue, state, finished_at) WHERE finished_at IS NOT NULL;`
 ];
 const wakeups = new EventEmitter();
 wakeups.setMaxListeners(0);
@@ -1514,7 +1518,7 @@ var SqliteQueue = class SqliteQueue {
 		if (this.#closed) return Promise.reject(new QueueClosedError(this.name));
 		let payloadJson;
 		try {
-			payloadJson = options.payloadJson ?? toJson(payload);
+			payloadJson = options.payloadJson ?? serializePayload(payload);
 		} catch (error) {
 			return Promise.reject(error);
 		}
@@ -1553,13 +1557,15 @@ var SqliteQueue = class SqliteQueue {
 				this.#purgeFinishedOccasionally(now);
 				return batch.map(({ payloadJson, options }) => {
 					const dedupKey = options.dedupKey ?? null;
-					const existing = dedupKey === null ? void 0 : this.#sql.idByDedupKey.get(this.name, dedupKey);
-					if (existing) return {
-						id: existing.id,
-						duplicate: true
-					};
-					const id = randomUUID();
-					this.#sql.insert.run(id, this.name, payloadJson, canonicalLabels(options.labels ?? []), options.priority ?? 0, options.maxAttempts ?? this.#tuning.maxAttempts, now + Math.max(0, options.delayMs ?? 0), now, dedupKey);
+					const id = randomUUIDv7();
+					if (this.#sql.insert.run(id, this.name, payloadJson, canonicalLabels(options.labels ?? []), options.priority ?? 0, options.maxAttempts ?? this.#tuning.maxAttempts, now + Math.max(0, options.delayMs ?? 0), now, dedupKey).changes === 0) {
+						const existing = this.#sql.idByDedupKey.get(this.name, dedupKey);
+						if (!existing) throw new Error(`message id ${id} was taken already`);
+						return {
+							id: existing.id,
+							duplicate: true
+						};
+					}
 					return {
 						id,
 						duplicate: false
@@ -1807,20 +1813,17 @@ function prepareStatements(db) {
 		bury: db.prepare(`UPDATE messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = ?
        WHERE id = ?`),
 		byId: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
-		deadLetters: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' ORDER BY finished_at, seq`),
+		deadLetters: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' AND finished_at IS NOT NULL
+       ORDER BY finished_at, seq`),
 		redrive: db.prepare(`UPDATE messages SET state = 'queued', attempt = 0, available_at = ?, reason = NULL, finished_at = NULL
        WHERE queue = ? AND id = ? AND state = 'dead'`),
 		idByDedupKey: db.prepare("SELECT id FROM messages WHERE queue = ? AND dedup_key = ?"),
 		insert: db.prepare(`INSERT INTO messages (id, queue, payload, labels, priority, state, attempt, max_attempts, available_at, enqueued_at, dedup_key)
-       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`),
+       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`),
 		countByState: db.prepare("SELECT state, COUNT(*) AS count FROM messages WHERE queue = ? GROUP BY state"),
 		purgeDone: db.prepare(`DELETE FROM messages WHERE queue = ? AND state IN ('done', 'cancelled') AND finished_at < ?`)
 	};
-}
-function toJson(payload) {
-	const json = JSON.stringify(payload);
-	if (json === void 0) throw new TypeError(`a queue payload must be representable as JSON, got ${typeof payload}`);
-	return json;
 }
 function canonicalLabels(labels) {
 	return JSON.stringify([...new Set(labels)].sort());
@@ -2335,7 +2338,7 @@ async function openQueuesAndRecords(config, stateDir, logger, checkpoints) {
 	const trouble = logger.child({ role: "fleet" });
 	const fleet = config.state.kind === "postgres" || config.queue.kind === "rabbitmq" ? {
 		...await import("./postgres-database-BtNujQPe.mjs"),
-		...await import("./rabbitmq-queue-DuP4-k4S.mjs"),
+		...await import("./rabbitmq-queue-0EX9HSYF.mjs"),
 		...await import("./postgres-job-records-CUwbiaIr.mjs"),
 		...await import("./postgres-agent-registry-DbXk0F8d.mjs"),
 		...await import("./postgres-planned-heads-9pS8Pmdl.mjs")
@@ -2537,7 +2540,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-DcU197DS.mjs");
+			const { startServerRole } = await import("./server-role-C9lVcesZ.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

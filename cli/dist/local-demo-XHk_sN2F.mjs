@@ -1,10 +1,10 @@
 import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
 import { r as ensureLocalBusyboxImage, t as LOCAL_BUSYBOX_IMAGE } from "./executors-CE3adRdr.mjs";
 import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } from "./vm-setup-CaniE7qj.mjs";
-import { u as require_find_my_way } from "./escape-html-BkW1Lahg.mjs";
+import { u as require_find_my_way } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as DeploymentConfigSchema } from "./deployment-config-BC_QW-Tr.mjs";
-import { n as openDeployment } from "./deployment-BaUjPyXq.mjs";
+import { n as openDeployment } from "./deployment-B-gBfB8C.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";
