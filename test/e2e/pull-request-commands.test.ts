@@ -166,6 +166,27 @@ describe('commands in pull request comments (GitHub)', () => {
     expect(await runs(`flaky ${sha}`)).toBe(2);
   });
 
+  it('a /retest handled a second time (its event delivered again after the rerun ended) changes nothing', async () => {
+    const { number, sha } = await openOwnPullRequest();
+    await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(1);
+    expect(await command(number, 'maintainer', '/retest unit')).toContain('running `unit` again');
+    await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(2);
+    await expect.poll(async () => (await latest(sha)).get('unit')?.state, { timeout: 30_000 }).toBe('success');
+
+    // The events queue hands the same delivery over again, as after a planner died before acking it.
+    const handled = () => planned.filter((p) => commentBody(p.delivery) === '/retest unit');
+    const delivery = handled()[0]!.delivery;
+    await stack.events.enqueue(delivery, { dedupKey: `${delivery.deliveryId}~again` });
+    await expect.poll(() => handled().length, { timeout: 30_000 }).toBe(2);
+
+    // Nothing ran, the passed status stands (not reset to "Not yet tested"), and a new /retest still runs.
+    expect(await runs(`unit ${sha}`)).toBe(2);
+    expect((await latest(sha)).get('unit')?.state).toBe('success');
+    expect(await command(number, 'maintainer', '/retest unit')).toContain('running `unit` again');
+    await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(3);
+    expect(await runs(`unit ${sha}`)).toBe(3);
+  });
+
   it('answers an unknown command with the list, never runs comment text through a shell, and ignores its own comments', async () => {
     const { number, sha } = await openOwnPullRequest();
     await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(1);

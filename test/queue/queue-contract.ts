@@ -117,6 +117,25 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       expect(await leaseNow(agent('a'))).toBeNull();
     });
 
+    it('finds the message that took a dedup key, in whatever state it is; null for a key never used', async () => {
+      expect(await q.findByDedupKey('acme/widget@abc#unit~retest')).toBeNull();
+      const { id } = await q.enqueue({ n: 1 }, { dedupKey: 'acme/widget@abc#unit~retest' });
+      await q.enqueue({ n: 2 }, { dedupKey: 'other' });
+      expect(await q.findByDedupKey('acme/widget@abc#unit~retest')).toMatchObject({
+        state: 'queued',
+        message: { id, payload: { n: 1 } },
+      });
+      const lease = await leaseNow(agent('a'));
+      expect(lease?.message.id).toBe(id);
+      expect((await q.findByDedupKey('acme/widget@abc#unit~retest'))?.state).toBe('leased');
+      await q.ack(lease!);
+      expect(await q.findByDedupKey('acme/widget@abc#unit~retest')).toMatchObject({
+        state: 'done',
+        message: { id },
+      });
+      expect(await q.findByDedupKey('acme/widget@abc#unit')).toBeNull();
+    });
+
     it('takes a burst of enqueues at once: FIFO as made, each dedup key stored once, payloadJson as given', async () => {
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, n) =>

@@ -1100,7 +1100,9 @@ export class Planner {
   /**
    * Queues a job that ran before at the same commit and context: its record is reopened (a finished record
    * would make the agent republish the old outcome instead of running), its status reset to "Not yet tested",
-   * then it is enqueued under `queueKey`. A job still open (queued or running) is left alone.
+   * then it is enqueued under `queueKey`. A job still open (queued or running) is left alone, and so is a
+   * request already handled (`queueKey` taken: the same event handled again): reopening after its job ended
+   * would reset a final status with no job left to set it again.
    */
   async #rerun(
     job: Job,
@@ -1108,6 +1110,14 @@ export class Planner {
     queueKey: string,
     priority: number,
   ): Promise<{ jobId: string } | 'busy'> {
+    const handled = await this.#jobs.findByDedupKey(queueKey);
+    if (handled) {
+      this.#logger.info(
+        { context: job.context, sha: job.sha, jobId: handled.message.id, state: handled.state, queueKey },
+        'asked again to run a job again: this request was handled already',
+      );
+      return { jobId: handled.message.id };
+    }
     const repo = { owner: job.repository!.owner, name: job.repository!.name };
     const records = this.#records;
     if (records) {

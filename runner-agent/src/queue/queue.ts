@@ -136,6 +136,11 @@ export interface Queue<T> {
   nack(lease: Lease<T>, options: { reason: string; retry: boolean }): Promise<NackResult>;
   /** Where a message is now, or null for an unknown id. */
   state(id: string): Promise<MessageStatus<T> | null>;
+  /**
+   * The message that took `dedupKey` (in any state, until it is purged), or null: whether something keyed so
+   * was asked for already, before acting on it again.
+   */
+  findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null>;
   /** Messages newest first (by enqueue order), with their payloads. */
   list(options: ListOptions): Promise<MessageStatus<T>[]>;
   /** Cancels a message (see above); `reason` says who and why, e.g. "by alice (superseded)". */

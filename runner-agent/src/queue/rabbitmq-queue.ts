@@ -848,6 +848,16 @@ export class RabbitMqQueue<T> implements Queue<T> {
     return rows[0] ? toStatus<T>(rows[0]) : null;
   }
 
+  async findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+    this.#assertOpen();
+    await this.#settleExpiredLeases();
+    const { rows } = await this.#db.pool.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND dedup_key = $2`,
+      [this.name, dedupKey],
+    );
+    return rows[0] ? toStatus<T>(rows[0]) : null;
+  }
+
   async list(options: ListOptions): Promise<MessageStatus<T>[]> {
     this.#assertOpen();
     await this.#settleExpiredLeases();

@@ -437,6 +437,13 @@ export class SqliteQueue<T> implements Queue<T> {
     return row ? toStatus<T>(row) : null;
   }
 
+  async findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+    this.#assertOpen();
+    this.#reapExpiredLeasesIfAny();
+    const row = this.#sql.byDedupKey.get(this.name, dedupKey) as MessageRow | undefined;
+    return row ? toStatus<T>(row) : null;
+  }
+
   async list(options: ListOptions): Promise<MessageStatus<T>[]> {
     this.#assertOpen();
     this.#reapExpiredLeasesIfAny();
@@ -619,6 +626,7 @@ function prepareStatements(db: DatabaseSync) {
        WHERE id = ?`,
     ),
     byId: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
+    byDedupKey: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND dedup_key = ?`),
     deadLetters: db.prepare(
       `SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' AND finished_at IS NOT NULL
        ORDER BY finished_at, seq`,
