@@ -171,7 +171,9 @@ describe('commands in pull request comments (GitHub)', () => {
     await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(1);
     expect(await command(number, 'maintainer', '/retest unit')).toContain('running `unit` again');
     await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(2);
-    await expect.poll(async () => (await latest(sha)).get('unit')?.state, { timeout: 30_000 }).toBe('success');
+    await expect
+      .poll(async () => (await latest(sha)).get('unit')?.state, { timeout: 30_000 })
+      .toBe('success');
 
     // The events queue hands the same delivery over again, as after a planner died before acking it.
     const handled = () => planned.filter((p) => commentBody(p.delivery) === '/retest unit');
