@@ -208,6 +208,16 @@ describe.each(sides)('task boxes in the description ($kind)', (side) => {
       executor: 'process',
     });
     expect(jobs[0]!.job.pullRequest).toBeUndefined();
+    // Queued boxes say so on the head at once, before any agent takes them.
+    const statusesOf = async (sha: string) =>
+      (await stack.forge.listCommitStatuses(repo, sha))
+        .filter((s) => s.context.startsWith('image-refresh/'))
+        .map((s) => [s.context, s.state, s.description])
+        .sort();
+    expect(await statusesOf(opened.headSha)).toEqual([
+      ['image-refresh/debian-12', 'pending', 'Not yet tested'],
+      ['image-refresh/fedora-40', 'pending', 'Not yet tested'],
+    ]);
     const [reply] = side.replies(stack, number);
     expect(reply!.startsWith(BOT_COMMENT_MARKER)).toBe(true);
     expect(reply).toContain('`image-refresh debian-12`: queued `image-refresh/debian-12`');
@@ -238,6 +248,8 @@ describe.each(sides)('task boxes in the description ($kind)', (side) => {
     await stack.server.planner.handleDelivery(openedDelivery.delivery);
     await settled();
     expect((await taskJobs()).length).toBe(2);
+    // The job's push made a new head: no box says "Not yet tested" there (no job would settle it).
+    expect(await statusesOf(after.headSha)).toEqual([]);
     expect(side.replies(stack, number)).toHaveLength(1);
     expect(
       planned.some((p) => p.result.kind === 'ignored' && p.result.reason === 'the edit asks for no task'),

@@ -1321,6 +1321,24 @@ export class Planner {
     );
     const { owner, name } = repositoryKey(repository);
     const taskKey = `task:${owner}/${name}#${pr.number}:${task.text}`;
+    // A box seen for the first time says "Not yet tested" on the head at once, before its job can start (an
+    // agent's "In progress" must not be overwritten), as a planned context does. Never for a box whose job
+    // exists: its own push moves the head, and a status there would have no job to settle it.
+    if (!(await this.#jobs.findByDedupKey(taskKey))) {
+      const created = this.#records
+        ? (
+            await this.#records.create(jobDedupKey(job)!, {
+              repo: repository,
+              sha: pr.headSha,
+              context: job.context,
+            })
+          ).created
+        : true;
+      if (created)
+        await this.#setNotYetTested(repository, pr.headSha, job.context).catch((error: unknown) =>
+          this.#logger.warn({ err: error, context: job.context }, 'could not post "Not yet tested"'),
+        );
+    }
     const first = await this.#jobs.enqueue(job, {
       dedupKey: taskKey,
       priority: 0,
