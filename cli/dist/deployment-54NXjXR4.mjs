@@ -1687,6 +1687,12 @@ var SqliteQueue = class SqliteQueue {
 		const row = this.#sql.byId.get(this.name, id);
 		return row ? toStatus(row) : null;
 	}
+	async findByDedupKey(dedupKey) {
+		this.#assertOpen();
+		this.#reapExpiredLeasesIfAny();
+		const row = this.#sql.byDedupKey.get(this.name, dedupKey);
+		return row ? toStatus(row) : null;
+	}
 	async list(options) {
 		this.#assertOpen();
 		this.#reapExpiredLeasesIfAny();
@@ -1813,6 +1819,7 @@ function prepareStatements(db) {
 		bury: db.prepare(`UPDATE messages SET state = 'dead', lease_token = NULL, lease_expires_at = NULL, finished_at = ?, reason = ?
        WHERE id = ?`),
 		byId: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND id = ?`),
+		byDedupKey: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND dedup_key = ?`),
 		deadLetters: db.prepare(`SELECT ${columns} FROM messages WHERE queue = ? AND state = 'dead' AND finished_at IS NOT NULL
        ORDER BY finished_at, seq`),
 		redrive: db.prepare(`UPDATE messages SET state = 'queued', attempt = 0, available_at = ?, reason = NULL, finished_at = NULL
@@ -2338,7 +2345,7 @@ async function openQueuesAndRecords(config, stateDir, logger, checkpoints) {
 	const trouble = logger.child({ role: "fleet" });
 	const fleet = config.state.kind === "postgres" || config.queue.kind === "rabbitmq" ? {
 		...await import("./postgres-database-BtNujQPe.mjs"),
-		...await import("./rabbitmq-queue-0EX9HSYF.mjs"),
+		...await import("./rabbitmq-queue-CaCjgVNh.mjs"),
 		...await import("./postgres-job-records-CUwbiaIr.mjs"),
 		...await import("./postgres-agent-registry-DbXk0F8d.mjs"),
 		...await import("./postgres-planned-heads-9pS8Pmdl.mjs")
@@ -2517,7 +2524,7 @@ async function openDeployment(config, options) {
 		},
 		async planner() {
 			if (!forge) throw new Error("the configuration has no forge section");
-			const { Planner } = await import("./planner-BJ3uiIhP.mjs");
+			const { Planner } = await import("./planner-CaOpDK7e.mjs");
 			return new Planner({
 				forge,
 				jobs,
@@ -2540,7 +2547,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-C9lVcesZ.mjs");
+			const { startServerRole } = await import("./server-role-rzteQPD1.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

@@ -7855,6 +7855,12 @@ var RabbitMqQueue = class RabbitMqQueue {
 		const { rows } = await this.#db.pool.query(`SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND id = $2`, [this.name, id]);
 		return rows[0] ? toStatus(rows[0]) : null;
 	}
+	async findByDedupKey(dedupKey) {
+		this.#assertOpen();
+		await this.#settleExpiredLeases();
+		const { rows } = await this.#db.pool.query(`SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND dedup_key = $2`, [this.name, dedupKey]);
+		return rows[0] ? toStatus(rows[0]) : null;
+	}
 	async list(options) {
 		this.#assertOpen();
 		await this.#settleExpiredLeases();

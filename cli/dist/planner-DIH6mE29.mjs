@@ -1050,6 +1050,17 @@ var Planner = class {
 		return `\`/retest\`: ${parts.join("; ")}.`;
 	}
 	async #rerun(job, key, queueKey, priority) {
+		const handled = await this.#jobs.findByDedupKey(queueKey);
+		if (handled) {
+			this.#logger.info({
+				context: job.context,
+				sha: job.sha,
+				jobId: handled.message.id,
+				state: handled.state,
+				queueKey
+			}, "asked again to run a job again: this request was handled already");
+			return { jobId: handled.message.id };
+		}
 		const repo = {
 			owner: job.repository.owner,
 			name: job.repository.name
@@ -1211,6 +1222,16 @@ var Planner = class {
 		});
 		const { owner, name } = repositoryKey(repository);
 		const taskKey = `task:${owner}/${name}#${pr.number}:${task.text}`;
+		if (!await this.#jobs.findByDedupKey(taskKey)) {
+			if (this.#records ? (await this.#records.create(jobDedupKey(job), {
+				repo: repository,
+				sha: pr.headSha,
+				context: job.context
+			})).created : true) await this.#setNotYetTested(repository, pr.headSha, job.context).catch((error) => this.#logger.warn({
+				err: error,
+				context: job.context
+			}, "could not post \"Not yet tested\""));
+		}
 		const first = await this.#jobs.enqueue(job, {
 			dedupKey: taskKey,
 			priority: 0,
