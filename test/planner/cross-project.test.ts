@@ -356,6 +356,33 @@ describe('planning cross-project contexts', () => {
     expect(await drain()).toEqual([]);
   });
 
+  it('refuses a request on a pull request without a project file, by webhook or by the full scan', async () => {
+    const bare = 'f'.repeat(40);
+    project.addPull({ number: 9, headSha: bare, headRef: 'no-config' });
+    await ask('unit@acme/bots#12', bare);
+    await planner.handleDelivery(statusDelivery('unit@acme/bots#12', NOT_YET_TESTED, bare));
+    const refusal = ['error', 'Not run: there is no .ironbots.yml at fffffff'];
+    expect(project.statusesFor(bare).map((s) => [s.state, s.description])).toEqual([
+      ['pending', NOT_YET_TESTED],
+      refusal,
+    ]);
+    // A request whose webhook was lost: the full round answers it, an ordinary round does not look.
+    await ask('lint@acme/bots#12', bare);
+    await planner.scanRepository(project.repository);
+    expect(project.statusesFor(bare).filter((s) => s.context.startsWith('lint@')).length).toBe(1);
+    await planner.scanRepository(project.repository, { full: true });
+    expect(
+      project
+        .statusesFor(bare)
+        .filter((s) => s.context.startsWith('lint@'))
+        .map((s) => [s.state, s.description]),
+    ).toEqual([
+      ['pending', NOT_YET_TESTED],
+      ['error', 'Not run: there is no .ironbots.yml at fffffff'],
+    ]);
+    expect((await drain()).filter((job) => job.sha === bare)).toEqual([]);
+  });
+
   it('refuses an untrusted fork’s infrastructure pull request with a status saying why', async () => {
     bots.addPull({
       number: 13,

@@ -390,7 +390,8 @@ export class Planner {
       return { kind: 'ignored', reason: `${event.sha} is not the head of an open pull request` };
     }
     let result: PlanResult = { kind: 'ignored', reason: 'no pull request' };
-    for (const pr of pulls) result = await this.planPullRequest(repository, pr, 'webhook');
+    for (const pr of pulls)
+      result = await this.planPullRequest(repository, pr, 'webhook', { requests: true });
     return result;
   }
 
@@ -534,7 +535,7 @@ export class Planner {
           results.set(pr.number, { kind: 'unchanged' });
           continue;
         }
-        result = await this.planPullRequest(repository, pr, 'scan');
+        result = await this.planPullRequest(repository, pr, 'scan', { requests: options.full === true });
       } catch (error) {
         const message = (error as Error).message ?? String(error);
         this.#logger.warn({ err: error, repo, pr: pr.number }, 'could not plan pull request during scan');
@@ -568,6 +569,28 @@ export class Planner {
    * repository's pull request, a project's) that planning would answer: `pending "Not yet tested"` under
    * such a name. One request: the head's statuses.
    */
+  async #refuseRequestsWithoutConfig(repository: Repository, pr: PullRequest): Promise<void> {
+    for (const status of await this.#forge.listCommitStatuses(repository, pr.headSha)) {
+      if (
+        status.state !== 'pending' ||
+        status.description !== NOT_YET_TESTED ||
+        parseCrossProjectContext(status.context) === null
+      )
+        continue;
+      this.#logger.info(
+        { repo: `${repository.owner}/${repository.name}`, pr: pr.number, context: status.context },
+        'cross-project context not run: no project file',
+      );
+      await this.#forge.setCommitStatus(repository, pr.headSha, {
+        state: 'error',
+        context: status.context,
+        description: truncateDescription(
+          notRun(`there is no ${PROJECT_CONFIG_PATH} at ${pr.headSha.slice(0, 7)}`),
+        ),
+      });
+    }
+  }
+
   async #asksForCrossProject(repository: Repository, pr: PullRequest): Promise<boolean> {
     const isInfra = this.#isInfraRepository(repository);
     return (await this.#forge.listCommitStatuses(repository, pr.headSha)).some(
@@ -583,7 +606,14 @@ export class Planner {
     repository: Repository,
     pr: PullRequest,
     trigger: Trigger,
-    options: { approved?: boolean } = {},
+    options: {
+      approved?: boolean;
+      /**
+       * The head's statuses may ask for cross-project contexts (a status event, a full scan): without a
+       * project file they are refused with a status saying why, not left "Not yet tested".
+       */
+      requests?: boolean;
+    } = {},
   ): Promise<PlanResult> {
     const log = this.#logger.child({
       repo: `${repository.owner}/${repository.name}`,
@@ -595,8 +625,10 @@ export class Planner {
     const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);
     // An infrastructure repository's pull request may ask for projects' contexts without a file of its own.
     const isInfra = this.#isInfraRepository(repository);
-    if (text === null && !isInfra)
+    if (text === null && !isInfra) {
+      if (options.requests) await this.#refuseRequestsWithoutConfig(repository, pr);
       return { kind: 'ignored', reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}` };
+    }
 
     let config: ProjectConfig = { contexts: {} };
     if (text !== null) {
