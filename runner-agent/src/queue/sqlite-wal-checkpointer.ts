@@ -1,3 +1,4 @@
+import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 
@@ -180,9 +181,19 @@ export function startCheckpoints(
   // NORMAL (or FULL) is what makes a checkpoint fsync; this connection commits nothing itself.
   db.exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;');
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  // SQLite syncs the database file only when a checkpoint has copied the whole WAL, which under steady
+  // writes is only the drain before the WAL starts over: that sync then wrote the ~200 MB copied since, and
+  // held the queue's commits for 90–170 ms (strace here). Syncing what each round copied keeps it small.
+  const dbFd = openSync(file, 'r');
+  let backfilled = 0;
   const checkpointNow = (): { log: number; checkpointed: number } | null => {
     try {
-      return checkpoint.get() as { log: number; checkpointed: number };
+      const result = checkpoint.get() as { log: number; checkpointed: number };
+      if (result.checkpointed !== backfilled) {
+        backfilled = result.checkpointed;
+        fdatasyncSync(dbFd);
+      }
+      return result;
     } catch {
       // A transient error (I/O, locking): the next round tries again. Another connection checkpointing at
       // the same time is not one: PASSIVE then reports busy and returns.
@@ -211,6 +222,7 @@ export function startCheckpoints(
     close() {
       clearInterval(timer);
       db.close();
+      closeSync(dbFd);
     },
   };
 }
