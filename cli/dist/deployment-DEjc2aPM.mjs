@@ -20,7 +20,7 @@ import { t as version } from "./package-D46-e3oS.mjs";
 import { a as agentLabelsFor, i as runnerNameTime, n as LiveRunners, o as isClaimed, s as labelSetKey, t as JitRunnerLauncher } from "./jit-runner-launcher-CLjcinJJ.mjs";
 import __ironbotsPath from "node:path";
 import { EventEmitter } from "node:events";
-import { mkdirSync } from "node:fs";
+import { closeSync, fdatasyncSync, mkdirSync, openSync } from "node:fs";
 import os from "node:os";
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -1375,9 +1375,16 @@ function startCheckpoints(file, busyTimeoutMs, intervalMs, longWal) {
 	const db = new DatabaseSync(file, { timeout: busyTimeoutMs });
 	db.exec("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
 	const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+	const dbFd = openSync(file, "r");
+	let backfilled = 0;
 	const checkpointNow = () => {
 		try {
-			return checkpoint.get();
+			const result = checkpoint.get();
+			if (result.checkpointed !== backfilled) {
+				backfilled = result.checkpointed;
+				fdatasyncSync(dbFd);
+			}
+			return result;
 		} catch {
 			return null;
 		}
@@ -1402,6 +1409,7 @@ function startCheckpoints(file, busyTimeoutMs, intervalMs, longWal) {
 		close() {
 			clearInterval(timer);
 			db.close();
+			closeSync(dbFd);
 		}
 	};
 }
@@ -2524,7 +2532,7 @@ async function openDeployment(config, options) {
 		},
 		async planner() {
 			if (!forge) throw new Error("the configuration has no forge section");
-			const { Planner } = await import("./planner-CaOpDK7e.mjs");
+			const { Planner } = await import("./planner-B1mpdTfj.mjs");
 			return new Planner({
 				forge,
 				jobs,
@@ -2547,7 +2555,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-rzteQPD1.mjs");
+			const { startServerRole } = await import("./server-role-ScayCopI.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

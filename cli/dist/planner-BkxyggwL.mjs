@@ -471,7 +471,7 @@ var Planner = class {
 			kind: "ignored",
 			reason: "no pull request"
 		};
-		for (const pr of pulls) result = await this.planPullRequest(repository, pr, "webhook");
+		for (const pr of pulls) result = await this.planPullRequest(repository, pr, "webhook", { requests: true });
 		return result;
 	}
 	async #handleGitLabDelivery(delivery) {
@@ -575,7 +575,7 @@ var Planner = class {
 					results.set(pr.number, { kind: "unchanged" });
 					continue;
 				}
-				result = await this.planPullRequest(repository, pr, "scan");
+				result = await this.planPullRequest(repository, pr, "scan", { requests: options.full === true });
 			} catch (error) {
 				const message = error.message ?? String(error);
 				this.#logger.warn({
@@ -607,6 +607,21 @@ var Planner = class {
 		}, "could not forget closed pull requests"));
 		return results;
 	}
+	async #refuseRequestsWithoutConfig(repository, pr) {
+		for (const status of await this.#forge.listCommitStatuses(repository, pr.headSha)) {
+			if (status.state !== "pending" || status.description !== "Not yet tested" || parseCrossProjectContext(status.context) === null) continue;
+			this.#logger.info({
+				repo: `${repository.owner}/${repository.name}`,
+				pr: pr.number,
+				context: status.context
+			}, "cross-project context not run: no project file");
+			await this.#forge.setCommitStatus(repository, pr.headSha, {
+				state: "error",
+				context: status.context,
+				description: truncateDescription(notRun(`there is no ${PROJECT_CONFIG_PATH} at ${pr.headSha.slice(0, 7)}`))
+			});
+		}
+	}
 	async #asksForCrossProject(repository, pr) {
 		const isInfra = this.#isInfraRepository(repository);
 		return (await this.#forge.listCommitStatuses(repository, pr.headSha)).some((s) => s.state === "pending" && s.description === "Not yet tested" && (parseCrossProjectContext(s.context) !== null || isInfra && parseProjectRequest(s.context, this.#trust.projects ?? []) !== null));
@@ -623,10 +638,13 @@ var Planner = class {
 		};
 		const text = await this.#forge.getFileContent(repository, PROJECT_CONFIG_PATH, pr.headSha);
 		const isInfra = this.#isInfraRepository(repository);
-		if (text === null && !isInfra) return {
-			kind: "ignored",
-			reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}`
-		};
+		if (text === null && !isInfra) {
+			if (options.requests) await this.#refuseRequestsWithoutConfig(repository, pr);
+			return {
+				kind: "ignored",
+				reason: `no ${PROJECT_CONFIG_PATH} at ${pr.headSha}`
+			};
+		}
 		let config = { contexts: {} };
 		if (text !== null) try {
 			config = await this.#parseConfig(text);

@@ -1,1 +1,0 @@
-export { n as Planner } from "./planner-DIH6mE29.mjs";
