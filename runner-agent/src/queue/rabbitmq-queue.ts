@@ -838,22 +838,21 @@ export class RabbitMqQueue<T> implements Queue<T> {
     return { outcome: buriedRow.state === 'cancelled' ? 'cancelled' : 'dead' };
   }
 
-  async state(id: string): Promise<MessageStatus<T> | null> {
-    this.#assertOpen();
-    await this.#settleExpiredLeases();
-    const { rows } = await this.#db.pool.query<MessageRow>(
-      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND id = $2`,
-      [this.name, id],
-    );
-    return rows[0] ? toStatus<T>(rows[0]) : null;
+  state(id: string): Promise<MessageStatus<T> | null> {
+    return this.#statusWhere('id', id);
   }
 
-  async findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+  findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+    return this.#statusWhere('dedup_key', dedupKey);
+  }
+
+  /** The one message of this queue whose unique `column` holds `value`, as it is now. */
+  async #statusWhere(column: 'id' | 'dedup_key', value: string): Promise<MessageStatus<T> | null> {
     this.#assertOpen();
     await this.#settleExpiredLeases();
     const { rows } = await this.#db.pool.query<MessageRow>(
-      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND dedup_key = $2`,
-      [this.name, dedupKey],
+      `SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND ${column} = $2`,
+      [this.name, value],
     );
     return rows[0] ? toStatus<T>(rows[0]) : null;
   }
