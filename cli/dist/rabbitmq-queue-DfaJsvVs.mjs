@@ -7849,16 +7849,16 @@ var RabbitMqQueue = class RabbitMqQueue {
 		if (!buriedRow) throw new LeaseLostError(id);
 		return { outcome: buriedRow.state === "cancelled" ? "cancelled" : "dead" };
 	}
-	async state(id) {
-		this.#assertOpen();
-		await this.#settleExpiredLeases();
-		const { rows } = await this.#db.pool.query(`SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND id = $2`, [this.name, id]);
-		return rows[0] ? toStatus(rows[0]) : null;
+	state(id) {
+		return this.#statusWhere("id", id);
 	}
-	async findByDedupKey(dedupKey) {
+	findByDedupKey(dedupKey) {
+		return this.#statusWhere("dedup_key", dedupKey);
+	}
+	async #statusWhere(column, value) {
 		this.#assertOpen();
 		await this.#settleExpiredLeases();
-		const { rows } = await this.#db.pool.query(`SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND dedup_key = $2`, [this.name, dedupKey]);
+		const { rows } = await this.#db.pool.query(`SELECT ${COLUMNS} FROM queue_messages WHERE queue = $1 AND ${column} = $2`, [this.name, value]);
 		return rows[0] ? toStatus(rows[0]) : null;
 	}
 	async list(options) {

@@ -2353,7 +2353,7 @@ async function openQueuesAndRecords(config, stateDir, logger, checkpoints) {
 	const trouble = logger.child({ role: "fleet" });
 	const fleet = config.state.kind === "postgres" || config.queue.kind === "rabbitmq" ? {
 		...await import("./postgres-database-BtNujQPe.mjs"),
-		...await import("./rabbitmq-queue-CaCjgVNh.mjs"),
+		...await import("./rabbitmq-queue-DfaJsvVs.mjs"),
 		...await import("./postgres-job-records-CUwbiaIr.mjs"),
 		...await import("./postgres-agent-registry-DbXk0F8d.mjs"),
 		...await import("./postgres-planned-heads-9pS8Pmdl.mjs")
