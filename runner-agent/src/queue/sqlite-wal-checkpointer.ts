@@ -183,13 +183,14 @@ export function startCheckpoints(
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   // SQLite syncs the database file only when a checkpoint has copied the whole WAL, which under steady
   // writes is only the drain before the WAL starts over: that sync then wrote the ~200 MB copied since, and
-  // held the queue's commits for 90–170 ms (strace here). Syncing what each round copied keeps it small.
-  const dbFd = openSync(file, 'r');
+  // held the queue's commits for 90–170 ms (strace here). The thread (the one that drains) syncs what each
+  // round copied, so that little is left; inline, on a process's own thread, SQLite's way stays.
+  const dbFd = longWal ? openSync(file, 'r') : null;
   let backfilled = 0;
   const checkpointNow = (): { log: number; checkpointed: number } | null => {
     try {
       const result = checkpoint.get() as { log: number; checkpointed: number };
-      if (result.checkpointed !== backfilled) {
+      if (dbFd !== null && result.checkpointed !== backfilled) {
         backfilled = result.checkpointed;
         fdatasyncSync(dbFd);
       }
@@ -222,7 +223,7 @@ export function startCheckpoints(
     close() {
       clearInterval(timer);
       db.close();
-      closeSync(dbFd);
+      if (dbFd !== null) closeSync(dbFd);
     },
   };
 }
