@@ -1375,12 +1375,12 @@ function startCheckpoints(file, busyTimeoutMs, intervalMs, longWal) {
 	const db = new DatabaseSync(file, { timeout: busyTimeoutMs });
 	db.exec("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
 	const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
-	const dbFd = openSync(file, "r");
+	const dbFd = longWal ? openSync(file, "r") : null;
 	let backfilled = 0;
 	const checkpointNow = () => {
 		try {
 			const result = checkpoint.get();
-			if (result.checkpointed !== backfilled) {
+			if (dbFd !== null && result.checkpointed !== backfilled) {
 				backfilled = result.checkpointed;
 				fdatasyncSync(dbFd);
 			}
@@ -1409,7 +1409,7 @@ function startCheckpoints(file, busyTimeoutMs, intervalMs, longWal) {
 		close() {
 			clearInterval(timer);
 			db.close();
-			closeSync(dbFd);
+			if (dbFd !== null) closeSync(dbFd);
 		}
 	};
 }
