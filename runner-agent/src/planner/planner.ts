@@ -778,9 +778,7 @@ export class Planner {
       // Best effort: a forge that refuses it must not keep the job from being queued (the agent's statuses
       // follow), and a record left without its job would block the context until the orphan check.
       if (!status || isWaitingForApproval(status.description))
-        await this.#setNotYetTested(repository, pr.headSha, context).catch((error: unknown) =>
-          log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
-        );
+        await this.#announceNotYetTested(repository, pr.headSha, context, log);
       await enqueue();
     };
     for (const [context, spec] of Object.entries(config.contexts)) await planContext(context, spec);
@@ -1158,9 +1156,7 @@ export class Planner {
       if (record) await records.reopen(key);
       else await records.create(key, { repo, sha: job.sha!, context: job.context });
     }
-    await this.#setNotYetTested(repo, job.sha!, job.context).catch((error: unknown) =>
-      this.#logger.warn({ err: error, context: job.context }, 'could not post "Not yet tested"'),
-    );
+    await this.#announceNotYetTested(repo, job.sha!, job.context);
     const queued = await this.#jobs.enqueue(job, {
       dedupKey: queueKey,
       priority,
@@ -1366,10 +1362,7 @@ export class Planner {
             })
           ).created
         : true;
-      if (created)
-        await this.#setNotYetTested(repository, pr.headSha, job.context).catch((error: unknown) =>
-          this.#logger.warn({ err: error, context: job.context }, 'could not post "Not yet tested"'),
-        );
+      if (created) await this.#announceNotYetTested(repository, pr.headSha, job.context);
     }
     const first = await this.#jobs.enqueue(job, {
       dedupKey: taskKey,
@@ -1421,6 +1414,21 @@ export class Planner {
       return age > (timeoutSeconds + 600) * 1000;
     }
     return false;
+  }
+
+  /**
+   * "Not yet tested" before a job is queued, best effort: a forge that refuses it must not keep the job from
+   * being queued (the agent's statuses follow).
+   */
+  async #announceNotYetTested(
+    repository: RepositoryId,
+    sha: string,
+    context: string,
+    log: Logger = this.#logger,
+  ): Promise<void> {
+    await this.#setNotYetTested(repository, sha, context).catch((error: unknown) =>
+      log.warn({ err: error, context }, 'could not post "Not yet tested"; queueing the job anyway'),
+    );
   }
 
   async #setNotYetTested(repository: RepositoryId, sha: string, context: string): Promise<void> {

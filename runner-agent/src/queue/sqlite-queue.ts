@@ -1,7 +1,7 @@
 import { randomUUID, randomUUIDv7 } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { openSqliteDatabase, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-database.ts';
 import {
   WAL_AUTOCHECKPOINT_FRAMES,
@@ -430,17 +430,19 @@ export class SqliteQueue<T> implements Queue<T> {
     });
   }
 
-  async state(id: string): Promise<MessageStatus<T> | null> {
-    this.#assertOpen();
-    this.#reapExpiredLeasesIfAny();
-    const row = this.#sql.byId.get(this.name, id) as MessageRow | undefined;
-    return row ? toStatus<T>(row) : null;
+  state(id: string): Promise<MessageStatus<T> | null> {
+    return this.#statusBy(this.#sql.byId, id);
   }
 
-  async findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+  findByDedupKey(dedupKey: string): Promise<MessageStatus<T> | null> {
+    return this.#statusBy(this.#sql.byDedupKey, dedupKey);
+  }
+
+  /** The one message of this queue a unique column's statement finds, as it is now. */
+  async #statusBy(lookup: StatementSync, value: string): Promise<MessageStatus<T> | null> {
     this.#assertOpen();
     this.#reapExpiredLeasesIfAny();
-    const row = this.#sql.byDedupKey.get(this.name, dedupKey) as MessageRow | undefined;
+    const row = lookup.get(this.name, value) as MessageRow | undefined;
     return row ? toStatus<T>(row) : null;
   }
 
