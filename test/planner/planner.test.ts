@@ -340,9 +340,13 @@ describe('planner, canary agents', () => {
   });
 
   it('chooses by each job’s key, about the percent of many', async () => {
-    const agents = await withRegistry([{ name: 'new', labels: ['canary'], lastHeartbeat: Date.now() }]);
+    // A canary that keeps heartbeating: 200 plans can outlast one heartbeat's liveness on a loaded machine,
+    // and then the later ones would find no live canary and choose none (seen: 27 of 200).
+    const canaryAgent = { name: 'new', labels: ['canary'], lastHeartbeat: Date.now() };
+    const agents = await withRegistry([canaryAgent]);
     let canary = 0;
     for (let i = 0; i < 200; i++) {
+      canaryAgent.lastHeartbeat = Date.now();
       const sha = i.toString(16).padStart(40, '0');
       forge.setFile(sha, '.ironbots.yml', 'contexts:\n  unit:\n    run: [npm, test]\n');
       await new Planner({
