@@ -765,10 +765,7 @@ var Planner = class {
 				skipped.push(context);
 				return;
 			}
-			if (!status || isWaitingForApproval(status.description)) await this.#setNotYetTested(repository, pr.headSha, context).catch((error) => log.warn({
-				err: error,
-				context
-			}, "could not post \"Not yet tested\"; queueing the job anyway"));
+			if (!status || isWaitingForApproval(status.description)) await this.#announceNotYetTested(repository, pr.headSha, context, log);
 			await enqueue();
 		};
 		for (const [context, spec] of Object.entries(config.contexts)) await planContext(context, spec);
@@ -1094,10 +1091,7 @@ var Planner = class {
 				context: job.context
 			});
 		}
-		await this.#setNotYetTested(repo, job.sha, job.context).catch((error) => this.#logger.warn({
-			err: error,
-			context: job.context
-		}, "could not post \"Not yet tested\""));
+		await this.#announceNotYetTested(repo, job.sha, job.context);
 		const queued = await this.#jobs.enqueue(job, {
 			dedupKey: queueKey,
 			priority,
@@ -1245,10 +1239,7 @@ var Planner = class {
 				repo: repository,
 				sha: pr.headSha,
 				context: job.context
-			})).created : true) await this.#setNotYetTested(repository, pr.headSha, job.context).catch((error) => this.#logger.warn({
-				err: error,
-				context: job.context
-			}, "could not post \"Not yet tested\""));
+			})).created : true) await this.#announceNotYetTested(repository, pr.headSha, job.context);
 		}
 		const first = await this.#jobs.enqueue(job, {
 			dedupKey: taskKey,
@@ -1295,6 +1286,12 @@ var Planner = class {
 		if (isWaitingForApproval(status.description)) return true;
 		if (isInProgress(status.description)) return this.#clock().getTime() - Date.parse(status.createdAt) > (timeoutSeconds + 600) * 1e3;
 		return false;
+	}
+	async #announceNotYetTested(repository, sha, context, log = this.#logger) {
+		await this.#setNotYetTested(repository, sha, context).catch((error) => log.warn({
+			err: error,
+			context
+		}, "could not post \"Not yet tested\"; queueing the job anyway"));
 	}
 	async #setNotYetTested(repository, sha, context) {
 		await this.#forge.setCommitStatus(repository, sha, {

@@ -1689,16 +1689,16 @@ var SqliteQueue = class SqliteQueue {
 			return { outcome: "dead" };
 		});
 	}
-	async state(id) {
-		this.#assertOpen();
-		this.#reapExpiredLeasesIfAny();
-		const row = this.#sql.byId.get(this.name, id);
-		return row ? toStatus(row) : null;
+	state(id) {
+		return this.#statusBy(this.#sql.byId, id);
 	}
-	async findByDedupKey(dedupKey) {
+	findByDedupKey(dedupKey) {
+		return this.#statusBy(this.#sql.byDedupKey, dedupKey);
+	}
+	async #statusBy(lookup, value) {
 		this.#assertOpen();
 		this.#reapExpiredLeasesIfAny();
-		const row = this.#sql.byDedupKey.get(this.name, dedupKey);
+		const row = lookup.get(this.name, value);
 		return row ? toStatus(row) : null;
 	}
 	async list(options) {
@@ -2532,7 +2532,7 @@ async function openDeployment(config, options) {
 		},
 		async planner() {
 			if (!forge) throw new Error("the configuration has no forge section");
-			const { Planner } = await import("./planner-B1mpdTfj.mjs");
+			const { Planner } = await import("./planner-CAJ90ZNa.mjs");
 			return new Planner({
 				forge,
 				jobs,
@@ -2555,7 +2555,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-ScayCopI.mjs");
+			const { startServerRole } = await import("./server-role-BtRbY0hL.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,
