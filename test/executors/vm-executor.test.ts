@@ -5,6 +5,7 @@ import type { ExecutionIO, ExecutionRequest } from '../../runner-agent/src/execu
 import { VmExecutor } from '../../runner-agent/src/executors/vm-executor.ts';
 import type { BuiltImage } from '../../runner-agent/src/images/image-builder.ts';
 import { LocalImageResolver } from '../../runner-agent/src/images/local-image-resolver.ts';
+import { capturingLogger } from '../support/capturing-logger.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { executorContract } from './executor-contract.ts';
 import { vmNetworkCases } from './vm-network-cases.ts';
@@ -157,6 +158,22 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
       kind: 'infrastructure-error',
       message: expect.stringMatching(/the VM did not boot within 8 s \((tcg|kvm)\)/),
     });
+    await expectNothingLeft();
+  });
+
+  it('gets the whole output, trailer included, while a background process of the job holds the output open', async () => {
+    // The guest writes the trailer on the port it opened once; opening it again would fail (EBUSY) and the
+    // host would wait out its grace period and warn that the output was cut.
+    const { logger, entries } = capturingLogger('warn');
+    const { result, text } = await run(
+      { argv: ['sh', '-c', 'sleep 300 & echo started; echo done'] },
+      new VmExecutor({ stateDir: state.dir, logger }),
+    );
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(text).toBe('started\ndone\n');
+    expect(entries().map((e) => e.msg)).not.toContain(
+      'the VM stopped before the end of the job output arrived',
+    );
     await expectNothingLeft();
   });
 

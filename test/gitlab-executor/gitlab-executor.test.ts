@@ -111,6 +111,30 @@ describe.skipIf(!vmToolsPresent)(
       await expectNothingLeft();
     });
 
+    it('a background process a stage leaves running (a service) does not stop the next stage’s output', async () => {
+      // It keeps the stage's output open: the guest must not need to open the output port again.
+      const job = await emulator.createCiJob('acme/widget', {
+        tags: ['kvm'],
+        script: ['sleep 300 &', 'echo "service started"'],
+        afterScript: ['echo "after: $(pidof sleep >/dev/null && echo service still up)"'],
+        variables: { GIT_STRATEGY: 'none' },
+      });
+      const result = await runOneJob(harness());
+      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual([
+        ['prepare_script', 0],
+        ['get_sources', 0],
+        ['step_script', 0],
+        ['after_script', 0],
+        ['upload_artifacts_on_success', 0],
+        ['cleanup_file_variables', 0],
+      ]);
+      const done = emulator.ciJob(job.id)!;
+      expect(done.status).toBe('success');
+      expect(done.trace).toContain('service started\n');
+      expect(done.trace).toContain('after: service still up\n');
+      await expectNothingLeft();
+    });
+
     it('a failing script is a build failure, and after_script still runs in the same VM', async () => {
       const job = await emulator.createCiJob('acme/widget', {
         tags: ['kvm'],

@@ -42,6 +42,10 @@ while [ -z "$output" ] || [ -z "$control" ]; do
   sleep 0.02
 done
 exec 3<>"$control"
+# The output port is opened once, here, and every script writes to this one descriptor: a port takes one
+# opener at a time (EBUSY after), and a background process a script leaves running keeps its copy open, which
+# would make opening it again for the trailer or the next script fail.
+exec 4>"$output"
 # Under TCG every process the guest starts costs a noticeable part of a second: from here to "started", files
 # are read with the shell's own `read`, and the network is set up by one `ip` where it takes a batch.
 mkdir -p /run/job
@@ -84,10 +88,10 @@ if [ "$go" = session ]; then
     command -v "$shell" >/dev/null 2>&1 || { echo "error this image has no $shell: run its jobs with --shell sh" >&3 && continue; }
     [ -r "/run/job/scripts/$name" ] || { echo "error no script $name on the job share" >&3 && continue; }
     echo started >&3
-    (cd / && exec env -i HOME=/root USER=root LOGNAME=root PATH="$PATH" LANG=C.UTF-8 "$shell" "/run/job/scripts/$name") </dev/null >"$output" 2>&1 &
+    (cd / && exec env -i HOME=/root USER=root LOGNAME=root PATH="$PATH" LANG=C.UTF-8 "$shell" "/run/job/scripts/$name") </dev/null >&4 2>&4 3>&- 4>&- &
     wait $!
     code=$?
-    printf '%s' "$trailer" >"$output"
+    printf '%s' "$trailer" >&4
     echo "exit $code" >&3
   done
 fi
@@ -99,12 +103,12 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ironbots.workdir "$wor
 trailer=
 IFS= read -r trailer </run/job/trailer || true
 echo started >&3
-sh /run/job/command.sh </dev/null >"$output" 2>&1 &
+sh /run/job/command.sh </dev/null >&4 2>&4 3>&- 4>&- &
 wait $!
 code=$?
 # A write to a port returns once the data is queued, not once the host has it: the trailer, behind all the
 # output in the same queue, tells the host it has everything. The host then stops the VM.
-printf '%s' "$trailer" >"$output"
+printf '%s' "$trailer" >&4
 echo "exit $code" >&3
 sleep 300
 console "the host did not stop the VM after the job"
