@@ -115,6 +115,14 @@ export interface PullRequests {
    * note on the merge request, whose numbers are not issue numbers.
    */
   createIssueComment(repo: RepositoryId, number: number, body: string): Promise<void>;
+  /** The pull request's comments (all pages), oldest first; a missing pull request is a 404. */
+  listIssueComments(repo: RepositoryId, number: number): Promise<IssueComment[]>;
+}
+
+/** A comment on a pull request, as `listIssueComments` returns it. */
+export interface IssueComment {
+  author: string;
+  body: string;
 }
 
 export interface RepositoryFiles {

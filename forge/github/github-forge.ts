@@ -10,6 +10,7 @@ import {
   type Branch,
   type CommitState,
   type CommitStatus,
+  type IssueComment,
   type CommitStatusInput,
   type Forge,
   type Issue,
@@ -465,6 +466,18 @@ export class GitHubForge implements Forge, ActionsRunners, RateLimitReport {
         body,
       }),
     );
+  }
+
+  async listIssueComments(repo: RepositoryId, number: number): Promise<IssueComment[]> {
+    const comments = await this.#call('GET', repo, `/issues/${number}/comments`, () =>
+      this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
+        owner: repo.owner,
+        repo: repo.name,
+        issue_number: number,
+        per_page: PER_PAGE,
+      }),
+    );
+    return comments.map((c) => ({ author: c.user?.login ?? '', body: c.body ?? '' }));
   }
 
   async removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type Branch,
   type CommitState,
   type CommitStatus,
+  type IssueComment,
   type CommitStatusInput,
   type Forge,
   type Issue,
@@ -402,6 +403,16 @@ export class GitLabForge implements Forge {
     await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () =>
       this.#notes.create(projectId(repo), number, body),
     );
+  }
+
+  async listIssueComments(repo: RepositoryId, number: number): Promise<IssueComment[]> {
+    const notes = await this.#call(`GET ${projectPath(repo)}/merge_requests/${number}/notes`, () =>
+      this.#notes.all(projectId(repo), number, { orderBy: 'created_at', sort: 'asc', perPage: 100 }),
+    );
+    // System notes ("added 1 commit", "changed the description") are GitLab's, not comments.
+    return notes
+      .filter((n) => !n.system)
+      .map((n) => ({ author: String(n.author?.username ?? ''), body: String(n.body ?? '') }));
   }
 
   /** GitLab ignores a label the merge request does not have (and says 200). */

@@ -254,11 +254,17 @@ export function forgeContract(
       expect(subject.seed.labels(pr.number)).toEqual(['bug']);
     });
 
-    it('comments on a pull request, and reports a missing one as 404', async () => {
+    it('comments on a pull request and lists its comments, oldest first, and reports a missing one as 404', async () => {
       await push('feature', 'f.txt', 'f\n');
       const pr = await forge.createPullRequest(repo, { title: 'x', head: 'feature', base: 'main' });
+      expect(await forge.listIssueComments(repo, pr.number)).toEqual([]);
       await expect(forge.createIssueComment(repo, pr.number, 'Tests passed ✓')).resolves.toBeUndefined();
+      await forge.createIssueComment(repo, pr.number, 'second\n<!-- hidden -->');
+      const comments = await forge.listIssueComments(repo, pr.number);
+      expect(comments.map((c) => c.body)).toEqual(['Tests passed ✓', 'second\n<!-- hidden -->']);
+      expect(comments.every((c) => c.author.length > 0)).toBe(true);
       expect((await rejection(forge.createIssueComment(repo, 999, 'nobody reads this'))).status).toBe(404);
+      expect((await rejection(forge.listIssueComments(repo, 999))).status).toBe(404);
     });
 
     it('opens an issue, finds it by its exact title among open issues only, updates and closes it', async () => {

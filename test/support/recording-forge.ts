@@ -4,6 +4,7 @@ import {
   truncateDescription,
   type Branch,
   type CommitStatus,
+  type IssueComment,
   type CommitStatusInput,
   type Forge,
   type Issue,
@@ -185,6 +186,15 @@ export class RecordingForge implements Forge {
     if (!this.pulls.has(number) && !this.issues.some((i) => i.number === number))
       throw this.#error(repo, request, 404, 'Not Found');
     this.comments.push({ number, body });
+  }
+  async listIssueComments(repo: RepositoryId, number: number): Promise<IssueComment[]> {
+    const request = `GET /issues/${number}/comments`;
+    this.#check(repo, request);
+    if (!this.pulls.has(number) && !this.issues.some((i) => i.number === number))
+      throw this.#error(repo, request, 404, 'Not Found');
+    return this.comments
+      .filter((c) => c.number === number)
+      .map((c) => ({ author: 'ironbots', body: c.body }));
   }
   async removePullRequestLabel(repo: RepositoryId, number: number, label: string): Promise<void> {
     const request = `DELETE /issues/${number}/labels/${label}`;
