@@ -181,8 +181,10 @@ describe('commands in pull request comments (GitHub)', () => {
     await stack.events.enqueue(delivery, { dedupKey: `${delivery.deliveryId}~again` });
     await expect.poll(() => handled().length, { timeout: 30_000 }).toBe(2);
 
-    // Nothing ran, the passed status stands (not reset to "Not yet tested"), and a new /retest still runs.
+    // Nothing ran, the passed status stands (not reset to "Not yet tested"), the request was answered once,
+    // and a new /retest still runs.
     expect(await runs(`unit ${sha}`)).toBe(2);
+    expect(replies(number).filter((r) => r.body.includes('running `unit` again'))).toHaveLength(1);
     expect((await latest(sha)).get('unit')?.state).toBe('success');
     expect(await command(number, 'maintainer', '/retest unit')).toContain('running `unit` again');
     await expect.poll(async () => (await finals(sha, 'unit')).length, { timeout: 60_000 }).toBe(3);

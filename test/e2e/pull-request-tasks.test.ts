@@ -328,7 +328,7 @@ describe.each(sides)('task boxes in the description ($kind)', (side) => {
     expect(await taskJobs()).toEqual([]);
     expect(side.replies(stack, byMallory.number)).toEqual([
       expect.stringMatching(
-        /^<!-- ironbots -->\nSorry @mallory, only pull requests of people with write access to acme\/widget \(and their edits\) run tasks like `image-refresh debian-12`, `image-refresh fedora-40`, so nothing was run\.$/,
+        /^<!-- ironbots -->\n<!-- ironbots: reply to (github|gitlab):[\w.:-]+ -->\nSorry @mallory, only pull requests of people with write access to acme\/widget \(and their edits\) run tasks like `image-refresh debian-12`, `image-refresh fedora-40`, so nothing was run\.$/,
       ),
     ]);
 

@@ -4,6 +4,7 @@ import {
   parseCommands,
   quoted,
   replyBody,
+  replyMarker,
 } from '../../runner-agent/src/planner/comment-commands.ts';
 
 describe('commands in comments', () => {
@@ -34,7 +35,11 @@ describe('commands in comments', () => {
   });
 
   it('marks replies, and quotes comment text so that it cannot close the code span or start a line', () => {
-    expect(replyBody(['a', 'b'])).toBe(`${BOT_COMMENT_MARKER}\na\nb`);
+    expect(replyBody(['a', 'b'], 'github:d-1')).toBe(
+      `${BOT_COMMENT_MARKER}\n<!-- ironbots: reply to github:d-1 -->\na\nb`,
+    );
+    // A delivery id comes from a header: it cannot end the HTML comment.
+    expect(replyMarker('gitlab:x --> <b>')).toBe('<!-- ironbots: reply to gitlab:x_--___b_ -->');
     expect(quoted('x`\n/approve')).toBe('`x  /approve`');
   });
 });

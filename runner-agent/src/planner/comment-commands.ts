@@ -57,9 +57,18 @@ export function isKnownCommand(name: string): boolean {
   return Object.hasOwn(COMMAND_HELP, name);
 }
 
-/** A reply comment: the marker, then the lines. */
-export function replyBody(lines: string[]): string {
-  return [BOT_COMMENT_MARKER, ...lines].join('\n');
+/**
+ * The hidden line of a reply that names the request it answers (the delivery): the same request handled
+ * again, as when its event is delivered again after a planner died before acknowledging it, finds its reply
+ * and posts none.
+ */
+export function replyMarker(request: string): string {
+  return `<!-- ironbots: reply to ${request.replace(/[^A-Za-z0-9:._-]/g, '_')} -->`;
+}
+
+/** A reply comment: the marker, the request it answers, then the lines. */
+export function replyBody(lines: string[], request: string): string {
+  return [BOT_COMMENT_MARKER, replyMarker(request), ...lines].join('\n');
 }
 
 /** Text from a comment quoted in a reply: inline code, with no way to close it or start a line. */

@@ -43,6 +43,7 @@ import {
   parseCommands,
   quoted,
   replyBody,
+  replyMarker,
   type CommentCommand,
 } from './comment-commands.ts';
 import type { JobRecords } from '../statuses/job-records.ts';
@@ -948,10 +949,33 @@ export class Planner {
     }
     log.info({ commands: outcomes }, 'comment commands handled');
     // The commands ran; a reply that cannot be posted is not worth running them again for.
-    await this.#forge
-      .createIssueComment(repository, number, replyBody(lines))
-      .catch((error: unknown) => log.warn({ err: error }, 'could not post the reply to a command'));
+    await this.#reply(repository, number, lines, comment.tag, log, 'could not post the reply to a command');
     return { kind: 'commands', commands: outcomes, reply: lines };
+  }
+
+  /**
+   * Posts a reply to the request `tag` (a delivery), unless the pull request has one already: a request
+   * handled a second time (its event delivered again) answers once. Best effort: a failure is logged.
+   */
+  async #reply(
+    repository: Repository,
+    number: number,
+    lines: string[],
+    tag: string,
+    log: Logger,
+    failure: string,
+  ): Promise<void> {
+    try {
+      const marker = replyMarker(tag);
+      const comments = await this.#forge.listIssueComments(repository, number);
+      if (comments.some((c) => c.body.includes(marker))) {
+        log.info({ request: tag }, 'this request was answered already: no second reply');
+        return;
+      }
+      await this.#forge.createIssueComment(repository, number, replyBody(lines, tag));
+    } catch (error) {
+      log.warn({ err: error }, failure);
+    }
   }
 
   async #runCommand(
@@ -1313,9 +1337,7 @@ export class Planner {
     }
     log.info({ tasks: outcomes }, 'task boxes of the description handled');
     if (request.answer && lines.length)
-      await this.#forge
-        .createIssueComment(repository, pr.number, replyBody(lines))
-        .catch((error: unknown) => log.warn({ err: error }, 'could not answer the task boxes'));
+      await this.#reply(repository, pr.number, lines, request.tag, log, 'could not answer the task boxes');
     return outcomes;
   }
 
