@@ -424,6 +424,13 @@ class GitLabForge {
     async createIssueComment(repo, number, body) {
         await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () => this.#notes.create(projectId(repo), number, body));
     }
+    async listIssueComments(repo, number) {
+        const notes = await this.#call(`GET ${projectPath(repo)}/merge_requests/${number}/notes`, () => this.#notes.all(projectId(repo), number, { orderBy: 'created_at', sort: 'asc', perPage: 100 }));
+        // System notes ("added 1 commit", "changed the description") are GitLab's, not comments.
+        return notes
+            .filter((n) => !n.system)
+            .map((n) => ({ author: String(n.author?.username ?? ''), body: String(n.body ?? '') }));
+    }
     /** GitLab ignores a label the merge request does not have (and says 200). */
     async removePullRequestLabel(repo, number, label) {
         await this.#call(`PUT ${projectPath(repo)}/merge_requests/${number}`, () => this.#mergeRequests.edit(projectId(repo), number, { removeLabels: label }));

@@ -12525,6 +12525,16 @@ var GitLabForge = class {
 	async createIssueComment(repo, number, body) {
 		await this.#call(`POST ${projectPath(repo)}/merge_requests/${number}/notes`, () => this.#notes.create(projectId(repo), number, body));
 	}
+	async listIssueComments(repo, number) {
+		return (await this.#call(`GET ${projectPath(repo)}/merge_requests/${number}/notes`, () => this.#notes.all(projectId(repo), number, {
+			orderBy: "created_at",
+			sort: "asc",
+			perPage: 100
+		}))).filter((n) => !n.system).map((n) => ({
+			author: String(n.author?.username ?? ""),
+			body: String(n.body ?? "")
+		}));
+	}
 	async removePullRequestLabel(repo, number, label) {
 		await this.#call(`PUT ${projectPath(repo)}/merge_requests/${number}`, () => this.#mergeRequests.edit(projectId(repo), number, { removeLabels: label }));
 	}

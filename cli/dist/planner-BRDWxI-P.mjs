@@ -93,8 +93,15 @@ function parseCommands(body) {
 function isKnownCommand(name) {
 	return Object.hasOwn(COMMAND_HELP, name);
 }
-function replyBody(lines) {
-	return [BOT_COMMENT_MARKER, ...lines].join("\n");
+function replyMarker(request) {
+	return `<!-- ironbots: reply to ${request.replace(/[^A-Za-z0-9:._-]/g, "_")} -->`;
+}
+function replyBody(lines, request) {
+	return [
+		BOT_COMMENT_MARKER,
+		replyMarker(request),
+		...lines
+	].join("\n");
 }
 function quoted(text) {
 	return `\`${text.replace(/[`\r\n]/g, " ").slice(0, 100)}\``;
@@ -947,12 +954,24 @@ var Planner = class {
 			}
 		}
 		log.info({ commands: outcomes }, "comment commands handled");
-		await this.#forge.createIssueComment(repository, number, replyBody(lines)).catch((error) => log.warn({ err: error }, "could not post the reply to a command"));
+		await this.#reply(repository, number, lines, comment.tag, log, "could not post the reply to a command");
 		return {
 			kind: "commands",
 			commands: outcomes,
 			reply: lines
 		};
+	}
+	async #reply(repository, number, lines, tag, log, failure) {
+		try {
+			const marker = replyMarker(tag);
+			if ((await this.#forge.listIssueComments(repository, number)).some((c) => c.body.includes(marker))) {
+				log.info({ request: tag }, "this request was answered already: no second reply");
+				return;
+			}
+			await this.#forge.createIssueComment(repository, number, replyBody(lines, tag));
+		} catch (error) {
+			log.warn({ err: error }, failure);
+		}
 	}
 	async #runCommand(command, comment) {
 		const { repository, number, author, tag } = comment;
@@ -1217,7 +1236,7 @@ var Planner = class {
 			}
 		}
 		log.info({ tasks: outcomes }, "task boxes of the description handled");
-		if (request.answer && lines.length) await this.#forge.createIssueComment(repository, pr.number, replyBody(lines)).catch((error) => log.warn({ err: error }, "could not answer the task boxes"));
+		if (request.answer && lines.length) await this.#reply(repository, pr.number, lines, request.tag, log, "could not answer the task boxes");
 		return outcomes;
 	}
 	async #defaultHead(repository) {

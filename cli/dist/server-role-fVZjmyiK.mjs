@@ -2,7 +2,7 @@ import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
 import { t as errorMessage } from "./errors-CPHbNZhY.mjs";
 import { a as BodyTooLargeError, c as readBody, i as BodyBudgetExhaustedError, l as readBodyWithin, n as exactRoute, o as ByteBudget, r as startHttpServer, s as isClientGone, t as require_escape_html } from "./escape-html-BsERcqhk.mjs";
 import { n as sendError, r as sendJson, t as bearerTokenCheck } from "./bearer-token-DAbVvKlp.mjs";
-import { i as commentPayloadProblem, n as Planner, r as isTransientForgeFailure } from "./planner-CegE1sch.mjs";
+import { i as commentPayloadProblem, n as Planner, r as isTransientForgeFailure } from "./planner-BRDWxI-P.mjs";
 import { t as ForgeError } from "./forge-CSA4ojXu.mjs";
 import { a as jobDedupKey, n as ExecutorNameSchema, o as requiredLabels } from "./job-27BlS2A5.mjs";
 import { a as resolveInfraPullRequest, r as parseCrossProjectContext } from "./cross-project-BR8Oy66k.mjs";

@@ -1449,6 +1449,17 @@ var GitHubForge = class {
 			body
 		}));
 	}
+	async listIssueComments(repo, number) {
+		return (await this.#call("GET", repo, `/issues/${number}/comments`, () => this.#octokit.paginate(this.#octokit.rest.issues.listComments, {
+			owner: repo.owner,
+			repo: repo.name,
+			issue_number: number,
+			per_page: PER_PAGE
+		}))).map((c) => ({
+			author: c.user?.login ?? "",
+			body: c.body ?? ""
+		}));
+	}
 	async removePullRequestLabel(repo, number, label) {
 		try {
 			await this.#call("DELETE", repo, `/issues/${number}/labels/${label}`, () => this.#octokit.rest.issues.removeLabel({

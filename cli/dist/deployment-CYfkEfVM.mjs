@@ -1,5 +1,5 @@
 import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
-import { t as forgeFromConfig } from "./forge-from-config-B0473jSG.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
 import { c as object, r as array, s as number, u as string } from "./schemas-DBDOb4Wg.mjs";
 import { r as startHttpServer, t as require_escape_html } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
@@ -2532,7 +2532,7 @@ async function openDeployment(config, options) {
 		},
 		async planner() {
 			if (!forge) throw new Error("the configuration has no forge section");
-			const { Planner } = await import("./planner-CAJ90ZNa.mjs");
+			const { Planner } = await import("./planner-DdV3scHI.mjs");
 			return new Planner({
 				forge,
 				jobs,
@@ -2555,7 +2555,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-BtRbY0hL.mjs");
+			const { startServerRole } = await import("./server-role-fVZjmyiK.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

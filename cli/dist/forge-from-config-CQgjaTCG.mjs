@@ -57,8 +57,8 @@ function isHttpUrl(text) {
 // forge/forge-from-config.ts
 function forgeFromConfig(config, wiring = {}) {
 	return buildForge(config, wiring, {
-		github: () => import("./github-forge-Jg-vXKRl.mjs"),
-		gitlab: () => import("./gitlab-forge-BCpL6HSX.mjs")
+		github: () => import("./github-forge-Dh5L7UQ8.mjs"),
+		gitlab: () => import("./gitlab-forge-BsUXxd1o.mjs")
 	});
 }
 export { DEFAULT_API_URLS as n, buildForge as r, forgeFromConfig as t };

@@ -1,0 +1,1 @@
+export { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";

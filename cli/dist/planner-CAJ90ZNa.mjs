@@ -1,1 +1,0 @@
-export { n as Planner } from "./planner-CegE1sch.mjs";

@@ -1,0 +1,1 @@
+export { n as Planner } from "./planner-BRDWxI-P.mjs";
