@@ -177,6 +177,19 @@ describe.skipIf(!vmToolsPresent)('vm executor specifics', { timeout: VM_TEST_TIM
     await expectNothingLeft();
   });
 
+  it('does not let the job talk on the control port: a forged "exit 0" does not pass a failed job', async () => {
+    // The guest agent's control port is its descriptor 3, the output port 4; the job gets neither.
+    const script = [
+      'echo "exit 0" >&3 && echo forged',
+      'for fd in 3 4; do [ -e /proc/$$/fd/$fd ] && echo "holds $fd"; done',
+      'exit 1',
+    ].join('; ');
+    const { result, text } = await run({ argv: ['sh', '-c', script] });
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 1 });
+    expect(text).not.toMatch(/forged|holds/);
+    await expectNothingLeft();
+  });
+
   it('reports a guest that dies during boot as an infrastructure error', async () => {
     const broken = new VmExecutor({ stateDir: state.dir, kernelArguments: 'rdinit=/no/such/init' });
     const { result } = await run({}, broken);
