@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,9 +7,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sign } from '@octokit/webhooks-methods';
 import { Pool } from 'undici';
+import { timeBasedUuid } from '../emulators/github/webhook-sender.ts';
 import { ms, summarize } from './stats.ts';
 
 const SECRET = 'benchmark-webhook-secret';
+
+/** Delivery ids in GitHub's form: time-based GUIDs (version 1), one 100 ns tick apart at least. */
+let lastTick = 0n;
+const guidNode = randomBytes(6).toString('hex');
+function deliveryGuid(): string {
+  const now = BigInt(Date.now()) * 10_000n;
+  lastTick = now > lastTick ? now : lastTick + 1n;
+  return timeBasedUuid(lastTick, 0x2a5, guidNode);
+}
 const ROUNDS = 5;
 
 /** A pull_request payload of realistic size (GitHub's are 10–30 KB). */
@@ -89,7 +99,7 @@ async function load(
           headers: {
             'content-type': 'application/json',
             'x-github-event': 'pull_request',
-            'x-github-delivery': randomUUID(),
+            'x-github-delivery': deliveryGuid(),
             'x-hub-signature-256': signature,
           },
           body,

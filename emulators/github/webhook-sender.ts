@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import type { Logger } from 'pino';
 import { DeliveryLoss, postWebhook } from '../http.ts';
@@ -39,6 +39,18 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  * one at a time and in order per hook, signed with HMAC-SHA256 over the exact body, never retried by itself.
  */
 export class WebhookSender {
+  /** Delivery GUIDs as GitHub's: time-based, with this sender's node and clock sequence. */
+  readonly #guidNode = randomBytes(6).toString('hex');
+  readonly #guidClock = randomBytes(2).readUInt16BE() & 0x3fff;
+  #lastGuidTick = 0n;
+
+  #nextGuid(): string {
+    // Two ids in the same 100 ns tick take the next tick, as a generator of version 1 UUIDs does.
+    const now = BigInt(Date.now()) * 10_000n;
+    this.#lastGuidTick = now > this.#lastGuidTick ? now : this.#lastGuidTick + 1n;
+    return timeBasedUuid(this.#lastGuidTick, this.#guidClock, this.#guidNode);
+  }
+
   readonly #logger: Logger | undefined;
   /** The tail of each hook's queue: the next delivery starts when it settles. */
   readonly #queues = new Map<number, Promise<void>>();
@@ -58,7 +70,7 @@ export class WebhookSender {
 
   /** Queues a delivery and returns its id. */
   send(hook: WebhookConfig, event: string, payload: unknown): string {
-    const id = randomUUID();
+    const id = this.#nextGuid();
     const body = JSON.stringify(payload);
     this.#sent.set(id, { hook, event, body });
     if (this.#loss.next()) {
@@ -147,4 +159,23 @@ export class WebhookSender {
     }
     this.records.push(record);
   }
+}
+
+/** 100 ns intervals from the UUID epoch (1582-10-15) to the Unix epoch. */
+const UUID_EPOCH_OFFSET = 122_192_928_000_000_000n;
+
+/**
+ * A version 1 (time-based) UUID, the form of GitHub's X-GitHub-Delivery GUIDs: `ticks` are 100 ns intervals
+ * since the Unix epoch, `clockSequence` 14 bits, `node` 12 hex digits.
+ */
+export function timeBasedUuid(ticks: bigint, clockSequence: number, node: string): string {
+  const t = ticks + UUID_EPOCH_OFFSET;
+  const hex = (n: bigint | number, width: number) => n.toString(16).padStart(width, '0');
+  return [
+    hex(t & 0xffffffffn, 8),
+    hex((t >> 32n) & 0xffffn, 4),
+    hex(((t >> 48n) & 0xfffn) | 0x1000n, 4),
+    hex(0x8000 | (clockSequence & 0x3fff), 4),
+    node,
+  ].join('-');
 }

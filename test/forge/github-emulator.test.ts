@@ -94,7 +94,10 @@ describe('GitHub emulator', () => {
     const { sha, number } = await openPullRequest();
     const delivery = received.find((r) => r.headers['x-github-event'] === 'pull_request')!;
     expect(delivery.verified).toBe(true);
-    expect(delivery.headers['x-github-delivery']).toMatch(/^[0-9a-f-]{36}$/);
+    // A time-based (version 1) GUID, as GitHub's.
+    expect(delivery.headers['x-github-delivery']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(delivery.headers['user-agent']).toMatch(/^GitHub-Hookshot\//);
     expect(JSON.parse(delivery.body)).toMatchObject({
       action: 'opened',

@@ -81,12 +81,15 @@ describe('GitHub webhook receiver', () => {
   });
 
   it('answers a replayed delivery id with 200 and queues nothing new', async () => {
-    const headers = await signedHeaders(payload, 'same-id');
-    expect((await deliver(payload, headers)).status).toBe(202);
-    const replay = await deliver(payload, headers);
-    expect(replay.status).toBe(200);
-    expect(replay.body).toMatchObject({ duplicate: true });
-    expect(await queuedCount()).toBe(1);
+    // Any id, and GitHub's own form (a time-based GUID, keyed by its time).
+    for (const [n, id] of ['same-id', '58474f00-b361-11eb-836d-0e4f3503ccbe'].entries()) {
+      const headers = await signedHeaders(payload, id);
+      expect((await deliver(payload, headers)).status).toBe(202);
+      const replay = await deliver(payload, headers);
+      expect(replay.status).toBe(200);
+      expect(replay.body).toMatchObject({ duplicate: true });
+      expect(await queuedCount()).toBe(n + 1);
+    }
   });
 
   it('rejects a bad signature with 401 and queues nothing', async () => {
