@@ -58,6 +58,18 @@ describe.skipIf(!vmToolsPresent)(
       };
     }
 
+    /** The stages gitlab-runner runs for a job whose step_script exits `script`, each with its exit code. */
+    function stagesOf(script: number): [string, number][] {
+      return [
+        ['prepare_script', 0],
+        ['get_sources', 0],
+        ['step_script', script],
+        ['after_script', 0],
+        [script === 0 ? 'upload_artifacts_on_success' : 'upload_artifacts_on_failure', 0],
+        ['cleanup_file_variables', 0],
+      ];
+    }
+
     async function expectNothingLeft() {
       expect(qemuProcessesUnder(stateDir)).toEqual([]);
       expect(await readdir(path.join(stateDir, 'gitlab-jobs')).catch(() => [])).toEqual([]);
@@ -93,14 +105,7 @@ describe.skipIf(!vmToolsPresent)(
         /the job's image "node:24" is not one of this runner's VM images/,
       );
       expect(result!.prepare.stdout).toMatch(/VM ready for job \d+ \((KVM|TCG, no KVM: slow)\)/);
-      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual([
-        ['prepare_script', 0],
-        ['get_sources', 0],
-        ['step_script', 0],
-        ['after_script', 0],
-        ['upload_artifacts_on_success', 0],
-        ['cleanup_file_variables', 0],
-      ]);
+      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual(stagesOf(0));
       expect(result!.cleanup?.exitCode).toBe(0);
       const done = emulator.ciJob(job.id)!;
       expect(done.status).toBe('success');
@@ -120,14 +125,7 @@ describe.skipIf(!vmToolsPresent)(
         variables: { GIT_STRATEGY: 'none' },
       });
       const result = await runOneJob(harness());
-      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual([
-        ['prepare_script', 0],
-        ['get_sources', 0],
-        ['step_script', 0],
-        ['after_script', 0],
-        ['upload_artifacts_on_success', 0],
-        ['cleanup_file_variables', 0],
-      ]);
+      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual(stagesOf(0));
       const done = emulator.ciJob(job.id)!;
       expect(done.status).toBe('success');
       expect(done.trace).toContain('service started\n');
@@ -144,14 +142,7 @@ describe.skipIf(!vmToolsPresent)(
         variables: { GIT_STRATEGY: 'none' },
       });
       const result = await runOneJob(harness());
-      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual([
-        ['prepare_script', 0],
-        ['get_sources', 0],
-        ['step_script', BUILD_FAILURE_EXIT_CODE],
-        ['after_script', 0],
-        ['upload_artifacts_on_failure', 0],
-        ['cleanup_file_variables', 0],
-      ]);
+      expect(result!.stages.map((s) => [s.stage, s.exitCode])).toEqual(stagesOf(BUILD_FAILURE_EXIT_CODE));
       const done = emulator.ciJob(job.id)!;
       expect(done.status).toBe('failed');
       expect(done.failureReason).toBe('script_failure');
