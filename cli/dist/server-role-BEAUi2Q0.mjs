@@ -276,8 +276,12 @@ function badRequest(res, error, what) {
 	sendError(res, 400, `${issue.path.join(".") || what}: ${issue.message}`);
 }
 // runner-agent/src/webhooks/delivery.ts
+const TIME_BASED_UUID = /^([0-9a-f]{8})-([0-9a-f]{4})-1([0-9a-f]{3})-([0-9a-f]{4})-([0-9a-f]{12})$/i;
 function deliveryDedupKey(delivery) {
-	return `${delivery.forge}:${delivery.deliveryId}`;
+	const timeBased = TIME_BASED_UUID.exec(delivery.deliveryId);
+	if (!timeBased) return `${delivery.forge}:${delivery.deliveryId}`;
+	const [, low, mid, high, clockSequence, node] = timeBased;
+	return `${delivery.forge}:${high}${mid}${low}-${clockSequence}-${node}`.toLowerCase();
 }
 function intakeSettings(options) {
 	return {

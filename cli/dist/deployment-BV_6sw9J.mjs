@@ -2555,7 +2555,7 @@ async function openDeployment(config, options) {
 		async startServer(serverOptions = {}) {
 			const server = config.server;
 			if (!server) throw new Error("the configuration has no server section");
-			const { startServerRole } = await import("./server-role-fVZjmyiK.mjs");
+			const { startServerRole } = await import("./server-role-BEAUi2Q0.mjs");
 			const role = await startServerRole({
 				events,
 				jobs,

@@ -4,7 +4,7 @@ import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } fro
 import { u as require_find_my_way } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as DeploymentConfigSchema } from "./deployment-config-BC_QW-Tr.mjs";
-import { n as openDeployment } from "./deployment-CYfkEfVM.mjs";
+import { n as openDeployment } from "./deployment-BV_6sw9J.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";
@@ -2065,6 +2065,14 @@ verify$1.VERSION = VERSION;
 // emulators/github/webhook-sender.ts
 const DELIVERY_TIMEOUT_MS = 1e4;
 var WebhookSender = class {
+	#guidNode = randomBytes(6).toString("hex");
+	#guidClock = randomBytes(2).readUInt16BE() & 16383;
+	#lastGuidTick = 0n;
+	#nextGuid() {
+		const now = BigInt(Date.now()) * 10000n;
+		this.#lastGuidTick = now > this.#lastGuidTick ? now : this.#lastGuidTick + 1n;
+		return timeBasedUuid(this.#lastGuidTick, this.#guidClock, this.#guidNode);
+	}
 	#logger;
 	#queues = /* @__PURE__ */ new Map();
 	#pending = /* @__PURE__ */ new Set();
@@ -2078,7 +2086,7 @@ var WebhookSender = class {
 		this.#loss.set(share);
 	}
 	send(hook, event, payload) {
-		const id = randomUUID();
+		const id = this.#nextGuid();
 		const body = JSON.stringify(payload);
 		this.#sent.set(id, {
 			hook,
@@ -2153,6 +2161,18 @@ var WebhookSender = class {
 		this.records.push(record);
 	}
 };
+const UUID_EPOCH_OFFSET = 122192928000000000n;
+function timeBasedUuid(ticks, clockSequence, node) {
+	const t = ticks + UUID_EPOCH_OFFSET;
+	const hex = (n, width) => n.toString(16).padStart(width, "0");
+	return [
+		hex(t & 4294967295n, 8),
+		hex(t >> 32n & 65535n, 4),
+		hex(t >> 48n & 4095n | 4096n, 4),
+		hex(32768 | clockSequence & 16383, 4),
+		node
+	].join("-");
+}
 // emulators/rate-limit-fault.ts
 var RateLimitFaults = class {
 	#pending = [];

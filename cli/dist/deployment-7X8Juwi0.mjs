@@ -1,0 +1,1 @@
+export { n as openDeployment, r as secretsOf } from "./deployment-BV_6sw9J.mjs";
