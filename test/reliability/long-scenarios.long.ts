@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { abandonTrial, defectCounts, runScenario, trialCount, type Scenario } from './harness.ts';
+import { describeScenarios } from './describe-scenarios.ts';
+import { trialCount, type Scenario } from './harness.ts';
 import { forgeOutage, forgeStorm, killEveryAttempt } from './scenarios.ts';
-import { formatTable } from './tally.ts';
 
 /**
  * The long scenarios of issue 18: each trial waits out a 45 s outage (or 5xx/429 storm) or three 10 s leases, so they run
@@ -17,24 +16,4 @@ const cases: [Scenario, number][] = [
   [forgeStorm(OUTAGE_SECONDS), OUTAGE_SECONDS * 1000 + 150_000],
 ];
 
-describe('reliability with real server, agents and forge: long scenarios', () => {
-  afterEach(abandonTrial);
-  for (const [scenario, budgetMs] of cases) {
-    it(
-      scenario.name,
-      async ({ task }) => {
-        const { counts, defects } = await runScenario(scenario, TRIALS);
-        task.meta.reliability = { scenario: scenario.name, counts };
-        console.log(`${formatTable([{ scenario: scenario.name, counts }])}\n${defects.join('\n')}`);
-        expect(defectCounts(counts), defects.join('\n')).toEqual({
-          lost: 0,
-          duplicated: 0,
-          wrong: 0,
-          reruns: 0,
-          regressions: 0,
-        });
-      },
-      TRIALS * budgetMs,
-    );
-  }
-});
+describeScenarios('reliability with real server, agents and forge: long scenarios', cases, TRIALS);
