@@ -7,19 +7,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sign } from '@octokit/webhooks-methods';
 import { Pool } from 'undici';
-import { timeBasedUuid } from '../emulators/github/webhook-sender.ts';
+import { timeBasedUuids } from '../emulators/github/webhook-sender.ts';
 import { ms, summarize } from './stats.ts';
 
 const SECRET = 'benchmark-webhook-secret';
 
-/** Delivery ids in GitHub's form: time-based GUIDs (version 1), one 100 ns tick apart at least. */
-let lastTick = 0n;
-const guidNode = randomBytes(6).toString('hex');
-function deliveryGuid(): string {
-  const now = BigInt(Date.now()) * 10_000n;
-  lastTick = now > lastTick ? now : lastTick + 1n;
-  return timeBasedUuid(lastTick, 0x2a5, guidNode);
-}
+/** Delivery ids in GitHub's form: time-based GUIDs (version 1). */
+const deliveryGuid = timeBasedUuids();
 const ROUNDS = 5;
 
 /** A pull_request payload of realistic size (GitHub's are 10–30 KB). */

@@ -39,17 +39,8 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  * one at a time and in order per hook, signed with HMAC-SHA256 over the exact body, never retried by itself.
  */
 export class WebhookSender {
-  /** Delivery GUIDs as GitHub's: time-based, with this sender's node and clock sequence. */
-  readonly #guidNode = randomBytes(6).toString('hex');
-  readonly #guidClock = randomBytes(2).readUInt16BE() & 0x3fff;
-  #lastGuidTick = 0n;
-
-  #nextGuid(): string {
-    // Two ids in the same 100 ns tick take the next tick, as a generator of version 1 UUIDs does.
-    const now = BigInt(Date.now()) * 10_000n;
-    this.#lastGuidTick = now > this.#lastGuidTick ? now : this.#lastGuidTick + 1n;
-    return timeBasedUuid(this.#lastGuidTick, this.#guidClock, this.#guidNode);
-  }
+  /** Delivery GUIDs as GitHub's: time-based. */
+  readonly #nextGuid = timeBasedUuids();
 
   readonly #logger: Logger | undefined;
   /** The tail of each hook's queue: the next delivery starts when it settles. */
@@ -159,6 +150,21 @@ export class WebhookSender {
     }
     this.records.push(record);
   }
+}
+
+/**
+ * A generator of time-based UUIDs with a node and clock sequence of its own, as GitHub makes delivery GUIDs:
+ * two ids in the same 100 ns tick take the next tick, as a version 1 generator does.
+ */
+export function timeBasedUuids(): () => string {
+  const node = randomBytes(6).toString('hex');
+  const clockSequence = randomBytes(2).readUInt16BE() & 0x3fff;
+  let lastTick = 0n;
+  return () => {
+    const now = BigInt(Date.now()) * 10_000n;
+    lastTick = now > lastTick ? now : lastTick + 1n;
+    return timeBasedUuid(lastTick, clockSequence, node);
+  };
 }
 
 /** 100 ns intervals from the UUID epoch (1582-10-15) to the Unix epoch. */
