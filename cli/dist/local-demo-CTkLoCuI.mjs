@@ -2065,14 +2065,7 @@ verify$1.VERSION = VERSION;
 // emulators/github/webhook-sender.ts
 const DELIVERY_TIMEOUT_MS = 1e4;
 var WebhookSender = class {
-	#guidNode = randomBytes(6).toString("hex");
-	#guidClock = randomBytes(2).readUInt16BE() & 16383;
-	#lastGuidTick = 0n;
-	#nextGuid() {
-		const now = BigInt(Date.now()) * 10000n;
-		this.#lastGuidTick = now > this.#lastGuidTick ? now : this.#lastGuidTick + 1n;
-		return timeBasedUuid(this.#lastGuidTick, this.#guidClock, this.#guidNode);
-	}
+	#nextGuid = timeBasedUuids();
 	#logger;
 	#queues = /* @__PURE__ */ new Map();
 	#pending = /* @__PURE__ */ new Set();
@@ -2161,6 +2154,16 @@ var WebhookSender = class {
 		this.records.push(record);
 	}
 };
+function timeBasedUuids() {
+	const node = randomBytes(6).toString("hex");
+	const clockSequence = randomBytes(2).readUInt16BE() & 16383;
+	let lastTick = 0n;
+	return () => {
+		const now = BigInt(Date.now()) * 10000n;
+		lastTick = now > lastTick ? now : lastTick + 1n;
+		return timeBasedUuid(lastTick, clockSequence, node);
+	};
+}
 const UUID_EPOCH_OFFSET = 122192928000000000n;
 function timeBasedUuid(ticks, clockSequence, node) {
 	const t = ticks + UUID_EPOCH_OFFSET;
