@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,7 +127,7 @@ async function agentRun(bytes: number, maxLogBytes: number): Promise<void> {
     clearInterval(sampler);
     const meta = await logStore.meta(id);
     if (meta?.state !== 'success') throw new Error(`the bench job ended ${meta?.state}`);
-    const stored = (await (await open(path.join(dir, 'logs', id, 'output.log'))).stat()).size;
+    const stored = (await stat(path.join(dir, 'logs', id, 'output.log'))).size;
     if (stored + (meta.droppedBytes ?? 0) < bytes) throw new Error(`the log lost output: ${stored} stored`);
     const run: Run = {
       seconds: (finished - started) / 1000,
