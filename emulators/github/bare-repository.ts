@@ -1,6 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { GitObjectReader } from './git-object-reader.ts';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,8 @@ export interface CommitInfo {
 /** What is remembered of a commit's tree: a path's answer at one commit never changes. */
 const PATH_CACHE_ENTRIES = 1024;
 const PATH_CACHE_MAX_BYTES = 64 * 1024;
+/** Commits whose details are remembered (a scan's status posts ask for each head's). */
+const COMMIT_CACHE_ENTRIES = 4096;
 
 type PathAnswer =
   { kind: 'file'; content: Buffer; sha: string } | { kind: 'dir'; entries: TreeEntry[] } | null;
@@ -48,9 +51,18 @@ export class BareRepository {
   readonly dir: string;
   readonly #commits = new Set<string>();
   readonly #paths = new Map<string, PathAnswer>();
+  readonly #commitInfo = new Map<string, CommitInfo>();
+  /** Objects by id, through one git process rather than one each. */
+  readonly #objects: GitObjectReader;
 
   constructor(dir: string) {
     this.dir = dir;
+    this.#objects = new GitObjectReader(dir, GIT_ENV);
+  }
+
+  /** Ends the git process that reads objects (one starts again when needed). */
+  close(): void {
+    this.#objects.close();
   }
 
   async create(defaultBranch: string): Promise<void> {
@@ -71,6 +83,12 @@ export class BareRepository {
   async resolveCommit(ref: string): Promise<string | null> {
     if (this.#commits.has(ref)) return ref;
     if (!safeRevision(ref)) return null;
+    if (/^[0-9a-f]{40}$/.test(ref)) {
+      // A commit id (or a tag's): read, not resolved, since it names the same object forever.
+      const commit = (await this.#objects.read(`${ref}^{commit}`))?.sha ?? null;
+      if (commit === ref) this.#commits.add(commit);
+      return commit;
+    }
     try {
       const commit = (await this.#git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`)).trim() || null;
       // A commit id names the same commit forever; a branch or tag name does not.
@@ -164,9 +182,18 @@ export class BareRepository {
 
   /** One commit, or null when `sha` names none. */
   async commit(sha: string): Promise<CommitInfo | null> {
+    const known = this.#commitInfo.get(sha);
+    if (known) return known;
     if (!safeRevision(sha)) return null;
     try {
-      return parseCommits(await this.#git('log', '-1', COMMIT_FORMAT, `${sha}^{commit}`, '--'))[0] ?? null;
+      const info =
+        parseCommits(await this.#git('log', '-1', COMMIT_FORMAT, `${sha}^{commit}`, '--'))[0] ?? null;
+      // Asked by its id, a commit's answer never changes (a branch name's does).
+      if (info && info.id === sha) {
+        if (this.#commitInfo.size >= COMMIT_CACHE_ENTRIES) this.#commitInfo.clear();
+        this.#commitInfo.set(sha, info);
+      }
+      return info;
     } catch {
       return null;
     }
@@ -197,21 +224,8 @@ export class BareRepository {
   /** A blob's bytes by id, or null when there is no such blob. */
   async readBlob(sha: string): Promise<Buffer | null> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return null;
-    try {
-      if ((await this.#git('cat-file', '-t', sha)).trim() !== 'blob') return null;
-    } catch {
-      return null;
-    }
-    // Streamed rather than through execFile: blobs can be large and binary.
-    return new Promise<Buffer>((resolve, reject) => {
-      const child = spawn('git', ['cat-file', 'blob', sha], { cwd: this.dir, env: GIT_ENV });
-      const chunks: Buffer[] = [];
-      child.stdout.on('data', (c: Buffer) => chunks.push(c));
-      child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited ${code}`)),
-      );
-    });
+    const object = await this.#objects.read(sha);
+    return object?.type === 'blob' ? object.content : null;
   }
 
   /**
@@ -233,20 +247,10 @@ export class BareRepository {
     const clean = path.replace(/^\/+|\/+$/g, '');
     if (clean.split('/').some((part) => part === '..' || part === '.')) return null;
     const spec = `${commit}:${clean}`;
-    let type: string;
-    let sha: string;
-    try {
-      // `commit` is a resolved id, so the spec cannot be read as an option.
-      sha = (await this.#git('rev-parse', '--verify', '--quiet', spec)).trim();
-      type = (await this.#git('cat-file', '-t', sha)).trim();
-    } catch {
-      return null;
-    }
-    if (type === 'blob') {
-      const content = await this.readBlob(sha);
-      return content ? { kind: 'file', content, sha } : null;
-    }
-    if (type !== 'tree') return null;
+    const object = await this.#objects.read(spec);
+    if (object?.type === 'blob') return { kind: 'file', content: object.content, sha: object.sha };
+    if (object?.type !== 'tree') return null;
+    // `commit` is a resolved id, so the spec cannot be read as an option.
     const listing = await this.#git('ls-tree', '-l', '-z', spec);
     const entries = listing
       .split('\0')

@@ -202,6 +202,7 @@ export class GitHubEmulator {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+    for (const repo of this.#repos.values()) repo.git.close();
   }
 
   // ---- Administration: what a person does in GitHub's web interface ----
@@ -773,8 +774,9 @@ export class GitHubEmulator {
       const previous = before.get(ref) ?? null;
       const next = after.get(ref) ?? null;
       const forced = previous !== null && next !== null && !(await repo.git.isAncestor(previous, next));
+      // The push event's commits take a git process per ref: only worth it when a webhook takes the event.
       const commits =
-        next === null || !ref.startsWith('refs/heads/')
+        next === null || !ref.startsWith('refs/heads/') || !this.#subscribed(repo, 'push')
           ? []
           : await repo.git.commitsBetween(next, previous ? [previous] : [...before.values()]);
       this.#emit(
@@ -864,11 +866,16 @@ export class GitHubEmulator {
   // ---- pull requests ----
 
   /** A pull request in the full shape (GET, POST, PATCH and webhooks), with its commits and diff counted. */
-  async #pullJson(repo: EmulatedRepository, pull: EmulatedPull) {
-    const baseSha = (await repo.git.branches()).get(pull.base) ?? null;
+  /** `known`: what the caller looked up already (the base branch's commit, the commits it lacks). */
+  async #pullJson(
+    repo: EmulatedRepository,
+    pull: EmulatedPull,
+    known?: { baseSha: string; commits: number },
+  ) {
+    const baseSha = known ? known.baseSha : ((await repo.git.branches()).get(pull.base) ?? null);
     const [commits, diff] = baseSha
       ? await Promise.all([
-          repo.git.countCommitsBetween(baseSha, pull.headSha),
+          known?.commits ?? repo.git.countCommitsBetween(baseSha, pull.headSha),
           repo.git.diffStat(baseSha, pull.headSha),
         ])
       : [0, { additions: 0, deletions: 0, files: 0 }];
@@ -971,14 +978,14 @@ export class GitHubEmulator {
     const headRepo = fromFork ? this.#repos.get(`${headOwner}/${repo.name}`.toLowerCase()) : repo;
     if (!headRepo) throw validation('PullRequest', 'head', 'invalid');
     const branches = await repo.git.branches();
-    const headSha = (await headRepo.git.branches()).get(head);
+    const headSha = (fromFork ? await headRepo.git.branches() : branches).get(head);
     const baseSha = branches.get(pr.base);
     if (!headSha) throw validation('PullRequest', 'head', 'invalid');
     if (!baseSha) throw validation('PullRequest', 'base', 'invalid');
     // The fork's commits into this repository; the ref that keeps them comes with the number, below.
     if (fromFork) await repo.git.fetchFrom(headRepo.git.dir, ['--no-write-fetch-head', headSha]);
-    if ((await repo.git.countCommitsBetween(baseSha, headSha)) === 0)
-      throw custom('PullRequest', `No commits between ${pr.base} and ${pr.head}`);
+    const commits = await repo.git.countCommitsBetween(baseSha, headSha);
+    if (commits === 0) throw custom('PullRequest', `No commits between ${pr.base} and ${pr.head}`);
     const headKey = fromFork ? `${headRepo.owner}/${headRepo.name}`.toLowerCase() : undefined;
     // Checked after the awaits above, so that two concurrent requests cannot both pass.
     if (
@@ -1006,7 +1013,7 @@ export class GitHubEmulator {
     };
     repo.pulls.push(pull);
     await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
-    const json = await this.#pullJson(repo, pull);
+    const json = await this.#pullJson(repo, pull, { baseSha, commits });
     this.#emit(repo, 'pull_request', { action: 'opened', number: pull.number, pull_request: json }, pr.user);
     return json;
   }
@@ -1171,6 +1178,8 @@ export class GitHubEmulator {
     };
     repo.statuses.set(commit, [...(repo.statuses.get(commit) ?? []), status]);
     sendJson(res, 201, statusJson(this.#url, repo, commit, status));
+    // The event needs the commit and the branches (git processes): only worth it when a webhook takes it.
+    if (!this.#subscribed(repo, 'status')) return;
     const [info, branches] = await Promise.all([repo.git.commit(commit), repo.git.branches()]);
     const tips = [...branches].filter(([, sha]) => sha === commit).map(([name]) => name);
     if (info) this.#emit(repo, 'status', statusEventJson(this.#url, repo, info, tips, status));
@@ -1308,6 +1317,11 @@ export class GitHubEmulator {
   }
 
   /** Queues the event for every hook that wants it; deliveries start after the current response. */
+  /** Whether an active webhook of the repository takes `event`. */
+  #subscribed(repo: EmulatedRepository, event: string): boolean {
+    return repo.hooks.some((hook) => hookTakes(hook, event));
+  }
+
   #emit(
     repo: EmulatedRepository,
     event: string,
@@ -1320,8 +1334,7 @@ export class GitHubEmulator {
       sender: userJson(this.#url, sender),
     };
     for (const hook of repo.hooks) {
-      if (hook.active && (hook.events.includes('*') || hook.events.includes(event)))
-        this.#webhooks.send(hook, event, full);
+      if (hookTakes(hook, event)) this.#webhooks.send(hook, event, full);
     }
   }
 
@@ -1375,4 +1388,9 @@ function custom(resource: string, message: string): GitHubApiError {
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** An active webhook subscribed to `event` (or to every event). */
+function hookTakes(hook: WebhookConfig, event: string): boolean {
+  return hook.active && (hook.events.includes('*') || hook.events.includes(event));
 }

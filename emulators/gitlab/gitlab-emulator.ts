@@ -226,6 +226,7 @@ export class GitLabEmulator {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+    for (const project of this.#projects.values()) project.git.close();
   }
 
   /** Creates an empty public project (anyone may clone, pushing needs a token). `owner` may be a subgroup path. */

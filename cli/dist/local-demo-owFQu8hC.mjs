@@ -1302,6 +1302,113 @@ function send$1(res, status, body) {
 	sendJson$1(res, status, body);
 	return true;
 }
+// emulators/github/git-object-reader.ts
+const IDLE_MS = 2e3;
+var GitObjectReader = class {
+	#dir;
+	#env;
+	#current = null;
+	#idle = null;
+	constructor(dir, env) {
+		this.#dir = dir;
+		this.#env = env;
+	}
+	read(name) {
+		if (/[\n\r\0]/.test(name)) return Promise.resolve(null);
+		const batch = this.#process();
+		if (this.#idle) clearTimeout(this.#idle);
+		this.#idle = null;
+		return new Promise((resolve, reject) => {
+			batch.waiting.push({
+				resolve,
+				reject
+			});
+			batch.git.stdin.write(`${name}\n`);
+		});
+	}
+	close() {
+		if (this.#idle) clearTimeout(this.#idle);
+		this.#idle = null;
+		this.#current?.git.stdin.end();
+		this.#current = null;
+	}
+	#process() {
+		if (this.#current) return this.#current;
+		const git = spawn("git", ["cat-file", "--batch"], {
+			cwd: this.#dir,
+			env: this.#env,
+			stdio: [
+				"pipe",
+				"pipe",
+				"ignore"
+			]
+		});
+		git.unref();
+		git.stdin.unref();
+		git.stdout.unref();
+		const batch = {
+			git,
+			waiting: []
+		};
+		const parse = answers(batch.waiting, () => {
+			if (this.#current !== batch || batch.waiting.length > 0 || this.#idle) return;
+			this.#idle = setTimeout(() => this.close(), IDLE_MS);
+			this.#idle.unref();
+		});
+		git.stdout.on("data", parse);
+		const fail = (error) => {
+			if (this.#current === batch) this.#current = null;
+			for (const question of batch.waiting.splice(0)) question.reject(error);
+		};
+		git.on("error", fail);
+		git.on("close", (code) => fail(/* @__PURE__ */ new Error(`git cat-file --batch exited with ${code}`)));
+		git.stdin.on("error", () => void 0);
+		this.#current = batch;
+		return batch;
+	}
+};
+function answers(waiting, drained) {
+	let chunks = [];
+	let length = 0;
+	let body = null;
+	return (chunk) => {
+		chunks.push(chunk);
+		length += chunk.length;
+		for (;;) {
+			if (!body) {
+				const buffered = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+				chunks = [buffered];
+				const eol = buffered.indexOf(10);
+				if (eol < 0) break;
+				const header = buffered.subarray(0, eol).toString("utf8");
+				chunks = [buffered.subarray(eol + 1)];
+				length -= eol + 1;
+				const match = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header);
+				if (!match) {
+					waiting.shift()?.resolve(null);
+					continue;
+				}
+				body = {
+					sha: match[1],
+					type: match[2],
+					size: Number(match[3])
+				};
+			}
+			if (length < body.size + 1) break;
+			const buffered = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+			const content = Buffer.from(buffered.subarray(0, body.size));
+			chunks = [buffered.subarray(body.size + 1)];
+			length -= body.size + 1;
+			waiting.shift()?.resolve({
+				sha: body.sha,
+				type: body.type,
+				content
+			});
+			body = null;
+		}
+		if (waiting.length === 0) drained();
+	};
+}
 // emulators/github/bare-repository.ts
 const run$2 = promisify(execFile);
 const GIT_ENV$1 = {
@@ -1317,12 +1424,19 @@ function safeRevision(value) {
 }
 const PATH_CACHE_ENTRIES = 1024;
 const PATH_CACHE_MAX_BYTES = 65536;
+const COMMIT_CACHE_ENTRIES = 4096;
 var BareRepository = class {
 	dir;
 	#commits = /* @__PURE__ */ new Set();
 	#paths = /* @__PURE__ */ new Map();
+	#commitInfo = /* @__PURE__ */ new Map();
+	#objects;
 	constructor(dir) {
 		this.dir = dir;
+		this.#objects = new GitObjectReader(dir, GIT_ENV$1);
+	}
+	close() {
+		this.#objects.close();
 	}
 	async create(defaultBranch) {
 		await mkdir(this.dir, { recursive: true });
@@ -1342,6 +1456,11 @@ var BareRepository = class {
 	async resolveCommit(ref) {
 		if (this.#commits.has(ref)) return ref;
 		if (!safeRevision(ref)) return null;
+		if (/^[0-9a-f]{40}$/.test(ref)) {
+			const commit = (await this.#objects.read(`${ref}^{commit}`))?.sha ?? null;
+			if (commit === ref) this.#commits.add(commit);
+			return commit;
+		}
 		try {
 			const commit = (await this.#git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`)).trim() || null;
 			if (commit && commit === ref) this.#commits.add(commit);
@@ -1389,9 +1508,16 @@ var BareRepository = class {
 		}
 	}
 	async commit(sha) {
+		const known = this.#commitInfo.get(sha);
+		if (known) return known;
 		if (!safeRevision(sha)) return null;
 		try {
-			return parseCommits(await this.#git("log", "-1", COMMIT_FORMAT, `${sha}^{commit}`, "--"))[0] ?? null;
+			const info = parseCommits(await this.#git("log", "-1", COMMIT_FORMAT, `${sha}^{commit}`, "--"))[0] ?? null;
+			if (info && info.id === sha) {
+				if (this.#commitInfo.size >= COMMIT_CACHE_ENTRIES) this.#commitInfo.clear();
+				this.#commitInfo.set(sha, info);
+			}
+			return info;
 		} catch {
 			return null;
 		}
@@ -1416,25 +1542,8 @@ var BareRepository = class {
 	}
 	async readBlob(sha) {
 		if (!/^[0-9a-f]{40}$/.test(sha)) return null;
-		try {
-			if ((await this.#git("cat-file", "-t", sha)).trim() !== "blob") return null;
-		} catch {
-			return null;
-		}
-		return new Promise((resolve, reject) => {
-			const child = spawn("git", [
-				"cat-file",
-				"blob",
-				sha
-			], {
-				cwd: this.dir,
-				env: GIT_ENV$1
-			});
-			const chunks = [];
-			child.stdout.on("data", (c) => chunks.push(c));
-			child.on("error", reject);
-			child.on("close", (code) => code === 0 ? resolve(Buffer.concat(chunks)) : reject(/* @__PURE__ */ new Error(`git cat-file exited ${code}`)));
-		});
+		const object = await this.#objects.read(sha);
+		return object?.type === "blob" ? object.content : null;
 	}
 	async readPath(commit, path) {
 		const key = `${commit}:${path}`;
@@ -1450,23 +1559,13 @@ var BareRepository = class {
 		const clean = path.replace(/^\/+|\/+$/g, "");
 		if (clean.split("/").some((part) => part === ".." || part === ".")) return null;
 		const spec = `${commit}:${clean}`;
-		let type;
-		let sha;
-		try {
-			sha = (await this.#git("rev-parse", "--verify", "--quiet", spec)).trim();
-			type = (await this.#git("cat-file", "-t", sha)).trim();
-		} catch {
-			return null;
-		}
-		if (type === "blob") {
-			const content = await this.readBlob(sha);
-			return content ? {
-				kind: "file",
-				content,
-				sha
-			} : null;
-		}
-		if (type !== "tree") return null;
+		const object = await this.#objects.read(spec);
+		if (object?.type === "blob") return {
+			kind: "file",
+			content: object.content,
+			sha: object.sha
+		};
+		if (object?.type !== "tree") return null;
 		return {
 			kind: "dir",
 			entries: (await this.#git("ls-tree", "-l", "-z", spec)).split("\0").filter(Boolean).map((line) => {
@@ -2621,6 +2720,7 @@ var GitHubEmulator = class GitHubEmulator {
 			this.#server.close(() => resolve());
 			this.#server.closeAllConnections();
 		});
+		for (const repo of this.#repos.values()) repo.git.close();
 	}
 	async createRepository(owner, name, options = {}) {
 		if (!NAME.test(owner) || !NAME.test(name) || owner.startsWith(".") || name.startsWith(".")) throw new Error(`invalid repository name ${owner}/${name}`);
@@ -2988,7 +3088,7 @@ var GitHubEmulator = class GitHubEmulator {
 			const previous = before.get(ref) ?? null;
 			const next = after.get(ref) ?? null;
 			const forced = previous !== null && next !== null && !await repo.git.isAncestor(previous, next);
-			const commits = next === null || !ref.startsWith("refs/heads/") ? [] : await repo.git.commitsBetween(next, previous ? [previous] : [...before.values()]);
+			const commits = next === null || !ref.startsWith("refs/heads/") || !this.#subscribed(repo, "push") ? [] : await repo.git.commitsBetween(next, previous ? [previous] : [...before.values()]);
 			this.#emit(repo, "push", pushEventJson(this.#url, repo, {
 				ref,
 				before: previous,
@@ -3049,9 +3149,9 @@ var GitHubEmulator = class GitHubEmulator {
 		}] });
 		sendJson$1(res, 201, await this.createRepository(owner, name));
 	}
-	async #pullJson(repo, pull) {
-		const baseSha = (await repo.git.branches()).get(pull.base) ?? null;
-		const [commits, diff] = baseSha ? await Promise.all([repo.git.countCommitsBetween(baseSha, pull.headSha), repo.git.diffStat(baseSha, pull.headSha)]) : [0, {
+	async #pullJson(repo, pull, known) {
+		const baseSha = known ? known.baseSha : (await repo.git.branches()).get(pull.base) ?? null;
+		const [commits, diff] = baseSha ? await Promise.all([known?.commits ?? repo.git.countCommitsBetween(baseSha, pull.headSha), repo.git.diffStat(baseSha, pull.headSha)]) : [0, {
 			additions: 0,
 			deletions: 0,
 			files: 0
@@ -3120,12 +3220,13 @@ var GitHubEmulator = class GitHubEmulator {
 		const headRepo = fromFork ? this.#repos.get(`${headOwner}/${repo.name}`.toLowerCase()) : repo;
 		if (!headRepo) throw validation("PullRequest", "head", "invalid");
 		const branches = await repo.git.branches();
-		const headSha = (await headRepo.git.branches()).get(head);
+		const headSha = (fromFork ? await headRepo.git.branches() : branches).get(head);
 		const baseSha = branches.get(pr.base);
 		if (!headSha) throw validation("PullRequest", "head", "invalid");
 		if (!baseSha) throw validation("PullRequest", "base", "invalid");
 		if (fromFork) await repo.git.fetchFrom(headRepo.git.dir, ["--no-write-fetch-head", headSha]);
-		if (await repo.git.countCommitsBetween(baseSha, headSha) === 0) throw custom("PullRequest", `No commits between ${pr.base} and ${pr.head}`);
+		const commits = await repo.git.countCommitsBetween(baseSha, headSha);
+		if (commits === 0) throw custom("PullRequest", `No commits between ${pr.base} and ${pr.head}`);
 		const headKey = fromFork ? `${headRepo.owner}/${headRepo.name}`.toLowerCase() : void 0;
 		if (repo.pulls.some((p) => p.state === "open" && p.head === head && p.base === pr.base && p.headRepo === headKey)) throw custom("PullRequest", `A pull request already exists for ${headOwner}:${head}.`);
 		const now = timestamp();
@@ -3147,7 +3248,10 @@ var GitHubEmulator = class GitHubEmulator {
 		};
 		repo.pulls.push(pull);
 		await repo.git.updateRef(`refs/pull/${pull.number}/head`, headSha);
-		const json = await this.#pullJson(repo, pull);
+		const json = await this.#pullJson(repo, pull, {
+			baseSha,
+			commits
+		});
 		this.#emit(repo, "pull_request", {
 			action: "opened",
 			number: pull.number,
@@ -3287,6 +3391,7 @@ var GitHubEmulator = class GitHubEmulator {
 		};
 		repo.statuses.set(commit, [...repo.statuses.get(commit) ?? [], status]);
 		sendJson$1(res, 201, statusJson(this.#url, repo, commit, status));
+		if (!this.#subscribed(repo, "status")) return;
 		const [info, branches] = await Promise.all([repo.git.commit(commit), repo.git.branches()]);
 		const tips = [...branches].filter(([, sha]) => sha === commit).map(([name]) => name);
 		if (info) this.#emit(repo, "status", statusEventJson(this.#url, repo, info, tips, status));
@@ -3379,13 +3484,16 @@ var GitHubEmulator = class GitHubEmulator {
 		const { items, link } = paginate(url, all);
 		sendJson$1(res, 200, items, link ? { link } : {});
 	}
+	#subscribed(repo, event) {
+		return repo.hooks.some((hook) => hookTakes(hook, event));
+	}
 	#emit(repo, event, payload, sender = this.#login) {
 		const full = {
 			...payload,
 			repository: repositoryJson(this.#url, repo),
 			sender: userJson(this.#url, sender)
 		};
-		for (const hook of repo.hooks) if (hook.active && (hook.events.includes("*") || hook.events.includes(event))) this.#webhooks.send(hook, event, full);
+		for (const hook of repo.hooks) if (hookTakes(hook, event)) this.#webhooks.send(hook, event, full);
 	}
 	#pullPage(res, owner, name, number) {
 		const repo = this.#repoOrThrow(owner, name, notFound$1);
@@ -3430,6 +3538,9 @@ function custom(resource, message) {
 }
 function esc(text) {
 	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function hookTakes(hook, event) {
+	return hook.active && (hook.events.includes("*") || hook.events.includes(event));
 }
 // emulators/gitlab/git-commits.ts
 const run$1 = promisify(execFile);
@@ -4649,6 +4760,7 @@ var GitLabEmulator = class GitLabEmulator {
 			this.#server.close(() => resolve());
 			this.#server.closeAllConnections();
 		});
+		for (const project of this.#projects.values()) project.git.close();
 	}
 	async createProject(owner, name, options = {}) {
 		const segment = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
