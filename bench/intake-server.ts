@@ -2,10 +2,13 @@
  * One webhook intake server for the benchmark, in its own process so the load generator doesn't share its
  * event loop. `full`: the real ironbots receiver (verify + durable SQLite enqueue). `fleet`: the same receiver
  * on the fleet's queue (RabbitMQ with PostgreSQL bookkeeping; the schema is the third argument). `bare`:
- * node:http that only reads the body and verifies the HMAC, the least any receiver must do.
+ * node:http that only reads the body and verifies the HMAC, the least any receiver must do. `plain`: bare plus
+ * what makes a delivery durable, written the shortest way (JSON.parse, an INSERT into a SQLite table in WAL
+ * mode, committed in groups, SQLite's own checkpoints): what durability itself costs, without ironbots' code.
  * Prints the URL on stdout, serves until killed.
  */
 import http from 'node:http';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
 import { exactRoute, startHttpServer } from '../core/http/http-server.ts';
@@ -37,6 +40,50 @@ if (mode === 'full' || mode === 'fleet') {
     routes: [exactRoute('POST', '/webhooks/github', receiver)],
   });
   process.stdout.write(`${server.url}\n`);
+} else if (mode === 'plain') {
+  const db = new DatabaseSync(path.join(stateDir, 'floor.db'));
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+    CREATE TABLE deliveries (seq INTEGER PRIMARY KEY, delivery TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)`);
+  const insert = db.prepare('INSERT OR IGNORE INTO deliveries (delivery, payload) VALUES (?, ?)');
+  let pending: { delivery: string; payload: string; res: http.ServerResponse }[] = [];
+  // Group commit: the deliveries that arrived in one turn of the event loop share a transaction.
+  const commit = () => {
+    const batch = pending;
+    pending = [];
+    db.exec('BEGIN IMMEDIATE');
+    for (const { delivery, payload } of batch) insert.run(delivery, payload);
+    db.exec('COMMIT');
+    for (const { res } of batch) {
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{}');
+    }
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const payload = Buffer.concat(chunks).toString('utf8');
+      void verify(secret, payload, String(req.headers['x-hub-signature-256'])).then((ok) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(payload);
+        } catch {
+          parsed = undefined;
+        }
+        if (!ok || typeof parsed !== 'object' || parsed === null) {
+          res.writeHead(ok ? 400 : 401, { 'content-type': 'application/json' });
+          res.end('{}');
+          return;
+        }
+        pending.push({ delivery: String(req.headers['x-github-delivery']), payload, res });
+        if (pending.length === 1) setImmediate(commit);
+      });
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    process.stdout.write(`http://127.0.0.1:${address.port}\n`);
+  });
 } else {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -44,7 +44,7 @@ function payload(i: number): string {
 }
 
 async function startServer(
-  mode: 'full' | 'bare' | 'fleet',
+  mode: 'full' | 'bare' | 'plain' | 'fleet',
   stateDir: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   // IRONBOTS_BENCH_CPU_PROF=<dir>: each server writes a CPU profile there when the benchmark ends.
@@ -121,6 +121,7 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
   const servers = {
     bare: await startServer('bare', stateDir),
     full: await startServer('full', stateDir),
+    plain: await startServer('plain', stateDir),
     fleet: await startServer('fleet', schema).catch((error: Error) => {
       console.log(`  (fleet backends skipped: ${error.message})`);
       return undefined;
@@ -135,6 +136,7 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
     // Warm both up, then measure them alternately so neither gets the quieter half of the run.
     await load(servers.bare.url, 500, bodies, 16);
     await load(servers.full.url, 500, bodies, 16);
+    await load(servers.plain.url, 500, bodies, 16);
     if (servers.fleet) await load(servers.fleet.url, 500, bodies, 16);
     type Round = Awaited<ReturnType<typeof load>> & { cpuMs: number };
     const measured = async (server: { url: string; child: ChildProcess }, connections: number) => {
@@ -145,10 +147,11 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
     // Deliveries that arrive together share a commit, so throughput grows with concurrency: show where it
     // stands at a modest and at a busy webhook load.
     for (const connections of [16, 64]) {
-      const rounds = { bare: [] as Round[], full: [] as Round[], fleet: [] as Round[] };
+      const rounds = { bare: [] as Round[], full: [] as Round[], plain: [] as Round[], fleet: [] as Round[] };
       for (let round = 0; round < ROUNDS; round++) {
         rounds.bare.push(await measured(servers.bare, connections));
         rounds.full.push(await measured(servers.full, connections));
+        rounds.plain.push(await measured(servers.plain, connections));
         if (servers.fleet) rounds.fleet.push(await measured(servers.fleet, connections));
       }
       const bare = medians(rounds.bare);
@@ -170,6 +173,14 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
         line('ironbots  verify + durable SQLite enqueue:  ', medians(rounds.full), failures(rounds.full)),
       );
       console.log(`    ratio     ironbots / baseline = ${ratios(rounds.full)}  (goal ≥ 0.5×, p99 < 20 ms)`);
+      console.log(
+        line('plain     verify + parse + SQLite INSERT:   ', medians(rounds.plain), failures(rounds.plain)),
+      );
+      const againstPlain = rounds.full.map((r, i) => r.perSecond / rounds.plain[i]!.perSecond);
+      console.log(
+        `    ratio     plain / baseline = ${ratios(rounds.plain)}; ironbots / plain = ` +
+          `${summarize(againstPlain).p50.toFixed(2)}× (what durability costs, written the shortest way)`,
+      );
       if (servers.fleet) {
         console.log(
           line('fleet     verify + RabbitMQ/PostgreSQL:     ', medians(rounds.fleet), failures(rounds.fleet)),
@@ -180,6 +191,7 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
   } finally {
     servers.bare.child.kill();
     servers.full.child.kill();
+    servers.plain.child.kill();
     servers.fleet?.child.kill();
     await rm(stateDir, { recursive: true, force: true });
     if (servers.fleet) await dropFleetQueue(schema);
