@@ -56,7 +56,7 @@ function rawUpload(url: string, asset: ReleaseAsset): Promise<void> {
  * 100 MiB of assets (4 × 25 MiB) released to the GitHub emulator through the GitHub target (draft, uploads,
  * publish), beside raw HTTP POSTs of the same bytes to the emulator's upload URL.
  */
-export async function benchReleaseUpload(runs = 5): Promise<void> {
+export async function benchReleaseUpload(runs = 11): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ironbots-bench-upload-'));
   const emulator = await GitHubEmulator.start({ dataDir: path.join(dir, 'forge'), tokens: [TOKEN] });
   try {
