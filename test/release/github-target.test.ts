@@ -79,7 +79,12 @@ describe('GitHub release target against the emulator', () => {
 
   it('prepare leaves a draft with every asset; publish makes it the release of the tag', async () => {
     const github = target(world);
+    world.emulator.resetRequestCounts();
     const prepared = await github.prepare(spec);
+    // A draft made just now has no assets: nothing lists them before the uploads.
+    const requests = Object.keys(world.emulator.requestCounts().endpoints);
+    expect(requests.filter((r) => /^GET .*\/assets$/.test(r))).toEqual([]);
+    expect(requests).toEqual(expect.arrayContaining([`GET /repos/${OWNER}/${REPO}`]));
     expect(prepared.plan.map((p) => p.action)).toEqual([
       'create a draft release',
       'upload asset',

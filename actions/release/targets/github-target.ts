@@ -120,8 +120,11 @@ export class GitHubReleaseTarget implements ReleaseTarget {
   }
 
   async prepare(spec: ReleaseSpec): Promise<PreparedRelease> {
-    await this.#checkAccess();
-    const existing = await this.#findRelease(spec.tag);
+    // One round trip for both: a release step on github.com waits on each. A refused token says so first.
+    const [access, found] = await Promise.allSettled([this.#checkAccess(), this.#findRelease(spec.tag)]);
+    if (access.status === 'rejected') throw access.reason;
+    if (found.status === 'rejected') throw found.reason;
+    const existing = found.value;
     const plan: PlannedAction[] = [];
     let release: RestRelease;
     let createdDraft = false;
@@ -160,7 +163,8 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         plan.push({ target: this.name, action: 'create a draft release', detail: `${release.id}` });
       }
       this.#prepared = { tag: spec.tag, release, createdDraft };
-      plan.push(...(await this.#syncAssets(release, spec.assets)));
+      // A draft made just now has no assets to list.
+      plan.push(...(await this.#syncAssets(release, spec.assets, createdDraft ? [] : undefined)));
     }
     this.#prepared = { tag: spec.tag, release, createdDraft };
     plan.push({ target: this.name, action: 'publish the release', detail: `${spec.title} (${spec.tag})` });
@@ -273,9 +277,13 @@ export class GitHubReleaseTarget implements ReleaseTarget {
   }
 
   /** Uploads what is missing, replaces what changed, keeps what is identical. */
-  async #syncAssets(release: RestRelease, assets: readonly ReleaseAsset[]): Promise<PlannedAction[]> {
+  async #syncAssets(
+    release: RestRelease,
+    assets: readonly ReleaseAsset[],
+    present?: RestAsset[],
+  ): Promise<PlannedAction[]> {
     const plan: PlannedAction[] = [];
-    const existing = new Map((await this.#listAssets(release.id)).map((a) => [a.name, a]));
+    const existing = new Map((present ?? (await this.#listAssets(release.id))).map((a) => [a.name, a]));
     for (const asset of assets) {
       const present = existing.get(asset.name);
       if (present && (await this.#sameContent(present, asset))) {

@@ -35399,8 +35399,10 @@ var GitHubReleaseTarget = class {
 		return this.#client;
 	}
 	async prepare(spec) {
-		await this.#checkAccess();
-		const existing = await this.#findRelease(spec.tag);
+		const [access, found] = await Promise.allSettled([this.#checkAccess(), this.#findRelease(spec.tag)]);
+		if (access.status === "rejected") throw access.reason;
+		if (found.status === "rejected") throw found.reason;
+		const existing = found.value;
 		const plan = [];
 		let release;
 		let createdDraft = false;
@@ -35445,7 +35447,7 @@ var GitHubReleaseTarget = class {
 				release,
 				createdDraft
 			};
-			plan.push(...await this.#syncAssets(release, spec.assets));
+			plan.push(...await this.#syncAssets(release, spec.assets, createdDraft ? [] : void 0));
 		}
 		this.#prepared = {
 			tag: spec.tag,
@@ -35542,9 +35544,9 @@ var GitHubReleaseTarget = class {
 			per_page: 100
 		}));
 	}
-	async #syncAssets(release, assets) {
+	async #syncAssets(release, assets, present) {
 		const plan = [];
-		const existing = new Map((await this.#listAssets(release.id)).map((a) => [a.name, a]));
+		const existing = new Map((present ?? await this.#listAssets(release.id)).map((a) => [a.name, a]));
 		for (const asset of assets) {
 			const present = existing.get(asset.name);
 			if (present && await this.#sameContent(present, asset)) {
