@@ -41,7 +41,7 @@ if (mode === 'full' || mode === 'fleet') {
   });
   process.stdout.write(`${server.url}\n`);
 } else if (mode === 'plain') {
-  const db = new DatabaseSync(path.join(stateDir, 'floor.db'));
+  const db = new DatabaseSync(path.join(stateDir, 'plain.db'));
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
     CREATE TABLE deliveries (seq INTEGER PRIMARY KEY, delivery TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)`);
   const insert = db.prepare('INSERT OR IGNORE INTO deliveries (delivery, payload) VALUES (?, ?)');
@@ -53,56 +53,46 @@ if (mode === 'full' || mode === 'fleet') {
     db.exec('BEGIN IMMEDIATE');
     for (const { delivery, payload } of batch) insert.run(delivery, payload);
     db.exec('COMMIT');
-    for (const { res } of batch) {
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end('{}');
-    }
+    for (const { res } of batch) answer(res, 202);
   };
+  serveVerified((req, res, payload) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return answer(res, 400);
+    pending.push({ delivery: String(req.headers['x-github-delivery']), payload, res });
+    if (pending.length === 1) setImmediate(commit);
+  });
+} else {
+  serveVerified((_req, res) => answer(res, 202));
+}
+
+/** node:http on a free loopback port that reads each body and answers 401 unless its HMAC verifies. */
+function serveVerified(
+  verified: (req: http.IncomingMessage, res: http.ServerResponse, payload: string) => void,
+): void {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const payload = Buffer.concat(chunks).toString('utf8');
-      void verify(secret, payload, String(req.headers['x-hub-signature-256'])).then((ok) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(payload);
-        } catch {
-          parsed = undefined;
-        }
-        if (!ok || typeof parsed !== 'object' || parsed === null) {
-          res.writeHead(ok ? 400 : 401, { 'content-type': 'application/json' });
-          res.end('{}');
-          return;
-        }
-        pending.push({ delivery: String(req.headers['x-github-delivery']), payload, res });
-        if (pending.length === 1) setImmediate(commit);
-      });
+      void verify(secret, payload, String(req.headers['x-hub-signature-256'])).then((ok) =>
+        ok ? verified(req, res, payload) : answer(res, 401),
+      );
     });
   });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address() as { port: number };
     process.stdout.write(`http://127.0.0.1:${address.port}\n`);
   });
-} else {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void verify(
-        secret,
-        Buffer.concat(chunks).toString('utf8'),
-        String(req.headers['x-hub-signature-256']),
-      ).then((ok) => {
-        res.writeHead(ok ? 202 : 401, { 'content-type': 'application/json' });
-        res.end('{}');
-      });
-    });
-  });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address() as { port: number };
-    process.stdout.write(`http://127.0.0.1:${address.port}\n`);
-  });
+}
+
+function answer(res: http.ServerResponse, status: number): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end('{}');
 }
 
 // Exit cleanly when the benchmark is done, so `--cpu-prof` can write its profile.

@@ -2710,7 +2710,7 @@ function registerLocalCommand(program) {
 	program.command("local").description("run the whole loop offline: a PR on the built-in forge emulator \u2192 signed webhook \u2192 queue \u2192 agent \u2192 statuses and a live log").option("--keep", "leave the forge, server and agent running for you to poke at (Ctrl-C ends)", false).option("--state-dir <dir>", "keep queue, logs and repositories here instead of a temporary directory").option("--timeout <seconds>", "give up when the PR has no final status after this long", positiveInteger, 180).option("--executor <name>", "where the demo jobs run: process, podman or vm", "process").option("--forge <kind>", "the forge the emulator plays: github (a pull request) or gitlab (a merge request)", "github").option("--verbose", "show the structured logs of every component on stderr", false).action(async (options) => {
 		if (options.forge !== "github" && options.forge !== "gitlab") throw new InvalidArgumentError(`--forge must be github or gitlab, not "${options.forge}"`);
 		if (options.executor !== "process" && options.executor !== "podman" && options.executor !== "vm") throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
-		const { runLocalDemo } = await import("./local-demo-owFQu8hC.mjs");
+		const { runLocalDemo } = await import("./local-demo-BQ1IaBNe.mjs");
 		const print = (line) => process.stdout.write(`ironbots local: ${line}\n`);
 		const logger = createLogger({
 			name: "ironbots",

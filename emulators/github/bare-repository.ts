@@ -36,6 +36,8 @@ export interface CommitInfo {
 /** What is remembered of a commit's tree: a path's answer at one commit never changes. */
 const PATH_CACHE_ENTRIES = 1024;
 const PATH_CACHE_MAX_BYTES = 64 * 1024;
+/** An object's full id (SHA-1). */
+const OBJECT_ID = /^[0-9a-f]{40}$/;
 /** Commits whose details are remembered (a scan's status posts ask for each head's). */
 const COMMIT_CACHE_ENTRIES = 4096;
 
@@ -83,17 +85,14 @@ export class BareRepository {
   async resolveCommit(ref: string): Promise<string | null> {
     if (this.#commits.has(ref)) return ref;
     if (!safeRevision(ref)) return null;
-    if (/^[0-9a-f]{40}$/.test(ref)) {
-      // A commit id (or a tag's): read, not resolved, since it names the same object forever.
+    if (OBJECT_ID.test(ref)) {
+      // A commit id (or a tag's) names the same commit forever; a branch or tag name does not.
       const commit = (await this.#objects.read(`${ref}^{commit}`))?.sha ?? null;
       if (commit === ref) this.#commits.add(commit);
       return commit;
     }
     try {
-      const commit = (await this.#git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`)).trim() || null;
-      // A commit id names the same commit forever; a branch or tag name does not.
-      if (commit && commit === ref) this.#commits.add(commit);
-      return commit;
+      return (await this.#git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`)).trim() || null;
     } catch {
       return null;
     }
@@ -223,7 +222,7 @@ export class BareRepository {
 
   /** A blob's bytes by id, or null when there is no such blob. */
   async readBlob(sha: string): Promise<Buffer | null> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    if (!OBJECT_ID.test(sha)) return null;
     const object = await this.#objects.read(sha);
     return object?.type === 'blob' ? object.content : null;
   }

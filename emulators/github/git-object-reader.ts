@@ -12,14 +12,6 @@ export interface GitObject {
 /** A reader with nothing asked for this long ends its git process; the next question starts one again. */
 const IDLE_MS = 2_000;
 
-/**
- * Reads objects from a repository through one long-running `git cat-file --batch`, as git servers do:
- * starting a git process per object costs 5–10 ms in a large Node process (fork copies its page tables),
- * and a scan of hundreds of pull requests reads several objects for each. Answers come in the order asked.
- *
- * Names are `<commit id>^{commit}` or `<commit id>:<path>`: an object named by id never changes. Objects
- * pushed while the process runs are found too (git looks for new packs when an object is missing).
- */
 interface Question {
   resolve(object: GitObject | null): void;
   reject(error: Error): void;
@@ -31,6 +23,14 @@ interface BatchProcess {
   waiting: Question[];
 }
 
+/**
+ * Reads objects from a repository through one long-running `git cat-file --batch`, as git servers do:
+ * starting a git process per object costs 5–10 ms in a large Node process (fork copies its page tables),
+ * and a scan of hundreds of pull requests reads several objects for each. Answers come in the order asked.
+ *
+ * Names are ids, `<commit id>^{commit}` or `<commit id>:<path>`: an object named by id never changes. Objects
+ * pushed while the process runs are found too (git looks for new packs when an object is missing).
+ */
 export class GitObjectReader {
   readonly #dir: string;
   readonly #env: Record<string, string>;

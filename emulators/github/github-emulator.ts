@@ -865,8 +865,10 @@ export class GitHubEmulator {
 
   // ---- pull requests ----
 
-  /** A pull request in the full shape (GET, POST, PATCH and webhooks), with its commits and diff counted. */
-  /** `known`: what the caller looked up already (the base branch's commit, the commits it lacks). */
+  /**
+   * A pull request in the full shape (GET, POST, PATCH and webhooks), with its commits and diff counted.
+   * `known`: what the caller looked up already (the base branch's commit, the commits it lacks).
+   */
   async #pullJson(
     repo: EmulatedRepository,
     pull: EmulatedPull,
@@ -1316,12 +1318,12 @@ export class GitHubEmulator {
     sendJson(res, 200, items, link ? { link } : {});
   }
 
-  /** Queues the event for every hook that wants it; deliveries start after the current response. */
   /** Whether an active webhook of the repository takes `event`. */
   #subscribed(repo: EmulatedRepository, event: string): boolean {
     return repo.hooks.some((hook) => hookTakes(hook, event));
   }
 
+  /** Queues the event for every hook that wants it; deliveries start after the current response. */
   #emit(
     repo: EmulatedRepository,
     event: string,

@@ -1424,6 +1424,7 @@ function safeRevision(value) {
 }
 const PATH_CACHE_ENTRIES = 1024;
 const PATH_CACHE_MAX_BYTES = 65536;
+const OBJECT_ID$1 = /^[0-9a-f]{40}$/;
 const COMMIT_CACHE_ENTRIES = 4096;
 var BareRepository = class {
 	dir;
@@ -1456,15 +1457,13 @@ var BareRepository = class {
 	async resolveCommit(ref) {
 		if (this.#commits.has(ref)) return ref;
 		if (!safeRevision(ref)) return null;
-		if (/^[0-9a-f]{40}$/.test(ref)) {
+		if (OBJECT_ID$1.test(ref)) {
 			const commit = (await this.#objects.read(`${ref}^{commit}`))?.sha ?? null;
 			if (commit === ref) this.#commits.add(commit);
 			return commit;
 		}
 		try {
-			const commit = (await this.#git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`)).trim() || null;
-			if (commit && commit === ref) this.#commits.add(commit);
-			return commit;
+			return (await this.#git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`)).trim() || null;
 		} catch {
 			return null;
 		}
@@ -1541,7 +1540,7 @@ var BareRepository = class {
 		};
 	}
 	async readBlob(sha) {
-		if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+		if (!OBJECT_ID$1.test(sha)) return null;
 		const object = await this.#objects.read(sha);
 		return object?.type === "blob" ? object.content : null;
 	}
