@@ -4,7 +4,7 @@ import { n as InputError } from "./inputs-2CWzAqKl.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { r as loadDeploymentConfig, t as DeploymentConfigError } from "./deployment-config-BC_QW-Tr.mjs";
 import { t as createLogger } from "./logger-DmVYEbjU.mjs";
-import { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-V_8_4OpG.mjs";
 import { t as version } from "./package-D46-e3oS.mjs";
 import { n as RENAMED_INPUTS } from "./inputs-D8gZ6Osp.mjs";
 import { n as RENAMED_INPUTS$1 } from "./inputs-7BubY8GO.mjs";
@@ -1960,7 +1960,7 @@ function registerContainerRefreshCommand(program) {
 					}
 				};
 			}
-			const { runConfigured } = await import("./configured-run-BjG806e5.mjs");
+			const { runConfigured } = await import("./configured-run-vrO0MAtQ.mjs");
 			secrets.add(settings.credentials?.password);
 			const runUrl = env.CI_JOB_URL ?? (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0);
 			const result = await runConfigured(settings, {
@@ -2019,7 +2019,7 @@ async function logDestination(format) {
 // cli/commands/deployment-commands.ts
 async function openDeploymentFile(configFile, logFormat, walCheckpoints = "inline") {
 	const config = await loadDeploymentConfig(configFile);
-	const { openDeployment, secretsOf } = await import("./deployment-7X8Juwi0.mjs");
+	const { openDeployment, secretsOf } = await import("./deployment-C0cAGe1q.mjs");
 	const secrets = secretsOf(config);
 	const destination = await logDestination(logFormat);
 	return openDeployment(config, {
@@ -2227,7 +2227,7 @@ function isUnreachable(error) {
 // cli/commands/image-commands.ts
 async function open$1(configFile) {
 	const config = await loadDeploymentConfig(configFile);
-	const { secretsOf } = await import("./deployment-7X8Juwi0.mjs");
+	const { secretsOf } = await import("./deployment-C0cAGe1q.mjs");
 	const secrets = secretsOf(config);
 	return {
 		config,
@@ -2710,7 +2710,7 @@ function registerLocalCommand(program) {
 	program.command("local").description("run the whole loop offline: a PR on the built-in forge emulator \u2192 signed webhook \u2192 queue \u2192 agent \u2192 statuses and a live log").option("--keep", "leave the forge, server and agent running for you to poke at (Ctrl-C ends)", false).option("--state-dir <dir>", "keep queue, logs and repositories here instead of a temporary directory").option("--timeout <seconds>", "give up when the PR has no final status after this long", positiveInteger, 180).option("--executor <name>", "where the demo jobs run: process, podman or vm", "process").option("--forge <kind>", "the forge the emulator plays: github (a pull request) or gitlab (a merge request)", "github").option("--verbose", "show the structured logs of every component on stderr", false).action(async (options) => {
 		if (options.forge !== "github" && options.forge !== "gitlab") throw new InvalidArgumentError(`--forge must be github or gitlab, not "${options.forge}"`);
 		if (options.executor !== "process" && options.executor !== "podman" && options.executor !== "vm") throw new Error(`--executor must be process, podman or vm, not "${options.executor}"`);
-		const { runLocalDemo } = await import("./local-demo-BQ1IaBNe.mjs");
+		const { runLocalDemo } = await import("./local-demo-DqqN3NxW.mjs");
 		const print = (line) => process.stdout.write(`ironbots local: ${line}\n`);
 		const logger = createLogger({
 			name: "ironbots",
@@ -2800,7 +2800,7 @@ async function pullRequestTarget(options, token, branch, baseBranch) {
 	};
 	const kind = options.forge;
 	if (kind !== "github" && kind !== "gitlab") throw new Error(`--forge: "${String(kind)}" is not github or gitlab`);
-	const { forgeFromConfig } = await import("./forge-from-config-CX4R6_bW.mjs");
+	const { forgeFromConfig } = await import("./forge-from-config-wyO4AWQq.mjs");
 	const forge = await forgeFromConfig({
 		kind,
 		token,
@@ -2963,7 +2963,7 @@ function registerReleaseCommand(program) {
 		async run({ inputs, log, secrets }) {
 			const [{ readSettings }, { runConfigured }, { planText }] = await Promise.all([
 				import("./inputs-Cjw0Lg91.mjs"),
-				import("./configured-run-DFoOsgOM.mjs"),
+				import("./configured-run-Bhq8SWHw.mjs"),
 				import("./summary-DQ947NkU.mjs")
 			]);
 			const settings = readSettings(inputs, ciRunFromEnvironment(process.env), (message) => log.warn(message));
@@ -2990,7 +2990,7 @@ function registerTranslationsCommand(program) {
 			"po-repository-token": "IRONBOTS_PO_REPOSITORY_TOKEN"
 		},
 		async run({ inputs, log }) {
-			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-DLJP7ubF.mjs"), import("./configured-run-BHYcpWrr.mjs")]);
+			const [{ readSettings }, { runConfigured }] = await Promise.all([import("./inputs-DLJP7ubF.mjs"), import("./configured-run-OXAgjKHD.mjs")]);
 			const settings = readSettings(inputs, ciRunFromEnvironment(process.env));
 			const result = await runConfigured(settings, {
 				log,

@@ -1,5 +1,4 @@
 import { createAppAuth } from '@octokit/auth-app';
-import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
@@ -28,6 +27,7 @@ import {
   type SelfHostedRunner,
   type WorkflowJob,
 } from '../forge.ts';
+import { retryTransientFailures } from '../../core/octokit-retry.ts';
 import { ConditionalCache } from './conditional-cache.ts';
 
 /**
@@ -50,7 +50,7 @@ function bareRateLimitsAsSecondary(octokit: Pick<Octokit, 'hook'>): void {
   });
 }
 
-const ThrottledOctokit = Octokit.plugin(bareRateLimitsAsSecondary, throttling, retry);
+const ThrottledOctokit = Octokit.plugin(bareRateLimitsAsSecondary, throttling, retryTransientFailures);
 
 /** The longest wait for a rate limit unless configured otherwise: longer than GitHub's usual minute. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 120;

@@ -173,6 +173,17 @@ describe('GitHub release target against the emulator', () => {
     expect(world.releases()[0]!.draft).toBe(false);
   });
 
+  it('retries an API call answered with 502 (creating the draft, publishing) and makes one release', async () => {
+    world.emulator.releases.injectFailure({ operation: 'create', nth: 1, status: 502 });
+    world.emulator.releases.injectFailure({ operation: 'update', nth: 1, status: 503 });
+    await target(world).publish(spec);
+    expect(world.emulator.releases.requestCounts.get('create')).toBe(2);
+    expect(world.emulator.releases.requestCounts.get('update')).toBe(2);
+    expect(releaseState(world)).toEqual([
+      expect.objectContaining({ draft: false, assets: [expect.anything(), expect.anything()] }),
+    ]);
+  });
+
   it('retries an upload answered with 502 and ends with exactly one asset of the name', async () => {
     world.emulator.releases.injectFailure({ operation: 'upload', nth: 2, status: 502 });
     const { log, lines, warnings } = recordingActionLog();

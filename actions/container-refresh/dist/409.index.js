@@ -91,7 +91,7 @@ function isHttpUrl(text) {
  */
 function forgeFromConfig(config, wiring = {}) {
     return buildForge(config, wiring, {
-        github: () => Promise.all(/* import() */[__webpack_require__.e(291), __webpack_require__.e(826), __webpack_require__.e(210)]).then(__webpack_require__.bind(__webpack_require__, 1210)),
+        github: () => Promise.all(/* import() */[__webpack_require__.e(291), __webpack_require__.e(936), __webpack_require__.e(730)]).then(__webpack_require__.bind(__webpack_require__, 4730)),
         gitlab: () => Promise.all(/* import() */[__webpack_require__.e(582), __webpack_require__.e(631)]).then(__webpack_require__.bind(__webpack_require__, 3017)),
     });
 }

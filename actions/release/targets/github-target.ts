@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
 import { request, type Dispatcher } from 'undici';
 import type { ActionLog } from '../../../core/action-log.ts';
 import {
@@ -15,6 +14,7 @@ import {
   type ReleaseTarget,
 } from './release-target.ts';
 import { errorMessage } from '../../../core/errors.ts';
+import { retryTransientFailures } from '../../../core/octokit-retry.ts';
 import { fileUploadStream, UploadProgress } from '../upload-progress.ts';
 import { proxyDispatcher } from '../../../core/proxy.ts';
 
@@ -114,7 +114,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         retry: { retries: 2, retryAfterBaseValue: Math.max(1, (this.#options.retryDelayMs ?? 2000) / 2) },
         ...(this.#options.fetch ? { request: { fetch: this.#options.fetch } } : {}),
       },
-      retry,
+      retryTransientFailures,
     );
     return this.#client;
   }
@@ -346,7 +346,7 @@ export class GitHubReleaseTarget implements ReleaseTarget {
     const url = new URL(release.upload_url.replace(/\{[^}]*\}$/, ''));
     url.searchParams.set('name', asset.name);
     let lastProblem = '';
-    // Not @octokit/plugin-retry's job: it cannot replay a file stream, nor clear what a failed try left.
+    // Not the API retry's job: it cannot replay a file stream, nor clear what a failed try left.
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
         await new Promise((resolve) => setTimeout(resolve, delay * (attempt - 1)));

@@ -4,7 +4,7 @@ import { t as errorMessage } from "./errors-CPHbNZhY.mjs";
 import { n as InputError } from "./inputs-2CWzAqKl.mjs";
 import { t as exec } from "./exec-Cgje_fqz.mjs";
 import { t as require_tunnel } from "./tunnel-BzDqUnxF.mjs";
-import { a as restEndpointMethods, o as Octokit, r as paginateRest, t as retry } from "./dist-bundle-D7qIIhfs.mjs";
+import { a as Octokit, i as restEndpointMethods, n as paginateRest, t as retryTransientFailures } from "./octokit-retry-BANhyu9J.mjs";
 import { n as formatDuration, r as formatRate, t as formatBytes } from "./sizes-BY3aa-3c.mjs";
 import __ironbotsPath from "node:path";
 import { execFile } from "node:child_process";
@@ -35395,7 +35395,7 @@ var GitHubReleaseTarget = class {
 				retryAfterBaseValue: Math.max(1, (this.#options.retryDelayMs ?? 2e3) / 2)
 			},
 			...this.#options.fetch ? { request: { fetch: this.#options.fetch } } : {}
-		}, retry);
+		}, retryTransientFailures);
 		return this.#client;
 	}
 	async prepare(spec) {

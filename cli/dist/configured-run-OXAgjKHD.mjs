@@ -1,4 +1,4 @@
-import { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-V_8_4OpG.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";
 import { execFile } from "node:child_process";

@@ -1,5 +1,5 @@
 import { o as __toESM } from "./rolldown-runtime-C-QR9u70.mjs";
-import { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-V_8_4OpG.mjs";
 import { c as object, r as array, s as number, u as string } from "./schemas-DBDOb4Wg.mjs";
 import { r as startHttpServer, t as require_escape_html } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";

@@ -57,7 +57,7 @@ function isHttpUrl(text) {
 // forge/forge-from-config.ts
 function forgeFromConfig(config, wiring = {}) {
 	return buildForge(config, wiring, {
-		github: () => import("./github-forge-Dh5L7UQ8.mjs"),
+		github: () => import("./github-forge-FlgngZTA.mjs"),
 		gitlab: () => import("./gitlab-forge-BsUXxd1o.mjs")
 	});
 }

@@ -1,4 +1,4 @@
-import { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
+import { t as forgeFromConfig } from "./forge-from-config-V_8_4OpG.mjs";
 import { t as errorMessage } from "./errors-CPHbNZhY.mjs";
 import { t as exec } from "./exec-Cgje_fqz.mjs";
 import __ironbotsPath from "node:path";

@@ -4,7 +4,7 @@ import { a as localImagesDir, r as ensureLocalVmImage, t as LOCAL_VM_IMAGE } fro
 import { u as require_find_my_way } from "./escape-html-BsERcqhk.mjs";
 import { t as SecretRegistry } from "./secrets-Dny52OtE.mjs";
 import { n as DeploymentConfigSchema } from "./deployment-config-BC_QW-Tr.mjs";
-import { n as openDeployment } from "./deployment-BV_6sw9J.mjs";
+import { n as openDeployment } from "./deployment-BrAFRAga.mjs";
 import { n as defaultCacheDir } from "./debian-kernel-DJ8RXD2g.mjs";
 import { t as gitCredentialsEnv } from "./git-credentials-BxKja2k_.mjs";
 import __ironbotsPath from "node:path";

@@ -1,1 +1,0 @@
-export { n as openDeployment, r as secretsOf } from "./deployment-BV_6sw9J.mjs";

@@ -1,0 +1,1 @@
+export { n as openDeployment, r as secretsOf } from "./deployment-BrAFRAga.mjs";

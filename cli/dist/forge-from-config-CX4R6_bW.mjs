@@ -1,1 +1,0 @@
-export { t as forgeFromConfig } from "./forge-from-config-CQgjaTCG.mjs";
