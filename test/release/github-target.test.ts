@@ -107,6 +107,43 @@ describe('GitHub release target against the emulator', () => {
     expect(release!.assets.map((a) => a.digest)).toEqual(spec.assets.map((a) => `sha256:${a.sha256}`));
   });
 
+  it('asks for the repository, the tag and the first page of releases in one round trip before creating the draft', async () => {
+    const events: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const name = `${init?.method ?? 'GET'} ${url.pathname}`;
+      events.push(`start ${name}`);
+      const response = await fetch(input, init);
+      events.push(`end ${name}`);
+      return response;
+    };
+    await target(world, TOKEN, undefined, recording).prepare(spec);
+    const base = `/repos/${OWNER}/${REPO}`;
+    const firstEnd = events.findIndex((e) => e.startsWith('end '));
+    expect(events.slice(0, firstEnd).sort()).toEqual(
+      [`start GET ${base}`, `start GET ${base}/releases`, `start GET ${base}/releases/tags/v2.0`].sort(),
+    );
+    // Nothing else asked before the draft is made.
+    const create = events.indexOf(`start POST ${base}/releases`);
+    expect(events.slice(0, create).filter((e) => e.startsWith('start'))).toHaveLength(3);
+  });
+
+  it('finds a draft an earlier run left beyond the first page of releases', async () => {
+    await target(world).prepare(spec);
+    // 101 newer releases push the draft to the second page (100 a page).
+    for (let i = 0; i < 101; i++) {
+      const created = await fetch(`${world.emulator.url}/repos/${OWNER}/${REPO}/releases`, {
+        method: 'POST',
+        headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tag_name: `other-${i}`, draft: true }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const again = await target(world).prepare(spec);
+    expect(again.plan[0]!.action).toBe('reuse the draft an earlier run left');
+    expect(world.releases().filter((r) => r.tagName === spec.tag)).toHaveLength(1);
+  });
+
   it('shows each upload in the log: a large asset with its size, quarters and rate, a small one in one line', async () => {
     const large = await writeAsset(world.assetDir, 'widget.iso', randomBytes(6 * 1024 * 1024));
     const withLarge = { ...spec, assets: [large, spec.assets[1]!] };

@@ -1073,28 +1073,42 @@ class GitHubReleaseTarget {
         if (permissions && permissions.push === false)
             throw new ReleaseTargetError('github', `the token cannot push to ${this.#owner}/${this.#repo}: releases need write access (workflow \`permissions: contents: write\`)`);
     }
-    /** The release of the tag, published or draft (drafts are found only by listing, as they have no tag yet). */
+    /**
+     * The release of the tag, published or draft. Drafts have no tag yet and are found only by listing, which a
+     * new tag always needs: the first page is asked for alongside the tag lookup, one round trip for both.
+     */
     async #findRelease(tag) {
+        // Newest first: a draft an earlier run left is on the first page; further pages only if it is not.
+        const listing = this.#octokit.paginate.iterator(this.#octokit.rest.repos.listReleases, {
+            owner: this.#owner,
+            repo: this.#repo,
+            per_page: 100,
+        });
+        const pages = listing[Symbol.asyncIterator]();
+        const firstPage = pages.next();
+        // Not read when the tag has a published release: its failure then matters to nobody.
+        firstPage.catch(() => undefined);
         try {
             const { data } = await this.#octokit.rest.repos.getReleaseByTag({
                 owner: this.#owner,
                 repo: this.#repo,
                 tag,
             });
+            void pages.return?.();
             return data;
         }
         catch (error) {
             if (error.status !== 404)
                 throw this.#failure('find the release', error);
         }
-        // Newest first: a draft an earlier run left is on the first page; stop paging once it is found.
-        const drafts = (await this.#call('list releases', () => this.#octokit.paginate(this.#octokit.rest.repos.listReleases, { owner: this.#owner, repo: this.#repo, per_page: 100 }, (response, done) => {
-            const found = response.data.filter((r) => r.draft && r.tag_name === tag);
-            if (found.length > 0)
-                done();
-            return found;
-        })));
-        return drafts[0] ?? null;
+        return this.#call('list releases', async () => {
+            for (let page = await firstPage; !page.done; page = await pages.next()) {
+                const draft = page.value.data.find((r) => r.draft && r.tag_name === tag);
+                if (draft)
+                    return draft;
+            }
+            return null;
+        });
     }
     async #listAssets(releaseId) {
         return (await this.#call('list assets', () => this.#octokit.paginate(this.#octokit.rest.repos.listReleaseAssets, {

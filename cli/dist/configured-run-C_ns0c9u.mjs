@@ -35516,25 +35516,31 @@ var GitHubReleaseTarget = class {
 		if (permissions && permissions.push === false) throw new ReleaseTargetError("github", `the token cannot push to ${this.#owner}/${this.#repo}: releases need write access (workflow \`permissions: contents: write\`)`);
 	}
 	async #findRelease(tag) {
+		const pages = this.#octokit.paginate.iterator(this.#octokit.rest.repos.listReleases, {
+			owner: this.#owner,
+			repo: this.#repo,
+			per_page: 100
+		})[Symbol.asyncIterator]();
+		const firstPage = pages.next();
+		firstPage.catch(() => void 0);
 		try {
 			const { data } = await this.#octokit.rest.repos.getReleaseByTag({
 				owner: this.#owner,
 				repo: this.#repo,
 				tag
 			});
+			pages.return?.();
 			return data;
 		} catch (error) {
 			if (error.status !== 404) throw this.#failure("find the release", error);
 		}
-		return (await this.#call("list releases", () => this.#octokit.paginate(this.#octokit.rest.repos.listReleases, {
-			owner: this.#owner,
-			repo: this.#repo,
-			per_page: 100
-		}, (response, done) => {
-			const found = response.data.filter((r) => r.draft && r.tag_name === tag);
-			if (found.length > 0) done();
-			return found;
-		})))[0] ?? null;
+		return this.#call("list releases", async () => {
+			for (let page = await firstPage; !page.done; page = await pages.next()) {
+				const draft = page.value.data.find((r) => r.draft && r.tag_name === tag);
+				if (draft) return draft;
+			}
+			return null;
+		});
 	}
 	async #listAssets(releaseId) {
 		return await this.#call("list assets", () => this.#octokit.paginate(this.#octokit.rest.repos.listReleaseAssets, {
