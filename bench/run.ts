@@ -4,6 +4,7 @@
  */
 import { benchActionColdStart } from './action-cold-start.ts';
 import { benchAgentMemory } from './agent-memory.ts';
+import { benchForgeRequest } from './forge-request.ts';
 import { benchJobStartLatency } from './job-start-latency.ts';
 import { benchLogStream } from './log-stream.ts';
 import { benchNpmCacheRestore } from './npm-cache-restore.ts';
@@ -34,6 +35,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'log-stream': () => benchLogStream(),
   'agent-memory': () => benchAgentMemory(),
   'scan-cost': () => benchScanCost(),
+  'forge-request': () => benchForgeRequest(),
 };
 
 console.log(
