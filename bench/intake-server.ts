@@ -5,14 +5,17 @@
  * node:http that only reads the body and verifies the HMAC, the least any receiver must do. `plain`: bare plus
  * what makes a delivery durable, written the shortest way (JSON.parse, an INSERT into a SQLite table in WAL
  * mode, committed in groups, SQLite's own checkpoints): what durability itself costs, without ironbots' code.
- * Prints the URL on stdout, serves until killed.
+ * `full` and `fleet` log as a server does: a JSON line per delivery at info, through the secret registry, into
+ * `<logDir>/<mode>.log`. Prints the URL on stdout, serves until killed.
  */
+import { createWriteStream } from 'node:fs';
 import http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
 import { exactRoute, startHttpServer } from '../core/http/http-server.ts';
-import { silentLogger } from '../core/logger.ts';
+import { createLogger } from '../core/logger.ts';
+import { SecretRegistry } from '../core/secrets.ts';
 import { PostgresDatabase } from '../runner-agent/src/queue/postgres-database.ts';
 import { RabbitMqQueue } from '../runner-agent/src/queue/rabbitmq-queue.ts';
 import { SqliteQueue } from '../runner-agent/src/queue/sqlite-queue.ts';
@@ -20,7 +23,7 @@ import type { WebhookDelivery } from '../runner-agent/src/webhooks/delivery.ts';
 import { createGitHubReceiver } from '../runner-agent/src/webhooks/github-receiver.ts';
 
 /** `stateDir` is the PostgreSQL schema for `fleet`. */
-const [mode, secret, stateDir] = process.argv.slice(2) as [string, string, string];
+const [mode, secret, stateDir, logDir] = process.argv.slice(2) as [string, string, string, string];
 
 if (mode === 'full' || mode === 'fleet') {
   const events =
@@ -34,9 +37,17 @@ if (mode === 'full' || mode === 'fleet') {
           }),
           name: `bench-${stateDir}`,
         });
-  const receiver = createGitHubReceiver({ secret, events, logger: silentLogger() });
+  const secrets = new SecretRegistry();
+  secrets.add(secret);
+  const logger = createLogger({
+    name: `bench-intake-${mode}`,
+    secrets,
+    level: 'info',
+    destination: createWriteStream(path.join(logDir, `${mode}.log`)),
+  });
+  const receiver = createGitHubReceiver({ secret, events, logger });
   const server = await startHttpServer({
-    logger: silentLogger(),
+    logger,
     routes: [exactRoute('POST', '/webhooks/github', receiver)],
   });
   process.stdout.write(`${server.url}\n`);

@@ -46,6 +46,7 @@ function payload(i: number): string {
 async function startServer(
   mode: 'full' | 'bare' | 'plain' | 'fleet',
   stateDir: string,
+  logDir: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   // IRONBOTS_BENCH_CPU_PROF=<dir>: each server writes a CPU profile there when the benchmark ends.
   const profileDir = process.env.IRONBOTS_BENCH_CPU_PROF;
@@ -57,6 +58,7 @@ async function startServer(
       mode,
       SECRET,
       stateDir,
+      logDir,
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -119,10 +121,10 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
   );
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const servers = {
-    bare: await startServer('bare', stateDir),
-    full: await startServer('full', stateDir),
-    plain: await startServer('plain', stateDir),
-    fleet: await startServer('fleet', schema).catch((error: Error) => {
+    bare: await startServer('bare', stateDir, stateDir),
+    full: await startServer('full', stateDir, stateDir),
+    plain: await startServer('plain', stateDir, stateDir),
+    fleet: await startServer('fleet', schema, stateDir).catch((error: Error) => {
       console.log(`  (fleet backends skipped: ${error.message})`);
       return undefined;
     }),
@@ -133,6 +135,7 @@ export async function benchWebhookIntake(count = 4000): Promise<void> {
       `webhook intake (${count} deliveries of ${(size / 1024).toFixed(1)} KB per round, ${ROUNDS} interleaved rounds, medians; ` +
         `ratio range = the rounds' own ratios, i.e. the noise)`,
     );
+    console.log(`  ironbots and fleet log as a server does: an info line per delivery, to a file`);
     // Warm both up, then measure them alternately so neither gets the quieter half of the run.
     await load(servers.bare.url, 500, bodies, 16);
     await load(servers.full.url, 500, bodies, 16);
