@@ -2963,7 +2963,7 @@ function registerReleaseCommand(program) {
 		async run({ inputs, log, secrets }) {
 			const [{ readSettings }, { runConfigured }, { planText }] = await Promise.all([
 				import("./inputs-Cjw0Lg91.mjs"),
-				import("./configured-run-C_ns0c9u.mjs"),
+				import("./configured-run-D9v24Q5J.mjs"),
 				import("./summary-DQ947NkU.mjs")
 			]);
 			const settings = readSettings(inputs, ciRunFromEnvironment(process.env), (message) => log.warn(message));

@@ -1094,7 +1094,6 @@ class GitHubReleaseTarget {
                 repo: this.#repo,
                 tag,
             });
-            void pages.return?.();
             return data;
         }
         catch (error) {

@@ -259,7 +259,6 @@ export class GitHubReleaseTarget implements ReleaseTarget {
         repo: this.#repo,
         tag,
       });
-      void pages.return?.();
       return data as RestRelease;
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw this.#failure('find the release', error);

@@ -35529,7 +35529,6 @@ var GitHubReleaseTarget = class {
 				repo: this.#repo,
 				tag
 			});
-			pages.return?.();
 			return data;
 		} catch (error) {
 			if (error.status !== 404) throw this.#failure("find the release", error);
